@@ -1,0 +1,46 @@
+# Top-level entry points: `make demo`, `make test`, `make bench`.
+# Each first installs the Debian packages the build needs (only those missing; apt-get needs root).
+
+DEB_PACKAGES := cmake make gcc pkg-config libfyaml-dev libcmocka-dev python3
+BUILD        := build
+BUILD_ASAN   := build-asan
+JOBS         ?= 2
+DEMO_MODEL   := models/tumour_stroma.yaml
+DEMO_OUT     := out/demo
+
+.PHONY: all deps build build-asan demo test bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing missing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "error: need root to install:$$missing" >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSTROMA_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/stroma run $(DEMO_MODEL) --out $(DEMO_OUT)
+	@echo "demo outputs: $(CURDIR)/$(DEMO_OUT) (summary.json, timeseries.csv, fields/)"
+
+test: build build-asan
+	ctest --test-dir $(BUILD) --output-on-failure
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L unit --output-on-failure
+
+bench: build
+	./$(BUILD)/bench_diffusion
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) out

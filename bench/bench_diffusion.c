@@ -1,0 +1,198 @@
+/* Benchmark of the diffusion step: ms per step of the LOD solver on cubes of 64^3, 100^3 and 200^3 voxels with
+ * 1, 4 and 8 substrates at 1 and 2 threads, against the machine's memory bandwidth (a copy kernel measured in
+ * the same run). Usage: bench_diffusion [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N]
+ *                       [--solver lod]; the environment variables STROMA_BENCH_SIZES / _SUBS / _THREADS too. */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transport/transport.h"
+
+/* Traffic model of one LOD step per voxel-substrate: the field streams from memory twice (x+y per z-plane,
+ * then z per y-slab), each time read and written back: 2 x (8 + 8) bytes. Coefficients (n x period doubles
+ * per axis) and scratch stay in cache and are not counted. */
+#define MODEL_BYTES_PER_UPDATE 32.0
+
+#define MAX_LIST 8
+
+typedef struct int_list {
+    int n;
+    int v[MAX_LIST];
+} int_list;
+
+static void parse_list(const char *text, int_list *out) {
+    int_list l = {0};
+    const char *p = text;
+    while (*p && l.n < MAX_LIST) {
+        char *end;
+        long x = strtol(p, &end, 10);
+        if (end == p || x <= 0)
+            break;
+        l.v[l.n++] = (int)x;
+        p = *end == ',' ? end + 1 : end;
+    }
+    if (l.n > 0)
+        *out = l;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Copy and in-place kernels over two arrays of `bytes` each with `threads` threads; returns GB/s counting one
+ * read and one write per element (best of 5). in_place: a[i] = a[i] * f (the LOD's access pattern). */
+static double stream_gbs(size_t bytes, int threads, int in_place) {
+    size_t n = bytes / sizeof(double);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return 0.0;
+    }
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (size_t i = 0; i < n; i++) {
+        a[i] = (double)(i & 1023);
+        b[i] = 0.0;
+    }
+    double best = 1e30;
+    for (int rep = 0; rep < 5; rep++) {
+        double t0 = omp_get_wtime();
+        if (in_place) {
+            const double f = rep & 1 ? 1.0000001 : 0.9999999;
+#pragma omp parallel for schedule(static) num_threads(threads)
+            for (size_t i = 0; i < n; i++)
+                a[i] *= f;
+        } else {
+#pragma omp parallel for schedule(static) num_threads(threads)
+            for (size_t i = 0; i < n; i++)
+                b[i] = a[i];
+        }
+        double dt = omp_get_wtime() - t0;
+        best = dt < best ? dt : best;
+    }
+    volatile double sink = a[n / 3] + b[n / 2];
+    (void)sink;
+    free(a);
+    free(b);
+    return 2.0 * (double)bytes / best / 1e9;
+}
+
+/* A cube of n^3 voxels of 20 um, dt = 0.01 min, nsub substrates with PhysiCell-like constants (D from 1e5
+ * um^2/min down, decay 0.1/min), Dirichlet faces on the first substrate, one fixed voxel on the last. */
+static stroma_transport *make_cube(int n, int nsub, const char *solver) {
+    stroma_model m;
+    memset(&m, 0, sizeof m);
+    stroma_substrate_desc *sub = calloc((size_t)nsub, sizeof *sub);
+    stroma_fixed_desc fixed = {.substrate = nsub - 1, .pos_um = {n * 10.0, n * 10.0, n * 10.0}, .value = 1.0};
+    if (!sub)
+        return NULL;
+    for (int a = 0; a < 3; a++) {
+        m.n[a] = n;
+        m.hi_um[a] = n * 20.0;
+    }
+    m.voxel_um = 20.0;
+    m.dim = 3;
+    m.dt_diffusion_min = 0.01;
+    m.nsub = nsub;
+    m.substrates = sub;
+    m.nfixed = 1;
+    m.fixed = &fixed;
+    for (int s = 0; s < nsub; s++) {
+        snprintf(sub[s].name, sizeof sub[s].name, "s%d", s);
+        sub[s].diffusion_um2_per_min = 1e5 / (1 + 3 * s);
+        sub[s].decay_per_min = 0.1;
+        sub[s].initial = 1.0 + s;
+    }
+    for (int f = 0; f < STROMA_FACE_COUNT; f++) {
+        sub[0].face_dirichlet[f] = 1;
+        sub[0].face_value[f] = 38.0;
+    }
+    stroma_error err;
+    stroma_transport *t = stroma_transport_create(&m, solver, &err);
+    if (!t)
+        fprintf(stderr, "bench_diffusion: %s\n", err.message);
+    free(sub);
+    return t;
+}
+
+int main(int argc, char **argv) {
+    int_list sizes = {3, {64, 100, 200}}, subs = {3, {1, 4, 8}}, threads = {2, {1, 2}};
+    int steps = 11;
+    const char *solver = "lod";
+    if (getenv("STROMA_BENCH_SIZES"))
+        parse_list(getenv("STROMA_BENCH_SIZES"), &sizes);
+    if (getenv("STROMA_BENCH_SUBS"))
+        parse_list(getenv("STROMA_BENCH_SUBS"), &subs);
+    if (getenv("STROMA_BENCH_THREADS"))
+        parse_list(getenv("STROMA_BENCH_THREADS"), &threads);
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--sizes") == 0)
+            parse_list(argv[i + 1], &sizes);
+        else if (strcmp(argv[i], "--subs") == 0)
+            parse_list(argv[i + 1], &subs);
+        else if (strcmp(argv[i], "--threads") == 0)
+            parse_list(argv[i + 1], &threads);
+        else if (strcmp(argv[i], "--steps") == 0)
+            steps = atoi(argv[i + 1]) > 0 ? atoi(argv[i + 1]) : steps;
+        else if (strcmp(argv[i], "--solver") == 0)
+            solver = argv[i + 1];
+        else {
+            fprintf(stderr, "usage: %s [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N] [--solver lod]\n",
+                    argv[0]);
+            return 2;
+        }
+    }
+    int max_threads = 1;
+    for (int q = 0; q < threads.n; q++)
+        max_threads = threads.v[q] > max_threads ? threads.v[q] : max_threads;
+
+    const size_t stream_bytes = (size_t)512 << 20;
+    printf("memory bandwidth, 2 x 512 MiB arrays, GB/s counting read + write:\n");
+    double bw[MAX_LIST][2];
+    for (int q = 0; q < threads.n; q++) {
+        bw[q][0] = stream_gbs(stream_bytes, threads.v[q], 0);
+        bw[q][1] = stream_gbs(stream_bytes, threads.v[q], 1);
+        printf("  %d thread%s: copy b[i] = a[i] %.1f GB/s, in place a[i] *= f %.1f GB/s\n", threads.v[q],
+               threads.v[q] > 1 ? "s" : "", bw[q][0], bw[q][1]);
+    }
+    printf("\nsolver %s, median of %d steps after 2 warm-up steps; traffic model %.0f B per voxel-substrate update\n"
+           "(2 passes x read+write x 8 B); %%bw = model traffic / in-place bandwidth at that thread count\n\n",
+           solver, steps, MODEL_BYTES_PER_UPDATE);
+    printf("%6s %5s %4s %10s %12s %8s %7s %9s %10s\n", "grid", "nsub", "thr", "ms/step", "Mupd/s", "GB/s", "%bw",
+           "B/voxel", "B/vox-sub");
+    for (int a = 0; a < sizes.n; a++) {
+        for (int b = 0; b < subs.n; b++) {
+            omp_set_num_threads(max_threads);
+            stroma_transport *t = make_cube(sizes.v[a], subs.v[b], solver);
+            if (!t)
+                return 1;
+            double updates = (double)t->mesh.nvox * subs.v[b];
+            size_t bytes = stroma_transport_bytes(t);
+            for (int q = 0; q < threads.n; q++) {
+                omp_set_num_threads(threads.v[q]);
+                double *ms = malloc((size_t)steps * sizeof *ms);
+                if (!ms)
+                    return 1;
+                for (int w = 0; w < 2; w++)
+                    stroma_transport_step(t);
+                for (int s = 0; s < steps; s++) {
+                    double t0 = omp_get_wtime();
+                    stroma_transport_step(t);
+                    ms[s] = (omp_get_wtime() - t0) * 1e3;
+                }
+                qsort(ms, (size_t)steps, sizeof *ms, cmp_double);
+                double med = ms[steps / 2], rate = updates / (med * 1e-3);
+                double gbs = rate * MODEL_BYTES_PER_UPDATE / 1e9;
+                printf("%4d^3 %5d %4d %10.2f %12.1f %8.1f %6.0f%% %9.1f %10.2f\n", sizes.v[a], subs.v[b], threads.v[q],
+                       med, rate / 1e6, gbs, 100.0 * gbs / bw[q][1], (double)bytes / (double)t->mesh.nvox,
+                       (double)bytes / updates);
+                fflush(stdout);
+                free(ms);
+            }
+            stroma_transport_destroy(&t);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,110 @@
+/* The cell store (see cells.h): allocation, append, stable compaction. */
+#include "cells/cells.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error_impl.h"
+
+/* X(field, element type, elements per cell: 1 or nsub) — every per-cell array, in one place. */
+#define STROMA_CELL_ARRAYS(X, NSUB)                                                                           \
+    X(id, int64_t, 1)                                                                                         \
+    X(type, int32_t, 1)                                                                                       \
+    X(state, uint8_t, 1)                                                                                      \
+    X(x, double, 1)                                                                                           \
+    X(y, double, 1)                                                                                           \
+    X(z, double, 1)                                                                                           \
+    X(vx, double, 1)                                                                                          \
+    X(vy, double, 1)                                                                                          \
+    X(vz, double, 1)                                                                                          \
+    X(pvx, double, 1)                                                                                         \
+    X(pvy, double, 1)                                                                                         \
+    X(pvz, double, 1)                                                                                         \
+    X(mx, double, 1)                                                                                          \
+    X(my, double, 1)                                                                                          \
+    X(mz, double, 1)                                                                                          \
+    X(radius_um, double, 1)                                                                                   \
+    X(volume_um3, double, 1)                                                                                  \
+    X(target_volume_um3, double, 1)                                                                           \
+    X(pressure, double, 1)                                                                                    \
+    X(phase, int8_t, 1)                                                                                       \
+    X(phase_elapsed_min, double, 1)                                                                           \
+    X(dead_elapsed_min, double, 1)                                                                            \
+    X(birth_min, double, 1)                                                                                   \
+    X(attached_id, int64_t, 1)                                                                                \
+    X(damage, double, 1)                                                                                      \
+    X(secretion, double, NSUB)                                                                                \
+    X(saturation, double, NSUB)                                                                               \
+    X(uptake, double, NSUB)                                                                                   \
+    X(export_rate, double, NSUB)
+
+double stroma_sphere_radius(double volume_um3) { return cbrt(volume_um3 * 0.238732414637843); /* 3/(4 pi) */ }
+
+stroma_code stroma_cells_init(stroma_cells *c, int nsub, size_t cap, stroma_error *err) {
+    memset(c, 0, sizeof *c);
+    c->nsub = nsub;
+    c->next_id = 0;
+    return stroma_cells_reserve(c, cap < 16 ? 16 : cap, err);
+}
+
+void stroma_cells_free(stroma_cells *c) {
+#define STROMA_X_FREE(f, T, K) free(c->f);
+    STROMA_CELL_ARRAYS(STROMA_X_FREE, c->nsub)
+#undef STROMA_X_FREE
+    memset(c, 0, sizeof *c);
+}
+
+stroma_code stroma_cells_reserve(stroma_cells *c, size_t cap, stroma_error *err) {
+    if (cap <= c->cap) return STROMA_OK;
+    size_t nsub = (size_t)(c->nsub > 0 ? c->nsub : 1);
+    (void)nsub;
+#define STROMA_X_GROW(f, T, K)                                                                                \
+    {                                                                                                         \
+        void *p = realloc(c->f, cap * (size_t)(K) * sizeof(T));                                               \
+        if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for %zu cells", cap);           \
+        c->f = p;                                                                                             \
+    }
+    STROMA_CELL_ARRAYS(STROMA_X_GROW, nsub)
+#undef STROMA_X_GROW
+    c->cap = cap;
+    return STROMA_OK;
+}
+
+size_t stroma_cells_append(stroma_cells *c, stroma_error *err) {
+    if (c->n == c->cap && stroma_cells_reserve(c, c->cap * 2, err) != STROMA_OK) return (size_t)-1;
+    size_t i = c->n++;
+    size_t nsub = (size_t)(c->nsub > 0 ? c->nsub : 1);
+    (void)nsub;
+#define STROMA_X_ZERO(f, T, K) memset(&c->f[i * (size_t)(K)], 0, (size_t)(K) * sizeof(T));
+    STROMA_CELL_ARRAYS(STROMA_X_ZERO, nsub)
+#undef STROMA_X_ZERO
+    c->id[i] = c->next_id++;
+    c->attached_id[i] = -1;
+    return i;
+}
+
+void stroma_cells_compact(stroma_cells *c, const unsigned char *keep) {
+    size_t nsub = (size_t)(c->nsub > 0 ? c->nsub : 1);
+    (void)nsub;
+    size_t w = 0;
+    for (size_t r = 0; r < c->n; r++) {
+        if (!keep[r]) continue;
+        if (w != r) {
+#define STROMA_X_MOVE(f, T, K) memcpy(&c->f[w * (size_t)(K)], &c->f[r * (size_t)(K)], (size_t)(K) * sizeof(T));
+            STROMA_CELL_ARRAYS(STROMA_X_MOVE, nsub)
+#undef STROMA_X_MOVE
+        }
+        w++;
+    }
+    c->n = w;
+}
+
+size_t stroma_cells_bytes_per_cell(const stroma_cells *c) {
+    size_t nsub = (size_t)(c->nsub > 0 ? c->nsub : 1), b = 0;
+    (void)nsub;
+#define STROMA_X_SIZE(f, T, K) b += (size_t)(K) * sizeof(T);
+    STROMA_CELL_ARRAYS(STROMA_X_SIZE, nsub)
+#undef STROMA_X_SIZE
+    return b;
+}

@@ -1,0 +1,76 @@
+/* The cell store: agents as structures of arrays with stable integer ids.
+ *
+ * Design notes
+ * - Index order is id order. New cells (births) are appended with fresh, increasing ids; removals compact the
+ *   arrays stably. So "for i in 0..n" visits cells in id order, which is the order in which every serial
+ *   decision (births, deaths, transitions, contact outcomes) is applied.
+ * - Parallel phases (mechanics, motility, sensing) compute per cell into per-cell slots (gather, never
+ *   scatter); random draws are keyed by (seed, cell id, step, purpose), never by thread.
+ * - Per-cell behaviour values that rules may change (rates, secretion) live here; per-type constants stay in
+ *   the model's stroma_cell_type_desc. */
+#ifndef STROMA_CELLS_CELLS_H
+#define STROMA_CELLS_CELLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stroma/error.h"
+
+enum stroma_cell_state {
+    STROMA_CELL_LIVE = 0,
+    STROMA_CELL_APOPTOTIC = 1,
+    STROMA_CELL_NECROTIC = 2
+};
+
+typedef struct stroma_cells {
+    size_t n, cap;
+    int nsub;
+    int64_t next_id;
+    /* identity */
+    int64_t *id;
+    int32_t *type;
+    uint8_t *state;           /* stroma_cell_state */
+    /* geometry, µm / µm³ */
+    double *x, *y, *z;
+    double *vx, *vy, *vz;     /* velocity this mechanics step, µm/min */
+    double *pvx, *pvy, *pvz;  /* previous velocity (Adams-Bashforth 2) */
+    double *mx, *my, *mz;     /* current migration velocity, µm/min */
+    double *radius_um;
+    double *volume_um3;
+    double *target_volume_um3;
+    double *pressure;         /* simple overlap pressure (dimensionless sum of (1 - d/R)^2) */
+    /* cycle and death */
+    int8_t *phase;            /* current cycle phase */
+    double *phase_elapsed_min;
+    double *dead_elapsed_min; /* time since death */
+    double *birth_min;        /* simulated time of birth */
+    /* contact */
+    int64_t *attached_id;     /* id of the target this cell is attached to, -1 none */
+    double *damage;
+    /* per-cell secretion, [n * nsub] each */
+    double *secretion, *saturation, *uptake, *export_rate;
+} stroma_cells;
+
+/* Allocate an empty store for nsub substrates with room for `cap` cells. */
+stroma_code stroma_cells_init(stroma_cells *c, int nsub, size_t cap, stroma_error *err);
+
+/* Free every array; the struct is zeroed. Accepts an already freed store. */
+void stroma_cells_free(stroma_cells *c);
+
+/* Make room for at least `cap` cells (arrays may move: any pointer into them is invalidated). */
+stroma_code stroma_cells_reserve(stroma_cells *c, size_t cap, stroma_error *err);
+
+/* Append one live cell with a fresh id; every other field zeroed/defaulted. Returns its index, or (size_t)-1
+ * on allocation failure (err set). */
+size_t stroma_cells_append(stroma_cells *c, stroma_error *err);
+
+/* Remove every cell whose keep[i] == 0, preserving the order of the others. */
+void stroma_cells_compact(stroma_cells *c, const unsigned char *keep);
+
+/* Bytes allocated per cell slot (all arrays), for the benchmark. */
+size_t stroma_cells_bytes_per_cell(const stroma_cells *c);
+
+/* Radius of a sphere of volume v. */
+double stroma_sphere_radius(double volume_um3);
+
+#endif

@@ -1,0 +1,603 @@
+/* The cell engine: placement, secretion coupling, mechanics and phenotype clocks (see engine.h). */
+#include "cells/engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error_impl.h"
+
+#define TWO_PI 6.283185307179586
+
+stroma_code stroma_cell_engine_init(stroma_cell_engine *e, const stroma_cell_type_desc *types, int ntypes,
+                                    int nsub, const stroma_mech_domain *dom, stroma_rng_key rng,
+                                    stroma_error *err) {
+    memset(e, 0, sizeof *e);
+    e->types = types;
+    e->ntypes = ntypes;
+    e->nsub = nsub;
+    e->dom = *dom;
+    e->rng = rng;
+    e->grid_stale = 1;
+    e->sec_stale = 1;
+    return stroma_cells_init(&e->cells, nsub, 1024, err);
+}
+
+void stroma_cell_engine_free(stroma_cell_engine *e) {
+    stroma_cells_free(&e->cells);
+    stroma_cell_grid_free(&e->grid);
+    free(e->action);
+    free(e->action_arg);
+    free(e->contact);
+    free(e->contact_other);
+    free(e->keep);
+    free(e->voxel);
+    free(e->sec_order);
+    free(e->sec_start);
+    free(e->sec_voxels);
+    memset(e, 0, sizeof *e);
+}
+
+static stroma_code ensure_scratch(stroma_cell_engine *e, size_t n, stroma_error *err) {
+    if (n <= e->scratch_cap && e->action) return STROMA_OK;
+    size_t cap = n + n / 2 + 64;
+    void *p;
+#define GROW(f, T)                                                                                            \
+    p = realloc(e->f, cap * sizeof(T));                                                                       \
+    if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for %zu cells", cap);               \
+    e->f = p;
+    GROW(action, uint8_t)
+    GROW(action_arg, int32_t)
+    GROW(contact, uint8_t)
+    GROW(contact_other, int64_t)
+    GROW(keep, unsigned char)
+    GROW(voxel, size_t)
+    GROW(sec_order, size_t)
+#undef GROW
+    e->scratch_cap = cap;
+    return STROMA_OK;
+}
+
+void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
+    stroma_cells *c = &e->cells;
+    const stroma_cell_type_desc *T = &e->types[type];
+    c->type[i] = type;
+    c->target_volume_um3[i] = T->volume_um3;
+    size_t ns = (size_t)e->nsub, o = i * ns;
+    for (size_t s = 0; s < ns; s++) {
+        c->secretion[o + s] = T->secretion_per_min ? T->secretion_per_min[s] : 0;
+        c->saturation[o + s] = T->saturation ? T->saturation[s] : 0;
+        c->uptake[o + s] = T->uptake_per_min ? T->uptake_per_min[s] : 0;
+        c->export_rate[o + s] = T->export_per_min ? T->export_per_min[s] : 0;
+    }
+    c->phase[i] = 0;
+    c->phase_elapsed_min[i] = 0;
+    c->attached_id[i] = -1;
+    e->sec_stale = 1;
+}
+
+/* A random unit vector in the domain's dimension (counters c, c+1 of the given purpose). */
+static void random_direction(const stroma_cell_engine *e, int64_t id, int64_t step, uint32_t purpose,
+                             uint32_t counter, double d[3]) {
+    double u[2];
+    stroma_rng_uniform2(e->rng, (uint64_t)id, (uint64_t)step, purpose, counter, u);
+    if (e->dom.dim >= 3) {
+        double z = 2 * u[0] - 1, s = sqrt(1 - z * z), th = TWO_PI * u[1];
+        d[0] = s * cos(th);
+        d[1] = s * sin(th);
+        d[2] = z;
+    } else if (e->dom.dim == 2) {
+        double th = TWO_PI * u[0];
+        d[0] = cos(th);
+        d[1] = sin(th);
+        d[2] = 0;
+    } else {
+        d[0] = u[0] < 0.5 ? -1 : 1;
+        d[1] = d[2] = 0;
+    }
+}
+
+static double total_cycle_min(const stroma_cell_type_desc *T) {
+    double s = 0;
+    for (int p = 0; p < T->nphases; p++) s += T->phase_min[p];
+    return s;
+}
+
+size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um[3], double t_min,
+                              stroma_error *err) {
+    stroma_cells *c = &e->cells;
+    size_t i = stroma_cells_append(c, err);
+    if (i == (size_t)-1) return i;
+    const stroma_cell_type_desc *T = &e->types[type];
+    c->x[i] = p_um[0];
+    c->y[i] = p_um[1];
+    c->z[i] = p_um[2];
+    c->volume_um3[i] = T->volume_um3;
+    c->radius_um[i] = stroma_sphere_radius(T->volume_um3);
+    c->birth_min[i] = t_min;
+    stroma_cell_engine_set_type(e, i, type);
+    if (T->cycle == STROMA_CYCLE_PHASES && T->nphases > 0) {
+        /* age from the stationary distribution of an exponentially growing population:
+         * p(a) = (ln2/T) 2^(1 - a/T) on [0, T], so a = -T log2(1 - u/2). */
+        double u = stroma_rng_uniform_open(e->rng, (uint64_t)c->id[i], 0, STROMA_RNG_CYCLE, 7);
+        double Tc = total_cycle_min(T), a = -Tc * log2(1 - u / 2);
+        int p = 0;
+        while (p < T->nphases - 1 && a >= T->phase_min[p]) a -= T->phase_min[p++];
+        c->phase[i] = (int8_t)p;
+        c->phase_elapsed_min[i] = a;
+    }
+    double d[3];
+    random_direction(e, c->id[i], 0, STROMA_RNG_MOTILITY, 11, d);
+    c->mx[i] = T->speed_um_per_min * d[0];
+    c->my[i] = T->speed_um_per_min * d[1];
+    c->mz[i] = T->speed_um_per_min * d[2];
+    e->grid_stale = e->sec_stale = 1;
+    return i;
+}
+
+/* ---- secretion ---- */
+
+static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *t, stroma_error *err) {
+    stroma_cells *c = &e->cells;
+    size_t n = c->n;
+    if (ensure_scratch(e, n, err)) return STROMA_ERR_NOMEM;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        double p[3] = {c->x[i], c->y[i], c->z[i]};
+        e->voxel[i] = stroma_mesh_voxel_of(&t->mesh, p);
+    }
+    /* order cells by (voxel, index): a stable sort on voxel via a radix-free merge of the index order */
+    for (size_t i = 0; i < n; i++) e->sec_order[i] = i;
+    /* insertion-friendly: sort pairs with qsort on a packed key (voxel, index) — both unique per cell */
+    size_t *ord = e->sec_order;
+    const size_t *vox = e->voxel;
+    /* simple bottom-up merge sort, stable, O(n log n), no comparator state needed */
+    size_t *tmp = malloc((n ? n : 1) * sizeof(size_t));
+    if (!tmp) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi) tmp[k++] = vox[ord[b]] < vox[ord[a]] ? ord[b++] : ord[a++];
+            while (a < mid) tmp[k++] = ord[a++];
+            while (b < hi) tmp[k++] = ord[b++];
+        }
+        memcpy(ord, tmp, n * sizeof(size_t));
+    }
+    free(tmp);
+    /* runs of equal voxel */
+    size_t nv = 0;
+    for (size_t k = 0; k < n; k++)
+        if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) nv++;
+    if (nv + 1 > e->sec_cap_vox) {
+        size_t cap = nv + nv / 2 + 16;
+        void *p1 = realloc(e->sec_start, (cap + 1) * sizeof(size_t));
+        if (!p1) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+        e->sec_start = p1;
+        void *p2 = realloc(e->sec_voxels, cap * sizeof(size_t));
+        if (!p2) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+        e->sec_voxels = p2;
+        e->sec_cap_vox = cap;
+    }
+    nv = 0;
+    for (size_t k = 0; k < n; k++)
+        if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) {
+            e->sec_start[nv] = k;
+            e->sec_voxels[nv++] = vox[ord[k]];
+        }
+    e->sec_start[nv] = n;
+    e->sec_nvox = nv;
+    e->sec_stale = 0;
+    return STROMA_OK;
+}
+
+void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
+    if (e->sec_stale && sort_by_voxel(e, t, NULL) != STROMA_OK) return;
+    stroma_cells *c = &e->cells;
+    size_t ns = (size_t)e->nsub;
+    const long nv = (long)e->sec_nvox;
+#pragma omp parallel for schedule(static)
+    for (long v = 0; v < nv; v++) {
+        for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
+            size_t i = e->sec_order[k];
+            if (c->state[i] != STROMA_CELL_LIVE) continue;
+            size_t o = i * ns;
+            stroma_transport_apply_source(t, e->sec_voxels[v], c->volume_um3[i], c->secretion + o,
+                                          c->saturation + o, c->uptake + o, c->export_rate + o, NULL);
+        }
+    }
+}
+
+/* ---- mechanics ---- */
+
+static void update_motility(stroma_cell_engine *e, const stroma_transport *t, double dt) {
+    stroma_cells *c = &e->cells;
+    const long n = (long)c->n;
+    int64_t step = e->mech_step;
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < n; i++) {
+        const stroma_cell_type_desc *T = &e->types[c->type[i]];
+        if (c->state[i] != STROMA_CELL_LIVE || !(T->speed_um_per_min > 0)) continue;
+        double u[2];
+        stroma_rng_uniform2(e->rng, (uint64_t)c->id[i], (uint64_t)step, STROMA_RNG_MOTILITY, 0, u);
+        double p_turn = T->persistence_min > 0 ? 1 - exp(-dt / T->persistence_min) : 1;
+        if (u[0] >= p_turn) continue;
+        double d[3];
+        random_direction(e, c->id[i], step, STROMA_RNG_MOTILITY, 1, d);
+        if (T->chemotaxis_substrate >= 0 && T->bias > 0 && t) {
+            double pos[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
+            stroma_transport_gradient_at(t, pos, T->chemotaxis_substrate, g);
+            if (e->dom.dim < 3) g[2] = 0;
+            double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+            if (gn > 0) {
+                double s = T->chemotaxis_direction / gn;
+                for (int a = 0; a < 3; a++) d[a] = T->bias * s * g[a] + (1 - T->bias) * d[a];
+                double dn = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+                if (dn > 0)
+                    for (int a = 0; a < 3; a++) d[a] /= dn;
+            }
+        }
+        c->mx[i] = T->speed_um_per_min * d[0];
+        c->my[i] = T->speed_um_per_min * d[1];
+        c->mz[i] = T->speed_um_per_min * d[2];
+    }
+}
+
+stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
+                                         stroma_error *err) {
+    stroma_cells *c = &e->cells;
+    update_motility(e, t, dt_min);
+    stroma_code rc = stroma_cell_grid_build(&e->grid, c, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
+                                            stroma_mechanics_reach(c, e->types), err);
+    if (rc != STROMA_OK) return rc;
+    stroma_mechanics_velocities(c, &e->grid, e->types, e->ntypes, &e->dom);
+    stroma_mechanics_advance(c, dt_min, &e->dom, e->mech_step == 0);
+    e->mech_step++;
+    e->grid_stale = 1;
+    e->sec_stale = 1;
+    return STROMA_OK;
+}
+
+/* ---- phenotype ---- */
+
+/* Index of the cell with id `id` (ids ascend with index), or (size_t)-1. */
+static size_t find_id(const stroma_cells *c, int64_t id) {
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->id[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->n && c->id[lo] == id ? lo : (size_t)-1;
+}
+
+static double p_event(double rate_per_min, double dt) { return rate_per_min > 0 ? 1 - exp(-rate_per_min * dt) : 0; }
+
+/* Per-cell volume, cycle and death decisions (parallel; writes only cell i's slots). */
+static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, size_t i, double dt) {
+    stroma_cells *c = &e->cells;
+    const stroma_cell_type_desc *T = &e->types[c->type[i]];
+    uint64_t id = (uint64_t)c->id[i], step = (uint64_t)e->phen_step;
+    e->action[i] = STROMA_ACT_NONE;
+    e->action_arg[i] = -1;
+    if (c->state[i] != STROMA_CELL_LIVE) {
+        c->dead_elapsed_min[i] += dt;
+        double dur = c->state[i] == STROMA_CELL_APOPTOTIC ? T->apoptosis_duration_min : T->necrosis_duration_min;
+        if (c->state[i] == STROMA_CELL_APOPTOTIC && dur > 0) {
+            c->volume_um3[i] /= 1 + dt * 3 / dur; /* shrinks to ~5% by removal */
+            c->radius_um[i] = stroma_sphere_radius(c->volume_um3[i]);
+        }
+        if (c->dead_elapsed_min[i] >= dur) e->action[i] = STROMA_ACT_REMOVE;
+        return;
+    }
+    /* volume relaxes toward its target (implicit, unconditionally stable) */
+    double g = T->growth_per_min;
+    if (g > 0) {
+        c->volume_um3[i] = (c->volume_um3[i] + dt * g * c->target_volume_um3[i]) / (1 + dt * g);
+        c->radius_um[i] = stroma_sphere_radius(c->volume_um3[i]);
+    }
+    /* death: apoptosis and oxygen-dependent necrosis compete */
+    double necro = 0;
+    if (T->necrosis_substrate >= 0 && T->necrosis_max_per_min > 0 && t) {
+        double p[3] = {c->x[i], c->y[i], c->z[i]};
+        double o2 = stroma_transport_value_at(t, p, T->necrosis_substrate);
+        double span = T->necrosis_threshold - T->necrosis_critical;
+        double f = span > 0 ? (T->necrosis_threshold - o2) / span : (o2 < T->necrosis_threshold ? 1 : 0);
+        if (f > 1) f = 1;
+        if (f > 0) necro = T->necrosis_max_per_min * f;
+    }
+    double hazard = T->apoptosis_per_min + necro;
+    if (hazard > 0) {
+        double u[2];
+        stroma_rng_uniform2(e->rng, id, step, STROMA_RNG_DEATH, 0, u);
+        if (u[0] < p_event(hazard, dt)) {
+            e->action[i] = u[1] * hazard < T->apoptosis_per_min ? STROMA_ACT_APOPTOSIS : STROMA_ACT_NECROSIS;
+            return;
+        }
+    }
+    /* transformation (base rates; the rules engine modifies them per cell) */
+    if (T->transform_per_min) {
+        for (int to = 0; to < e->ntypes; to++) {
+            double r = T->transform_per_min[to];
+            if (!(r > 0) || to == c->type[i]) continue;
+            double u = stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION, 1000 + (uint32_t)to);
+            if (u < p_event(r, dt)) {
+                e->action[i] = STROMA_ACT_TRANSFORM;
+                e->action_arg[i] = to;
+                return;
+            }
+        }
+    }
+    /* cycle */
+    if (T->cycle == STROMA_CYCLE_EXPONENTIAL && T->cycle_mean_min > 0) {
+        /* p = e^(dt/T) - 1 makes the expected population grow by exactly e^(dt/T) per step, so free growth
+         * follows N0 e^(t/T) = N0 2^(t / (T ln 2)) at any dt (a plain 1 - e^(-dt/T) lags by O(dt/T)). */
+        double u = stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_CYCLE, 0);
+        if (u < expm1(dt / T->cycle_mean_min)) e->action[i] = STROMA_ACT_DIVIDE;
+    } else if (T->cycle == STROMA_CYCLE_PHASES && T->nphases > 0) {
+        c->phase_elapsed_min[i] += dt;
+        while (c->phase_elapsed_min[i] >= T->phase_min[c->phase[i]]) {
+            c->phase_elapsed_min[i] -= T->phase_min[c->phase[i]];
+            if (c->phase[i] + 1 >= T->nphases) {
+                c->phase[i] = 0;
+                e->action[i] = STROMA_ACT_DIVIDE;
+                break;
+            }
+            c->phase[i]++;
+        }
+    }
+}
+
+/* Per-cell contact decision (parallel): scans neighbours in grid order. */
+static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
+    stroma_cells *c = &e->cells;
+    const stroma_cell_grid *g = &e->grid;
+    const stroma_cell_type_desc *T = &e->types[c->type[i]];
+    uint64_t id = (uint64_t)c->id[i], step = (uint64_t)e->phen_step;
+    e->contact[i] = STROMA_CONTACT_NONE;
+    e->contact_other[i] = -1;
+    if (c->state[i] != STROMA_CELL_LIVE) return;
+    if (c->attached_id[i] >= 0) {
+        size_t j = find_id(c, c->attached_id[i]);
+        if (j == (size_t)-1 || c->state[j] != STROMA_CELL_LIVE) {
+            e->contact[i] = STROMA_CONTACT_DETACH;
+            return;
+        }
+        double u[2];
+        stroma_rng_uniform2(e->rng, id, step, STROMA_RNG_INTERACTION, 0, u);
+        if (u[0] < p_event(T->kill_per_min, dt)) {
+            e->contact[i] = STROMA_CONTACT_KILL;
+            e->contact_other[i] = c->attached_id[i];
+        } else if (T->attach_duration_min > 0 && u[1] < p_event(1.0 / T->attach_duration_min, dt)) {
+            e->contact[i] = STROMA_CONTACT_DETACH;
+        }
+        return;
+    }
+    int nt = e->ntypes;
+    int has_any = 0;
+    for (int k = 0; k < nt && !has_any; k++) {
+        if ((T->attack_per_min && T->attack_per_min[k] > 0) || (T->phagocytose_per_min && T->phagocytose_per_min[k] > 0))
+            has_any = 1;
+        if (T->contact_transform_per_min)
+            for (int to = 0; to < nt; to++)
+                if (T->contact_transform_per_min[(size_t)k * (size_t)nt + (size_t)to] > 0) has_any = 1;
+    }
+    if (!has_any) return;
+    double xi = c->x[i], yi = c->y[i], zi = c->z[i], ri = c->radius_um[i];
+    int bc[3];
+    stroma_cell_grid_coords(g, xi, yi, zi, bc);
+    uint32_t draw = 1;
+    for (int bz = bc[2] - 1; bz <= bc[2] + 1; bz++) {
+        if (bz < 0 || bz >= g->nb[2]) continue;
+        for (int by = bc[1] - 1; by <= bc[1] + 1; by++) {
+            if (by < 0 || by >= g->nb[1]) continue;
+            for (int bx = bc[0] - 1; bx <= bc[0] + 1; bx++) {
+                if (bx < 0 || bx >= g->nb[0]) continue;
+                size_t b = ((size_t)bz * (size_t)g->nb[1] + (size_t)by) * (size_t)g->nb[0] + (size_t)bx;
+                for (size_t m = g->start[b]; m < g->start[b + 1]; m++) {
+                    size_t j = g->order[m];
+                    if (j == i) continue;
+                    int tj = c->type[j];
+                    const stroma_cell_type_desc *Tj = &e->types[tj];
+                    double dx = xi - c->x[j], dy = yi - c->y[j], dz = zi - c->z[j];
+                    double reach = T->max_adhesion_rel * ri + Tj->max_adhesion_rel * c->radius_um[j];
+                    if (reach < ri + c->radius_um[j]) reach = ri + c->radius_um[j];
+                    if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
+                    if (c->state[j] == STROMA_CELL_LIVE) {
+                        double a = T->attack_per_min ? T->attack_per_min[tj] : 0;
+                        if (a > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION, draw++) <
+                                         p_event(a, dt)) {
+                            e->contact[i] = STROMA_CONTACT_ATTACH;
+                            e->contact_other[i] = c->id[j];
+                            return;
+                        }
+                        if (T->contact_transform_per_min) {
+                            for (int to = 0; to < nt; to++) {
+                                double r = T->contact_transform_per_min[(size_t)tj * (size_t)nt + (size_t)to];
+                                if (r > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION,
+                                                                     draw++) < p_event(r, dt)) {
+                                    e->contact[i] = STROMA_CONTACT_TRANSFORM;
+                                    e->contact_other[i] = to;
+                                    return;
+                                }
+                            }
+                        }
+                    } else {
+                        double r = T->phagocytose_per_min ? T->phagocytose_per_min[tj] : 0;
+                        if (r > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION, draw++) <
+                                         p_event(r, dt)) {
+                            e->contact[i] = STROMA_CONTACT_PHAGOCYTOSE;
+                            e->contact_other[i] = c->id[j];
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void kill_cell(stroma_cell_engine *e, size_t j, uint8_t how) {
+    stroma_cells *c = &e->cells;
+    c->state[j] = how;
+    c->dead_elapsed_min[j] = 0;
+    c->attached_id[j] = -1;
+    c->mx[j] = c->my[j] = c->mz[j] = 0;
+    e->sec_stale = 1;
+    if (how == STROMA_CELL_APOPTOTIC)
+        e->counters.apoptoses++;
+    else
+        e->counters.necroses++;
+}
+
+static stroma_code divide(stroma_cell_engine *e, size_t i, stroma_error *err) {
+    stroma_cells *c = &e->cells;
+    size_t j = stroma_cells_append(c, err); /* may move the arrays; index i stays valid */
+    if (j == (size_t)-1) return err ? err->code : STROMA_ERR_NOMEM;
+    if (ensure_scratch(e, c->n, err)) return STROMA_ERR_NOMEM;
+    int type = c->type[i];
+    /* the daughter copies the mother, then both take half the volume, displaced +-d along a random axis */
+    int64_t new_id = c->id[j];
+    size_t ns = (size_t)e->nsub;
+#define COPY(f) c->f[j] = c->f[i];
+    COPY(type) COPY(state) COPY(x) COPY(y) COPY(z) COPY(pvx) COPY(pvy) COPY(pvz) COPY(mx) COPY(my) COPY(mz)
+    COPY(target_volume_um3) COPY(pressure) COPY(damage)
+#undef COPY
+    memcpy(c->secretion + j * ns, c->secretion + i * ns, ns * sizeof(double));
+    memcpy(c->saturation + j * ns, c->saturation + i * ns, ns * sizeof(double));
+    memcpy(c->uptake + j * ns, c->uptake + i * ns, ns * sizeof(double));
+    memcpy(c->export_rate + j * ns, c->export_rate + i * ns, ns * sizeof(double));
+    c->id[j] = new_id;
+    c->attached_id[j] = -1;
+    c->birth_min[j] = c->birth_min[i]; /* overwritten by the caller with the current time */
+    c->phase[j] = 0;
+    c->phase_elapsed_min[j] = 0;
+    c->phase[i] = 0;
+    c->phase_elapsed_min[i] = 0;
+    double v = c->volume_um3[i] / 2;
+    c->volume_um3[i] = c->volume_um3[j] = v;
+    double r = stroma_sphere_radius(v);
+    c->radius_um[i] = c->radius_um[j] = r;
+    double d[3];
+    random_direction(e, c->id[i], e->phen_step, STROMA_RNG_DIVISION, 0, d);
+    /* PhysiCell's offset: 0.2063 x the mother's radius, i.e. half-volume spheres just overlapping */
+    double off = 0.20629947401590026 * stroma_sphere_radius(2 * v);
+    c->x[i] -= off * d[0];
+    c->y[i] -= off * d[1];
+    c->z[i] -= off * d[2];
+    c->x[j] += off * d[0];
+    c->y[j] += off * d[1];
+    c->z[j] += off * d[2];
+    (void)type;
+    e->counters.births++;
+    return STROMA_OK;
+}
+
+stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
+                                         double t_min, stroma_error *err) {
+    stroma_cells *c = &e->cells;
+    size_t n = c->n;
+    if (ensure_scratch(e, n, err)) return STROMA_ERR_NOMEM;
+    stroma_code rc = stroma_cell_grid_build(&e->grid, c, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
+                                            stroma_mechanics_reach(c, e->types), err);
+    if (rc != STROMA_OK) return rc;
+    const long ln = (long)n;
+    /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates */
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < ln; i++) {
+        decide_contact(e, (size_t)i, dt_min);
+        e->keep[i] = 1;
+    }
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < ln; i++) decide_phenotype(e, t, (size_t)i, dt_min);
+    /* contact outcomes, in id order */
+    for (size_t i = 0; i < n; i++) {
+        size_t j;
+        switch (e->contact[i]) {
+        case STROMA_CONTACT_ATTACH:
+            c->attached_id[i] = e->contact_other[i];
+            break;
+        case STROMA_CONTACT_DETACH:
+            c->attached_id[i] = -1;
+            break;
+        case STROMA_CONTACT_KILL:
+            c->attached_id[i] = -1;
+            j = find_id(c, e->contact_other[i]);
+            if (j != (size_t)-1 && c->state[j] == STROMA_CELL_LIVE) {
+                kill_cell(e, j, STROMA_CELL_APOPTOTIC);
+                e->counters.apoptoses--; /* counted as a kill, not a spontaneous apoptosis */
+                e->counters.kills++;
+                e->action[j] = STROMA_ACT_NONE;
+            }
+            break;
+        case STROMA_CONTACT_PHAGOCYTOSE:
+            j = find_id(c, e->contact_other[i]);
+            if (j != (size_t)-1 && c->state[j] != STROMA_CELL_LIVE && e->keep[j]) {
+                e->keep[j] = 0;
+                e->action[j] = STROMA_ACT_NONE;
+                e->counters.phagocytoses++;
+            }
+            break;
+        case STROMA_CONTACT_TRANSFORM:
+            if (e->action[i] == STROMA_ACT_NONE || e->action[i] == STROMA_ACT_DIVIDE) {
+                e->action[i] = STROMA_ACT_TRANSFORM;
+                e->action_arg[i] = (int32_t)e->contact_other[i];
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    /* phenotype outcomes, in id order; daughters are appended and act from the next step */
+    for (size_t i = 0; i < n; i++) {
+        switch (e->action[i]) {
+        case STROMA_ACT_APOPTOSIS:
+            if (c->state[i] == STROMA_CELL_LIVE) kill_cell(e, i, STROMA_CELL_APOPTOTIC);
+            break;
+        case STROMA_ACT_NECROSIS:
+            if (c->state[i] == STROMA_CELL_LIVE) kill_cell(e, i, STROMA_CELL_NECROTIC);
+            break;
+        case STROMA_ACT_TRANSFORM:
+            if (c->state[i] == STROMA_CELL_LIVE) {
+                stroma_cell_engine_set_type(e, i, e->action_arg[i]);
+                e->counters.transformations++;
+            }
+            break;
+        case STROMA_ACT_DIVIDE:
+            if (c->state[i] == STROMA_CELL_LIVE) {
+                size_t before = c->n;
+                if ((rc = divide(e, i, err)) != STROMA_OK) return rc;
+                c->birth_min[before] = t_min;
+                e->keep[before] = 1;
+            }
+            break;
+        case STROMA_ACT_REMOVE:
+            e->keep[i] = 0;
+            break;
+        default:
+            break;
+        }
+    }
+    size_t removed = 0;
+    for (size_t i = 0; i < c->n; i++) removed += !e->keep[i];
+    if (removed) {
+        stroma_cells_compact(c, e->keep);
+        e->counters.removals += (int64_t)removed;
+    }
+    e->phen_step++;
+    e->grid_stale = e->sec_stale = 1;
+    return STROMA_OK;
+}
+
+void stroma_cell_engine_count(const stroma_cell_engine *e, int64_t *counts, int64_t *dead) {
+    for (int k = 0; k < e->ntypes; k++) counts[k] = 0;
+    *dead = 0;
+    for (size_t i = 0; i < e->cells.n; i++) {
+        if (e->cells.state[i] == STROMA_CELL_LIVE)
+            counts[e->cells.type[i]]++;
+        else
+            (*dead)++;
+    }
+}

@@ -1,0 +1,98 @@
+/* The cell engine: owns the cell store and the neighbour grid and runs the three cell clocks that the
+ * simulation loop calls — secretion/uptake every diffusion step, mechanics (motility, forces, positions) every
+ * dt_mechanics, phenotype (volume, cycle, death, division, contact interactions, transformations, removal)
+ * every dt_phenotype. Parallel phases write per-cell slots; births, deaths and type changes are applied
+ * afterwards in id order; every random draw is keyed by (seed, cell id, step, purpose). */
+#ifndef STROMA_CELLS_ENGINE_H
+#define STROMA_CELLS_ENGINE_H
+
+#include <stdint.h>
+
+#include "cells/cells.h"
+#include "cells/grid.h"
+#include "cells/mechanics.h"
+#include "model/celltypes.h"
+#include "transport/transport.h"
+#include "util/rng.h"
+
+/* A per-cell decision of the phenotype step, applied serially in id order. */
+enum stroma_cell_action {
+    STROMA_ACT_NONE = 0,
+    STROMA_ACT_DIVIDE,
+    STROMA_ACT_APOPTOSIS,
+    STROMA_ACT_NECROSIS,
+    STROMA_ACT_TRANSFORM, /* to action_arg */
+    STROMA_ACT_REMOVE     /* dead cell whose time is up */
+};
+
+/* A contact decision: attach to / kill / engulf / be transformed by the cell with id `other`. */
+enum stroma_contact_action {
+    STROMA_CONTACT_NONE = 0,
+    STROMA_CONTACT_ATTACH,
+    STROMA_CONTACT_KILL,
+    STROMA_CONTACT_DETACH,
+    STROMA_CONTACT_PHAGOCYTOSE,
+    STROMA_CONTACT_TRANSFORM /* self becomes action_arg on contact */
+};
+
+typedef struct stroma_cell_counters {
+    int64_t births, apoptoses, necroses, kills, phagocytoses, transformations, removals;
+} stroma_cell_counters;
+
+typedef struct stroma_cell_engine {
+    stroma_cells cells;
+    stroma_cell_grid grid;
+    const stroma_cell_type_desc *types; /* borrowed from the model */
+    int ntypes;
+    int nsub;
+    stroma_mech_domain dom;
+    stroma_rng_key rng;
+    int64_t mech_step, phen_step;
+    int grid_stale;             /* positions moved since the grid was built */
+    /* scratch, grown with the store */
+    size_t scratch_cap;
+    uint8_t *action;
+    int32_t *action_arg;
+    uint8_t *contact;
+    int64_t *contact_other;
+    unsigned char *keep;
+    size_t *voxel;              /* voxel of each cell, refreshed after mechanics */
+    /* cells sorted by voxel for parallel, deterministic secretion */
+    size_t *sec_order, *sec_start, *sec_voxels;
+    size_t sec_nvox, sec_cap_vox;
+    int sec_stale;
+    stroma_cell_counters counters;
+} stroma_cell_engine;
+
+/* Set up an empty engine for `ntypes` types (borrowed) on the domain; nsub substrates. */
+stroma_code stroma_cell_engine_init(stroma_cell_engine *e, const stroma_cell_type_desc *types, int ntypes,
+                                    int nsub, const stroma_mech_domain *dom, stroma_rng_key rng,
+                                    stroma_error *err);
+void stroma_cell_engine_free(stroma_cell_engine *e);
+
+/* Add a live cell of `type` at p with the type's volume and secretion, a cycle position drawn so that a
+ * population started this way grows smoothly (stationary age distribution), and a migration direction.
+ * t_min is the birth time. Returns the index or (size_t)-1. */
+size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um[3], double t_min,
+                              stroma_error *err);
+
+/* Apply every live cell's secretion/uptake to the transport field for one diffusion step (cells grouped by
+ * voxel, each voxel's cells in id order; voxels in parallel). */
+void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t);
+
+/* One mechanics step of dt: update migration directions (persistence, chemotaxis), forces, positions. */
+stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
+                                         stroma_error *err);
+
+/* One phenotype step of dt at time t_min: volume, cycle, death, contact interactions, transformation,
+ * division, removal. */
+stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
+                                         double t_min, stroma_error *err);
+
+/* Live cells of each type into counts[ntypes]; dead (apoptotic + necrotic) cells into *dead. */
+void stroma_cell_engine_count(const stroma_cell_engine *e, int64_t *counts, int64_t *dead);
+
+/* Set a cell's type and reset its per-cell behaviour (secretion, volume target) to the new type's. */
+void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type);
+
+#endif

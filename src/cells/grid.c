@@ -1,0 +1,105 @@
+/* Neighbour grid construction (see grid.h). */
+#include "cells/grid.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error_impl.h"
+
+void stroma_cell_grid_coords(const stroma_cell_grid *g, double x, double y, double z, int bc[3]) {
+    double p[3] = {x, y, z};
+    for (int a = 0; a < 3; a++) {
+        int b = (int)floor((p[a] - g->lo_um[a]) / g->box_um);
+        if (b < 0) b = 0;
+        if (b >= g->nb[a]) b = g->nb[a] - 1;
+        bc[a] = b;
+    }
+}
+
+static stroma_code grow(void **p, size_t n, size_t elem, stroma_error *err) {
+    void *q = realloc(*p, (n ? n : 1) * elem);
+    if (!q) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the neighbour grid");
+    *p = q;
+    return STROMA_OK;
+}
+
+stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, const double lo_um[3],
+                                   const double hi_um[3], int dim, double min_box_um, stroma_error *err) {
+    if (!(min_box_um > 0)) min_box_um = 1.0;
+    g->box_um = min_box_um;
+    size_t nboxes = 1;
+    for (int a = 0; a < 3; a++) {
+        g->lo_um[a] = lo_um[a];
+        double ext = hi_um[a] - lo_um[a];
+        int nb = (a < dim) ? (int)floor(ext / min_box_um) : 1;
+        if (nb < 1) nb = 1;
+        /* cap the box count so an absurdly small interaction distance cannot exhaust memory */
+        if (nb > 4096) nb = 4096;
+        g->nb[a] = nb;
+        nboxes *= (size_t)nb;
+    }
+    /* boxes may be wider than min_box_um along an axis: use the widest so one edge length serves all */
+    for (int a = 0; a < dim; a++) {
+        double w = (hi_um[a] - lo_um[a]) / g->nb[a];
+        if (w > g->box_um) g->box_um = w;
+    }
+    for (int a = 0; a < dim; a++) {
+        int nb = (int)ceil((hi_um[a] - lo_um[a]) / g->box_um);
+        g->nb[a] = nb < 1 ? 1 : nb;
+    }
+    nboxes = (size_t)g->nb[0] * (size_t)g->nb[1] * (size_t)g->nb[2];
+    g->nboxes = nboxes;
+    if (nboxes + 1 > g->cap_boxes) {
+        if (grow((void **)&g->start, nboxes + 1, sizeof(size_t), err)) return STROMA_ERR_NOMEM;
+        g->cap_boxes = nboxes + 1;
+    }
+    size_t n = c->n;
+    if (n > g->cap_cells || !g->order) {
+        size_t cap = n + n / 2 + 16;
+        if (grow((void **)&g->order, cap, sizeof(size_t), err) || grow((void **)&g->box_of, cap, sizeof(size_t), err) ||
+            grow((void **)&g->sx, cap, sizeof(double), err) || grow((void **)&g->sy, cap, sizeof(double), err) ||
+            grow((void **)&g->sz, cap, sizeof(double), err) || grow((void **)&g->sr, cap, sizeof(double), err) ||
+            grow((void **)&g->stype, cap, sizeof(int), err) ||
+            grow((void **)&g->sstate, cap, sizeof(unsigned char), err))
+            return STROMA_ERR_NOMEM;
+        g->cap_cells = cap;
+    }
+    memset(g->start, 0, (nboxes + 1) * sizeof(size_t));
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        int bc[3];
+        stroma_cell_grid_coords(g, c->x[i], c->y[i], c->z[i], bc);
+        g->box_of[i] = ((size_t)bc[2] * (size_t)g->nb[1] + (size_t)bc[1]) * (size_t)g->nb[0] + (size_t)bc[0];
+    }
+    for (size_t i = 0; i < n; i++) g->start[g->box_of[i] + 1]++;
+    for (size_t b = 0; b < nboxes; b++) g->start[b + 1] += g->start[b];
+    /* stable scatter: use start[] as a running cursor, then shift it back */
+    for (size_t i = 0; i < n; i++) g->order[g->start[g->box_of[i]]++] = i;
+    for (size_t b = nboxes; b > 0; b--) g->start[b] = g->start[b - 1];
+    g->start[0] = 0;
+#pragma omp parallel for schedule(static)
+    for (size_t k = 0; k < n; k++) {
+        size_t i = g->order[k];
+        g->sx[k] = c->x[i];
+        g->sy[k] = c->y[i];
+        g->sz[k] = c->z[i];
+        g->sr[k] = c->radius_um[i];
+        g->stype[k] = c->type[i];
+        g->sstate[k] = c->state[i];
+    }
+    return STROMA_OK;
+}
+
+void stroma_cell_grid_free(stroma_cell_grid *g) {
+    free(g->start);
+    free(g->order);
+    free(g->box_of);
+    free(g->sx);
+    free(g->sy);
+    free(g->sz);
+    free(g->sr);
+    free(g->stype);
+    free(g->sstate);
+    memset(g, 0, sizeof *g);
+}

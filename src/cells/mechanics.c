@@ -1,0 +1,135 @@
+/* Cell mechanics (see mechanics.h). */
+#include "cells/mechanics.h"
+
+#include <math.h>
+
+double stroma_mechanics_reach(const stroma_cells *c, const stroma_cell_type_desc *types) {
+    double reach = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        double rel = types[c->type[i]].max_adhesion_rel;
+        double r = c->radius_um[i] * (rel > 1 ? rel : 1);
+        if (r > reach) reach = r;
+    }
+    return 2 * reach;
+}
+
+double stroma_mechanics_pair(double d, double ri, double rj, double rep_i, double rep_j, double adh_i,
+                             double adh_j, double rel_i, double rel_j) {
+    double v = 0, R = ri + rj, Rm = rel_i * ri + rel_j * rj;
+    if (d < R) {
+        double q = 1 - d / R;
+        v += sqrt(rep_i * rep_j) * q * q;
+    }
+    if (d < Rm && adh_i > 0 && adh_j > 0) {
+        double q = 1 - d / Rm;
+        v -= sqrt(adh_i * adh_j) * q * q;
+    }
+    return v;
+}
+
+void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_cell_type_desc *types,
+                                 int ntypes, const stroma_mech_domain *dom) {
+    (void)ntypes;
+    const int nbx = g->nb[0], nby = g->nb[1], nbz = g->nb[2];
+    const long n = (long)c->n;
+#pragma omp parallel for schedule(static)
+    for (long k = 0; k < n; k++) {
+        size_t i = g->order[k];
+        double xi = g->sx[k], yi = g->sy[k], zi = g->sz[k], ri = g->sr[k];
+        int ti = g->stype[k];
+        int live_i = g->sstate[k] == STROMA_CELL_LIVE;
+        const stroma_cell_type_desc *Ti = &types[ti];
+        double vx = 0, vy = 0, vz = 0, press = 0;
+        int bc[3];
+        stroma_cell_grid_coords(g, xi, yi, zi, bc);
+        for (int bz = bc[2] - 1; bz <= bc[2] + 1; bz++) {
+            if (bz < 0 || bz >= nbz) continue;
+            for (int by = bc[1] - 1; by <= bc[1] + 1; by++) {
+                if (by < 0 || by >= nby) continue;
+                for (int bx = bc[0] - 1; bx <= bc[0] + 1; bx++) {
+                    if (bx < 0 || bx >= nbx) continue;
+                    size_t b = ((size_t)bz * (size_t)nby + (size_t)by) * (size_t)nbx + (size_t)bx;
+                    for (size_t m = g->start[b]; m < g->start[b + 1]; m++) {
+                        if ((long)m == k) continue;
+                        double dx = xi - g->sx[m], dy = yi - g->sy[m], dz = zi - g->sz[m];
+                        double d2 = dx * dx + dy * dy + dz * dz;
+                        double rj = g->sr[m];
+                        int tj = g->stype[m];
+                        const stroma_cell_type_desc *Tj = &types[tj];
+                        double R = ri + rj, Rm = Ti->max_adhesion_rel * ri + Tj->max_adhesion_rel * rj;
+                        double reach = R > Rm ? R : Rm;
+                        if (d2 >= reach * reach) continue;
+                        double d = sqrt(d2);
+                        if (d < 1e-5) d = 1e-5;
+                        double f = 0;
+                        if (d < R) {
+                            double q = 1 - d / R;
+                            f += sqrt(Ti->repulsion_um_per_min * Tj->repulsion_um_per_min) * q * q;
+                            press += q * q;
+                        }
+                        if (live_i && g->sstate[m] == STROMA_CELL_LIVE && d < Rm) {
+                            double ai = Ti->adhesion_um_per_min * (Ti->adhesion_affinity ? Ti->adhesion_affinity[tj] : 1);
+                            double aj = Tj->adhesion_um_per_min * (Tj->adhesion_affinity ? Tj->adhesion_affinity[ti] : 1);
+                            double q = 1 - d / Rm;
+                            f -= sqrt(ai * aj) * q * q;
+                        }
+                        f /= d;
+                        vx += f * dx;
+                        vy += f * dy;
+                        vz += f * dz;
+                    }
+                }
+            }
+        }
+        /* walls: the same repulsion as from a cell of equal size whose surface is at the wall */
+        double p[3] = {xi, yi, zi}, w[3] = {0, 0, 0};
+        for (int a = 0; a < dom->dim; a++) {
+            double dl = p[a] - dom->lo_um[a], dh = dom->hi_um[a] - p[a];
+            if (dl < ri) {
+                double q = 1 - (dl > 0 ? dl : 0) / ri;
+                w[a] += Ti->repulsion_um_per_min * q * q;
+            }
+            if (dh < ri) {
+                double q = 1 - (dh > 0 ? dh : 0) / ri;
+                w[a] -= Ti->repulsion_um_per_min * q * q;
+            }
+        }
+        vx += w[0];
+        vy += w[1];
+        vz += w[2];
+        if (live_i) {
+            vx += c->mx[i];
+            vy += c->my[i];
+            vz += c->mz[i];
+        }
+        if (dom->dim < 3) vz = 0;
+        c->vx[i] = vx;
+        c->vy[i] = vy;
+        c->vz[i] = vz;
+        c->pressure[i] = press;
+    }
+}
+
+static double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+void stroma_mechanics_advance(stroma_cells *c, double dt_min, const stroma_mech_domain *dom, int first) {
+    const long n = (long)c->n;
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < n; i++) {
+        double ax = 1.5, bx = -0.5;
+        if (first) {
+            ax = 1.0;
+            bx = 0.0;
+        }
+        c->x[i] += dt_min * (ax * c->vx[i] + bx * c->pvx[i]);
+        c->y[i] += dt_min * (ax * c->vy[i] + bx * c->pvy[i]);
+        c->z[i] += dt_min * (ax * c->vz[i] + bx * c->pvz[i]);
+        c->pvx[i] = c->vx[i];
+        c->pvy[i] = c->vy[i];
+        c->pvz[i] = c->vz[i];
+        double eps = 1e-6;
+        c->x[i] = clampd(c->x[i], dom->lo_um[0] + eps, dom->hi_um[0] - eps);
+        c->y[i] = clampd(c->y[i], dom->lo_um[1] + eps, dom->hi_um[1] - eps);
+        c->z[i] = clampd(c->z[i], dom->lo_um[2] + eps, dom->hi_um[2] - eps);
+    }
+}

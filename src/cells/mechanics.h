@@ -1,0 +1,33 @@
+/* Cell mechanics: overdamped motion under PhysiCell-style repulsion and adhesion potentials between
+ * neighbours, plus migration and a repulsive wall at the domain edge; positions advance by two-step
+ * Adams-Bashforth (second order). Forces are gathered per cell (no scatter), neighbours in index order. */
+#ifndef STROMA_CELLS_MECHANICS_H
+#define STROMA_CELLS_MECHANICS_H
+
+#include "cells/cells.h"
+#include "cells/grid.h"
+#include "model/celltypes.h"
+
+typedef struct stroma_mech_domain {
+    double lo_um[3], hi_um[3];
+    int dim;        /* 2: z is fixed at the mid-plane */
+} stroma_mech_domain;
+
+/* Box edge the neighbour grid needs: twice the largest interaction reach max(1, rel_adhesion) x radius. */
+double stroma_mechanics_reach(const stroma_cells *c, const stroma_cell_type_desc *types);
+
+/* Pair velocity contribution on i from j (µm/min along the unit vector from j to i), for tests:
+ * rep (1 - d/R)^2 [d < R] - adh (1 - d/Rm)^2 [d < Rm]. */
+double stroma_mechanics_pair(double d, double ri, double rj, double rep_i, double rep_j, double adh_i,
+                             double adh_j, double rel_i, double rel_j);
+
+/* Compute every cell's velocity (vx, vy, vz) from neighbours in grid g (built on the current positions),
+ * its migration velocity (mx..) and the walls; also fills pressure. Parallel over cells. */
+void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_cell_type_desc *types,
+                                 int ntypes, const stroma_mech_domain *dom);
+
+/* Advance positions by dt with Adams-Bashforth 2 (Euler on a cell's first step, marked by first != 0) and
+ * keep cells inside the domain; stores the velocity as the previous one. */
+void stroma_mechanics_advance(stroma_cells *c, double dt_min, const stroma_mech_domain *dom, int first);
+
+#endif

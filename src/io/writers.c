@@ -1,0 +1,163 @@
+/* summary.json, timeseries.csv and field CSV writers. Numbers are printed with 17 significant digits so a
+ * file round-trips the doubles exactly and two runs can be compared bit for bit. */
+#include "io/writers.h"
+
+#include <math.h>
+#include <string.h>
+
+void stroma_json_number(FILE *f, double v) {
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+    else
+        fputs("null", f);
+}
+
+void stroma_json_string(FILE *f, const char *s) {
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim) {
+    fputs("time", f);
+    for (int s = 0; s < sim->model->nsub; s++) {
+        const char *n = sim->model->substrates[s].name;
+        fprintf(f, ",%s_mean,%s_total", n, n);
+    }
+    if (sim->has_cells) {
+        for (int k = 0; k < sim->model->ntypes; k++) fprintf(f, ",cells_%s", sim->model->cell_types[k].name);
+        fputs(",cells_dead", f);
+    }
+    fputc('\n', f);
+}
+
+void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim) {
+    fprintf(f, "%.17g", stroma_sim_time(sim));
+    for (int s = 0; s < sim->model->nsub; s++) {
+        stroma_field_stats st = stroma_sim_substrate_stats(sim, s);
+        fprintf(f, ",%.17g,%.17g", st.mean, st.total);
+    }
+    if (sim->has_cells) {
+        for (int k = 0; k < sim->model->ntypes; k++) fprintf(f, ",%lld", (long long)stroma_sim_live_cells(sim, k));
+        fprintf(f, ",%lld", (long long)stroma_sim_dead_cells(sim));
+    }
+    fputc('\n', f);
+}
+
+stroma_code stroma_write_fields_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
+    const stroma_transport *t = sim->transport;
+    const stroma_mesh *m = &t->mesh;
+    for (int s = 0; s < t->nsub; s++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "fields/%s_%g.csv", sim->model->substrates[s].name, stroma_sim_time(sim));
+        FILE *f = stroma_outdir_open(od, rel, err);
+        if (!f) return err ? err->code : STROMA_ERR_IO;
+        fputs("x,y,z,value\n", f);
+        for (int k = 0; k < m->nz; k++)
+            for (int j = 0; j < m->ny; j++)
+                for (int i = 0; i < m->nx; i++) {
+                    double v = t->c[stroma_mesh_index(m, i, j, k) * (size_t)t->nsub + (size_t)s];
+                    fprintf(f, "%.10g,%.10g,%.10g,%.17g\n", m->lo_um[0] + (i + 0.5) * m->dx_um,
+                            m->lo_um[1] + (j + 0.5) * m->dx_um, m->lo_um[2] + (k + 0.5) * m->dx_um, v);
+                }
+        stroma_code rc = stroma_outdir_close(od, f, rel, err);
+        if (rc != STROMA_OK) return rc;
+    }
+    return STROMA_OK;
+}
+
+stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
+    const stroma_model *m = sim->model;
+    const stroma_mesh *mesh = &sim->transport->mesh;
+    FILE *f = stroma_outdir_open(od, "summary.json", err);
+    if (!f) return err ? err->code : STROMA_ERR_IO;
+    fputs("{\n  \"stroma_version\": ", f);
+    stroma_json_string(f, stroma_version());
+    fputs(",\n  \"model\": ", f);
+    stroma_json_string(f, m->path);
+    fputs(",\n  \"model_sha256\": ", f);
+    stroma_json_string(f, m->sha256);
+    fprintf(f, ",\n  \"seed\": %llu,\n  \"time\": ", (unsigned long long)m->seed);
+    stroma_json_number(f, stroma_sim_time(sim));
+    fprintf(f, ",\n  \"steps\": %lld,\n  \"dt_diffusion\": ", (long long)sim->step);
+    stroma_json_number(f, sim->dt_min);
+    fprintf(f, ",\n  \"grid\": {\"nx\": %d, \"ny\": %d, \"nz\": %d, \"voxel\": ", mesh->nx, mesh->ny, mesh->nz);
+    stroma_json_number(f, mesh->dx_um);
+    fprintf(f, ", \"dimension\": %d},\n  \"sources\": %zu,\n  \"substrates\": {", mesh->dim, sim->npoints);
+    for (int s = 0; s < m->nsub; s++) {
+        stroma_field_stats st = stroma_sim_substrate_stats(sim, s);
+        fprintf(f, "%s\n    ", s ? "," : "");
+        stroma_json_string(f, m->substrates[s].name);
+        fputs(": {\"unit\": ", f);
+        stroma_json_string(f, m->substrates[s].unit);
+        fputs(", \"mean\": ", f);
+        stroma_json_number(f, st.mean);
+        fputs(", \"min\": ", f);
+        stroma_json_number(f, st.min);
+        fputs(", \"max\": ", f);
+        stroma_json_number(f, st.max);
+        fputs(", \"total\": ", f);
+        stroma_json_number(f, st.total);
+        fputc('}', f);
+    }
+    fputs("\n  }", f);
+    if (sim->has_cells) {
+        fputs(",\n  \"cells\": {", f);
+        for (int k = 0; k < sim->model->ntypes; k++) {
+            fputs(k ? ", " : "", f);
+            stroma_json_string(f, sim->model->cell_types[k].name);
+            fprintf(f, ": %lld", (long long)stroma_sim_live_cells(sim, k));
+        }
+        const stroma_cell_counters *ev = &sim->cells.counters;
+        fprintf(f,
+                "},\n  \"dead_cells\": %lld,\n  \"cell_events\": {\"births\": %lld, \"apoptoses\": %lld, "
+                "\"necroses\": %lld, \"kills\": %lld, \"phagocytoses\": %lld, \"transformations\": %lld, "
+                "\"removals\": %lld}",
+                (long long)stroma_sim_dead_cells(sim), (long long)ev->births, (long long)ev->apoptoses,
+                (long long)ev->necroses, (long long)ev->kills, (long long)ev->phagocytoses,
+                (long long)ev->transformations, (long long)ev->removals);
+    }
+    fputs("\n}\n", f);
+    return stroma_outdir_close(od, f, "summary.json", err);
+}
+
+stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, double wall_s, int threads,
+                                  stroma_error *err) {
+    FILE *f = stroma_outdir_open(od, "run.json", err);
+    if (!f) return err ? err->code : STROMA_ERR_IO;
+    fputs("{\n  \"stroma_version\": ", f);
+    stroma_json_string(f, stroma_version());
+    fputs(",\n  \"model\": ", f);
+    stroma_json_string(f, sim->model->path);
+    fputs(",\n  \"model_sha256\": ", f);
+    stroma_json_string(f, sim->model->sha256);
+    fprintf(f, ",\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"solver\": ",
+            (unsigned long long)sim->model->seed, threads);
+    stroma_json_string(f, sim->transport->ops->name);
+    fputs(",\n  \"wall_seconds\": ", f);
+    stroma_json_number(f, wall_s);
+    fputs("\n}\n", f);
+    return stroma_outdir_close(od, f, "run.json", err);
+}
+
+stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
+    char rel[256];
+    snprintf(rel, sizeof rel, "cells/cells_%g.csv", stroma_sim_time(sim));
+    FILE *f = stroma_outdir_open(od, rel, err);
+    if (!f) return err ? err->code : STROMA_ERR_IO;
+    static const char *const state_names[] = {"live", "apoptotic", "necrotic"};
+    fputs("id,type,state,x,y,z,radius,volume,phase,pressure\n", f);
+    const stroma_cells *c = &sim->cells.cells;
+    for (size_t i = 0; i < c->n; i++)
+        fprintf(f, "%lld,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.17g\n", (long long)c->id[i],
+                sim->model->cell_types[c->type[i]].name, state_names[c->state[i] <= 2 ? c->state[i] : 0], c->x[i],
+                c->y[i], c->z[i], c->radius_um[i], c->volume_um3[i], (int)c->phase[i], c->pressure[i]);
+    return stroma_outdir_close(od, f, rel, err);
+}

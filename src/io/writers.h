@@ -1,0 +1,37 @@
+/* Run outputs: summary.json, timeseries.csv and per-substrate field CSVs (formats in README/docs). */
+#ifndef STROMA_IO_WRITERS_H
+#define STROMA_IO_WRITERS_H
+
+#include <stdio.h>
+
+#include "io/outdir.h"
+#include "sim/sim.h"
+
+/* Write timeseries.csv's header: time then <substrate>_mean,<substrate>_total per substrate. */
+void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim);
+
+/* Append one row for the simulation's current time. */
+void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim);
+
+/* Write fields/<name>_<time>.csv for every substrate (x,y,z,value at voxel centres, µm). */
+stroma_code stroma_write_fields_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
+
+/* Write cells/cells_<time>.csv: one row per cell in id order (id,type,state,x,y,z,radius,volume,phase,
+ * pressure; µm, µm³). */
+stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
+
+/* Write summary.json for the current state: deterministic (no wall time, no thread count), so two runs of
+ * the same model and seed give identical files. */
+stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
+
+/* Write run.json: provenance of this run (version, model hash, seed, threads, solver, wall time). */
+stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, double wall_s, int threads,
+                                  stroma_error *err);
+
+/* Print a double as a JSON number (17 significant digits; non-finite as null). */
+void stroma_json_number(FILE *f, double v);
+
+/* Print a JSON string literal with escapes. */
+void stroma_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,68 @@
+/* Cell types and initial cells in the model description: plain data filled by the loader, read by cells/.
+ * Per-type arrays indexed by substrate have model->nsub entries; those indexed by type have ncell_types. */
+#ifndef STROMA_MODEL_CELLTYPES_H
+#define STROMA_MODEL_CELLTYPES_H
+
+#include "model/region.h"
+
+#define STROMA_MAX_PHASES 8
+
+typedef enum stroma_cycle_kind {
+    STROMA_CYCLE_NONE,        /* does not divide */
+    STROMA_CYCLE_EXPONENTIAL, /* one phase, exponential waiting time of mean `duration`, then division */
+    STROMA_CYCLE_PHASES       /* fixed phase durations; division at the end of the last phase */
+} stroma_cycle_kind;
+
+typedef struct stroma_cell_type_desc {
+    char name[64];
+    /* volume */
+    double volume_um3;              /* target total volume (a new daughter grows back to it) */
+    double growth_per_min;          /* volume relaxes toward target at this rate: dV/dt = g (V* - V) */
+    /* cycle */
+    stroma_cycle_kind cycle;
+    double cycle_mean_min;          /* EXPONENTIAL: mean time to division */
+    int nphases;                    /* PHASES: number of phases */
+    double phase_min[STROMA_MAX_PHASES];
+    /* death */
+    double apoptosis_per_min;       /* rate of entering apoptosis */
+    double apoptosis_duration_min;  /* an apoptotic cell shrinks and is removed after this */
+    int necrosis_substrate;         /* substrate whose low level causes necrosis (-1 = none) */
+    double necrosis_threshold;      /* necrosis begins below this level (substrate unit) */
+    double necrosis_critical;       /* rate is maximal at and below this level */
+    double necrosis_max_per_min;    /* maximal necrosis rate */
+    double necrosis_duration_min;   /* a necrotic cell is removed (lysed) after this */
+    /* mechanics (PhysiCell potentials) */
+    double repulsion_um_per_min;
+    double adhesion_um_per_min;
+    double max_adhesion_rel;        /* adhesion reaches (r_i + r_j) x this */
+    double *adhesion_affinity;      /* [ntypes], multiplies adhesion toward each type (default 1) */
+    /* motility */
+    double speed_um_per_min;
+    double persistence_min;         /* mean time between direction changes */
+    double bias;                    /* 0 random walk .. 1 fully directed */
+    int chemotaxis_substrate;       /* -1 = none */
+    double chemotaxis_direction;    /* +1 up the gradient, -1 down */
+    /* secretion / uptake, [nsub] each */
+    double *secretion_per_min, *saturation, *uptake_per_min, *export_per_min;
+    /* contact interactions toward each type, [ntypes] each */
+    double *attack_per_min;         /* attachment rate to a live target in contact */
+    double attach_duration_min;     /* mean attachment time (exponential detachment) */
+    double kill_per_min;            /* kill rate while attached: target becomes apoptotic */
+    double *phagocytose_per_min;    /* rate of engulfing a dead cell of each type in contact */
+    double *contact_transform_per_min; /* [ntypes x ntypes]: [with * ntypes + to], becomes `to` on contact */
+    double *transform_per_min;      /* [ntypes] spontaneous/signal transformation to each type (rules hook) */
+} stroma_cell_type_desc;
+
+/* One entry of initial_cells: `count` cells of `type` placed uniformly in `region` (placement RNG), or the rows
+ * of a CSV file (x,y,z,type) read by the loader, already validated (inside the domain, known types). */
+typedef struct stroma_initial_cells_desc {
+    int from_csv;                /* 0: region; 1: csv rows below */
+    int type;                    /* region: the cell type index */
+    int count;                   /* region: number of cells; csv: number of rows */
+    stroma_region region;        /* region placement */
+    char csv_path[512];          /* csv: the file as resolved (relative to the model file) */
+    double *csv_pos_um;          /* csv: [count * 3] positions; owned by the model */
+    int *csv_type;               /* csv: [count] type indices; owned by the model */
+} stroma_initial_cells_desc;
+
+#endif

@@ -1,0 +1,105 @@
+/* The model description: plain, immutable data produced by the loader (load.c) and validated before any
+ * simulation object exists. Every field carries its unit. The simulation (sim/) only reads it. */
+#ifndef STROMA_MODEL_MODEL_H
+#define STROMA_MODEL_MODEL_H
+
+#include <stdint.h>
+
+#include "stroma/stroma.h"
+
+enum { STROMA_FACE_X_MIN, STROMA_FACE_X_MAX, STROMA_FACE_Y_MIN, STROMA_FACE_Y_MAX, STROMA_FACE_Z_MIN,
+       STROMA_FACE_Z_MAX, STROMA_FACE_COUNT };
+
+#define STROMA_NAME_MAX 64
+
+/* Where a model value came from in the file, for messages raised after loading. */
+typedef struct stroma_srcloc {
+    int line, column; /* 1-based; 0 if not from the file */
+} stroma_srcloc;
+
+typedef struct stroma_substrate_desc {
+    char name[STROMA_NAME_MAX];
+    char unit[32];                          /* free text, e.g. "mmHg", "pg/mL"; "" if not given */
+    double diffusion_um2_per_min;           /* >= 0 */
+    double decay_per_min;                   /* >= 0 */
+    double initial;                         /* uniform initial value, substrate unit */
+    unsigned char face_dirichlet[STROMA_FACE_COUNT]; /* 1 = Dirichlet at that face, 0 = no flux */
+    double face_value[STROMA_FACE_COUNT];   /* Dirichlet value, substrate unit */
+    stroma_srcloc loc;
+} stroma_substrate_desc;
+
+/* A voxel held at a fixed value (Dirichlet voxel inside the domain), e.g. a vessel. */
+typedef struct stroma_fixed_desc {
+    int substrate;          /* index into substrates */
+    double pos_um[3];       /* any point inside the voxel */
+    double value;           /* substrate unit */
+    stroma_srcloc loc;
+} stroma_fixed_desc;
+
+#include "model/celltypes.h"
+
+/* A group of point sources/sinks of one substrate (stand-ins for cells until the cell engine exists; the cell
+ * engine uses the same transport call). `count` points are placed uniformly in the region with the run's RNG
+ * (purpose STROMA_RNG_PLACEMENT), or one point at center for STROMA_REGION_POINT. Per point, per step of dt:
+ *   c <- (c + dt (V/Vvox) S T) / (1 + dt (V/Vvox)(S + U)) + dt E / Vvox     (implicit, stable for any rate) */
+typedef struct stroma_source_desc {
+    int substrate;
+    int count;
+    stroma_region region;
+    double volume_um3;          /* V, the source's volume (a cell's) */
+    double secretion_per_min;   /* S */
+    double saturation;          /* T, substrate unit */
+    double uptake_per_min;      /* U */
+    double export_per_min;      /* E, net export, substrate unit x um^3 / min */
+    stroma_srcloc loc;
+} stroma_source_desc;
+
+struct stroma_model {
+    char path[512];             /* file name used in messages */
+    char sha256[65];            /* hex digest of the model text (provenance) */
+    double lo_um[3], hi_um[3];  /* domain box */
+    double voxel_um;            /* voxel edge; divides every extent */
+    int n[3];                   /* voxels per axis (derived) */
+    int dim;                    /* 1, 2 or 3: number of axes with more than one voxel */
+    double end_min;
+    double dt_diffusion_min;
+    uint64_t seed;
+    int nsub;
+    stroma_substrate_desc *substrates;
+    int nfixed;
+    stroma_fixed_desc *fixed;
+    int nsources;
+    stroma_source_desc *sources;
+    double output_every_min;    /* > 0 */
+    int output_fields_csv;      /* write fields/<name>_<time>.csv */
+    stroma_srcloc domain_loc;
+    /* cells (issue 3) */
+    double dt_mechanics_min;    /* multiple of dt_diffusion */
+    double dt_phenotype_min;    /* multiple of dt_mechanics */
+    int ntypes;
+    stroma_cell_type_desc *cell_types;       /* [ntypes]; per-type arrays sized nsub / ntypes as documented */
+    int ninitial;
+    stroma_initial_cells_desc *initial_cells; /* [ninitial] */
+    int output_cells_csv;       /* write cells/cells_<time>.csv */
+    int output_every_is_end;    /* 1 if outputs.every was absent: output_every_min follows end_min, also when
+                                   stroma_model_set_end changes it */
+};
+
+/* Bytes the simulation will allocate for this model (fields, solver scratch, sources); used to refuse a grid
+ * that cannot fit before allocating anything. A double, so that absurd grids do not overflow:
+ *   field        nvox x nsub x 8
+ *   scratch      2 x (largest plane of the grid) x nsub x 8 x STROMA_MEMORY_THREADS
+ *   coefficients 3 x (nx + ny + nz) x nsub x 8
+ *   fixed voxels 32 per fixed voxel; sources 32 per point. */
+double stroma_model_memory_estimate(const stroma_model *model);
+
+/* Threads the memory estimate budgets solver scratch for. */
+#define STROMA_MEMORY_THREADS 2
+
+/* Physical memory of this machine in bytes (sysconf _SC_PHYS_PAGES x _SC_PAGE_SIZE); 0 if unknown. */
+double stroma_model_memory_available(void);
+
+/* Index of the substrate called name, or -1. */
+int stroma_model_substrate_index(const stroma_model *model, const char *name);
+
+#endif

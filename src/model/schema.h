@@ -1,0 +1,140 @@
+/* The model-file schema: one table row per key (path, type, unit, default, allowed range, required, one-line
+ * doc). The loader (load.c) validates a file against it and the reference manual (docs/model-reference.md) is
+ * generated from it, so the two cannot drift.
+ *
+ * Design notes
+ * - A row's path names the key from the top of the file: "a.b" is key b of mapping a, "<name>" is an entry of a
+ *   mapping whose keys the user chooses (a NAMED_MAP), "[]" is an item of a list. The parent of a row is the row
+ *   whose path is its path minus the last segment; the keys allowed in a mapping are exactly its child rows.
+ * - The table is indexed by stroma_key_id (designated initializers), so rows appear in the manual in enum order.
+ * - Adding a key: add an id to stroma_key_id, a row to stroma_schema_keys (schema.c), and, for a value, a case
+ *   where load.c stores it. Checks that involve several keys (voxel divides extents, points inside the domain,
+ *   names referred to exist, conditional requirements) live in load.c and are described in the rows' docs. */
+#ifndef STROMA_MODEL_SCHEMA_H
+#define STROMA_MODEL_SCHEMA_H
+
+#include <stddef.h>
+
+typedef enum stroma_key_id {
+    STROMA_KEY_DOMAIN,
+    STROMA_KEY_DOMAIN_X,
+    STROMA_KEY_DOMAIN_Y,
+    STROMA_KEY_DOMAIN_Z,
+    STROMA_KEY_DOMAIN_VOXEL,
+    STROMA_KEY_TIME,
+    STROMA_KEY_TIME_END,
+    STROMA_KEY_TIME_DT_DIFFUSION,
+    STROMA_KEY_SEED,
+    STROMA_KEY_SUBSTRATES,
+    STROMA_KEY_SUBSTRATE,
+    STROMA_KEY_SUBSTRATE_UNIT,
+    STROMA_KEY_SUBSTRATE_DIFFUSION,
+    STROMA_KEY_SUBSTRATE_DECAY,
+    STROMA_KEY_SUBSTRATE_INITIAL,
+    STROMA_KEY_SUBSTRATE_BOUNDARY,
+    STROMA_KEY_BOUNDARY_X_MIN, /* the six faces stay consecutive, in STROMA_FACE_* order */
+    STROMA_KEY_BOUNDARY_X_MAX,
+    STROMA_KEY_BOUNDARY_Y_MIN,
+    STROMA_KEY_BOUNDARY_Y_MAX,
+    STROMA_KEY_BOUNDARY_Z_MIN,
+    STROMA_KEY_BOUNDARY_Z_MAX,
+    STROMA_KEY_SUBSTRATE_FIXED,
+    STROMA_KEY_FIXED,
+    STROMA_KEY_FIXED_AT,
+    STROMA_KEY_FIXED_VALUE,
+    STROMA_KEY_SOURCES,
+    STROMA_KEY_SOURCE,
+    STROMA_KEY_SOURCE_SUBSTRATE,
+    STROMA_KEY_SOURCE_AT,
+    STROMA_KEY_SOURCE_COUNT,
+    STROMA_KEY_SOURCE_DISC,
+    STROMA_KEY_SOURCE_DISC_CENTER,
+    STROMA_KEY_SOURCE_DISC_RADIUS,
+    STROMA_KEY_SOURCE_SPHERE,
+    STROMA_KEY_SOURCE_SPHERE_CENTER,
+    STROMA_KEY_SOURCE_SPHERE_RADIUS,
+    STROMA_KEY_SOURCE_BOX,
+    STROMA_KEY_SOURCE_BOX_LO,
+    STROMA_KEY_SOURCE_BOX_HI,
+    STROMA_KEY_SOURCE_VOLUME,
+    STROMA_KEY_SOURCE_SECRETION,
+    STROMA_KEY_SOURCE_SATURATION,
+    STROMA_KEY_SOURCE_UPTAKE,
+    STROMA_KEY_SOURCE_EXPORT,
+    STROMA_KEY_OUTPUTS,
+    STROMA_KEY_OUTPUTS_EVERY,
+    STROMA_KEY_OUTPUTS_FIELDS,
+    STROMA_KEY_COUNT
+} stroma_key_id;
+
+typedef enum stroma_schema_type {
+    STROMA_SCHEMA_MAP,       /* mapping; its keys are the child rows */
+    STROMA_SCHEMA_NAMED_MAP, /* mapping from user-chosen names to items described by the one child row */
+    STROMA_SCHEMA_LIST,      /* sequence of items described by the one child row (path ending "[]") */
+    STROMA_SCHEMA_NUMBER,    /* finite real number, written plain (a quoted "5" is a string) */
+    STROMA_SCHEMA_INTEGER,   /* integer within [lower, upper] (both given) */
+    STROMA_SCHEMA_UINT64,    /* integer in [0, 2^64 - 1] */
+    STROMA_SCHEMA_STRING,    /* free text, at most max_len bytes */
+    STROMA_SCHEMA_NAME,      /* a name that must refer to something defined elsewhere in the file */
+    STROMA_SCHEMA_POINT,     /* [x, y, z], three numbers */
+    STROMA_SCHEMA_INTERVAL,  /* [lo, hi], two numbers with hi > lo */
+    STROMA_SCHEMA_WORDS      /* list of words taken from `choices` */
+} stroma_schema_type;
+
+typedef enum stroma_schema_need {
+    STROMA_NEED_REQUIRED,
+    STROMA_NEED_OPTIONAL,   /* absent: default_text describes what happens; has_default applies default_value */
+    STROMA_NEED_CONDITIONAL /* required or forbidden depending on other keys (need_text); checked in load.c */
+} stroma_schema_need;
+
+typedef enum stroma_schema_bound {
+    STROMA_BOUND_NONE,
+    STROMA_BOUND_INCLUSIVE, /* >= lower / <= upper */
+    STROMA_BOUND_EXCLUSIVE  /* > lower / < upper */
+} stroma_schema_bound;
+
+typedef struct stroma_schema_key {
+    const char *path;               /* see the design notes */
+    stroma_schema_type type;
+    const char *unit;               /* "" if dimensionless or not a number */
+    stroma_schema_need need;
+    const char *need_text;          /* CONDITIONAL: when the key is required or allowed */
+    const char *default_text;       /* OPTIONAL: what an absent key means, for the manual and messages */
+    int has_default;                /* 1: an absent key takes default_value (numbers) or "" (strings) */
+    double default_value;
+    stroma_schema_bound lower, upper;
+    double lower_value, upper_value;
+    size_t max_len;                 /* STRING, NAME and NAMED_MAP entry names: maximum length in bytes */
+    int min_items;                  /* NAMED_MAP, LIST: fewest entries allowed */
+    const char *choices;            /* WORDS: allowed words, space-separated */
+    const char *doc;                /* one line for the manual */
+} stroma_schema_key;
+
+/* The table, indexed by stroma_key_id. */
+extern const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT];
+
+/* Id of the row that contains `id` (-1 for a top-level key). */
+int stroma_schema_parent(int id);
+
+/* Id of the row for key[0..len) inside the row `parent` (-1 = top level), or -1 if there is none. For a
+ * NAMED_MAP or LIST parent the item row is returned whatever the key. */
+int stroma_schema_child(int parent, const char *key, size_t len);
+
+/* The key a row is written as in a file: the last segment of its path ("diffusion"); "" for item rows. */
+const char *stroma_schema_key_name(int id);
+
+/* Human name of a type, e.g. "number", "[x, y, z]". */
+const char *stroma_schema_type_name(stroma_schema_type type);
+
+/* Valid names of user-chosen entries (substrates, later cell types): [A-Za-z_][A-Za-z0-9_.-]*, at most
+ * STROMA_NAME_MAX - 1 bytes. */
+int stroma_schema_valid_name(const char *s, size_t len);
+
+/* A complete, valid example model (used by the manual and tested to load). */
+extern const char stroma_schema_example[];
+
+/* Write the model-file reference manual (Markdown) generated from the table into buf (NUL-terminated,
+ * truncated to cap; buf may be NULL when cap is 0). Returns the length it wanted to write, excluding the NUL. */
+size_t stroma_model_reference_markdown(char *buf, size_t cap);
+
+#endif

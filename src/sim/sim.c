@@ -1,0 +1,191 @@
+/* Creating, stepping and destroying a simulation; placing the model's point sources. */
+#include "sim/sim.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/placement.h"
+#include "util/error_impl.h"
+
+const char *stroma_version(void) { return STROMA_VERSION; }
+
+stroma_code stroma_sim_place_sources(stroma_sim *sim, stroma_error *err) {
+    const stroma_model *m = sim->model;
+    int nsub = m->nsub;
+    size_t total = 0;
+    for (int d = 0; d < m->nsources; d++) total += (size_t)m->sources[d].count;
+    sim->npoints = total;
+    if (m->nsources > 0) {
+        size_t n = (size_t)m->nsources * (size_t)nsub;
+        sim->src_secretion = calloc(n, sizeof(double));
+        sim->src_saturation = calloc(n, sizeof(double));
+        sim->src_uptake = calloc(n, sizeof(double));
+        sim->src_export = calloc(n, sizeof(double));
+        sim->points = calloc(total ? total : 1, sizeof *sim->points);
+        if (!sim->src_secretion || !sim->src_saturation || !sim->src_uptake || !sim->src_export || !sim->points)
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory placing %zu sources", total);
+    }
+    size_t at = 0;
+    for (int d = 0; d < m->nsources; d++) {
+        const stroma_source_desc *sd = &m->sources[d];
+        size_t o = (size_t)d * (size_t)nsub + (size_t)sd->substrate;
+        sim->src_secretion[o] = sd->secretion_per_min;
+        sim->src_saturation[o] = sd->saturation;
+        sim->src_uptake[o] = sd->uptake_per_min;
+        sim->src_export[o] = sd->export_per_min;
+        for (int k = 0; k < sd->count; k++, at++) {
+            stroma_source_point *pt = &sim->points[at];
+            stroma_region_sample(&sd->region, m->dim, sim->rng, (uint64_t)d, (uint64_t)k, pt->pos_um);
+            pt->desc = d;
+            pt->voxel = stroma_mesh_voxel_of(&sim->transport->mesh, pt->pos_um);
+        }
+    }
+    return STROMA_OK;
+}
+
+stroma_code stroma_sim_place_cells(stroma_sim *sim, stroma_error *err) {
+    const stroma_model *m = sim->model;
+    for (int g = 0; g < m->ninitial; g++) {
+        const stroma_initial_cells_desc *ic = &m->initial_cells[g];
+        for (int k = 0; k < ic->count; k++) {
+            double p[3];
+            int type = ic->type;
+            if (ic->from_csv) {
+                memcpy(p, ic->csv_pos_um + 3 * (size_t)k, sizeof p);
+                type = ic->csv_type[k];
+            } else {
+                stroma_region_sample(&ic->region, m->dim, sim->rng, STROMA_PLACEMENT_CELLS_GROUP + (uint64_t)g,
+                                     (uint64_t)k, p);
+            }
+            if (m->dim < 3) p[2] = 0.5 * (m->lo_um[2] + m->hi_um[2]);
+            if (stroma_cell_engine_add(&sim->cells, type, p, 0.0, err) == (size_t)-1) return STROMA_ERR_NOMEM;
+        }
+    }
+    return STROMA_OK;
+}
+
+/* Steps of dt_small in dt_big (the loader checked that it divides). */
+static int64_t steps_per(double dt_big, double dt_small) {
+    int64_t k = (int64_t)llround(dt_big / dt_small);
+    return k < 1 ? 1 : k;
+}
+
+stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_options *opts, stroma_error *err) {
+    stroma_error_clear(err);
+    if (!model) {
+        stroma_error_set(err, STROMA_ERR_ARGUMENT, "no model");
+        return NULL;
+    }
+    if (opts && opts->threads > 0) omp_set_num_threads(opts->threads);
+    stroma_sim *sim = calloc(1, sizeof *sim);
+    if (!sim) {
+        stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    sim->model = model;
+    sim->rng.seed = model->seed;
+    sim->dt_min = model->dt_diffusion_min;
+    sim->end_step = (int64_t)llround(model->end_min / model->dt_diffusion_min);
+    if (sim->end_step < 1) sim->end_step = 1;
+    sim->transport = stroma_transport_create(model, opts ? opts->solver : NULL, err);
+    if (!sim->transport || stroma_sim_place_sources(sim, err) != STROMA_OK) {
+        stroma_sim_destroy(&sim);
+        return NULL;
+    }
+    sim->mech_every = steps_per(model->dt_mechanics_min, model->dt_diffusion_min);
+    sim->phen_every = sim->mech_every * steps_per(model->dt_phenotype_min, model->dt_mechanics_min);
+    if (model->ntypes > 0) {
+        stroma_mech_domain dom = {{model->lo_um[0], model->lo_um[1], model->lo_um[2]},
+                                  {model->hi_um[0], model->hi_um[1], model->hi_um[2]},
+                                  model->dim};
+        if (stroma_cell_engine_init(&sim->cells, model->cell_types, model->ntypes, model->nsub, &dom, sim->rng,
+                                    err) != STROMA_OK) {
+            stroma_sim_destroy(&sim);
+            return NULL;
+        }
+        sim->has_cells = 1;
+        if (stroma_sim_place_cells(sim, err) != STROMA_OK) {
+            stroma_sim_destroy(&sim);
+            return NULL;
+        }
+    }
+    return sim;
+}
+
+void stroma_sim_destroy(stroma_sim **simp) {
+    if (!simp || !*simp) return;
+    stroma_sim *sim = *simp;
+    stroma_transport_destroy(&sim->transport);
+    if (sim->has_cells) stroma_cell_engine_free(&sim->cells);
+    free(sim->points);
+    free(sim->src_secretion);
+    free(sim->src_saturation);
+    free(sim->src_uptake);
+    free(sim->src_export);
+    free(sim);
+    *simp = NULL;
+}
+
+stroma_code stroma_sim_step(stroma_sim *sim, stroma_error *err) {
+    int nsub = sim->model->nsub;
+    /* Sources in placement order (serial: several may share a voxel; order fixes the result). */
+    for (size_t p = 0; p < sim->npoints; p++) {
+        const stroma_source_point *pt = &sim->points[p];
+        size_t o = (size_t)pt->desc * (size_t)nsub;
+        stroma_transport_apply_source(sim->transport, pt->voxel, sim->model->sources[pt->desc].volume_um3,
+                                      sim->src_secretion + o, sim->src_saturation + o, sim->src_uptake + o,
+                                      sim->src_export + o, NULL);
+    }
+    if (sim->has_cells) stroma_cell_engine_secrete(&sim->cells, sim->transport);
+    stroma_transport_step(sim->transport);
+    sim->step++;
+    if (sim->has_cells) {
+        stroma_code rc;
+        if (sim->step % sim->mech_every == 0 &&
+            (rc = stroma_cell_engine_mechanics(&sim->cells, sim->transport, (double)sim->mech_every * sim->dt_min, err)) !=
+                STROMA_OK)
+            return rc;
+        if (sim->step % sim->phen_every == 0 &&
+            (rc = stroma_cell_engine_phenotype(&sim->cells, sim->transport,
+                                               (double)sim->phen_every * sim->dt_min, stroma_sim_time(sim), err)) !=
+                STROMA_OK)
+            return rc;
+    }
+    return STROMA_OK;
+}
+
+double stroma_sim_time(const stroma_sim *sim) { return (double)sim->step * sim->dt_min; }
+double stroma_sim_end_time(const stroma_sim *sim) { return (double)sim->end_step * sim->dt_min; }
+
+int stroma_sim_substrate_count(const stroma_sim *sim) { return sim->model->nsub; }
+const char *stroma_sim_substrate_name(const stroma_sim *sim, int s) { return sim->model->substrates[s].name; }
+int stroma_sim_substrate_index(const stroma_sim *sim, const char *name) {
+    return stroma_model_substrate_index(sim->model, name);
+}
+
+stroma_field_stats stroma_sim_substrate_stats(const stroma_sim *sim, int s) {
+    stroma_field_stats st;
+    stroma_transport_stats(sim->transport, s, &st.mean, &st.min, &st.max, &st.total);
+    return st;
+}
+
+int stroma_sim_cell_type_count(const stroma_sim *sim) { return sim->model->ntypes; }
+const char *stroma_sim_cell_type_name(const stroma_sim *sim, int type) { return sim->model->cell_types[type].name; }
+
+int64_t stroma_sim_live_cells(const stroma_sim *sim, int type) {
+    if (!sim->has_cells) return 0;
+    int64_t n = 0;
+    const stroma_cells *c = &sim->cells.cells;
+    for (size_t i = 0; i < c->n; i++) n += c->state[i] == STROMA_CELL_LIVE && c->type[i] == type;
+    return n;
+}
+
+int64_t stroma_sim_dead_cells(const stroma_sim *sim) {
+    if (!sim->has_cells) return 0;
+    int64_t n = 0;
+    const stroma_cells *c = &sim->cells.cells;
+    for (size_t i = 0; i < c->n; i++) n += c->state[i] != STROMA_CELL_LIVE;
+    return n;
+}

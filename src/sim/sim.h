@@ -1,0 +1,49 @@
+/* The simulation state: owns every mutable thing (fields, sources, clock, RNG key) of one run of a model.
+ * The model is borrowed and never modified. Later modules (cells, ECM, vessels, plasma, drugs) add their
+ * state here and their work to stroma_sim_step in the order DESIGN.md gives. */
+#ifndef STROMA_SIM_SIM_H
+#define STROMA_SIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cells/engine.h"
+#include "model/model.h"
+#include "transport/transport.h"
+#include "util/rng.h"
+
+/* One placed point source (a desc expanded to its points). */
+typedef struct stroma_source_point {
+    size_t voxel;    /* linear voxel index */
+    int desc;        /* index into model->sources */
+    double pos_um[3];
+} stroma_source_point;
+
+struct stroma_sim {
+    const stroma_model *model; /* borrowed */
+    stroma_transport *transport;
+    stroma_rng_key rng;
+    int64_t step;              /* diffusion steps taken */
+    int64_t end_step;          /* steps to reach model->end_min */
+    double dt_min;
+    size_t npoints;
+    stroma_source_point *points;
+    /* Per source desc, per substrate rate arrays (nsources x nsub each), so one call updates a voxel. */
+    double *src_secretion, *src_saturation, *src_uptake, *src_export;
+    /* cells: the engine exists when the model has cell types */
+    int has_cells;
+    stroma_cell_engine cells;
+    int64_t mech_every;        /* diffusion steps per mechanics step */
+    int64_t phen_every;        /* diffusion steps per phenotype step */
+};
+
+/* RNG group ids for placement: sources use their index, initial cell groups this offset + their index. */
+#define STROMA_PLACEMENT_CELLS_GROUP (UINT64_C(1) << 40)
+
+/* Place the model's initial cells (deterministic in the seed). Called by stroma_sim_create. */
+stroma_code stroma_sim_place_cells(stroma_sim *sim, stroma_error *err);
+
+/* Place the model's sources (deterministic in the seed). Called by stroma_sim_create. */
+stroma_code stroma_sim_place_sources(stroma_sim *sim, stroma_error *err);
+
+#endif

@@ -1,0 +1,621 @@
+/* The "lod" diffusion solver: per step three implicit 1D backward-Euler solves (x, y, z), each with decay
+ * lambda/dim, by the Thomas algorithm. Coefficients of lines without fixed voxels are precomputed; the field
+ * streams from memory twice per step (x and y fused per z-plane, then z per y-slab). Lines holding fixed
+ * voxels are re-solved by a general path. Arithmetic per value does not depend on the thread split. */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transport/solvers.h"
+#include "util/error_impl.h"
+
+/* A line of one substrate along one axis that holds fixed voxels. */
+typedef struct lod_line {
+    size_t base;             /* index in t->c of the line's first value */
+    int s;                   /* substrate */
+    int fix_begin, fix_end;  /* its fixed voxels: fix_pos / fix_val[fix_begin, fix_end), by position */
+} lod_line;
+
+typedef struct lod_axis {
+    int active;               /* solved this step (see stroma_mesh_axis_active) */
+    int n;                    /* voxels along the axis */
+    size_t stride;            /* doubles between neighbours along the axis */
+    int period;               /* coefficient period: nsub for x, the LOD period for y and z */
+    double *inv;              /* [n][period] reciprocal pivots of a line without fixed voxels */
+    double *up;               /* [n][period] r / pivot: multiplier of both Thomas sweeps */
+    double *g_lo, *g_hi;      /* [period] right-hand side additions 2 r v at Dirichlet faces (0: no flux) */
+    /* Per substrate, for the general path: */
+    double *r;                /* D dt / dx^2 */
+    double *one_dec;          /* 1 + dt lambda / dim */
+    double *gs_lo, *gs_hi;    /* 2 r v at a Dirichlet face, else 0 */
+    unsigned char *dir_lo, *dir_hi;
+    /* Lines holding fixed voxels, grouped by z-plane k (x, y axes) or by y-slab j (z axis): */
+    lod_line *line;
+    size_t *group;            /* [ngroups + 1]: lines of group g are line[group[g], group[g + 1]) */
+    int ngroups;
+    int *fix_pos;
+    double *fix_val;
+    size_t max_group_values;  /* largest (lines in a group) x n */
+} lod_axis;
+
+typedef struct lod_data {
+    lod_axis ax[3];
+    int ns;                   /* substrates */
+    int period;               /* coefficient period of the y and z sweeps: lcm(nsub, 4) */
+    int ny;
+    size_t row;               /* doubles per x-row: nx * nsub */
+    int xblock;               /* x-rows solved together (independent recurrences in flight) */
+    int nthreads;             /* threads the scratch was sized for; steps use at most this many */
+    size_t lines_cap;         /* doubles per thread for saved lines */
+    size_t per_thread;        /* lines_cap + pivot scratch, doubles */
+    double *scratch;          /* [nthreads][per_thread] */
+    size_t bytes;
+} lod_data;
+
+static void *lod_calloc(lod_data *d, size_t n, size_t size) {
+    d->bytes += n * size;
+    return calloc(n > 0 ? n : 1, size);
+}
+
+static void lod_free(lod_data *d) {
+    if (!d)
+        return;
+    for (int a = 0; a < 3; a++) {
+        lod_axis *ax = &d->ax[a];
+        free(ax->inv);
+        free(ax->up);
+        free(ax->g_lo);
+        free(ax->g_hi);
+        free(ax->r);
+        free(ax->one_dec);
+        free(ax->gs_lo);
+        free(ax->gs_hi);
+        free(ax->dir_lo);
+        free(ax->dir_hi);
+        free(ax->line);
+        free(ax->group);
+        free(ax->fix_pos);
+        free(ax->fix_val);
+    }
+    free(d->scratch);
+    free(d);
+}
+
+/* Diagonal of row p of a line of n voxels: 1 + dt lambda/dim + r per neighbour inside the line, + 2 r more at a
+ * Dirichlet face (ghost closure c_ghost = 2 v - c): interior 1 + dec + 2r, no-flux end 1 + dec + r, Dirichlet
+ * end 1 + dec + 3r. */
+static double lod_diag(const lod_axis *ax, int s, int p) {
+    double r = ax->r[s], b = ax->one_dec[s];
+    if (p > 0)
+        b += r;
+    if (p < ax->n - 1)
+        b += r;
+    if (p == 0 && ax->dir_lo[s])
+        b += 2.0 * r;
+    if (p == ax->n - 1 && ax->dir_hi[s])
+        b += 2.0 * r;
+    return b;
+}
+
+/* A fixed voxel seen from one axis: its line (group, base) and position along it. */
+typedef struct lod_fix_entry {
+    int group;
+    size_t base;
+    int s, pos;
+    double value;
+} lod_fix_entry;
+
+static int lod_fix_entry_cmp(const void *a, const void *b) {
+    const lod_fix_entry *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->base != y->base)
+        return x->base < y->base ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Groups the lines of axis a that hold fixed voxels. */
+static int lod_build_lines(lod_data *d, const stroma_transport *t, int a) {
+    lod_axis *ax = &d->ax[a];
+    const stroma_mesh *m = &t->mesh;
+    const size_t ns = (size_t)t->nsub;
+    ax->ngroups = a == 2 ? m->ny : m->nz;
+    ax->group = lod_calloc(d, (size_t)ax->ngroups + 1, sizeof *ax->group);
+    if (!ax->group)
+        return -1;
+    if (t->nfixed == 0)
+        return 0;
+    lod_fix_entry *e = malloc(t->nfixed * sizeof *e);
+    if (!e)
+        return -1;
+    for (size_t q = 0; q < t->nfixed; q++) {
+        size_t v = t->fixed[q].voxel;
+        int i = (int)(v % (size_t)m->nx), j = (int)(v / (size_t)m->nx % (size_t)m->ny);
+        int k = (int)(v / ((size_t)m->nx * (size_t)m->ny));
+        int s = t->fixed[q].substrate;
+        lod_fix_entry *f = &e[q];
+        f->s = s;
+        f->value = t->fixed[q].value;
+        if (a == 0) {
+            f->group = k, f->pos = i, f->base = stroma_mesh_index(m, 0, j, k) * ns + (size_t)s;
+        } else if (a == 1) {
+            f->group = k, f->pos = j, f->base = stroma_mesh_index(m, i, 0, k) * ns + (size_t)s;
+        } else {
+            f->group = j, f->pos = k, f->base = stroma_mesh_index(m, i, j, 0) * ns + (size_t)s;
+        }
+    }
+    qsort(e, t->nfixed, sizeof *e, lod_fix_entry_cmp);
+    size_t nlines = 0;
+    for (size_t q = 0; q < t->nfixed; q++)
+        nlines += q == 0 || e[q].base != e[q - 1].base;
+    ax->line = lod_calloc(d, nlines, sizeof *ax->line);
+    ax->fix_pos = lod_calloc(d, t->nfixed, sizeof *ax->fix_pos);
+    ax->fix_val = lod_calloc(d, t->nfixed, sizeof *ax->fix_val);
+    if (!ax->line || !ax->fix_pos || !ax->fix_val) {
+        free(e);
+        return -1;
+    }
+    size_t l = 0;
+    for (size_t q = 0; q < t->nfixed; q++) {
+        if (q == 0 || e[q].base != e[q - 1].base) {
+            ax->line[l] = (lod_line){.base = e[q].base, .s = e[q].s, .fix_begin = (int)q, .fix_end = (int)q};
+            ax->group[e[q].group + 1]++;
+            l++;
+        }
+        ax->line[l - 1].fix_end = (int)q + 1;
+        ax->fix_pos[q] = e[q].pos;
+        ax->fix_val[q] = e[q].value;
+    }
+    free(e);
+    for (int g = 0; g < ax->ngroups; g++) {
+        size_t count = ax->group[g + 1];
+        ax->group[g + 1] += ax->group[g];
+        if (count * (size_t)ax->n > ax->max_group_values)
+            ax->max_group_values = count * (size_t)ax->n;
+    }
+    return 0;
+}
+
+/* Coefficients of axis a. Fast path: for each substrate, the Thomas elimination of a line without fixed
+ * voxels, m_0 = b_0, m_p = b_p - r (r / m_{p-1}), stored as inv = 1 / m_p and up = r / m_p, laid out with
+ * period `period` along the contiguous direction (value t belongs to substrate t mod nsub). */
+static int lod_prepare_axis(lod_data *d, const stroma_transport *t, int a, int period) {
+    lod_axis *ax = &d->ax[a];
+    const stroma_mesh *m = &t->mesh;
+    const int ns = t->nsub, n = stroma_mesh_axis_n(m, a);
+    ax->active = stroma_mesh_axis_active(m, a);
+    ax->n = n;
+    if (!ax->active)
+        return 0;
+    ax->period = period;
+    ax->stride = (size_t)ns * (a == 0 ? 1 : (a == 1 ? (size_t)m->nx : (size_t)m->nx * (size_t)m->ny));
+    ax->inv = lod_calloc(d, (size_t)n * (size_t)period, sizeof(double));
+    ax->up = lod_calloc(d, (size_t)n * (size_t)period, sizeof(double));
+    ax->g_lo = lod_calloc(d, (size_t)period, sizeof(double));
+    ax->g_hi = lod_calloc(d, (size_t)period, sizeof(double));
+    ax->r = lod_calloc(d, (size_t)ns, sizeof(double));
+    ax->one_dec = lod_calloc(d, (size_t)ns, sizeof(double));
+    ax->gs_lo = lod_calloc(d, (size_t)ns, sizeof(double));
+    ax->gs_hi = lod_calloc(d, (size_t)ns, sizeof(double));
+    ax->dir_lo = lod_calloc(d, (size_t)ns, 1);
+    ax->dir_hi = lod_calloc(d, (size_t)ns, 1);
+    if (!ax->inv || !ax->up || !ax->g_lo || !ax->g_hi || !ax->r || !ax->one_dec || !ax->gs_lo || !ax->gs_hi ||
+        !ax->dir_lo || !ax->dir_hi)
+        return -1;
+    const double dx2 = m->dx_um * m->dx_um;
+    for (int s = 0; s < ns; s++) {
+        const unsigned char *dir = &t->face_dirichlet[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a];
+        const double *val = &t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a];
+        double r = t->diffusion_um2_per_min[s] * t->dt_min / dx2;
+        ax->r[s] = r;
+        ax->one_dec[s] = 1.0 + t->dt_min * t->decay_per_min[s] / m->dim;
+        ax->dir_lo[s] = n > 1 && dir[0];
+        ax->dir_hi[s] = n > 1 && dir[1];
+        ax->gs_lo[s] = ax->dir_lo[s] ? 2.0 * r * val[0] : 0.0;
+        ax->gs_hi[s] = ax->dir_hi[s] ? 2.0 * r * val[1] : 0.0;
+        double up_prev = 0.0;
+        for (int p = 0; p < n; p++) {
+            double piv = lod_diag(ax, s, p) - r * up_prev;
+            double inv = 1.0 / piv, up = r * inv;
+            for (int q = s; q < period; q += ns) {
+                ax->inv[(size_t)p * (size_t)period + (size_t)q] = inv;
+                ax->up[(size_t)p * (size_t)period + (size_t)q] = up;
+            }
+            up_prev = up;
+        }
+        for (int q = s; q < period; q += ns) {
+            ax->g_lo[q] = ax->gs_lo[s];
+            ax->g_hi[q] = ax->gs_hi[s];
+        }
+    }
+    return lod_build_lines(d, t, a);
+}
+
+/* Kernels. Every value gets the same IEEE operations whatever the loop order, blocking, vector width or
+ * thread split (no reductions, no fused multiply-add: ISO C mode implies -ffp-contract=off), so results are
+ * bit-identical at any thread count and in every target clone. A row of `len` values has coefficients with
+ * period L (value q uses coefficient q mod L); LOD_INLINE lets the dispatchers below specialise L and nsub. */
+#define LOD_INLINE static inline __attribute__((always_inline))
+
+/* First row of the forward sweep: x = (x + g) inv. */
+LOD_INLINE void lod_k_first(double *restrict x, const double *restrict g, const double *restrict iv, size_t len,
+                            int L) {
+    size_t q = 0;
+    for (; q + (size_t)L <= len; q += (size_t)L) {
+#pragma omp simd
+        for (int u = 0; u < L; u++)
+            x[q + u] = (x[q + u] + g[u]) * iv[u];
+    }
+    for (int u = 0; q + (size_t)u < len; u++)
+        x[q + u] = (x[q + u] + g[u]) * iv[u];
+}
+
+/* Interior row of the forward sweep: x = x inv + up prev. */
+LOD_INLINE void lod_k_mid(double *restrict x, const double *restrict pr, const double *restrict iv,
+                          const double *restrict uv, size_t len, int L) {
+    size_t q = 0;
+    for (; q + (size_t)L <= len; q += (size_t)L) {
+#pragma omp simd
+        for (int u = 0; u < L; u++)
+            x[q + u] = x[q + u] * iv[u] + uv[u] * pr[q + u];
+    }
+    for (int u = 0; q + (size_t)u < len; u++)
+        x[q + u] = x[q + u] * iv[u] + uv[u] * pr[q + u];
+}
+
+/* Last row of the forward sweep: x = (x + g) inv + up prev. */
+LOD_INLINE void lod_k_last(double *restrict x, const double *restrict pr, const double *restrict g,
+                           const double *restrict iv, const double *restrict uv, size_t len, int L) {
+    size_t q = 0;
+    for (; q + (size_t)L <= len; q += (size_t)L) {
+#pragma omp simd
+        for (int u = 0; u < L; u++)
+            x[q + u] = (x[q + u] + g[u]) * iv[u] + uv[u] * pr[q + u];
+    }
+    for (int u = 0; q + (size_t)u < len; u++)
+        x[q + u] = (x[q + u] + g[u]) * iv[u] + uv[u] * pr[q + u];
+}
+
+/* Back substitution: x = x + up next. */
+LOD_INLINE void lod_k_back(double *restrict x, const double *restrict nx, const double *restrict uv, size_t len,
+                           int L) {
+    size_t q = 0;
+    for (; q + (size_t)L <= len; q += (size_t)L) {
+#pragma omp simd
+        for (int u = 0; u < L; u++)
+            x[q + u] += uv[u] * nx[q + u];
+    }
+    for (int u = 0; q + (size_t)u < len; u++)
+        x[q + u] += uv[u] * nx[q + u];
+}
+
+/* Forward-sweep row p of a y or z line of whole rows: x = row p, pr = row p - 1 (columns of the same range). */
+LOD_INLINE void lod_k_fwd(const lod_axis *ax, int p, double *x, const double *pr, size_t len, int L) {
+    const double *iv = ax->inv + (size_t)p * (size_t)L, *uv = ax->up + (size_t)p * (size_t)L;
+    if (p == 0)
+        lod_k_first(x, ax->g_lo, iv, len, L);
+    else if (p == ax->n - 1)
+        lod_k_last(x, pr, ax->g_hi, iv, uv, len, L);
+    else
+        lod_k_mid(x, pr, iv, uv, len, L);
+}
+
+/* x solve of nb consecutive rows from P (row stride R): position outer, rows inner, so the rows' recurrences
+ * are independent chains in flight together. */
+LOD_INLINE void lod_k_xrows(const lod_axis *ax, double *P, size_t R, int nb, int ns) {
+    const int n = ax->n;
+    const size_t S = (size_t)ns;
+    for (int b = 0; b < nb; b++)
+        lod_k_first(P + (size_t)b * R, ax->g_lo, ax->inv, S, ns);
+    for (int p = 1; p < n; p++) {
+        const double *iv = ax->inv + (size_t)p * S, *uv = ax->up + (size_t)p * S;
+        for (int b = 0; b < nb; b++) {
+            double *x = P + (size_t)b * R + (size_t)p * S;
+            if (p < n - 1)
+                lod_k_mid(x, x - S, iv, uv, S, ns);
+            else
+                lod_k_last(x, x - S, ax->g_hi, iv, uv, S, ns);
+        }
+    }
+    for (int p = n - 2; p >= 0; p--) {
+        const double *uv = ax->up + (size_t)p * S;
+        for (int b = 0; b < nb; b++) {
+            double *x = P + (size_t)b * R + (size_t)p * S;
+            lod_k_back(x, x + S, uv, S, ns);
+        }
+    }
+}
+
+/* Solves one line with fixed voxels in d[0, n) (contiguous copy) by Thomas with on-the-fly elimination: a fixed
+ * voxel's row is the identity with right-hand side its value, so its neighbours see the value within this
+ * solve. cp: n doubles of scratch. */
+static void lod_solve_line(const lod_axis *ax, const lod_line *ln, double *d, double *cp) {
+    const int n = ax->n, s = ln->s;
+    const double r = ax->r[s];
+    int f = ln->fix_begin;
+    double up_prev = 0.0, dp_prev = 0.0;
+    for (int p = 0; p < n; p++) {
+        if (f < ln->fix_end && ax->fix_pos[f] == p) {
+            d[p] = ax->fix_val[f++];
+            cp[p] = 0.0;
+            up_prev = 0.0;
+            dp_prev = d[p];
+            continue;
+        }
+        double rhs = d[p] + (p == 0 ? ax->gs_lo[s] : 0.0) + (p == n - 1 ? ax->gs_hi[s] : 0.0);
+        double piv = lod_diag(ax, s, p) - r * up_prev;
+        d[p] = (rhs + r * dp_prev) / piv;
+        cp[p] = r / piv;
+        up_prev = cp[p];
+        dp_prev = d[p];
+    }
+    for (int p = n - 2; p >= 0; p--)
+        if (cp[p] != 0.0)
+            d[p] += cp[p] * d[p + 1];
+}
+
+/* Copies the lines of group g into buf (line after line, n values each). */
+static void lod_save_lines(const lod_axis *ax, int g, const double *c, double *buf) {
+    for (size_t l = ax->group[g]; l < ax->group[g + 1]; l++) {
+        const double *src = c + ax->line[l].base;
+        double *dst = buf + (l - ax->group[g]) * (size_t)ax->n;
+        for (int p = 0; p < ax->n; p++)
+            dst[p] = src[(size_t)p * ax->stride];
+    }
+}
+
+/* Solves line l from its saved copy src (overwritten) and writes it into c. */
+static void lod_redo_line(const lod_axis *ax, size_t l, double *c, double *src, double *cp) {
+    lod_solve_line(ax, &ax->line[l], src, cp);
+    double *dst = c + ax->line[l].base;
+    for (int p = 0; p < ax->n; p++)
+        dst[(size_t)p * ax->stride] = src[p];
+}
+
+/* Solves lines [l0, l1) of group g (saved in buf by lod_save_lines) and writes them into c. */
+static void lod_finish_lines(const lod_axis *ax, int g, size_t l0, size_t l1, double *c, double *buf, double *cp) {
+    for (size_t l = l0; l < l1; l++)
+        lod_redo_line(ax, ax->group[g] + l, c, buf + l * (size_t)ax->n, cp);
+}
+
+static size_t lod_group_size(const lod_axis *ax, int g) {
+    return ax->active ? ax->group[g + 1] - ax->group[g] : 0;
+}
+
+/* Pass 1 on z-plane k by one thread: per block of rows, the x solve, the re-solve of its fixed x-lines, then the
+ * forward y sweep of each row while it is in L1; finally the y back substitution over the plane (in L2) and
+ * the re-solve of the fixed y-lines (their input, the x-solved values, was saved row by row). */
+LOD_INLINE void lod_plane_xy_impl(const lod_data *d, double *c, int k, double *buf, double *cp, int ns, int L) {
+    const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
+    const int ny = d->ny;
+    const size_t R = d->row;
+    double *P = c + (size_t)k * (size_t)ny * R;
+    const size_t nxl = lod_group_size(X, k), nyl = lod_group_size(Y, k);
+    double *xbuf = buf, *ybuf = buf + nxl * (size_t)X->n;
+    if (nxl)
+        lod_save_lines(X, k, c, xbuf);
+    size_t xl = 0; /* next fixed x-line to re-solve; they are sorted by row */
+    for (int jb = 0; jb < ny; jb += d->xblock) {
+        int nb = ny - jb < d->xblock ? ny - jb : d->xblock;
+        if (X->active) {
+            lod_k_xrows(X, P + (size_t)jb * R, R, nb, ns);
+            for (; xl < nxl; xl++) {
+                size_t l = X->group[k] + xl;
+                if ((int)(X->line[l].base / R % (size_t)ny) >= jb + nb)
+                    break;
+                lod_redo_line(X, l, c, xbuf + xl * (size_t)X->n, cp);
+            }
+        }
+        if (!Y->active)
+            continue;
+        for (int j = jb; j < jb + nb; j++) {
+            for (size_t l = 0; l < nyl; l++)
+                ybuf[l * (size_t)ny + (size_t)j] = c[Y->line[Y->group[k] + l].base + (size_t)j * Y->stride];
+            lod_k_fwd(Y, j, P + (size_t)j * R, P + (size_t)(j - 1) * R, R, L);
+        }
+    }
+    if (!Y->active)
+        return;
+    for (int j = ny - 2; j >= 0; j--)
+        lod_k_back(P + (size_t)j * R, P + (size_t)(j + 1) * R, Y->up + (size_t)j * (size_t)L, R, L);
+    if (nyl)
+        lod_finish_lines(Y, k, 0, nyl, c, ybuf, cp);
+}
+
+/* Pass 2 on y-slab j by one thread: forward z sweep over rows (j, k) streaming from memory, back substitution
+ * while the slab is in cache, re-solve of the fixed z-lines. */
+LOD_INLINE void lod_slab_z_impl(const lod_data *d, double *c, int j, double *buf, double *cp, int L) {
+    const lod_axis *Z = &d->ax[2];
+    const size_t R = d->row, PS = R * (size_t)d->ny;
+    double *S = c + (size_t)j * R;
+    const size_t nzl = lod_group_size(Z, j);
+    if (nzl)
+        lod_save_lines(Z, j, c, buf);
+    for (int k = 0; k < Z->n; k++)
+        lod_k_fwd(Z, k, S + (size_t)k * PS, S + (size_t)(k - 1) * PS, R, L);
+    for (int k = Z->n - 2; k >= 0; k--)
+        lod_k_back(S + (size_t)k * PS, S + (size_t)(k + 1) * PS, Z->up + (size_t)k * (size_t)L, R, L);
+    if (nzl)
+        lod_finish_lines(Z, j, 0, nzl, c, buf, cp);
+}
+
+/* Rows [j0, j1) of plane P, x only (threads sharing a plane). */
+LOD_INLINE void lod_rows_x_impl(const lod_data *d, double *P, int j0, int j1, int ns) {
+    for (int jb = j0; jb < j1; jb += d->xblock)
+        lod_k_xrows(&d->ax[0], P + (size_t)jb * d->row, d->row, j1 - jb < d->xblock ? j1 - jb : d->xblock, ns);
+}
+
+/* Columns [q0, q1) of plane P (q0 a multiple of the period), y only (threads sharing a plane). */
+LOD_INLINE void lod_cols_y_impl(const lod_data *d, double *P, size_t q0, size_t q1, int L) {
+    const lod_axis *Y = &d->ax[1];
+    const size_t R = d->row;
+    for (int j = 0; j < Y->n; j++)
+        lod_k_fwd(Y, j, P + (size_t)j * R + q0, P + (size_t)(j - 1) * R + q0, q1 - q0, L);
+    for (int j = Y->n - 2; j >= 0; j--)
+        lod_k_back(P + (size_t)j * R + q0, P + (size_t)(j + 1) * R + q0, Y->up + (size_t)j * (size_t)L, q1 - q0, L);
+}
+
+/* Dispatchers: one specialisation per common substrate count (period lcm(nsub, 4)), compiled for AVX2 and for
+ * the baseline; the generic case takes both at run time. */
+#define LOD_CLONES __attribute__((target_clones("avx2", "default")))
+#define LOD_DISPATCH(nsub, call_ns_L)                                                                               \
+    switch (nsub) {                                                                                                \
+    case 1: call_ns_L(1, 4); break;                                                                                \
+    case 2: call_ns_L(2, 4); break;                                                                                \
+    case 4: call_ns_L(4, 4); break;                                                                                \
+    case 8: call_ns_L(8, 8); break;                                                                                \
+    default: call_ns_L(d->ns, d->period); break;                                                                   \
+    }
+
+LOD_CLONES static void lod_plane_xy(const lod_data *d, double *c, int k, double *buf, double *cp) {
+#define LOD_CALL(NS, L) lod_plane_xy_impl(d, c, k, buf, cp, NS, L)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
+}
+
+LOD_CLONES static void lod_slab_z(const lod_data *d, double *c, int j, double *buf, double *cp) {
+#define LOD_CALL(NS, L) lod_slab_z_impl(d, c, j, buf, cp, L)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
+}
+
+LOD_CLONES static void lod_rows_x(const lod_data *d, double *P, int j0, int j1) {
+#define LOD_CALL(NS, L) lod_rows_x_impl(d, P, j0, j1, NS)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
+}
+
+LOD_CLONES static void lod_cols_y(const lod_data *d, double *P, size_t q0, size_t q1) {
+#define LOD_CALL(NS, L) lod_cols_y_impl(d, P, q0, q1, L)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
+}
+
+/* [lo, hi) of `count` items for thread tid of nth, in blocks of `unit` (static, contiguous). */
+static void lod_split(size_t count, size_t unit, int tid, int nth, size_t *lo, size_t *hi) {
+    size_t blocks = (count + unit - 1) / unit;
+    *lo = blocks * (size_t)tid / (size_t)nth * unit;
+    *hi = blocks * (size_t)(tid + 1) / (size_t)nth * unit;
+    if (*hi > count)
+        *hi = count;
+    if (*lo > count)
+        *lo = count;
+}
+
+/* Pass 1 with the threads sharing each plane (2D runs, thin slabs): x rows split by y, y columns split by x. */
+static void lod_planes_shared(const lod_data *d, double *c, int nz, int tid, int nth, double *cp) {
+    double *shared = d->scratch; /* thread 0's line buffer holds the plane's saved fixed lines */
+    for (int k = 0; k < nz; k++) {
+        double *P = c + (size_t)k * (size_t)d->ny * d->row;
+        for (int a = 0; a < 2; a++) {
+            const lod_axis *ax = &d->ax[a];
+            if (!ax->active)
+                continue;
+            size_t nfix = lod_group_size(ax, k), lo, hi;
+            if (nfix) {
+#pragma omp single
+                lod_save_lines(ax, k, c, shared);
+            }
+            if (a == 0) {
+                lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
+                lod_rows_x(d, P, (int)lo, (int)hi);
+            } else {
+                lod_split(d->row, (size_t)d->period, tid, nth, &lo, &hi);
+                lod_cols_y(d, P, lo, hi);
+            }
+#pragma omp barrier
+            if (nfix) {
+                lod_split(nfix, 1, tid, nth, &lo, &hi);
+                lod_finish_lines(ax, k, lo, hi, c, shared, cp);
+#pragma omp barrier
+            }
+        }
+    }
+}
+
+static void lod_step(stroma_transport *t) {
+    const lod_data *d = t->solver_data;
+    if (t->nsub == 0)
+        return;
+    const int nz = t->mesh.nz, ny = t->mesh.ny;
+    double *c = t->c;
+    int nt = omp_get_max_threads();
+    if (nt > d->nthreads)
+        nt = d->nthreads;
+    /* Pass 1 goes plane-parallel when there are enough planes; otherwise the threads share each plane. */
+    const int by_plane = nt == 1 || nz >= 4 * nt;
+#pragma omp parallel num_threads(nt)
+    {
+        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        double *buf = d->scratch + (size_t)tid * d->per_thread, *cp = buf + d->lines_cap;
+        if (by_plane) {
+#pragma omp for schedule(static)
+            for (int k = 0; k < nz; k++)
+                lod_plane_xy(d, c, k, buf, cp);
+        } else {
+            lod_planes_shared(d, c, nz, tid, nth, cp);
+        }
+        if (d->ax[2].active) {
+#pragma omp for schedule(static)
+            for (int j = 0; j < ny; j++)
+                lod_slab_z(d, c, j, buf, cp);
+        }
+    }
+}
+
+static void lod_destroy(stroma_transport *t) {
+    lod_free(t->solver_data);
+    t->solver_data = NULL;
+    t->solver_bytes = 0;
+}
+
+static int lod_gcd(int a, int b) {
+    while (b) {
+        int r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+static int lod_prepare(stroma_transport *t, stroma_error *err) {
+    lod_data *d = calloc(1, sizeof *d);
+    if (!d)
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "lod solver: out of memory");
+    d->bytes = sizeof *d;
+    const int ns = t->nsub;
+    d->ns = ns;
+    d->period = ns > 0 ? ns / lod_gcd(ns, 4) * 4 : 4;
+    d->ny = t->mesh.ny;
+    d->row = (size_t)t->mesh.nx * (size_t)ns;
+    /* About 4 KiB of rows per x block, 2 to 16 rows. */
+    size_t rows = 4096 / (d->row > 0 ? d->row : 1);
+    d->xblock = rows < 2 ? 2 : (rows > 16 ? 16 : (int)rows);
+    int failed = 0;
+    for (int a = 0; a < 3 && !failed; a++)
+        failed = lod_prepare_axis(d, t, a, a == 0 ? (ns > 0 ? ns : 1) : d->period) != 0;
+    if (!failed) {
+        int nmax = 1;
+        for (int a = 0; a < 3; a++)
+            nmax = d->ax[a].n > nmax ? d->ax[a].n : nmax;
+        /* Pass 1 holds a plane's fixed x-lines and y-lines at once; pass 2 a slab's z-lines. */
+        d->lines_cap = d->ax[0].max_group_values + d->ax[1].max_group_values;
+        if (d->ax[2].max_group_values > d->lines_cap)
+            d->lines_cap = d->ax[2].max_group_values;
+        d->nthreads = omp_get_max_threads() > omp_get_num_procs() ? omp_get_max_threads() : omp_get_num_procs();
+        d->per_thread = (d->lines_cap + (size_t)nmax + 7) / 8 * 8;
+        d->scratch = lod_calloc(d, (size_t)d->nthreads * d->per_thread, sizeof(double));
+        failed = d->scratch == NULL;
+    }
+    if (failed) {
+        lod_free(d);
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "lod solver: no memory for coefficients and scratch");
+    }
+    lod_free(t->solver_data);
+    t->solver_data = d;
+    t->solver_bytes = d->bytes;
+    return STROMA_OK;
+}
+
+const stroma_solver_ops stroma_solver_lod_ops = {
+    .name = "lod", .prepare = lod_prepare, .step = lod_step, .destroy = lod_destroy};

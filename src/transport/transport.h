@@ -1,0 +1,125 @@
+/* Transport of diffusible substrates on a Cartesian voxel mesh.
+ *
+ * Design notes
+ * - Field layout: one contiguous array of doubles, voxel-major and substrate-minor:
+ *     value(i, j, k, s) = c[((k * ny + j) * nx + i) * nsub + s],
+ *   voxel centres at lo + (i + 1/2) dx. All substrates of a voxel sit together, so a line sweep handles every
+ *   substrate at once and the cell engine touches one cache line per cell.
+ * - One diffusion step of dt solves, per substrate, dc/dt = D lap(c) - lambda c by locally one-dimensional
+ *   (LOD) splitting: three implicit 1D solves (x, then y, then z), each with decay lambda/dim, each a
+ *   tridiagonal system solved with the Thomas algorithm using coefficients precomputed at create time.
+ *   Unconditionally stable; first order in time, second order in space.
+ * - Boundaries: per substrate and face, no-flux (zero-gradient) or Dirichlet at the face itself (ghost-voxel
+ *   closure c_ghost = 2 c_face - c_1, second order). Dirichlet voxels inside the domain hold a fixed value
+ *   exactly (their row of the system is the identity).
+ * - Solvers sit behind stroma_solver_ops so another scheme (explicit, GPU) can be dropped in.
+ * - Sources and sinks (cells): the implicit point update documented on stroma_transport_apply_source; the
+ *   cell engine calls it per cell, in id order, so the result does not depend on threads.
+ * - Threads: lines (or planes of lines) are split across OpenMP threads; each line's arithmetic is the same
+ *   whatever the split, so fields are bit-identical at any thread count. */
+#ifndef STROMA_TRANSPORT_TRANSPORT_H
+#define STROMA_TRANSPORT_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "model/model.h"
+#include "stroma/error.h"
+
+typedef struct stroma_mesh {
+    int nx, ny, nz;          /* voxels per axis, each >= 1 */
+    double lo_um[3];         /* lower corner of the domain */
+    double dx_um;            /* voxel edge (cubic voxels) */
+    int dim;                 /* axes with more than one voxel: 1, 2 or 3 */
+    size_t nvox;             /* nx * ny * nz */
+    double voxel_volume_um3; /* dx^3 (a 2D/1D run is a slab one voxel thick) */
+} stroma_mesh;
+
+/* Fill a mesh from a validated model. */
+void stroma_mesh_init(stroma_mesh *mesh, const stroma_model *model);
+
+/* Linear index of voxel (i, j, k). */
+static inline size_t stroma_mesh_index(const stroma_mesh *m, int i, int j, int k) {
+    return ((size_t)k * (size_t)m->ny + (size_t)j) * (size_t)m->nx + (size_t)i;
+}
+
+/* Voxel containing point p (clamped to the domain). */
+size_t stroma_mesh_voxel_of(const stroma_mesh *m, const double p_um[3]);
+
+typedef struct stroma_transport stroma_transport;
+
+/* A diffusion solver. `prepare` (re)computes coefficients after dt, substrates or fixed voxels change (it may
+ * be called again on a prepared state; on failure it leaves the previous solver_data in place and fills *err);
+ * `step` advances the field by dt in place; `destroy` frees the solver's private data (solver_data). */
+typedef struct stroma_solver_ops {
+    const char *name;
+    int (*prepare)(stroma_transport *t, stroma_error *err);
+    void (*step)(stroma_transport *t);
+    void (*destroy)(stroma_transport *t);
+} stroma_solver_ops;
+
+/* Look up a solver by name ("lod" is the default; NULL means "lod"; "explicit" is a forward-Euler 7-point
+ * reference solver, refused at create if dt exceeds its stability limit). Returns NULL if unknown. */
+const stroma_solver_ops *stroma_solver_find(const char *name);
+
+typedef struct stroma_fixed_voxel {
+    size_t voxel;   /* linear voxel index */
+    int substrate;
+    double value;
+} stroma_fixed_voxel;
+
+struct stroma_transport {
+    stroma_mesh mesh;
+    int nsub;
+    double dt_min;
+    double *c;                           /* field, nvox * nsub, layout above; owned */
+    double *diffusion_um2_per_min;       /* [nsub], owned copy */
+    double *decay_per_min;               /* [nsub], owned copy */
+    unsigned char *face_dirichlet;       /* [nsub * 6], 1 = Dirichlet */
+    double *face_value;                  /* [nsub * 6] */
+    stroma_fixed_voxel *fixed;           /* Dirichlet voxels inside, sorted by (voxel, substrate); owned */
+    size_t nfixed;
+    const stroma_solver_ops *ops;
+    void *solver_data;                   /* owned by ops */
+    size_t solver_bytes;                 /* bytes held through solver_data; set by ops->prepare */
+};
+
+/* Create transport state for a validated model: allocates the field, sets initial values, maps the model's
+ * fixed voxels, and prepares the named solver (NULL = "lod"). Returns NULL with *err on failure (unknown
+ * solver: STROMA_ERR_ARGUMENT; allocation: STROMA_ERR_NOMEM). The model is borrowed only during the call. */
+stroma_transport *stroma_transport_create(const stroma_model *model, const char *solver, stroma_error *err);
+
+/* Free and clear the handle; accepts NULL. */
+void stroma_transport_destroy(stroma_transport **t);
+
+/* Hold voxel `voxel` of substrate s at `value` from now on (adds or updates; re-prepares the solver).
+ * Sets the field value immediately. Returns STROMA_OK or an error code. */
+stroma_code stroma_transport_fix_voxel(stroma_transport *t, size_t voxel, int s, double value, stroma_error *err);
+
+/* One diffusion-decay step of dt (sources are applied separately, before it). */
+void stroma_transport_step(stroma_transport *t);
+
+/* Implicit point source/sink in the voxel `voxel`, for all substrates at once, over one step dt:
+ *   c_s <- (c_s + dt (V/Vvox) S_s T_s) / (1 + dt (V/Vvox) (S_s + U_s)) + dt E_s / Vvox
+ * with V = volume_um3, S = secretion rate (1/min), T = saturation (substrate unit), U = uptake rate (1/min),
+ * E = net export (substrate unit x um^3 / min). Any of the arrays may be NULL (all zero). Never makes the
+ * field negative through uptake; export may be negative (net import) and is clamped at zero.
+ * A fixed (Dirichlet) voxel of substrate s keeps its value: that substrate is left unchanged there.
+ * Returns the amount added to the voxel per substrate in `delta_amount` (value x um^3) if non-NULL. */
+void stroma_transport_apply_source(stroma_transport *t, size_t voxel, double volume_um3,
+                                   const double *secretion_per_min, const double *saturation,
+                                   const double *uptake_per_min, const double *export_per_min,
+                                   double *delta_amount);
+
+/* Value of substrate s at point p (the containing voxel's value), and its gradient by central differences
+ * (one-sided at faces, zero along axes of one voxel), units value/um. */
+double stroma_transport_value_at(const stroma_transport *t, const double p_um[3], int s);
+void stroma_transport_gradient_at(const stroma_transport *t, const double p_um[3], int s, double grad[3]);
+
+/* Statistics of substrate s in fixed summation order (deterministic at any thread count). */
+void stroma_transport_stats(const stroma_transport *t, int s, double *mean, double *min, double *max,
+                            double *total);
+
+/* Bytes allocated by the transport state (field + coefficients + scratch), for benchmarks and estimates. */
+size_t stroma_transport_bytes(const stroma_transport *t);
+
+#endif

@@ -1,0 +1,67 @@
+# Bad input: each mistake gets `file:line:col: message`, exit code 2, and no output directory at all.
+source "$(dirname "$0")/lib.bash"
+base='domain: {x: [0, 100], y: [0, 20], z: [0, 20], voxel: 20}
+time: {end: 10, dt_diffusion: 0.1}
+seed: 1
+outputs: {every: 5, fields: [csv]}'
+# expect NAME YAML PATTERN: the run must exit 2, print PATTERN (extended regex), and create nothing.
+expect() {
+  local name=$1 yaml=$2 pattern=$3
+  printf '%s\n' "$yaml" > "$WORK/$name.yaml"
+  set +e
+  "$STROMA" run "$WORK/$name.yaml" --out "$WORK/out_$name" --quiet 2>"$WORK/$name.err" >/dev/null
+  local rc=$?
+  set -e
+  [ $rc -eq 2 ] || { cat "$WORK/$name.err"; fail "$name: exit $rc, expected 2"; }
+  grep -Eq "$pattern" "$WORK/$name.err" || { cat "$WORK/$name.err"; fail "$name: message does not match /$pattern/"; }
+  ls "$WORK" | grep -q "out_$name" && fail "$name: output directory created"
+  # check agrees
+  set +e; "$STROMA" check "$WORK/$name.yaml" >/dev/null 2>&1; rc=$?; set -e
+  [ $rc -eq 2 ] || fail "$name: check exit $rc"
+  echo "ok: $name"
+}
+sub='substrates:
+  oxygen: {diffusion: 100000, decay: 0.1, initial: 38}'
+expect malformed "$base
+substrates: {oxygen: {diffusion: [1, 2}" "malformed\.yaml:[0-9]+:[0-9]+: "
+expect unknown_key "$base
+substrates:
+  oxygen: {diffusion: 100000, decai: 0.1}" "unknown_key\.yaml:6:31: .*decai.*decay"
+expect negative_diffusion "$base
+substrates:
+  oxygen: {diffusion: -3, decay: 0.1}" "negative_diffusion\.yaml:6:[0-9]+: .*substrates\.oxygen\.diffusion"
+expect negative_decay "$base
+substrates:
+  oxygen: {diffusion: 3, decay: -0.1}" "negative_decay\.yaml:6:[0-9]+: .*decay"
+expect wrong_type "$base
+substrates:
+  oxygen: {diffusion: fast, decay: 0.1}" "wrong_type\.yaml:6:[0-9]+: .*diffusion"
+expect zero_dt 'domain: {x: [0, 100], y: [0, 20], z: [0, 20], voxel: 20}
+time: {end: 10, dt_diffusion: 0}
+'"$sub" "zero_dt\.yaml:2:[0-9]+: .*dt_diffusion"
+expect voxel_not_dividing 'domain: {x: [0, 110], y: [0, 20], z: [0, 20], voxel: 20}
+time: {end: 10, dt_diffusion: 0.1}
+'"$sub" "voxel_not_dividing\.yaml:1:[0-9]+: .*voxel"
+expect absurd_grid 'domain: {x: [0, 1000000], y: [0, 1000000], z: [0, 1000000], voxel: 1}
+time: {end: 10, dt_diffusion: 0.1}
+'"$sub" "absurd_grid\.yaml:1:[0-9]+: .*(GiB|memory|too large)"
+expect unknown_substrate "$base
+$sub
+sources:
+  - {substrate: oxygn, at: [50, 10, 10], uptake: 1}" "unknown_substrate\.yaml:8:[0-9]+: .*oxygn.*oxygen"
+# Several mistakes are reported at once.
+expect many "$base
+substrates:
+  oxygen: {diffusion: -1, decay: -2, initial: 38}" "many\.yaml:6:[0-9]+: .*diffusion"
+grep -Eq "many\.yaml:6:[0-9]+: .*decay" "$WORK/many.err" || fail "second error not reported"
+# A missing file.
+set +e; "$STROMA" run "$WORK/nope.yaml" --out "$WORK/out_nope" --quiet 2>"$WORK/nope.err"; rc=$?; set -e
+[ $rc -eq 2 ] || fail "missing file: exit $rc"
+grep -q "nope.yaml" "$WORK/nope.err" || fail "missing file: message lacks the name"
+# Bad arguments.
+set +e; "$STROMA" run "$SRC/tests/cli/models/small.yaml" --threads 0 --out "$WORK/out_args" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 2 ] || fail "bad --threads: exit $rc"
+set +e; "$STROMA" run "$SRC/tests/cli/models/small.yaml" --solver nosuch --out "$WORK/out_solver" 2>"$WORK/solver.err"; rc=$?; set -e
+[ $rc -eq 2 ] || fail "unknown solver: exit $rc"
+ls "$WORK" | grep -q out_ && fail "an output directory was created for bad input"
+echo "bad_input: ok"

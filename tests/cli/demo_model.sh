@@ -1,0 +1,14 @@
+# The shipped default scenario validates and runs (shortened), with sensible biology-facing numbers.
+source "$(dirname "$0")/lib.bash"
+"$STROMA" check "$SRC/models/tumour_stroma.yaml" > "$WORK/check.txt" || fail "check failed"
+grep -q oxygen "$WORK/check.txt" || fail "check summary lacks substrates"
+"$STROMA" run "$SRC/models/tumour_stroma.yaml" --out "$WORK/demo" --end 120 --quiet || fail "demo run"
+python3 - "$WORK/demo/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["substrates"]
+# oxygen stays within [0, boundary value]; the tumour makes it hypoxic somewhere
+assert 0 <= s["oxygen"]["min"] < 20 and s["oxygen"]["max"] <= 38 + 1e-9, s["oxygen"]
+for f in ("IL6", "CXCL8", "TGFb", "VEGF"):
+    assert s[f]["min"] >= 0 and s[f]["total"] > 0, (f, s[f])
+PY
+echo "demo_model: ok"
