@@ -119,7 +119,7 @@ static stroma_transport *make_cube(int n, int nsub, const char *solver) {
 
 int main(int argc, char **argv) {
     int_list sizes = {3, {64, 100, 200}}, subs = {3, {1, 4, 8}}, threads = {2, {1, 2}};
-    int steps = 11;
+    int steps = 21;
     const char *solver = "lod";
     if (getenv("STROMA_BENCH_SIZES"))
         parse_list(getenv("STROMA_BENCH_SIZES"), &sizes);
@@ -139,7 +139,7 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--solver") == 0)
             solver = argv[i + 1];
         else {
-            fprintf(stderr, "usage: %s [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N] [--solver lod]\n",
+            fprintf(stderr, "usage: %s [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N] [--solver S]\n",
                     argv[0]);
             return 2;
         }
@@ -158,10 +158,11 @@ int main(int argc, char **argv) {
                threads.v[q] > 1 ? "s" : "", bw[q][0], bw[q][1]);
     }
     printf("\nsolver %s, median of %d steps after 2 warm-up steps; traffic model %.0f B per voxel-substrate update\n"
-           "(2 passes x read+write x 8 B); %%bw = model traffic / in-place bandwidth at that thread count\n\n",
+           "(2 passes x read+write x 8 B); GB/s = model traffic per second, as a fraction of the copy and in-place\n"
+           "bandwidths at that thread count; bytes = stroma_transport_bytes per voxel and per voxel-substrate\n\n",
            solver, steps, MODEL_BYTES_PER_UPDATE);
-    printf("%6s %5s %4s %10s %12s %8s %7s %9s %10s\n", "grid", "nsub", "thr", "ms/step", "Mupd/s", "GB/s", "%bw",
-           "B/voxel", "B/vox-sub");
+    printf("%6s %5s %4s %9s %10s %7s %6s %6s %9s %10s\n", "grid", "nsub", "thr", "ms/step", "Mupd/s", "GB/s", "%copy",
+           "%inpl", "B/voxel", "B/vox-sub");
     for (int a = 0; a < sizes.n; a++) {
         for (int b = 0; b < subs.n; b++) {
             omp_set_num_threads(max_threads);
@@ -185,9 +186,9 @@ int main(int argc, char **argv) {
                 qsort(ms, (size_t)steps, sizeof *ms, cmp_double);
                 double med = ms[steps / 2], rate = updates / (med * 1e-3);
                 double gbs = rate * MODEL_BYTES_PER_UPDATE / 1e9;
-                printf("%4d^3 %5d %4d %10.2f %12.1f %8.1f %6.0f%% %9.1f %10.2f\n", sizes.v[a], subs.v[b], threads.v[q],
-                       med, rate / 1e6, gbs, 100.0 * gbs / bw[q][1], (double)bytes / (double)t->mesh.nvox,
-                       (double)bytes / updates);
+                printf("%4d^3 %5d %4d %9.2f %10.1f %7.1f %5.0f%% %5.0f%% %9.1f %10.2f\n", sizes.v[a], subs.v[b],
+                       threads.v[q], med, rate / 1e6, gbs, 100.0 * gbs / bw[q][0], 100.0 * gbs / bw[q][1],
+                       (double)bytes / (double)t->mesh.nvox, (double)bytes / updates);
                 fflush(stdout);
                 free(ms);
             }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "transport/solvers.h"
 #include "util/error_impl.h"
 
 #define TWO_PI 6.283185307179586
@@ -20,12 +21,16 @@ stroma_code stroma_cell_engine_init(stroma_cell_engine *e, const stroma_cell_typ
     e->rng = rng;
     e->grid_stale = 1;
     e->sec_stale = 1;
-    return stroma_cells_init(&e->cells, nsub, 1024, err);
+    stroma_code rc = stroma_mech_pairs_init(&e->pairs, types, ntypes, err);
+    if (rc == STROMA_OK) rc = stroma_cells_init(&e->cells, nsub, 1024, err);
+    if (rc != STROMA_OK) stroma_cell_engine_free(e);
+    return rc;
 }
 
 void stroma_cell_engine_free(stroma_cell_engine *e) {
     stroma_cells_free(&e->cells);
     stroma_cell_grid_free(&e->grid);
+    stroma_mech_pairs_free(&e->pairs);
     free(e->action);
     free(e->action_arg);
     free(e->contact);
@@ -35,6 +40,9 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->sec_order);
     free(e->sec_start);
     free(e->sec_voxels);
+    free(e->sec_alpha);
+    free(e->sec_beta);
+    free(e->sec_exact);
     memset(e, 0, sizeof *e);
 }
 
@@ -187,17 +195,65 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
         }
     e->sec_start[nv] = n;
     e->sec_nvox = nv;
+    size_t ns = (size_t)e->nsub;
+    void *pa = realloc(e->sec_alpha, (nv * ns + 1) * sizeof(double));
+    if (pa) e->sec_alpha = pa;
+    void *pb = realloc(e->sec_beta, (nv * ns + 1) * sizeof(double));
+    if (pb) e->sec_beta = pb;
+    void *pe = realloc(e->sec_exact, nv + 1);
+    if (pe) e->sec_exact = pe;
+    if (!pa || !pb || !pe) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
+    /* compose each voxel's cell maps in id order: c -> (c + a)/(1 + b) + x, a = dtv S T, b = dtv (S + U),
+     * x = dt E / Vvox, exactly the arithmetic of stroma_transport_apply_source */
+    const double dt = t->dt_min, vvox = t->mesh.voxel_volume_um3;
+    const long lnv = (long)nv;
+#pragma omp parallel for schedule(static)
+    for (long v = 0; v < lnv; v++) {
+        double *al = e->sec_alpha + (size_t)v * ns, *be = e->sec_beta + (size_t)v * ns;
+        unsigned char exact = 0;
+        for (size_t q = 0; q < ns; q++) {
+            al[q] = 1.0;
+            be[q] = 0.0;
+        }
+        for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
+            size_t i = e->sec_order[k];
+            if (c->state[i] != STROMA_CELL_LIVE) continue;
+            size_t o = i * ns;
+            double dtv = dt * (c->volume_um3[i] / vvox);
+            for (size_t q = 0; q < ns; q++) {
+                double S = c->secretion[o + q], T = c->saturation[o + q], U = c->uptake[o + q];
+                double E = c->export_rate[o + q];
+                if (E < 0) exact = 1;
+                double inv = 1.0 / (1.0 + dtv * (S + U));
+                al[q] *= inv;
+                be[q] = (be[q] + dtv * S * T) * inv + dt * E / vvox;
+            }
+        }
+        for (size_t q = 0; q < ns; q++)
+            if (stroma_transport_fixed_find(t, e->sec_voxels[v], (int)q, NULL)) {
+                al[q] = 1.0;
+                be[q] = 0.0;
+            }
+        e->sec_exact[v] = exact;
+    }
+    e->sec_dt = dt;
     e->sec_stale = 0;
     return STROMA_OK;
 }
 
 void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
-    if (e->sec_stale && sort_by_voxel(e, t, NULL) != STROMA_OK) return;
+    if ((e->sec_stale || e->sec_dt != t->dt_min) && sort_by_voxel(e, t, NULL) != STROMA_OK) return;
     stroma_cells *c = &e->cells;
     size_t ns = (size_t)e->nsub;
     const long nv = (long)e->sec_nvox;
 #pragma omp parallel for schedule(static)
     for (long v = 0; v < nv; v++) {
+        if (!e->sec_exact[v]) {
+            double *cv = t->c + e->sec_voxels[v] * ns;
+            const double *al = e->sec_alpha + (size_t)v * ns, *be = e->sec_beta + (size_t)v * ns;
+            for (size_t q = 0; q < ns; q++) cv[q] = al[q] * cv[q] + be[q];
+            continue;
+        }
         for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
             size_t i = e->sec_order[k];
             if (c->state[i] != STROMA_CELL_LIVE) continue;
@@ -250,7 +306,7 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
     stroma_code rc = stroma_cell_grid_build(&e->grid, c, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
                                             stroma_mechanics_reach(c, e->types), err);
     if (rc != STROMA_OK) return rc;
-    stroma_mechanics_velocities(c, &e->grid, e->types, e->ntypes, &e->dom);
+    stroma_mechanics_velocities(c, &e->grid, &e->pairs, &e->dom);
     stroma_mechanics_advance(c, dt_min, &e->dom, e->mech_step == 0);
     e->mech_step++;
     e->grid_stale = 1;

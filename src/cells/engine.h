@@ -46,6 +46,7 @@ typedef struct stroma_cell_engine {
     int ntypes;
     int nsub;
     stroma_mech_domain dom;
+    stroma_mech_pairs pairs;    /* per type-pair mechanics constants */
     stroma_rng_key rng;
     int64_t mech_step, phen_step;
     int grid_stale;             /* positions moved since the grid was built */
@@ -61,6 +62,11 @@ typedef struct stroma_cell_engine {
     size_t *sec_order, *sec_start, *sec_voxels;
     size_t sec_nvox, sec_cap_vox;
     int sec_stale;
+    /* the composed per-voxel secretion map c <- alpha c + beta ([sec_nvox * nsub] each); sec_exact[v] = 1
+     * when a voxel needs the cell-by-cell update instead (net import could hit the zero clamp) */
+    double *sec_alpha, *sec_beta;
+    unsigned char *sec_exact;
+    double sec_dt;              /* the dt the map was composed for */
     stroma_cell_counters counters;
 } stroma_cell_engine;
 
@@ -76,8 +82,11 @@ void stroma_cell_engine_free(stroma_cell_engine *e);
 size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um[3], double t_min,
                               stroma_error *err);
 
-/* Apply every live cell's secretion/uptake to the transport field for one diffusion step (cells grouped by
- * voxel, each voxel's cells in id order; voxels in parallel). */
+/* Apply every live cell's secretion/uptake to the transport field for one diffusion step. Cells are grouped
+ * by voxel; each cell's implicit update (stroma_transport_apply_source) is an affine map of the voxel value,
+ * so a voxel's cells, in id order, compose to one map c <- alpha c + beta, built once after cells move or
+ * change and applied every diffusion step (voxels in parallel). Voxels where a net import could reach the
+ * zero clamp are updated cell by cell. */
 void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t);
 
 /* One mechanics step of dt: update migration directions (persistence, chemotaxis), forces, positions. */

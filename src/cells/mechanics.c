@@ -2,6 +2,9 @@
 #include "cells/mechanics.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+#include "util/error_impl.h"
 
 double stroma_mechanics_reach(const stroma_cells *c, const stroma_cell_type_desc *types) {
     double reach = 0;
@@ -27,9 +30,42 @@ double stroma_mechanics_pair(double d, double ri, double rj, double rep_i, doubl
     return v;
 }
 
-void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_cell_type_desc *types,
-                                 int ntypes, const stroma_mech_domain *dom) {
-    (void)ntypes;
+stroma_code stroma_mech_pairs_init(stroma_mech_pairs *mp, const stroma_cell_type_desc *types, int ntypes,
+                                   stroma_error *err) {
+    size_t n = (size_t)(ntypes > 0 ? ntypes : 1);
+    mp->ntypes = ntypes;
+    mp->pair_rep = malloc(n * n * sizeof(double));
+    mp->pair_adh = malloc(n * n * sizeof(double));
+    mp->rel = malloc(n * sizeof(double));
+    mp->wall_rep = malloc(n * sizeof(double));
+    if (!mp->pair_rep || !mp->pair_adh || !mp->rel || !mp->wall_rep) {
+        stroma_mech_pairs_free(mp);
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < ntypes; i++) {
+        mp->rel[i] = types[i].max_adhesion_rel;
+        mp->wall_rep[i] = types[i].repulsion_um_per_min;
+        for (int j = 0; j < ntypes; j++) {
+            double ai = types[i].adhesion_um_per_min * (types[i].adhesion_affinity ? types[i].adhesion_affinity[j] : 1);
+            double aj = types[j].adhesion_um_per_min * (types[j].adhesion_affinity ? types[j].adhesion_affinity[i] : 1);
+            mp->pair_rep[(size_t)i * n + (size_t)j] = sqrt(types[i].repulsion_um_per_min * types[j].repulsion_um_per_min);
+            mp->pair_adh[(size_t)i * n + (size_t)j] = sqrt(ai * aj);
+        }
+    }
+    return STROMA_OK;
+}
+
+void stroma_mech_pairs_free(stroma_mech_pairs *mp) {
+    free(mp->pair_rep);
+    free(mp->pair_adh);
+    free(mp->rel);
+    free(mp->wall_rep);
+    mp->pair_rep = mp->pair_adh = mp->rel = mp->wall_rep = NULL;
+}
+
+void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
+                                 const stroma_mech_domain *dom) {
+    const size_t nt = (size_t)mp->ntypes;
     const int nbx = g->nb[0], nby = g->nb[1], nbz = g->nb[2];
     const long n = (long)c->n;
 #pragma omp parallel for schedule(static)
@@ -38,7 +74,8 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
         double xi = g->sx[k], yi = g->sy[k], zi = g->sz[k], ri = g->sr[k];
         int ti = g->stype[k];
         int live_i = g->sstate[k] == STROMA_CELL_LIVE;
-        const stroma_cell_type_desc *Ti = &types[ti];
+        const double *rep_row = mp->pair_rep + (size_t)ti * nt, *adh_row = mp->pair_adh + (size_t)ti * nt;
+        const double reli = mp->rel[ti] * ri;
         double vx = 0, vy = 0, vz = 0, press = 0;
         int bc[3];
         stroma_cell_grid_coords(g, xi, yi, zi, bc);
@@ -55,8 +92,7 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
                         double d2 = dx * dx + dy * dy + dz * dz;
                         double rj = g->sr[m];
                         int tj = g->stype[m];
-                        const stroma_cell_type_desc *Tj = &types[tj];
-                        double R = ri + rj, Rm = Ti->max_adhesion_rel * ri + Tj->max_adhesion_rel * rj;
+                        double R = ri + rj, Rm = reli + mp->rel[tj] * rj;
                         double reach = R > Rm ? R : Rm;
                         if (d2 >= reach * reach) continue;
                         double d = sqrt(d2);
@@ -64,14 +100,12 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
                         double f = 0;
                         if (d < R) {
                             double q = 1 - d / R;
-                            f += sqrt(Ti->repulsion_um_per_min * Tj->repulsion_um_per_min) * q * q;
+                            f += rep_row[tj] * q * q;
                             press += q * q;
                         }
                         if (live_i && g->sstate[m] == STROMA_CELL_LIVE && d < Rm) {
-                            double ai = Ti->adhesion_um_per_min * (Ti->adhesion_affinity ? Ti->adhesion_affinity[tj] : 1);
-                            double aj = Tj->adhesion_um_per_min * (Tj->adhesion_affinity ? Tj->adhesion_affinity[ti] : 1);
                             double q = 1 - d / Rm;
-                            f -= sqrt(ai * aj) * q * q;
+                            f -= adh_row[tj] * q * q;
                         }
                         f /= d;
                         vx += f * dx;
@@ -87,11 +121,11 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
             double dl = p[a] - dom->lo_um[a], dh = dom->hi_um[a] - p[a];
             if (dl < ri) {
                 double q = 1 - (dl > 0 ? dl : 0) / ri;
-                w[a] += Ti->repulsion_um_per_min * q * q;
+                w[a] += mp->wall_rep[ti] * q * q;
             }
             if (dh < ri) {
                 double q = 1 - (dh > 0 ? dh : 0) / ri;
-                w[a] -= Ti->repulsion_um_per_min * q * q;
+                w[a] -= mp->wall_rep[ti] * q * q;
             }
         }
         vx += w[0];

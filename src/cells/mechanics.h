@@ -21,10 +21,21 @@ double stroma_mechanics_reach(const stroma_cells *c, const stroma_cell_type_desc
 double stroma_mechanics_pair(double d, double ri, double rj, double rep_i, double rep_j, double adh_i,
                              double adh_j, double rel_i, double rel_j);
 
+/* Per type-pair constants, precomputed once: pair_rep[i*n+j] = sqrt(rep_i rep_j), pair_adh[i*n+j] =
+ * sqrt(adh_i aff_i[j] adh_j aff_j[i]) (µm/min), rel[i] = relative maximum adhesion distance of type i. */
+typedef struct stroma_mech_pairs {
+    int ntypes;
+    double *pair_rep, *pair_adh, *rel, *wall_rep;
+} stroma_mech_pairs;
+
+stroma_code stroma_mech_pairs_init(stroma_mech_pairs *mp, const stroma_cell_type_desc *types, int ntypes,
+                                   stroma_error *err);
+void stroma_mech_pairs_free(stroma_mech_pairs *mp);
+
 /* Compute every cell's velocity (vx, vy, vz) from neighbours in grid g (built on the current positions),
  * its migration velocity (mx..) and the walls; also fills pressure. Parallel over cells. */
-void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_cell_type_desc *types,
-                                 int ntypes, const stroma_mech_domain *dom);
+void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
+                                 const stroma_mech_domain *dom);
 
 /* Advance positions by dt with Adams-Bashforth 2 (Euler on a cell's first step, marked by first != 0) and
  * keep cells inside the domain; stores the velocity as the previous one. */

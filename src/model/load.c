@@ -30,26 +30,82 @@ typedef struct load_fixed_extra {
     stroma_srcloc at_loc;  /* position of its `at` value */
 } load_fixed_extra;
 
-typedef struct load_source_extra {
-    char path[32];                   /* "sources[3]" */
+/* Where a group of sources or initial cells is placed, for the checks after the walk. */
+typedef struct load_place {
+    char path[40];                   /* "sources[3]", "initial_cells[0]" */
     int region_ok;                   /* exactly one place given, and it is valid */
+    stroma_srcloc region_loc;        /* position of the at/disc/sphere/box/annulus value */
+    const char *region_key;          /* "at", "disc", "sphere", "box" or "annulus" */
+} load_place;
+
+typedef struct load_source_extra {
+    load_place place;
     char substrate[STROMA_NAME_MAX]; /* name as written, resolved after the walk */
     int substrate_ok;
     stroma_srcloc substrate_loc;
-    stroma_srcloc region_loc;        /* position of the at/disc/sphere/box value */
-    const char *region_key;          /* "at", "disc", "sphere" or "box" */
 } load_source_extra;
+
+/* A name written in the file that refers to a substrate or a cell type, resolved after the walk. */
+typedef struct load_name {
+    char name[STROMA_NAME_MAX];
+    int ok;                          /* a valid name was given */
+    stroma_srcloc loc;
+} load_name;
+
+typedef struct load_type_extra {
+    char path[96];                   /* "cell_types.cancer" */
+    load_name necrosis, chemotaxis;  /* substrates */
+} load_type_extra;
+
+/* An entry of a per-type map keyed by cell type (affinity, attack, phagocytosis, transform). */
+typedef struct load_type_ref {
+    int key;                         /* the row of the entry (STROMA_KEY_CELL_*_TYPE) */
+    int owner;                       /* cell type it belongs to */
+    load_name type;                  /* the key: a type name */
+    char path[160];                  /* the map, "cell_types.cancer.interactions.attack" */
+    double value;
+    int value_ok;
+} load_type_ref;
+
+/* An entry of cell_types.<name>.secretion. */
+typedef struct load_secretion {
+    int owner;
+    load_name substrate;
+    char path[160];                  /* "cell_types.cancer.secretion" */
+    double rate, saturation, uptake, export_;
+} load_secretion;
+
+/* An entry of cell_types.<name>.interactions.transform_on_contact. */
+typedef struct load_contact {
+    int owner;
+    load_name with, to;
+    char path[160];                  /* "cell_types.CAF.interactions.transform_on_contact[0]" */
+    double rate;
+    int rate_ok;
+} load_contact;
+
+typedef struct load_initial_extra {
+    load_place place;
+    load_name type;
+    int from_file;                   /* `file` given (exactly one place) */
+    char file[512];                  /* as written */
+    int file_ok;
+    stroma_srcloc file_loc;
+} load_initial_extra;
 
 /* An error found by the walk or the checks; all are sorted by position before being reported. */
 typedef struct load_issue {
     stroma_code code;
-    stroma_srcloc at;
-    int order; /* discovery order, to keep the sort stable */
-    char *message; /* owned */
+    stroma_srcloc at;      /* position in `file` */
+    stroma_srcloc sort_at; /* position in the model file it is sorted by (= at for the model file) */
+    int order;             /* discovery order, to keep the sort stable */
+    char *file;            /* owned; NULL: the model file */
+    char *message;         /* owned */
 } load_issue;
 
 typedef struct loader {
     const char *file;
+    int parent[STROMA_KEY_COUNT];  /* stroma_schema_parent of every row, computed once per load */
     load_issue *issues;
     int nissues, issues_cap;
     stroma_model *m;
@@ -60,6 +116,18 @@ typedef struct loader {
     int cur_sub, cur_fixed, cur_src;
     int axis_ok[3], voxel_ok; /* domain values stored */
     stroma_srcloc voxel_loc;
+    int dt_ok[3];             /* dt_diffusion, dt_mechanics, dt_phenotype stored (given or default) */
+    stroma_srcloc dt_loc[3];  /* their positions; line 0 for a default */
+    int type_cap, type_extra_cap, cur_type, cur_phase;
+    load_type_extra *type_extra;   /* parallel to m->cell_types */
+    load_type_ref *refs;
+    int nrefs, refs_cap, cur_ref;
+    load_secretion *secs;
+    int nsecs, secs_cap, cur_sec;
+    load_contact *contacts;
+    int ncontacts, contacts_cap, cur_contact;
+    int init_cap, init_extra_cap, cur_init;
+    load_initial_extra *init_extra; /* parallel to m->initial_cells */
 } loader;
 
 /* A parsed value handed to load_store. */
@@ -80,14 +148,11 @@ static stroma_srcloc load_loc(const stroma_yaml_node *n) {
     return l;
 }
 
-static void load_error(loader *ld, stroma_code code, stroma_srcloc at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void load_error(loader *ld, stroma_code code, stroma_srcloc at, const char *fmt, ...) {
+/* Record an issue at `at` in `file` (NULL: the model file), sorted with the model file's issues at sort_at. */
+static void load_verror(loader *ld, const char *file, stroma_srcloc sort_at, stroma_code code, stroma_srcloc at,
+                        const char *fmt, va_list ap) {
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     if (ld->nissues == ld->issues_cap) {
         int ncap = ld->issues_cap ? 2 * ld->issues_cap : 16;
         load_issue *p = realloc(ld->issues, (size_t)ncap * sizeof *p);
@@ -99,19 +164,43 @@ static void load_error(loader *ld, stroma_code code, stroma_srcloc at, const cha
         ld->issues_cap = ncap;
     }
     char *copy = malloc(strlen(msg) + 1);
-    if (!copy) {
+    char *fcopy = file ? malloc(strlen(file) + 1) : NULL;
+    if (!copy || (file && !fcopy)) {
+        free(copy);
+        free(fcopy);
         ld->nomem = 1;
         return;
     }
     strcpy(copy, msg);
-    ld->issues[ld->nissues] = (load_issue){code, at, ld->nissues, copy};
+    if (fcopy) strcpy(fcopy, file);
+    ld->issues[ld->nissues] = (load_issue){code, at, file ? sort_at : at, ld->nissues, fcopy, copy};
     ld->nissues++;
+}
+
+static void load_error(loader *ld, stroma_code code, stroma_srcloc at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void load_error(loader *ld, stroma_code code, stroma_srcloc at, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    load_verror(ld, NULL, at, code, at, fmt, ap);
+    va_end(ap);
+}
+
+/* An error in another file (a cell CSV) at line:column, listed with the model file's errors at `anchor`. */
+static void load_error_in(loader *ld, const char *file, stroma_srcloc anchor, stroma_code code, int line,
+                          int column, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void load_error_in(loader *ld, const char *file, stroma_srcloc anchor, stroma_code code, int line,
+                          int column, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    load_verror(ld, file, anchor, code, (stroma_srcloc){line, column}, fmt, ap);
+    va_end(ap);
 }
 
 static int load_issue_cmp(const void *pa, const void *pb) {
     const load_issue *a = pa, *b = pb;
-    if (a->at.line != b->at.line) return a->at.line < b->at.line ? -1 : 1;
-    if (a->at.column != b->at.column) return a->at.column < b->at.column ? -1 : 1;
+    if (a->sort_at.line != b->sort_at.line) return a->sort_at.line < b->sort_at.line ? -1 : 1;
+    if (a->sort_at.column != b->sort_at.column) return a->sort_at.column < b->sort_at.column ? -1 : 1;
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
@@ -120,8 +209,10 @@ static void load_flush_issues(loader *ld, stroma_error *err) {
     if (ld->nissues > 1) qsort(ld->issues, (size_t)ld->nissues, sizeof *ld->issues, load_issue_cmp);
     for (int i = 0; i < ld->nissues; i++) {
         const load_issue *is = &ld->issues[i];
-        stroma_error_add_at(err, is->code, ld->file, is->at.line, is->at.column, "%s", is->message);
+        stroma_error_add_at(err, is->code, is->file ? is->file : ld->file, is->at.line, is->at.column, "%s",
+                            is->message);
         free(is->message);
+        free(is->file);
     }
     free(ld->issues);
     ld->issues = NULL;
@@ -180,11 +271,9 @@ static int load_grow(void **items, int *cap, int need, size_t elem) {
 
 /* ---- scalars ---- */
 
-/* Parse a plain decimal number (YAML core schema float/int syntax, no .inf/.nan). Returns 0 on success,
- * -1 if the text is not a number, -2 if it is not finite or overflows. */
-static int load_parse_number(const stroma_yaml_node *n, double *out) {
-    if (n->kind != STROMA_YAML_SCALAR || n->quoted || strlen(n->text) != n->len) return -1;
-    const char *s = n->text;
+/* Parse a plain decimal number (YAML core schema float/int syntax, no .inf/.nan) from NUL-terminated text.
+ * Returns 0 on success, -1 if the text is not a number, -2 if it is not finite or overflows. */
+static int load_parse_number_text(const char *s, double *out) {
     if (strcmp(s, ".inf") == 0 || strcmp(s, "-.inf") == 0 || strcmp(s, "+.inf") == 0 || strcmp(s, ".Inf") == 0 ||
         strcmp(s, "-.Inf") == 0 || strcmp(s, ".INF") == 0 || strcmp(s, ".nan") == 0 || strcmp(s, ".NaN") == 0 ||
         strcmp(s, ".NAN") == 0)
@@ -210,6 +299,12 @@ static int load_parse_number(const stroma_yaml_node *n, double *out) {
     if (!isfinite(v)) return -2;
     *out = v;
     return 0;
+}
+
+/* The same for a YAML node: a plain (unquoted) scalar without NUL bytes. */
+static int load_parse_number(const stroma_yaml_node *n, double *out) {
+    if (n->kind != STROMA_YAML_SCALAR || n->quoted || strlen(n->text) != n->len) return -1;
+    return load_parse_number_text(n->text, out);
 }
 
 /* Parse a plain decimal integer: into *out_s (long long) if allow_negative, else into *out_u (uint64_t).
@@ -316,6 +411,21 @@ static int load_vector(loader *ld, int id, const stroma_yaml_node *n, const char
 
 static stroma_substrate_desc *load_sub(loader *ld) { return &ld->m->substrates[ld->cur_sub]; }
 static stroma_source_desc *load_src(loader *ld) { return &ld->m->sources[ld->cur_src]; }
+static stroma_cell_type_desc *load_type(loader *ld) { return &ld->m->cell_types[ld->cur_type]; }
+static stroma_initial_cells_desc *load_init(loader *ld) { return &ld->m->initial_cells[ld->cur_init]; }
+
+static void load_name_set(load_name *n, const load_value *v) {
+    snprintf(n->name, sizeof n->name, "%s", v->str);
+    n->ok = 1;
+    n->loc = v->loc;
+}
+
+/* The region a SOURCE_* or INITIAL_* row describes (the current source or group), or NULL. */
+static stroma_region *load_region_of(loader *ld, int id) {
+    if (id >= STROMA_KEY_SOURCE_AT && id <= STROMA_KEY_SOURCE_ANNULUS_OUTER) return &load_src(ld)->region;
+    if (id >= STROMA_KEY_INITIAL_AT && id <= STROMA_KEY_INITIAL_ANNULUS_OUTER) return &load_init(ld)->region;
+    return NULL;
+}
 
 /* Put a validated (or default) value of row id where it belongs in the model. */
 static void load_store(loader *ld, int id, const load_value *v) {
@@ -336,7 +446,16 @@ static void load_store(loader *ld, int id, const load_value *v) {
         ld->voxel_loc = v->loc;
         break;
     case STROMA_KEY_TIME_END: m->end_min = v->num; break;
-    case STROMA_KEY_TIME_DT_DIFFUSION: m->dt_diffusion_min = v->num; break;
+    case STROMA_KEY_TIME_DT_DIFFUSION:
+    case STROMA_KEY_TIME_DT_MECHANICS:
+    case STROMA_KEY_TIME_DT_PHENOTYPE: {
+        int k = id - STROMA_KEY_TIME_DT_DIFFUSION;
+        double *dt[3] = {&m->dt_diffusion_min, &m->dt_mechanics_min, &m->dt_phenotype_min};
+        *dt[k] = v->num;
+        ld->dt_ok[k] = 1;
+        ld->dt_loc[k] = v->loc;
+        break;
+    }
     case STROMA_KEY_SEED: m->seed = v->u64; break;
     case STROMA_KEY_SUBSTRATE_UNIT: snprintf(load_sub(ld)->unit, sizeof load_sub(ld)->unit, "%s", v->str); break;
     case STROMA_KEY_SUBSTRATE_DIFFUSION: load_sub(ld)->diffusion_um2_per_min = v->num; break;
@@ -367,24 +486,110 @@ static void load_store(loader *ld, int id, const load_value *v) {
     }
     case STROMA_KEY_SOURCE_AT:
     case STROMA_KEY_SOURCE_DISC_CENTER:
-    case STROMA_KEY_SOURCE_SPHERE_CENTER: memcpy(load_src(ld)->region.center_um, v->vec, sizeof v->vec); break;
+    case STROMA_KEY_SOURCE_SPHERE_CENTER:
+    case STROMA_KEY_SOURCE_ANNULUS_CENTER:
+    case STROMA_KEY_INITIAL_AT:
+    case STROMA_KEY_INITIAL_DISC_CENTER:
+    case STROMA_KEY_INITIAL_SPHERE_CENTER:
+    case STROMA_KEY_INITIAL_ANNULUS_CENTER: memcpy(load_region_of(ld, id)->center_um, v->vec, sizeof v->vec); break;
     case STROMA_KEY_SOURCE_DISC_RADIUS:
-    case STROMA_KEY_SOURCE_SPHERE_RADIUS: load_src(ld)->region.radius_um = v->num; break;
-    case STROMA_KEY_SOURCE_BOX_LO: memcpy(load_src(ld)->region.lo_um, v->vec, sizeof v->vec); break;
-    case STROMA_KEY_SOURCE_BOX_HI: memcpy(load_src(ld)->region.hi_um, v->vec, sizeof v->vec); break;
+    case STROMA_KEY_SOURCE_SPHERE_RADIUS:
+    case STROMA_KEY_SOURCE_ANNULUS_OUTER:
+    case STROMA_KEY_INITIAL_DISC_RADIUS:
+    case STROMA_KEY_INITIAL_SPHERE_RADIUS:
+    case STROMA_KEY_INITIAL_ANNULUS_OUTER: load_region_of(ld, id)->radius_um = v->num; break;
+    case STROMA_KEY_SOURCE_ANNULUS_INNER:
+    case STROMA_KEY_INITIAL_ANNULUS_INNER: load_region_of(ld, id)->inner_radius_um = v->num; break;
+    case STROMA_KEY_SOURCE_BOX_LO:
+    case STROMA_KEY_INITIAL_BOX_LO: memcpy(load_region_of(ld, id)->lo_um, v->vec, sizeof v->vec); break;
+    case STROMA_KEY_SOURCE_BOX_HI:
+    case STROMA_KEY_INITIAL_BOX_HI: memcpy(load_region_of(ld, id)->hi_um, v->vec, sizeof v->vec); break;
     case STROMA_KEY_SOURCE_COUNT: load_src(ld)->count = (int)v->integer; break;
     case STROMA_KEY_SOURCE_VOLUME: load_src(ld)->volume_um3 = v->num; break;
     case STROMA_KEY_SOURCE_SECRETION: load_src(ld)->secretion_per_min = v->num; break;
     case STROMA_KEY_SOURCE_SATURATION: load_src(ld)->saturation = v->num; break;
     case STROMA_KEY_SOURCE_UPTAKE: load_src(ld)->uptake_per_min = v->num; break;
     case STROMA_KEY_SOURCE_EXPORT: load_src(ld)->export_per_min = v->num; break;
+    case STROMA_KEY_CELL_VOLUME: load_type(ld)->volume_um3 = v->num; break;
+    case STROMA_KEY_CELL_GROWTH_RATE: load_type(ld)->growth_per_min = v->num; break;
+    case STROMA_KEY_CELL_CYCLE_MODEL: {
+        static const stroma_cycle_kind kinds[] = {STROMA_CYCLE_EXPONENTIAL, STROMA_CYCLE_PHASES, STROMA_CYCLE_NONE};
+        load_type(ld)->cycle = kinds[v->integer];
+        break;
+    }
+    case STROMA_KEY_CELL_CYCLE_DURATION: load_type(ld)->cycle_mean_min = v->num; break;
+    case STROMA_KEY_CELL_CYCLE_PHASE: load_type(ld)->phase_min[ld->cur_phase] = v->num; break;
+    case STROMA_KEY_CELL_APOPTOSIS_RATE: load_type(ld)->apoptosis_per_min = v->num; break;
+    case STROMA_KEY_CELL_APOPTOSIS_DURATION: load_type(ld)->apoptosis_duration_min = v->num; break;
+    case STROMA_KEY_CELL_NECROSIS_SUBSTRATE: load_name_set(&ld->type_extra[ld->cur_type].necrosis, v); break;
+    case STROMA_KEY_CELL_NECROSIS_THRESHOLD: load_type(ld)->necrosis_threshold = v->num; break;
+    case STROMA_KEY_CELL_NECROSIS_CRITICAL: load_type(ld)->necrosis_critical = v->num; break;
+    case STROMA_KEY_CELL_NECROSIS_RATE: load_type(ld)->necrosis_max_per_min = v->num; break;
+    case STROMA_KEY_CELL_NECROSIS_DURATION: load_type(ld)->necrosis_duration_min = v->num; break;
+    case STROMA_KEY_CELL_REPULSION: load_type(ld)->repulsion_um_per_min = v->num; break;
+    case STROMA_KEY_CELL_ADHESION: load_type(ld)->adhesion_um_per_min = v->num; break;
+    case STROMA_KEY_CELL_ADHESION_DISTANCE: load_type(ld)->max_adhesion_rel = v->num; break;
+    case STROMA_KEY_CELL_SPEED: load_type(ld)->speed_um_per_min = v->num; break;
+    case STROMA_KEY_CELL_PERSISTENCE: load_type(ld)->persistence_min = v->num; break;
+    case STROMA_KEY_CELL_BIAS: load_type(ld)->bias = v->num; break;
+    case STROMA_KEY_CELL_CHEMOTAXIS_SUBSTRATE: load_name_set(&ld->type_extra[ld->cur_type].chemotaxis, v); break;
+    case STROMA_KEY_CELL_CHEMOTAXIS_DIRECTION: /* up, down */
+        load_type(ld)->chemotaxis_direction = v->integer == 0 ? 1.0 : -1.0;
+        break;
+    case STROMA_KEY_CELL_AFFINITY_TYPE:
+    case STROMA_KEY_CELL_ATTACK_TYPE:
+    case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE:
+    case STROMA_KEY_CELL_TRANSFORM_TYPE:
+        ld->refs[ld->cur_ref].value = v->num;
+        ld->refs[ld->cur_ref].value_ok = 1;
+        break;
+    case STROMA_KEY_CELL_SECRETION_RATE: ld->secs[ld->cur_sec].rate = v->num; break;
+    case STROMA_KEY_CELL_SECRETION_SATURATION: ld->secs[ld->cur_sec].saturation = v->num; break;
+    case STROMA_KEY_CELL_SECRETION_UPTAKE: ld->secs[ld->cur_sec].uptake = v->num; break;
+    case STROMA_KEY_CELL_SECRETION_EXPORT: ld->secs[ld->cur_sec].export_ = v->num; break;
+    case STROMA_KEY_CELL_ATTACH_DURATION: load_type(ld)->attach_duration_min = v->num; break;
+    case STROMA_KEY_CELL_KILL_RATE: load_type(ld)->kill_per_min = v->num; break;
+    case STROMA_KEY_CELL_CONTACT_WITH: load_name_set(&ld->contacts[ld->cur_contact].with, v); break;
+    case STROMA_KEY_CELL_CONTACT_TO: load_name_set(&ld->contacts[ld->cur_contact].to, v); break;
+    case STROMA_KEY_CELL_CONTACT_RATE:
+        ld->contacts[ld->cur_contact].rate = v->num;
+        ld->contacts[ld->cur_contact].rate_ok = 1;
+        break;
+    case STROMA_KEY_INITIAL_TYPE: load_name_set(&ld->init_extra[ld->cur_init].type, v); break;
+    case STROMA_KEY_INITIAL_COUNT: load_init(ld)->count = (int)v->integer; break;
+    case STROMA_KEY_INITIAL_FILE: {
+        load_initial_extra *x = &ld->init_extra[ld->cur_init];
+        snprintf(x->file, sizeof x->file, "%s", v->str);
+        x->file_ok = 1;
+        x->file_loc = v->loc;
+        break;
+    }
     case STROMA_KEY_OUTPUTS_EVERY:
         m->output_every_min = v->num;
         m->output_every_is_end = 0;
         break;
     case STROMA_KEY_OUTPUTS_FIELDS: m->output_fields_csv = (v->words & 1u) != 0; break;
+    case STROMA_KEY_OUTPUTS_CELLS: m->output_cells_csv = (v->words & 1u) != 0; break;
     default: break; /* containers: nothing to store */
     }
+}
+
+/* Append an entry for a type-keyed map (row `key`, e.g. CELL_ATTACK_TYPE) of the current cell type. */
+static int load_add_ref(loader *ld, int key, const char *name, stroma_srcloc at) {
+    if (load_grow((void **)&ld->refs, &ld->refs_cap, ld->nrefs + 1, sizeof *ld->refs)) return -1;
+    load_type_ref *r = &ld->refs[ld->nrefs];
+    memset(r, 0, sizeof *r);
+    r->key = key;
+    r->owner = ld->cur_type;
+    snprintf(r->type.name, sizeof r->type.name, "%s", name);
+    r->type.ok = 1;
+    r->type.loc = at;
+    /* the map's path: the type's path and the map row's path after "cell_types.<name>" */
+    const char *row = stroma_schema_keys[ld->parent[key]].path;
+    size_t skip = strlen(stroma_schema_keys[STROMA_KEY_CELL_TYPE].path);
+    snprintf(r->path, sizeof r->path, "%s%s", ld->type_extra[ld->cur_type].path, row + skip);
+    ld->cur_ref = ld->nrefs++;
+    return 0;
 }
 
 /* Start a new entry of a NAMED_MAP or LIST (row id = the item row). Returns 0, or -1 when out of memory. */
@@ -420,8 +625,64 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
         memset(&ld->src_extra[m->nsources], 0, sizeof ld->src_extra[0]);
         m->sources[m->nsources].substrate = -1;
         m->sources[m->nsources].loc = at;
-        snprintf(ld->src_extra[m->nsources].path, sizeof ld->src_extra[0].path, "%s", path);
+        snprintf(ld->src_extra[m->nsources].place.path, sizeof ld->src_extra[0].place.path, "%s", path);
         ld->cur_src = m->nsources++;
+        return 0;
+    }
+    case STROMA_KEY_CELL_TYPE: {
+        if (load_grow((void **)&m->cell_types, &ld->type_cap, m->ntypes + 1, sizeof *m->cell_types) ||
+            load_grow((void **)&ld->type_extra, &ld->type_extra_cap, m->ntypes + 1, sizeof *ld->type_extra))
+            return -1;
+        stroma_cell_type_desc *t = &m->cell_types[m->ntypes];
+        memset(t, 0, sizeof *t);
+        memset(&ld->type_extra[m->ntypes], 0, sizeof ld->type_extra[0]);
+        snprintf(t->name, sizeof t->name, "%s", name);
+        t->cycle = STROMA_CYCLE_NONE;
+        t->necrosis_substrate = -1;
+        t->chemotaxis_substrate = -1;
+        t->chemotaxis_direction = 1.0;
+        snprintf(ld->type_extra[m->ntypes].path, sizeof ld->type_extra[0].path, "cell_types.%s", name);
+        ld->cur_type = m->ntypes++;
+        return 0;
+    }
+    case STROMA_KEY_CELL_CYCLE_PHASE:
+        /* the list walker refuses more than STROMA_MAX_PHASES items before they get here */
+        ld->cur_phase = load_type(ld)->nphases++;
+        return 0;
+    case STROMA_KEY_CELL_AFFINITY_TYPE:
+    case STROMA_KEY_CELL_ATTACK_TYPE:
+    case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE:
+    case STROMA_KEY_CELL_TRANSFORM_TYPE: return load_add_ref(ld, id, name, at);
+    case STROMA_KEY_CELL_SECRETION_SUBSTRATE: {
+        if (load_grow((void **)&ld->secs, &ld->secs_cap, ld->nsecs + 1, sizeof *ld->secs)) return -1;
+        load_secretion *x = &ld->secs[ld->nsecs];
+        memset(x, 0, sizeof *x);
+        x->owner = ld->cur_type;
+        snprintf(x->substrate.name, sizeof x->substrate.name, "%s", name);
+        x->substrate.ok = 1;
+        x->substrate.loc = at;
+        snprintf(x->path, sizeof x->path, "%s.secretion", ld->type_extra[ld->cur_type].path);
+        ld->cur_sec = ld->nsecs++;
+        return 0;
+    }
+    case STROMA_KEY_CELL_CONTACT_TRANSFORM: {
+        if (load_grow((void **)&ld->contacts, &ld->contacts_cap, ld->ncontacts + 1, sizeof *ld->contacts)) return -1;
+        load_contact *x = &ld->contacts[ld->ncontacts];
+        memset(x, 0, sizeof *x);
+        x->owner = ld->cur_type;
+        snprintf(x->path, sizeof x->path, "%s", path);
+        ld->cur_contact = ld->ncontacts++;
+        return 0;
+    }
+    case STROMA_KEY_INITIAL: {
+        if (load_grow((void **)&m->initial_cells, &ld->init_cap, m->ninitial + 1, sizeof *m->initial_cells) ||
+            load_grow((void **)&ld->init_extra, &ld->init_extra_cap, m->ninitial + 1, sizeof *ld->init_extra))
+            return -1;
+        memset(&m->initial_cells[m->ninitial], 0, sizeof m->initial_cells[0]);
+        memset(&ld->init_extra[m->ninitial], 0, sizeof ld->init_extra[0]);
+        m->initial_cells[m->ninitial].type = -1;
+        snprintf(ld->init_extra[m->ninitial].place.path, sizeof ld->init_extra[0].place.path, "%s", path);
+        ld->cur_init = m->ninitial++;
         return 0;
     }
     default: return 0;
@@ -433,7 +694,7 @@ static void load_defaults(loader *ld, int id) {
     const stroma_schema_key *k = &stroma_schema_keys[id];
     if (k->type == STROMA_SCHEMA_MAP) {
         for (int c = 0; c < STROMA_KEY_COUNT; c++)
-            if (stroma_schema_parent(c) == id) load_defaults(ld, c);
+            if (ld->parent[c] == id) load_defaults(ld, c);
         return;
     }
     if (!k->has_default) return;
@@ -444,6 +705,73 @@ static void load_defaults(loader *ld, int id) {
     v.u64 = (uint64_t)k->default_value;
     v.str = "";
     load_store(ld, id, &v);
+}
+
+/* The ways a group (of sources or initial cells) is placed: rows, in the order of messages. */
+enum { LOAD_PLACE_AT, LOAD_PLACE_DISC, LOAD_PLACE_SPHERE, LOAD_PLACE_BOX, LOAD_PLACE_ANNULUS, LOAD_PLACE_FILE,
+       LOAD_PLACE_COUNT };
+static const stroma_region_kind load_place_kinds[LOAD_PLACE_FILE] = {
+    STROMA_REGION_POINT, STROMA_REGION_DISC, STROMA_REGION_SPHERE, STROMA_REGION_BOX, STROMA_REGION_ANNULUS};
+
+/* Pick the one place of a group from the children present. ids[] are its rows in LOAD_PLACE_* order (-1 for
+ * FILE where files are not allowed); count_id its count row. Sets region->kind, *count (1 with at) and the
+ * place; returns the LOAD_PLACE_* chosen, or -1 after reporting a missing or repeated place. */
+static int load_place_done(loader *ld, const char *path, stroma_srcloc at, const int ids[LOAD_PLACE_COUNT],
+                           int count_id, const stroma_yaml_node *const *keys, const stroma_yaml_node *const *vals,
+                           const int *valid, stroma_region *region, int *count, load_place *place, int *ok) {
+    char options[96];
+    size_t olen = 0;
+    options[0] = '\0';
+    for (int i = 0; i < LOAD_PLACE_COUNT; i++) {
+        if (ids[i] < 0) continue;
+        int w = snprintf(options + olen, sizeof options - olen, "%s%s", olen ? ", " : "",
+                         stroma_schema_key_name(ids[i]));
+        if (w > 0 && (size_t)w < sizeof options - olen) olen += (size_t)w;
+    }
+    int first = -1, several = 0;
+    for (int i = 0; i < LOAD_PLACE_COUNT; i++) {
+        if (ids[i] < 0 || !keys[ids[i]]) continue;
+        if (first < 0) {
+            first = i;
+            continue;
+        }
+        load_error(ld, STROMA_ERR_RANGE, load_loc(keys[ids[i]]), "%s gives both %s and %s: give exactly one of %s",
+                   path, stroma_schema_key_name(ids[first]), stroma_schema_key_name(ids[i]), options);
+        several = 1;
+    }
+    if (first < 0) {
+        load_error(ld, STROMA_ERR_MISSING, at, "%s needs a place: one of %s", path, options);
+        *ok = 0;
+        return -1;
+    }
+    if (several) {
+        *ok = 0;
+        return -1;
+    }
+    int rid = ids[first];
+    place->region_key = stroma_schema_key_name(rid);
+    place->region_loc = load_loc(vals[rid]);
+    if (first == LOAD_PLACE_FILE) {
+        place->region_ok = 0; /* no region to check */
+        return first;
+    }
+    place->region_ok = valid[rid];
+    region->kind = load_place_kinds[first];
+    const stroma_yaml_node *cnode = vals[count_id];
+    if (first == LOAD_PLACE_AT) {
+        if (cnode && *count > 1) {
+            load_error(ld, STROMA_ERR_RANGE, load_loc(cnode),
+                       "%s.count must be 1 with at (got %s): use disc, sphere, box or annulus to place several", path,
+                       cnode->text);
+            *ok = 0;
+        }
+        *count = 1;
+    } else if (!cnode) {
+        load_error(ld, STROMA_ERR_MISSING, at, "missing required key %s.count (required with %s)", path,
+                   place->region_key);
+        *ok = 0;
+    }
+    return first;
 }
 
 /* Checks a mapping's keys cannot express alone, run after its children. keys[]/vals[] hold the nodes of the
@@ -459,74 +787,120 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
         ld->fixed_extra[ld->cur_fixed].value_ok = valid[STROMA_KEY_FIXED_VALUE];
         break;
     case STROMA_KEY_SOURCE_BOX:
+    case STROMA_KEY_INITIAL_BOX:
         if (ok) {
-            const stroma_region *r = &load_src(ld)->region;
+            int hi_id = id == STROMA_KEY_SOURCE_BOX ? STROMA_KEY_SOURCE_BOX_HI : STROMA_KEY_INITIAL_BOX_HI;
+            const stroma_region *r = load_region_of(ld, hi_id);
             for (int a = 0; a < 3; a++) {
                 if (r->hi_um[a] < r->lo_um[a]) {
-                    load_error(ld, STROMA_ERR_RANGE, load_loc(vals[STROMA_KEY_SOURCE_BOX_HI]),
+                    load_error(ld, STROMA_ERR_RANGE, load_loc(vals[hi_id]),
                                "%s.hi must be >= lo on every axis (got lo (%g, %g, %g), hi (%g, %g, %g))%s", path,
                                r->lo_um[0], r->lo_um[1], r->lo_um[2], r->hi_um[0], r->hi_um[1], r->hi_um[2],
-                               load_unit(STROMA_KEY_SOURCE_BOX_HI, unit, sizeof unit));
+                               load_unit(hi_id, unit, sizeof unit));
                     ok = 0;
                     break;
                 }
             }
         }
         break;
+    case STROMA_KEY_SOURCE_ANNULUS:
+    case STROMA_KEY_INITIAL_ANNULUS:
+        if (ok) {
+            int outer_id = id == STROMA_KEY_SOURCE_ANNULUS ? STROMA_KEY_SOURCE_ANNULUS_OUTER
+                                                           : STROMA_KEY_INITIAL_ANNULUS_OUTER;
+            const stroma_region *r = load_region_of(ld, outer_id);
+            if (!(r->radius_um > r->inner_radius_um)) {
+                load_error(ld, STROMA_ERR_RANGE, load_loc(vals[outer_id]),
+                           "%s.outer must be > inner (got inner %g, outer %g)%s", path, r->inner_radius_um,
+                           r->radius_um, load_unit(outer_id, unit, sizeof unit));
+                ok = 0;
+            }
+        }
+        break;
     case STROMA_KEY_SOURCE: {
-        static const int region_ids[] = {STROMA_KEY_SOURCE_AT, STROMA_KEY_SOURCE_DISC, STROMA_KEY_SOURCE_SPHERE,
-                                         STROMA_KEY_SOURCE_BOX};
-        static const stroma_region_kind kinds[] = {STROMA_REGION_POINT, STROMA_REGION_DISC, STROMA_REGION_SPHERE,
-                                                   STROMA_REGION_BOX};
+        static const int ids[LOAD_PLACE_COUNT] = {STROMA_KEY_SOURCE_AT,  STROMA_KEY_SOURCE_DISC,
+                                                  STROMA_KEY_SOURCE_SPHERE, STROMA_KEY_SOURCE_BOX,
+                                                  STROMA_KEY_SOURCE_ANNULUS, -1};
         stroma_source_desc *src = load_src(ld);
-        load_source_extra *x = &ld->src_extra[ld->cur_src];
         if (src->secretion_per_min > 0 && !keys[STROMA_KEY_SOURCE_SATURATION]) {
             load_error(ld, STROMA_ERR_MISSING, at, "missing required key %s.saturation (required when secretion > 0)%s",
                        path, load_unit(STROMA_KEY_SOURCE_SATURATION, unit, sizeof unit));
             ok = 0;
         }
-        int first = -1, several = 0;
-        for (int i = 0; i < 4; i++) {
-            if (!keys[region_ids[i]]) continue;
-            if (first < 0) {
-                first = i;
-                continue;
-            }
-            load_error(ld, STROMA_ERR_RANGE, load_loc(keys[region_ids[i]]),
-                       "%s gives both %s and %s: give exactly one of at, disc, sphere, box", path,
-                       stroma_schema_key_name(region_ids[first]), stroma_schema_key_name(region_ids[i]));
-            several = 1;
-        }
-        if (first < 0) {
-            load_error(ld, STROMA_ERR_MISSING, at, "%s needs a place: one of at, disc, sphere, box", path);
-            ok = 0;
-            break;
-        }
-        if (several) {
-            ok = 0;
-            break;
-        }
-        int rid = region_ids[first];
-        src->region.kind = kinds[first];
-        x->region_key = stroma_schema_key_name(rid);
-        x->region_loc = load_loc(vals[rid]);
-        x->region_ok = valid[rid];
-        const stroma_yaml_node *count = vals[STROMA_KEY_SOURCE_COUNT];
-        if (src->region.kind == STROMA_REGION_POINT) {
-            if (count && src->count > 1) {
-                load_error(ld, STROMA_ERR_RANGE, load_loc(count),
-                           "%s.count must be 1 with at (got %s): use disc, sphere or box to place several", path,
-                           count->text);
+        load_place_done(ld, path, at, ids, STROMA_KEY_SOURCE_COUNT, keys, vals, valid, &src->region, &src->count,
+                        &ld->src_extra[ld->cur_src].place, &ok);
+        break;
+    }
+    case STROMA_KEY_INITIAL: {
+        static const int ids[LOAD_PLACE_COUNT] = {STROMA_KEY_INITIAL_AT,  STROMA_KEY_INITIAL_DISC,
+                                                  STROMA_KEY_INITIAL_SPHERE, STROMA_KEY_INITIAL_BOX,
+                                                  STROMA_KEY_INITIAL_ANNULUS, STROMA_KEY_INITIAL_FILE};
+        stroma_initial_cells_desc *ic = load_init(ld);
+        load_initial_extra *x = &ld->init_extra[ld->cur_init];
+        int how = load_place_done(ld, path, at, ids, STROMA_KEY_INITIAL_COUNT, keys, vals, valid, &ic->region,
+                                  &ic->count, &x->place, &ok);
+        if (how == LOAD_PLACE_FILE) {
+            x->from_file = 1;
+            ic->from_csv = 1;
+            ic->count = 0;
+            static const int unused[] = {STROMA_KEY_INITIAL_TYPE, STROMA_KEY_INITIAL_COUNT};
+            for (int i = 0; i < 2; i++) {
+                if (!keys[unused[i]]) continue;
+                load_error(ld, STROMA_ERR_RANGE, load_loc(keys[unused[i]]),
+                           "%s.%s is not used with file: the file gives every cell (one row each, with its type)",
+                           path, stroma_schema_key_name(unused[i]));
                 ok = 0;
             }
-            src->count = 1;
-        } else if (!count) {
-            load_error(ld, STROMA_ERR_MISSING, at, "missing required key %s.count (required with %s)", path,
-                       x->region_key);
+        } else if (how >= 0 && !keys[STROMA_KEY_INITIAL_TYPE]) {
+            load_error(ld, STROMA_ERR_MISSING, at, "missing required key %s.type (name, required with %s)", path,
+                       x->place.region_key);
             ok = 0;
         }
         break;
     }
+    case STROMA_KEY_CELL_CYCLE: {
+        if (!valid[STROMA_KEY_CELL_CYCLE_MODEL]) break;
+        stroma_cycle_kind kind = load_type(ld)->cycle;
+        const char *model = kind == STROMA_CYCLE_EXPONENTIAL ? "exponential"
+                            : kind == STROMA_CYCLE_PHASES    ? "phases"
+                                                             : "none";
+        static const int rows[2] = {STROMA_KEY_CELL_CYCLE_DURATION, STROMA_KEY_CELL_CYCLE_PHASES};
+        static const stroma_cycle_kind needs[2] = {STROMA_CYCLE_EXPONENTIAL, STROMA_CYCLE_PHASES};
+        for (int i = 0; i < 2; i++) {
+            const char *name = stroma_schema_key_name(rows[i]);
+            if (kind == needs[i] && !keys[rows[i]]) {
+                load_error(ld, STROMA_ERR_MISSING, at, "missing required key %s.%s (%s, required with model %s)%s",
+                           path, name, stroma_schema_type_name(stroma_schema_keys[rows[i]].type), model,
+                           load_unit(rows[i], unit, sizeof unit));
+                ok = 0;
+            } else if (kind != needs[i] && keys[rows[i]]) {
+                load_error(ld, STROMA_ERR_RANGE, load_loc(keys[rows[i]]),
+                           "%s.%s is not used with model %s (only with model %s): remove it or change the model",
+                           path, name, model, needs[i] == STROMA_CYCLE_EXPONENTIAL ? "exponential" : "phases");
+                ok = 0;
+            }
+        }
+        break;
+    }
+    case STROMA_KEY_CELL_NECROSIS: {
+        const stroma_cell_type_desc *t = load_type(ld);
+        if (valid[STROMA_KEY_CELL_NECROSIS_THRESHOLD] && valid[STROMA_KEY_CELL_NECROSIS_CRITICAL] &&
+            t->necrosis_critical > t->necrosis_threshold) {
+            load_error(ld, STROMA_ERR_RANGE, load_loc(vals[STROMA_KEY_CELL_NECROSIS_CRITICAL]),
+                       "%s.critical must be <= threshold (got critical %g, threshold %g)%s", path,
+                       t->necrosis_critical, t->necrosis_threshold,
+                       load_unit(STROMA_KEY_CELL_NECROSIS_CRITICAL, unit, sizeof unit));
+            ok = 0;
+        }
+        break;
+    }
+    case STROMA_KEY_CELL_SECRETION_SUBSTRATE:
+        if (ld->secs[ld->cur_sec].rate > 0 && !keys[STROMA_KEY_CELL_SECRETION_SATURATION]) {
+            load_error(ld, STROMA_ERR_MISSING, at, "missing required key %s.saturation (required when rate > 0)%s",
+                       path, load_unit(STROMA_KEY_CELL_SECRETION_SATURATION, unit, sizeof unit));
+            ok = 0;
+        }
+        break;
     default: break;
     }
     return ok;
@@ -534,12 +908,25 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
 
 static int load_walk(loader *ld, int id, const stroma_yaml_node *node, const char *path, stroma_srcloc at);
 
+/* Row of key[0..len) inside the row `parent` (stroma_schema_child with the loader's parent table). */
+static int load_child(const loader *ld, int parent, const char *key, size_t len) {
+    int item = parent >= 0 && (stroma_schema_keys[parent].type == STROMA_SCHEMA_NAMED_MAP ||
+                               stroma_schema_keys[parent].type == STROMA_SCHEMA_LIST);
+    for (int i = 0; i < STROMA_KEY_COUNT; i++) {
+        if (ld->parent[i] != parent) continue;
+        if (item) return i;
+        const char *name = stroma_schema_key_name(i);
+        if (strlen(name) == len && memcmp(name, key, len) == 0) return i;
+    }
+    return -1;
+}
+
 /* Keys of the mapping row `parent` (-1 = top level), comma-separated, for messages. */
-static void load_key_list(int parent, char *buf, size_t cap) {
+static void load_key_list(const loader *ld, int parent, char *buf, size_t cap) {
     size_t len = 0;
     buf[0] = '\0';
     for (int c = 0; c < STROMA_KEY_COUNT; c++) {
-        if (stroma_schema_parent(c) != parent) continue;
+        if (ld->parent[c] != parent) continue;
         int n = snprintf(buf + len, len < cap ? cap - len : 0, "%s%s", len ? ", " : "", stroma_schema_key_name(c));
         if (n > 0) len += (size_t)n;
         if (len >= cap) break;
@@ -555,7 +942,7 @@ static void load_unknown_key(loader *ld, int parent, const stroma_yaml_node *k, 
     const char *cands[STROMA_KEY_COUNT];
     size_t nc = 0;
     for (int c = 0; c < STROMA_KEY_COUNT; c++)
-        if (stroma_schema_parent(c) == parent) cands[nc++] = stroma_schema_key_name(c);
+        if (ld->parent[c] == parent) cands[nc++] = stroma_schema_key_name(c);
     char echo[LOAD_ECHO_MAX + 8], full[512], list[512];
     load_echo(k->text, k->len, echo, sizeof echo);
     load_child_path(full, sizeof full, path, echo);
@@ -567,7 +954,7 @@ static void load_unknown_key(loader *ld, int parent, const stroma_yaml_node *k, 
     } else if (best) {
         load_error(ld, STROMA_ERR_UNKNOWN_KEY, load_loc(k), "unknown key %s; did you mean '%s'?", full, best);
     } else {
-        load_key_list(parent, list, sizeof list);
+        load_key_list(ld, parent, list, sizeof list);
         load_error(ld, STROMA_ERR_UNKNOWN_KEY, load_loc(k), "unknown key %s (valid keys%s%s: %s)", full,
                    path[0] ? " in " : "", path, list);
     }
@@ -604,7 +991,7 @@ static int load_walk_map(loader *ld, int id, const stroma_yaml_node *node, const
             ok = 0;
             continue;
         }
-        int c = stroma_schema_child(id, k->text, k->len);
+        int c = load_child(ld, id, k->text, k->len);
         if (c < 0) {
             load_unknown_key(ld, id, k, path);
             ok = 0;
@@ -624,7 +1011,7 @@ static int load_walk_map(loader *ld, int id, const stroma_yaml_node *node, const
         if (!valid[c]) ok = 0;
     }
     for (int c = 0; c < STROMA_KEY_COUNT && !ld->nomem; c++) {
-        if (stroma_schema_parent(c) != id || keys[c]) continue;
+        if (ld->parent[c] != id || keys[c]) continue;
         if (stroma_schema_keys[c].need == STROMA_NEED_REQUIRED) {
             char full[512], unit[64];
             load_child_path(full, sizeof full, path, stroma_schema_key_name(c));
@@ -652,7 +1039,12 @@ static int load_walk_named(loader *ld, int id, const stroma_yaml_node *node, con
                    row->min_items, row->min_items == 1 ? "y" : "ies");
         return 0;
     }
-    int item = stroma_schema_child(id, "", 0);
+    if (row->max_items > 0 && node->n > (size_t)row->max_items) {
+        load_error(ld, STROMA_ERR_RANGE, load_loc(node), "%s must have at most %d entries (got %zu)", path,
+                   row->max_items, node->n);
+        return 0;
+    }
+    int item = load_child(ld, id, "", 0);
     int ok = 1;
     for (size_t i = 0; i < node->n && !ld->nomem; i++) {
         const stroma_yaml_node *k = node->child[2 * i], *v = node->child[2 * i + 1];
@@ -702,11 +1094,16 @@ static int load_walk_list(loader *ld, int id, const stroma_yaml_node *node, cons
         return 0;
     }
     if (node->n < (size_t)row->min_items) {
-        load_error(ld, STROMA_ERR_MISSING, at, "%s must have at least %d item%s", path, row->min_items,
-                   row->min_items == 1 ? "" : "s");
+        load_error(ld, STROMA_ERR_MISSING, node->n ? load_loc(node) : at, "%s must have at least %d item%s", path,
+                   row->min_items, row->min_items == 1 ? "" : "s");
         return 0;
     }
-    int item = stroma_schema_child(id, "", 0);
+    if (row->max_items > 0 && node->n > (size_t)row->max_items) {
+        load_error(ld, STROMA_ERR_RANGE, load_loc(node), "%s must have at most %d items (got %zu)%s", path,
+                   row->max_items, node->n, load_unit(id, got, sizeof got));
+        return 0;
+    }
+    int item = load_child(ld, id, "", 0);
     int ok = 1;
     for (size_t i = 0; i < node->n && !ld->nomem; i++) {
         char full[512];
@@ -721,6 +1118,15 @@ static int load_walk_list(loader *ld, int id, const stroma_yaml_node *node, cons
     return ok;
 }
 
+/* Split a row's choices into words[] (pointers into storage); returns the count. */
+static size_t load_choices(const char *choices, char *storage, size_t cap, const char *words[16]) {
+    size_t nw = 0;
+    snprintf(storage, cap, "%s", choices);
+    for (char *save = NULL, *w = strtok_r(storage, " ", &save); w && nw < 16; w = strtok_r(NULL, " ", &save))
+        words[nw++] = w;
+    return nw;
+}
+
 /* Walk a WORDS list: each word one of the row's choices. */
 static int load_walk_words(loader *ld, int id, const stroma_yaml_node *node, const char *path, load_value *v) {
     const stroma_schema_key *row = &stroma_schema_keys[id];
@@ -732,10 +1138,7 @@ static int load_walk_words(loader *ld, int id, const stroma_yaml_node *node, con
     }
     const char *words[16];
     char storage[256];
-    size_t nw = 0;
-    snprintf(storage, sizeof storage, "%s", row->choices);
-    for (char *save = NULL, *w = strtok_r(storage, " ", &save); w && nw < 16; w = strtok_r(NULL, " ", &save))
-        words[nw++] = w;
+    size_t nw = load_choices(row->choices, storage, sizeof storage, words);
     int ok = 1;
     for (size_t i = 0; i < node->n; i++) {
         const stroma_yaml_node *c = node->child[i];
@@ -757,6 +1160,37 @@ static int load_walk_words(loader *ld, int id, const stroma_yaml_node *node, con
         ok = 0;
     }
     return ok;
+}
+
+/* Walk a CHOICE: one word of the row's choices, stored as its index in v->integer. */
+static int load_walk_choice(loader *ld, int id, const stroma_yaml_node *node, const char *path, load_value *v) {
+    const stroma_schema_key *row = &stroma_schema_keys[id];
+    const char *words[16];
+    char storage[256], got[128], list[256];
+    size_t nw = load_choices(row->choices, storage, sizeof storage, words);
+    if (node->kind == STROMA_YAML_SCALAR && strlen(node->text) == node->len)
+        for (size_t j = 0; j < nw; j++)
+            if (strcmp(words[j], node->text) == 0) {
+                v->integer = (long long)j;
+                return 1;
+            }
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t j = 0; j < nw; j++) {
+        int w = snprintf(list + len, sizeof list - len, "%s%s", j ? ", " : "", words[j]);
+        if (w > 0 && (size_t)w < sizeof list - len) len += (size_t)w;
+    }
+    const char *best = node->kind == STROMA_YAML_SCALAR && strlen(node->text) == node->len
+                           ? stroma_suggest(node->text, words, nw)
+                           : NULL;
+    if (best)
+        load_error(ld, node->kind == STROMA_YAML_SCALAR ? STROMA_ERR_RANGE : STROMA_ERR_TYPE, load_loc(node),
+                   "%s must be one of %s (got %s); did you mean '%s'?", path, list, load_got(node, got, sizeof got),
+                   best);
+    else
+        load_error(ld, node->kind == STROMA_YAML_SCALAR ? STROMA_ERR_RANGE : STROMA_ERR_TYPE, load_loc(node),
+                   "%s must be one of %s (got %s)", path, list, load_got(node, got, sizeof got));
+    return 0;
 }
 
 /* Validate node against row id and store it; `at` is where to report what is missing inside it (its key, or
@@ -817,6 +1251,9 @@ static int load_walk(loader *ld, int id, const stroma_yaml_node *node, const cha
         break;
     case STROMA_SCHEMA_WORDS:
         if (!load_walk_words(ld, id, node, path, &v)) return 0;
+        break;
+    case STROMA_SCHEMA_CHOICE:
+        if (!load_walk_choice(ld, id, node, path, &v)) return 0;
         break;
     }
     load_store(ld, id, &v);
@@ -925,7 +1362,7 @@ static void load_check_fixed(loader *ld) {
 }
 
 /* Report the first axis along which [lo, hi] leaves the domain; returns 0 if it does. */
-static int load_region_axis(loader *ld, const load_source_extra *x, const char *what, int a, double lo, double hi) {
+static int load_region_axis(loader *ld, const load_place *x, const char *what, int a, double lo, double hi) {
     const stroma_model *m = ld->m;
     static const char axis_name[3] = {'x', 'y', 'z'};
     if (lo >= m->lo_um[a] && hi <= m->hi_um[a]) return 1;
@@ -937,67 +1374,484 @@ static int load_region_axis(loader *ld, const load_source_extra *x, const char *
     return 0;
 }
 
-static void load_check_sources(loader *ld) {
-    stroma_model *m = ld->m;
-    const char **names = malloc((size_t)(m->nsub > 0 ? m->nsub : 1) * sizeof *names);
-    if (!names) {
-        ld->nomem = 1;
-        return;
+/* Check that a valid region lies inside the domain (needs the grid). A disc, and an annulus in a model of
+ * fewer than 3 dimensions, lie in the plane z = centre z (as stroma_region_sample places them). */
+static void load_check_region(loader *ld, const load_place *x, const stroma_region *r) {
+    const stroma_model *m = ld->m;
+    char what[160];
+    switch (r->kind) {
+    case STROMA_REGION_POINT:
+        if (!load_inside(m, r->center_um))
+            load_error(ld, STROMA_ERR_RANGE, x->region_loc,
+                       "%s.at (%g, %g, %g) lies outside the domain [%g, %g] x [%g, %g] x [%g, %g] [µm]", x->path,
+                       r->center_um[0], r->center_um[1], r->center_um[2], m->lo_um[0], m->hi_um[0], m->lo_um[1],
+                       m->hi_um[1], m->lo_um[2], m->hi_um[2]);
+        break;
+    case STROMA_REGION_SPHERE:
+    case STROMA_REGION_DISC:
+    case STROMA_REGION_ANNULUS: {
+        int planar = r->kind == STROMA_REGION_DISC || (r->kind == STROMA_REGION_ANNULUS && m->dim < 3);
+        if (r->kind == STROMA_REGION_ANNULUS)
+            snprintf(what, sizeof what, "(centre (%g, %g, %g), radii %g to %g)", r->center_um[0], r->center_um[1],
+                     r->center_um[2], r->inner_radius_um, r->radius_um);
+        else
+            snprintf(what, sizeof what, "(centre (%g, %g, %g), radius %g)", r->center_um[0], r->center_um[1],
+                     r->center_um[2], r->radius_um);
+        for (int a = 0; a < 3; a++) {
+            double reach = planar && a == 2 ? 0.0 : r->radius_um;
+            if (!load_region_axis(ld, x, what, a, r->center_um[a] - reach, r->center_um[a] + reach)) break;
+        }
+        break;
     }
-    for (int s = 0; s < m->nsub; s++) names[s] = m->substrates[s].name;
+    case STROMA_REGION_BOX:
+        snprintf(what, sizeof what, "(lo (%g, %g, %g), hi (%g, %g, %g))", r->lo_um[0], r->lo_um[1], r->lo_um[2],
+                 r->hi_um[0], r->hi_um[1], r->hi_um[2]);
+        for (int a = 0; a < 3; a++)
+            if (!load_region_axis(ld, x, what, a, r->lo_um[a], r->hi_um[a])) break;
+        break;
+    }
+}
+
+/* Names of the substrates and cell types, borrowed from the model, for suggestions. */
+typedef struct load_names {
+    const char **sub, **type;
+} load_names;
+
+/* Index of `name` among names[0..n), or -1 with msg set to "no <what> named 'name'" and a suggestion or the
+ * list of defined names (`plural` names them). */
+static int load_lookup(const char *name, const char *const *names, int n, const char *what, const char *plural,
+                       char *msg, size_t cap) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0) return i;
+    const char *best = stroma_suggest(name, names, (size_t)n);
+    char echo[LOAD_ECHO_MAX + 8];
+    load_echo(name, strlen(name), echo, sizeof echo);
+    if (best) {
+        snprintf(msg, cap, "no %s named '%s'; did you mean '%s'?", what, echo, best);
+    } else if (n == 0) {
+        snprintf(msg, cap, "no %s named '%s' (no %s are defined)", what, echo, plural);
+    } else {
+        char list[512];
+        size_t len = 0;
+        list[0] = '\0';
+        for (int i = 0; i < n; i++) {
+            int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
+            if (w < 0 || (size_t)w >= sizeof list - len) break;
+            len += (size_t)w;
+        }
+        snprintf(msg, cap, "no %s named '%s' (%s: %s)", what, echo, plural, list);
+    }
+    return -1;
+}
+
+/* Resolve a substrate (is_type 0) or cell type (1) name written at nm->loc under key `path`; reports and
+ * returns -1 if it is not defined. */
+static int load_resolve(loader *ld, const load_names *nl, int is_type, const load_name *nm, const char *path) {
+    char msg[768];
+    int i = is_type ? load_lookup(nm->name, nl->type, ld->m->ntypes, "cell type", "cell types", msg, sizeof msg)
+                    : load_lookup(nm->name, nl->sub, ld->m->nsub, "substrate", "substrates", msg, sizeof msg);
+    if (i < 0) load_error(ld, STROMA_ERR_UNKNOWN_KEY, nm->loc, "%s: %s", path, msg);
+    return i;
+}
+
+static void load_check_sources(loader *ld, const load_names *nl, int grid) {
+    stroma_model *m = ld->m;
     for (int i = 0; i < m->nsources; i++) {
         stroma_source_desc *src = &m->sources[i];
         load_source_extra *x = &ld->src_extra[i];
         if (x->substrate_ok) {
-            src->substrate = stroma_model_substrate_index(m, x->substrate);
-            if (src->substrate < 0) {
-                const char *best = stroma_suggest(x->substrate, names, (size_t)m->nsub);
-                char list[512];
-                size_t len = 0;
-                list[0] = '\0';
-                for (int s = 0; s < m->nsub && len < sizeof list; s++) {
-                    int n = snprintf(list + len, sizeof list - len, "%s%s", s ? ", " : "", names[s]);
-                    if (n > 0) len += (size_t)n;
-                }
-                if (best)
-                    load_error(ld, STROMA_ERR_UNKNOWN_KEY, x->substrate_loc,
-                               "%s.substrate: no substrate named '%s'; did you mean '%s'?", x->path, x->substrate,
-                               best);
-                else
-                    load_error(ld, STROMA_ERR_UNKNOWN_KEY, x->substrate_loc,
-                               "%s.substrate: no substrate named '%s' (substrates: %s)", x->path, x->substrate, list);
-            }
+            load_name nm = {.ok = 1, .loc = x->substrate_loc};
+            snprintf(nm.name, sizeof nm.name, "%s", x->substrate);
+            char path[64];
+            snprintf(path, sizeof path, "%s.substrate", x->place.path);
+            src->substrate = load_resolve(ld, nl, 0, &nm, path);
         }
-        if (!x->region_ok) continue;
-        const stroma_region *r = &src->region;
-        char what[160];
-        switch (r->kind) {
-        case STROMA_REGION_POINT:
-            if (!load_inside(m, r->center_um))
-                load_error(ld, STROMA_ERR_RANGE, x->region_loc,
-                           "%s.at (%g, %g, %g) lies outside the domain [%g, %g] x [%g, %g] x [%g, %g] [µm]", x->path,
-                           r->center_um[0], r->center_um[1], r->center_um[2], m->lo_um[0], m->hi_um[0], m->lo_um[1],
-                           m->hi_um[1], m->lo_um[2], m->hi_um[2]);
-            break;
-        case STROMA_REGION_SPHERE:
-        case STROMA_REGION_DISC:
-        case STROMA_REGION_ANNULUS:
-            snprintf(what, sizeof what, "(centre (%g, %g, %g), radius %g)", r->center_um[0], r->center_um[1],
-                     r->center_um[2], r->radius_um);
-            for (int a = 0; a < 3; a++) {
-                double reach = r->kind == STROMA_REGION_DISC && a == 2 ? 0.0 : r->radius_um;
-                if (!load_region_axis(ld, x, what, a, r->center_um[a] - reach, r->center_um[a] + reach)) break;
-            }
-            break;
-        case STROMA_REGION_BOX:
-            snprintf(what, sizeof what, "(lo (%g, %g, %g), hi (%g, %g, %g))", r->lo_um[0], r->lo_um[1], r->lo_um[2],
-                     r->hi_um[0], r->hi_um[1], r->hi_um[2]);
-            for (int a = 0; a < 3; a++)
-                if (!load_region_axis(ld, x, what, a, r->lo_um[a], r->hi_um[a])) break;
-            break;
+        if (grid && x->place.region_ok) load_check_region(ld, &x->place, &src->region);
+    }
+}
+
+/* dt_mechanics a whole multiple of dt_diffusion, dt_phenotype of dt_mechanics; checked when the model has cell
+ * types or a step other than dt_diffusion is given (they are not used otherwise). */
+static void load_check_steps(loader *ld, stroma_srcloc time_at) {
+    static const char *const names[3] = {"time.dt_diffusion", "time.dt_mechanics", "time.dt_phenotype"};
+    const stroma_model *m = ld->m;
+    const double dt[3] = {m->dt_diffusion_min, m->dt_mechanics_min, m->dt_phenotype_min};
+    int given[3];
+    for (int k = 0; k < 3; k++) given[k] = ld->dt_loc[k].line > 0;
+    for (int big = 1; big <= 2; big++) {
+        int small = big - 1;
+        if (!ld->dt_ok[big] || !ld->dt_ok[small]) continue;
+        if (!(m->ntypes > 0 || given[1] || given[2])) continue;
+        if (big == 1 && !(m->ntypes > 0 || given[1])) continue;
+        double r = dt[big] / dt[small], n = floor(r + 0.5);
+        if (n >= 1 && fabs(n * dt[small] - dt[big]) <= LOAD_DIVIDE_TOL * dt[big]) continue;
+        double nearest = (n >= 1 ? n : 1) * dt[small];
+        stroma_srcloc at = given[big] ? ld->dt_loc[big] : given[small] ? ld->dt_loc[small] : time_at;
+        if (given[big])
+            load_error(ld, STROMA_ERR_RANGE, at,
+                       "%s %.10g is not a whole multiple of %s %.10g (ratio %.6g); the nearest valid %s is %.10g "
+                       "[min]",
+                       names[big], dt[big], names[small], dt[small], r, names[big], nearest);
+        else
+            load_error(ld, STROMA_ERR_RANGE, at,
+                       "%s %.10g (the default) is not a whole multiple of %s %.10g (ratio %.6g); give %s, e.g. "
+                       "%.10g [min]",
+                       names[big], dt[big], names[small], dt[small], r, names[big], nearest);
+    }
+}
+
+/* Allocate every per-type array (defaults: affinity 1, everything else 0) and fill in what the walk found:
+ * substrates and types named in each type, secretion, type-keyed maps, contact transformations. */
+static void load_check_cell_types(loader *ld, const load_names *nl) {
+    stroma_model *m = ld->m;
+    size_t nt = (size_t)m->ntypes, ns = (size_t)(m->nsub > 0 ? m->nsub : 1);
+    for (int k = 0; k < m->ntypes; k++) {
+        stroma_cell_type_desc *t = &m->cell_types[k];
+        t->adhesion_affinity = malloc(nt * sizeof *t->adhesion_affinity);
+        t->attack_per_min = calloc(nt, sizeof *t->attack_per_min);
+        t->phagocytose_per_min = calloc(nt, sizeof *t->phagocytose_per_min);
+        t->transform_per_min = calloc(nt, sizeof *t->transform_per_min);
+        t->contact_transform_per_min = calloc(nt * nt, sizeof *t->contact_transform_per_min);
+        t->secretion_per_min = calloc(ns, sizeof *t->secretion_per_min);
+        t->saturation = calloc(ns, sizeof *t->saturation);
+        t->uptake_per_min = calloc(ns, sizeof *t->uptake_per_min);
+        t->export_per_min = calloc(ns, sizeof *t->export_per_min);
+        if (!t->adhesion_affinity || !t->attack_per_min || !t->phagocytose_per_min || !t->transform_per_min ||
+            !t->contact_transform_per_min || !t->secretion_per_min || !t->saturation || !t->uptake_per_min ||
+            !t->export_per_min) {
+            ld->nomem = 1;
+            return;
+        }
+        for (size_t j = 0; j < nt; j++) t->adhesion_affinity[j] = 1.0;
+        const load_type_extra *x = &ld->type_extra[k];
+        char path[160];
+        if (x->necrosis.ok) {
+            snprintf(path, sizeof path, "%s.death.necrosis.substrate", x->path);
+            t->necrosis_substrate = load_resolve(ld, nl, 0, &x->necrosis, path);
+        }
+        if (x->chemotaxis.ok) {
+            snprintf(path, sizeof path, "%s.motility.chemotaxis.substrate", x->path);
+            t->chemotaxis_substrate = load_resolve(ld, nl, 0, &x->chemotaxis, path);
         }
     }
-    free(names);
+    for (int i = 0; i < ld->nrefs; i++) {
+        const load_type_ref *r = &ld->refs[i];
+        stroma_cell_type_desc *t = &m->cell_types[r->owner];
+        int j = load_resolve(ld, nl, 1, &r->type, r->path);
+        if (j < 0 || !r->value_ok) continue;
+        switch (r->key) {
+        case STROMA_KEY_CELL_AFFINITY_TYPE: t->adhesion_affinity[j] = r->value; break;
+        case STROMA_KEY_CELL_ATTACK_TYPE: t->attack_per_min[j] = r->value; break;
+        case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE: t->phagocytose_per_min[j] = r->value; break;
+        case STROMA_KEY_CELL_TRANSFORM_TYPE:
+            if (j == r->owner)
+                load_error(ld, STROMA_ERR_RANGE, r->type.loc,
+                           "%s.%s: a cell type cannot transform into itself (name another type)", r->path, t->name);
+            else
+                t->transform_per_min[j] = r->value;
+            break;
+        default: break;
+        }
+    }
+    for (int i = 0; i < ld->nsecs; i++) {
+        const load_secretion *x = &ld->secs[i];
+        stroma_cell_type_desc *t = &m->cell_types[x->owner];
+        int s = load_resolve(ld, nl, 0, &x->substrate, x->path);
+        if (s < 0) continue;
+        t->secretion_per_min[s] = x->rate;
+        t->saturation[s] = x->saturation;
+        t->uptake_per_min[s] = x->uptake;
+        t->export_per_min[s] = x->export_;
+    }
+    for (int i = 0; i < ld->ncontacts; i++) {
+        load_contact *x = &ld->contacts[i];
+        stroma_cell_type_desc *t = &m->cell_types[x->owner];
+        char path[200];
+        int with = -1, to = -1;
+        if (x->with.ok) {
+            snprintf(path, sizeof path, "%s.with", x->path);
+            with = load_resolve(ld, nl, 1, &x->with, path);
+        }
+        if (x->to.ok) {
+            snprintf(path, sizeof path, "%s.to", x->path);
+            to = load_resolve(ld, nl, 1, &x->to, path);
+            if (to == x->owner) {
+                load_error(ld, STROMA_ERR_RANGE, x->to.loc,
+                           "%s.to: a cell type cannot transform into itself (got '%s', the type it belongs to)",
+                           x->path, t->name);
+                to = -1;
+            }
+        }
+        if (with < 0 || to < 0 || !x->rate_ok) {
+            x->rate_ok = 0; /* not compared with later entries */
+            continue;
+        }
+        for (int j = 0; j < i; j++) {
+            const load_contact *y = &ld->contacts[j];
+            if (y->owner == x->owner && y->rate_ok && strcmp(y->with.name, x->with.name) == 0 &&
+                strcmp(y->to.name, x->to.name) == 0) {
+                load_error(ld, STROMA_ERR_RANGE, x->with.loc,
+                           "%s repeats with: %s, to: %s (first given in %s, line %d); give each pair once", x->path,
+                           x->with.name, x->to.name, y->path, y->with.loc.line);
+                x->rate_ok = 0;
+                break;
+            }
+        }
+        if (x->rate_ok) t->contact_transform_per_min[(size_t)with * nt + (size_t)to] = x->rate;
+    }
+}
+
+/* Most errors listed for one cell file; the rest are counted in one final message. */
+#define LOAD_CSV_MAX_ERRORS 20
+
+/* A cell of a CSV line: text[0..len) (trimmed, quotes removed), 1-based column of its first byte. */
+typedef struct load_csv_field {
+    const char *text;
+    size_t len;
+    int column;
+} load_csv_field;
+
+/* Split line[0..len) at commas into at most max fields; returns the number of fields in the line. */
+static int load_csv_split(const char *line, size_t len, load_csv_field *f, int max) {
+    int n = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && line[i] != ',') continue;
+        if (n < max) {
+            size_t a = start, b = i;
+            while (a < b && (line[a] == ' ' || line[a] == '\t')) a++;
+            while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) b--;
+            int column = (int)(a + 1);
+            if (b - a >= 2 && line[a] == '"' && line[b - 1] == '"') a++, b--;
+            f[n] = (load_csv_field){line + a, b - a, column};
+        }
+        n++;
+        start = i + 1;
+    }
+    return n;
+}
+
+/* Reports problems of one cell file: where, and how many. */
+typedef struct load_csv {
+    loader *ld;
+    const char *path;     /* the file as opened */
+    stroma_srcloc anchor; /* its `file` key in the model */
+    int nerrors;
+    int first_hidden_line, first_hidden_column;
+} load_csv;
+
+static void load_csv_error(load_csv *c, stroma_code code, int line, int column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void load_csv_error(load_csv *c, stroma_code code, int line, int column, const char *fmt, ...) {
+    if (c->nerrors++ >= LOAD_CSV_MAX_ERRORS) {
+        if (c->nerrors == LOAD_CSV_MAX_ERRORS + 1) {
+            c->first_hidden_line = line;
+            c->first_hidden_column = column;
+        }
+        return;
+    }
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    load_error_in(c->ld, c->path, c->anchor, code, line, column, "%s", msg);
+}
+
+/* Parse one CSV row (line number `line`, 4 fields) into pos[3] and *type; reports and returns 0 if it is
+ * not valid. */
+static int load_csv_row(load_csv *c, const load_names *nl, int grid, int line, const load_csv_field *f,
+                        double pos[3], int *type) {
+    static const char *const axis[3] = {"x", "y", "z"};
+    const stroma_model *m = c->ld->m;
+    int ok = 1;
+    char text[128], echo[LOAD_ECHO_MAX + 8];
+    for (int a = 0; a < 3; a++) {
+        load_echo(f[a].text, f[a].len, echo, sizeof echo);
+        int rc = -1;
+        if (f[a].len < sizeof text && !memchr(f[a].text, '\0', f[a].len)) {
+            memcpy(text, f[a].text, f[a].len);
+            text[f[a].len] = '\0';
+            rc = load_parse_number_text(text, &pos[a]);
+        }
+        if (rc) {
+            load_csv_error(c, rc == -1 ? STROMA_ERR_TYPE : STROMA_ERR_RANGE, line, f[a].column,
+                           "%s must be a %snumber (got '%s') [µm]", axis[a], rc == -1 ? "" : "finite ", echo);
+            ok = 0;
+        }
+    }
+    load_echo(f[3].text, f[3].len, echo, sizeof echo);
+    size_t digits = 0;
+    while (digits < f[3].len && f[3].text[digits] >= '0' && f[3].text[digits] <= '9') digits++;
+    *type = -1;
+    if (f[3].len == 0) {
+        load_csv_error(c, STROMA_ERR_MISSING, line, f[3].column, "type is empty: give a cell type name or index");
+        ok = 0;
+    } else if (digits == f[3].len) {
+        long long k = digits <= 9 ? strtoll(echo, NULL, 10) : -1;
+        if (k < 0 || k >= m->ntypes) {
+            load_csv_error(c, STROMA_ERR_RANGE, line, f[3].column,
+                           "type index %s is out of range: cell_types has %d type%s (0 = %s .. %d = %s)", echo,
+                           m->ntypes, m->ntypes == 1 ? "" : "s", nl->type[0], m->ntypes - 1,
+                           nl->type[m->ntypes - 1]);
+            ok = 0;
+        } else {
+            *type = (int)k;
+        }
+    } else {
+        char name[STROMA_NAME_MAX], msg[768];
+        if (f[3].len >= sizeof name || memchr(f[3].text, '\0', f[3].len)) {
+            load_csv_error(c, STROMA_ERR_UNKNOWN_KEY, line, f[3].column, "no cell type named '%s'", echo);
+            ok = 0;
+        } else {
+            memcpy(name, f[3].text, f[3].len);
+            name[f[3].len] = '\0';
+            *type = load_lookup(name, nl->type, m->ntypes, "cell type", "cell types", msg, sizeof msg);
+            if (*type < 0) {
+                load_csv_error(c, STROMA_ERR_UNKNOWN_KEY, line, f[3].column, "%s", msg);
+                ok = 0;
+            }
+        }
+    }
+    if (ok && grid && !load_inside(m, pos)) {
+        load_csv_error(c, STROMA_ERR_RANGE, line, f[0].column,
+                       "cell (%g, %g, %g) lies outside the domain [%g, %g] x [%g, %g] x [%g, %g] [µm]", pos[0],
+                       pos[1], pos[2], m->lo_um[0], m->hi_um[0], m->lo_um[1], m->hi_um[1], m->lo_um[2], m->hi_um[2]);
+        ok = 0;
+    }
+    return ok;
+}
+
+/* Read the cell file of initial_cells[g] into its csv_pos_um / csv_type (owned by the model). */
+static void load_read_csv(loader *ld, int g, const load_names *nl, int grid) {
+    stroma_model *m = ld->m;
+    stroma_initial_cells_desc *ic = &m->initial_cells[g];
+    const load_initial_extra *x = &ld->init_extra[g];
+    /* relative to the model file's directory */
+    const char *slash = x->file[0] == '/' ? NULL : strrchr(ld->file, '/');
+    int dir = slash ? (int)(slash - ld->file) + 1 : 0;
+    int n = snprintf(ic->csv_path, sizeof ic->csv_path, "%.*s%s", dir, ld->file, x->file);
+    if (n < 0 || (size_t)n >= sizeof ic->csv_path) {
+        load_error(ld, STROMA_ERR_RANGE, x->file_loc, "%s.file: the path %.*s%s is longer than the %zu bytes allowed",
+                   x->place.path, dir, ld->file, x->file, sizeof ic->csv_path - 1);
+        return;
+    }
+    FILE *fp = fopen(ic->csv_path, "rb");
+    if (!fp) {
+        int e = errno;
+        char why[128];
+        if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
+        load_error(ld, e == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, x->file_loc,
+                   "%s.file: cannot open cell file %s: %s", x->place.path, ic->csv_path, why);
+        return;
+    }
+    load_csv c = {ld, ic->csv_path, x->file_loc, 0, 0, 0};
+    double avail = stroma_model_memory_available();
+    char *line = NULL;
+    size_t line_cap = 0, cap = 0;
+    int lineno = 0, header = 0;
+    ssize_t got;
+    while ((got = getline(&line, &line_cap, fp)) >= 0) {
+        lineno++;
+        size_t len = (size_t)got;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+        const char *text = line;
+        if (lineno == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* UTF-8 BOM */
+        load_csv_field f[5];
+        if (!header) {
+            static const char *const want[4] = {"x", "y", "z", "type"};
+            int nf = load_csv_split(text, len, f, 5), bad = -1;
+            for (int i = 0; i < 4 && i < nf && bad < 0; i++)
+                if (f[i].len != strlen(want[i]) || memcmp(f[i].text, want[i], f[i].len) != 0) bad = i;
+            if (bad < 0 && nf != 4) bad = nf < 4 ? nf : 4;
+            if (bad >= 0) {
+                char echo[LOAD_ECHO_MAX + 8];
+                load_echo(text, len, echo, sizeof echo);
+                load_csv_error(&c, STROMA_ERR_PARSE, lineno, bad < nf ? f[bad].column : (int)len + 1,
+                               "the header must be x,y,z,type (got '%s')", echo);
+                break; /* the columns are unknown: the rows cannot be read */
+            }
+            header = 1;
+            continue;
+        }
+        size_t blank = 0;
+        while (blank < len && (text[blank] == ' ' || text[blank] == '\t')) blank++;
+        if (blank == len) continue;
+        if (memchr(text, '\0', len)) {
+            load_csv_error(&c, STROMA_ERR_PARSE, lineno, (int)((const char *)memchr(text, '\0', len) - text) + 1,
+                           "a NUL byte in the line: this is not a text file");
+            continue;
+        }
+        int nf = load_csv_split(text, len, f, 5);
+        if (nf != 4) {
+            load_csv_error(&c, STROMA_ERR_PARSE, lineno, nf > 4 ? f[4].column : (int)len + 1,
+                           "the row has %d field%s; expected 4 (x,y,z,type)", nf, nf == 1 ? "" : "s");
+            continue;
+        }
+        double pos[3];
+        int type;
+        if (!load_csv_row(&c, nl, grid, lineno, f, pos, &type)) continue;
+        if (ic->count == 2147483647 || (avail > 0 && (ic->count + 1.0) * 2048.0 > avail)) {
+            load_csv_error(&c, STROMA_ERR_TOO_LARGE, lineno, 1,
+                           "too many cells: %d read so far, more than this machine's memory can simulate", ic->count);
+            break;
+        }
+        if ((size_t)ic->count == cap) {
+            size_t ncap = cap ? 2 * cap : 1024;
+            double *p = realloc(ic->csv_pos_um, ncap * 3 * sizeof *p);
+            if (p) ic->csv_pos_um = p;
+            int *t = p ? realloc(ic->csv_type, ncap * sizeof *t) : NULL;
+            if (t) ic->csv_type = t;
+            if (!p || !t) {
+                ld->nomem = 1;
+                break;
+            }
+            cap = ncap;
+        }
+        memcpy(ic->csv_pos_um + 3 * (size_t)ic->count, pos, sizeof pos);
+        ic->csv_type[ic->count++] = type;
+    }
+    int read_error = ferror(fp);
+    free(line);
+    fclose(fp);
+    if (ld->nomem) return;
+    if (read_error)
+        load_error(ld, STROMA_ERR_IO, x->file_loc, "%s.file: cannot read cell file %s", x->place.path, ic->csv_path);
+    else if (!header && c.nerrors == 0)
+        load_csv_error(&c, STROMA_ERR_MISSING, 1, 1, "the file is empty: expected the header x,y,z,type and a row "
+                                                     "per cell");
+    else if (c.nerrors == 0 && ic->count == 0)
+        load_csv_error(&c, STROMA_ERR_MISSING, lineno + 1, 1, "no cells: the file has a header but no rows");
+    if (c.nerrors > LOAD_CSV_MAX_ERRORS)
+        load_error_in(ld, c.path, c.anchor, STROMA_ERR_RANGE, c.first_hidden_line, c.first_hidden_column,
+                      "%d more error%s in this file not listed", c.nerrors - LOAD_CSV_MAX_ERRORS,
+                      c.nerrors - LOAD_CSV_MAX_ERRORS == 1 ? "" : "s");
+}
+
+/* Types and places of initial_cells, and their cell files; `initial_at` is where initial_cells is written. */
+static void load_check_initial(loader *ld, const load_names *nl, int grid, stroma_srcloc initial_at) {
+    stroma_model *m = ld->m;
+    if (m->ninitial == 0) return;
+    if (m->ntypes == 0) {
+        load_error(ld, STROMA_ERR_MISSING, initial_at,
+                   "initial_cells needs cell types, but cell_types is absent or empty: define the types first");
+        return;
+    }
+    for (int g = 0; g < m->ninitial; g++) {
+        stroma_initial_cells_desc *ic = &m->initial_cells[g];
+        const load_initial_extra *x = &ld->init_extra[g];
+        if (x->from_file) {
+            if (x->file_ok) load_read_csv(ld, g, nl, grid);
+            if (ld->nomem) return;
+            continue;
+        }
+        if (x->type.ok) {
+            char path[64];
+            snprintf(path, sizeof path, "%s.type", x->place.path);
+            ic->type = load_resolve(ld, nl, 1, &x->type, path);
+        }
+        if (grid && x->place.region_ok) load_check_region(ld, &x->place, &ic->region);
+    }
 }
 
 static void load_check_memory(loader *ld, stroma_srcloc domain_at) {
@@ -1005,11 +1859,16 @@ static void load_check_memory(loader *ld, stroma_srcloc domain_at) {
     double need = stroma_model_memory_estimate(m), have = stroma_model_memory_available();
     if (have <= 0 || need <= have) return;
     const double gib = 1024.0 * 1024.0 * 1024.0;
+    double cells = 0;
+    for (int g = 0; g < m->ninitial; g++) cells += m->initial_cells[g].count;
+    char extra[96] = "";
+    if (cells > 0) snprintf(extra, sizeof extra, "; %.4g initial cells", cells);
     load_error(ld, STROMA_ERR_TOO_LARGE, domain_at,
-               "domain: the grid needs about %.3g GiB (%d x %d x %d = %.4g voxels x %d substrate%s) but this machine "
-               "has %.3g GiB of physical memory; use a larger domain.voxel or a smaller domain",
-               need / gib, m->n[0], m->n[1], m->n[2], (double)m->n[0] * m->n[1] * m->n[2], m->nsub,
-               m->nsub == 1 ? "" : "s", have / gib);
+               "domain: the %s about %.3g GiB (%d x %d x %d = %.4g voxels x %d substrate%s%s) but this machine "
+               "has %.3g GiB of physical memory; use a larger domain.voxel or a smaller domain%s",
+               cells > 0 ? "grid and cells need" : "grid needs", need / gib, m->n[0], m->n[1], m->n[2],
+               (double)m->n[0] * m->n[1] * m->n[2], m->nsub, m->nsub == 1 ? "" : "s", extra, have / gib,
+               cells > 0 ? ", or fewer initial cells" : "");
 }
 
 /* Position of the top-level key `name`, or 1:1. */
@@ -1046,6 +1905,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     memset(&ld, 0, sizeof ld);
     ld.file = file;
     ld.m = m;
+    for (int i = 0; i < STROMA_KEY_COUNT; i++) ld.parent[i] = stroma_schema_parent(i);
     char none[1] = "";
     stroma_yaml_node empty = {.kind = STROMA_YAML_MAP, .line = 1, .column = 1, .text = none};
     const stroma_yaml_node *root = tree->root ? tree->root : &empty;
@@ -1054,21 +1914,35 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
 
     stroma_srcloc domain_at = load_top_key(root, "domain");
     m->domain_loc = domain_at;
+    load_names names = {NULL, NULL};
     if (!ld.nomem) {
-        if (m->output_every_is_end) m->output_every_min = m->end_min;
-        int grid = ld.axis_ok[0] && ld.axis_ok[1] && ld.axis_ok[2] && ld.voxel_ok && load_check_grid(&ld, domain_at);
-        if (grid) {
-            load_check_fixed(&ld);
-        } else {
-            /* Without a grid, places cannot be checked; substrate names still are. */
-            for (int i = 0; i < m->nsources; i++) ld.src_extra[i].region_ok = 0;
-        }
-        load_check_sources(&ld);
-        if (grid) load_check_memory(&ld, domain_at);
+        names.sub = malloc((size_t)(m->nsub > 0 ? m->nsub : 1) * sizeof *names.sub);
+        names.type = malloc((size_t)(m->ntypes > 0 ? m->ntypes : 1) * sizeof *names.type);
+        if (!names.sub || !names.type) ld.nomem = 1;
     }
+    if (!ld.nomem) {
+        for (int s = 0; s < m->nsub; s++) names.sub[s] = m->substrates[s].name;
+        for (int k = 0; k < m->ntypes; k++) names.type[k] = m->cell_types[k].name;
+        if (m->output_every_is_end) m->output_every_min = m->end_min;
+        /* Without a grid, places cannot be checked; names still are. */
+        int grid = ld.axis_ok[0] && ld.axis_ok[1] && ld.axis_ok[2] && ld.voxel_ok && load_check_grid(&ld, domain_at);
+        if (grid) load_check_fixed(&ld);
+        load_check_steps(&ld, load_top_key(root, "time"));
+        load_check_sources(&ld, &names, grid);
+        load_check_cell_types(&ld, &names);
+        if (!ld.nomem) load_check_initial(&ld, &names, grid, load_top_key(root, "initial_cells"));
+        if (grid && !ld.nomem) load_check_memory(&ld, domain_at);
+    }
+    free(names.sub);
+    free(names.type);
     load_flush_issues(&ld, &local);
     free(ld.fixed_extra);
     free(ld.src_extra);
+    free(ld.type_extra);
+    free(ld.refs);
+    free(ld.secs);
+    free(ld.contacts);
+    free(ld.init_extra);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {
         stroma_model_destroy(&m);

@@ -13,10 +13,29 @@
 
 void stroma_model_destroy(stroma_model **model) {
     if (!model || !*model) return;
-    free((*model)->substrates);
-    free((*model)->fixed);
-    free((*model)->sources);
-    free(*model);
+    stroma_model *m = *model;
+    for (int k = 0; k < m->ntypes; k++) {
+        stroma_cell_type_desc *t = &m->cell_types[k];
+        free(t->adhesion_affinity);
+        free(t->secretion_per_min);
+        free(t->saturation);
+        free(t->uptake_per_min);
+        free(t->export_per_min);
+        free(t->attack_per_min);
+        free(t->phagocytose_per_min);
+        free(t->contact_transform_per_min);
+        free(t->transform_per_min);
+    }
+    for (int g = 0; g < m->ninitial; g++) {
+        free(m->initial_cells[g].csv_pos_um);
+        free(m->initial_cells[g].csv_type);
+    }
+    free(m->cell_types);
+    free(m->initial_cells);
+    free(m->substrates);
+    free(m->fixed);
+    free(m->sources);
+    free(m);
     *model = NULL;
 }
 
@@ -41,8 +60,15 @@ int stroma_model_substrate_index(const stroma_model *model, const char *name) {
     return -1;
 }
 
+/* The formula of model.h, plus cells: STROMA_MODEL_CELL_BYTES per initial cell, times
+ * STROMA_MODEL_CELL_HEADROOM for the population to grow (the cell engine's state and neighbour grid). */
+#define STROMA_MODEL_CELL_BYTES 512.0
+#define STROMA_MODEL_CELL_HEADROOM 4.0
+
 double stroma_model_memory_estimate(const stroma_model *model) {
     if (!model) return 0.0;
+    double cells = 0.0;
+    for (int g = 0; g < model->ninitial; g++) cells += model->initial_cells[g].count;
     double nx = model->n[0], ny = model->n[1], nz = model->n[2], nsub = model->nsub;
     double plane = fmax(nx * ny, fmax(nx * nz, ny * nz));
     double field = nx * ny * nz * nsub * 8.0;
@@ -50,7 +76,8 @@ double stroma_model_memory_estimate(const stroma_model *model) {
     double coefficients = 3.0 * (nx + ny + nz) * nsub * 8.0;
     double points = 0.0;
     for (int i = 0; i < model->nsources; i++) points += model->sources[i].count;
-    return field + scratch + coefficients + 32.0 * model->nfixed + 32.0 * points;
+    return field + scratch + coefficients + 32.0 * model->nfixed + 32.0 * points +
+           STROMA_MODEL_CELL_BYTES * STROMA_MODEL_CELL_HEADROOM * cells;
 }
 
 double stroma_model_memory_available(void) {
@@ -77,29 +104,89 @@ static void model_put(model_text *t, const char *fmt, ...) {
 
 static const char *const model_face_names[STROMA_FACE_COUNT] = {"x_min", "x_max", "y_min", "y_max", "z_min", "z_max"};
 
-static void model_put_region(model_text *t, const stroma_source_desc *src) {
-    const stroma_region *r = &src->region;
+/* "<count> <what>s in the <region>", e.g. "100 points in the disc centre (...) radius 50 µm". */
+static void model_put_region(model_text *t, const stroma_region *r, int count, const char *what) {
     switch (r->kind) {
     case STROMA_REGION_POINT:
-        model_put(t, "1 point at (%g, %g, %g) µm", r->center_um[0], r->center_um[1], r->center_um[2]);
+        model_put(t, "1 %s at (%g, %g, %g) µm", what, r->center_um[0], r->center_um[1], r->center_um[2]);
         break;
     case STROMA_REGION_DISC:
-        model_put(t, "%d points in the disc centre (%g, %g, %g) radius %g µm", src->count, r->center_um[0],
+        model_put(t, "%d %ss in the disc centre (%g, %g, %g) radius %g µm", count, what, r->center_um[0],
                   r->center_um[1], r->center_um[2], r->radius_um);
         break;
     case STROMA_REGION_SPHERE:
-        model_put(t, "%d points in the ball centre (%g, %g, %g) radius %g µm", src->count, r->center_um[0],
+        model_put(t, "%d %ss in the ball centre (%g, %g, %g) radius %g µm", count, what, r->center_um[0],
                   r->center_um[1], r->center_um[2], r->radius_um);
         break;
     case STROMA_REGION_ANNULUS:
-        model_put(t, "%d points in the annulus centre (%g, %g, %g) radii %g to %g µm", src->count, r->center_um[0],
+        model_put(t, "%d %ss in the annulus centre (%g, %g, %g) radii %g to %g µm", count, what, r->center_um[0],
                   r->center_um[1], r->center_um[2], r->inner_radius_um, r->radius_um);
         break;
     case STROMA_REGION_BOX:
-        model_put(t, "%d points in the box (%g, %g, %g) to (%g, %g, %g) µm", src->count, r->lo_um[0], r->lo_um[1],
+        model_put(t, "%d %ss in the box (%g, %g, %g) to (%g, %g, %g) µm", count, what, r->lo_um[0], r->lo_um[1],
                   r->lo_um[2], r->hi_um[0], r->hi_um[1], r->hi_um[2]);
         break;
     }
+}
+
+/* One line for a cell type: volume, cycle, death, motion, secretion (and interactions if any). */
+static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
+    const stroma_cell_type_desc *c = &m->cell_types[k];
+    model_put(t, "  %s: volume %g µm³ (growth %g 1/min), cycle ", c->name, c->volume_um3, c->growth_per_min);
+    switch (c->cycle) {
+    case STROMA_CYCLE_NONE: model_put(t, "none"); break;
+    case STROMA_CYCLE_EXPONENTIAL: model_put(t, "exponential mean %g min", c->cycle_mean_min); break;
+    case STROMA_CYCLE_PHASES:
+        model_put(t, "phases");
+        for (int i = 0; i < c->nphases; i++) model_put(t, "%s%g", i ? "+" : " ", c->phase_min[i]);
+        model_put(t, " min");
+        break;
+    }
+    model_put(t, ", death: apoptosis %g 1/min (%g min)", c->apoptosis_per_min, c->apoptosis_duration_min);
+    if (c->necrosis_substrate >= 0) {
+        const stroma_substrate_desc *d = &m->substrates[c->necrosis_substrate];
+        model_put(t, ", necrosis up to %g 1/min below %g%s%s %s (max at %g, %g min)", c->necrosis_max_per_min,
+                  c->necrosis_threshold, d->unit[0] ? " " : "", d->unit, d->name, c->necrosis_critical,
+                  c->necrosis_duration_min);
+    }
+    model_put(t, ", speed %g µm/min (persistence %g min", c->speed_um_per_min, c->persistence_min);
+    if (c->chemotaxis_substrate >= 0)
+        model_put(t, ", chemotaxis %s %s bias %g", c->chemotaxis_direction > 0 ? "up" : "down",
+                  m->substrates[c->chemotaxis_substrate].name, c->bias);
+    model_put(t, ")");
+    int any = 0;
+    for (int s = 0; s < m->nsub; s++) {
+        if (c->secretion_per_min[s] == 0 && c->uptake_per_min[s] == 0 && c->export_per_min[s] == 0) continue;
+        model_put(t, "%s%s", any ? "; " : ", secretion: ", m->substrates[s].name);
+        if (c->secretion_per_min[s] != 0)
+            model_put(t, " secretes %g 1/min towards %g", c->secretion_per_min[s], c->saturation[s]);
+        if (c->uptake_per_min[s] != 0) model_put(t, " uptake %g 1/min", c->uptake_per_min[s]);
+        if (c->export_per_min[s] != 0) model_put(t, " export %g", c->export_per_min[s]);
+        any = 1;
+    }
+    if (!any) model_put(t, ", secretion: none");
+    int n = m->ntypes, contacts = 0, attacks = 0, eats = 0, turns = 0;
+    for (int j = 0; j < n; j++) {
+        attacks += c->attack_per_min[j] > 0;
+        eats += c->phagocytose_per_min[j] > 0;
+        turns += c->transform_per_min[j] > 0;
+        for (int to = 0; to < n; to++) contacts += c->contact_transform_per_min[(size_t)j * (size_t)n + (size_t)to] > 0;
+    }
+    const char *sep = ", interactions: ";
+    if (attacks) {
+        model_put(t, "%sattacks %d type%s (kill %g 1/min)", sep, attacks, attacks == 1 ? "" : "s", c->kill_per_min);
+        sep = ", ";
+    }
+    if (eats) {
+        model_put(t, "%sengulfs %d type%s", sep, eats, eats == 1 ? "" : "s");
+        sep = ", ";
+    }
+    if (contacts) {
+        model_put(t, "%s%d contact transformation%s", sep, contacts, contacts == 1 ? "" : "s");
+        sep = ", ";
+    }
+    if (turns) model_put(t, "%stransforms into %d type%s", sep, turns, turns == 1 ? "" : "s");
+    model_put(t, "\n");
 }
 
 size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
@@ -116,8 +203,9 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     model_put(&t, "domain: x [%g, %g] y [%g, %g] z [%g, %g] µm, voxel %g µm\n", m->lo_um[0], m->hi_um[0], m->lo_um[1],
               m->hi_um[1], m->lo_um[2], m->hi_um[2], m->voxel_um);
     model_put(&t, "grid: %d x %d x %d = %.0f voxels (%dD)\n", m->n[0], m->n[1], m->n[2], nvox, m->dim);
-    model_put(&t, "time: end %g min, dt_diffusion %g min (%.0f steps)\n", m->end_min, m->dt_diffusion_min,
-              ceil(m->end_min / m->dt_diffusion_min - 1e-9));
+    model_put(&t, "time: end %g min, dt_diffusion %g min (%.0f steps), dt_mechanics %g min, dt_phenotype %g min\n",
+              m->end_min, m->dt_diffusion_min, ceil(m->end_min / m->dt_diffusion_min - 1e-9), m->dt_mechanics_min,
+              m->dt_phenotype_min);
     model_put(&t, "seed: %llu\n", (unsigned long long)m->seed);
     model_put(&t, "substrates: %d\n", m->nsub);
     for (int s = 0; s < m->nsub; s++) {
@@ -151,13 +239,35 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
         const stroma_substrate_desc *d = &m->substrates[src->substrate];
         const char *unit = d->unit[0] ? d->unit : "unit";
         model_put(&t, "  %s: ", d->name);
-        model_put_region(&t, src);
+        model_put_region(&t, &src->region, src->count, "point");
         model_put(&t, "; volume %g µm³, secretion %g 1/min towards %g %s, uptake %g 1/min, export %g %s µm³/min\n",
                   src->volume_um3, src->secretion_per_min, src->saturation, unit, src->uptake_per_min,
                   src->export_per_min, unit);
     }
-    model_put(&t, "outputs: every %g min%s, fields: %s\n", m->output_every_min,
-              m->output_every_is_end ? " (time.end)" : "", m->output_fields_csv ? "csv" : "none");
+    model_put(&t, "cell types: %d\n", m->ntypes);
+    for (int k = 0; k < m->ntypes; k++) model_put_cell_type(&t, m, k);
+    double cells = 0;
+    for (int g = 0; g < m->ninitial; g++) cells += m->initial_cells[g].count;
+    model_put(&t, "initial cells: %.0f in %d group%s\n", cells, m->ninitial, m->ninitial == 1 ? "" : "s");
+    for (int g = 0; g < m->ninitial; g++) {
+        const stroma_initial_cells_desc *ic = &m->initial_cells[g];
+        if (ic->from_csv) {
+            model_put(&t, "  %d cell%s from %s:", ic->count, ic->count == 1 ? "" : "s", ic->csv_path);
+            for (int k = 0; k < m->ntypes; k++) {
+                int n = 0;
+                for (int i = 0; i < ic->count; i++) n += ic->csv_type[i] == k;
+                model_put(&t, " %s %d%s", m->cell_types[k].name, n, k + 1 < m->ntypes ? "," : "");
+            }
+            model_put(&t, "\n");
+        } else {
+            model_put(&t, "  %s: ", m->cell_types[ic->type].name);
+            model_put_region(&t, &ic->region, ic->count, "cell");
+            model_put(&t, "\n");
+        }
+    }
+    model_put(&t, "outputs: every %g min%s, fields: %s, cells: %s\n", m->output_every_min,
+              m->output_every_is_end ? " (time.end)" : "", m->output_fields_csv ? "csv" : "none",
+              m->output_cells_csv ? "csv" : "none");
     model_put(&t, "memory estimate: %.3g MiB\n", stroma_model_memory_estimate(m) / (1024.0 * 1024.0));
     return t.len;
 }

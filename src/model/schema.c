@@ -13,6 +13,10 @@
 #define GE_0 .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 0.0
 #define GT_0 .lower = STROMA_BOUND_EXCLUSIVE, .lower_value = 0.0
 #define DEFAULT(text, value) .default_text = text, .has_default = 1, .default_value = value
+#define NAME_LEN .max_len = STROMA_NAME_MAX - 1
+#define COUNT_RANGE                                                                                       \
+    .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 1, .upper = STROMA_BOUND_INCLUSIVE,                   \
+    .upper_value = 2147483647.0
 
 #define FACE_ROW(face, plane)                                                                             \
     {"substrates.<name>.boundary." face, STROMA_SCHEMA_NUMBER, "substrate unit", OPTIONAL,                \
@@ -31,9 +35,19 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                              .doc = "End time of the run (the command line may override it)."},
     [STROMA_KEY_TIME_DT_DIFFUSION] = {"time.dt_diffusion", STROMA_SCHEMA_NUMBER, "min", REQUIRED, GT_0,
                                       .doc = "Time step of the diffusion-decay solver."},
+    [STROMA_KEY_TIME_DT_MECHANICS] = {"time.dt_mechanics", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, DEFAULT("0.1", 0.1),
+                                      GT_0,
+                                      .doc = "Time step of cell motion (PhysiCell's default); a whole multiple of "
+                                             "dt_diffusion (to 1e-9 relative). Checked when the model has cell "
+                                             "types or the key is given."},
+    [STROMA_KEY_TIME_DT_PHENOTYPE] = {"time.dt_phenotype", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, DEFAULT("6", 6.0),
+                                      GT_0,
+                                      .doc = "Time step of cell volume, cycle, death and interactions (PhysiCell's "
+                                             "default); a whole multiple of dt_mechanics (to 1e-9 relative). Checked "
+                                             "when the model has cell types or either step is given."},
     [STROMA_KEY_SEED] = {"seed", STROMA_SCHEMA_UINT64, "", OPTIONAL, DEFAULT("1", 1.0),
-                         .doc = "Seed of the counter-based random generator (placement of sources); the same "
-                                "seed gives the same run at any thread count."},
+                         .doc = "Seed of the counter-based random generator (placement of sources and cells, "
+                                "cell decisions); the same seed gives the same run at any thread count."},
     [STROMA_KEY_SUBSTRATES] = {"substrates", STROMA_SCHEMA_NAMED_MAP, "", REQUIRED, .min_items = 1,
                                .max_len = STROMA_NAME_MAX - 1, .doc = "Diffusible substrates, by name."},
     [STROMA_KEY_SUBSTRATE] = {"substrates.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
@@ -71,41 +85,50 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                             .doc = "Point sources and sinks (stand-ins for cells)."},
     [STROMA_KEY_SOURCE] = {"sources[]", STROMA_SCHEMA_MAP, "", REQUIRED,
                            .doc = "A group of identical point sources: one point (`at`), or `count` points placed "
-                                  "uniformly at random in a `disc`, `sphere` or `box` (give exactly one of the "
-                                  "four). Per point and step dt: c <- (c + dt (V/Vvox) S T) / (1 + dt (V/Vvox) "
+                                  "uniformly at random in a `disc`, `sphere`, `box` or `annulus` (give exactly one "
+                                  "of the five). Per point and step dt: c <- (c + dt (V/Vvox) S T) / (1 + dt (V/Vvox) "
                                   "(S + U)) + dt E / Vvox."},
     [STROMA_KEY_SOURCE_SUBSTRATE] = {"sources[].substrate", STROMA_SCHEMA_NAME, "", REQUIRED,
                                      .max_len = STROMA_NAME_MAX - 1,
                                      .doc = "Name of the substrate it acts on (a key of `substrates`)."},
     [STROMA_KEY_SOURCE_AT] = {"sources[].at", STROMA_SCHEMA_POINT, "µm", CONDITIONAL,
-                              .need_text = "one of at, disc, sphere, box",
+                              .need_text = "one of at, disc, sphere, box, annulus",
                               .doc = "Position of a single source; must lie in the domain."},
     [STROMA_KEY_SOURCE_COUNT] = {"sources[].count", STROMA_SCHEMA_INTEGER, "", CONDITIONAL,
-                                 .need_text = "with disc, sphere or box", .default_text = "1 with at",
-                                 .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 1,
-                                 .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 2147483647.0,
+                                 .need_text = "with disc, sphere, box or annulus", .default_text = "1 with at",
+                                 COUNT_RANGE,
                                  .doc = "Number of points placed in the region (only 1 is allowed with `at`)."},
     [STROMA_KEY_SOURCE_DISC] = {"sources[].disc", STROMA_SCHEMA_MAP, "", CONDITIONAL,
-                                .need_text = "one of at, disc, sphere, box",
+                                .need_text = "one of at, disc, sphere, box, annulus",
                                 .doc = "Disc in the plane z = center z (for 2D models); must lie in the domain."},
     [STROMA_KEY_SOURCE_DISC_CENTER] = {"sources[].disc.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
                                        .doc = "Centre of the disc."},
     [STROMA_KEY_SOURCE_DISC_RADIUS] = {"sources[].disc.radius", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GT_0,
                                        .doc = "Radius of the disc."},
     [STROMA_KEY_SOURCE_SPHERE] = {"sources[].sphere", STROMA_SCHEMA_MAP, "", CONDITIONAL,
-                                  .need_text = "one of at, disc, sphere, box",
+                                  .need_text = "one of at, disc, sphere, box, annulus",
                                   .doc = "Ball; must lie in the domain (in a 2D model use a disc)."},
     [STROMA_KEY_SOURCE_SPHERE_CENTER] = {"sources[].sphere.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
                                          .doc = "Centre of the ball."},
     [STROMA_KEY_SOURCE_SPHERE_RADIUS] = {"sources[].sphere.radius", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GT_0,
                                          .doc = "Radius of the ball."},
     [STROMA_KEY_SOURCE_BOX] = {"sources[].box", STROMA_SCHEMA_MAP, "", CONDITIONAL,
-                               .need_text = "one of at, disc, sphere, box",
+                               .need_text = "one of at, disc, sphere, box, annulus",
                                .doc = "Axis-aligned box; must lie in the domain."},
     [STROMA_KEY_SOURCE_BOX_LO] = {"sources[].box.lo", STROMA_SCHEMA_POINT, "µm", REQUIRED,
                                   .doc = "Lower corner."},
     [STROMA_KEY_SOURCE_BOX_HI] = {"sources[].box.hi", STROMA_SCHEMA_POINT, "µm", REQUIRED,
                                   .doc = "Upper corner; hi >= lo on every axis."},
+    [STROMA_KEY_SOURCE_ANNULUS] = {"sources[].annulus", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                   .need_text = "one of at, disc, sphere, box, annulus",
+                                   .doc = "Ring between two radii in the plane z = center z in a 1D or 2D model, "
+                                          "spherical shell in a 3D model; must lie in the domain."},
+    [STROMA_KEY_SOURCE_ANNULUS_CENTER] = {"sources[].annulus.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                          .doc = "Centre of the annulus."},
+    [STROMA_KEY_SOURCE_ANNULUS_INNER] = {"sources[].annulus.inner", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GE_0,
+                                         .doc = "Inner radius."},
+    [STROMA_KEY_SOURCE_ANNULUS_OUTER] = {"sources[].annulus.outer", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GT_0,
+                                         .doc = "Outer radius; outer > inner."},
     [STROMA_KEY_SOURCE_VOLUME] = {"sources[].volume", STROMA_SCHEMA_NUMBER, "µm³", OPTIONAL, DEFAULT("2494", 2494.0),
                                   GT_0, .doc = "Volume V of each source (2494 µm³: a PhysiCell cell)."},
     [STROMA_KEY_SOURCE_SECRETION] = {"sources[].secretion", STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL,
@@ -118,6 +141,209 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_SOURCE_EXPORT] = {"sources[].export", STROMA_SCHEMA_NUMBER, "substrate unit × µm³/min", OPTIONAL,
                                   DEFAULT("0", 0.0),
                                   .doc = "Net export E; negative imports (the field is never driven below 0)."},
+    [STROMA_KEY_CELL_TYPES] = {"cell_types", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL, .default_text = "none",
+                               NAME_LEN, .max_items = STROMA_MAX_CELL_TYPES,
+                               .doc = "Cell types, by name; their order is the type index used by CSV files of "
+                                      "initial cells (0 = first)."},
+    [STROMA_KEY_CELL_TYPE] = {"cell_types.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                              .doc = "One cell type; `<name>` is how initial cells, interactions and outputs refer "
+                                     "to it."},
+    [STROMA_KEY_CELL_VOLUME] = {"cell_types.<name>.volume", STROMA_SCHEMA_NUMBER, "µm³", OPTIONAL,
+                                DEFAULT("2494", 2494.0), GT_0,
+                                .doc = "Target total volume; a new daughter grows back to it (2494 µm³: PhysiCell)."},
+    [STROMA_KEY_CELL_GROWTH_RATE] = {"cell_types.<name>.growth_rate", STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL,
+                                     DEFAULT("0.01", 0.01), GE_0,
+                                     .doc = "Rate g at which the volume relaxes to its target: dV/dt = g (V* - V)."},
+    [STROMA_KEY_CELL_CYCLE] = {"cell_types.<name>.cycle", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                               .default_text = "does not divide", .doc = "Cell cycle and division."},
+    [STROMA_KEY_CELL_CYCLE_MODEL] = {"cell_types.<name>.cycle.model", STROMA_SCHEMA_CHOICE, "", REQUIRED,
+                                     .choices = "exponential phases none",
+                                     .doc = "exponential: division after an exponential waiting time of mean "
+                                            "`duration`; phases: fixed durations `phases`, division at the end of "
+                                            "the last; none: no division."},
+    [STROMA_KEY_CELL_CYCLE_DURATION] = {"cell_types.<name>.cycle.duration", STROMA_SCHEMA_NUMBER, "min",
+                                        CONDITIONAL, .need_text = "with model exponential (only)", GT_0,
+                                        .doc = "Mean time to division."},
+    [STROMA_KEY_CELL_CYCLE_PHASES] = {"cell_types.<name>.cycle.phases", STROMA_SCHEMA_LIST, "min", CONDITIONAL,
+                                      .need_text = "with model phases (only)", .min_items = 1,
+                                      .max_items = STROMA_MAX_PHASES,
+                                      .doc = "Durations of the phases, in order (e.g. G1, S, G2, M)."},
+    [STROMA_KEY_CELL_CYCLE_PHASE] = {"cell_types.<name>.cycle.phases[]", STROMA_SCHEMA_NUMBER, "min", REQUIRED, GT_0,
+                                     .doc = "Duration of one phase."},
+    [STROMA_KEY_CELL_DEATH] = {"cell_types.<name>.death", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                               .default_text = "no death (apoptosis rate 0, no necrosis)", .doc = "Death."},
+    [STROMA_KEY_CELL_APOPTOSIS] = {"cell_types.<name>.death.apoptosis", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                   .default_text = "rate 0", .doc = "Programmed death at a constant rate."},
+    [STROMA_KEY_CELL_APOPTOSIS_RATE] = {"cell_types.<name>.death.apoptosis.rate", STROMA_SCHEMA_NUMBER, "1/min",
+                                        OPTIONAL, DEFAULT("0", 0.0), GE_0, .doc = "Rate of entering apoptosis."},
+    [STROMA_KEY_CELL_APOPTOSIS_DURATION] = {"cell_types.<name>.death.apoptosis.duration", STROMA_SCHEMA_NUMBER, "min",
+                                            OPTIONAL, DEFAULT("516", 516.0), GT_0,
+                                            .doc = "An apoptotic cell shrinks and is removed after this."},
+    [STROMA_KEY_CELL_NECROSIS] = {"cell_types.<name>.death.necrosis", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                  .default_text = "none",
+                                  .doc = "Death where a substrate (oxygen) is low: the rate rises linearly from 0 at "
+                                         "`threshold` to `rate` at `critical` and below."},
+    [STROMA_KEY_CELL_NECROSIS_SUBSTRATE] = {"cell_types.<name>.death.necrosis.substrate", STROMA_SCHEMA_NAME, "",
+                                            REQUIRED, NAME_LEN,
+                                            .doc = "Substrate whose lack causes necrosis (a key of `substrates`)."},
+    [STROMA_KEY_CELL_NECROSIS_THRESHOLD] = {"cell_types.<name>.death.necrosis.threshold", STROMA_SCHEMA_NUMBER,
+                                            "substrate unit", REQUIRED, GE_0,
+                                            .doc = "Necrosis begins below this level; threshold >= critical."},
+    [STROMA_KEY_CELL_NECROSIS_CRITICAL] = {"cell_types.<name>.death.necrosis.critical", STROMA_SCHEMA_NUMBER,
+                                           "substrate unit", REQUIRED, GE_0,
+                                           .doc = "The rate is maximal at and below this level."},
+    [STROMA_KEY_CELL_NECROSIS_RATE] = {"cell_types.<name>.death.necrosis.rate", STROMA_SCHEMA_NUMBER, "1/min",
+                                       REQUIRED, GE_0, .doc = "Maximal necrosis rate."},
+    [STROMA_KEY_CELL_NECROSIS_DURATION] = {"cell_types.<name>.death.necrosis.duration", STROMA_SCHEMA_NUMBER, "min",
+                                           OPTIONAL, DEFAULT("86400", 86400.0), GT_0,
+                                           .doc = "A necrotic cell is removed (lysed) after this."},
+    [STROMA_KEY_CELL_MECHANICS] = {"cell_types.<name>.mechanics", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                   .default_text = "the defaults below",
+                                   .doc = "Contact forces (PhysiCell potentials)."},
+    [STROMA_KEY_CELL_REPULSION] = {"cell_types.<name>.mechanics.repulsion", STROMA_SCHEMA_NUMBER, "µm/min", OPTIONAL,
+                                   DEFAULT("10", 10.0), GE_0,
+                                   .doc = "Strength of repulsion between overlapping cells."},
+    [STROMA_KEY_CELL_ADHESION] = {"cell_types.<name>.mechanics.adhesion", STROMA_SCHEMA_NUMBER, "µm/min", OPTIONAL,
+                                  DEFAULT("0.4", 0.4), GE_0, .doc = "Strength of adhesion between nearby cells."},
+    [STROMA_KEY_CELL_ADHESION_DISTANCE] = {"cell_types.<name>.mechanics.adhesion_distance", STROMA_SCHEMA_NUMBER, "",
+                                           OPTIONAL, DEFAULT("1.25", 1.25), .lower = STROMA_BOUND_INCLUSIVE,
+                                           .lower_value = 1.0,
+                                           .doc = "Reach of adhesion relative to the sum of the two radii."},
+    [STROMA_KEY_CELL_AFFINITY] = {"cell_types.<name>.mechanics.affinity", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                  .default_text = "1 toward every type", NAME_LEN,
+                                  .doc = "Multiplier of adhesion toward each cell type named (types not named: 1)."},
+    [STROMA_KEY_CELL_AFFINITY_TYPE] = {"cell_types.<name>.mechanics.affinity.<name>", STROMA_SCHEMA_NUMBER, "",
+                                       REQUIRED, GE_0, .doc = "Adhesion multiplier toward that type."},
+    [STROMA_KEY_CELL_MOTILITY] = {"cell_types.<name>.motility", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                  .default_text = "does not move on its own", .doc = "Active motion."},
+    [STROMA_KEY_CELL_SPEED] = {"cell_types.<name>.motility.speed", STROMA_SCHEMA_NUMBER, "µm/min", OPTIONAL,
+                               DEFAULT("0", 0.0), GE_0, .doc = "Speed of active motion."},
+    [STROMA_KEY_CELL_PERSISTENCE] = {"cell_types.<name>.motility.persistence", STROMA_SCHEMA_NUMBER, "min", OPTIONAL,
+                                     DEFAULT("1", 1.0), GE_0, .doc = "Mean time between changes of direction."},
+    [STROMA_KEY_CELL_BIAS] = {"cell_types.<name>.motility.bias", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                              DEFAULT("0.5", 0.5), .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 0.0,
+                              .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1.0,
+                              .doc = "0: random walk .. 1: fully along the chemotactic gradient."},
+    [STROMA_KEY_CELL_CHEMOTAXIS] = {"cell_types.<name>.motility.chemotaxis", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                    .default_text = "none", .doc = "Motion biased along a substrate's gradient."},
+    [STROMA_KEY_CELL_CHEMOTAXIS_SUBSTRATE] = {"cell_types.<name>.motility.chemotaxis.substrate", STROMA_SCHEMA_NAME,
+                                              "", REQUIRED, NAME_LEN,
+                                              .doc = "Substrate followed (a key of `substrates`)."},
+    [STROMA_KEY_CELL_CHEMOTAXIS_DIRECTION] = {"cell_types.<name>.motility.chemotaxis.direction", STROMA_SCHEMA_CHOICE,
+                                              "", OPTIONAL, DEFAULT("up", 0.0), .choices = "up down",
+                                              .doc = "up: toward higher levels; down: away from them."},
+    [STROMA_KEY_CELL_SECRETION] = {"cell_types.<name>.secretion", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                   .default_text = "none", NAME_LEN,
+                                   .doc = "Secretion, uptake and export of each substrate named (others: none); per "
+                                          "cell and step as for `sources`."},
+    [STROMA_KEY_CELL_SECRETION_SUBSTRATE] = {"cell_types.<name>.secretion.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                                             .doc = "Exchange of one substrate (a key of `substrates`)."},
+    [STROMA_KEY_CELL_SECRETION_RATE] = {"cell_types.<name>.secretion.<name>.rate", STROMA_SCHEMA_NUMBER, "1/min",
+                                        OPTIONAL, DEFAULT("0", 0.0), GE_0,
+                                        .doc = "Secretion rate S towards the saturation value."},
+    [STROMA_KEY_CELL_SECRETION_SATURATION] = {"cell_types.<name>.secretion.<name>.saturation", STROMA_SCHEMA_NUMBER,
+                                              "substrate unit", CONDITIONAL, .need_text = "when rate > 0",
+                                              DEFAULT("0", 0.0), GE_0,
+                                              .doc = "Saturation value T that secretion drives the voxel towards."},
+    [STROMA_KEY_CELL_SECRETION_UPTAKE] = {"cell_types.<name>.secretion.<name>.uptake", STROMA_SCHEMA_NUMBER, "1/min",
+                                          OPTIONAL, DEFAULT("0", 0.0), GE_0, .doc = "Uptake rate U."},
+    [STROMA_KEY_CELL_SECRETION_EXPORT] = {"cell_types.<name>.secretion.<name>.export", STROMA_SCHEMA_NUMBER,
+                                          "substrate unit × µm³/min", OPTIONAL, DEFAULT("0", 0.0),
+                                          .doc = "Net export E; negative imports."},
+    [STROMA_KEY_CELL_INTERACTIONS] = {"cell_types.<name>.interactions", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                      .default_text = "none", .doc = "What the type does to cells it touches."},
+    [STROMA_KEY_CELL_ATTACK] = {"cell_types.<name>.interactions.attack", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                .default_text = "none", NAME_LEN,
+                                .doc = "Rate of attaching to a live cell of each type named, in contact."},
+    [STROMA_KEY_CELL_ATTACK_TYPE] = {"cell_types.<name>.interactions.attack.<name>", STROMA_SCHEMA_NUMBER, "1/min",
+                                     REQUIRED, GE_0, .doc = "Attachment rate to that type."},
+    [STROMA_KEY_CELL_ATTACH_DURATION] = {"cell_types.<name>.interactions.attachment_duration", STROMA_SCHEMA_NUMBER,
+                                         "min", OPTIONAL, DEFAULT("60", 60.0), GT_0,
+                                         .doc = "Mean time attached (exponential detachment)."},
+    [STROMA_KEY_CELL_KILL_RATE] = {"cell_types.<name>.interactions.kill_rate", STROMA_SCHEMA_NUMBER, "1/min",
+                                   OPTIONAL, DEFAULT("0", 0.0), GE_0,
+                                   .doc = "Rate of killing the attached cell (it becomes apoptotic)."},
+    [STROMA_KEY_CELL_PHAGOCYTOSIS] = {"cell_types.<name>.interactions.phagocytosis", STROMA_SCHEMA_NAMED_MAP, "",
+                                      OPTIONAL, .default_text = "none", NAME_LEN,
+                                      .doc = "Rate of engulfing a dead cell of each type named, in contact."},
+    [STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE] = {"cell_types.<name>.interactions.phagocytosis.<name>", STROMA_SCHEMA_NUMBER,
+                                           "1/min", REQUIRED, GE_0,
+                                           .doc = "Engulfment rate of dead cells of that type."},
+    [STROMA_KEY_CELL_CONTACT_TRANSFORMS] = {"cell_types.<name>.interactions.transform_on_contact", STROMA_SCHEMA_LIST,
+                                            "", OPTIONAL, .default_text = "none",
+                                            .doc = "Transformations of this cell caused by contact with live cells of "
+                                                   "another type."},
+    [STROMA_KEY_CELL_CONTACT_TRANSFORM] = {"cell_types.<name>.interactions.transform_on_contact[]", STROMA_SCHEMA_MAP,
+                                           "", REQUIRED,
+                                           .doc = "One transformation; each (with, to) pair at most once."},
+    [STROMA_KEY_CELL_CONTACT_WITH] = {"cell_types.<name>.interactions.transform_on_contact[].with",
+                                      STROMA_SCHEMA_NAME, "", REQUIRED, NAME_LEN,
+                                      .doc = "Type of the live cell touched (a key of `cell_types`)."},
+    [STROMA_KEY_CELL_CONTACT_TO] = {"cell_types.<name>.interactions.transform_on_contact[].to", STROMA_SCHEMA_NAME,
+                                    "", REQUIRED, NAME_LEN,
+                                    .doc = "Type this cell becomes (a key of `cell_types`, not this type)."},
+    [STROMA_KEY_CELL_CONTACT_RATE] = {"cell_types.<name>.interactions.transform_on_contact[].rate",
+                                      STROMA_SCHEMA_NUMBER, "1/min", REQUIRED, GE_0,
+                                      .doc = "Rate of the transformation while in contact."},
+    [STROMA_KEY_CELL_TRANSFORM] = {"cell_types.<name>.interactions.transform", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                   .default_text = "none", NAME_LEN,
+                                   .doc = "Spontaneous transformation into each type named (not this type); rules "
+                                          "may modify the rates."},
+    [STROMA_KEY_CELL_TRANSFORM_TYPE] = {"cell_types.<name>.interactions.transform.<name>", STROMA_SCHEMA_NUMBER,
+                                        "1/min", REQUIRED, GE_0, .doc = "Rate of becoming that type."},
+    [STROMA_KEY_INITIAL_CELLS] = {"initial_cells", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
+                                  .doc = "Cells present at the start; needs `cell_types`. The simulation places them "
+                                         "(placement random generator); only CSV files are read by the loader."},
+    [STROMA_KEY_INITIAL] = {"initial_cells[]", STROMA_SCHEMA_MAP, "", REQUIRED,
+                            .doc = "A group of cells: one (`at`), `count` cells of `type` placed uniformly at random "
+                                   "in a `disc`, `sphere`, `box` or `annulus`, or the rows of a CSV `file` (give "
+                                   "exactly one of the six)."},
+    [STROMA_KEY_INITIAL_TYPE] = {"initial_cells[].type", STROMA_SCHEMA_NAME, "", CONDITIONAL,
+                                 .need_text = "with at, disc, sphere, box or annulus (not with file)", NAME_LEN,
+                                 .doc = "Cell type of the group (a key of `cell_types`)."},
+    [STROMA_KEY_INITIAL_COUNT] = {"initial_cells[].count", STROMA_SCHEMA_INTEGER, "", CONDITIONAL,
+                                  .need_text = "with disc, sphere, box or annulus", .default_text = "1 with at",
+                                  COUNT_RANGE,
+                                  .doc = "Number of cells placed in the region (only 1 is allowed with `at`)."},
+    [STROMA_KEY_INITIAL_AT] = {"initial_cells[].at", STROMA_SCHEMA_POINT, "µm", CONDITIONAL,
+                               .need_text = "one of at, disc, sphere, box, annulus, file",
+                               .doc = "Position of a single cell; must lie in the domain."},
+    [STROMA_KEY_INITIAL_DISC] = {"initial_cells[].disc", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                 .need_text = "one of at, disc, sphere, box, annulus, file",
+                                 .doc = "Disc in the plane z = center z; must lie in the domain."},
+    [STROMA_KEY_INITIAL_DISC_CENTER] = {"initial_cells[].disc.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                        .doc = "Centre of the disc."},
+    [STROMA_KEY_INITIAL_DISC_RADIUS] = {"initial_cells[].disc.radius", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GT_0,
+                                        .doc = "Radius of the disc."},
+    [STROMA_KEY_INITIAL_SPHERE] = {"initial_cells[].sphere", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                   .need_text = "one of at, disc, sphere, box, annulus, file",
+                                   .doc = "Ball; must lie in the domain (in a 2D model use a disc)."},
+    [STROMA_KEY_INITIAL_SPHERE_CENTER] = {"initial_cells[].sphere.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                          .doc = "Centre of the ball."},
+    [STROMA_KEY_INITIAL_SPHERE_RADIUS] = {"initial_cells[].sphere.radius", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GT_0,
+                                          .doc = "Radius of the ball."},
+    [STROMA_KEY_INITIAL_BOX] = {"initial_cells[].box", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                .need_text = "one of at, disc, sphere, box, annulus, file",
+                                .doc = "Axis-aligned box; must lie in the domain."},
+    [STROMA_KEY_INITIAL_BOX_LO] = {"initial_cells[].box.lo", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                   .doc = "Lower corner."},
+    [STROMA_KEY_INITIAL_BOX_HI] = {"initial_cells[].box.hi", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                   .doc = "Upper corner; hi >= lo on every axis."},
+    [STROMA_KEY_INITIAL_ANNULUS] = {"initial_cells[].annulus", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                    .need_text = "one of at, disc, sphere, box, annulus, file",
+                                    .doc = "Ring between two radii in the plane z = center z in a 1D or 2D model, "
+                                           "spherical shell in a 3D model; must lie in the domain."},
+    [STROMA_KEY_INITIAL_ANNULUS_CENTER] = {"initial_cells[].annulus.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                           .doc = "Centre of the annulus."},
+    [STROMA_KEY_INITIAL_ANNULUS_INNER] = {"initial_cells[].annulus.inner", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GE_0,
+                                          .doc = "Inner radius."},
+    [STROMA_KEY_INITIAL_ANNULUS_OUTER] = {"initial_cells[].annulus.outer", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GT_0,
+                                          .doc = "Outer radius; outer > inner."},
+    [STROMA_KEY_INITIAL_FILE] = {"initial_cells[].file", STROMA_SCHEMA_STRING, "", CONDITIONAL,
+                                 .need_text = "one of at, disc, sphere, box, annulus, file", .max_len = 511,
+                                 .doc = "CSV file of cells, relative to the model file's directory: a header "
+                                        "`x,y,z,type`, then one row per cell: a point inside the domain (µm) and a "
+                                        "type name or index (0 = the first of `cell_types`). Not with type, count."},
     [STROMA_KEY_OUTPUTS] = {"outputs", STROMA_SCHEMA_MAP, "", OPTIONAL,
                             .default_text = "output at time.end only, no field files", .doc = "What is written."},
     [STROMA_KEY_OUTPUTS_EVERY] = {"outputs.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, .default_text = "time.end",
@@ -126,11 +352,15 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                    .choices = "csv",
                                    .doc = "Formats of the field files written at each output time (csv: "
                                           "`fields/<substrate>_<time>.csv`)."},
+    [STROMA_KEY_OUTPUTS_CELLS] = {"outputs.cells", STROMA_SCHEMA_WORDS, "", OPTIONAL, .default_text = "none",
+                                  .choices = "csv",
+                                  .doc = "Formats of the cell files written at each output time (csv: "
+                                         "`cells/cells_<time>.csv`)."},
 };
 
 const char stroma_schema_example[] =
     "domain: {x: [0, 1000], y: [0, 20], z: [0, 20], voxel: 20}   # a 1D strip\n"
-    "time: {end: 600, dt_diffusion: 0.01}\n"
+    "time: {end: 600, dt_diffusion: 0.01, dt_mechanics: 0.1, dt_phenotype: 6}\n"
     "seed: 1\n"
     "substrates:\n"
     "  oxygen:\n"
@@ -154,7 +384,24 @@ const char stroma_schema_example[] =
     "    count: 20\n"
     "    box: {lo: [100, 0, 0], hi: [300, 20, 20]}\n"
     "    uptake: 10\n"
-    "outputs: {every: 60, fields: [csv]}\n";
+    "cell_types:\n"
+    "  cancer:\n"
+    "    cycle: {model: exponential, duration: 1380}\n"
+    "    death:\n"
+    "      apoptosis: {rate: 5.3e-5}\n"
+    "      necrosis: {substrate: oxygen, threshold: 5, critical: 2.5, rate: 0.0028}\n"
+    "    secretion:\n"
+    "      oxygen: {uptake: 10}\n"
+    "      IL6: {rate: 0.01, saturation: 1}\n"
+    "  macrophage:\n"
+    "    volume: 4990\n"
+    "    motility: {speed: 1, persistence: 5, bias: 0.8, chemotaxis: {substrate: IL6}}\n"
+    "    interactions:\n"
+    "      phagocytosis: {cancer: 0.01}\n"
+    "initial_cells:\n"
+    "  - {type: cancer, count: 20, box: {lo: [400, 0, 0], hi: [600, 20, 20]}}\n"
+    "  - {type: macrophage, at: [900, 10, 10]}\n"
+    "outputs: {every: 60, fields: [csv], cells: [csv]}\n";
 
 /* Length of the path of the row's parent (0 for a top-level key). */
 static size_t schema_parent_len(const char *path) {
@@ -209,6 +456,7 @@ const char *stroma_schema_type_name(stroma_schema_type type) {
     case STROMA_SCHEMA_POINT: return "[x, y, z]";
     case STROMA_SCHEMA_INTERVAL: return "[lo, hi]";
     case STROMA_SCHEMA_WORDS: return "list of words";
+    case STROMA_SCHEMA_CHOICE: return "word";
     }
     return "?";
 }
@@ -260,12 +508,23 @@ static void schema_allowed(const stroma_schema_key *k, char *out, size_t cap) {
     case STROMA_SCHEMA_NAME: snprintf(out, cap, "a defined name"); break;
     case STROMA_SCHEMA_INTERVAL: snprintf(out, cap, "hi > lo"); break;
     case STROMA_SCHEMA_WORDS: snprintf(out, cap, "%s", k->choices); break;
-    case STROMA_SCHEMA_NAMED_MAP:
-        snprintf(out, cap, "names `[A-Za-z_][A-Za-z0-9_.-]*`, at most %zu characters; at least %d", k->max_len,
-                 k->min_items);
+    case STROMA_SCHEMA_CHOICE: snprintf(out, cap, "one of: %s", k->choices); break;
+    case STROMA_SCHEMA_NAMED_MAP: {
+        int n = snprintf(out, cap, "names `[A-Za-z_][A-Za-z0-9_.-]*`, at most %zu characters", k->max_len);
+        size_t used = n > 0 && (size_t)n < cap ? (size_t)n : cap - 1;
+        if (k->min_items > 0 && k->max_items > 0)
+            snprintf(out + used, cap - used, "; %d to %d entries", k->min_items, k->max_items);
+        else if (k->max_items > 0)
+            snprintf(out + used, cap - used, "; at most %d entries", k->max_items);
+        else if (k->min_items > 0)
+            snprintf(out + used, cap - used, "; at least %d", k->min_items);
         break;
+    }
     case STROMA_SCHEMA_LIST:
-        if (k->min_items > 0) snprintf(out, cap, "at least %d", k->min_items);
+        if (k->max_items > 0)
+            snprintf(out, cap, "%d to %d items", k->min_items, k->max_items);
+        else if (k->min_items > 0)
+            snprintf(out, cap, "at least %d", k->min_items);
         break;
     case STROMA_SCHEMA_MAP:
     case STROMA_SCHEMA_POINT: break;
@@ -301,14 +560,23 @@ size_t stroma_model_reference_markdown(char *buf, size_t cap) {
                "- Unknown keys are errors; the nearest valid key is suggested. Duplicate keys are errors.\n"
                "- A key marked required must be present. An optional key that is absent takes the default shown;\n"
                "  no other value is ever assumed (nothing silently becomes 0).\n"
-               "- Names (`substrates.<name>`) match `[A-Za-z_][A-Za-z0-9_.-]*` and have at most 63 characters.\n"
+               "- Names (`substrates.<name>`, `cell_types.<name>`) match `[A-Za-z_][A-Za-z0-9_.-]*` and have at\n"
+               "  most 63 characters. A name used elsewhere (a source's substrate, a type in `attack`, ...) must be\n"
+               "  defined somewhere in the file; a misspelt one is reported with the nearest defined name.\n"
                "- `domain.voxel` must divide the extent of every axis; the error message suggests the nearest\n"
                "  voxel sizes that would. An axis one voxel thick lowers the dimension of the model.\n"
-               "- Points (`at`, fixed voxels) must lie in the domain, and source regions entirely inside it.\n"
+               "- `time.dt_mechanics` must be a whole multiple of `time.dt_diffusion`, and `time.dt_phenotype` of\n"
+               "  `time.dt_mechanics` (to 1e-9 relative); the message gives the nearest valid value.\n"
+               "- Points (`at`, fixed voxels, rows of cell files) must lie in the domain, and the regions of\n"
+               "  sources and initial cells entirely inside it: a disc or a 1D/2D annulus in the plane of its\n"
+               "  centre, a ball or a 3D annulus (a shell) in every direction.\n"
+               "- A cell file (`initial_cells[].file`) is CSV: the header `x,y,z,type`, then one cell per row;\n"
+               "  blank lines are skipped. Its mistakes are reported as `cells.csv:line:column: message`.\n"
                "- Before anything is allocated the loader estimates the memory the run needs (field: voxels x\n"
                "  substrates x 8 bytes; solver scratch: 2 x largest plane x substrates x 8 bytes x 2 threads;\n"
-               "  coefficients; sources) and refuses a model that needs more than the machine's physical memory,\n"
-               "  or whose voxel count overflows.\n"
+               "  coefficients; sources; cells: 512 bytes x initial cells x 4, room for the population to grow)\n"
+               "  and refuses a model that needs more than the machine's physical memory, or whose voxel count\n"
+               "  overflows.\n"
                "\n"
                "## Keys\n"
                "\n"

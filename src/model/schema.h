@@ -15,6 +15,10 @@
 
 #include <stddef.h>
 
+/* Most cell types a model may define: every type holds a [types x types] contact-transformation table, so the
+ * tables grow as the cube of the count (100 types: 8 MB). */
+#define STROMA_MAX_CELL_TYPES 100
+
 typedef enum stroma_key_id {
     STROMA_KEY_DOMAIN,
     STROMA_KEY_DOMAIN_X,
@@ -24,6 +28,8 @@ typedef enum stroma_key_id {
     STROMA_KEY_TIME,
     STROMA_KEY_TIME_END,
     STROMA_KEY_TIME_DT_DIFFUSION,
+    STROMA_KEY_TIME_DT_MECHANICS,
+    STROMA_KEY_TIME_DT_PHENOTYPE,
     STROMA_KEY_SEED,
     STROMA_KEY_SUBSTRATES,
     STROMA_KEY_SUBSTRATE,
@@ -56,14 +62,90 @@ typedef enum stroma_key_id {
     STROMA_KEY_SOURCE_BOX,
     STROMA_KEY_SOURCE_BOX_LO,
     STROMA_KEY_SOURCE_BOX_HI,
+    STROMA_KEY_SOURCE_ANNULUS,
+    STROMA_KEY_SOURCE_ANNULUS_CENTER,
+    STROMA_KEY_SOURCE_ANNULUS_INNER,
+    STROMA_KEY_SOURCE_ANNULUS_OUTER,
     STROMA_KEY_SOURCE_VOLUME,
     STROMA_KEY_SOURCE_SECRETION,
     STROMA_KEY_SOURCE_SATURATION,
     STROMA_KEY_SOURCE_UPTAKE,
     STROMA_KEY_SOURCE_EXPORT,
+    STROMA_KEY_CELL_TYPES,
+    STROMA_KEY_CELL_TYPE,
+    STROMA_KEY_CELL_VOLUME,
+    STROMA_KEY_CELL_GROWTH_RATE,
+    STROMA_KEY_CELL_CYCLE,
+    STROMA_KEY_CELL_CYCLE_MODEL,
+    STROMA_KEY_CELL_CYCLE_DURATION,
+    STROMA_KEY_CELL_CYCLE_PHASES,
+    STROMA_KEY_CELL_CYCLE_PHASE,
+    STROMA_KEY_CELL_DEATH,
+    STROMA_KEY_CELL_APOPTOSIS,
+    STROMA_KEY_CELL_APOPTOSIS_RATE,
+    STROMA_KEY_CELL_APOPTOSIS_DURATION,
+    STROMA_KEY_CELL_NECROSIS,
+    STROMA_KEY_CELL_NECROSIS_SUBSTRATE,
+    STROMA_KEY_CELL_NECROSIS_THRESHOLD,
+    STROMA_KEY_CELL_NECROSIS_CRITICAL,
+    STROMA_KEY_CELL_NECROSIS_RATE,
+    STROMA_KEY_CELL_NECROSIS_DURATION,
+    STROMA_KEY_CELL_MECHANICS,
+    STROMA_KEY_CELL_REPULSION,
+    STROMA_KEY_CELL_ADHESION,
+    STROMA_KEY_CELL_ADHESION_DISTANCE,
+    STROMA_KEY_CELL_AFFINITY,
+    STROMA_KEY_CELL_AFFINITY_TYPE,
+    STROMA_KEY_CELL_MOTILITY,
+    STROMA_KEY_CELL_SPEED,
+    STROMA_KEY_CELL_PERSISTENCE,
+    STROMA_KEY_CELL_BIAS,
+    STROMA_KEY_CELL_CHEMOTAXIS,
+    STROMA_KEY_CELL_CHEMOTAXIS_SUBSTRATE,
+    STROMA_KEY_CELL_CHEMOTAXIS_DIRECTION,
+    STROMA_KEY_CELL_SECRETION,
+    STROMA_KEY_CELL_SECRETION_SUBSTRATE,
+    STROMA_KEY_CELL_SECRETION_RATE,
+    STROMA_KEY_CELL_SECRETION_SATURATION,
+    STROMA_KEY_CELL_SECRETION_UPTAKE,
+    STROMA_KEY_CELL_SECRETION_EXPORT,
+    STROMA_KEY_CELL_INTERACTIONS,
+    STROMA_KEY_CELL_ATTACK,
+    STROMA_KEY_CELL_ATTACK_TYPE,
+    STROMA_KEY_CELL_ATTACH_DURATION,
+    STROMA_KEY_CELL_KILL_RATE,
+    STROMA_KEY_CELL_PHAGOCYTOSIS,
+    STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE,
+    STROMA_KEY_CELL_CONTACT_TRANSFORMS,
+    STROMA_KEY_CELL_CONTACT_TRANSFORM,
+    STROMA_KEY_CELL_CONTACT_WITH,
+    STROMA_KEY_CELL_CONTACT_TO,
+    STROMA_KEY_CELL_CONTACT_RATE,
+    STROMA_KEY_CELL_TRANSFORM,
+    STROMA_KEY_CELL_TRANSFORM_TYPE,
+    STROMA_KEY_INITIAL_CELLS,
+    STROMA_KEY_INITIAL,
+    STROMA_KEY_INITIAL_TYPE,
+    STROMA_KEY_INITIAL_COUNT,
+    STROMA_KEY_INITIAL_AT,
+    STROMA_KEY_INITIAL_DISC,
+    STROMA_KEY_INITIAL_DISC_CENTER,
+    STROMA_KEY_INITIAL_DISC_RADIUS,
+    STROMA_KEY_INITIAL_SPHERE,
+    STROMA_KEY_INITIAL_SPHERE_CENTER,
+    STROMA_KEY_INITIAL_SPHERE_RADIUS,
+    STROMA_KEY_INITIAL_BOX,
+    STROMA_KEY_INITIAL_BOX_LO,
+    STROMA_KEY_INITIAL_BOX_HI,
+    STROMA_KEY_INITIAL_ANNULUS,
+    STROMA_KEY_INITIAL_ANNULUS_CENTER,
+    STROMA_KEY_INITIAL_ANNULUS_INNER,
+    STROMA_KEY_INITIAL_ANNULUS_OUTER,
+    STROMA_KEY_INITIAL_FILE,
     STROMA_KEY_OUTPUTS,
     STROMA_KEY_OUTPUTS_EVERY,
     STROMA_KEY_OUTPUTS_FIELDS,
+    STROMA_KEY_OUTPUTS_CELLS,
     STROMA_KEY_COUNT
 } stroma_key_id;
 
@@ -78,7 +160,8 @@ typedef enum stroma_schema_type {
     STROMA_SCHEMA_NAME,      /* a name that must refer to something defined elsewhere in the file */
     STROMA_SCHEMA_POINT,     /* [x, y, z], three numbers */
     STROMA_SCHEMA_INTERVAL,  /* [lo, hi], two numbers with hi > lo */
-    STROMA_SCHEMA_WORDS      /* list of words taken from `choices` */
+    STROMA_SCHEMA_WORDS,     /* list of words taken from `choices` */
+    STROMA_SCHEMA_CHOICE     /* one word taken from `choices`; stored as its index (0 = first word) */
 } stroma_schema_type;
 
 typedef enum stroma_schema_need {
@@ -106,7 +189,8 @@ typedef struct stroma_schema_key {
     double lower_value, upper_value;
     size_t max_len;                 /* STRING, NAME and NAMED_MAP entry names: maximum length in bytes */
     int min_items;                  /* NAMED_MAP, LIST: fewest entries allowed */
-    const char *choices;            /* WORDS: allowed words, space-separated */
+    int max_items;                  /* NAMED_MAP, LIST: most entries allowed (0 = no limit) */
+    const char *choices;            /* WORDS, CHOICE: allowed words, space-separated */
     const char *doc;                /* one line for the manual */
 } stroma_schema_key;
 
@@ -126,7 +210,7 @@ const char *stroma_schema_key_name(int id);
 /* Human name of a type, e.g. "number", "[x, y, z]". */
 const char *stroma_schema_type_name(stroma_schema_type type);
 
-/* Valid names of user-chosen entries (substrates, later cell types): [A-Za-z_][A-Za-z0-9_.-]*, at most
+/* Valid names of user-chosen entries (substrates, cell types): [A-Za-z_][A-Za-z0-9_.-]*, at most
  * STROMA_NAME_MAX - 1 bytes. */
 int stroma_schema_valid_name(const char *s, size_t len);
 

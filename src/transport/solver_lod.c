@@ -13,7 +13,7 @@
 typedef struct lod_line {
     size_t base;             /* index in t->c of the line's first value */
     int s;                   /* substrate */
-    int fix_begin, fix_end;  /* its fixed voxels: fix_pos / fix_val[fix_begin, fix_end), by position */
+    size_t fix_begin, fix_end; /* its fixed voxels: fix_pos / fix_val[fix_begin, fix_end), by position */
 } lod_line;
 
 typedef struct lod_axis {
@@ -45,6 +45,7 @@ typedef struct lod_data {
     int ny;
     size_t row;               /* doubles per x-row: nx * nsub */
     int xblock;               /* x-rows solved together (independent recurrences in flight) */
+    size_t yblock;            /* columns per block of the y sweep when threads share a plane */
     int nthreads;             /* threads the scratch was sized for; steps use at most this many */
     size_t lines_cap;         /* doubles per thread for saved lines */
     size_t per_thread;        /* lines_cap + pivot scratch, doubles */
@@ -158,11 +159,11 @@ static int lod_build_lines(lod_data *d, const stroma_transport *t, int a) {
     size_t l = 0;
     for (size_t q = 0; q < t->nfixed; q++) {
         if (q == 0 || e[q].base != e[q - 1].base) {
-            ax->line[l] = (lod_line){.base = e[q].base, .s = e[q].s, .fix_begin = (int)q, .fix_end = (int)q};
+            ax->line[l] = (lod_line){.base = e[q].base, .s = e[q].s, .fix_begin = q, .fix_end = q};
             ax->group[e[q].group + 1]++;
             l++;
         }
-        ax->line[l - 1].fix_end = (int)q + 1;
+        ax->line[l - 1].fix_end = q + 1;
         ax->fix_pos[q] = e[q].pos;
         ax->fix_val[q] = e[q].value;
     }
@@ -289,7 +290,7 @@ LOD_INLINE void lod_k_back(double *restrict x, const double *restrict nx, const 
         x[q + u] += uv[u] * nx[q + u];
 }
 
-/* Forward-sweep row p of a y or z line of whole rows: x = row p, pr = row p - 1 (columns of the same range). */
+/* Forward-sweep row p of a y or z line of whole rows: x = row p, pr = row p - 1 (same columns; NULL for p = 0). */
 LOD_INLINE void lod_k_fwd(const lod_axis *ax, int p, double *x, const double *pr, size_t len, int L) {
     const double *iv = ax->inv + (size_t)p * (size_t)L, *uv = ax->up + (size_t)p * (size_t)L;
     if (p == 0)
@@ -332,7 +333,7 @@ LOD_INLINE void lod_k_xrows(const lod_axis *ax, double *P, size_t R, int nb, int
 static void lod_solve_line(const lod_axis *ax, const lod_line *ln, double *d, double *cp) {
     const int n = ax->n, s = ln->s;
     const double r = ax->r[s];
-    int f = ln->fix_begin;
+    size_t f = ln->fix_begin;
     double up_prev = 0.0, dp_prev = 0.0;
     for (int p = 0; p < n; p++) {
         if (f < ln->fix_end && ax->fix_pos[f] == p) {
@@ -411,7 +412,7 @@ LOD_INLINE void lod_plane_xy_impl(const lod_data *d, double *c, int k, double *b
         for (int j = jb; j < jb + nb; j++) {
             for (size_t l = 0; l < nyl; l++)
                 ybuf[l * (size_t)ny + (size_t)j] = c[Y->line[Y->group[k] + l].base + (size_t)j * Y->stride];
-            lod_k_fwd(Y, j, P + (size_t)j * R, P + (size_t)(j - 1) * R, R, L);
+            lod_k_fwd(Y, j, P + (size_t)j * R, j > 0 ? P + (size_t)(j - 1) * R : NULL, R, L);
         }
     }
     if (!Y->active)
@@ -432,7 +433,7 @@ LOD_INLINE void lod_slab_z_impl(const lod_data *d, double *c, int j, double *buf
     if (nzl)
         lod_save_lines(Z, j, c, buf);
     for (int k = 0; k < Z->n; k++)
-        lod_k_fwd(Z, k, S + (size_t)k * PS, S + (size_t)(k - 1) * PS, R, L);
+        lod_k_fwd(Z, k, S + (size_t)k * PS, k > 0 ? S + (size_t)(k - 1) * PS : NULL, R, L);
     for (int k = Z->n - 2; k >= 0; k--)
         lod_k_back(S + (size_t)k * PS, S + (size_t)(k + 1) * PS, Z->up + (size_t)k * (size_t)L, R, L);
     if (nzl)
@@ -445,26 +446,30 @@ LOD_INLINE void lod_rows_x_impl(const lod_data *d, double *P, int j0, int j1, in
         lod_k_xrows(&d->ax[0], P + (size_t)jb * d->row, d->row, j1 - jb < d->xblock ? j1 - jb : d->xblock, ns);
 }
 
-/* Columns [q0, q1) of plane P (q0 a multiple of the period), y only (threads sharing a plane). */
-LOD_INLINE void lod_cols_y_impl(const lod_data *d, double *P, size_t q0, size_t q1, int L) {
+/* Columns [qa, qb) of plane P (qa a multiple of the period), y only (threads sharing a plane), in blocks of
+ * d->yblock columns so that a block's forward and back sweeps meet in cache. */
+LOD_INLINE void lod_cols_y_impl(const lod_data *d, double *P, size_t qa, size_t qb, int L) {
     const lod_axis *Y = &d->ax[1];
     const size_t R = d->row;
-    for (int j = 0; j < Y->n; j++)
-        lod_k_fwd(Y, j, P + (size_t)j * R + q0, P + (size_t)(j - 1) * R + q0, q1 - q0, L);
-    for (int j = Y->n - 2; j >= 0; j--)
-        lod_k_back(P + (size_t)j * R + q0, P + (size_t)(j + 1) * R + q0, Y->up + (size_t)j * (size_t)L, q1 - q0, L);
+    for (size_t q0 = qa; q0 < qb; q0 += d->yblock) {
+        size_t w = qb - q0 < d->yblock ? qb - q0 : d->yblock;
+        for (int j = 0; j < Y->n; j++)
+            lod_k_fwd(Y, j, P + (size_t)j * R + q0, j > 0 ? P + (size_t)(j - 1) * R + q0 : NULL, w, L);
+        for (int j = Y->n - 2; j >= 0; j--)
+            lod_k_back(P + (size_t)j * R + q0, P + (size_t)(j + 1) * R + q0, Y->up + (size_t)j * (size_t)L, w, L);
+    }
 }
 
-/* Dispatchers: one specialisation per common substrate count (period lcm(nsub, 4)), compiled for AVX2 and for
- * the baseline; the generic case takes both at run time. */
-#define LOD_CLONES __attribute__((target_clones("avx2", "default")))
-#define LOD_DISPATCH(nsub, call_ns_L)                                                                               \
+/* Dispatchers: one specialisation per common substrate count (period lcm(nsub, 4)), each compiled for
+ * AVX-512, AVX2 and the baseline (picked at load time by the CPU); the generic case takes both at run time. */
+#define LOD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define LOD_DISPATCH(nsub, CALL)                                                                                  \
     switch (nsub) {                                                                                                \
-    case 1: call_ns_L(1, 4); break;                                                                                \
-    case 2: call_ns_L(2, 4); break;                                                                                \
-    case 4: call_ns_L(4, 4); break;                                                                                \
-    case 8: call_ns_L(8, 8); break;                                                                                \
-    default: call_ns_L(d->ns, d->period); break;                                                                   \
+    case 1: CALL(1, 4); break;                                                                                     \
+    case 2: CALL(2, 4); break;                                                                                     \
+    case 4: CALL(4, 4); break;                                                                                     \
+    case 8: CALL(8, 8); break;                                                                                     \
+    default: CALL(d->ns, d->period); break;                                                                        \
     }
 
 LOD_CLONES static void lod_plane_xy(const lod_data *d, double *c, int k, double *buf, double *cp) {
@@ -588,9 +593,12 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
     d->period = ns > 0 ? ns / lod_gcd(ns, 4) * 4 : 4;
     d->ny = t->mesh.ny;
     d->row = (size_t)t->mesh.nx * (size_t)ns;
-    /* About 4 KiB of rows per x block, 2 to 16 rows. */
-    size_t rows = 4096 / (d->row > 0 ? d->row : 1);
-    d->xblock = rows < 2 ? 2 : (rows > 16 ? 16 : (int)rows);
+    /* x rows solved together: 8 independent recurrences hide each one's latency (more would alias in the
+     * 8-way L1 when rows are 4 KiB apart). y column blocks (threads sharing a plane): about 1 MiB. */
+    d->xblock = 8;
+    d->yblock = (size_t)d->period * (size_t)(131072 / d->period / (d->ny > 0 ? d->ny : 1));
+    if (d->yblock < (size_t)d->period)
+        d->yblock = (size_t)d->period;
     int failed = 0;
     for (int a = 0; a < 3 && !failed; a++)
         failed = lod_prepare_axis(d, t, a, a == 0 ? (ns > 0 ? ns : 1) : d->period) != 0;

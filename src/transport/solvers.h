@@ -23,8 +23,4 @@ static inline int stroma_mesh_axis_active(const stroma_mesh *m, int a) {
     return a == 0 && m->nx == 1 && m->ny == 1 && m->nz == 1;
 }
 
-/* Whether voxel `voxel` of substrate s is a fixed (Dirichlet) voxel; binary search of t->fixed. Sets *value
- * to its value if so and value is non-NULL. */
-int stroma_transport_fixed_find(const stroma_transport *t, size_t voxel, int s, double *value);
-
 #endif

@@ -95,6 +95,10 @@ void stroma_transport_destroy(stroma_transport **t);
  * Sets the field value immediately. Returns STROMA_OK or an error code. */
 stroma_code stroma_transport_fix_voxel(stroma_transport *t, size_t voxel, int s, double value, stroma_error *err);
 
+/* Whether voxel `voxel` of substrate s is held fixed (binary search of t->fixed, O(log nfixed)); if so and
+ * value is non-NULL, sets *value to the held value. */
+int stroma_transport_fixed_find(const stroma_transport *t, size_t voxel, int s, double *value);
+
 /* One diffusion-decay step of dt (sources are applied separately, before it). */
 void stroma_transport_step(stroma_transport *t);
 

@@ -1,6 +1,7 @@
-/* Unit tests of the model loader (src/model): a valid model loads with every field right; each kind of mistake
- * is reported with its code, file, line, column and key path; all mistakes are reported at once; absurd grids
- * are refused before allocation; docs/model-reference.md matches the schema table; SHA-256 test vectors. */
+/* Unit tests of the model loader (src/model): a valid model loads with every field right (also cell types and
+ * initial cells, with their CSV files); each kind of mistake is reported with its code, file, line, column and
+ * key path; all mistakes are reported at once; absurd grids are refused before allocation;
+ * docs/model-reference.md matches the schema table; SHA-256 test vectors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,6 +62,9 @@ static char *read_all(const char *path, size_t *len) {
 static stroma_model *load_str(const char *yaml, stroma_error *err) {
     return stroma_model_load_string(yaml, strlen(yaml), "t.yaml", err);
 }
+
+/* Index of contact_transform_per_min for a cell touching `with` and becoming `to`. */
+static size_t with_to(int with, int to, int ntypes) { return (size_t)with * (size_t)ntypes + (size_t)to; }
 
 static void expect_contains(const char *haystack, const char *needle) {
     if (!strstr(haystack, needle)) fail_msg("expected to find\n  %s\nin\n  %s", needle, haystack);
@@ -242,6 +246,14 @@ static void test_defaults(void **state) {
     assert_int_equal(m->nsources, 0);
     assert_null(m->fixed);
     assert_null(m->sources);
+    /* No cells: the cell steps keep their defaults and are not checked against dt_diffusion (0.5). */
+    assert_true(m->dt_mechanics_min == 0.1);
+    assert_true(m->dt_phenotype_min == 6);
+    assert_int_equal(m->ntypes, 0);
+    assert_null(m->cell_types);
+    assert_int_equal(m->ninitial, 0);
+    assert_null(m->initial_cells);
+    assert_int_equal(m->output_cells_csv, 0);
     /* outputs absent: one output at the end, which follows a new end time. */
     assert_int_equal(m->output_every_is_end, 1);
     assert_true(m->output_every_min == 5);
@@ -381,8 +393,9 @@ static void test_unknown_keys(void **state) {
     expect_error(L1_DOMAIN "tme: {end: 10, dt_diffusion: 0.1}\n" L3_5_OXYGEN, STROMA_ERR_MISSING, 1, 1,
                  "t.yaml:1:1: missing required key time (mapping)\nt.yaml:2:1: unknown key tme; did you mean 'time'?");
     /* No near key: the valid keys are listed. */
-    expect_error(BASE "cell_types: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
-                 "unknown key cell_types (valid keys: domain, time, seed, substrates, sources, outputs)");
+    expect_error(BASE "tissue: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
+                 "unknown key tissue (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
+                 "outputs)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
@@ -665,6 +678,475 @@ static void test_io_errors(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* ---- cells ---- */
+
+/* Load yaml as if it were the file models/<name> of the test data (so that cell files resolve there); expect
+ * it to fail with `code` first in `file` (relative to the data directory; NULL = the model) at line:column. */
+static void expect_error_in(const char *yaml, const char *name, stroma_code code, const char *file, int line,
+                            int column, const char *needle) {
+    char model[1200], want_file[1200];
+    data_path(model, sizeof model, name);
+    if (file)
+        data_path(want_file, sizeof want_file, file);
+    else
+        snprintf(want_file, sizeof want_file, "%s", model);
+    stroma_error err;
+    stroma_model *m = stroma_model_load_string(yaml, strlen(yaml), model, &err);
+    if (m) {
+        stroma_model_destroy(&m);
+        fail_msg("expected %s, but the model loaded:\n%s", stroma_strerror(code), yaml);
+    }
+    if (err.code != code || err.line != line || err.column != column || strcmp(err.file, want_file) != 0)
+        fail_msg("expected %s at %s:%d:%d, got %s at %s:%d:%d:\n%s", stroma_strerror(code), want_file, line, column,
+                 stroma_strerror(err.code), err.file, err.line, err.column, err.message);
+    expect_contains(err.message, needle);
+}
+
+static void test_cell_types_every_field(void **state) {
+    (void)state;
+    char path[1200], csv[1200];
+    data_path(path, sizeof path, "models/cells.yaml");
+    data_path(csv, sizeof csv, "models/cells.csv");
+    stroma_error err;
+    stroma_model *m = stroma_model_load(path, &err);
+    if (!m) fail_msg("cells.yaml did not load: %s", err.message);
+    assert_true(m->dt_diffusion_min == 0.01 && m->dt_mechanics_min == 0.1 && m->dt_phenotype_min == 6);
+    assert_int_equal(m->nsub, 3);
+    const int O2 = 0, VEGF = 1, IL6 = 2;
+    /* an annulus source */
+    assert_int_equal(m->nsources, 1);
+    assert_int_equal(m->sources[0].region.kind, STROMA_REGION_ANNULUS);
+    assert_true(m->sources[0].region.inner_radius_um == 400 && m->sources[0].region.radius_um == 450);
+    assert_int_equal(m->sources[0].count, 10);
+
+    assert_int_equal(m->ntypes, 3);
+    const int CANCER = 0, CAF = 1, MAC = 2, NT = 3;
+    const stroma_cell_type_desc *c = &m->cell_types[CANCER], *f = &m->cell_types[CAF], *mac = &m->cell_types[MAC];
+    assert_string_equal(c->name, "cancer");
+    assert_string_equal(f->name, "CAF");
+    assert_string_equal(mac->name, "macrophage");
+
+    /* cancer: every key given except motility */
+    assert_true(c->volume_um3 == 2494 && c->growth_per_min == 0.02);
+    assert_int_equal(c->cycle, STROMA_CYCLE_EXPONENTIAL);
+    assert_true(c->cycle_mean_min == 1380);
+    assert_int_equal(c->nphases, 0);
+    assert_true(c->apoptosis_per_min == 5.3e-5 && c->apoptosis_duration_min == 516);
+    assert_int_equal(c->necrosis_substrate, O2);
+    assert_true(c->necrosis_threshold == 5 && c->necrosis_critical == 2.5 && c->necrosis_max_per_min == 0.0028);
+    assert_true(c->necrosis_duration_min == 86400); /* default */
+    assert_true(c->repulsion_um_per_min == 12 && c->adhesion_um_per_min == 0.5 && c->max_adhesion_rel == 1.3);
+    const double c_aff[3] = {1, 1.5, 0};
+    for (int k = 0; k < NT; k++) assert_true(c->adhesion_affinity[k] == c_aff[k]);
+    assert_true(c->speed_um_per_min == 0 && c->persistence_min == 1 && c->bias == 0.5); /* motility defaults */
+    assert_int_equal(c->chemotaxis_substrate, -1);
+    assert_true(c->chemotaxis_direction == 1);
+    const double c_sec[3] = {0, 0.05, 0}, c_sat[3] = {0, 400, 0}, c_up[3] = {10, 0, 0};
+    for (int s = 0; s < 3; s++) {
+        assert_true(c->secretion_per_min[s] == c_sec[s]);
+        assert_true(c->saturation[s] == c_sat[s]);
+        assert_true(c->uptake_per_min[s] == c_up[s]);
+        assert_true(c->export_per_min[s] == 0);
+    }
+    for (int k = 0; k < NT; k++) {
+        assert_true(c->attack_per_min[k] == 0);
+        assert_true(c->phagocytose_per_min[k] == 0);
+        assert_true(c->transform_per_min[k] == (k == CAF ? 0.0001 : 0));
+        for (int to = 0; to < NT; to++)
+            assert_true(c->contact_transform_per_min[with_to(k, to, NT)] == (k == MAC && to == CAF ? 0.001 : 0));
+    }
+    assert_true(c->attach_duration_min == 60 && c->kill_per_min == 0); /* interaction defaults */
+
+    /* CAF: phases, chemotaxis up (default direction), export, two contact transformations */
+    assert_int_equal(f->cycle, STROMA_CYCLE_PHASES);
+    assert_int_equal(f->nphases, 4);
+    const double phases[4] = {300, 480, 240, 60};
+    for (int i = 0; i < 4; i++) assert_true(f->phase_min[i] == phases[i]);
+    assert_true(f->volume_um3 == 2494 && f->growth_per_min == 0.01); /* defaults */
+    assert_true(f->apoptosis_per_min == 0 && f->apoptosis_duration_min == 516);
+    assert_int_equal(f->necrosis_substrate, -1);
+    assert_true(f->repulsion_um_per_min == 10 && f->adhesion_um_per_min == 0.4 && f->max_adhesion_rel == 1.25);
+    for (int k = 0; k < NT; k++) assert_true(f->adhesion_affinity[k] == 1);
+    assert_true(f->speed_um_per_min == 0.5 && f->persistence_min == 5 && f->bias == 0.2);
+    assert_int_equal(f->chemotaxis_substrate, VEGF);
+    assert_true(f->chemotaxis_direction == 1);
+    assert_true(f->secretion_per_min[IL6] == 0.05 && f->saturation[IL6] == 50000 && f->export_per_min[IL6] == -2);
+    assert_true(f->secretion_per_min[O2] == 0 && f->uptake_per_min[IL6] == 0);
+    for (int k = 0; k < NT; k++)
+        for (int to = 0; to < NT; to++) {
+            double want = k == CANCER && to == MAC ? 0.002 : k == CAF && to == CANCER ? 0.003 : 0;
+            assert_true(f->contact_transform_per_min[with_to(k, to, NT)] == want);
+        }
+    /* the layout is [with * ntypes + to] */
+    assert_true(f->contact_transform_per_min[CANCER * NT + MAC] == 0.002);
+    assert_true(f->contact_transform_per_min[MAC * NT + CANCER] == 0);
+
+    /* macrophage: chemotaxis down, attack, kill, phagocytosis, cycle none, necrosis with its own duration */
+    assert_true(mac->volume_um3 == 4990);
+    assert_int_equal(mac->cycle, STROMA_CYCLE_NONE);
+    assert_int_equal(mac->necrosis_substrate, O2);
+    assert_true(mac->necrosis_threshold == 3 && mac->necrosis_critical == 3 && mac->necrosis_duration_min == 600);
+    assert_int_equal(mac->chemotaxis_substrate, IL6);
+    assert_true(mac->chemotaxis_direction == -1);
+    assert_true(mac->speed_um_per_min == 1 && mac->persistence_min == 1 && mac->bias == 0.5);
+    const double attack[3] = {0.2, 0, 0}, eat[3] = {0.01, 0.02, 0};
+    for (int k = 0; k < NT; k++) {
+        assert_true(mac->attack_per_min[k] == attack[k]);
+        assert_true(mac->phagocytose_per_min[k] == eat[k]);
+        assert_true(mac->transform_per_min[k] == 0);
+    }
+    assert_true(mac->attach_duration_min == 30 && mac->kill_per_min == 0.067);
+    for (int s = 0; s < 3; s++) assert_true(mac->secretion_per_min[s] == 0 && mac->uptake_per_min[s] == 0);
+
+    /* initial cells */
+    assert_int_equal(m->ninitial, 6);
+    const stroma_initial_cells_desc *ic = m->initial_cells;
+    assert_int_equal(ic[0].from_csv, 0);
+    assert_int_equal(ic[0].type, CANCER);
+    assert_int_equal(ic[0].count, 300);
+    assert_int_equal(ic[0].region.kind, STROMA_REGION_DISC);
+    assert_true(ic[0].region.radius_um == 100 && ic[0].region.center_um[0] == 500);
+    assert_int_equal(ic[1].type, CAF);
+    assert_int_equal(ic[1].count, 50);
+    assert_int_equal(ic[1].region.kind, STROMA_REGION_ANNULUS);
+    assert_true(ic[1].region.inner_radius_um == 150 && ic[1].region.radius_um == 300);
+    assert_true(ic[1].region.center_um[2] == 10);
+    assert_int_equal(ic[2].type, MAC);
+    assert_int_equal(ic[2].count, 1);
+    assert_int_equal(ic[2].region.kind, STROMA_REGION_POINT);
+    assert_true(ic[2].region.center_um[0] == 10 && ic[2].region.center_um[1] == 10);
+    assert_int_equal(ic[3].region.kind, STROMA_REGION_BOX);
+    assert_true(ic[3].region.hi_um[0] == 100 && ic[3].region.hi_um[2] == 20);
+    assert_int_equal(ic[4].region.kind, STROMA_REGION_SPHERE);
+    assert_int_equal(ic[4].count, 5);
+    assert_int_equal(ic[5].from_csv, 1);
+    assert_string_equal(ic[5].csv_path, csv);
+    assert_int_equal(ic[5].count, 4); /* the blank line is skipped */
+    const double pos[4][3] = {{100, 100, 10}, {200, 150, 10}, {300, 300.5, 10}, {950, 950, 0}};
+    const int types[4] = {CANCER, CAF, MAC, CANCER};
+    for (int i = 0; i < 4; i++) {
+        for (int a = 0; a < 3; a++) assert_true(ic[5].csv_pos_um[3 * i + a] == pos[i][a]);
+        assert_int_equal(ic[5].csv_type[i], types[i]);
+    }
+    for (int g = 0; g < 5; g++) assert_null(ic[g].csv_pos_um);
+    assert_int_equal(m->output_cells_csv, 1);
+    assert_int_equal(m->output_fields_csv, 1);
+
+    /* Memory: 512 bytes x 4 per initial cell on top of the grid. */
+    double nvox = 2500, plane = 2500, grid = nvox * 3 * 8 + 2 * plane * 3 * 8 * STROMA_MEMORY_THREADS +
+                                              3.0 * (50 + 50 + 1) * 3 * 8 + 32.0 * 10;
+    assert_true(stroma_model_memory_estimate(m) == grid + 512.0 * 4 * (300 + 50 + 1 + 20 + 5 + 4));
+
+    char buf[16384];
+    stroma_model_describe(m, buf, sizeof buf);
+    expect_contains(buf, "dt_mechanics 0.1 min, dt_phenotype 6 min");
+    expect_contains(buf, "cell types: 3\n  cancer: volume 2494 µm³ (growth 0.02 1/min), cycle exponential mean 1380 "
+                         "min, death: apoptosis 5.3e-05 1/min (516 min), necrosis up to 0.0028 1/min below 5 mmHg "
+                         "oxygen");
+    expect_contains(buf, "CAF: volume 2494 µm³ (growth 0.01 1/min), cycle phases 300+480+240+60 min");
+    expect_contains(buf, "speed 1 µm/min (persistence 1 min, chemotaxis down IL6 bias 0.5), secretion: none");
+    expect_contains(buf, "secretion: oxygen uptake 10 1/min; VEGF secretes 0.05 1/min towards 400");
+    expect_contains(buf, "initial cells: 380 in 6 groups\n  cancer: 300 cells in the disc centre (500, 500, 10) "
+                         "radius 100 µm\n  CAF: 50 cells in the annulus centre (500, 500, 10) radii 150 to 300 µm\n"
+                         "  macrophage: 1 cell at (10, 10, 10) µm\n");
+    expect_contains(buf, "4 cells from ");
+    expect_contains(buf, "cells.csv: cancer 2, CAF 1, macrophage 1\n");
+    expect_contains(buf, "outputs: every 60 min, fields: csv, cells: csv");
+    stroma_model_destroy(&m);
+}
+
+static void test_cell_type_defaults(void **state) {
+    (void)state;
+    stroma_error err;
+    stroma_model *m = load_str(BASE "cell_types:\n  a: {}\n  b:\n", &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->ntypes, 2);
+    assert_int_equal(m->ninitial, 0);
+    for (int k = 0; k < 2; k++) {
+        const stroma_cell_type_desc *t = &m->cell_types[k];
+        assert_true(t->volume_um3 == 2494 && t->growth_per_min == 0.01);
+        assert_int_equal(t->cycle, STROMA_CYCLE_NONE);
+        assert_true(t->apoptosis_per_min == 0 && t->apoptosis_duration_min == 516);
+        assert_int_equal(t->necrosis_substrate, -1);
+        assert_true(t->necrosis_duration_min == 86400);
+        assert_true(t->repulsion_um_per_min == 10 && t->adhesion_um_per_min == 0.4 && t->max_adhesion_rel == 1.25);
+        assert_true(t->speed_um_per_min == 0 && t->persistence_min == 1 && t->bias == 0.5);
+        assert_int_equal(t->chemotaxis_substrate, -1);
+        assert_true(t->chemotaxis_direction == 1);
+        assert_true(t->attach_duration_min == 60 && t->kill_per_min == 0);
+        /* every array is allocated */
+        assert_non_null(t->secretion_per_min);
+        assert_non_null(t->saturation);
+        assert_non_null(t->uptake_per_min);
+        assert_non_null(t->export_per_min);
+        assert_true(t->secretion_per_min[0] == 0 && t->saturation[0] == 0 && t->uptake_per_min[0] == 0 &&
+                    t->export_per_min[0] == 0);
+        for (int j = 0; j < 2; j++) {
+            assert_true(t->adhesion_affinity[j] == 1);
+            assert_true(t->attack_per_min[j] == 0 && t->phagocytose_per_min[j] == 0 && t->transform_per_min[j] == 0);
+        }
+        for (int j = 0; j < 4; j++) assert_true(t->contact_transform_per_min[j] == 0);
+    }
+    assert_true(m->dt_mechanics_min == 0.1 && m->dt_phenotype_min == 6);
+    stroma_model_destroy(&m);
+    /* The manual's example has cells too. */
+    m = load_str(stroma_schema_example, &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->ntypes, 2);
+    assert_int_equal(m->ninitial, 2);
+    assert_int_equal(m->output_cells_csv, 1);
+    stroma_model_destroy(&m);
+}
+
+static void test_cell_type_errors(void **state) {
+    (void)state;
+    /* names that do not exist, with suggestions */
+    expect_error(BASE "cell_types:\n  cancer: {}\n  T:\n    interactions: {attack: {cancr: 0.2}}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 10, 29,
+                 "cell_types.T.interactions.attack: no cell type named 'cancr'; did you mean 'cancer'?");
+    expect_error(BASE "cell_types:\n  a:\n    secretion:\n      oxygn: {uptake: 1}\n", STROMA_ERR_UNKNOWN_KEY, 10, 7,
+                 "cell_types.a.secretion: no substrate named 'oxygn'; did you mean 'oxygen'?");
+    expect_error(BASE "cell_types:\n  a: {death: {necrosis: {substrate: O2, threshold: 1, critical: 0, rate: 1}}}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 8, 37,
+                 "cell_types.a.death.necrosis.substrate: no substrate named 'O2' (substrates: oxygen)");
+    expect_error(BASE "cell_types:\n  a: {motility: {chemotaxis: {substrate: oxygen, direction: upp}}}\n",
+                 STROMA_ERR_RANGE, 8, 61,
+                 "cell_types.a.motility.chemotaxis.direction must be one of up, down (got upp); did you mean 'up'?");
+    expect_error(BASE "cell_types:\n  a:\n    interactions:\n      transform_on_contact:\n"
+                      "        - {with: a, to: bb, rate: 1}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 11, 25,
+                 "cell_types.a.interactions.transform_on_contact[0].to: no cell type named 'bb'; did you mean 'a'?");
+    expect_error(BASE "cell_types:\n  a: {mechanics: {affinity: {fibroblast: 2}}}\n", STROMA_ERR_UNKNOWN_KEY, 8, 30,
+                 "cell_types.a.mechanics.affinity: no cell type named 'fibroblast' (cell types: a)");
+    expect_error(BASE "cell_types:\n  a: {interactions: {phagocytosis: {A: 1}}}\n", STROMA_ERR_UNKNOWN_KEY, 8, 37,
+                 "cell_types.a.interactions.phagocytosis: no cell type named 'A'; did you mean 'a'?");
+    /* conditional and bounded values */
+    expect_error(BASE "cell_types:\n  a:\n    secretion:\n      oxygen: {rate: 1}\n", STROMA_ERR_MISSING, 10, 7,
+                 "missing required key cell_types.a.secretion.oxygen.saturation (required when rate > 0) "
+                 "[substrate unit]");
+    expect_error(BASE "cell_types:\n  a: {motility: {bias: 1.5}}\n", STROMA_ERR_RANGE, 8, 24,
+                 "cell_types.a.motility.bias must be between 0 and 1 (got 1.5)");
+    expect_error(BASE "cell_types:\n  a: {death: {apoptosis: {rate: -1}}}\n", STROMA_ERR_RANGE, 8, 33,
+                 "cell_types.a.death.apoptosis.rate must be >= 0 (got -1) [1/min]");
+    expect_error(BASE "cell_types:\n  a: {interactions: {attack: {a: -0.5}}}\n", STROMA_ERR_RANGE, 8, 34,
+                 "cell_types.a.interactions.attack.a must be >= 0 (got -0.5) [1/min]");
+    expect_error(BASE "cell_types:\n  a: {mechanics: {adhesion_distance: 0.9}}\n", STROMA_ERR_RANGE, 8, 38,
+                 "cell_types.a.mechanics.adhesion_distance must be >= 1 (got 0.9)");
+    expect_error(BASE "cell_types:\n"
+                      "  a: {death: {necrosis: {substrate: oxygen, threshold: 1, critical: 2, rate: 1}}}\n",
+                 STROMA_ERR_RANGE, 8, 69, "cell_types.a.death.necrosis.critical must be <= threshold (got critical 2, "
+                                          "threshold 1) [substrate unit]");
+    expect_error(BASE "cell_types:\n  a: {death: {necrosis: {substrate: oxygen, rate: 1}}}\n", STROMA_ERR_MISSING, 8,
+                 15, "missing required key cell_types.a.death.necrosis.threshold (number) [substrate unit]");
+    /* cycle */
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: phases}}\n", STROMA_ERR_MISSING, 8, 7,
+                 "missing required key cell_types.a.cycle.phases (list, required with model phases) [min]");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: exponential}}\n", STROMA_ERR_MISSING, 8, 7,
+                 "missing required key cell_types.a.cycle.duration (number, required with model exponential) [min]");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: phases, phases: [1], duration: 5}}\n", STROMA_ERR_RANGE, 8,
+                 43, "cell_types.a.cycle.duration is not used with model phases (only with model exponential)");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: exponental, duration: 5}}\n", STROMA_ERR_RANGE, 8, 22,
+                 "cell_types.a.cycle.model must be one of exponential, phases, none (got exponental); did you mean "
+                 "'exponential'?");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: phases, phases: [1, 2, 3, 4, 5, 6, 7, 8, 9]}}\n",
+                 STROMA_ERR_RANGE, 8, 38, "cell_types.a.cycle.phases must have at most 8 items (got 9) [min]");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: phases, phases: [60, 0]}}\n", STROMA_ERR_RANGE, 8, 43,
+                 "cell_types.a.cycle.phases[1] must be > 0 (got 0) [min]");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: phases, phases: []}}\n", STROMA_ERR_MISSING, 8, 30,
+                 "cell_types.a.cycle.phases must have at least 1 item");
+    /* transformations */
+    expect_error(BASE "cell_types:\n  a: {interactions: {transform: {a: 0.1}}}\n  b: {}\n", STROMA_ERR_RANGE, 8, 34,
+                 "cell_types.a.interactions.transform.a: a cell type cannot transform into itself");
+    expect_error(BASE "cell_types:\n  a:\n    interactions:\n      transform_on_contact:\n"
+                      "        - {with: b, to: a, rate: 1}\n  b: {}\n",
+                 STROMA_ERR_RANGE, 11, 25, "transform_on_contact[0].to: a cell type cannot transform into itself");
+    expect_error(BASE "cell_types:\n  a:\n    interactions:\n      transform_on_contact:\n"
+                      "        - {with: b, to: b, rate: 1}\n        - {with: b, to: b, rate: 2}\n  b: {}\n",
+                 STROMA_ERR_RANGE, 12, 18,
+                 "cell_types.a.interactions.transform_on_contact[1] repeats with: b, to: b (first given in "
+                 "cell_types.a.interactions.transform_on_contact[0], line 11)");
+    /* names */
+    expect_error(BASE "cell_types:\n  2cells: {}\n", STROMA_ERR_RANGE, 8, 3, "cell_types: invalid name '2cells'");
+    expect_error(BASE "cell_types:\n  a: {speed: 1}\n", STROMA_ERR_UNKNOWN_KEY, 8, 7,
+                 "unknown key cell_types.a.speed (valid keys in cell_types.a: volume, growth_rate, cycle, death, "
+                 "mechanics, motility, secretion, interactions)");
+    expect_error(BASE "cell_types:\n  a: {motility: {sped: 1}}\n", STROMA_ERR_UNKNOWN_KEY, 8, 18,
+                 "unknown key cell_types.a.motility.sped; did you mean 'speed'?");
+    /* too many types */
+    char yaml[8192];
+    size_t n = (size_t)snprintf(yaml, sizeof yaml, BASE "cell_types:\n");
+    for (int k = 0; k <= STROMA_MAX_CELL_TYPES; k++) n += (size_t)snprintf(yaml + n, sizeof yaml - n, "  t%d: {}\n", k);
+    expect_error(yaml, STROMA_ERR_RANGE, 8, 3, "cell_types must have at most 100 entries (got 101)");
+}
+
+static void test_time_steps(void **state) {
+    (void)state;
+    expect_error(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.04, dt_mechanics: 0.1}\n" L3_5_OXYGEN, STROMA_ERR_RANGE, 2,
+                 51,
+                 "time.dt_mechanics 0.1 is not a whole multiple of time.dt_diffusion 0.04 (ratio 2.5); the nearest "
+                 "valid time.dt_mechanics is 0.12 [min]");
+    expect_error(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1, dt_mechanics: 0.3, dt_phenotype: 1}\n" L3_5_OXYGEN,
+                 STROMA_ERR_RANGE, 2, 69,
+                 "time.dt_phenotype 1 is not a whole multiple of time.dt_mechanics 0.3 (ratio 3.33333); the nearest "
+                 "valid time.dt_phenotype is 0.9 [min]");
+    expect_error(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1, dt_mechanics: 0.05}\n" L3_5_OXYGEN, STROMA_ERR_RANGE,
+                 2, 50, "the nearest valid time.dt_mechanics is 0.1 [min]");
+    /* With cell types, the defaults are checked too: 0.1 is not a multiple of 0.25. */
+    expect_error(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.25}\n" L3_5_OXYGEN "cell_types: {a: {}}\n",
+                 STROMA_ERR_RANGE, 2, 31,
+                 "time.dt_mechanics 0.1 (the default) is not a whole multiple of time.dt_diffusion 0.25 (ratio 0.4); "
+                 "give time.dt_mechanics, e.g. 0.25 [min]");
+    /* Multiples within 1e-9 relative are accepted (0.3 / 0.1 is not exactly 3 in binary). */
+    stroma_error err;
+    stroma_model *m = load_str(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1, dt_mechanics: 0.3, dt_phenotype: 6.3}\n"
+                                         L3_5_OXYGEN "cell_types: {a: {}}\n",
+                               &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_true(m->dt_mechanics_min == 0.3 && m->dt_phenotype_min == 6.3);
+    stroma_model_destroy(&m);
+    expect_error(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1, dt_mechanics: 0}\n" L3_5_OXYGEN, STROMA_ERR_RANGE, 2,
+                 50, "time.dt_mechanics must be > 0 (got 0) [min]");
+}
+
+#define CELLS_2D "domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\n" L2_TIME L3_5_OXYGEN \
+                 "cell_types:\n  cancer: {}\n  CAF: {}\n"
+#define CELLS_3D "domain: {x: [0, 200], y: [0, 200], z: [0, 100], voxel: 20}\n" L2_TIME L3_5_OXYGEN \
+                 "cell_types:\n  cancer: {}\n  CAF: {}\n"
+
+static void test_initial_cells_rules(void **state) {
+    (void)state;
+    /* lines 1-9 are CELLS_2D / CELLS_3D; initial_cells is line 10 */
+    expect_error(CELLS_2D "initial_cells:\n  - {type: cancer, count: 5, annulus: {center: [50, 50, 10], inner: 30, "
+                          "outer: 30}}\n",
+                 STROMA_ERR_RANGE, 11, 80, "initial_cells[0].annulus.outer must be > inner (got inner 30, outer 30) "
+                                           "[µm]");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: cancer, count: 5, annulus: {center: [50, 50, 10], inner: 30}}\n",
+                 STROMA_ERR_MISSING, 11, 30, "missing required key initial_cells[0].annulus.outer (number) [µm]");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: cancer, count: 5, disc: {center: [50, 50, 10], radius: 60}}\n",
+                 STROMA_ERR_RANGE, 11, 36,
+                 "initial_cells[0].disc (centre (50, 50, 10), radius 60) extends outside the domain along x: "
+                 "[-10, 110], but domain.x is [0, 100] [µm]");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: CAF, at: [50, 150, 10]}\n", STROMA_ERR_RANGE, 11, 21,
+                 "initial_cells[0].at (50, 150, 10) lies outside the domain [0, 100] x [0, 100] x [0, 20] [µm]");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: CAF, count: 2, sphere: {center: [50, 50, 10], radius: 20}}\n",
+                 STROMA_ERR_RANGE, 11, 35, "extends outside the domain along z: [-10, 30], but domain.z is [0, 20]; in "
+                                           "a 2D model use a disc [µm]");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: CAF, count: 2, box: {lo: [0, 0, 0], hi: [100, 100, 30]}}\n",
+                 STROMA_ERR_RANGE, 11, 32, "initial_cells[0].box (lo (0, 0, 0), hi (100, 100, 30)) extends outside");
+    /* An annulus is a ring in 2D (no z reach) but a shell in 3D. */
+    stroma_error err;
+    stroma_model *m = load_str(CELLS_2D "initial_cells:\n  - {type: CAF, count: 2, annulus: {center: [50, 50, 10], "
+                                        "inner: 20, outer: 50}}\n",
+                               &err);
+    if (!m) fail_msg("%s", err.message);
+    stroma_model_destroy(&m);
+    m = load_str(CELLS_3D "initial_cells:\n  - {type: CAF, count: 2, annulus: {center: [100, 100, 50], inner: 20, "
+                          "outer: 50}}\n",
+                 &err);
+    if (!m) fail_msg("%s", err.message);
+    stroma_model_destroy(&m);
+    expect_error(CELLS_3D "initial_cells:\n  - {type: CAF, count: 2, annulus: {center: [100, 100, 50], inner: 20, "
+                          "outer: 60}}\n",
+                 STROMA_ERR_RANGE, 11, 36,
+                 "initial_cells[0].annulus (centre (100, 100, 50), radii 20 to 60) extends outside the domain along z: "
+                 "[-10, 110], but domain.z is [0, 100] [µm]");
+    /* the same for sources */
+    expect_error(CELLS_3D "sources:\n  - {substrate: oxygen, count: 2, annulus: {center: [100, 100, 50], inner: 0, "
+                          "outer: 60}}\n",
+                 STROMA_ERR_RANGE, 11, 44, "sources[0].annulus (centre (100, 100, 50), radii 0 to 60) extends outside "
+                                           "the domain along z");
+    expect_error(BASE "sources:\n  - {substrate: oxygen, count: 2, annulus: {center: [50, 10, 10], inner: 5, outer: 4}}"
+                      "\n",
+                 STROMA_ERR_RANGE, 8, 84, "sources[0].annulus.outer must be > inner (got inner 5, outer 4) [µm]");
+    /* type names and places */
+    expect_error(CELLS_2D "initial_cells:\n  - {type: cancr, count: 2, disc: {center: [50, 50, 10], radius: 5}}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 11, 12,
+                 "initial_cells[0].type: no cell type named 'cancr'; did you mean 'cancer'?");
+    expect_error(CELLS_2D "initial_cells:\n  - {count: 2, disc: {center: [50, 50, 10], radius: 5}}\n",
+                 STROMA_ERR_MISSING, 11, 5, "missing required key initial_cells[0].type (name, required with disc)");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: CAF}\n", STROMA_ERR_MISSING, 11, 5,
+                 "initial_cells[0] needs a place: one of at, disc, sphere, box, annulus, file");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: CAF, disc: {center: [50, 50, 10], radius: 5}}\n",
+                 STROMA_ERR_MISSING, 11, 5, "missing required key initial_cells[0].count (required with disc)");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: CAF, at: [1, 1, 1], file: c.csv}\n", STROMA_ERR_RANGE, 11, 32,
+                 "initial_cells[0] gives both at and file: give exactly one of at, disc, sphere, box, annulus, file");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: CAF, file: c.csv}\n", STROMA_ERR_RANGE, 11, 6,
+                 "initial_cells[0].type is not used with file");
+    expect_error(CELLS_2D "initial_cells:\n  - {type: CAF, at: [1, 1, 1], count: 3}\n", STROMA_ERR_RANGE, 11, 39,
+                 "initial_cells[0].count must be 1 with at (got 3)");
+    /* initial cells need cell types */
+    expect_error(BASE "cell_types: {}\ninitial_cells:\n  - {type: a, at: [1, 1, 1]}\n", STROMA_ERR_MISSING, 8, 1,
+                 "initial_cells needs cell types, but cell_types is absent or empty");
+    expect_error(BASE "initial_cells:\n  - {type: a, at: [1, 1, 1]}\n", STROMA_ERR_MISSING, 7, 1,
+                 "initial_cells needs cell types");
+    /* too many cells for the machine */
+    expect_error(CELLS_2D "initial_cells:\n"
+                          "  - {type: CAF, count: 2147483647, disc: {center: [50, 50, 10], radius: 5}}\n"
+                          "  - {type: CAF, count: 2147483647, disc: {center: [50, 50, 10], radius: 5}}\n"
+                          "  - {type: CAF, count: 2147483647, disc: {center: [50, 50, 10], radius: 5}}\n",
+                 STROMA_ERR_TOO_LARGE, 1, 1, "domain: the grid and cells need about");
+    /* outputs.cells */
+    expect_error(BASE "outputs: {cells: [vtk]}\n", STROMA_ERR_RANGE, 7, 19, "outputs.cells[0]: unknown word vtk");
+}
+
+static void test_initial_cells_csv(void **state) {
+    (void)state;
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: nope.csv}\n", "models/inline.yaml", STROMA_ERR_NOT_FOUND,
+                    NULL, 11, 12, "initial_cells[0].file: cannot open cell file ");
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: nope.csv}\n", "models/inline.yaml", STROMA_ERR_NOT_FOUND,
+                    NULL, 11, 12, "models/nope.csv: No such file or directory");
+    /* line 3, second field (y), which starts at column 4 */
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: cells_bad_number.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_TYPE, "models/cells_bad_number.csv", 3, 4, "y must be a number (got '2O') [µm]");
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: cells_unknown_type.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_UNKNOWN_KEY, "models/cells_unknown_type.csv", 3, 10,
+                    "no cell type named 'cacner'; did you mean 'cancer'?");
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: cells_bad_header.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_PARSE, "models/cells_bad_header.csv", 1, 5,
+                    "the header must be x,y,z,type (got 'x,y,type')");
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: cells_header_only.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_MISSING, "models/cells_header_only.csv", 2, 1,
+                    "no cells: the file has a header but no rows");
+    /* a path relative to the model file's directory, or absolute */
+    char abs[1200], yaml[4096];
+    data_path(abs, sizeof abs, "models/cells_unknown_type.csv");
+    snprintf(yaml, sizeof yaml, CELLS_2D "initial_cells:\n  - {file: \"%s\"}\n", abs);
+    expect_error_in(yaml, "elsewhere/inline.yaml", STROMA_ERR_UNKNOWN_KEY, "models/cells_unknown_type.csv", 3, 10,
+                    "no cell type named 'cacner'");
+
+    /* Every problem of a file is listed, after the model's own errors before the `file` key. */
+    char model[1200], csv[1200];
+    data_path(model, sizeof model, "models/inline.yaml");
+    data_path(csv, sizeof csv, "models/cells_errors.csv");
+    const char *text = CELLS_2D "initial_cells:\n  - {type: CAF, at: [1, 1, 1], count: 2}\n"
+                                "  - {file: cells_errors.csv}\n";
+    stroma_error err;
+    assert_null(stroma_model_load_string(text, strlen(text), model, &err));
+    assert_int_equal(err.count, 7);
+    assert_string_equal(err.file, model);
+    assert_int_equal(err.line, 11);
+    char want[7][1400];
+    snprintf(want[0], sizeof want[0], "%s:11:39: initial_cells[0].count must be 1 with at (got 2)", model);
+    snprintf(want[1], sizeof want[1], "%s:3:1: cell (1200, 10, 10) lies outside the domain [0, 100] x [0, 100] x "
+                                      "[0, 20] [µm]", csv);
+    snprintf(want[2], sizeof want[2], "%s:4:10: type index 7 is out of range: cell_types has 2 types (0 = cancer .. "
+                                      "1 = CAF)", csv);
+    snprintf(want[3], sizeof want[3], "%s:5:9: the row has 3 fields; expected 4 (x,y,z,type)", csv);
+    snprintf(want[4], sizeof want[4], "%s:6:11: the row has 5 fields; expected 4 (x,y,z,type)", csv);
+    snprintf(want[5], sizeof want[5], "%s:7:7: z must be a finite number (got '1e999') [µm]", csv);
+    snprintf(want[6], sizeof want[6], "%s:8:10: type is empty: give a cell type name or index", csv);
+    const char *line = err.message;
+    for (int i = 0; i < 7; i++) {
+        assert_non_null(line);
+        const char *eol = strchr(line, '\n');
+        size_t n = eol ? (size_t)(eol - line) : strlen(line);
+        if (strlen(want[i]) > n || strncmp(line, want[i], strlen(want[i])) != 0)
+            fail_msg("error %d: expected\n  %s\ngot\n  %.*s", i, want[i], (int)n, line);
+        line = eol ? eol + 1 : NULL;
+    }
+    assert_null(line);
+}
+
 /* ---- schema and manual ---- */
 
 static void test_schema_table_consistent(void **state) {
@@ -686,7 +1168,14 @@ static void test_schema_table_consistent(void **state) {
                 fail_msg("key row %s under a %s", k->path, stroma_schema_type_name(pt));
         }
         if (k->need == STROMA_NEED_CONDITIONAL) assert_non_null(k->need_text);
-        if (k->type == STROMA_SCHEMA_WORDS) assert_non_null(k->choices);
+        if (k->type == STROMA_SCHEMA_WORDS || k->type == STROMA_SCHEMA_CHOICE) assert_non_null(k->choices);
+        if (k->type == STROMA_SCHEMA_CHOICE && k->has_default) {
+            /* the default is the index of a word */
+            int words = 1;
+            for (const char *c = k->choices; *c; c++) words += *c == ' ';
+            assert_true(k->default_value >= 0 && k->default_value < words);
+        }
+        if (k->max_items > 0) assert_true(k->max_items >= k->min_items);
         if (k->type == STROMA_SCHEMA_NAMED_MAP || k->type == STROMA_SCHEMA_LIST) {
             int children = 0;
             for (int c = 0; c < STROMA_KEY_COUNT; c++) children += stroma_schema_parent(c) == i;
@@ -700,6 +1189,11 @@ static void test_schema_table_consistent(void **state) {
     assert_int_equal(stroma_schema_child(STROMA_KEY_SUBSTRATE, "decay", 5), STROMA_KEY_SUBSTRATE_DECAY);
     assert_int_equal(stroma_schema_child(STROMA_KEY_SUBSTRATE, "decays", 6), -1);
     assert_int_equal(stroma_schema_child(STROMA_KEY_SOURCE_SPHERE, "radius", 6), STROMA_KEY_SOURCE_SPHERE_RADIUS);
+    assert_int_equal(stroma_schema_child(STROMA_KEY_CELL_ATTACK, "cancer", 6), STROMA_KEY_CELL_ATTACK_TYPE);
+    assert_int_equal(stroma_schema_parent(STROMA_KEY_CELL_CONTACT_WITH), STROMA_KEY_CELL_CONTACT_TRANSFORM);
+    assert_int_equal(stroma_schema_parent(STROMA_KEY_CELL_CONTACT_TRANSFORM), STROMA_KEY_CELL_CONTACT_TRANSFORMS);
+    assert_int_equal(stroma_schema_parent(STROMA_KEY_CELL_SECRETION_RATE), STROMA_KEY_CELL_SECRETION_SUBSTRATE);
+    assert_int_equal(stroma_schema_child(STROMA_KEY_INITIAL_ANNULUS, "outer", 5), STROMA_KEY_INITIAL_ANNULUS_OUTER);
 }
 
 static void test_reference_manual_matches_schema(void **state) {
@@ -760,6 +1254,12 @@ int main(void) {
         cmocka_unit_test(test_every_error_reported),
         cmocka_unit_test(test_too_large_and_overflow),
         cmocka_unit_test(test_io_errors),
+        cmocka_unit_test(test_cell_types_every_field),
+        cmocka_unit_test(test_cell_type_defaults),
+        cmocka_unit_test(test_cell_type_errors),
+        cmocka_unit_test(test_time_steps),
+        cmocka_unit_test(test_initial_cells_rules),
+        cmocka_unit_test(test_initial_cells_csv),
         cmocka_unit_test(test_schema_table_consistent),
         cmocka_unit_test(test_reference_manual_matches_schema),
     };
