@@ -157,12 +157,13 @@ int main(int argc, char **argv) {
         printf("  %d thread%s: copy b[i] = a[i] %.1f GB/s, in place a[i] *= f %.1f GB/s\n", threads.v[q],
                threads.v[q] > 1 ? "s" : "", bw[q][0], bw[q][1]);
     }
-    printf("\nsolver %s, median of %d steps after 2 warm-up steps; traffic model %.0f B per voxel-substrate update\n"
-           "(2 passes x read+write x 8 B); GB/s = model traffic per second, as a fraction of the copy and in-place\n"
-           "bandwidths at that thread count; bytes = stroma_transport_bytes per voxel and per voxel-substrate\n\n",
+    printf("\nsolver %s, median (and min) of %d steps after 2 warm-up steps; traffic model %.0f B per voxel-substrate\n"
+           "update (2 passes x read+write x 8 B); GB/s = model traffic per second at the median, as a fraction of the\n"
+           "copy and in-place bandwidths at that thread count; bytes = stroma_transport_bytes per voxel and per\n"
+           "voxel-substrate\n\n",
            solver, steps, MODEL_BYTES_PER_UPDATE);
-    printf("%6s %5s %4s %9s %10s %7s %6s %6s %9s %10s\n", "grid", "nsub", "thr", "ms/step", "Mupd/s", "GB/s", "%copy",
-           "%inpl", "B/voxel", "B/vox-sub");
+    printf("%6s %5s %4s %9s %8s %10s %7s %6s %6s %9s %10s\n", "grid", "nsub", "thr", "ms/step", "min ms", "Mupd/s",
+           "GB/s", "%copy", "%inpl", "B/voxel", "B/vox-sub");
     for (int a = 0; a < sizes.n; a++) {
         for (int b = 0; b < subs.n; b++) {
             omp_set_num_threads(max_threads);
@@ -186,8 +187,8 @@ int main(int argc, char **argv) {
                 qsort(ms, (size_t)steps, sizeof *ms, cmp_double);
                 double med = ms[steps / 2], rate = updates / (med * 1e-3);
                 double gbs = rate * MODEL_BYTES_PER_UPDATE / 1e9;
-                printf("%4d^3 %5d %4d %9.2f %10.1f %7.1f %5.0f%% %5.0f%% %9.1f %10.2f\n", sizes.v[a], subs.v[b],
-                       threads.v[q], med, rate / 1e6, gbs, 100.0 * gbs / bw[q][0], 100.0 * gbs / bw[q][1],
+                printf("%4d^3 %5d %4d %9.2f %8.2f %10.1f %7.1f %5.0f%% %5.0f%% %9.1f %10.2f\n", sizes.v[a], subs.v[b],
+                       threads.v[q], med, ms[0], rate / 1e6, gbs, 100.0 * gbs / bw[q][0], 100.0 * gbs / bw[q][1],
                        (double)bytes / (double)t->mesh.nvox, (double)bytes / updates);
                 fflush(stdout);
                 free(ms);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/progress.h"
 #include "stroma/stroma.h"
@@ -154,8 +155,13 @@ static int cmd_run(int argc, char **argv) {
         char dur[32];
         cli_format_duration((double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), dur,
                             sizeof dur);
-        printf("stroma: simulated %g min in %s; outputs in %s/ (summary.json, timeseries.csv%s)\n",
-               stroma_sim_time(sim), dur, out, "");
+        char probe[1100];
+        snprintf(probe, sizeof probe, "%s/fields", out);
+        int has_fields = access(probe, F_OK) == 0;
+        snprintf(probe, sizeof probe, "%s/cells", out);
+        int has_cells = access(probe, F_OK) == 0;
+        printf("stroma: simulated %g min in %s; outputs in %s/ (summary.json, run.json, timeseries.csv%s%s)\n",
+               stroma_sim_time(sim), dur, out, has_fields ? ", fields/" : "", has_cells ? ", cells/" : "");
     }
     stroma_sim_destroy(&sim);
     stroma_model_destroy(&m);

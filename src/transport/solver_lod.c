@@ -593,9 +593,10 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
     d->period = ns > 0 ? ns / lod_gcd(ns, 4) * 4 : 4;
     d->ny = t->mesh.ny;
     d->row = (size_t)t->mesh.nx * (size_t)ns;
-    /* x rows solved together: 8 independent recurrences hide each one's latency (more would alias in the
-     * 8-way L1 when rows are 4 KiB apart). y column blocks (threads sharing a plane): about 1 MiB. */
-    d->xblock = 8;
+    /* x rows solved together: 8 independent vector recurrences hide each one's latency (more would alias in
+     * the 8-way L1 when rows are 4 KiB apart); 16 scalar ones below 4 substrates. y column blocks (threads
+     * sharing a plane): about 1 MiB. */
+    d->xblock = ns >= 4 ? 8 : 16;
     d->yblock = (size_t)d->period * (size_t)(131072 / d->period / (d->ny > 0 ? d->ny : 1));
     if (d->yblock < (size_t)d->period)
         d->yblock = (size_t)d->period;

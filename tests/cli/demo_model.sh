@@ -7,8 +7,11 @@ python3 - "$WORK/demo/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))["substrates"]
 # oxygen stays within [0, boundary value]; the tumour makes it hypoxic somewhere
-assert 0 <= s["oxygen"]["min"] < 20 and s["oxygen"]["max"] <= 38 + 1e-9, s["oxygen"]
+assert 0 <= s["oxygen"]["min"] < 30 and s["oxygen"]["max"] <= 38 + 1e-9, s["oxygen"]
 for f in ("IL6", "CXCL8", "TGFb", "VEGF"):
     assert s[f]["min"] >= 0 and s[f]["total"] > 0, (f, s[f])
+c = json.load(open(sys.argv[1]))["cells"]
+assert set(c) == {"cancer", "fibroblast", "CAF", "CD8_T", "macrophage"}, c
+assert c["cancer"] > 300 and c["CD8_T"] > 0, c
 PY
 echo "demo_model: ok"

@@ -11,4 +11,15 @@ done
 # A different seed places sources differently.
 "$STROMA" run "$SRC/tests/cli/models/small.yaml" --out "$WORK/s2" --seed 8 --quiet || fail "seed 8"
 cmp -s "$WORK/t1/summary.json" "$WORK/s2/summary.json" && fail "seed has no effect"
+# With cells (the default scenario, shortened): summary, time series, fields and cell files identical at 1 and
+# 2 threads — divisions, deaths, kills, transformations and phagocytosis included.
+for t in 1 2; do
+  "$STROMA" run "$SRC/models/tumour_stroma.yaml" --out "$WORK/c$t" --threads $t --end 240 --quiet || fail "cells run $t"
+done
+for f in summary.json timeseries.csv; do cmp "$WORK/c1/$f" "$WORK/c2/$f" || fail "cells: $f differs"; done
+diff -r "$WORK/c1/cells" "$WORK/c2/cells" >/dev/null || fail "cell files differ"
+diff -r "$WORK/c1/fields" "$WORK/c2/fields" >/dev/null || fail "cells: fields differ"
+python3 -c "
+import json,sys; s=json.load(open('$WORK/c1/summary.json'))
+ev=s['cell_events']; assert ev['births']>0 and ev['kills']>0 and ev['transformations']>0, ev" || fail "scenario too quiet to prove anything"
 echo "determinism: ok"

@@ -1,6 +1,6 @@
 /* Unit tests for src/transport: mesh, the LOD and explicit solvers against analytic solutions and invariants
  * (decay, steady profiles, point source, conservation, convergence orders, fixed voxels, determinism across
- * thread counts), and point sources/sinks. Models are filled by hand; the whole file runs in about 1 s (6 s in
+ * thread counts), and point sources/sinks. Models are filled by hand; the whole file runs in about 1 s (8 s in
  * the ASan+UBSan Debug build). */
 #include <math.h>
 #include <omp.h>
