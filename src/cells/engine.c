@@ -304,7 +304,7 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
     stroma_cells *c = &e->cells;
     update_motility(e, t, dt_min);
     stroma_code rc = stroma_cell_grid_build(&e->grid, c, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
-                                            stroma_mechanics_reach(c, e->types), err);
+                                            stroma_mechanics_reach(c, &e->pairs), e->pairs.reach_rel, err);
     if (rc != STROMA_OK) return rc;
     stroma_mechanics_velocities(c, &e->grid, &e->pairs, &e->dom);
     stroma_mechanics_advance(c, dt_min, &e->dom, e->mech_step == 0);
@@ -442,15 +442,12 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
     }
     if (!has_any) return;
     double xi = c->x[i], yi = c->y[i], zi = c->z[i], ri = c->radius_um[i];
-    int bc[3];
-    stroma_cell_grid_coords(g, xi, yi, zi, bc);
+    int blo[3], bhi[3];
+    stroma_cell_grid_range(g, xi, yi, zi, e->pairs.reach_rel[c->type[i]] * ri + g->max_reach_um, blo, bhi);
     uint32_t draw = 1;
-    for (int bz = bc[2] - 1; bz <= bc[2] + 1; bz++) {
-        if (bz < 0 || bz >= g->nb[2]) continue;
-        for (int by = bc[1] - 1; by <= bc[1] + 1; by++) {
-            if (by < 0 || by >= g->nb[1]) continue;
-            for (int bx = bc[0] - 1; bx <= bc[0] + 1; bx++) {
-                if (bx < 0 || bx >= g->nb[0]) continue;
+    for (int bz = blo[2]; bz <= bhi[2]; bz++) {
+        for (int by = blo[1]; by <= bhi[1]; by++) {
+            for (int bx = blo[0]; bx <= bhi[0]; bx++) {
                 size_t b = ((size_t)bz * (size_t)g->nb[1] + (size_t)by) * (size_t)g->nb[0] + (size_t)bx;
                 for (size_t m = g->start[b]; m < g->start[b + 1]; m++) {
                     size_t j = g->order[m];
@@ -557,7 +554,7 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
     size_t n = c->n;
     if (ensure_scratch(e, n, err)) return STROMA_ERR_NOMEM;
     stroma_code rc = stroma_cell_grid_build(&e->grid, c, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
-                                            stroma_mechanics_reach(c, e->types), err);
+                                            stroma_mechanics_reach(c, &e->pairs), e->pairs.reach_rel, err);
     if (rc != STROMA_OK) return rc;
     const long ln = (long)n;
     /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates */

@@ -17,6 +17,17 @@ void stroma_cell_grid_coords(const stroma_cell_grid *g, double x, double y, doub
     }
 }
 
+void stroma_cell_grid_range(const stroma_cell_grid *g, double x, double y, double z, double half_um, int lo[3],
+                            int hi[3]) {
+    double p[3] = {x, y, z};
+    for (int a = 0; a < 3; a++) {
+        int l = (int)floor((p[a] - half_um - g->lo_um[a]) / g->box_um);
+        int h = (int)floor((p[a] + half_um - g->lo_um[a]) / g->box_um);
+        lo[a] = l < 0 ? 0 : l >= g->nb[a] ? g->nb[a] - 1 : l;
+        hi[a] = h < 0 ? 0 : h >= g->nb[a] ? g->nb[a] - 1 : h;
+    }
+}
+
 static stroma_code grow(void **p, size_t n, size_t elem, stroma_error *err) {
     void *q = realloc(*p, (n ? n : 1) * elem);
     if (!q) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the neighbour grid");
@@ -25,7 +36,8 @@ static stroma_code grow(void **p, size_t n, size_t elem, stroma_error *err) {
 }
 
 stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, const double lo_um[3],
-                                   const double hi_um[3], int dim, double min_box_um, stroma_error *err) {
+                                   const double hi_um[3], int dim, double min_box_um, const double *reach_rel,
+                                   stroma_error *err) {
     if (!(min_box_um > 0)) min_box_um = 1.0;
     g->box_um = min_box_um;
     size_t nboxes = 1;
@@ -60,6 +72,7 @@ stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, c
         if (grow((void **)&g->order, cap, sizeof(size_t), err) || grow((void **)&g->box_of, cap, sizeof(size_t), err) ||
             grow((void **)&g->sx, cap, sizeof(double), err) || grow((void **)&g->sy, cap, sizeof(double), err) ||
             grow((void **)&g->sz, cap, sizeof(double), err) || grow((void **)&g->sr, cap, sizeof(double), err) ||
+            grow((void **)&g->sp, 4 * cap, sizeof(double), err) ||
             grow((void **)&g->stype, cap, sizeof(int), err) ||
             grow((void **)&g->sstate, cap, sizeof(unsigned char), err))
             return STROMA_ERR_NOMEM;
@@ -85,9 +98,17 @@ stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, c
         g->sy[k] = c->y[i];
         g->sz[k] = c->z[i];
         g->sr[k] = c->radius_um[i];
+        g->sp[4 * k] = c->x[i];
+        g->sp[4 * k + 1] = c->y[i];
+        g->sp[4 * k + 2] = c->z[i];
+        g->sp[4 * k + 3] = c->radius_um[i] * (reach_rel ? reach_rel[c->type[i]] : 1.0);
         g->stype[k] = c->type[i];
         g->sstate[k] = c->state[i];
     }
+    double mr = 0;
+    for (size_t k = 0; k < n; k++)
+        if (g->sp[4 * k + 3] > mr) mr = g->sp[4 * k + 3];
+    g->max_reach_um = mr;
     return STROMA_OK;
 }
 
@@ -99,6 +120,7 @@ void stroma_cell_grid_free(stroma_cell_grid *g) {
     free(g->sy);
     free(g->sz);
     free(g->sr);
+    free(g->sp);
     free(g->stype);
     free(g->sstate);
     memset(g, 0, sizeof *g);

@@ -1,5 +1,6 @@
-/* The neighbour grid: cells binned into uniform boxes at least one interaction distance wide, so every
- * neighbour of a cell lies in its own box or the adjacent ones. Built by a stable counting sort, so the order
+/* The neighbour grid: cells binned into uniform boxes about one cell reach wide. A cell's neighbours lie within
+ * its own reach plus the largest reach of any cell (max_reach_um); stroma_cell_grid_range gives the boxes that
+ * distance touches (typically 2-3 per axis), so few candidates are visited. Built by a stable counting sort, so the order
  * of cells inside a box (and hence every neighbour sum) is index order: deterministic at any thread count. */
 #ifndef STROMA_CELLS_GRID_H
 #define STROMA_CELLS_GRID_H
@@ -12,6 +13,7 @@ typedef struct stroma_cell_grid {
     int nb[3];            /* boxes per axis (1 along unused axes) */
     double lo_um[3];      /* domain lower corner */
     double box_um;        /* box edge */
+    double max_reach_um;  /* largest reach of any cell at build time */
     size_t nboxes;
     size_t *start;        /* [nboxes + 1]: cells of box b are order[start[b] .. start[b+1]) */
     size_t *order;        /* [n] cell indices sorted by box, stable */
@@ -19,16 +21,25 @@ typedef struct stroma_cell_grid {
     size_t cap_cells, cap_boxes;
     /* positions, radii, types and states gathered in box order (cache-friendly neighbour loops) */
     double *sx, *sy, *sz, *sr;
+    double *sp;           /* [4 n] x, y, z and reach (max(1, relative adhesion distance) x radius), packed so a
+                             candidate neighbour costs one cache-line read before it is rejected */
     int *stype;
     unsigned char *sstate;
 } stroma_cell_grid;
 
-/* (Re)build the grid for the current cells over the box [lo, hi] with boxes of edge >= min_box_um.
- * dim = 2 bins only x and y. Arrays grow as needed. */
+/* (Re)build the grid for the current cells over the box [lo, hi] with boxes of edge >= min_box_um (pass the
+ * largest reach: boxes then hold a few cells each).
+ * dim = 2 bins only x and y. reach_rel[type] (>= 1; NULL = all 1) scales a cell's radius into its reach.
+ * Arrays grow as needed. */
 stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, const double lo_um[3],
-                                   const double hi_um[3], int dim, double min_box_um, stroma_error *err);
+                                   const double hi_um[3], int dim, double min_box_um, const double *reach_rel,
+                                   stroma_error *err);
 
 void stroma_cell_grid_free(stroma_cell_grid *g);
+
+/* Boxes [lo[a], hi[a]] (inclusive, clamped) touched by the cube of half-width `half_um` around a point. */
+void stroma_cell_grid_range(const stroma_cell_grid *g, double x, double y, double z, double half_um, int lo[3],
+                            int hi[3]);
 
 /* Box coordinates of a point (clamped). */
 void stroma_cell_grid_coords(const stroma_cell_grid *g, double x, double y, double z, int bc[3]);

@@ -6,14 +6,13 @@
 
 #include "util/error_impl.h"
 
-double stroma_mechanics_reach(const stroma_cells *c, const stroma_cell_type_desc *types) {
+double stroma_mechanics_reach(const stroma_cells *c, const stroma_mech_pairs *mp) {
     double reach = 0;
     for (size_t i = 0; i < c->n; i++) {
-        double rel = types[c->type[i]].max_adhesion_rel;
-        double r = c->radius_um[i] * (rel > 1 ? rel : 1);
+        double r = c->radius_um[i] * mp->reach_rel[c->type[i]];
         if (r > reach) reach = r;
     }
-    return 2 * reach;
+    return reach;
 }
 
 double stroma_mechanics_pair(double d, double ri, double rj, double rep_i, double rep_j, double adh_i,
@@ -38,13 +37,15 @@ stroma_code stroma_mech_pairs_init(stroma_mech_pairs *mp, const stroma_cell_type
     mp->pair_adh = malloc(n * n * sizeof(double));
     mp->rel = malloc(n * sizeof(double));
     mp->wall_rep = malloc(n * sizeof(double));
-    if (!mp->pair_rep || !mp->pair_adh || !mp->rel || !mp->wall_rep) {
+    mp->reach_rel = malloc(n * sizeof(double));
+    if (!mp->pair_rep || !mp->pair_adh || !mp->rel || !mp->wall_rep || !mp->reach_rel) {
         stroma_mech_pairs_free(mp);
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
     }
     for (int i = 0; i < ntypes; i++) {
         mp->rel[i] = types[i].max_adhesion_rel;
         mp->wall_rep[i] = types[i].repulsion_um_per_min;
+        mp->reach_rel[i] = types[i].max_adhesion_rel > 1 ? types[i].max_adhesion_rel : 1;
         for (int j = 0; j < ntypes; j++) {
             double ai = types[i].adhesion_um_per_min * (types[i].adhesion_affinity ? types[i].adhesion_affinity[j] : 1);
             double aj = types[j].adhesion_um_per_min * (types[j].adhesion_affinity ? types[j].adhesion_affinity[i] : 1);
@@ -60,13 +61,14 @@ void stroma_mech_pairs_free(stroma_mech_pairs *mp) {
     free(mp->pair_adh);
     free(mp->rel);
     free(mp->wall_rep);
-    mp->pair_rep = mp->pair_adh = mp->rel = mp->wall_rep = NULL;
+    free(mp->reach_rel);
+    mp->pair_rep = mp->pair_adh = mp->rel = mp->wall_rep = mp->reach_rel = NULL;
 }
 
 void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
                                  const stroma_mech_domain *dom) {
     const size_t nt = (size_t)mp->ntypes;
-    const int nbx = g->nb[0], nby = g->nb[1], nbz = g->nb[2];
+    const int nbx = g->nb[0], nby = g->nb[1];
     const long n = (long)c->n;
 #pragma omp parallel for schedule(static)
     for (long k = 0; k < n; k++) {
@@ -75,21 +77,20 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
         int ti = g->stype[k];
         int live_i = g->sstate[k] == STROMA_CELL_LIVE;
         const double *rep_row = mp->pair_rep + (size_t)ti * nt, *adh_row = mp->pair_adh + (size_t)ti * nt;
-        const double reli = mp->rel[ti] * ri;
+        const double reli = mp->rel[ti] * ri, reach_i = g->sp[4 * k + 3];
         double vx = 0, vy = 0, vz = 0, press = 0;
-        int bc[3];
-        stroma_cell_grid_coords(g, xi, yi, zi, bc);
-        for (int bz = bc[2] - 1; bz <= bc[2] + 1; bz++) {
-            if (bz < 0 || bz >= nbz) continue;
-            for (int by = bc[1] - 1; by <= bc[1] + 1; by++) {
-                if (by < 0 || by >= nby) continue;
-                for (int bx = bc[0] - 1; bx <= bc[0] + 1; bx++) {
-                    if (bx < 0 || bx >= nbx) continue;
+        int blo[3], bhi[3];
+        stroma_cell_grid_range(g, xi, yi, zi, reach_i + g->max_reach_um, blo, bhi);
+        for (int bz = blo[2]; bz <= bhi[2]; bz++) {
+            for (int by = blo[1]; by <= bhi[1]; by++) {
+                for (int bx = blo[0]; bx <= bhi[0]; bx++) {
                     size_t b = ((size_t)bz * (size_t)nby + (size_t)by) * (size_t)nbx + (size_t)bx;
                     for (size_t m = g->start[b]; m < g->start[b + 1]; m++) {
-                        if ((long)m == k) continue;
-                        double dx = xi - g->sx[m], dy = yi - g->sy[m], dz = zi - g->sz[m];
+                        const double *q4 = g->sp + 4 * m;
+                        double dx = xi - q4[0], dy = yi - q4[1], dz = zi - q4[2];
                         double d2 = dx * dx + dy * dy + dz * dz;
+                        double bound = reach_i + q4[3]; /* >= both R and Rm */
+                        if (d2 >= bound * bound || (long)m == k) continue;
                         double rj = g->sr[m];
                         int tj = g->stype[m];
                         double R = ri + rj, Rm = reli + mp->rel[tj] * rj;

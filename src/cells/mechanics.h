@@ -13,24 +13,27 @@ typedef struct stroma_mech_domain {
     int dim;        /* 2: z is fixed at the mid-plane */
 } stroma_mech_domain;
 
-/* Box edge the neighbour grid needs: twice the largest interaction reach max(1, rel_adhesion) x radius. */
-double stroma_mechanics_reach(const stroma_cells *c, const stroma_cell_type_desc *types);
+/* Per type-pair constants, precomputed once: pair_rep[i*n+j] = sqrt(rep_i rep_j), pair_adh[i*n+j] =
+ * sqrt(adh_i aff_i[j] adh_j aff_j[i]) (µm/min), rel[i] = relative maximum adhesion distance of type i. */
+typedef struct stroma_mech_pairs {
+    int ntypes;
+    double *pair_rep, *pair_adh, *rel, *wall_rep;
+    double *reach_rel;  /* [ntypes] max(1, rel): a cell's reach is reach_rel x radius */
+} stroma_mech_pairs;
+
+stroma_code stroma_mech_pairs_init(stroma_mech_pairs *mp, const stroma_cell_type_desc *types, int ntypes,
+                                   stroma_error *err);
+void stroma_mech_pairs_free(stroma_mech_pairs *mp);
+
+/* The largest interaction reach max(1, rel_adhesion) x radius of any cell: the neighbour grid's box edge. */
+double stroma_mechanics_reach(const stroma_cells *c, const stroma_mech_pairs *mp);
 
 /* Pair velocity contribution on i from j (µm/min along the unit vector from j to i), for tests:
  * rep (1 - d/R)^2 [d < R] - adh (1 - d/Rm)^2 [d < Rm]. */
 double stroma_mechanics_pair(double d, double ri, double rj, double rep_i, double rep_j, double adh_i,
                              double adh_j, double rel_i, double rel_j);
 
-/* Per type-pair constants, precomputed once: pair_rep[i*n+j] = sqrt(rep_i rep_j), pair_adh[i*n+j] =
- * sqrt(adh_i aff_i[j] adh_j aff_j[i]) (µm/min), rel[i] = relative maximum adhesion distance of type i. */
-typedef struct stroma_mech_pairs {
-    int ntypes;
-    double *pair_rep, *pair_adh, *rel, *wall_rep;
-} stroma_mech_pairs;
 
-stroma_code stroma_mech_pairs_init(stroma_mech_pairs *mp, const stroma_cell_type_desc *types, int ntypes,
-                                   stroma_error *err);
-void stroma_mech_pairs_free(stroma_mech_pairs *mp);
 
 /* Compute every cell's velocity (vx, vy, vz) from neighbours in grid g (built on the current positions),
  * its migration velocity (mx..) and the walls; also fills pressure. Parallel over cells. */
