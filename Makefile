@@ -41,6 +41,8 @@ test: build build-asan
 
 bench: build
 	./$(BUILD)/bench_diffusion
+	./$(BUILD)/bench_cells
+	bash bench/scenarios.sh ./$(BUILD)/stroma
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) out
