@@ -8,7 +8,7 @@
 #include "util/error_impl.h"
 
 /* X(field, element type, elements per cell: 1 or nsub) — every per-cell array, in one place. */
-#define STROMA_CELL_ARRAYS(X, NSUB)                                                                           \
+#define STROMA_CELL_ARRAYS(X, NSUB, NSTATE, NBEH)                                                                           \
     X(id, int64_t, 1)                                                                                         \
     X(type, int32_t, 1)                                                                                       \
     X(state, uint8_t, 1)                                                                                      \
@@ -37,7 +37,9 @@
     X(secretion, double, NSUB)                                                                                \
     X(saturation, double, NSUB)                                                                               \
     X(uptake, double, NSUB)                                                                                   \
-    X(export_rate, double, NSUB)
+    X(export_rate, double, NSUB)                                                                              \
+    X(svar, double, NSTATE)                                                                                   \
+    X(beh, double, NBEH)
 
 double stroma_sphere_radius(double volume_um3) { return cbrt(volume_um3 * 0.238732414637843); /* 3/(4 pi) */ }
 
@@ -50,22 +52,24 @@ stroma_code stroma_cells_init(stroma_cells *c, int nsub, size_t cap, stroma_erro
 
 void stroma_cells_free(stroma_cells *c) {
 #define STROMA_X_FREE(f, T, K) free(c->f);
-    STROMA_CELL_ARRAYS(STROMA_X_FREE, c->nsub)
+    STROMA_CELL_ARRAYS(STROMA_X_FREE, c->nsub, c->nstate, c->nbeh)
 #undef STROMA_X_FREE
     memset(c, 0, sizeof *c);
 }
 
 stroma_code stroma_cells_reserve(stroma_cells *c, size_t cap, stroma_error *err) {
     if (cap <= c->cap) return STROMA_OK;
-    size_t nsub = (size_t)(c->nsub > 0 ? c->nsub : 1);
+    size_t nsub = (size_t)c->nsub, nstate = (size_t)c->nstate, nbeh = (size_t)c->nbeh;
     (void)nsub;
+    (void)nstate;
+    (void)nbeh;
 #define STROMA_X_GROW(f, T, K)                                                                                \
     {                                                                                                         \
-        void *p = realloc(c->f, cap * (size_t)(K) * sizeof(T));                                               \
+        void *p = realloc(c->f, cap * ((size_t)(K) > 0 ? (size_t)(K) : 1) * sizeof(T));                       \
         if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for %zu cells", cap);           \
         c->f = p;                                                                                             \
     }
-    STROMA_CELL_ARRAYS(STROMA_X_GROW, nsub)
+    STROMA_CELL_ARRAYS(STROMA_X_GROW, nsub, nstate, nbeh)
 #undef STROMA_X_GROW
     c->cap = cap;
     return STROMA_OK;
@@ -74,10 +78,12 @@ stroma_code stroma_cells_reserve(stroma_cells *c, size_t cap, stroma_error *err)
 size_t stroma_cells_append(stroma_cells *c, stroma_error *err) {
     if (c->n == c->cap && stroma_cells_reserve(c, c->cap * 2, err) != STROMA_OK) return (size_t)-1;
     size_t i = c->n++;
-    size_t nsub = (size_t)(c->nsub > 0 ? c->nsub : 1);
+    size_t nsub = (size_t)c->nsub, nstate = (size_t)c->nstate, nbeh = (size_t)c->nbeh;
     (void)nsub;
+    (void)nstate;
+    (void)nbeh;
 #define STROMA_X_ZERO(f, T, K) memset(&c->f[i * (size_t)(K)], 0, (size_t)(K) * sizeof(T));
-    STROMA_CELL_ARRAYS(STROMA_X_ZERO, nsub)
+    STROMA_CELL_ARRAYS(STROMA_X_ZERO, nsub, nstate, nbeh)
 #undef STROMA_X_ZERO
     c->id[i] = c->next_id++;
     c->attached_id[i] = -1;
@@ -85,14 +91,16 @@ size_t stroma_cells_append(stroma_cells *c, stroma_error *err) {
 }
 
 void stroma_cells_compact(stroma_cells *c, const unsigned char *keep) {
-    size_t nsub = (size_t)(c->nsub > 0 ? c->nsub : 1);
+    size_t nsub = (size_t)c->nsub, nstate = (size_t)c->nstate, nbeh = (size_t)c->nbeh;
     (void)nsub;
+    (void)nstate;
+    (void)nbeh;
     size_t w = 0;
     for (size_t r = 0; r < c->n; r++) {
         if (!keep[r]) continue;
         if (w != r) {
 #define STROMA_X_MOVE(f, T, K) memcpy(&c->f[w * (size_t)(K)], &c->f[r * (size_t)(K)], (size_t)(K) * sizeof(T));
-            STROMA_CELL_ARRAYS(STROMA_X_MOVE, nsub)
+            STROMA_CELL_ARRAYS(STROMA_X_MOVE, nsub, nstate, nbeh)
 #undef STROMA_X_MOVE
         }
         w++;
@@ -101,10 +109,26 @@ void stroma_cells_compact(stroma_cells *c, const unsigned char *keep) {
 }
 
 size_t stroma_cells_bytes_per_cell(const stroma_cells *c) {
-    size_t nsub = (size_t)(c->nsub > 0 ? c->nsub : 1), b = 0;
+    size_t nsub = (size_t)c->nsub, nstate = (size_t)c->nstate, nbeh = (size_t)c->nbeh, b = 0;
     (void)nsub;
+    (void)nstate;
+    (void)nbeh;
 #define STROMA_X_SIZE(f, T, K) b += (size_t)(K) * sizeof(T);
-    STROMA_CELL_ARRAYS(STROMA_X_SIZE, nsub)
+    STROMA_CELL_ARRAYS(STROMA_X_SIZE, nsub, nstate, nbeh)
 #undef STROMA_X_SIZE
     return b;
+}
+
+stroma_code stroma_cells_set_extra(stroma_cells *c, int nstate, int nbeh, stroma_error *err) {
+    if (c->n != 0) return stroma_error_set(err, STROMA_ERR_INTERNAL, "cell store: extra columns set after cells exist");
+    size_t cap = c->cap;
+    c->nstate = nstate;
+    c->nbeh = nbeh;
+    void *p = realloc(c->svar, cap * (size_t)(nstate > 0 ? nstate : 1) * sizeof(double));
+    if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    c->svar = p;
+    p = realloc(c->beh, cap * (size_t)(nbeh > 0 ? nbeh : 1) * sizeof(double));
+    if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    c->beh = p;
+    return STROMA_OK;
 }

@@ -25,6 +25,8 @@ enum stroma_cell_state {
 typedef struct stroma_cells {
     size_t n, cap;
     int nsub;
+    int nstate;               /* state variables per cell (rules) */
+    int nbeh;                 /* rule-controlled behaviour slots per cell */
     int64_t next_id;
     /* identity */
     int64_t *id;
@@ -49,7 +51,12 @@ typedef struct stroma_cells {
     double *damage;
     /* per-cell secretion, [n * nsub] each */
     double *secretion, *saturation, *uptake, *export_rate;
+    /* rules: [n * nstate] state variables (svar), [n * nbeh] current values of rule-controlled behaviours */
+    double *svar, *beh;
 } stroma_cells;
+
+/* Set the number of state variables and behaviour slots per cell; only while the store is empty. */
+stroma_code stroma_cells_set_extra(stroma_cells *c, int nstate, int nbeh, stroma_error *err);
 
 /* Allocate an empty store for nsub substrates with room for `cap` cells. */
 stroma_code stroma_cells_init(stroma_cells *c, int nsub, size_t cap, stroma_error *err);

@@ -66,6 +66,19 @@ static stroma_code ensure_scratch(stroma_cell_engine *e, size_t n, stroma_error 
     return STROMA_OK;
 }
 
+stroma_code stroma_cell_engine_set_rules(stroma_cell_engine *e, const stroma_rules_engine *rules,
+                                         stroma_error *err) {
+    e->rules = rules;
+    return stroma_cells_set_extra(&e->cells, rules ? rules->nstate : 0, rules ? rules->nslots : 0, err);
+}
+
+/* A rule-controlled behaviour of cell i, or the type's own value when no rule controls it. */
+static inline double beh(const stroma_cell_engine *e, size_t i, int slot, double type_value) {
+    return slot >= 0 ? e->cells.beh[i * (size_t)e->cells.nbeh + (size_t)slot] : type_value;
+}
+
+static inline int rslot(const stroma_cell_engine *e, const int *arr, int k) { return e->rules ? arr[k] : -1; }
+
 void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
     stroma_cells *c = &e->cells;
     const stroma_cell_type_desc *T = &e->types[type];
@@ -81,6 +94,10 @@ void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
     c->phase[i] = 0;
     c->phase_elapsed_min[i] = 0;
     c->attached_id[i] = -1;
+    if (e->rules) {
+        size_t nb = (size_t)e->rules->nslots;
+        memcpy(c->beh + i * nb, e->rules->base + (size_t)type * nb, nb * sizeof(double));
+    }
     e->sec_stale = 1;
 }
 
@@ -124,6 +141,9 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
     c->radius_um[i] = stroma_sphere_radius(T->volume_um3);
     c->birth_min[i] = t_min;
     stroma_cell_engine_set_type(e, i, type);
+    if (e->rules)
+        for (int v = 0; v < e->rules->nstate; v++)
+            c->svar[i * (size_t)e->rules->nstate + (size_t)v] = e->rules->model->state_vars[v].initial[type];
     if (T->cycle == STROMA_CYCLE_PHASES && T->nphases > 0) {
         /* age from the stationary distribution of an exponentially growing population:
          * p(a) = (ln2/T) 2^(1 - a/T) on [0, T], so a = -T log2(1 - u/2). */
@@ -273,29 +293,45 @@ static void update_motility(stroma_cell_engine *e, const stroma_transport *t, do
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) {
         const stroma_cell_type_desc *T = &e->types[c->type[i]];
-        if (c->state[i] != STROMA_CELL_LIVE || !(T->speed_um_per_min > 0)) continue;
+        const stroma_rules_engine *R = e->rules;
+        double speed = beh(e, (size_t)i, R ? R->s_speed : -1, T->speed_um_per_min);
+        double persist = beh(e, (size_t)i, R ? R->s_persist : -1, T->persistence_min);
+        double bias = beh(e, (size_t)i, R ? R->s_bias : -1, T->bias);
+        if (c->state[i] != STROMA_CELL_LIVE || !(speed > 0)) {
+            c->mx[i] = c->my[i] = c->mz[i] = 0;
+            continue;
+        }
         double u[2];
         stroma_rng_uniform2(e->rng, (uint64_t)c->id[i], (uint64_t)step, STROMA_RNG_MOTILITY, 0, u);
-        double p_turn = T->persistence_min > 0 ? 1 - exp(-dt / T->persistence_min) : 1;
-        if (u[0] >= p_turn) continue;
+        double p_turn = persist > 0 ? 1 - exp(-dt / persist) : 1;
+        if (u[0] >= p_turn) {
+            /* keep the direction; the speed may have changed through rules */
+            double m = sqrt(c->mx[i] * c->mx[i] + c->my[i] * c->my[i] + c->mz[i] * c->mz[i]);
+            if (m > 0 && m != speed) {
+                c->mx[i] *= speed / m;
+                c->my[i] *= speed / m;
+                c->mz[i] *= speed / m;
+            }
+            continue;
+        }
         double d[3];
         random_direction(e, c->id[i], step, STROMA_RNG_MOTILITY, 1, d);
-        if (T->chemotaxis_substrate >= 0 && T->bias > 0 && t) {
+        if (T->chemotaxis_substrate >= 0 && bias > 0 && t) {
             double pos[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
             stroma_transport_gradient_at(t, pos, T->chemotaxis_substrate, g);
             if (e->dom.dim < 3) g[2] = 0;
             double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
             if (gn > 0) {
                 double s = T->chemotaxis_direction / gn;
-                for (int a = 0; a < 3; a++) d[a] = T->bias * s * g[a] + (1 - T->bias) * d[a];
+                for (int a = 0; a < 3; a++) d[a] = bias * s * g[a] + (1 - bias) * d[a];
                 double dn = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
                 if (dn > 0)
                     for (int a = 0; a < 3; a++) d[a] /= dn;
             }
         }
-        c->mx[i] = T->speed_um_per_min * d[0];
-        c->my[i] = T->speed_um_per_min * d[1];
-        c->mz[i] = T->speed_um_per_min * d[2];
+        c->mx[i] = speed * d[0];
+        c->my[i] = speed * d[1];
+        c->mz[i] = speed * d[2];
     }
 }
 
@@ -355,8 +391,12 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
         c->radius_um[i] = stroma_sphere_radius(c->volume_um3[i]);
     }
     /* death: apoptosis and oxygen-dependent necrosis compete */
+    const stroma_rules_engine *R = e->rules;
+    double apop = beh(e, i, R ? R->s_apop : -1, T->apoptosis_per_min);
     double necro = 0;
-    if (T->necrosis_substrate >= 0 && T->necrosis_max_per_min > 0 && t) {
+    if (R && R->s_necro >= 0) {
+        necro = beh(e, i, R->s_necro, 0); /* a rule on necrosis gives the rate itself */
+    } else if (T->necrosis_substrate >= 0 && T->necrosis_max_per_min > 0 && t) {
         double p[3] = {c->x[i], c->y[i], c->z[i]};
         double o2 = stroma_transport_value_at(t, p, T->necrosis_substrate);
         double span = T->necrosis_threshold - T->necrosis_critical;
@@ -364,19 +404,19 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
         if (f > 1) f = 1;
         if (f > 0) necro = T->necrosis_max_per_min * f;
     }
-    double hazard = T->apoptosis_per_min + necro;
+    double hazard = apop + necro;
     if (hazard > 0) {
         double u[2];
         stroma_rng_uniform2(e->rng, id, step, STROMA_RNG_DEATH, 0, u);
         if (u[0] < p_event(hazard, dt)) {
-            e->action[i] = u[1] * hazard < T->apoptosis_per_min ? STROMA_ACT_APOPTOSIS : STROMA_ACT_NECROSIS;
+            e->action[i] = u[1] * hazard < apop ? STROMA_ACT_APOPTOSIS : STROMA_ACT_NECROSIS;
             return;
         }
     }
     /* transformation (base rates; the rules engine modifies them per cell) */
     if (T->transform_per_min) {
         for (int to = 0; to < e->ntypes; to++) {
-            double r = T->transform_per_min[to];
+            double r = beh(e, i, R ? R->s_transform[to] : -1, T->transform_per_min[to]);
             if (!(r > 0) || to == c->type[i]) continue;
             double u = stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION, 1000 + (uint32_t)to);
             if (u < p_event(r, dt)) {
@@ -387,13 +427,24 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
         }
     }
     /* cycle */
-    if (T->cycle == STROMA_CYCLE_EXPONENTIAL && T->cycle_mean_min > 0) {
+    double entry_base = T->cycle == STROMA_CYCLE_EXPONENTIAL && T->cycle_mean_min > 0 ? 1.0 / T->cycle_mean_min : 0;
+    if (T->cycle == STROMA_CYCLE_EXPONENTIAL && R && R->s_cycle >= 0) {
+        double rate = beh(e, i, R->s_cycle, entry_base);
+        double u = stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_CYCLE, 0);
+        if (rate > 0 && u < expm1(dt * rate)) e->action[i] = STROMA_ACT_DIVIDE;
+    } else if (T->cycle == STROMA_CYCLE_EXPONENTIAL && T->cycle_mean_min > 0) {
         /* p = e^(dt/T) - 1 makes the expected population grow by exactly e^(dt/T) per step, so free growth
          * follows N0 e^(t/T) = N0 2^(t / (T ln 2)) at any dt (a plain 1 - e^(-dt/T) lags by O(dt/T)). */
         double u = stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_CYCLE, 0);
         if (u < expm1(dt / T->cycle_mean_min)) e->action[i] = STROMA_ACT_DIVIDE;
     } else if (T->cycle == STROMA_CYCLE_PHASES && T->nphases > 0) {
-        c->phase_elapsed_min[i] += dt;
+        /* rules on cycle entry scale the progression speed (base: 1 / total cycle time) */
+        double speed = 1.0;
+        if (R && R->s_cycle >= 0) {
+            double b0 = R->base[(size_t)c->type[i] * (size_t)R->nslots + (size_t)R->s_cycle];
+            speed = b0 > 0 ? beh(e, i, R->s_cycle, b0) / b0 : 0.0;
+        }
+        c->phase_elapsed_min[i] += dt * speed;
         while (c->phase_elapsed_min[i] >= T->phase_min[c->phase[i]]) {
             c->phase_elapsed_min[i] -= T->phase_min[c->phase[i]];
             if (c->phase[i] + 1 >= T->nphases) {
@@ -404,6 +455,20 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
             c->phase[i]++;
         }
     }
+}
+
+static double attack_rate(const stroma_cell_engine *e, size_t i, const stroma_cell_type_desc *T, int k) {
+    return beh(e, i, e->rules ? e->rules->s_attack[k] : -1, T->attack_per_min ? T->attack_per_min[k] : 0);
+}
+
+/* Rate of engulfing a dead cell of type k: a rule on "phagocytose <k>" wins over one on "phagocytose dead
+ * cell", which wins over the type's value. */
+static double phago_rate(const stroma_cell_engine *e, size_t i, const stroma_cell_type_desc *T, int k) {
+    double base = T->phagocytose_per_min ? T->phagocytose_per_min[k] : 0;
+    if (!e->rules) return base;
+    if (e->rules->s_phago[k] >= 0) return beh(e, i, e->rules->s_phago[k], base);
+    if (e->rules->s_phago_dead >= 0) return beh(e, i, e->rules->s_phago_dead, base);
+    return base;
 }
 
 /* Per-cell contact decision (parallel): scans neighbours in grid order. */
@@ -423,7 +488,7 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
         }
         double u[2];
         stroma_rng_uniform2(e->rng, id, step, STROMA_RNG_INTERACTION, 0, u);
-        if (u[0] < p_event(T->kill_per_min, dt)) {
+        if (u[0] < p_event(beh(e, i, e->rules ? e->rules->s_kill : -1, T->kill_per_min), dt)) {
             e->contact[i] = STROMA_CONTACT_KILL;
             e->contact_other[i] = c->attached_id[i];
         } else if (T->attach_duration_min > 0 && u[1] < p_event(1.0 / T->attach_duration_min, dt)) {
@@ -434,8 +499,7 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
     int nt = e->ntypes;
     int has_any = 0;
     for (int k = 0; k < nt && !has_any; k++) {
-        if ((T->attack_per_min && T->attack_per_min[k] > 0) || (T->phagocytose_per_min && T->phagocytose_per_min[k] > 0))
-            has_any = 1;
+        if (attack_rate(e, i, T, k) > 0 || phago_rate(e, i, T, k) > 0) has_any = 1;
         if (T->contact_transform_per_min)
             for (int to = 0; to < nt; to++)
                 if (T->contact_transform_per_min[(size_t)k * (size_t)nt + (size_t)to] > 0) has_any = 1;
@@ -459,7 +523,7 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
                     if (reach < ri + c->radius_um[j]) reach = ri + c->radius_um[j];
                     if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
                     if (c->state[j] == STROMA_CELL_LIVE) {
-                        double a = T->attack_per_min ? T->attack_per_min[tj] : 0;
+                        double a = attack_rate(e, i, T, tj);
                         if (a > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION, draw++) <
                                          p_event(a, dt)) {
                             e->contact[i] = STROMA_CONTACT_ATTACH;
@@ -478,7 +542,7 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
                             }
                         }
                     } else {
-                        double r = T->phagocytose_per_min ? T->phagocytose_per_min[tj] : 0;
+                        double r = phago_rate(e, i, T, tj);
                         if (r > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION, draw++) <
                                          p_event(r, dt)) {
                             e->contact[i] = STROMA_CONTACT_PHAGOCYTOSE;
@@ -489,6 +553,114 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
                 }
             }
         }
+    }
+}
+
+/* Live cells of each type in contact with cell i into counts[0..ntypes-1], dead ones into counts[ntypes]. */
+static void count_contacts(const stroma_cell_engine *e, size_t i, double *counts) {
+    const stroma_cells *c = &e->cells;
+    const stroma_cell_grid *g = &e->grid;
+    for (int k = 0; k <= e->ntypes; k++) counts[k] = 0;
+    double xi = c->x[i], yi = c->y[i], zi = c->z[i], ri = c->radius_um[i];
+    double reli = e->types[c->type[i]].max_adhesion_rel * ri;
+    int blo[3], bhi[3];
+    stroma_cell_grid_range(g, xi, yi, zi, e->pairs.reach_rel[c->type[i]] * ri + g->max_reach_um, blo, bhi);
+    for (int bz = blo[2]; bz <= bhi[2]; bz++)
+        for (int by = blo[1]; by <= bhi[1]; by++)
+            for (int bx = blo[0]; bx <= bhi[0]; bx++) {
+                size_t b = ((size_t)bz * (size_t)g->nb[1] + (size_t)by) * (size_t)g->nb[0] + (size_t)bx;
+                for (size_t m = g->start[b]; m < g->start[b + 1]; m++) {
+                    size_t j = g->order[m];
+                    if (j == i) continue;
+                    double dx = xi - c->x[j], dy = yi - c->y[j], dz = zi - c->z[j];
+                    double reach = reli + e->types[c->type[j]].max_adhesion_rel * c->radius_um[j];
+                    if (reach < ri + c->radius_um[j]) reach = ri + c->radius_um[j];
+                    if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
+                    if (c->state[j] == STROMA_CELL_LIVE)
+                        counts[c->type[j]] += 1;
+                    else
+                        counts[e->ntypes] += 1;
+                }
+            }
+}
+
+/* PhysiCell's pressure normalisation: a confluent tissue reads about 1. */
+#define STROMA_PRESSURE_SCALE 0.027288820670331
+
+static double signal_value(const stroma_cell_engine *e, const stroma_transport *t, size_t i,
+                           const stroma_signal_entry *sg, const double *contacts, double t_min) {
+    const stroma_cells *c = &e->cells;
+    double p[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
+    switch (sg->kind) {
+    case STROMA_SIG_SUBSTRATE: return t ? stroma_transport_value_at(t, p, sg->arg) : 0.0;
+    case STROMA_SIG_SUBSTRATE_GRADIENT:
+        if (!t) return 0.0;
+        stroma_transport_gradient_at(t, p, sg->arg, g);
+        return sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+    case STROMA_SIG_CONTACT_TYPE: return contacts[sg->arg];
+    case STROMA_SIG_CONTACT_LIVE: {
+        double n = 0;
+        for (int k = 0; k < e->ntypes; k++) n += contacts[k];
+        return n;
+    }
+    case STROMA_SIG_CONTACT_DEAD: return contacts[e->ntypes];
+    case STROMA_SIG_PRESSURE: return c->pressure[i] / STROMA_PRESSURE_SCALE;
+    case STROMA_SIG_VOLUME: return c->volume_um3[i];
+    case STROMA_SIG_TIME: return t_min;
+    case STROMA_SIG_AGE: return t_min - c->birth_min[i];
+    case STROMA_SIG_DAMAGE: return c->damage[i];
+    case STROMA_SIG_APOPTOTIC: return c->state[i] == STROMA_CELL_APOPTOTIC;
+    case STROMA_SIG_NECROTIC: return c->state[i] == STROMA_CELL_NECROTIC;
+    case STROMA_SIG_DEAD: return c->state[i] != STROMA_CELL_LIVE;
+    case STROMA_SIG_STATE: return c->svar[i * (size_t)c->nstate + (size_t)sg->arg];
+    }
+    return 0.0;
+}
+
+#define STROMA_MAX_RULES_PER_BEHAVIOUR 64
+
+/* Evaluate every rule-controlled behaviour of cell i and advance its state variables by dt (parallel over
+ * cells: writes only cell i). */
+static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, size_t i, double t_min, double dt) {
+    const stroma_rules_engine *R = e->rules;
+    const stroma_model *m = R->model;
+    stroma_cells *c = &e->cells;
+    size_t ns = (size_t)R->nslots, type = (size_t)c->type[i];
+    int dead = c->state[i] != STROMA_CELL_LIVE;
+    double contacts[STROMA_MAX_CELL_TYPES_RULES + 1];
+    if (R->needs_contacts) count_contacts(e, i, contacts);
+    double *out = c->beh + i * ns;
+    for (size_t s = 0; s < ns; s++) {
+        double b0 = R->base[type * ns + s];
+        int g0 = R->grp_start[type * ns + s], g1 = R->grp_start[type * ns + s + 1];
+        double x[STROMA_MAX_RULES_PER_BEHAVIOUR], sat[STROMA_MAX_RULES_PER_BEHAVIOUR];
+        int dir[STROMA_MAX_RULES_PER_BEHAVIOUR], n = 0;
+        for (int k = g0; k < g1 && n < STROMA_MAX_RULES_PER_BEHAVIOUR; k++) {
+            const stroma_rule_desc *rd = &m->rules[R->rule_idx[k]];
+            if (dead && !rd->apply_to_dead) continue;
+            double sv = signal_value(e, t, i, &m->rule_tables.signals[rd->signal], contacts, t_min);
+            x[n] = stroma_rules_hill(sv, rd->half_max, rd->hill);
+            sat[n] = rd->saturation;
+            dir[n] = rd->direction;
+            n++;
+        }
+        double v = n ? stroma_rules_combine(b0, n, x, sat, dir) : b0;
+        out[s] = v;
+        const stroma_behaviour_entry *be = &m->rule_tables.behaviours[R->slot_beh[s]];
+        size_t o = i * (size_t)e->nsub + (size_t)be->arg;
+        switch (be->kind) {
+        case STROMA_BEH_SECRETION: c->secretion[o] = v; break;
+        case STROMA_BEH_SECRETION_TARGET: c->saturation[o] = v; break;
+        case STROMA_BEH_UPTAKE: c->uptake[o] = v; break;
+        case STROMA_BEH_EXPORT: c->export_rate[o] = v; break;
+        default: break;
+        }
+    }
+    /* state variables: dv/dt = P - D v, implicit in D */
+    for (int v = 0; v < R->nstate; v++) {
+        double P = out[R->s_prod[v]], D = out[R->s_decay[v]];
+        double *sv = &c->svar[i * (size_t)R->nstate + (size_t)v];
+        *sv = (*sv + dt * P) / (1 + dt * D);
     }
 }
 
@@ -557,6 +729,11 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
                                             stroma_mechanics_reach(c, &e->pairs), e->pairs.reach_rel, err);
     if (rc != STROMA_OK) return rc;
     const long ln = (long)n;
+    if (e->rules && e->rules->nslots > 0) {
+#pragma omp parallel for schedule(static)
+        for (long i = 0; i < ln; i++) evaluate_rules(e, t, (size_t)i, t_min, dt_min);
+        e->sec_stale = 1;
+    }
     /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates */
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < ln; i++) {

@@ -11,6 +11,7 @@
 #include "cells/cells.h"
 #include "cells/grid.h"
 #include "cells/mechanics.h"
+#include "cells/rules.h"
 #include "model/celltypes.h"
 #include "transport/transport.h"
 #include "util/rng.h"
@@ -68,7 +69,13 @@ typedef struct stroma_cell_engine {
     unsigned char *sec_exact;
     double sec_dt;              /* the dt the map was composed for */
     stroma_cell_counters counters;
+    const stroma_rules_engine *rules; /* borrowed; NULL = no rules */
 } stroma_cell_engine;
+
+/* Attach a rules engine (borrowed; must outlive e) before any cell is added: gives each cell its state
+ * variables and behaviour slots. */
+stroma_code stroma_cell_engine_set_rules(stroma_cell_engine *e, const stroma_rules_engine *rules,
+                                         stroma_error *err);
 
 /* Set up an empty engine for `ntypes` types (borrowed) on the domain; nsub substrates. */
 stroma_code stroma_cell_engine_init(stroma_cell_engine *e, const stroma_cell_type_desc *types, int ntypes,

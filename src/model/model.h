@@ -37,6 +37,7 @@ typedef struct stroma_fixed_desc {
 } stroma_fixed_desc;
 
 #include "model/celltypes.h"
+#include "model/rules.h"
 
 /* A group of point sources/sinks of one substrate (stand-ins for cells until the cell engine exists; the cell
  * engine uses the same transport call). `count` points are placed uniformly in the region with the run's RNG
@@ -81,6 +82,12 @@ struct stroma_model {
     int ninitial;
     stroma_initial_cells_desc *initial_cells; /* [ninitial] */
     int output_cells_csv;       /* write cells/cells_<time>.csv */
+    /* rules (issue 4) */
+    int nstate;
+    stroma_state_var_desc *state_vars;      /* [nstate] */
+    stroma_rule_tables rule_tables;         /* signal and behaviour names of this model */
+    int nrules;
+    stroma_rule_desc *rules;                /* [nrules], in file order */
     int output_every_is_end;    /* 1 if outputs.every was absent: output_every_min follows end_min, also when
                                    stroma_model_set_end changes it */
 };

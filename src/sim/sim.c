@@ -106,6 +106,17 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
             return NULL;
         }
         sim->has_cells = 1;
+        if (model->nrules > 0 || model->nstate > 0) {
+            if (stroma_rules_init(&sim->rules, model, err) != STROMA_OK) {
+                stroma_sim_destroy(&sim);
+                return NULL;
+            }
+            sim->has_rules = 1;
+            if (stroma_cell_engine_set_rules(&sim->cells, &sim->rules, err) != STROMA_OK) {
+                stroma_sim_destroy(&sim);
+                return NULL;
+            }
+        }
         if (stroma_sim_place_cells(sim, err) != STROMA_OK) {
             stroma_sim_destroy(&sim);
             return NULL;
@@ -119,6 +130,7 @@ void stroma_sim_destroy(stroma_sim **simp) {
     stroma_sim *sim = *simp;
     stroma_transport_destroy(&sim->transport);
     if (sim->has_cells) stroma_cell_engine_free(&sim->cells);
+    if (sim->has_rules) stroma_rules_free(&sim->rules);
     free(sim->points);
     free(sim->src_secretion);
     free(sim->src_saturation);

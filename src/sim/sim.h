@@ -33,6 +33,8 @@ struct stroma_sim {
     /* cells: the engine exists when the model has cell types */
     int has_cells;
     stroma_cell_engine cells;
+    int has_rules;
+    stroma_rules_engine rules;
     int64_t mech_every;        /* diffusion steps per mechanics step */
     int64_t phen_every;        /* diffusion steps per phenotype step */
 };

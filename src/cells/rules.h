@@ -1,0 +1,39 @@
+/* The rules engine: evaluates a model's rules (model/rules.h) for every cell at each phenotype step and
+ * stores the resulting behaviour values per cell; the cell engine reads behaviours through the slots here.
+ * Each behaviour that any rule controls gets a slot; a cell's slot holds the rule-combined value for its
+ * type (or the type's base value when no rule of its type touches that behaviour). */
+#ifndef STROMA_CELLS_RULES_H
+#define STROMA_CELLS_RULES_H
+
+#include "model/model.h"
+#include "stroma/error.h"
+
+/* Cell types the rules engine handles (the loader allows at most this many). */
+#define STROMA_MAX_CELL_TYPES_RULES 100
+
+typedef struct stroma_rules_engine {
+    const stroma_model *model;   /* borrowed */
+    int ntypes, nstate, nslots;
+    int *slot_of;                /* [nbehaviours] slot or -1 */
+    int *slot_beh;               /* [nslots] behaviour index */
+    double *base;                /* [ntypes * nslots] base value per type */
+    int *grp_start;              /* [ntypes * nslots + 1] rules of (type, slot) are rule_idx[grp_start..] */
+    int *rule_idx;               /* [nrules] */
+    int needs_contacts;
+    /* slots of the behaviours the cell engine reads (-1 = not rule-controlled: use the type's value) */
+    int s_cycle, s_apop, s_necro, s_speed, s_persist, s_bias, s_kill, s_phago_dead;
+    int *s_transform, *s_attack, *s_phago; /* [ntypes] */
+    int *s_prod, *s_decay;                  /* [nstate] */
+} stroma_rules_engine;
+
+/* Build the engine for a validated model (NULL-safe to free afterwards even on failure). */
+stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *model, stroma_error *err);
+void stroma_rules_free(stroma_rules_engine *r);
+
+/* Combine one behaviour's rules (see model/rules.h): b0 base, x[i] = (s_i/h_i)^n_i, sat[i], dir[i]. */
+double stroma_rules_combine(double b0, int n, const double *x, const double *sat, const int *dir);
+
+/* Hill term (s/h)^n for s >= 0 (negative signals count as 0). */
+double stroma_rules_hill(double s, double half_max, double hill);
+
+#endif

@@ -1,0 +1,106 @@
+/* Rules: how signals a cell senses change its behaviours (plain data in the model; evaluation in cells/rules.c).
+ *
+ * Design notes
+ * - Signals and behaviours are open tables built per model (stroma_rule_tables_build): every substrate, cell
+ *   type and state variable contributes named entries ("oxygen", "oxygen gradient", "contact with CAF",
+ *   "transform to CAF", "IL6 secretion", "stemness production" ...). A later channel (ECM, exosomes, plasma,
+ *   drugs) adds entries by adding a provider in rules_tables.c; the rules engine evaluates an entry through its
+ *   kind and argument and never needs to change.
+ * - A rule: in cells of `type`, `signal` increases (direction +1) or decreases (-1) `behaviour` toward
+ *   `saturation`, with half-maximum `half_max` and Hill power `hill`. Per behaviour, with base value b0 (the
+ *   type's parameter) and each rule's Hill term x_i = (s_i / h_i)^n_i:
+ *       X_up = sum of x_i over increasing rules,  B_up = sum x_i sat_i / X_up
+ *       X_dn = sum of x_i over decreasing rules,  B_dn = sum x_i sat_i / X_dn
+ *       b = (b0 + X_up B_up + X_dn B_dn) / (1 + X_up + X_dn)
+ *   One rule gives PhysiCell's b0 + (sat - b0) x/(1 + x). Several rules combine independently of the order
+ *   they are written in (PhysiCell applies "increases" then "decreases", and the last rule's saturation
+ *   wins), and b always lies between the smallest and largest of b0 and the saturations. The loader
+ *   requires an increasing rule's saturation >= b0 and a decreasing rule's <= b0 (PhysiCell accepts either
+ *   and silently inverts the rule). */
+#ifndef STROMA_MODEL_RULES_H
+#define STROMA_MODEL_RULES_H
+
+#define STROMA_RULE_NAME_MAX 128
+
+/* What a signal reads (its argument in brackets). */
+typedef enum stroma_signal_kind {
+    STROMA_SIG_SUBSTRATE,          /* [substrate] value in the cell's voxel */
+    STROMA_SIG_SUBSTRATE_GRADIENT, /* [substrate] gradient magnitude, unit/µm */
+    STROMA_SIG_CONTACT_TYPE,       /* [type] number of live cells of that type in contact */
+    STROMA_SIG_CONTACT_LIVE,       /* live cells in contact */
+    STROMA_SIG_CONTACT_DEAD,       /* dead cells in contact */
+    STROMA_SIG_PRESSURE,           /* mechanical pressure (PhysiCell's normalisation: 1 ~ confluent) */
+    STROMA_SIG_VOLUME,             /* µm³ */
+    STROMA_SIG_TIME,               /* simulated time, min */
+    STROMA_SIG_AGE,                /* time since the cell's birth, min */
+    STROMA_SIG_DAMAGE,             /* accumulated damage */
+    STROMA_SIG_APOPTOTIC,          /* 1 if apoptotic */
+    STROMA_SIG_NECROTIC,           /* 1 if necrotic */
+    STROMA_SIG_DEAD,               /* 1 if dead */
+    STROMA_SIG_STATE               /* [variable] a named internal state variable */
+} stroma_signal_kind;
+
+/* What a behaviour sets (its argument in brackets). */
+typedef enum stroma_behaviour_kind {
+    STROMA_BEH_CYCLE_ENTRY,        /* 1/min: exponential cycle: division rate 1/T; phases: progression rate */
+    STROMA_BEH_APOPTOSIS,          /* 1/min */
+    STROMA_BEH_NECROSIS,           /* 1/min: maximal necrosis rate */
+    STROMA_BEH_SPEED,              /* µm/min */
+    STROMA_BEH_PERSISTENCE,        /* min */
+    STROMA_BEH_BIAS,               /* 0..1 */
+    STROMA_BEH_SECRETION,          /* [substrate] 1/min */
+    STROMA_BEH_SECRETION_TARGET,   /* [substrate] saturation, substrate unit */
+    STROMA_BEH_UPTAKE,             /* [substrate] 1/min */
+    STROMA_BEH_EXPORT,             /* [substrate] amount/min */
+    STROMA_BEH_TRANSFORM,          /* [type] 1/min */
+    STROMA_BEH_ATTACK,             /* [type] 1/min */
+    STROMA_BEH_PHAGOCYTOSE,        /* [type] 1/min, dead cells of that type */
+    STROMA_BEH_PHAGOCYTOSE_DEAD,   /* 1/min, dead cells of any type (sets every type's rate) */
+    STROMA_BEH_KILL_RATE,          /* 1/min while attached */
+    STROMA_BEH_STATE_PRODUCTION,   /* [variable] per min */
+    STROMA_BEH_STATE_DECAY         /* [variable] 1/min */
+} stroma_behaviour_kind;
+
+typedef struct stroma_signal_entry {
+    char name[STROMA_RULE_NAME_MAX];
+    stroma_signal_kind kind;
+    int arg;
+    char unit[32];
+} stroma_signal_entry;
+
+typedef struct stroma_behaviour_entry {
+    char name[STROMA_RULE_NAME_MAX];
+    stroma_behaviour_kind kind;
+    int arg;
+    char unit[32];
+} stroma_behaviour_entry;
+
+typedef struct stroma_rule_tables {
+    int nsignals, nbehaviours;
+    stroma_signal_entry *signals;
+    stroma_behaviour_entry *behaviours;
+} stroma_rule_tables;
+
+typedef struct stroma_rule_desc {
+    int type;            /* cell type the rule applies to */
+    int signal;          /* index into tables.signals */
+    int behaviour;       /* index into tables.behaviours */
+    int direction;       /* +1 increases, -1 decreases */
+    double saturation;   /* behaviour value at full response, behaviour unit */
+    double half_max;     /* signal value of half response, signal unit, > 0 */
+    double hill;         /* Hill power, > 0 */
+    int apply_to_dead;   /* evaluate in dead cells too (e.g. debris secretion) */
+    int line, column;    /* where it was written (YAML or CSV), for messages */
+    char origin[256];    /* file it came from */
+} stroma_rule_desc;
+
+/* A named internal state variable of cells ("stemness", "resistance", "exhaustion"): dv/dt = P - D v, with P
+ * and D behaviours (base 0 unless the type sets them), value readable as a signal. */
+typedef struct stroma_state_var_desc {
+    char name[64];
+    double *initial;     /* [ntypes] initial value per type (default 0) */
+    double *production;  /* [ntypes] base production per min */
+    double *decay;       /* [ntypes] base decay 1/min */
+} stroma_state_var_desc;
+
+#endif

@@ -1,0 +1,202 @@
+/* Signal and behaviour tables: one provider per source of entries (substrates, contacts, cell state, state
+ * variables); a new channel adds its provider here and its evaluation in cells/rules.c. */
+#include "model/rules_tables.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct table_builder {
+    stroma_rule_tables *t;
+    int cap_s, cap_b;
+    int failed;
+} table_builder;
+
+static void add_signal(table_builder *b, stroma_signal_kind kind, int arg, const char *unit, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void add_signal(table_builder *b, stroma_signal_kind kind, int arg, const char *unit, const char *fmt, ...) {
+    stroma_rule_tables *t = b->t;
+    if (t->nsignals == b->cap_s) {
+        int cap = b->cap_s ? 2 * b->cap_s : 32;
+        void *p = realloc(t->signals, (size_t)cap * sizeof *t->signals);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        t->signals = p;
+        b->cap_s = cap;
+    }
+    stroma_signal_entry *e = &t->signals[t->nsignals++];
+    memset(e, 0, sizeof *e);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->name, sizeof e->name, fmt, ap);
+    va_end(ap);
+    e->kind = kind;
+    e->arg = arg;
+    snprintf(e->unit, sizeof e->unit, "%s", unit ? unit : "");
+}
+
+static void add_behaviour(table_builder *b, stroma_behaviour_kind kind, int arg, const char *unit, const char *fmt,
+                          ...) __attribute__((format(printf, 5, 6)));
+static void add_behaviour(table_builder *b, stroma_behaviour_kind kind, int arg, const char *unit, const char *fmt,
+                          ...) {
+    stroma_rule_tables *t = b->t;
+    if (t->nbehaviours == b->cap_b) {
+        int cap = b->cap_b ? 2 * b->cap_b : 32;
+        void *p = realloc(t->behaviours, (size_t)cap * sizeof *t->behaviours);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        t->behaviours = p;
+        b->cap_b = cap;
+    }
+    stroma_behaviour_entry *e = &t->behaviours[t->nbehaviours++];
+    memset(e, 0, sizeof *e);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->name, sizeof e->name, fmt, ap);
+    va_end(ap);
+    e->kind = kind;
+    e->arg = arg;
+    snprintf(e->unit, sizeof e->unit, "%s", unit ? unit : "");
+}
+
+/* Provider: the transport engine's substrates. */
+static void provide_substrates(table_builder *b, const stroma_model *m) {
+    for (int s = 0; s < m->nsub; s++) {
+        const char *n = m->substrates[s].name, *u = m->substrates[s].unit;
+        char gu[48];
+        snprintf(gu, sizeof gu, "%s/µm", u[0] ? u : "unit");
+        add_signal(b, STROMA_SIG_SUBSTRATE, s, u, "%s", n);
+        add_signal(b, STROMA_SIG_SUBSTRATE_GRADIENT, s, gu, "%s gradient", n);
+        add_behaviour(b, STROMA_BEH_SECRETION, s, "1/min", "%s secretion", n);
+        add_behaviour(b, STROMA_BEH_SECRETION_TARGET, s, u, "%s secretion target", n);
+        add_behaviour(b, STROMA_BEH_UPTAKE, s, "1/min", "%s uptake", n);
+        add_behaviour(b, STROMA_BEH_EXPORT, s, "amount/min", "%s export", n);
+    }
+}
+
+/* Provider: the cell engine (contacts, mechanics, cycle, death, motility, interactions). */
+static void provide_cells(table_builder *b, const stroma_model *m) {
+    for (int k = 0; k < m->ntypes; k++)
+        add_signal(b, STROMA_SIG_CONTACT_TYPE, k, "cells", "contact with %s", m->cell_types[k].name);
+    add_signal(b, STROMA_SIG_CONTACT_LIVE, 0, "cells", "contact with live cell");
+    add_signal(b, STROMA_SIG_CONTACT_DEAD, 0, "cells", "contact with dead cell");
+    add_signal(b, STROMA_SIG_PRESSURE, 0, "", "pressure");
+    add_signal(b, STROMA_SIG_VOLUME, 0, "µm³", "volume");
+    add_signal(b, STROMA_SIG_TIME, 0, "min", "time");
+    add_signal(b, STROMA_SIG_AGE, 0, "min", "age");
+    add_signal(b, STROMA_SIG_DAMAGE, 0, "", "damage");
+    add_signal(b, STROMA_SIG_APOPTOTIC, 0, "", "apoptotic");
+    add_signal(b, STROMA_SIG_NECROTIC, 0, "", "necrotic");
+    add_signal(b, STROMA_SIG_DEAD, 0, "", "dead");
+    add_behaviour(b, STROMA_BEH_CYCLE_ENTRY, 0, "1/min", "cycle entry");
+    add_behaviour(b, STROMA_BEH_APOPTOSIS, 0, "1/min", "apoptosis");
+    add_behaviour(b, STROMA_BEH_NECROSIS, 0, "1/min", "necrosis");
+    add_behaviour(b, STROMA_BEH_SPEED, 0, "µm/min", "migration speed");
+    add_behaviour(b, STROMA_BEH_PERSISTENCE, 0, "min", "migration persistence time");
+    add_behaviour(b, STROMA_BEH_BIAS, 0, "", "migration bias");
+    add_behaviour(b, STROMA_BEH_KILL_RATE, 0, "1/min", "kill rate");
+    add_behaviour(b, STROMA_BEH_PHAGOCYTOSE_DEAD, 0, "1/min", "phagocytose dead cell");
+    for (int k = 0; k < m->ntypes; k++) {
+        const char *n = m->cell_types[k].name;
+        add_behaviour(b, STROMA_BEH_TRANSFORM, k, "1/min", "transform to %s", n);
+        add_behaviour(b, STROMA_BEH_ATTACK, k, "1/min", "attack %s", n);
+        add_behaviour(b, STROMA_BEH_PHAGOCYTOSE, k, "1/min", "phagocytose %s", n);
+    }
+}
+
+/* Provider: named internal state variables. */
+static void provide_state(table_builder *b, const stroma_model *m) {
+    for (int v = 0; v < m->nstate; v++) {
+        const char *n = m->state_vars[v].name;
+        add_signal(b, STROMA_SIG_STATE, v, "", "%s", n);
+        add_behaviour(b, STROMA_BEH_STATE_PRODUCTION, v, "1/min", "%s production", n);
+        add_behaviour(b, STROMA_BEH_STATE_DECAY, v, "1/min", "%s decay", n);
+    }
+}
+
+int stroma_rule_tables_build(stroma_model *m) {
+    stroma_rule_tables_free(&m->rule_tables);
+    table_builder b = {&m->rule_tables, 0, 0, 0};
+    provide_substrates(&b, m);
+    provide_cells(&b, m);
+    provide_state(&b, m);
+    if (b.failed) {
+        stroma_rule_tables_free(&m->rule_tables);
+        return -1;
+    }
+    return 0;
+}
+
+void stroma_rule_tables_free(stroma_rule_tables *t) {
+    free(t->signals);
+    free(t->behaviours);
+    memset(t, 0, sizeof *t);
+}
+
+int stroma_rule_signal_find(const stroma_rule_tables *t, const char *name) {
+    const char *plain = strncmp(name, "custom:", 7) == 0 ? name + 7 : name;
+    for (int i = 0; i < t->nsignals; i++)
+        if (strcmp(t->signals[i].name, plain) == 0 && (plain == name || t->signals[i].kind == STROMA_SIG_STATE))
+            return i;
+    return -1;
+}
+
+int stroma_rule_behaviour_find(const stroma_rule_tables *t, const char *name) {
+    for (int i = 0; i < t->nbehaviours; i++)
+        if (strcmp(t->behaviours[i].name, name) == 0) return i;
+    return -1;
+}
+
+double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour) {
+    const stroma_cell_type_desc *T = &m->cell_types[type];
+    const stroma_behaviour_entry *e = &m->rule_tables.behaviours[behaviour];
+    int a = e->arg;
+    switch (e->kind) {
+    case STROMA_BEH_CYCLE_ENTRY:
+        if (T->cycle == STROMA_CYCLE_EXPONENTIAL && T->cycle_mean_min > 0) return 1.0 / T->cycle_mean_min;
+        if (T->cycle == STROMA_CYCLE_PHASES) {
+            double tot = 0;
+            for (int p = 0; p < T->nphases; p++) tot += T->phase_min[p];
+            return tot > 0 ? 1.0 / tot : 0.0;
+        }
+        return 0.0;
+    case STROMA_BEH_APOPTOSIS: return T->apoptosis_per_min;
+    case STROMA_BEH_NECROSIS: return T->necrosis_max_per_min;
+    case STROMA_BEH_SPEED: return T->speed_um_per_min;
+    case STROMA_BEH_PERSISTENCE: return T->persistence_min;
+    case STROMA_BEH_BIAS: return T->bias;
+    case STROMA_BEH_SECRETION: return T->secretion_per_min[a];
+    case STROMA_BEH_SECRETION_TARGET: return T->saturation[a];
+    case STROMA_BEH_UPTAKE: return T->uptake_per_min[a];
+    case STROMA_BEH_EXPORT: return T->export_per_min[a];
+    case STROMA_BEH_TRANSFORM: return T->transform_per_min[a];
+    case STROMA_BEH_ATTACK: return T->attack_per_min[a];
+    case STROMA_BEH_PHAGOCYTOSE: return T->phagocytose_per_min[a];
+    case STROMA_BEH_PHAGOCYTOSE_DEAD: {
+        double mx = 0;
+        for (int k = 0; k < m->ntypes; k++)
+            if (T->phagocytose_per_min[k] > mx) mx = T->phagocytose_per_min[k];
+        return mx;
+    }
+    case STROMA_BEH_KILL_RATE: return T->kill_per_min;
+    case STROMA_BEH_STATE_PRODUCTION: return m->state_vars[a].production[type];
+    case STROMA_BEH_STATE_DECAY: return m->state_vars[a].decay[type];
+    }
+    return 0.0;
+}
+
+size_t stroma_rule_describe(const stroma_model *m, const stroma_rule_desc *r, char *buf, size_t cap) {
+    const stroma_signal_entry *s = &m->rule_tables.signals[r->signal];
+    const stroma_behaviour_entry *b = &m->rule_tables.behaviours[r->behaviour];
+    double base = stroma_rule_behaviour_base(m, r->type, r->behaviour);
+    int n = snprintf(buf, cap, "in %s, %s %s %s from %g to %g%s%s, half-max %g%s%s, Hill %g%s",
+                     m->cell_types[r->type].name, s->name, r->direction > 0 ? "increases" : "decreases", b->name,
+                     base, r->saturation, b->unit[0] ? " " : "", b->unit, r->half_max, s->unit[0] ? " " : "",
+                     s->unit, r->hill, r->apply_to_dead ? " (also in dead cells)" : "");
+    return n < 0 ? 0 : (size_t)n;
+}

@@ -1,0 +1,28 @@
+/* The signal and behaviour tables of a model, and the base value and plain-English text of a rule. */
+#ifndef STROMA_MODEL_RULES_TABLES_H
+#define STROMA_MODEL_RULES_TABLES_H
+
+#include <stddef.h>
+
+#include "model/model.h"
+
+/* Build model->rule_tables from the model's substrates, cell types and state variables (call after those
+ * are loaded). Returns 0, or -1 on allocation failure. Replaces any earlier tables. */
+int stroma_rule_tables_build(stroma_model *model);
+
+/* Free the tables; accepts empty ones. */
+void stroma_rule_tables_free(stroma_rule_tables *t);
+
+/* Index of the signal / behaviour with this name (exact, case-sensitive; "custom:<var>" is accepted for a
+ * state variable as in PhysiCell), or -1. */
+int stroma_rule_signal_find(const stroma_rule_tables *t, const char *name);
+int stroma_rule_behaviour_find(const stroma_rule_tables *t, const char *name);
+
+/* The behaviour's base value for cells of `type` (the type's own parameter, before rules), and its unit. */
+double stroma_rule_behaviour_base(const stroma_model *model, int type, int behaviour);
+
+/* "in CAF, TGFb increases IL6 secretion from 0.05 to 0.2 1/min, half-max 50 pg/mL, Hill 2" into buf.
+ * Returns the length it wanted to write. */
+size_t stroma_rule_describe(const stroma_model *model, const stroma_rule_desc *rule, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,279 @@
+/* Unit tests for the rules engine (src/cells/rules.c and its evaluation in engine.c): the combination law,
+ * signal-driven behaviours in cells, state variables, contact signals, and the tables' names. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cells/engine.h"
+#include "model/rules_tables.h"
+
+/* One rule reproduces PhysiCell's b0 + (sat - b0) x/(1 + x); rules combine independently of their order; the
+ * result stays between the smallest and largest of b0 and the saturations; a saturated (infinite) term gives
+ * its saturation. Tolerance 1e-15 relative (a few roundings). */
+static void test_combination_law(void **state) {
+    (void)state;
+    double x1[1] = {stroma_rules_hill(3, 2, 2)}, s1[1] = {5};
+    int d1[1] = {1};
+    double want = 1 + (5 - 1) * (2.25 / 3.25);
+    assert_true(fabs(stroma_rules_combine(1, 1, x1, s1, d1) - want) < 1e-15 * want);
+    double x[3] = {0.5, 2.0, 0.7}, s[3] = {4, 6, 0.1};
+    int d[3] = {1, 1, -1};
+    double xr[3] = {0.7, 2.0, 0.5}, sr[3] = {0.1, 6, 4};
+    int dr[3] = {-1, 1, 1};
+    double a = stroma_rules_combine(1, 3, x, s, d), b = stroma_rules_combine(1, 3, xr, sr, dr);
+    assert_true(fabs(a - b) < 1e-15 * a);
+    assert_true(a >= 0.1 && a <= 6);
+    for (int k = 0; k < 200; k++) {
+        double y[2] = {k * 0.05, (200 - k) * 0.05}, t[2] = {10, 0};
+        int dd[2] = {1, -1};
+        double v = stroma_rules_combine(2, 2, y, t, dd);
+        assert_true(v >= 0 && v <= 10);
+    }
+    double xi[2] = {INFINITY, 1}, si[2] = {7, 3};
+    int di[2] = {1, 1};
+    assert_true(stroma_rules_combine(1, 2, xi, si, di) == 7);
+    assert_true(stroma_rules_hill(-1, 1, 2) == 0 && stroma_rules_hill(0, 1, 2) == 0);
+}
+
+/* A small model built by hand: substrate oxygen, types cancer and CAF, state variable "resistance". */
+typedef struct world {
+    stroma_model m;
+    stroma_substrate_desc sub;
+    stroma_cell_type_desc types[2];
+    double aff[2][2], sec[2][1], sat[2][1], upt[2][1], exp_[2][1], att[2][2], pha[2][2], ctr[2][4], tr[2][2];
+    stroma_state_var_desc var;
+    double vinit[2], vprod[2], vdecay[2];
+    stroma_rule_desc rules[4];
+} world;
+
+static void world_init(world *w) {
+    memset(w, 0, sizeof *w);
+    snprintf(w->sub.name, sizeof w->sub.name, "oxygen");
+    snprintf(w->sub.unit, sizeof w->sub.unit, "mmHg");
+    w->sub.diffusion_um2_per_min = 1e5;
+    for (int k = 0; k < 2; k++) {
+        stroma_cell_type_desc *T = &w->types[k];
+        snprintf(T->name, sizeof T->name, k ? "CAF" : "cancer");
+        T->volume_um3 = 2494;
+        T->cycle = STROMA_CYCLE_NONE;
+        T->apoptosis_duration_min = 516;
+        T->necrosis_substrate = -1;
+        T->necrosis_duration_min = 86400;
+        T->repulsion_um_per_min = 10;
+        T->max_adhesion_rel = 1.25;
+        w->aff[k][0] = w->aff[k][1] = 1;
+        T->adhesion_affinity = w->aff[k];
+        T->chemotaxis_substrate = -1;
+        T->persistence_min = 1;
+        T->secretion_per_min = w->sec[k];
+        T->saturation = w->sat[k];
+        T->uptake_per_min = w->upt[k];
+        T->export_per_min = w->exp_[k];
+        T->attack_per_min = w->att[k];
+        T->attach_duration_min = 60;
+        T->phagocytose_per_min = w->pha[k];
+        T->contact_transform_per_min = w->ctr[k];
+        T->transform_per_min = w->tr[k];
+    }
+    snprintf(w->var.name, sizeof w->var.name, "resistance");
+    w->var.initial = w->vinit;
+    w->var.production = w->vprod;
+    w->var.decay = w->vdecay;
+    stroma_model *m = &w->m;
+    m->hi_um[0] = m->hi_um[1] = 4000;
+    m->hi_um[2] = 20;
+    m->voxel_um = 20;
+    m->n[0] = m->n[1] = 200;
+    m->n[2] = 1;
+    m->dim = 2;
+    m->dt_diffusion_min = 0.01;
+    m->end_min = 1;
+    m->nsub = 1;
+    m->substrates = &w->sub;
+    m->ntypes = 2;
+    m->cell_types = w->types;
+    m->nstate = 1;
+    m->state_vars = &w->var;
+    assert_int_equal(stroma_rule_tables_build(m), 0);
+}
+
+static stroma_rule_desc make_rule(const stroma_model *m, int type, const char *signal, int dir, const char *behaviour,
+                                  double sat, double half, double hill) {
+    stroma_rule_desc r;
+    memset(&r, 0, sizeof r);
+    r.type = type;
+    r.signal = stroma_rule_signal_find(&m->rule_tables, signal);
+    r.behaviour = stroma_rule_behaviour_find(&m->rule_tables, behaviour);
+    assert_true(r.signal >= 0);
+    assert_true(r.behaviour >= 0);
+    r.direction = dir;
+    r.saturation = sat;
+    r.half_max = half;
+    r.hill = hill;
+    return r;
+}
+
+static void test_tables_and_text(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    const stroma_rule_tables *t = &w.m.rule_tables;
+    const char *sigs[] = {"oxygen", "oxygen gradient", "contact with CAF", "contact with dead cell", "pressure",
+                          "volume", "time", "age", "damage", "dead", "resistance", "custom:resistance"};
+    for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++) assert_true(stroma_rule_signal_find(t, sigs[k]) >= 0);
+    const char *behs[] = {"cycle entry", "apoptosis", "necrosis", "migration speed", "oxygen secretion",
+                          "oxygen uptake", "transform to CAF", "attack cancer", "phagocytose dead cell",
+                          "resistance production", "resistance decay"};
+    for (size_t k = 0; k < sizeof behs / sizeof *behs; k++)
+        assert_true(stroma_rule_behaviour_find(t, behs[k]) >= 0);
+    assert_int_equal(stroma_rule_signal_find(t, "oxygn"), -1);
+    w.sec[1][0] = 0.05;
+    stroma_rule_desc r = make_rule(&w.m, 1, "oxygen", 1, "oxygen secretion", 0.2, 50, 2);
+    char buf[256];
+    stroma_rule_describe(&w.m, &r, buf, sizeof buf);
+    assert_string_equal(buf, "in CAF, oxygen increases oxygen secretion from 0.05 to 0.2 1/min, half-max 50 mmHg, Hill 2");
+    stroma_rule_tables_free(&w.m.rule_tables);
+}
+
+/* Oxygen increases cycle entry of an exponentially cycling type: in a uniform field s, the division rate is
+ * b = (b0 + x sat)/(1 + x), x = (s/h)^n, so the population grows as e^(b t). Two oxygen levels, 30 seeds each:
+ * mean counts within 4 standard errors of N0 e^(b t). */
+static double grown_mean(double oxygen, int seeds, double *se) {
+    double sum = 0, sum2 = 0;
+    for (int sd = 0; sd < seeds; sd++) {
+        world w;
+        world_init(&w);
+        w.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
+        w.types[0].cycle_mean_min = 2000;
+        w.rules[0] = make_rule(&w.m, 0, "oxygen", 1, "cycle entry", 1.0 / 500, 20, 3);
+        w.m.nrules = 1;
+        w.m.rules = w.rules;
+        stroma_error err;
+        stroma_transport *t = stroma_transport_create(&w.m, NULL, &err);
+        assert_non_null(t);
+        for (size_t v = 0; v < t->mesh.nvox; v++) t->c[v] = oxygen;
+        stroma_rules_engine R;
+        assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
+        stroma_cell_engine e;
+        stroma_mech_domain dom = {{0, 0, 0}, {4000, 4000, 20}, 2};
+        assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){(uint64_t)sd + 1}, &err),
+                         STROMA_OK);
+        assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+        for (int k = 0; k < 100; k++) {
+            double p[3] = {30.0 + 35 * (k % 100), 30.0 + 35 * (k / 100), 10};
+            stroma_cell_engine_add(&e, 0, p, 0, NULL);
+        }
+        for (int s = 0; s < 100; s++) stroma_cell_engine_phenotype(&e, t, 6, 6.0 * (s + 1), NULL);
+        int64_t counts[2], dead;
+        stroma_cell_engine_count(&e, counts, &dead);
+        sum += (double)counts[0];
+        sum2 += (double)counts[0] * (double)counts[0];
+        stroma_cell_engine_free(&e);
+        stroma_rules_free(&R);
+        stroma_transport_destroy(&t);
+        stroma_rule_tables_free(&w.m.rule_tables);
+    }
+    *se = sqrt((sum2 - sum * sum / seeds) / (seeds - 1) / seeds);
+    return sum / seeds;
+}
+
+static void test_signal_drives_cycle(void **state) {
+    (void)state;
+    for (int q = 0; q < 2; q++) {
+        double o2 = q ? 40 : 5, se;
+        double mean = grown_mean(o2, 30, &se);
+        double x = pow(o2 / 20, 3), b = (1.0 / 2000 + x / 500) / (1 + x);
+        double expect = 100 * exp(b * 600);
+        assert_true(fabs(mean - expect) < 4 * se + 1e-9);
+    }
+}
+
+/* State variable with production P and decay D, one cell, no other rules: the implicit update gives exactly
+ * v_n = (v_{n-1} + dt P)/(1 + dt D) — checked to 1e-14 — and tends to P/D. A rule "resistance increases
+ * apoptosis" then reads the variable: the cell's apoptosis slot equals the combination law. */
+static void test_state_variable(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    w.vinit[0] = 0.5;
+    w.vprod[0] = 0.02;
+    w.vdecay[0] = 0.01;
+    w.types[0].apoptosis_per_min = 1e-6;
+    w.rules[0] = make_rule(&w.m, 0, "resistance", 1, "apoptosis", 1e-3, 1.0, 2);
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_error err;
+    stroma_rules_engine R;
+    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
+    stroma_cell_engine e;
+    stroma_mech_domain dom = {{0, 0, 0}, {4000, 4000, 20}, 2};
+    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){1}, &err), STROMA_OK);
+    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    double p[3] = {2000, 2000, 10};
+    stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    double v = 0.5;
+    for (int s = 0; s < 50; s++) {
+        double before = e.cells.svar[0];
+        stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * (s + 1), NULL);
+        if (e.cells.state[0] != STROMA_CELL_LIVE) break;
+        /* the apoptosis slot was computed from the value before this step's update */
+        double x = pow(before, 2), want = (1e-6 + x * 1e-3) / (1 + x);
+        assert_true(fabs(e.cells.beh[R.s_apop] - want) < 1e-15);
+        v = (v + 6 * 0.02) / (1 + 6 * 0.01);
+        assert_true(fabs(e.cells.svar[0] - v) < 1e-14);
+    }
+    assert_true(e.cells.svar[0] > 1.0 && e.cells.svar[0] < 2.0);
+    stroma_cell_engine_free(&e);
+    stroma_rules_free(&R);
+    stroma_rule_tables_free(&w.m.rule_tables);
+}
+
+/* "contact with CAF decreases migration speed" in cancer cells: a cancer cell touching one CAF gets
+ * b = (b0 + x sat)/(1 + x) with x = (1/h)^n; an isolated one keeps b0. */
+static void test_contact_signal(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    w.types[0].speed_um_per_min = 2;
+    w.rules[0] = make_rule(&w.m, 0, "contact with CAF", -1, "migration speed", 0.1, 0.5, 2);
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_error err;
+    stroma_rules_engine R;
+    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
+    assert_int_equal(R.needs_contacts, 1);
+    stroma_cell_engine e;
+    stroma_mech_domain dom = {{0, 0, 0}, {4000, 4000, 20}, 2};
+    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){1}, &err), STROMA_OK);
+    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    double a[3] = {1000, 1000, 10}, b[3] = {1015, 1000, 10}, lone[3] = {3000, 3000, 10};
+    stroma_cell_engine_add(&e, 0, a, 0, NULL);
+    stroma_cell_engine_add(&e, 1, b, 0, NULL);
+    stroma_cell_engine_add(&e, 0, lone, 0, NULL);
+    stroma_cell_engine_phenotype(&e, NULL, 6, 6, NULL);
+    size_t nb = (size_t)R.nslots;
+    double x = 4.0, want = (2 + x * 0.1) / (1 + x);
+    assert_true(fabs(e.cells.beh[0 * nb + (size_t)R.s_speed] - want) < 1e-15);
+    assert_true(e.cells.beh[2 * nb + (size_t)R.s_speed] == 2.0);
+    /* the CAF has no rule on speed: its slot holds its own (zero) speed */
+    assert_true(e.cells.beh[1 * nb + (size_t)R.s_speed] == 0.0);
+    stroma_cell_engine_free(&e);
+    stroma_rules_free(&R);
+    stroma_rule_tables_free(&w.m.rule_tables);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_combination_law), cmocka_unit_test(test_tables_and_text),
+        cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_state_variable),
+        cmocka_unit_test(test_contact_signal),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
