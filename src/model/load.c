@@ -1,6 +1,6 @@
 /* The model loader: reads a YAML model file, validates it against the schema table (schema.h) and fills a
  * stroma_model (model.h). It keeps going after a mistake and reports every one with its file:line:column,
- * then checks what involves several keys (grid, points in the domain, names, memory). */
+ * then checks what involves several keys (grid, points in the domain, names, rules and their files, memory). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "model/rules_tables.h"
 #include "model/schema.h"
 #include "model/sha256.h"
 #include "model/yaml_tree.h"
@@ -93,6 +94,30 @@ typedef struct load_initial_extra {
     stroma_srcloc file_loc;
 } load_initial_extra;
 
+typedef struct load_state_extra {
+    char path[96];                   /* "state_variables.stemness" */
+    stroma_srcloc loc;               /* its name */
+} load_state_extra;
+
+/* An item of `rules`: an inline rule (names as written, resolved after the walk) or a rules file. */
+typedef struct load_rule_item {
+    char path[40];                   /* "rules[3]" */
+    stroma_srcloc at;                /* the item */
+    int complete;                    /* inline: every key present, no conflict */
+    int is_file;
+    load_name type;
+    char signal[STROMA_RULE_NAME_MAX], behaviour[STROMA_RULE_NAME_MAX];
+    int signal_ok, behaviour_ok, numbers_ok;
+    stroma_srcloc signal_at, behaviour_at, saturation_at;
+    const char *behaviour_key;       /* "behaviour" or "behavior", as written */
+    int direction;                   /* +1, -1 */
+    int apply_to_dead;
+    double saturation, half_max, hill;
+    char file[512];                  /* as written */
+    int file_ok;
+    stroma_srcloc file_at;
+} load_rule_item;
+
 /* An error found by the walk or the checks; all are sorted by position before being reported. */
 typedef struct load_issue {
     stroma_code code;
@@ -128,6 +153,13 @@ typedef struct loader {
     int ncontacts, contacts_cap, cur_contact;
     int init_cap, init_extra_cap, cur_init;
     load_initial_extra *init_extra; /* parallel to m->initial_cells */
+    int state_cap, state_extra_cap, cur_state;
+    load_state_extra *state_extra;  /* parallel to m->state_vars */
+    load_type_ref *srefs;           /* entries of the state variables' per-type maps (owner = the variable) */
+    int nsrefs, srefs_cap, cur_sref;
+    load_rule_item *rule_items;     /* items of `rules`, in file order */
+    int nrule_items, rule_items_cap, cur_rule;
+    int rules_cap;                  /* of m->rules */
 } loader;
 
 /* A parsed value handed to load_store. */
@@ -413,6 +445,7 @@ static stroma_substrate_desc *load_sub(loader *ld) { return &ld->m->substrates[l
 static stroma_source_desc *load_src(loader *ld) { return &ld->m->sources[ld->cur_src]; }
 static stroma_cell_type_desc *load_type(loader *ld) { return &ld->m->cell_types[ld->cur_type]; }
 static stroma_initial_cells_desc *load_init(loader *ld) { return &ld->m->initial_cells[ld->cur_init]; }
+static load_rule_item *load_rule(loader *ld) { return &ld->rule_items[ld->cur_rule]; }
 
 static void load_name_set(load_name *n, const load_value *v) {
     snprintf(n->name, sizeof n->name, "%s", v->str);
@@ -564,6 +597,40 @@ static void load_store(loader *ld, int id, const load_value *v) {
         x->file_loc = v->loc;
         break;
     }
+    case STROMA_KEY_STATE_INITIAL_TYPE:
+    case STROMA_KEY_STATE_PRODUCTION_TYPE:
+    case STROMA_KEY_STATE_DECAY_TYPE:
+        ld->srefs[ld->cur_sref].value = v->num;
+        ld->srefs[ld->cur_sref].value_ok = 1;
+        break;
+    case STROMA_KEY_RULE_TYPE: load_name_set(&load_rule(ld)->type, v); break;
+    case STROMA_KEY_RULE_SIGNAL:
+        snprintf(load_rule(ld)->signal, sizeof load_rule(ld)->signal, "%s", v->str);
+        load_rule(ld)->signal_at = v->loc;
+        break;
+    case STROMA_KEY_RULE_BEHAVIOUR:
+    case STROMA_KEY_RULE_BEHAVIOR:
+        snprintf(load_rule(ld)->behaviour, sizeof load_rule(ld)->behaviour, "%s", v->str);
+        load_rule(ld)->behaviour_at = v->loc;
+        load_rule(ld)->behaviour_key = stroma_schema_key_name(id);
+        break;
+    case STROMA_KEY_RULE_DIRECTION: /* increases, decreases */
+        load_rule(ld)->direction = v->integer == 0 ? 1 : -1;
+        break;
+    case STROMA_KEY_RULE_SATURATION:
+        load_rule(ld)->saturation = v->num;
+        load_rule(ld)->saturation_at = v->loc;
+        break;
+    case STROMA_KEY_RULE_HALF_MAX: load_rule(ld)->half_max = v->num; break;
+    case STROMA_KEY_RULE_HILL: load_rule(ld)->hill = v->num; break;
+    case STROMA_KEY_RULE_APPLY_TO_DEAD: load_rule(ld)->apply_to_dead = v->integer == 1; break; /* false, true */
+    case STROMA_KEY_RULE_FILE: {
+        load_rule_item *r = load_rule(ld);
+        snprintf(r->file, sizeof r->file, "%s", v->str);
+        r->file_ok = 1;
+        r->file_at = v->loc;
+        break;
+    }
     case STROMA_KEY_OUTPUTS_EVERY:
         m->output_every_min = v->num;
         m->output_every_is_end = 0;
@@ -683,6 +750,46 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
         m->initial_cells[m->ninitial].type = -1;
         snprintf(ld->init_extra[m->ninitial].place.path, sizeof ld->init_extra[0].place.path, "%s", path);
         ld->cur_init = m->ninitial++;
+        return 0;
+    }
+    case STROMA_KEY_STATE_VARIABLE: {
+        if (load_grow((void **)&m->state_vars, &ld->state_cap, m->nstate + 1, sizeof *m->state_vars) ||
+            load_grow((void **)&ld->state_extra, &ld->state_extra_cap, m->nstate + 1, sizeof *ld->state_extra))
+            return -1;
+        stroma_state_var_desc *d = &m->state_vars[m->nstate];
+        memset(d, 0, sizeof *d);
+        snprintf(d->name, sizeof d->name, "%s", name);
+        load_state_extra *x = &ld->state_extra[m->nstate];
+        snprintf(x->path, sizeof x->path, "state_variables.%s", name);
+        x->loc = at;
+        ld->cur_state = m->nstate++;
+        return 0;
+    }
+    case STROMA_KEY_STATE_INITIAL_TYPE:
+    case STROMA_KEY_STATE_PRODUCTION_TYPE:
+    case STROMA_KEY_STATE_DECAY_TYPE: {
+        if (load_grow((void **)&ld->srefs, &ld->srefs_cap, ld->nsrefs + 1, sizeof *ld->srefs)) return -1;
+        load_type_ref *r = &ld->srefs[ld->nsrefs];
+        memset(r, 0, sizeof *r);
+        r->key = id;
+        r->owner = ld->cur_state;
+        snprintf(r->type.name, sizeof r->type.name, "%s", name);
+        r->type.ok = 1;
+        r->type.loc = at;
+        snprintf(r->path, sizeof r->path, "%s.%s", ld->state_extra[ld->cur_state].path,
+                 stroma_schema_key_name(ld->parent[id]));
+        ld->cur_sref = ld->nsrefs++;
+        return 0;
+    }
+    case STROMA_KEY_RULE: {
+        if (load_grow((void **)&ld->rule_items, &ld->rule_items_cap, ld->nrule_items + 1, sizeof *ld->rule_items))
+            return -1;
+        load_rule_item *r = &ld->rule_items[ld->nrule_items];
+        memset(r, 0, sizeof *r);
+        snprintf(r->path, sizeof r->path, "%s", path);
+        r->at = at;
+        r->direction = 1;
+        ld->cur_rule = ld->nrule_items++;
         return 0;
     }
     default: return 0;
@@ -892,6 +999,56 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
                        load_unit(STROMA_KEY_CELL_NECROSIS_CRITICAL, unit, sizeof unit));
             ok = 0;
         }
+        break;
+    }
+    case STROMA_KEY_RULE: {
+        load_rule_item *r = load_rule(ld);
+        int given = 0;
+        for (int c = STROMA_KEY_RULE_TYPE; c <= STROMA_KEY_RULE_APPLY_TO_DEAD; c++) given += keys[c] != NULL;
+        if (keys[STROMA_KEY_RULE_FILE]) {
+            r->is_file = 1;
+            for (int c = STROMA_KEY_RULE_TYPE; c <= STROMA_KEY_RULE_APPLY_TO_DEAD; c++) {
+                if (!keys[c]) continue;
+                load_error(ld, STROMA_ERR_RANGE, load_loc(keys[c]),
+                           "%s.%s is not used with file: the file gives every rule (one per line)", path,
+                           stroma_schema_key_name(c));
+                ok = 0;
+            }
+            r->file_ok = valid[STROMA_KEY_RULE_FILE];
+            break;
+        }
+        if (!given) {
+            load_error(ld, STROMA_ERR_MISSING, at,
+                       "%s is empty: give an inline rule (type, signal, direction, behaviour, saturation, half_max, "
+                       "hill) or a file of rules",
+                       path);
+            ok = 0;
+            break;
+        }
+        int complete = 1;
+        if (keys[STROMA_KEY_RULE_BEHAVIOUR] && keys[STROMA_KEY_RULE_BEHAVIOR]) {
+            load_error(ld, STROMA_ERR_RANGE, load_loc(keys[STROMA_KEY_RULE_BEHAVIOR]),
+                       "%s gives both behaviour and behavior: they are the same key (two spellings); give one", path);
+            complete = 0;
+        }
+        static const int needed[] = {STROMA_KEY_RULE_TYPE,       STROMA_KEY_RULE_SIGNAL,   STROMA_KEY_RULE_DIRECTION,
+                                     STROMA_KEY_RULE_BEHAVIOUR,  STROMA_KEY_RULE_SATURATION, STROMA_KEY_RULE_HALF_MAX,
+                                     STROMA_KEY_RULE_HILL};
+        for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+            int c = needed[i];
+            if (keys[c] || (c == STROMA_KEY_RULE_BEHAVIOUR && keys[STROMA_KEY_RULE_BEHAVIOR])) continue;
+            load_error(ld, STROMA_ERR_MISSING, at, "missing required key %s.%s (%s, required in an inline rule)%s",
+                       path, stroma_schema_key_name(c), stroma_schema_type_name(stroma_schema_keys[c].type),
+                       load_unit(c, unit, sizeof unit));
+            complete = 0;
+        }
+        r->complete = complete;
+        r->signal_ok = valid[STROMA_KEY_RULE_SIGNAL];
+        r->behaviour_ok = valid[STROMA_KEY_RULE_BEHAVIOUR] || valid[STROMA_KEY_RULE_BEHAVIOR];
+        r->numbers_ok = valid[STROMA_KEY_RULE_DIRECTION] && valid[STROMA_KEY_RULE_SATURATION] &&
+                        valid[STROMA_KEY_RULE_HALF_MAX] && valid[STROMA_KEY_RULE_HILL] &&
+                        (!keys[STROMA_KEY_RULE_APPLY_TO_DEAD] || valid[STROMA_KEY_RULE_APPLY_TO_DEAD]);
+        if (!complete) ok = 0;
         break;
     }
     case STROMA_KEY_CELL_SECRETION_SUBSTRATE:
@@ -1723,28 +1880,47 @@ static int load_csv_row(load_csv *c, const load_names *nl, int grid, int line, c
 }
 
 /* Read the cell file of initial_cells[g] into its csv_pos_um / csv_type (owned by the model). */
-static void load_read_csv(loader *ld, int g, const load_names *nl, int grid) {
-    stroma_model *m = ld->m;
-    stroma_initial_cells_desc *ic = &m->initial_cells[g];
-    const load_initial_extra *x = &ld->init_extra[g];
-    /* relative to the model file's directory */
-    const char *slash = x->file[0] == '/' ? NULL : strrchr(ld->file, '/');
+/* Open the file `file` named by the model under `item`.file (written at `at`), relative to the model file's
+ * directory unless absolute; its path as opened goes to path[cap]. Reports (`what`: "cell file") and returns
+ * NULL if the path is too long or the file cannot be opened. The caller closes the file. */
+static FILE *load_open_named(loader *ld, const char *file, const char *item, stroma_srcloc at, const char *what,
+                             char *path, size_t cap) {
+    const char *slash = file[0] == '/' ? NULL : strrchr(ld->file, '/');
     int dir = slash ? (int)(slash - ld->file) + 1 : 0;
-    int n = snprintf(ic->csv_path, sizeof ic->csv_path, "%.*s%s", dir, ld->file, x->file);
-    if (n < 0 || (size_t)n >= sizeof ic->csv_path) {
-        load_error(ld, STROMA_ERR_RANGE, x->file_loc, "%s.file: the path %.*s%s is longer than the %zu bytes allowed",
-                   x->place.path, dir, ld->file, x->file, sizeof ic->csv_path - 1);
-        return;
+    int n = snprintf(path, cap, "%.*s%s", dir, ld->file, file);
+    if (n < 0 || (size_t)n >= cap) {
+        load_error(ld, STROMA_ERR_RANGE, at, "%s.file: the path %.*s%s is longer than the %zu bytes allowed", item,
+                   dir, ld->file, file, cap - 1);
+        return NULL;
     }
-    FILE *fp = fopen(ic->csv_path, "rb");
+    FILE *fp = fopen(path, "rb");
     if (!fp) {
         int e = errno;
         char why[128];
         if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
-        load_error(ld, e == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, x->file_loc,
-                   "%s.file: cannot open cell file %s: %s", x->place.path, ic->csv_path, why);
-        return;
+        load_error(ld, e == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, at, "%s.file: cannot open %s %s: %s", item,
+                   what, path, why);
     }
+    return fp;
+}
+
+/* After reading a CSV file: report a read error, and how many errors were not listed. */
+static void load_csv_finish(load_csv *c, FILE *fp, const char *item, const char *what) {
+    if (ferror(fp))
+        load_error(c->ld, STROMA_ERR_IO, c->anchor, "%s.file: cannot read %s %s", item, what, c->path);
+    if (c->nerrors > LOAD_CSV_MAX_ERRORS)
+        load_error_in(c->ld, c->path, c->anchor, STROMA_ERR_RANGE, c->first_hidden_line, c->first_hidden_column,
+                      "%d more error%s in this file not listed", c->nerrors - LOAD_CSV_MAX_ERRORS,
+                      c->nerrors - LOAD_CSV_MAX_ERRORS == 1 ? "" : "s");
+}
+
+static void load_read_csv(loader *ld, int g, const load_names *nl, int grid) {
+    stroma_model *m = ld->m;
+    stroma_initial_cells_desc *ic = &m->initial_cells[g];
+    const load_initial_extra *x = &ld->init_extra[g];
+    FILE *fp = load_open_named(ld, x->file, x->place.path, x->file_loc, "cell file", ic->csv_path,
+                               sizeof ic->csv_path);
+    if (!fp) return;
     load_csv c = {ld, ic->csv_path, x->file_loc, 0, 0, 0};
     double avail = stroma_model_memory_available();
     char *line = NULL;
@@ -1811,21 +1987,16 @@ static void load_read_csv(loader *ld, int g, const load_names *nl, int grid) {
         memcpy(ic->csv_pos_um + 3 * (size_t)ic->count, pos, sizeof pos);
         ic->csv_type[ic->count++] = type;
     }
-    int read_error = ferror(fp);
     free(line);
+    if (!ld->nomem && !ferror(fp)) {
+        if (!header && c.nerrors == 0)
+            load_csv_error(&c, STROMA_ERR_MISSING, 1, 1, "the file is empty: expected the header x,y,z,type and a "
+                                                         "row per cell");
+        else if (c.nerrors == 0 && ic->count == 0)
+            load_csv_error(&c, STROMA_ERR_MISSING, lineno + 1, 1, "no cells: the file has a header but no rows");
+    }
+    if (!ld->nomem) load_csv_finish(&c, fp, x->place.path, "cell file");
     fclose(fp);
-    if (ld->nomem) return;
-    if (read_error)
-        load_error(ld, STROMA_ERR_IO, x->file_loc, "%s.file: cannot read cell file %s", x->place.path, ic->csv_path);
-    else if (!header && c.nerrors == 0)
-        load_csv_error(&c, STROMA_ERR_MISSING, 1, 1, "the file is empty: expected the header x,y,z,type and a row "
-                                                     "per cell");
-    else if (c.nerrors == 0 && ic->count == 0)
-        load_csv_error(&c, STROMA_ERR_MISSING, lineno + 1, 1, "no cells: the file has a header but no rows");
-    if (c.nerrors > LOAD_CSV_MAX_ERRORS)
-        load_error_in(ld, c.path, c.anchor, STROMA_ERR_RANGE, c.first_hidden_line, c.first_hidden_column,
-                      "%d more error%s in this file not listed", c.nerrors - LOAD_CSV_MAX_ERRORS,
-                      c.nerrors - LOAD_CSV_MAX_ERRORS == 1 ? "" : "s");
 }
 
 /* Types and places of initial_cells, and their cell files; `initial_at` is where initial_cells is written. */
@@ -1852,6 +2023,387 @@ static void load_check_initial(loader *ld, const load_names *nl, int grid, strom
         }
         if (grid && x->place.region_ok) load_check_region(ld, &x->place, &ic->region);
     }
+}
+
+/* Allocate the state variables' per-type arrays (default 0) and fill in the entries of their maps. */
+static void load_check_state(loader *ld, const load_names *nl) {
+    stroma_model *m = ld->m;
+    size_t nt = (size_t)(m->ntypes > 0 ? m->ntypes : 1);
+    for (int v = 0; v < m->nstate; v++) {
+        stroma_state_var_desc *d = &m->state_vars[v];
+        d->initial = calloc(nt, sizeof *d->initial);
+        d->production = calloc(nt, sizeof *d->production);
+        d->decay = calloc(nt, sizeof *d->decay);
+        if (!d->initial || !d->production || !d->decay) {
+            ld->nomem = 1;
+            return;
+        }
+    }
+    for (int i = 0; i < ld->nsrefs; i++) {
+        const load_type_ref *r = &ld->srefs[i];
+        int k = load_resolve(ld, nl, 1, &r->type, r->path);
+        if (k < 0 || !r->value_ok) continue;
+        stroma_state_var_desc *d = &m->state_vars[r->owner];
+        double *per_type = r->key == STROMA_KEY_STATE_INITIAL_TYPE      ? d->initial
+                           : r->key == STROMA_KEY_STATE_PRODUCTION_TYPE ? d->production
+                                                                        : d->decay;
+        per_type[k] = r->value;
+    }
+}
+
+/* A state variable is a signal by its bare name: that name must not already be a signal (after the tables are
+ * built). */
+static void load_check_state_names(loader *ld) {
+    const stroma_model *m = ld->m;
+    const stroma_rule_tables *t = &m->rule_tables;
+    for (int v = 0; v < m->nstate; v++) {
+        const char *name = m->state_vars[v].name;
+        for (int i = 0; i < t->nsignals; i++) {
+            const stroma_signal_entry *e = &t->signals[i];
+            if (e->kind == STROMA_SIG_STATE || strcmp(e->name, name) != 0) continue;
+            if (e->kind == STROMA_SIG_SUBSTRATE)
+                load_error(ld, STROMA_ERR_RANGE, ld->state_extra[v].loc,
+                           "%s: '%s' is already the name of a substrate (a rule's signal '%s' would mean either); "
+                           "rename the state variable",
+                           ld->state_extra[v].path, name, name);
+            else
+                load_error(ld, STROMA_ERR_RANGE, ld->state_extra[v].loc,
+                           "%s: '%s' is already the name of a built-in signal; rename the state variable",
+                           ld->state_extra[v].path, name);
+            break;
+        }
+    }
+}
+
+/* Names of the rule tables and state variables, borrowed from the model, for suggestions. */
+typedef struct load_rule_names {
+    const char **signals, **behaviours, **vars;
+} load_rule_names;
+
+/* A rule as written in the model file (csv NULL) or on a line of a rules file, before its names are resolved.
+ * Positions are in that file. */
+typedef struct load_rule_src {
+    load_csv *csv;
+    const char *origin;      /* the file, for stroma_rule_desc.origin */
+    const char *item;        /* prefix of messages about the whole rule: "rules[2]", or "" */
+    const char *type_key, *signal_key, *behaviour_key, *saturation_key; /* "rules[2].type" or "cell_type" */
+    const char *type, *signal, *behaviour;
+    int type_ok, signal_ok, behaviour_ok; /* the names were given and are valid text */
+    int numbers_ok;                       /* direction, saturation, half_max, hill, apply_to_dead are valid */
+    stroma_srcloc at, type_at, signal_at, behaviour_at, saturation_at;
+    int direction, apply_to_dead;
+    double saturation, half_max, hill;
+} load_rule_src;
+
+static void load_rule_error(loader *ld, load_csv *csv, stroma_code code, stroma_srcloc at, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void load_rule_error(loader *ld, load_csv *csv, stroma_code code, stroma_srcloc at, const char *fmt, ...) {
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (csv)
+        load_csv_error(csv, code, at.line, at.column, "%s", msg);
+    else
+        load_error(ld, code, at, "%s", msg);
+}
+
+/* Resolve a rule's names, check its saturation against its behaviour, and append it to the model's rules;
+ * reports what is wrong instead. */
+static void load_rule_add(loader *ld, const load_names *nl, const load_rule_names *rn, const load_rule_src *s) {
+    stroma_model *m = ld->m;
+    const stroma_rule_tables *t = &m->rule_tables;
+    char msg[768];
+    int type = -1, sig = -1, beh = -1;
+    if (s->type_ok) {
+        type = load_lookup(s->type, nl->type, m->ntypes, "cell type", "cell types", msg, sizeof msg);
+        if (type < 0) load_rule_error(ld, s->csv, STROMA_ERR_UNKNOWN_KEY, s->type_at, "%s: %s", s->type_key, msg);
+    }
+    if (s->signal_ok) {
+        sig = stroma_rule_signal_find(t, s->signal);
+        int same = 0;
+        for (int i = 0; sig >= 0 && i < t->nsignals; i++) same += strcmp(t->signals[i].name, s->signal) == 0;
+        if (sig < 0) {
+            if (strncmp(s->signal, "custom:", 7) == 0)
+                load_lookup(s->signal + 7, rn->vars, m->nstate, "state variable", "state variables", msg, sizeof msg);
+            else
+                load_lookup(s->signal, rn->signals, t->nsignals, "signal", "signals", msg, sizeof msg);
+            load_rule_error(ld, s->csv, STROMA_ERR_UNKNOWN_KEY, s->signal_at, "%s: %s", s->signal_key, msg);
+        } else if (same > 1) {
+            /* only a substrate can share a built-in signal's name (state variables are checked) */
+            load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->signal_at,
+                            "%s: '%s' is ambiguous: it names both a substrate and a built-in signal; rename the "
+                            "substrate",
+                            s->signal_key, s->signal);
+            sig = -1;
+        }
+    }
+    if (s->behaviour_ok) {
+        beh = stroma_rule_behaviour_find(t, s->behaviour);
+        if (beh < 0) {
+            load_lookup(s->behaviour, rn->behaviours, t->nbehaviours, "behaviour", "behaviours", msg, sizeof msg);
+            load_rule_error(ld, s->csv, STROMA_ERR_UNKNOWN_KEY, s->behaviour_at, "%s: %s", s->behaviour_key, msg);
+        }
+    }
+    if (type < 0 || sig < 0 || beh < 0 || !s->numbers_ok) return;
+    const stroma_behaviour_entry *b = &t->behaviours[beh];
+    char unit[48] = "";
+    if (b->unit[0]) snprintf(unit, sizeof unit, " [%s]", b->unit);
+    if (b->kind == STROMA_BEH_BIAS && !(s->saturation >= 0 && s->saturation <= 1)) {
+        load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->saturation_at,
+                        "%s must be between 0 and 1 for %s (got %.10g)", s->saturation_key, b->name, s->saturation);
+        return;
+    }
+    if (b->kind != STROMA_BEH_EXPORT && !(s->saturation >= 0)) {
+        load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->saturation_at,
+                        "%s must be >= 0 for %s (got %.10g)%s; only '<substrate> export' may be negative",
+                        s->saturation_key, b->name, s->saturation, unit);
+        return;
+    }
+    double base = stroma_rule_behaviour_base(m, type, beh);
+    int up = s->direction > 0;
+    if (up ? s->saturation < base : s->saturation > base) {
+        load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->at,
+                        "%s%sin %s, '%s %s %s' saturates at %.10g, %s its base value %.10g%s; %s rule must saturate "
+                        "%s its base (use '%s' to %s a behaviour)",
+                        s->item, s->item[0] ? ": " : "", m->cell_types[type].name, t->signals[sig].name,
+                        up ? "increases" : "decreases", b->name, s->saturation, up ? "below" : "above", base, unit,
+                        up ? "an increasing" : "a decreasing", up ? "above" : "below", up ? "decreases" : "increases",
+                        up ? "lower" : "raise");
+        return;
+    }
+    if (load_grow((void **)&m->rules, &ld->rules_cap, m->nrules + 1, sizeof *m->rules)) {
+        ld->nomem = 1;
+        return;
+    }
+    stroma_rule_desc *r = &m->rules[m->nrules++];
+    memset(r, 0, sizeof *r);
+    r->type = type;
+    r->signal = sig;
+    r->behaviour = beh;
+    r->direction = up ? 1 : -1;
+    r->saturation = s->saturation;
+    r->half_max = s->half_max;
+    r->hill = s->hill;
+    r->apply_to_dead = s->apply_to_dead;
+    r->line = s->at.line;
+    r->column = s->at.column;
+    snprintf(r->origin, sizeof r->origin, "%s", s->origin);
+}
+
+/* Copy a CSV field into out[cap]; reports (as `key`, naming a `what`) and returns 0 if it is empty, too long or
+ * holds a NUL byte. */
+static int load_csv_name(load_csv *c, int line, const load_csv_field *f, const char *key, const char *what,
+                         char *out, size_t cap) {
+    char echo[LOAD_ECHO_MAX + 8];
+    if (f->len == 0) {
+        load_csv_error(c, STROMA_ERR_MISSING, line, f->column, "%s is empty: give a %s name", key, what);
+        return 0;
+    }
+    if (f->len >= cap || memchr(f->text, '\0', f->len)) {
+        load_echo(f->text, f->len, echo, sizeof echo);
+        load_csv_error(c, STROMA_ERR_UNKNOWN_KEY, line, f->column, "%s: no %s named '%s'", key, what, echo);
+        return 0;
+    }
+    memcpy(out, f->text, f->len);
+    out[f->len] = '\0';
+    return 1;
+}
+
+/* Parse a CSV field as a finite number (> 0 if positive); reports as `key` and returns 0 if it is not. */
+static int load_csv_number(load_csv *c, int line, const load_csv_field *f, const char *key, int positive,
+                           double *out) {
+    char text[128], echo[LOAD_ECHO_MAX + 8];
+    load_echo(f->text, f->len, echo, sizeof echo);
+    int rc = -1;
+    if (f->len < sizeof text && !memchr(f->text, '\0', f->len)) {
+        memcpy(text, f->text, f->len);
+        text[f->len] = '\0';
+        rc = load_parse_number_text(text, out);
+    }
+    if (rc) {
+        load_csv_error(c, rc == -1 ? STROMA_ERR_TYPE : STROMA_ERR_RANGE, line, f->column,
+                       "%s must be a %snumber (got '%s')", key, rc == -1 ? "" : "finite ", echo);
+        return 0;
+    }
+    if (positive && !(*out > 0)) {
+        load_csv_error(c, STROMA_ERR_RANGE, line, f->column, "%s must be > 0 (got '%s')", key, echo);
+        return 0;
+    }
+    return 1;
+}
+
+static int load_csv_is(const load_csv_field *f, const char *word) {
+    return f->len == strlen(word) && memcmp(f->text, word, f->len) == 0;
+}
+
+/* The columns of a PhysiCell v3 rules file. */
+#define LOAD_RULES_COLUMNS "cell_type,signal,direction,behavior,saturation,half_max,hill_power,apply_to_dead"
+
+/* Read the rules file of item r (PhysiCell v3 CSV, no header) and add its rules in line order. */
+static void load_read_rules_csv(loader *ld, const load_rule_item *r, const load_names *nl,
+                                const load_rule_names *rn) {
+    char path[512];
+    FILE *fp = load_open_named(ld, r->file, r->path, r->file_at, "rules file", path, sizeof path);
+    if (!fp) return;
+    load_csv c = {ld, path, r->file_at, 0, 0, 0};
+    char *line = NULL;
+    size_t line_cap = 0;
+    int lineno = 0;
+    ssize_t got;
+    while (!ld->nomem && (got = getline(&line, &line_cap, fp)) >= 0) {
+        lineno++;
+        size_t len = (size_t)got;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                           line[len - 1] == '\t'))
+            len--;
+        const char *text = line;
+        if (lineno == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* UTF-8 BOM */
+        size_t lead = 0;
+        while (lead < len && (text[lead] == ' ' || text[lead] == '\t')) lead++;
+        if (lead == len || text[lead] == '#' || (len - lead >= 2 && text[lead] == '/' && text[lead + 1] == '/'))
+            continue; /* blank or comment */
+        if (memchr(text, '\0', len)) {
+            load_csv_error(&c, STROMA_ERR_PARSE, lineno, (int)((const char *)memchr(text, '\0', len) - text) + 1,
+                           "a NUL byte in the line: this is not a text file");
+            continue;
+        }
+        load_csv_field f[9];
+        int nf = load_csv_split(text, len, f, 9);
+        if (nf != 8) {
+            load_csv_error(&c, STROMA_ERR_PARSE, lineno, nf > 8 ? f[8].column : (int)len + 1,
+                           "the line has %d field%s; expected 8 (" LOAD_RULES_COLUMNS ")", nf, nf == 1 ? "" : "s");
+            continue;
+        }
+        char type[STROMA_NAME_MAX], signal[STROMA_RULE_NAME_MAX], behaviour[STROMA_RULE_NAME_MAX];
+        load_rule_src s;
+        memset(&s, 0, sizeof s);
+        s.csv = &c;
+        s.origin = path;
+        s.item = "";
+        s.type_key = "cell_type";
+        s.signal_key = "signal";
+        s.behaviour_key = "behavior";
+        s.saturation_key = "saturation";
+        s.type = type;
+        s.signal = signal;
+        s.behaviour = behaviour;
+        s.at = s.type_at = (stroma_srcloc){lineno, f[0].column};
+        s.signal_at = (stroma_srcloc){lineno, f[1].column};
+        s.behaviour_at = (stroma_srcloc){lineno, f[3].column};
+        s.saturation_at = (stroma_srcloc){lineno, f[4].column};
+        s.type_ok = load_csv_name(&c, lineno, &f[0], "cell_type", "cell type", type, sizeof type);
+        s.signal_ok = load_csv_name(&c, lineno, &f[1], "signal", "signal", signal, sizeof signal);
+        s.behaviour_ok = load_csv_name(&c, lineno, &f[3], "behavior", "behaviour", behaviour, sizeof behaviour);
+        int ok = 1;
+        if (load_csv_is(&f[2], "increases")) {
+            s.direction = 1;
+        } else if (load_csv_is(&f[2], "decreases")) {
+            s.direction = -1;
+        } else {
+            static const char *const words[2] = {"increases", "decreases"};
+            char echo[LOAD_ECHO_MAX + 8], word[LOAD_ECHO_MAX + 8];
+            load_echo(f[2].text, f[2].len, echo, sizeof echo);
+            const char *best = NULL;
+            if (f[2].len < sizeof word && !memchr(f[2].text, '\0', f[2].len)) {
+                memcpy(word, f[2].text, f[2].len);
+                word[f[2].len] = '\0';
+                best = stroma_suggest(word, words, 2);
+            }
+            if (best)
+                load_csv_error(&c, STROMA_ERR_RANGE, lineno, f[2].column,
+                               "direction must be increases or decreases (got '%s'); did you mean '%s'?", echo, best);
+            else
+                load_csv_error(&c, STROMA_ERR_RANGE, lineno, f[2].column,
+                               "direction must be increases or decreases (got '%s')", echo);
+            ok = 0;
+        }
+        ok &= load_csv_number(&c, lineno, &f[4], "saturation", 0, &s.saturation);
+        ok &= load_csv_number(&c, lineno, &f[5], "half_max", 1, &s.half_max);
+        ok &= load_csv_number(&c, lineno, &f[6], "hill_power", 1, &s.hill);
+        if (load_csv_is(&f[7], "0") || load_csv_is(&f[7], "1")) {
+            s.apply_to_dead = f[7].text[0] == '1';
+        } else {
+            char echo[LOAD_ECHO_MAX + 8];
+            load_echo(f[7].text, f[7].len, echo, sizeof echo);
+            load_csv_error(&c, STROMA_ERR_RANGE, lineno, f[7].column, "apply_to_dead must be 0 or 1 (got '%s')",
+                           echo);
+            ok = 0;
+        }
+        s.numbers_ok = ok;
+        load_rule_add(ld, nl, rn, &s);
+    }
+    free(line);
+    if (!ld->nomem) load_csv_finish(&c, fp, r->path, "rules file");
+    fclose(fp);
+}
+
+/* Resolve every rule, inline or from a file, into model->rules in the order written; `rules_at` is where
+ * `rules` is written. Needs the rule tables. */
+static void load_check_rules(loader *ld, const load_names *nl, stroma_srcloc rules_at) {
+    stroma_model *m = ld->m;
+    if (ld->nrule_items == 0) return;
+    if (m->ntypes == 0) {
+        load_error(ld, STROMA_ERR_MISSING, rules_at,
+                   "rules needs cell types, but cell_types is absent or empty: define the types first");
+        return;
+    }
+    const stroma_rule_tables *t = &m->rule_tables;
+    load_rule_names rn;
+    rn.signals = malloc((size_t)(t->nsignals > 0 ? t->nsignals : 1) * sizeof *rn.signals);
+    rn.behaviours = malloc((size_t)(t->nbehaviours > 0 ? t->nbehaviours : 1) * sizeof *rn.behaviours);
+    rn.vars = malloc((size_t)(m->nstate > 0 ? m->nstate : 1) * sizeof *rn.vars);
+    if (!rn.signals || !rn.behaviours || !rn.vars) {
+        ld->nomem = 1;
+    } else {
+        for (int i = 0; i < t->nsignals; i++) rn.signals[i] = t->signals[i].name;
+        for (int i = 0; i < t->nbehaviours; i++) rn.behaviours[i] = t->behaviours[i].name;
+        for (int v = 0; v < m->nstate; v++) rn.vars[v] = m->state_vars[v].name;
+    }
+    for (int i = 0; i < ld->nrule_items && !ld->nomem; i++) {
+        const load_rule_item *r = &ld->rule_items[i];
+        if (r->is_file) {
+            if (r->file_ok) load_read_rules_csv(ld, r, nl, &rn);
+            continue;
+        }
+        char type_key[64], signal_key[64], behaviour_key[64], saturation_key[64];
+        snprintf(type_key, sizeof type_key, "%s.type", r->path);
+        snprintf(signal_key, sizeof signal_key, "%s.signal", r->path);
+        snprintf(behaviour_key, sizeof behaviour_key, "%s.%s", r->path,
+                 r->behaviour_key ? r->behaviour_key : "behaviour");
+        snprintf(saturation_key, sizeof saturation_key, "%s.saturation", r->path);
+        load_rule_src s = {
+            .csv = NULL,
+            .origin = ld->file,
+            .item = r->path,
+            .type_key = type_key,
+            .signal_key = signal_key,
+            .behaviour_key = behaviour_key,
+            .saturation_key = saturation_key,
+            .type = r->type.name,
+            .signal = r->signal,
+            .behaviour = r->behaviour,
+            .type_ok = r->type.ok,
+            .signal_ok = r->signal_ok,
+            .behaviour_ok = r->behaviour_ok,
+            .numbers_ok = r->complete && r->numbers_ok,
+            .at = r->at,
+            .type_at = r->type.loc,
+            .signal_at = r->signal_at,
+            .behaviour_at = r->behaviour_at,
+            .saturation_at = r->saturation_at,
+            .direction = r->direction,
+            .apply_to_dead = r->apply_to_dead,
+            .saturation = r->saturation,
+            .half_max = r->half_max,
+            .hill = r->hill,
+        };
+        load_rule_add(ld, nl, &rn, &s);
+    }
+    free(rn.signals);
+    free(rn.behaviours);
+    free(rn.vars);
 }
 
 static void load_check_memory(loader *ld, stroma_srcloc domain_at) {
@@ -1931,6 +2483,10 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         load_check_sources(&ld, &names, grid);
         load_check_cell_types(&ld, &names);
         if (!ld.nomem) load_check_initial(&ld, &names, grid, load_top_key(root, "initial_cells"));
+        if (!ld.nomem) load_check_state(&ld, &names);
+        if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
+        if (!ld.nomem) load_check_state_names(&ld);
+        if (!ld.nomem) load_check_rules(&ld, &names, load_top_key(root, "rules"));
         if (grid && !ld.nomem) load_check_memory(&ld, domain_at);
     }
     free(names.sub);
@@ -1943,6 +2499,9 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     free(ld.secs);
     free(ld.contacts);
     free(ld.init_extra);
+    free(ld.state_extra);
+    free(ld.srefs);
+    free(ld.rule_items);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {
         stroma_model_destroy(&m);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/rules_tables.h"
 #include "util/error_impl.h"
 
 void stroma_model_destroy(stroma_model **model) {
@@ -30,6 +31,14 @@ void stroma_model_destroy(stroma_model **model) {
         free(m->initial_cells[g].csv_pos_um);
         free(m->initial_cells[g].csv_type);
     }
+    for (int v = 0; v < m->nstate; v++) {
+        free(m->state_vars[v].initial);
+        free(m->state_vars[v].production);
+        free(m->state_vars[v].decay);
+    }
+    free(m->state_vars);
+    stroma_rule_tables_free(&m->rule_tables);
+    free(m->rules);
     free(m->cell_types);
     free(m->initial_cells);
     free(m->substrates);
@@ -189,6 +198,26 @@ static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
     model_put(t, "\n");
 }
 
+/* One line for a state variable: the types whose initial value, production or decay is not 0. */
+static void model_put_state_var(model_text *t, const stroma_model *m, int v) {
+    const stroma_state_var_desc *d = &m->state_vars[v];
+    static const char *const what[3] = {"initial", "production", "decay"};
+    static const char *const unit[3] = {"", " 1/min", " 1/min"};
+    const double *per_type[3] = {d->initial, d->production, d->decay};
+    model_put(t, "  %s:", d->name);
+    int any = 0;
+    for (int w = 0; w < 3; w++) {
+        int listed = 0;
+        for (int k = 0; k < m->ntypes; k++) {
+            if (!per_type[w] || per_type[w][k] == 0) continue;
+            if (!listed) model_put(t, "%s %s", any ? ";" : "", what[w]);
+            model_put(t, "%s %s %g%s", listed ? "," : "", m->cell_types[k].name, per_type[w][k], unit[w]);
+            listed = any = 1;
+        }
+    }
+    model_put(t, "%s\n", any ? "" : " 0 in every type");
+}
+
 size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     model_text t = {buf, cap, 0};
     if (buf && cap) buf[0] = '\0';
@@ -263,6 +292,16 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
             model_put(&t, "  %s: ", m->cell_types[ic->type].name);
             model_put_region(&t, &ic->region, ic->count, "cell");
             model_put(&t, "\n");
+        }
+    }
+    model_put(&t, "state variables: %d\n", m->nstate);
+    for (int v = 0; v < m->nstate; v++) model_put_state_var(&t, m, v);
+    model_put(&t, "rules: %d\n", m->nrules);
+    if (m->rule_tables.nbehaviours > 0) {
+        for (int i = 0; i < m->nrules; i++) {
+            char line[512];
+            stroma_rule_describe(m, &m->rules[i], line, sizeof line);
+            model_put(&t, "  %s\n", line);
         }
     }
     model_put(&t, "outputs: every %g min%s, fields: %s, cells: %s\n", m->output_every_min,

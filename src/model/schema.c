@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "model/rules_tables.h"
 
 #define REQUIRED STROMA_NEED_REQUIRED
 #define OPTIONAL STROMA_NEED_OPTIONAL
@@ -344,6 +345,82 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                  .doc = "CSV file of cells, relative to the model file's directory: a header "
                                         "`x,y,z,type`, then one row per cell: a point inside the domain (µm) and a "
                                         "type name or index (0 = the first of `cell_types`). Not with type, count."},
+    [STROMA_KEY_STATE_VARIABLES] = {"state_variables", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL, .default_text = "none",
+                                    NAME_LEN,
+                                    .doc = "Named internal variables of every cell (e.g. stemness), each following "
+                                           "dv/dt = production - decay v. A variable is a signal of rules (`<name>` "
+                                           "or `custom:<name>`) and has the behaviours `<name> production` and "
+                                           "`<name> decay`. A name must differ from every substrate and built-in "
+                                           "signal (pressure, volume, ...)."},
+    [STROMA_KEY_STATE_VARIABLE] = {"state_variables.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                                   .doc = "One state variable; its maps are keyed by cell type names (a type not "
+                                          "listed takes 0)."},
+    [STROMA_KEY_STATE_INITIAL] = {"state_variables.<name>.initial", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                  .default_text = "0 in every type", NAME_LEN,
+                                  .doc = "Value of the variable in a new cell, per cell type."},
+    [STROMA_KEY_STATE_INITIAL_TYPE] = {"state_variables.<name>.initial.<name>", STROMA_SCHEMA_NUMBER, "", REQUIRED,
+                                       .doc = "Value in a cell of that type when it is created."},
+    [STROMA_KEY_STATE_PRODUCTION] = {"state_variables.<name>.production", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                     .default_text = "0 in every type", NAME_LEN,
+                                     .doc = "Base production rate, per cell type (rules may change it as the "
+                                            "behaviour `<name> production`)."},
+    [STROMA_KEY_STATE_PRODUCTION_TYPE] = {"state_variables.<name>.production.<name>", STROMA_SCHEMA_NUMBER, "1/min",
+                                          REQUIRED, GE_0, .doc = "Production in cells of that type (value per min)."},
+    [STROMA_KEY_STATE_DECAY] = {"state_variables.<name>.decay", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                .default_text = "0 in every type", NAME_LEN,
+                                .doc = "Base decay rate, per cell type (rules may change it as the behaviour "
+                                       "`<name> decay`)."},
+    [STROMA_KEY_STATE_DECAY_TYPE] = {"state_variables.<name>.decay.<name>", STROMA_SCHEMA_NUMBER, "1/min", REQUIRED,
+                                     GE_0, .doc = "Decay rate in cells of that type."},
+    [STROMA_KEY_RULES] = {"rules", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
+                          .doc = "How signals change behaviours, in the order written; needs `cell_types`. Each item "
+                                 "is one rule written inline, or a `file` of rules in PhysiCell's CSV format. The "
+                                 "signals and behaviours a model offers are listed below the keys."},
+    [STROMA_KEY_RULE] = {"rules[]", STROMA_SCHEMA_MAP, "", REQUIRED,
+                         .doc = "An inline rule (type, signal, direction, behaviour, saturation, half_max, hill, "
+                                "optionally apply_to_dead), or `file` alone. In cells of `type`, `signal` increases "
+                                "or decreases `behaviour` from its base value (the type's own parameter) toward "
+                                "`saturation`: one rule gives base + (saturation - base) x / (1 + x) with x = "
+                                "(signal / half_max)^hill."},
+    [STROMA_KEY_RULE_TYPE] = {"rules[].type", STROMA_SCHEMA_NAME, "", CONDITIONAL, .need_text = "in an inline rule",
+                              NAME_LEN, .doc = "Cell type whose cells follow the rule (a key of `cell_types`)."},
+    [STROMA_KEY_RULE_SIGNAL] = {"rules[].signal", STROMA_SCHEMA_NAME, "", CONDITIONAL,
+                                .need_text = "in an inline rule", .max_len = STROMA_RULE_NAME_MAX - 1,
+                                .doc = "What the cell senses: a signal of the table below, e.g. `oxygen`, `TGFb "
+                                       "gradient`, `contact with CAF`, `pressure`, `stemness`."},
+    [STROMA_KEY_RULE_DIRECTION] = {"rules[].direction", STROMA_SCHEMA_CHOICE, "", CONDITIONAL,
+                                   .need_text = "in an inline rule", .choices = "increases decreases",
+                                   .doc = "Whether the signal raises the behaviour toward saturation or lowers it."},
+    [STROMA_KEY_RULE_BEHAVIOUR] = {"rules[].behaviour", STROMA_SCHEMA_NAME, "", CONDITIONAL,
+                                   .need_text = "in an inline rule (this or behavior)",
+                                   .max_len = STROMA_RULE_NAME_MAX - 1,
+                                   .doc = "What the rule changes: a behaviour of the table below, e.g. `IL6 "
+                                          "secretion`, `apoptosis`, `migration bias`, `transform to CAF`."},
+    [STROMA_KEY_RULE_BEHAVIOR] = {"rules[].behavior", STROMA_SCHEMA_NAME, "", CONDITIONAL,
+                                  .need_text = "in an inline rule (this or behaviour)",
+                                  .max_len = STROMA_RULE_NAME_MAX - 1,
+                                  .doc = "PhysiCell's spelling of `behaviour`; give one of the two."},
+    [STROMA_KEY_RULE_SATURATION] = {"rules[].saturation", STROMA_SCHEMA_NUMBER, "behaviour unit", CONDITIONAL,
+                                    .need_text = "in an inline rule",
+                                    .doc = "Value of the behaviour at full response: at least its base value for "
+                                           "`increases`, at most its base value for `decreases`; >= 0 except for "
+                                           "`<substrate> export`; 0 to 1 for `migration bias`."},
+    [STROMA_KEY_RULE_HALF_MAX] = {"rules[].half_max", STROMA_SCHEMA_NUMBER, "signal unit", CONDITIONAL,
+                                  .need_text = "in an inline rule", GT_0,
+                                  .doc = "Signal value of half response."},
+    [STROMA_KEY_RULE_HILL] = {"rules[].hill", STROMA_SCHEMA_NUMBER, "", CONDITIONAL, .need_text = "in an inline rule",
+                              GT_0, .doc = "Hill power of the response (steeper when larger)."},
+    [STROMA_KEY_RULE_APPLY_TO_DEAD] = {"rules[].apply_to_dead", STROMA_SCHEMA_CHOICE, "", OPTIONAL,
+                                       DEFAULT("false", 0.0), .choices = "false true",
+                                       .doc = "Evaluate the rule in dead cells too (e.g. secretion by debris). Not "
+                                              "with file."},
+    [STROMA_KEY_RULE_FILE] = {"rules[].file", STROMA_SCHEMA_STRING, "", CONDITIONAL,
+                              .need_text = "instead of an inline rule", .max_len = 511,
+                              .doc = "PhysiCell v3 rules file (CSV), relative to the model file's directory: no "
+                                     "header, one rule per line `cell_type,signal,direction,behavior,saturation,"
+                                     "half_max,hill_power,apply_to_dead` (apply_to_dead 0 or 1); lines starting "
+                                     "with `//` or `#` are comments; blank lines are skipped. Names must match this "
+                                     "model's exactly. Its rules take the place of the item."},
     [STROMA_KEY_OUTPUTS] = {"outputs", STROMA_SCHEMA_MAP, "", OPTIONAL,
                             .default_text = "output at time.end only, no field files", .doc = "What is written."},
     [STROMA_KEY_OUTPUTS_EVERY] = {"outputs.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, .default_text = "time.end",
@@ -398,6 +475,15 @@ const char stroma_schema_example[] =
     "    motility: {speed: 1, persistence: 5, bias: 0.8, chemotaxis: {substrate: IL6}}\n"
     "    interactions:\n"
     "      phagocytosis: {cancer: 0.01}\n"
+    "state_variables:\n"
+    "  stemness: {initial: {cancer: 0.2}, production: {cancer: 0.001}, decay: {cancer: 0.01}}\n"
+    "rules:   # or {file: rules.csv}, PhysiCell's format\n"
+    "  - {type: cancer, signal: oxygen, direction: decreases, behaviour: stemness production, saturation: 0,\n"
+    "     half_max: 10, hill: 4}\n"
+    "  - {type: cancer, signal: stemness, direction: decreases, behaviour: apoptosis, saturation: 0, half_max: 0.5,\n"
+    "     hill: 1}\n"
+    "  - {type: macrophage, signal: IL6, direction: increases, behaviour: migration speed, saturation: 3,\n"
+    "     half_max: 0.5, hill: 2}\n"
     "initial_cells:\n"
     "  - {type: cancer, count: 20, box: {lo: [400, 0, 0], hi: [600, 20, 20]}}\n"
     "  - {type: macrophage, at: [900, 10, 10]}\n"
@@ -531,6 +617,44 @@ static void schema_allowed(const stroma_schema_key *k, char *out, size_t cap) {
     }
 }
 
+/* The "Signals and behaviours" section: the rule tables of a model with one substrate, cell type and state
+ * variable standing for every one (built by rules_tables.c, so the manual follows its providers). */
+static void schema_signals_behaviours(schema_text *t) {
+    stroma_substrate_desc sub;
+    stroma_cell_type_desc type;
+    stroma_state_var_desc var;
+    memset(&sub, 0, sizeof sub);
+    memset(&type, 0, sizeof type);
+    memset(&var, 0, sizeof var);
+    snprintf(sub.name, sizeof sub.name, "<substrate>");
+    snprintf(sub.unit, sizeof sub.unit, "substrate unit");
+    snprintf(type.name, sizeof type.name, "<type>");
+    snprintf(var.name, sizeof var.name, "<variable>");
+    stroma_model m;
+    memset(&m, 0, sizeof m);
+    m.nsub = 1;
+    m.substrates = &sub;
+    m.ntypes = 1;
+    m.cell_types = &type;
+    m.nstate = 1;
+    m.state_vars = &var;
+    schema_put(t, "\n## Signals and behaviours\n\n"
+                  "The names a rule may use. `<substrate>`, `<type>` and `<variable>` stand for each substrate, cell\n"
+                  "type and state variable of the model (`contact with CAF`, `IL6 secretion`, `stemness decay`). A\n"
+                  "state variable is also accepted as the signal `custom:<variable>` (PhysiCell's spelling).\n");
+    if (stroma_rule_tables_build(&m) != 0) {
+        schema_put(t, "\n(out of memory listing the names)\n");
+        return;
+    }
+    const stroma_rule_tables *rt = &m.rule_tables;
+    schema_put(t, "\n| Signal | Unit |\n|--------|------|\n");
+    for (int i = 0; i < rt->nsignals; i++) schema_put(t, "| `%s` | %s |\n", rt->signals[i].name, rt->signals[i].unit);
+    schema_put(t, "\n| Behaviour | Unit |\n|-----------|------|\n");
+    for (int i = 0; i < rt->nbehaviours; i++)
+        schema_put(t, "| `%s` | %s |\n", rt->behaviours[i].name, rt->behaviours[i].unit);
+    stroma_rule_tables_free(&m.rule_tables);
+}
+
 size_t stroma_model_reference_markdown(char *buf, size_t cap) {
     schema_text t = {buf, cap, 0};
     if (buf && cap) buf[0] = '\0';
@@ -577,6 +701,11 @@ size_t stroma_model_reference_markdown(char *buf, size_t cap) {
                "  coefficients; sources; cells: 512 bytes x initial cells x 4, room for the population to grow)\n"
                "  and refuses a model that needs more than the machine's physical memory, or whose voxel count\n"
                "  overflows.\n"
+               "- Rules (`rules`) name a cell type, a signal and a behaviour from the tables under \"Signals and\n"
+               "  behaviours\"; a misspelt name is reported with the nearest one. An increasing rule must saturate\n"
+               "  at or above the behaviour's base value (the type's own parameter), a decreasing rule at or below\n"
+               "  it. Mistakes in a rules file are reported as `rules.csv:line:column: message`, the column being\n"
+               "  that of the field.\n"
                "\n"
                "## Keys\n"
                "\n"
@@ -591,6 +720,7 @@ size_t stroma_model_reference_markdown(char *buf, size_t cap) {
         schema_put(&t, "| `%s` | %s | %s | %s | %s | %s | %s |\n", k->path, stroma_schema_type_name(k->type), k->unit,
                    need, k->default_text ? k->default_text : "", allowed, k->doc);
     }
+    schema_signals_behaviours(&t);
     schema_put(&t, "\n## Example\n\n```yaml\n%s```\n", stroma_schema_example);
     return t.len;
 }

@@ -9,6 +9,12 @@
 #include "transport/solvers.h"
 #include "util/error_impl.h"
 
+/* No fused multiply-add, so every target clone rounds alike: GCC in ISO C mode already uses
+ * -ffp-contract=off; clang contracts within expressions by default unless told. */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 /* A line of one substrate along one axis that holds fixed voxels. */
 typedef struct lod_line {
     size_t base;             /* index in t->c of the line's first value */

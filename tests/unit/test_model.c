@@ -1,7 +1,8 @@
 /* Unit tests of the model loader (src/model): a valid model loads with every field right (also cell types and
- * initial cells, with their CSV files); each kind of mistake is reported with its code, file, line, column and
- * key path; all mistakes are reported at once; absurd grids are refused before allocation;
- * docs/model-reference.md matches the schema table; SHA-256 test vectors. */
+ * initial cells, with their CSV files, state variables and rules, inline and from PhysiCell rules files); each
+ * kind of mistake is reported with its code, file, line, column and key path; all mistakes are reported at once;
+ * absurd grids are refused before allocation; docs/model-reference.md matches the schema table; SHA-256 test
+ * vectors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "model/model.h"
+#include "model/rules_tables.h"
 #include "model/schema.h"
 #include "model/sha256.h"
 
@@ -395,7 +397,7 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "tissue: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key tissue (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "outputs)");
+                 "state_variables, rules, outputs)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
@@ -1147,6 +1149,283 @@ static void test_initial_cells_csv(void **state) {
     assert_null(line);
 }
 
+/* ---- state variables and rules ---- */
+
+static void test_rules_every_field(void **state) {
+    (void)state;
+    char path[1200], csv[1200];
+    data_path(path, sizeof path, "models/rules.yaml");
+    data_path(csv, sizeof csv, "models/rules.csv");
+    stroma_error err;
+    stroma_model *m = stroma_model_load(path, &err);
+    if (!m) fail_msg("rules.yaml did not load: %s", err.message);
+    const int CANCER = 0, CAF = 1;
+
+    /* state variables: every per-type array allocated, 0 where not given */
+    assert_int_equal(m->nstate, 2);
+    const stroma_state_var_desc *st = &m->state_vars[0], *ex = &m->state_vars[1];
+    assert_string_equal(st->name, "stemness");
+    assert_string_equal(ex->name, "exhaustion");
+    assert_true(st->initial[CANCER] == 0.2 && st->initial[CAF] == 0);
+    assert_true(st->production[CANCER] == 0.001 && st->production[CAF] == 0);
+    assert_true(st->decay[CANCER] == 0.01 && st->decay[CAF] == 0.5);
+    for (int k = 0; k < 2; k++) assert_true(ex->initial[k] == 0 && ex->production[k] == 0 && ex->decay[k] == 0);
+
+    /* rules: inline and file rules interleaved in the order written */
+    const stroma_rule_tables *t = &m->rule_tables;
+    assert_true(t->nsignals > 0 && t->nbehaviours > 0);
+    struct {
+        int type;
+        const char *signal, *behaviour;
+        int direction;
+        double saturation, half_max, hill;
+        int apply_to_dead, line, column, from_csv;
+    } want[] = {
+        {CAF, "TGFb", "IL6 secretion", 1, 0.2, 50, 2, 0, 25, 5, 0},
+        {CANCER, "oxygen", "necrosis", -1, 0, 3.75, 8, 0, 2, 1, 1},
+        {CANCER, "oxygen", "stemness production", -1, 0, 10, 4, 0, 5, 1, 1}, /* trailing blanks, CRLF */
+        {CANCER, "pressure", "cycle entry", -1, 0, 1, 4, 0, 6, 1, 1},
+        {CAF, "TGFb gradient", "transform to cancer", 1, 0.001, 0.01, 2, 1, 7, 1, 1},
+        {CANCER, "stemness", "apoptosis", -1, 0, 0.5, 1, 0, 27, 5, 0}, /* custom:stemness, `behavior` */
+        {CAF, "contact with cancer", "migration bias", 1, 0.9, 1, 4, 1, 35, 5, 0},
+    };
+    const int n = (int)(sizeof want / sizeof want[0]);
+    assert_int_equal(m->nrules, n);
+    for (int i = 0; i < n; i++) {
+        const stroma_rule_desc *r = &m->rules[i];
+        if (r->type != want[i].type || strcmp(t->signals[r->signal].name, want[i].signal) != 0 ||
+            strcmp(t->behaviours[r->behaviour].name, want[i].behaviour) != 0)
+            fail_msg("rule %d: got type %d, '%s', '%s'", i, r->type, t->signals[r->signal].name,
+                     t->behaviours[r->behaviour].name);
+        assert_int_equal(r->direction, want[i].direction);
+        assert_true(r->saturation == want[i].saturation);
+        assert_true(r->half_max == want[i].half_max);
+        assert_true(r->hill == want[i].hill);
+        assert_int_equal(r->apply_to_dead, want[i].apply_to_dead);
+        assert_int_equal(r->line, want[i].line);
+        assert_int_equal(r->column, want[i].column);
+        assert_string_equal(r->origin, want[i].from_csv ? csv : path);
+    }
+    /* the indices refer to the right kind of entry */
+    assert_int_equal(t->signals[m->rules[5].signal].kind, STROMA_SIG_STATE);
+    assert_int_equal(t->signals[m->rules[5].signal].arg, 0);
+    assert_int_equal(t->signals[m->rules[6].signal].kind, STROMA_SIG_CONTACT_TYPE);
+    assert_int_equal(t->signals[m->rules[6].signal].arg, CANCER);
+    assert_int_equal(t->behaviours[m->rules[0].behaviour].kind, STROMA_BEH_SECRETION);
+    assert_int_equal(t->behaviours[m->rules[0].behaviour].arg, 2);
+    assert_int_equal(t->behaviours[m->rules[2].behaviour].kind, STROMA_BEH_STATE_PRODUCTION);
+    assert_int_equal(t->behaviours[m->rules[4].behaviour].kind, STROMA_BEH_TRANSFORM);
+    assert_int_equal(t->behaviours[m->rules[4].behaviour].arg, CANCER);
+
+    char buf[16384];
+    size_t len = stroma_model_describe(m, buf, sizeof buf);
+    assert_int_equal(len, strlen(buf));
+    expect_contains(buf, "state variables: 2\n  stemness: initial cancer 0.2; production cancer 0.001 1/min; decay "
+                         "cancer 0.01 1/min, CAF 0.5 1/min\n  exhaustion: 0 in every type\n");
+    expect_contains(buf, "rules: 7\n  in CAF, TGFb increases IL6 secretion from 0.05 to 0.2 1/min, half-max 50 pg/mL, "
+                         "Hill 2\n  in cancer, oxygen decreases necrosis from 0.0028 to 0 1/min, half-max 3.75 mmHg, "
+                         "Hill 8\n");
+    expect_contains(buf, "  in cancer, stemness decreases apoptosis from 5.3e-05 to 0 1/min, half-max 0.5, Hill 1\n");
+    expect_contains(buf, "  in CAF, TGFb gradient increases transform to cancer from 0 to 0.001 1/min, half-max 0.01 "
+                         "pg/mL/µm, Hill 2 (also in dead cells)\n");
+    expect_contains(buf, "  in CAF, contact with cancer increases migration bias from 0.2 to 0.9, half-max 1 cells, "
+                         "Hill 4 (also in dead cells)\noutputs:");
+    stroma_model_destroy(&m);
+
+    /* A model without rules or state variables has empty, consistent tables. */
+    m = load_str(BASE, &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->nstate, 0);
+    assert_int_equal(m->nrules, 0);
+    assert_null(m->rules);
+    stroma_model_describe(m, buf, sizeof buf);
+    expect_contains(buf, "state variables: 0\nrules: 0\n");
+    stroma_model_destroy(&m);
+}
+
+/* Lines 1-9; `rules:` or `state_variables:` is line 10. CAF secretes IL6 at 0.05 1/min, its bias is 0.2. */
+#define RULES_2D                                                                                                \
+    "domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\n" L2_TIME                                      \
+    "substrates:\n  oxygen: {unit: mmHg, diffusion: 1000, decay: 0.1}\n"                                       \
+    "  TGFb: {unit: pg/mL, diffusion: 1000, decay: 0.01}\n  IL6: {unit: pg/mL, diffusion: 1000, decay: 0.01}\n" \
+    "cell_types:\n  cancer: {}\n  CAF: {secretion: {IL6: {rate: 0.05, saturation: 100}}, motility: {bias: 0.2}}\n"
+
+static void test_rules_errors(void **state) {
+    (void)state;
+    stroma_error err;
+    /* names, with the nearest name of the model's tables */
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFB, direction: increases, behaviour: IL6 secretion, "
+                          "saturation: 0.2, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 11, 25, "rules[0].signal: no signal named 'TGFB'; did you mean 'TGFb'?");
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretoin, "
+                          "saturation: 0.2, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 11, 64,
+                 "rules[0].behaviour: no behaviour named 'IL6 secretoin'; did you mean 'IL6 secretion'?");
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behavior: IL6 secretoin, "
+                          "saturation: 0.2, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 11, 63, "rules[0].behavior: no behaviour named 'IL6 secretoin'");
+    expect_error(RULES_2D "rules:\n  - {type: CA, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
+                          "saturation: 0.2, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 11, 12, "rules[0].type: no cell type named 'CA'; did you mean 'CAF'?");
+    expect_error(RULES_2D "state_variables: {stemness: {}}\nrules:\n  - {type: CAF, signal: custom:stemnes, direction: "
+                          "increases, behaviour: apoptosis, saturation: 1, half_max: 1, hill: 1}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 12, 25,
+                 "rules[0].signal: no state variable named 'stemnes'; did you mean 'stemness'?");
+    /* saturation on the wrong side of the base value (the type's own parameter) */
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
+                          "saturation: 0.01, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 5,
+                 "rules[0]: in CAF, 'TGFb increases IL6 secretion' saturates at 0.01, below its base value 0.05 "
+                 "[1/min]; an increasing rule must saturate above its base (use 'decreases' to lower a behaviour)");
+    expect_error(RULES_2D "rules:\n  - type: CAF\n    signal: oxygen\n    direction: decreases\n"
+                          "    behaviour: migration bias\n    saturation: 0.5\n    half_max: 5\n    hill: 1\n",
+                 STROMA_ERR_RANGE, 11, 5,
+                 "rules[0]: in CAF, 'oxygen decreases migration bias' saturates at 0.5, above its base value 0.2; a "
+                 "decreasing rule must saturate below its base (use 'increases' to raise a behaviour)");
+    /* saturations a behaviour cannot take */
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: migration bias, "
+                          "saturation: 1.5, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 92, "rules[0].saturation must be between 0 and 1 for migration bias (got 1.5)");
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: decreases, behaviour: IL6 uptake, "
+                          "saturation: -1, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 88,
+                 "rules[0].saturation must be >= 0 for IL6 uptake (got -1) [1/min]; only '<substrate> export' may be "
+                 "negative");
+    stroma_model *m = load_str(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: decreases, behaviour: IL6 "
+                                        "export, saturation: -3, half_max: 50, hill: 2}\n",
+                               &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_true(m->rules[0].saturation == -3);
+    stroma_model_destroy(&m);
+    /* half_max and hill: required, > 0 */
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
+                          "saturation: 0.2, half_max: 50, hill: 0}\n",
+                 STROMA_ERR_RANGE, 11, 116, "rules[0].hill must be > 0 (got 0)");
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
+                          "saturation: 0.2, half_max: -50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 106, "rules[0].half_max must be > 0 (got -50) [signal unit]");
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
+                          "saturation: 0.2, hill: 2}\n",
+                 STROMA_ERR_MISSING, 11, 5,
+                 "missing required key rules[0].half_max (number, required in an inline rule) [signal unit]");
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, saturation: 0.2, half_max: 50, "
+                          "hill: 2}\n",
+                 STROMA_ERR_MISSING, 11, 5,
+                 "missing required key rules[0].behaviour (name, required in an inline rule)");
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: up, behaviour: IL6 secretion, "
+                          "saturation: 0.2, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 42, "rules[0].direction must be one of increases, decreases (got up)");
+    /* the item's shape */
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
+                          "behavior: IL6 secretion, saturation: 0.2, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 79, "rules[0] gives both behaviour and behavior");
+    assert_null(load_str(RULES_2D "rules:\n  - {file: r.csv, hill: 2}\n", &err));
+    assert_int_equal(err.count, 2); /* and r.csv is missing */
+    expect_contains(err.message, "t.yaml:11:19: rules[0].hill is not used with file: the file gives every rule");
+    expect_error(RULES_2D "rules:\n  - {}\n", STROMA_ERR_MISSING, 11, 5, "rules[0] is empty: give an inline rule");
+    assert_null(load_str(RULES_2D "rules:\n  - {type: CAF, sigal: TGFb}\n", &err));
+    expect_contains(err.message, "t.yaml:11:17: unknown key rules[0].sigal; did you mean 'signal'?");
+    /* rules need cell types */
+    expect_error(BASE "rules:\n  - {type: a, signal: oxygen, direction: increases, behaviour: apoptosis, "
+                      "saturation: 1, half_max: 1, hill: 1}\n",
+                 STROMA_ERR_MISSING, 7, 1,
+                 "rules needs cell types, but cell_types is absent or empty: define the types first");
+    /* a substrate named like a built-in signal makes that signal ambiguous */
+    expect_error(L1_DOMAIN L2_TIME "substrates:\n  pressure: {diffusion: 1, decay: 0}\ncell_types: {a: {}}\nrules:\n"
+                                   "  - {type: a, signal: pressure, direction: increases, behaviour: apoptosis, "
+                                   "saturation: 1, half_max: 1, hill: 1}\n",
+                 STROMA_ERR_RANGE, 7, 23,
+                 "rules[0].signal: 'pressure' is ambiguous: it names both a substrate and a built-in signal");
+    /* every mistake at once: an unknown signal and a bad hill in one rule, an unknown type in the next */
+    assert_null(load_str(RULES_2D "rules:\n  - {type: CAF, signal: TGFB, direction: increases, behaviour: IL6 "
+                                  "secretion, saturation: 0.2, half_max: 50, hill: 0}\n"
+                                  "  - {type: CAFs, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
+                                  "saturation: 0.2, half_max: 50, hill: 1}\n",
+                         &err));
+    assert_int_equal(err.count, 3);
+    expect_contains(err.message, "t.yaml:11:25: rules[0].signal: no signal named 'TGFB'; did you mean 'TGFb'?\n"
+                                 "t.yaml:11:116: rules[0].hill must be > 0 (got 0)\n"
+                                 "t.yaml:12:12: rules[1].type: no cell type named 'CAFs'; did you mean 'CAF'?");
+}
+
+static void test_state_variable_errors(void **state) {
+    (void)state;
+    expect_error(RULES_2D "state_variables:\n  oxygen: {}\n", STROMA_ERR_RANGE, 11, 3,
+                 "state_variables.oxygen: 'oxygen' is already the name of a substrate (a rule's signal 'oxygen' "
+                 "would mean either); rename the state variable");
+    expect_error(RULES_2D "state_variables:\n  pressure: {}\n", STROMA_ERR_RANGE, 11, 3,
+                 "state_variables.pressure: 'pressure' is already the name of a built-in signal");
+    expect_error(RULES_2D "state_variables:\n  stemness: {initial: {cancr: 1}}\n", STROMA_ERR_UNKNOWN_KEY, 11, 24,
+                 "state_variables.stemness.initial: no cell type named 'cancr'; did you mean 'cancer'?");
+    expect_error(RULES_2D "state_variables:\n  stemness: {production: {cancer: -1}}\n", STROMA_ERR_RANGE, 11, 35,
+                 "state_variables.stemness.production.cancer must be >= 0 (got -1) [1/min]");
+    expect_error(RULES_2D "state_variables:\n  stemness: {decay: {CAF: 0.1}, growth: {CAF: 1}}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 11, 33, "unknown key state_variables.stemness.growth");
+    expect_error(RULES_2D "state_variables:\n  stem ness: {}\n", STROMA_ERR_RANGE, 11, 3,
+                 "state_variables: invalid name 'stem ness'");
+    expect_error(BASE "state_variables:\n  stemness: {initial: {cancer: 1}}\n", STROMA_ERR_UNKNOWN_KEY, 8, 24,
+                 "state_variables.stemness.initial: no cell type named 'cancer' (no cell types are defined)");
+    /* Without cell types, an empty variable is allowed; its arrays still exist. */
+    stroma_error err;
+    stroma_model *m = load_str(BASE "state_variables:\n  stemness: {}\n", &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->nstate, 1);
+    assert_non_null(m->state_vars[0].initial);
+    assert_non_null(m->state_vars[0].production);
+    assert_non_null(m->state_vars[0].decay);
+    stroma_model_destroy(&m);
+}
+
+static void test_rules_csv(void **state) {
+    (void)state;
+    /* a missing file is reported at the `file` value */
+    expect_error_in(RULES_2D "rules:\n  - {file: nope.csv}\n", "models/inline.yaml", STROMA_ERR_NOT_FOUND, NULL, 11,
+                    12, "rules[0].file: cannot open rules file ");
+    /* an unknown name is reported at its line and field (line 3, after two blanks) */
+    expect_error_in(RULES_2D "rules:\n  - {file: rules_unknown_type.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_UNKNOWN_KEY, "models/rules_unknown_type.csv", 3, 3,
+                    "cell_type: no cell type named 'cancr'; did you mean 'cancer'?");
+
+    /* Every problem of the file is listed, after the model's own errors before the `file` key. */
+    char model[1200], csv[1200];
+    data_path(model, sizeof model, "models/inline.yaml");
+    data_path(csv, sizeof csv, "models/rules_errors.csv");
+    const char *text = RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
+                                "saturation: 0.2, half_max: 50, hill: -2}\n  - {file: rules_errors.csv}\n";
+    stroma_error err;
+    assert_null(stroma_model_load_string(text, strlen(text), model, &err));
+    enum { N = 12 };
+    assert_int_equal(err.count, N);
+    char want[N][1400];
+    snprintf(want[0], sizeof want[0], "%s:11:116: rules[0].hill must be > 0 (got -2)", model);
+    snprintf(want[1], sizeof want[1], "%s:2:41: the line has 7 fields; expected 8 (cell_type,signal,direction,behavior,"
+                                      "saturation,half_max,hill_power,apply_to_dead)", csv);
+    snprintf(want[2], sizeof want[2], "%s:3:15: direction must be increases or decreases (got 'up')", csv);
+    snprintf(want[3], sizeof want[3], "%s:4:8: signal: no signal named 'oxgen'; did you mean 'oxygen'?", csv);
+    snprintf(want[4], sizeof want[4], "%s:5:25: behavior: no behaviour named 'apoptosys'; did you mean 'apoptosis'?",
+             csv);
+    snprintf(want[5], sizeof want[5], "%s:6:35: saturation must be a number (got 'abc')", csv);
+    snprintf(want[6], sizeof want[6], "%s:6:39: half_max must be > 0 (got '0')", csv);
+    snprintf(want[7], sizeof want[7], "%s:6:41: hill_power must be > 0 (got '-1')", csv);
+    snprintf(want[8], sizeof want[8], "%s:6:44: apply_to_dead must be 0 or 1 (got '2')", csv);
+    snprintf(want[9], sizeof want[9], "%s:7:1: cell_type: no cell type named 'malignant epithelial cell' (cell types: "
+                                      "cancer, CAF)", csv);
+    snprintf(want[10], sizeof want[10], "%s:8:37: saturation must be between 0 and 1 for migration bias (got 2)", csv);
+    snprintf(want[11], sizeof want[11], "%s:9:1: in CAF, 'oxygen decreases IL6 secretion' saturates at 0.1, above its "
+                                        "base value 0.05 [1/min]; a decreasing rule must saturate below its base (use "
+                                        "'increases' to raise a behaviour)", csv);
+    const char *line = err.message;
+    for (int i = 0; i < N; i++) {
+        assert_non_null(line);
+        const char *eol = strchr(line, '\n');
+        size_t n = eol ? (size_t)(eol - line) : strlen(line);
+        if (strlen(want[i]) != n || strncmp(line, want[i], n) != 0)
+            fail_msg("error %d: expected\n  %s\ngot\n  %.*s", i, want[i], (int)n, line);
+        line = eol ? eol + 1 : NULL;
+    }
+    assert_null(line);
+}
+
 /* ---- schema and manual ---- */
 
 static void test_schema_table_consistent(void **state) {
@@ -1260,6 +1539,10 @@ int main(void) {
         cmocka_unit_test(test_time_steps),
         cmocka_unit_test(test_initial_cells_rules),
         cmocka_unit_test(test_initial_cells_csv),
+        cmocka_unit_test(test_rules_every_field),
+        cmocka_unit_test(test_rules_errors),
+        cmocka_unit_test(test_state_variable_errors),
+        cmocka_unit_test(test_rules_csv),
         cmocka_unit_test(test_schema_table_consistent),
         cmocka_unit_test(test_reference_manual_matches_schema),
     };
