@@ -73,9 +73,16 @@ static int cmd_check(int argc, char **argv) {
     stroma_error err;
     stroma_model *m = stroma_model_load(argv[0], &err);
     if (!m) return report(&err);
-    char buf[16384];
-    stroma_model_describe(m, buf, sizeof buf);
+    size_t need = stroma_model_describe(m, NULL, 0) + 1;
+    char *buf = malloc(need);
+    if (!buf) {
+        stroma_model_destroy(&m);
+        fputs("stroma: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    stroma_model_describe(m, buf, need);
     fputs(buf, stdout);
+    free(buf);
     printf("%s: ok\n", argv[0]);
     stroma_model_destroy(&m);
     return EXIT_OK;

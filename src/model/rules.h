@@ -91,7 +91,7 @@ typedef struct stroma_rule_desc {
     double hill;         /* Hill power, > 0 */
     int apply_to_dead;   /* evaluate in dead cells too (e.g. debris secretion) */
     int line, column;    /* where it was written (YAML or CSV), for messages */
-    char origin[256];    /* file it came from */
+    char origin[512];    /* file it came from */
 } stroma_rule_desc;
 
 /* A named internal state variable of cells ("stemness", "resistance", "exhaustion"): dv/dt = P - D v, with P

@@ -18,7 +18,8 @@ void stroma_rule_tables_free(stroma_rule_tables *t);
 int stroma_rule_signal_find(const stroma_rule_tables *t, const char *name);
 int stroma_rule_behaviour_find(const stroma_rule_tables *t, const char *name);
 
-/* The behaviour's base value for cells of `type` (the type's own parameter, before rules), and its unit. */
+/* The behaviour's base value for cells of `type` (the type's own parameter, before rules); its unit is in
+ * the table entry. */
 double stroma_rule_behaviour_base(const stroma_model *model, int type, int behaviour);
 
 /* "in CAF, TGFb increases IL6 secretion from 0.05 to 0.2 1/min, half-max 50 pg/mL, Hill 2" into buf.
