@@ -13,21 +13,27 @@ typedef struct table_builder {
     int failed;
 } table_builder;
 
+/* The array `arr` (n used, *cap allocated) with room for one more element: arr itself or a larger copy; NULL
+ * (and b->failed) if the allocation fails, arr then unchanged. */
+static void *reserve_one(table_builder *b, void *arr, int n, int *cap, size_t elem) {
+    if (n < *cap) return arr;
+    int ncap = *cap ? 2 * *cap : 32;
+    void *p = realloc(arr, (size_t)ncap * elem);
+    if (!p) {
+        b->failed = 1;
+        return NULL;
+    }
+    *cap = ncap;
+    return p;
+}
+
 static void add_signal(table_builder *b, stroma_signal_kind kind, int arg, const char *unit, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 static void add_signal(table_builder *b, stroma_signal_kind kind, int arg, const char *unit, const char *fmt, ...) {
-    stroma_rule_tables *t = b->t;
-    if (t->nsignals == b->cap_s) {
-        int cap = b->cap_s ? 2 * b->cap_s : 32;
-        void *p = realloc(t->signals, (size_t)cap * sizeof *t->signals);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        t->signals = p;
-        b->cap_s = cap;
-    }
-    stroma_signal_entry *e = &t->signals[t->nsignals++];
+    stroma_signal_entry *arr = reserve_one(b, b->t->signals, b->t->nsignals, &b->cap_s, sizeof *arr);
+    if (!arr) return;
+    b->t->signals = arr;
+    stroma_signal_entry *e = &arr[b->t->nsignals++];
     memset(e, 0, sizeof *e);
     va_list ap;
     va_start(ap, fmt);
@@ -42,18 +48,10 @@ static void add_behaviour(table_builder *b, stroma_behaviour_kind kind, int arg,
                           ...) __attribute__((format(printf, 5, 6)));
 static void add_behaviour(table_builder *b, stroma_behaviour_kind kind, int arg, const char *unit, const char *fmt,
                           ...) {
-    stroma_rule_tables *t = b->t;
-    if (t->nbehaviours == b->cap_b) {
-        int cap = b->cap_b ? 2 * b->cap_b : 32;
-        void *p = realloc(t->behaviours, (size_t)cap * sizeof *t->behaviours);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        t->behaviours = p;
-        b->cap_b = cap;
-    }
-    stroma_behaviour_entry *e = &t->behaviours[t->nbehaviours++];
+    stroma_behaviour_entry *arr = reserve_one(b, b->t->behaviours, b->t->nbehaviours, &b->cap_b, sizeof *arr);
+    if (!arr) return;
+    b->t->behaviours = arr;
+    stroma_behaviour_entry *e = &arr[b->t->nbehaviours++];
     memset(e, 0, sizeof *e);
     va_list ap;
     va_start(ap, fmt);
