@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model/model.h"
 #include "model/rules_tables.h"
@@ -1891,6 +1892,12 @@ static FILE *load_open_named(loader *ld, const char *file, const char *item, str
     if (n < 0 || (size_t)n >= cap) {
         load_error(ld, STROMA_ERR_RANGE, at, "%s.file: the path %.*s%s is longer than the %zu bytes allowed", item,
                    dir, ld->file, file, cap - 1);
+        return NULL;
+    }
+    /* Only regular files: a device (/dev/zero), FIFO or terminal could never end or block the loader. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        load_error(ld, STROMA_ERR_RANGE, at, "%s.file: %s %s is not a regular file", item, what, path);
         return NULL;
     }
     FILE *fp = fopen(path, "rb");

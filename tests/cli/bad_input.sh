@@ -49,6 +49,16 @@ expect unknown_substrate "$base
 $sub
 sources:
   - {substrate: oxygn, at: [50, 10, 10], uptake: 1}" "unknown_substrate\.yaml:8:[0-9]+: .*oxygn.*oxygen"
+# A cell or rules file that is not a regular file (a device that never ends, a FIFO that blocks) is refused.
+expect device_file "$base
+$sub
+cell_types:
+  a: {}
+initial_cells:
+  - {file: /dev/zero}
+rules:
+  - {file: /dev/urandom}" "device_file\.yaml:10:[0-9]+: .*not a regular file"
+grep -Eq "device_file\.yaml:12:[0-9]+: .*/dev/urandom is not a regular file" "$WORK/device_file.err" || fail "rules device file"
 # Several mistakes are reported at once.
 expect many "$base
 substrates:
