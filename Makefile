@@ -1,14 +1,16 @@
-# Top-level entry points: `make demo`, `make test`, `make bench`.
+# Top-level entry points: `make demo`, `make test`, `make bench`, `make fuzz`.
 # Each first installs the Debian packages the build needs (only those missing; apt-get needs root).
 
-DEB_PACKAGES := cmake make gcc pkg-config libfyaml-dev libcmocka-dev python3
+DEB_PACKAGES := cmake make gcc pkg-config libfyaml-dev libcmocka-dev python3 clang libclang-rt-dev libomp-dev
 BUILD        := build
 BUILD_ASAN   := build-asan
+BUILD_FUZZ   := build-fuzz
+FUZZ_SECONDS ?= 600
 JOBS         ?= 2
 DEMO_MODEL   := models/tumour_stroma.yaml
 DEMO_OUT     := out/demo
 
-.PHONY: all deps build build-asan demo test bench clean
+.PHONY: all deps build build-asan build-fuzz demo test bench fuzz clean
 
 all: build
 
@@ -31,12 +33,17 @@ build-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSTROMA_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 
+# libFuzzer target for the model loader (clang, ASan+UBSan): see README "Fuzzing".
+build-fuzz: deps
+	@cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DSTROMA_FUZZ=ON >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_model_loader
+
 demo: build
 	./$(BUILD)/stroma run $(DEMO_MODEL) --out $(DEMO_OUT)
 	@echo "demo outputs: $(CURDIR)/$(DEMO_OUT) (summary.json, timeseries.csv, fields/)"
 
-test: build build-asan
-	ctest --test-dir $(BUILD) --output-on-failure
+test: build build-asan build-fuzz
+	STROMA_FUZZER=$(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader ctest --test-dir $(BUILD) --output-on-failure
 	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L unit --output-on-failure
 
 bench: build
@@ -44,5 +51,9 @@ bench: build
 	./$(BUILD)/bench_cells
 	bash bench/scenarios.sh ./$(BUILD)/stroma
 
+# Fuzz the model loader for FUZZ_SECONDS (default 10 min), keeping the corpus in build-fuzz/corpus.
+fuzz: build-fuzz
+	bash fuzz/run.sh $(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader $(FUZZ_SECONDS) $(BUILD_FUZZ)/corpus $(BUILD_FUZZ)/artifacts
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) out
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) out

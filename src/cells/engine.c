@@ -77,7 +77,6 @@ static inline double beh(const stroma_cell_engine *e, size_t i, int slot, double
     return slot >= 0 ? e->cells.beh[i * (size_t)e->cells.nbeh + (size_t)slot] : type_value;
 }
 
-static inline int rslot(const stroma_cell_engine *e, const int *arr, int k) { return e->rules ? arr[k] : -1; }
 
 void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
     stroma_cells *c = &e->cells;

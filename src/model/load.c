@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "model/model.h"
@@ -1907,7 +1908,12 @@ static FILE *load_open_named(loader *ld, const char *file, const char *item, str
         if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
         load_error(ld, e == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, at, "%s.file: cannot open %s %s: %s", item,
                    what, path, why);
+        return NULL;
     }
+    /* Non-blocking reads: a "regular" file that blocks (/proc/kmsg) fails with a read error instead of hanging;
+     * ordinary files are unaffected. */
+    int fl = fcntl(fileno(fp), F_GETFL);
+    if (fl != -1) fcntl(fileno(fp), F_SETFL, fl | O_NONBLOCK);
     return fp;
 }
 
@@ -2441,10 +2447,61 @@ static stroma_srcloc load_top_key(const stroma_yaml_node *root, const char *name
     return at;
 }
 
+/* Offset of the first byte of text[0..len) that is not part of well-formed UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, at most U+10FFFF), or len if all of it is. */
+static size_t load_utf8_invalid_at(const unsigned char *t, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = t[i];
+        size_t n;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else {
+            return i;
+        }
+        if (i + n >= len) return i; /* truncated sequence */
+        for (size_t k = 1; k <= n; k++) {
+            unsigned b = t[i + k];
+            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+        }
+        i += n + 1;
+    }
+    return len;
+}
+
 static stroma_model *load_text(const char *text, size_t len, const char *name, stroma_error *err) {
     stroma_error local;
     stroma_error_clear(&local);
     const char *file = name ? name : "<string>";
+    /* YAML is Unicode text; libfyaml 0.7.12 can loop for ever on some malformed bytes, so refuse them here. */
+    size_t bad = load_utf8_invalid_at((const unsigned char *)text, len);
+    if (bad < len) {
+        int line = 1, col = 1;
+        for (size_t k = 0; k < bad; k++) {
+            if (text[k] == '\n') {
+                line++;
+                col = 1;
+            } else if (((unsigned char)text[k] & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        stroma_error_clear(err);
+        stroma_error_add_at(err, STROMA_ERR_PARSE, file, line, col, "the file is not valid UTF-8 text (byte 0x%02x)",
+                            (unsigned char)text[bad]);
+        return NULL;
+    }
     stroma_model *m = calloc(1, sizeof *m);
     if (!m) {
         stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory loading %s", file);

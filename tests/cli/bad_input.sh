@@ -59,6 +59,8 @@ initial_cells:
 rules:
   - {file: /dev/urandom}" "device_file\.yaml:10:[0-9]+: .*not a regular file"
 grep -Eq "device_file\.yaml:12:[0-9]+: .*/dev/urandom is not a regular file" "$WORK/device_file.err" || fail "rules device file"
+# Bytes that are not UTF-8 (libfyaml 0.7.12 loops for ever on '%' followed by such a byte) are refused.
+expect not_utf8 $'%\x9a' "not_utf8\.yaml:1:2: .*not valid UTF-8"
 # Several mistakes are reported at once.
 expect many "$base
 substrates:

@@ -87,10 +87,10 @@ static void world_init(world *w) {
     w->var.production = w->vprod;
     w->var.decay = w->vdecay;
     stroma_model *m = &w->m;
-    m->hi_um[0] = m->hi_um[1] = 4000;
+    m->hi_um[0] = m->hi_um[1] = 1000;
     m->hi_um[2] = 20;
     m->voxel_um = 20;
-    m->n[0] = m->n[1] = 200;
+    m->n[0] = m->n[1] = 50;
     m->n[2] = 1;
     m->dim = 2;
     m->dt_diffusion_min = 0.01;
@@ -162,12 +162,12 @@ static double grown_mean(double oxygen, int seeds, double *se) {
         stroma_rules_engine R;
         assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
         stroma_cell_engine e;
-        stroma_mech_domain dom = {{0, 0, 0}, {4000, 4000, 20}, 2};
+        stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
         assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){(uint64_t)sd + 1}, &err),
                          STROMA_OK);
         assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
         for (int k = 0; k < 100; k++) {
-            double p[3] = {30.0 + 35 * (k % 100), 30.0 + 35 * (k / 100), 10};
+            double p[3] = {300.0 + 35 * (k % 10), 300.0 + 35 * (k / 10), 10};
             stroma_cell_engine_add(&e, 0, p, 0, NULL);
         }
         for (int s = 0; s < 100; s++) stroma_cell_engine_phenotype(&e, t, 6, 6.0 * (s + 1), NULL);
@@ -213,10 +213,10 @@ static void test_state_variable(void **state) {
     stroma_rules_engine R;
     assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
     stroma_cell_engine e;
-    stroma_mech_domain dom = {{0, 0, 0}, {4000, 4000, 20}, 2};
+    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
     assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){1}, &err), STROMA_OK);
     assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
-    double p[3] = {2000, 2000, 10};
+    double p[3] = {500, 500, 10};
     stroma_cell_engine_add(&e, 0, p, 0, NULL);
     double v = 0.5;
     for (int s = 0; s < 50; s++) {
@@ -250,10 +250,10 @@ static void test_contact_signal(void **state) {
     assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
     assert_int_equal(R.needs_contacts, 1);
     stroma_cell_engine e;
-    stroma_mech_domain dom = {{0, 0, 0}, {4000, 4000, 20}, 2};
+    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
     assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){1}, &err), STROMA_OK);
     assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
-    double a[3] = {1000, 1000, 10}, b[3] = {1015, 1000, 10}, lone[3] = {3000, 3000, 10};
+    double a[3] = {300, 300, 10}, b[3] = {315, 300, 10}, lone[3] = {800, 800, 10};
     stroma_cell_engine_add(&e, 0, a, 0, NULL);
     stroma_cell_engine_add(&e, 1, b, 0, NULL);
     stroma_cell_engine_add(&e, 0, lone, 0, NULL);
