@@ -40,7 +40,7 @@ build-fuzz: deps
 
 demo: build
 	./$(BUILD)/stroma run $(DEMO_MODEL) --out $(DEMO_OUT)
-	@echo "demo outputs: $(CURDIR)/$(DEMO_OUT) (summary.json, timeseries.csv, fields/)"
+	@echo "demo outputs: $(CURDIR)/$(DEMO_OUT) (summary.json, run.json, timeseries.csv, fields/, cells/)"
 
 test: build build-asan build-fuzz
 	STROMA_FUZZER=$(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader ctest --test-dir $(BUILD) --output-on-failure
