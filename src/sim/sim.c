@@ -78,6 +78,13 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         stroma_error_set(err, STROMA_ERR_ARGUMENT, "no model");
         return NULL;
     }
+    /* the loader refuses such models; a model built in memory is checked here, before anything is allocated */
+    double need = stroma_model_memory_estimate(model), have = stroma_model_memory_available();
+    if (have > 0 && need > have) {
+        stroma_error_set(err, STROMA_ERR_TOO_LARGE, "the model needs about %.1f GiB, more than this machine's %.1f GiB",
+                         need / 1073741824.0, have / 1073741824.0);
+        return NULL;
+    }
     if (opts && opts->threads > 0) omp_set_num_threads(opts->threads);
     stroma_sim *sim = calloc(1, sizeof *sim);
     if (!sim) {
