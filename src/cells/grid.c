@@ -70,8 +70,7 @@ stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, c
     if (n > g->cap_cells || !g->order) {
         size_t cap = n + n / 2 + 16;
         if (grow((void **)&g->order, cap, sizeof(size_t), err) || grow((void **)&g->box_of, cap, sizeof(size_t), err) ||
-            grow((void **)&g->sx, cap, sizeof(double), err) || grow((void **)&g->sy, cap, sizeof(double), err) ||
-            grow((void **)&g->sz, cap, sizeof(double), err) || grow((void **)&g->sr, cap, sizeof(double), err) ||
+            grow((void **)&g->sr, cap, sizeof(double), err) ||
             grow((void **)&g->sp, 4 * cap, sizeof(double), err) ||
             grow((void **)&g->stype, cap, sizeof(int), err) ||
             grow((void **)&g->sstate, cap, sizeof(unsigned char), err))
@@ -94,9 +93,6 @@ stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, c
 #pragma omp parallel for schedule(static)
     for (size_t k = 0; k < n; k++) {
         size_t i = g->order[k];
-        g->sx[k] = c->x[i];
-        g->sy[k] = c->y[i];
-        g->sz[k] = c->z[i];
         g->sr[k] = c->radius_um[i];
         g->sp[4 * k] = c->x[i];
         g->sp[4 * k + 1] = c->y[i];
@@ -116,9 +112,6 @@ void stroma_cell_grid_free(stroma_cell_grid *g) {
     free(g->start);
     free(g->order);
     free(g->box_of);
-    free(g->sx);
-    free(g->sy);
-    free(g->sz);
     free(g->sr);
     free(g->sp);
     free(g->stype);

@@ -19,8 +19,8 @@ typedef struct stroma_cell_grid {
     size_t *order;        /* [n] cell indices sorted by box, stable */
     size_t *box_of;       /* [n] box of each cell */
     size_t cap_cells, cap_boxes;
-    /* positions, radii, types and states gathered in box order (cache-friendly neighbour loops) */
-    double *sx, *sy, *sz, *sr;
+    /* radii, types and states gathered in box order (cache-friendly neighbour loops) */
+    double *sr;           /* radius */
     double *sp;           /* [4 n] x, y, z and reach (max(1, relative adhesion distance) x radius), packed so a
                              candidate neighbour costs one cache-line read before it is rejected */
     int *stype;

@@ -73,7 +73,7 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
 #pragma omp parallel for schedule(static)
     for (long k = 0; k < n; k++) {
         size_t i = g->order[k];
-        double xi = g->sx[k], yi = g->sy[k], zi = g->sz[k], ri = g->sr[k];
+        double xi = g->sp[4 * k], yi = g->sp[4 * k + 1], zi = g->sp[4 * k + 2], ri = g->sr[k];
         int ti = g->stype[k];
         int live_i = g->sstate[k] == STROMA_CELL_LIVE;
         const double *rep_row = mp->pair_rep + (size_t)ti * nt, *adh_row = mp->pair_adh + (size_t)ti * nt;

@@ -45,8 +45,10 @@ void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim) {
         fprintf(f, ",%.17g,%.17g", st.mean, st.total);
     }
     if (sim->has_cells) {
-        for (int k = 0; k < sim->model->ntypes; k++) fprintf(f, ",%lld", (long long)stroma_sim_live_cells(sim, k));
-        fprintf(f, ",%lld", (long long)stroma_sim_dead_cells(sim));
+        int64_t live[STROMA_MAX_CELL_TYPES_RULES], dead;
+        stroma_cell_engine_count(&sim->cells, live, &dead);
+        for (int k = 0; k < sim->model->ntypes; k++) fprintf(f, ",%lld", (long long)live[k]);
+        fprintf(f, ",%lld", (long long)dead);
     }
     fputc('\n', f);
 }
@@ -109,18 +111,20 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
     }
     fputs("\n  }", f);
     if (sim->has_cells) {
+        int64_t live[STROMA_MAX_CELL_TYPES_RULES], dead;
+        stroma_cell_engine_count(&sim->cells, live, &dead);
         fputs(",\n  \"cells\": {", f);
         for (int k = 0; k < sim->model->ntypes; k++) {
             fputs(k ? ", " : "", f);
             stroma_json_string(f, sim->model->cell_types[k].name);
-            fprintf(f, ": %lld", (long long)stroma_sim_live_cells(sim, k));
+            fprintf(f, ": %lld", (long long)live[k]);
         }
         const stroma_cell_counters *ev = &sim->cells.counters;
         fprintf(f,
                 "},\n  \"dead_cells\": %lld,\n  \"cell_events\": {\"births\": %lld, \"apoptoses\": %lld, "
                 "\"necroses\": %lld, \"kills\": %lld, \"phagocytoses\": %lld, \"transformations\": %lld, "
                 "\"removals\": %lld}",
-                (long long)stroma_sim_dead_cells(sim), (long long)ev->births, (long long)ev->apoptoses,
+                (long long)dead, (long long)ev->births, (long long)ev->apoptoses,
                 (long long)ev->necroses, (long long)ev->kills, (long long)ev->phagocytoses,
                 (long long)ev->transformations, (long long)ev->removals);
     }

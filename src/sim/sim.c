@@ -85,6 +85,11 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
                          need / 1073741824.0, have / 1073741824.0);
         return NULL;
     }
+    if (model->ntypes > STROMA_MAX_CELL_TYPES_RULES) {
+        stroma_error_set(err, STROMA_ERR_TOO_LARGE, "the model has %d cell types; at most %d are supported",
+                         model->ntypes, STROMA_MAX_CELL_TYPES_RULES);
+        return NULL;
+    }
     if (opts && opts->threads > 0) omp_set_num_threads(opts->threads);
     stroma_sim *sim = calloc(1, sizeof *sim);
     if (!sim) {
