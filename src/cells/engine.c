@@ -145,7 +145,8 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
             c->svar[i * (size_t)e->rules->nstate + (size_t)v] = e->rules->model->state_vars[v].initial[type];
     if (T->cycle == STROMA_CYCLE_PHASES && T->nphases > 0) {
         /* age from the stationary distribution of an exponentially growing population:
-         * p(a) = (ln2/T) 2^(1 - a/T) on [0, T], so a = -T log2(1 - u/2). */
+         * p(a) = (ln2/T) 2^(1 - a/T) on [0, T], so a = -T log2(1 - u/2) (exact for fixed phases; an
+         * exponential phase counts with its mean duration here, an approximation) */
         double u = stroma_rng_uniform_open(e->rng, (uint64_t)c->id[i], 0, STROMA_RNG_CYCLE, 7);
         double Tc = total_cycle_min(T), a = -Tc * log2(1 - u / 2);
         int p = 0;
@@ -160,6 +161,11 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
     c->mz[i] = T->speed_um_per_min * d[2];
     e->grid_stale = e->sec_stale = 1;
     return i;
+}
+
+void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
+    e->cells.phase[i] = 0;
+    e->cells.phase_elapsed_min[i] = 0;
 }
 
 /* ---- secretion ---- */
@@ -236,7 +242,6 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
         }
         for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
             size_t i = e->sec_order[k];
-            if (c->state[i] != STROMA_CELL_LIVE) continue;
             size_t o = i * ns;
             double dtv = dt * (c->volume_um3[i] / vvox);
             for (size_t q = 0; q < ns; q++) {
@@ -275,7 +280,6 @@ void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
         }
         for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
             size_t i = e->sec_order[k];
-            if (c->state[i] != STROMA_CELL_LIVE) continue;
             size_t o = i * ns;
             stroma_transport_apply_source(t, e->sec_voxels[v], c->volume_um3[i], c->secretion + o,
                                           c->saturation + o, c->uptake + o, c->export_rate + o, NULL);
@@ -366,6 +370,50 @@ static size_t find_id(const stroma_cells *c, int64_t id) {
 
 static double p_event(double rate_per_min, double dt) { return rate_per_min > 0 ? 1 - exp(-rate_per_min * dt) : 0; }
 
+/* Advance cell i through its phased cycle by dt; sets STROMA_ACT_DIVIDE at the end of the last phase.
+ * "cycle entry" (rules) acts on phase 0 only, as in PhysiCell: it is the exit rate of an exponential phase 0
+ * (base 1/mean) and the inverse duration of a fixed phase 0. A fixed phase ends when its elapsed time reaches
+ * its duration and the rest of the step carries into the next phase. An exponential phase of mean m is left
+ * with probability min(1, dt/m) per step (PhysiCell's rule: the number of steps spent is geometric with mean
+ * m/dt, so the mean time in the phase is m); the step ends there. */
+static void advance_phases(stroma_cell_engine *e, size_t i, const stroma_cell_type_desc *T, double dt, uint64_t step) {
+    stroma_cells *c = &e->cells;
+    const stroma_rules_engine *R = e->rules;
+    double left = dt;
+    for (int guard = 0; left > 0 && guard <= 2 * STROMA_MAX_PHASES; guard++) {
+        int p = c->phase[i];
+        double mean = T->phase_min[p];
+        double rate = 1.0 / mean; /* exit rate (exponential) or progression per min (fixed) */
+        if (p == 0 && R && R->s_cycle >= 0) rate = beh(e, i, R->s_cycle, rate);
+        int leave;
+        if (T->phase_exponential[p]) {
+            double u = stroma_rng_uniform_open(e->rng, (uint64_t)c->id[i], step, STROMA_RNG_CYCLE, 1 + (uint32_t)p);
+            leave = rate > 0 && u < rate * left;
+            c->phase_elapsed_min[i] = leave ? 0 : c->phase_elapsed_min[i] + left;
+            left = 0;
+        } else {
+            /* progress is kept in minutes of the phase's own duration: it moves at mean * rate per minute */
+            double speed = mean * rate;
+            double need = speed > 0 ? (mean - c->phase_elapsed_min[i]) / speed : INFINITY;
+            leave = need <= left;
+            if (leave) {
+                left -= need;
+                c->phase_elapsed_min[i] = 0;
+            } else {
+                c->phase_elapsed_min[i] += left * speed;
+                left = 0;
+            }
+        }
+        if (!leave) break;
+        if (p + 1 >= T->nphases) {
+            c->phase[i] = 0;
+            e->action[i] = STROMA_ACT_DIVIDE;
+            break;
+        }
+        c->phase[i] = (int8_t)(p + 1);
+    }
+}
+
 /* Per-cell volume, cycle and death decisions (parallel; writes only cell i's slots). */
 static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, size_t i, double dt) {
     stroma_cells *c = &e->cells;
@@ -437,22 +485,7 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
         double u = stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_CYCLE, 0);
         if (u < expm1(dt / T->cycle_mean_min)) e->action[i] = STROMA_ACT_DIVIDE;
     } else if (T->cycle == STROMA_CYCLE_PHASES && T->nphases > 0) {
-        /* rules on cycle entry scale the progression speed (base: 1 / total cycle time) */
-        double speed = 1.0;
-        if (R && R->s_cycle >= 0) {
-            double b0 = R->base[(size_t)c->type[i] * (size_t)R->nslots + (size_t)R->s_cycle];
-            speed = b0 > 0 ? beh(e, i, R->s_cycle, b0) / b0 : 0.0;
-        }
-        c->phase_elapsed_min[i] += dt * speed;
-        while (c->phase_elapsed_min[i] >= T->phase_min[c->phase[i]]) {
-            c->phase_elapsed_min[i] -= T->phase_min[c->phase[i]];
-            if (c->phase[i] + 1 >= T->nphases) {
-                c->phase[i] = 0;
-                e->action[i] = STROMA_ACT_DIVIDE;
-                break;
-            }
-            c->phase[i]++;
-        }
+        advance_phases(e, i, T, dt, step);
     }
 }
 
@@ -643,6 +676,7 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
             dir[n] = rd->direction;
             n++;
         }
+        if (dead && n == 0) continue; /* a dead cell keeps what it has (no exchange after death) */
         double v = n ? stroma_rules_combine(b0, n, x, sat, dir) : b0;
         out[s] = v;
         const stroma_behaviour_entry *be = &m->rule_tables.behaviours[R->slot_beh[s]];
@@ -665,6 +699,12 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
 
 static void kill_cell(stroma_cell_engine *e, size_t j, uint8_t how) {
     stroma_cells *c = &e->cells;
+    size_t ns = (size_t)e->nsub;
+    /* a dead cell stops secreting, taking up and exporting; rules marked apply_to_dead may start it again
+     * (debris) */
+    memset(c->secretion + j * ns, 0, ns * sizeof(double));
+    memset(c->uptake + j * ns, 0, ns * sizeof(double));
+    memset(c->export_rate + j * ns, 0, ns * sizeof(double));
     c->state[j] = how;
     c->dead_elapsed_min[j] = 0;
     c->attached_id[j] = -1;

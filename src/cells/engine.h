@@ -89,8 +89,11 @@ void stroma_cell_engine_free(stroma_cell_engine *e);
 size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um[3], double t_min,
                               stroma_error *err);
 
-/* Apply every live cell's secretion/uptake to the transport field for one diffusion step. Cells are grouped
- * by voxel; each cell's implicit update (stroma_transport_apply_source) is an affine map of the voxel value,
+/* Put cell i at the start of the first phase of its cycle (age in phase 0), as PhysiCell starts its cells. */
+void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i);
+
+/* Apply every cell's secretion/uptake to the transport field for one diffusion step (a dead cell's rates are
+ * zero unless rules marked apply_to_dead set them). Cells are grouped by voxel; each cell's implicit update (stroma_transport_apply_source) is an affine map of the voxel value,
  * so a voxel's cells, in id order, compose to one map c <- alpha c + beta, built once after cells move or
  * change and applied every diffusion step (voxels in parallel). Voxels where a net import could reach the
  * zero clamp are updated cell by cell. */

@@ -10,7 +10,7 @@
 typedef enum stroma_cycle_kind {
     STROMA_CYCLE_NONE,        /* does not divide */
     STROMA_CYCLE_EXPONENTIAL, /* one phase, exponential waiting time of mean `duration`, then division */
-    STROMA_CYCLE_PHASES       /* fixed phase durations; division at the end of the last phase */
+    STROMA_CYCLE_PHASES       /* phases in order, each fixed or exponential; division at the end of the last */
 } stroma_cycle_kind;
 
 typedef struct stroma_cell_type_desc {
@@ -22,7 +22,8 @@ typedef struct stroma_cell_type_desc {
     stroma_cycle_kind cycle;
     double cycle_mean_min;          /* EXPONENTIAL: mean time to division */
     int nphases;                    /* PHASES: number of phases */
-    double phase_min[STROMA_MAX_PHASES];
+    double phase_min[STROMA_MAX_PHASES];       /* PHASES: duration (fixed) or mean duration (exponential) */
+    unsigned char phase_exponential[STROMA_MAX_PHASES]; /* PHASES: 1 = exponential waiting time, 0 = fixed */
     /* death */
     double apoptosis_per_min;       /* rate of entering apoptosis */
     double apoptosis_duration_min;  /* an apoptotic cell shrinks and is removed after this */
@@ -59,6 +60,7 @@ typedef struct stroma_initial_cells_desc {
     int from_csv;                /* 0: region; 1: csv rows below */
     int type;                    /* region: the cell type index */
     int count;                   /* region: number of cells; csv: number of rows */
+    int synchronized;            /* 1: cells start at the beginning of phase 0, age 0; 0: stationary ages */
     stroma_region region;        /* region placement */
     char csv_path[512];          /* csv: the file as resolved (relative to the model file) */
     double *csv_pos_um;          /* csv: [count * 3] positions; owned by the model */

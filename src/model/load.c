@@ -145,7 +145,7 @@ typedef struct loader {
     stroma_srcloc voxel_loc;
     int dt_ok[3];             /* dt_diffusion, dt_mechanics, dt_phenotype stored (given or default) */
     stroma_srcloc dt_loc[3];  /* their positions; line 0 for a default */
-    int type_cap, type_extra_cap, cur_type, cur_phase;
+    int type_cap, type_extra_cap, cur_type, cur_phase, cur_phase_kind, nphase_kinds;
     load_type_extra *type_extra;   /* parallel to m->cell_types */
     load_type_ref *refs;
     int nrefs, refs_cap, cur_ref;
@@ -554,6 +554,8 @@ static void load_store(loader *ld, int id, const load_value *v) {
     }
     case STROMA_KEY_CELL_CYCLE_DURATION: load_type(ld)->cycle_mean_min = v->num; break;
     case STROMA_KEY_CELL_CYCLE_PHASE: load_type(ld)->phase_min[ld->cur_phase] = v->num; break;
+    case STROMA_KEY_CELL_CYCLE_PHASE_KIND: load_type(ld)->phase_exponential[ld->cur_phase_kind] = v->integer == 1; break;
+    case STROMA_KEY_INITIAL_CYCLE_START: load_init(ld)->synchronized = v->integer == 1; break;
     case STROMA_KEY_CELL_APOPTOSIS_RATE: load_type(ld)->apoptosis_per_min = v->num; break;
     case STROMA_KEY_CELL_APOPTOSIS_DURATION: load_type(ld)->apoptosis_duration_min = v->num; break;
     case STROMA_KEY_CELL_NECROSIS_SUBSTRATE: load_name_set(&ld->type_extra[ld->cur_type].necrosis, v); break;
@@ -712,11 +714,15 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
         t->chemotaxis_direction = 1.0;
         snprintf(ld->type_extra[m->ntypes].path, sizeof ld->type_extra[0].path, "cell_types.%s", name);
         ld->cur_type = m->ntypes++;
+        ld->nphase_kinds = 0;
         return 0;
     }
     case STROMA_KEY_CELL_CYCLE_PHASE:
         /* the list walker refuses more than STROMA_MAX_PHASES items before they get here */
         ld->cur_phase = load_type(ld)->nphases++;
+        return 0;
+    case STROMA_KEY_CELL_CYCLE_PHASE_KIND:
+        ld->cur_phase_kind = ld->nphase_kinds++;
         return 0;
     case STROMA_KEY_CELL_AFFINITY_TYPE:
     case STROMA_KEY_CELL_ATTACK_TYPE:
@@ -986,6 +992,22 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
                 load_error(ld, STROMA_ERR_RANGE, load_loc(keys[rows[i]]),
                            "%s.%s is not used with model %s (only with model %s): remove it or change the model",
                            path, name, model, needs[i] == STROMA_CYCLE_EXPONENTIAL ? "exponential" : "phases");
+                ok = 0;
+            }
+        }
+        if (keys[STROMA_KEY_CELL_CYCLE_PHASE_KINDS]) {
+            const stroma_cell_type_desc *t = load_type(ld);
+            if (kind != STROMA_CYCLE_PHASES) {
+                load_error(ld, STROMA_ERR_RANGE, load_loc(keys[STROMA_KEY_CELL_CYCLE_PHASE_KINDS]),
+                           "%s.phase_kinds is not used with model %s (only with model phases): remove it or change "
+                           "the model",
+                           path, model);
+                ok = 0;
+            } else if (valid[STROMA_KEY_CELL_CYCLE_PHASES] && valid[STROMA_KEY_CELL_CYCLE_PHASE_KINDS] &&
+                       ld->nphase_kinds != t->nphases) {
+                load_error(ld, STROMA_ERR_RANGE, load_loc(keys[STROMA_KEY_CELL_CYCLE_PHASE_KINDS]),
+                           "%s.phase_kinds must have one entry per phase (got %d kinds for %d phases)", path,
+                           ld->nphase_kinds, t->nphases);
                 ok = 0;
             }
         }

@@ -147,8 +147,14 @@ static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
     case STROMA_CYCLE_EXPONENTIAL: model_put(t, "exponential mean %g min", c->cycle_mean_min); break;
     case STROMA_CYCLE_PHASES:
         model_put(t, "phases");
-        for (int i = 0; i < c->nphases; i++) model_put(t, "%s%g", i ? "+" : " ", c->phase_min[i]);
+        for (int i = 0; i < c->nphases; i++)
+            model_put(t, "%s%s%g", i ? "+" : " ", c->phase_exponential[i] ? "~" : "", c->phase_min[i]);
         model_put(t, " min");
+        for (int i = 0; i < c->nphases; i++)
+            if (c->phase_exponential[i]) {
+                model_put(t, " (~: exponential, mean)");
+                break;
+            }
         break;
     }
     model_put(t, ", death: apoptosis %g 1/min (%g min)", c->apoptosis_per_min, c->apoptosis_duration_min);
@@ -287,11 +293,11 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
                 for (int i = 0; i < ic->count; i++) n += ic->csv_type[i] == k;
                 model_put(&t, " %s %d%s", m->cell_types[k].name, n, k + 1 < m->ntypes ? "," : "");
             }
-            model_put(&t, "\n");
+            model_put(&t, "%s\n", ic->synchronized ? " (cycles synchronized)" : "");
         } else {
             model_put(&t, "  %s: ", m->cell_types[ic->type].name);
             model_put_region(&t, &ic->region, ic->count, "cell");
-            model_put(&t, "\n");
+            model_put(&t, "%s\n", ic->synchronized ? " (cycles synchronized)" : "");
         }
     }
     model_put(&t, "state variables: %d\n", m->nstate);

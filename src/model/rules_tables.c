@@ -157,11 +157,8 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     switch (e->kind) {
     case STROMA_BEH_CYCLE_ENTRY:
         if (T->cycle == STROMA_CYCLE_EXPONENTIAL && T->cycle_mean_min > 0) return 1.0 / T->cycle_mean_min;
-        if (T->cycle == STROMA_CYCLE_PHASES) {
-            double tot = 0;
-            for (int p = 0; p < T->nphases; p++) tot += T->phase_min[p];
-            return tot > 0 ? 1.0 / tot : 0.0;
-        }
+        /* phased: the exit rate (exponential) or inverse duration (fixed) of phase 0, as in PhysiCell */
+        if (T->cycle == STROMA_CYCLE_PHASES && T->nphases > 0 && T->phase_min[0] > 0) return 1.0 / T->phase_min[0];
         return 0.0;
     case STROMA_BEH_APOPTOSIS: return T->apoptosis_per_min;
     case STROMA_BEH_NECROSIS: return T->necrosis_max_per_min;

@@ -171,6 +171,15 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                       .doc = "Durations of the phases, in order (e.g. G1, S, G2, M)."},
     [STROMA_KEY_CELL_CYCLE_PHASE] = {"cell_types.<name>.cycle.phases[]", STROMA_SCHEMA_NUMBER, "min", REQUIRED, GT_0,
                                      .doc = "Duration of one phase."},
+    [STROMA_KEY_CELL_CYCLE_PHASE_KINDS] = {"cell_types.<name>.cycle.phase_kinds", STROMA_SCHEMA_LIST, "", OPTIONAL,
+                                           .default_text = "fixed for every phase", .min_items = 1,
+                                           .max_items = STROMA_MAX_PHASES,
+                                           .doc = "How long each phase lasts, in the order of `phases` and as many: "
+                                                  "fixed (exactly its duration) or exponential (an exponential "
+                                                  "waiting time of mean its duration; PhysiCell's "
+                                                  "fixed_duration=\"false\"). With model phases (only)."},
+    [STROMA_KEY_CELL_CYCLE_PHASE_KIND] = {"cell_types.<name>.cycle.phase_kinds[]", STROMA_SCHEMA_CHOICE, "", REQUIRED,
+                                          .choices = "fixed exponential", .doc = "Kind of one phase."},
     [STROMA_KEY_CELL_DEATH] = {"cell_types.<name>.death", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                .default_text = "no death (apoptosis rate 0, no necrosis)", .doc = "Death."},
     [STROMA_KEY_CELL_APOPTOSIS] = {"cell_types.<name>.death.apoptosis", STROMA_SCHEMA_MAP, "", OPTIONAL,
@@ -345,6 +354,12 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                  .doc = "CSV file of cells, relative to the model file's directory: a header "
                                         "`x,y,z,type`, then one row per cell: a point inside the domain (µm) and a "
                                         "type name or index (0 = the first of `cell_types`). Not with type, count."},
+    [STROMA_KEY_INITIAL_CYCLE_START] = {"initial_cells[].cycle_start", STROMA_SCHEMA_CHOICE, "", OPTIONAL,
+                                        DEFAULT("stationary", 0.0), .choices = "stationary synchronized",
+                                        .doc = "Where in their cycle the cells start: stationary: ages drawn from "
+                                               "the age distribution of a steadily growing population (an "
+                                               "asynchronous culture); synchronized: every cell at the start of "
+                                               "its first phase, age 0 (PhysiCell's initial cells)."},
     [STROMA_KEY_STATE_VARIABLES] = {"state_variables", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL, .default_text = "none",
                                     NAME_LEN,
                                     .doc = "Named internal variables of every cell (e.g. stemness), each following "

@@ -60,7 +60,9 @@ stroma_code stroma_sim_place_cells(stroma_sim *sim, stroma_error *err) {
                                      (uint64_t)k, p);
             }
             if (m->dim < 3) p[2] = 0.5 * (m->lo_um[2] + m->hi_um[2]);
-            if (stroma_cell_engine_add(&sim->cells, type, p, 0.0, err) == (size_t)-1) return STROMA_ERR_NOMEM;
+            size_t i = stroma_cell_engine_add(&sim->cells, type, p, 0.0, err);
+            if (i == (size_t)-1) return STROMA_ERR_NOMEM;
+            if (ic->synchronized) stroma_cell_engine_synchronize(&sim->cells, i);
         }
     }
     return STROMA_OK;

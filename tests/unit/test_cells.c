@@ -129,6 +129,49 @@ static void test_phased_growth(void **state) {
     assert_true(fabs(mean - expect) < 4 * se + 1e-9);
 }
 
+/* A phased cycle with an exponential first phase (PhysiCell's flow-cytometry model as in its template:
+ * G0/G1 exponential of mean 300 min, then S, G2, M fixed 480, 240, 60 min), cells synchronized at the start
+ * of G0/G1. With dt = 6 the exponential phase is left with p = dt/300 per step, so a cell's first division
+ * comes at T = 6 G + 780 min, G geometric on {1, 2, ...}: none before 786 min and
+ * P(T <= t) = 1 - (1 - p)^floor((t - 780)/6) (second divisions cannot come before 1572 min). The number of
+ * first divisions by 900, 1080 and 1500 min must lie within 4 binomial standard errors of N P. */
+static void test_exponential_phase_synchronized(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_type_desc *T = &f.types[0];
+    T->cycle = STROMA_CYCLE_PHASES;
+    T->nphases = 4;
+    const double dur[4] = {300, 480, 240, 60};
+    for (int k = 0; k < 4; k++) T->phase_min[k] = dur[k];
+    T->phase_exponential[0] = 1;
+    const int n0 = 2000;
+    const double dt = 6, p = dt / 300;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 4000, 5);
+    for (int k = 0; k < n0; k++) {
+        double x[3] = {20.0 + 35 * (k % 100), 20.0 + 35 * (k / 100), 10};
+        size_t i = stroma_cell_engine_add(&e, 0, x, 0, NULL);
+        stroma_cell_engine_synchronize(&e, i);
+    }
+    const double checks[3] = {900, 1080, 1500};
+    int next = 0;
+    for (int step = 1; step * dt <= 1500 + 1e-9; step++) {
+        double t = step * dt;
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, dt, t - dt, NULL), STROMA_OK);
+        if (t < 786 - 1e-9) assert_int_equal(e.counters.births, 0);
+        if (next < 3 && fabs(t - checks[next]) < 1e-9) {
+            double P = 1 - pow(1 - p, floor((t - 780) / dt + 1e-9));
+            double want = n0 * P, se = sqrt(n0 * P * (1 - P));
+            double got = (double)e.counters.births;
+            if (fabs(got - want) >= 4 * se) fail_msg("t=%g: %g first divisions, expected %g +- %g", t, got, want, se);
+            next++;
+        }
+    }
+    assert_int_equal(next, 3);
+    stroma_cell_engine_free(&e);
+}
+
 /* Two overlapping cells relax to where repulsion equals adhesion:
  * sqrt(c_r)(1 - d/R) = sqrt(c_a)(1 - d/Rm), R = 2r, Rm = 2 m r. Within 1e-3 µm after 300 min. */
 static void test_pair_equilibrium(void **state) {
@@ -405,6 +448,7 @@ static void test_threads_bit_identical(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exponential_growth), cmocka_unit_test(test_phased_growth),
+        cmocka_unit_test(test_exponential_phase_synchronized),
         cmocka_unit_test(test_pair_equilibrium),   cmocka_unit_test(test_contact_killing),
         cmocka_unit_test(test_contact_transformation), cmocka_unit_test(test_chemotaxis_drift), cmocka_unit_test(test_secretion_composition), cmocka_unit_test(test_threads_bit_identical),
     };

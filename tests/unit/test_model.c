@@ -764,6 +764,8 @@ static void test_cell_types_every_field(void **state) {
     assert_int_equal(f->nphases, 4);
     const double phases[4] = {300, 480, 240, 60};
     for (int i = 0; i < 4; i++) assert_true(f->phase_min[i] == phases[i]);
+    for (int i = 0; i < 4; i++) assert_int_equal(f->phase_exponential[i], i == 0);
+    for (int i = 0; i < 4; i++) assert_int_equal(c->phase_exponential[i], 0);
     assert_true(f->volume_um3 == 2494 && f->growth_per_min == 0.01); /* defaults */
     assert_true(f->apoptosis_per_min == 0 && f->apoptosis_duration_min == 516);
     assert_int_equal(f->necrosis_substrate, -1);
@@ -813,6 +815,8 @@ static void test_cell_types_every_field(void **state) {
     assert_int_equal(ic[1].region.kind, STROMA_REGION_ANNULUS);
     assert_true(ic[1].region.inner_radius_um == 150 && ic[1].region.radius_um == 300);
     assert_true(ic[1].region.center_um[2] == 10);
+    assert_int_equal(ic[0].synchronized, 0);
+    assert_int_equal(ic[1].synchronized, 1);
     assert_int_equal(ic[2].type, MAC);
     assert_int_equal(ic[2].count, 1);
     assert_int_equal(ic[2].region.kind, STROMA_REGION_POINT);
@@ -845,11 +849,12 @@ static void test_cell_types_every_field(void **state) {
     expect_contains(buf, "cell types: 3\n  cancer: volume 2494 µm³ (growth 0.02 1/min), cycle exponential mean 1380 "
                          "min, death: apoptosis 5.3e-05 1/min (516 min), necrosis up to 0.0028 1/min below 5 mmHg "
                          "oxygen");
-    expect_contains(buf, "CAF: volume 2494 µm³ (growth 0.01 1/min), cycle phases 300+480+240+60 min");
+    expect_contains(buf, "CAF: volume 2494 µm³ (growth 0.01 1/min), cycle phases ~300+480+240+60 min (~: exponential, "
+                         "mean)");
     expect_contains(buf, "speed 1 µm/min (persistence 1 min, chemotaxis down IL6 bias 0.5), secretion: none");
     expect_contains(buf, "secretion: oxygen uptake 10 1/min; VEGF secretes 0.05 1/min towards 400");
     expect_contains(buf, "initial cells: 380 in 6 groups\n  cancer: 300 cells in the disc centre (500, 500, 10) "
-                         "radius 100 µm\n  CAF: 50 cells in the annulus centre (500, 500, 10) radii 150 to 300 µm\n"
+                         "radius 100 µm\n  CAF: 50 cells in the annulus centre (500, 500, 10) radii 150 to 300 µm (cycles synchronized)\n"
                          "  macrophage: 1 cell at (10, 10, 10) µm\n");
     expect_contains(buf, "4 cells from ");
     expect_contains(buf, "cells.csv: cancer 2, CAF 1, macrophage 1\n");
@@ -956,6 +961,21 @@ static void test_cell_type_errors(void **state) {
                  "cell_types.a.cycle.phases[1] must be > 0 (got 0) [min]");
     expect_error(BASE "cell_types:\n  a: {cycle: {model: phases, phases: []}}\n", STROMA_ERR_MISSING, 8, 30,
                  "cell_types.a.cycle.phases must have at least 1 item");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: phases, phases: [60, 30], phase_kinds: [fixed]}}\n",
+                 STROMA_ERR_RANGE, 8, 48,
+                 "cell_types.a.cycle.phase_kinds must have one entry per phase (got 1 kinds for 2 phases)");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: exponential, duration: 5, phase_kinds: [fixed]}}\n",
+                 STROMA_ERR_RANGE, 8, 48,
+                 "cell_types.a.cycle.phase_kinds is not used with model exponential (only with model phases): remove "
+                 "it or change the model");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: phases, phases: [60], phase_kinds: [exponental]}}\n",
+                 STROMA_ERR_RANGE, 8, 58,
+                 "cell_types.a.cycle.phase_kinds[0] must be one of fixed, exponential (got exponental); did you mean "
+                 "'exponential'?");
+    expect_error(BASE "cell_types:\n  a: {}\ninitial_cells:\n  - {type: a, at: [0, 0, 0], cycle_start: synchronised}\n",
+                 STROMA_ERR_RANGE, 10, 43,
+                 "initial_cells[0].cycle_start must be one of stationary, synchronized (got synchronised); did you mean "
+                 "'synchronized'?");
     /* transformations */
     expect_error(BASE "cell_types:\n  a: {interactions: {transform: {a: 0.1}}}\n  b: {}\n", STROMA_ERR_RANGE, 8, 34,
                  "cell_types.a.interactions.transform.a: a cell type cannot transform into itself");

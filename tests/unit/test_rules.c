@@ -269,11 +269,52 @@ static void test_contact_signal(void **state) {
     stroma_rule_tables_free(&w.m.rule_tables);
 }
 
+/* Death stops a cell's exchange (secretion, uptake, export become 0) and only rules marked apply_to_dead
+ * change it afterwards: "apoptotic increases oxygen secretion" (debris) in cancer cells. A dead cancer cell
+ * secretes (0 + x sat)/(1 + x), x = (1/h)^n, and no longer takes up; a dead CAF (no rule) exchanges nothing. */
+static void test_dead_cell_exchange(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    for (int k = 0; k < 2; k++) {
+        w.upt[k][0] = 1.0;
+        w.types[k].apoptosis_per_min = 1e9; /* dies in the first phenotype step */
+    }
+    w.rules[0] = make_rule(&w.m, 0, "apoptotic", 1, "oxygen secretion", 0.5, 0.5, 2);
+    w.rules[0].apply_to_dead = 1;
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_error err;
+    stroma_rules_engine R;
+    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
+    stroma_cell_engine e;
+    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
+    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){3}, &err), STROMA_OK);
+    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    double a[3] = {200, 200, 10}, b[3] = {600, 600, 10};
+    stroma_cell_engine_add(&e, 0, a, 0, NULL);
+    stroma_cell_engine_add(&e, 1, b, 0, NULL);
+    assert_true(e.cells.uptake[0] == 1.0 && e.cells.uptake[1] == 1.0);
+    stroma_cell_engine_phenotype(&e, NULL, 6, 0, NULL); /* both die */
+    assert_int_equal(e.cells.state[0], STROMA_CELL_APOPTOTIC);
+    assert_int_equal(e.cells.state[1], STROMA_CELL_APOPTOTIC);
+    for (int i = 0; i < 2; i++)
+        assert_true(e.cells.secretion[i] == 0 && e.cells.uptake[i] == 0 && e.cells.export_rate[i] == 0);
+    stroma_cell_engine_phenotype(&e, NULL, 6, 6, NULL); /* the rule now reads apoptotic = 1 */
+    double x = 4.0, want = x * 0.5 / (1 + x);
+    assert_true(fabs(e.cells.secretion[0] - want) < 1e-15);
+    assert_true(e.cells.uptake[0] == 0);
+    assert_true(e.cells.secretion[1] == 0 && e.cells.uptake[1] == 0);
+    stroma_cell_engine_free(&e);
+    stroma_rules_free(&R);
+    stroma_rule_tables_free(&w.m.rule_tables);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combination_law), cmocka_unit_test(test_tables_and_text),
         cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_state_variable),
-        cmocka_unit_test(test_contact_signal),
+        cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_dead_cell_exchange),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
