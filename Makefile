@@ -1,7 +1,8 @@
 # Top-level entry points: `make demo`, `make test`, `make bench`, `make fuzz`.
 # Each first installs the Debian packages the build needs (only those missing; apt-get needs root).
 
-DEB_PACKAGES := cmake make gcc pkg-config libfyaml-dev libcmocka-dev python3 clang libclang-rt-dev libomp-dev
+DEB_PACKAGES := cmake make gcc pkg-config libfyaml-dev libxml2-dev libcmocka-dev python3 clang libclang-rt-dev libomp-dev \
+                libcairo2-dev fonts-dejavu-core chromium python3-vtk9
 BUILD        := build
 BUILD_ASAN   := build-asan
 BUILD_FUZZ   := build-fuzz
@@ -40,7 +41,8 @@ build-fuzz: deps
 
 demo: build
 	./$(BUILD)/stroma run $(DEMO_MODEL) --out $(DEMO_OUT)
-	@echo "demo outputs: $(CURDIR)/$(DEMO_OUT) (summary.json, run.json, timeseries.csv, fields/, cells/)"
+	@echo "demo outputs: $(CURDIR)/$(DEMO_OUT) (summary.json, run.json, timeseries.csv, fields/, cells/, images/)"
+	@echo "demo report:  $(CURDIR)/$(DEMO_OUT)/report.html (open it in a browser)"
 
 test: build build-asan build-fuzz
 	STROMA_FUZZER=$(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader ctest --test-dir $(BUILD) --output-on-failure

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-run benchmarks of the stroma program on scenarios shaped like PhysiCell samples: wall time (best and
 # median of REPS runs: this machine's timings vary run to run), and agent-steps per second at the best time =
-# (mean cell count x mechanics steps) / wall seconds. Usage: scenarios.sh STROMA [REPS]
+# (mean cell count x mechanics steps) / wall seconds, and the share of the run spent writing outputs (run.json's
+# output_seconds / wall_seconds). Then the default scenario with all its outputs and a checkpoint every 60 min.
+# Usage: scenarios.sh STROMA [REPS]
 set -euo pipefail
 STROMA=$1
 REPS=${2:-3}
@@ -27,10 +29,23 @@ cols = [k for k in rows[0] if k.startswith("cells_")]
 counts = [sum(int(r[k]) for k in cols) for r in rows]
 mean_cells = sum(counts) / len(counts)
 s = json.load(open(d + "/summary.json"))
+info = json.load(open(d + "/run.json"))
+out_share = 100.0 * info["output_seconds"] / info["wall_seconds"]
 mech_steps = s["time"] / 0.1
 print(f"{model:22s} threads {threads}: wall best {best:6.2f} s, median {med:6.2f} s ({len(walls)} runs); "
       f"{s['time']:.0f} min simulated; cells {counts[0]} -> {counts[-1]} (mean {mean_cells:.0f}); "
-      f"{mean_cells * mech_steps / best:.3e} agent-steps/s")
+      f"{mean_cells * mech_steps / best:.3e} agent-steps/s; writing outputs {out_share:.1f}% of the last run")
 PY
   done
 done
+
+# The default scenario (models/tumour_stroma.yaml) with every output it asks for and checkpoints every 60 min.
+"$STROMA" run "$HERE/../models/tumour_stroma.yaml" --out "$OUT/default" --threads 2 --quiet --checkpoint-every 60
+python3 - "$OUT/default/run.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+w = r["wall_seconds"]
+print(f"default scenario (2 threads, checkpoint every 60 min): wall {w:.2f} s; writing outputs "
+      f"{r['output_seconds']:.3f} s ({100 * r['output_seconds'] / w:.1f}%), checkpoints {r['checkpoint_seconds']:.3f} s "
+      f"({100 * r['checkpoint_seconds'] / w:.1f}%)")
+PY

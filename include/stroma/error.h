@@ -19,7 +19,8 @@
     X(STROMA_ERR_TOO_LARGE, 8, "problem too large for this machine")                   \
     X(STROMA_ERR_ARGUMENT, 9, "invalid argument")                                      \
     X(STROMA_ERR_NOT_FOUND, 10, "file not found")                                      \
-    X(STROMA_ERR_INTERNAL, 11, "internal error")
+    X(STROMA_ERR_INTERNAL, 11, "internal error")                                      \
+    X(STROMA_ERR_INTERRUPTED, 12, "interrupted")
 
 typedef enum stroma_code {
 #define STROMA_X_ENUM(name, value, text) name = value,

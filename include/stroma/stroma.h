@@ -63,10 +63,43 @@ double stroma_sim_end_time(const stroma_sim *sim);
 /* Called by stroma_run at each output time and regularly for progress; return nonzero to stop. */
 typedef int (*stroma_progress_fn)(void *user, double t_min, double end_min);
 
-/* Run to the end time, writing outputs into out_dir (created fresh under a temporary name next to it and
- * renamed into place when complete; an existing out_dir is replaced only on success). */
+/* Run to the end time, writing outputs into out_dir (created if absent; an earlier stroma output there is
+ * cleared first; any other non-empty directory is refused with STROMA_ERR_ARGUMENT). Every file is written
+ * under a temporary name and renamed when complete. run.json records the status: "running" while the run
+ * goes, "complete" at the end, "failed" (with the time reached and the error) when it fails — a failed or
+ * killed run leaves what it had finished. Same as stroma_run_with(sim, out_dir, NULL, ...). */
 stroma_code stroma_run(stroma_sim *sim, const char *out_dir, stroma_progress_fn progress, void *user,
                        stroma_error *err);
+
+typedef struct stroma_run_options {
+    double checkpoint_every_min; /* > 0: write out_dir/checkpoint.bin at this interval and at the end; 0: none */
+} stroma_run_options;
+
+/* stroma_run with options (NULL = defaults). The simulation gains a checkpoint section for the run's own
+ * outputs, so one sim runs once. */
+stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_run_options *opts,
+                            stroma_progress_fn progress, void *user, stroma_error *err);
+
+typedef struct stroma_resume_options {
+    int threads; /* OpenMP threads; 0 = the runtime default */
+} stroma_resume_options;
+
+/* Continue the run in `dir` from its last checkpoint (dir/checkpoint.bin) to its end time, with the same model
+ * file (reloaded from the absolute path the checkpoint records; refused if its SHA-256 changed), seed, end
+ * time, solver and checkpoint interval. The result is bit-identical to a run that was never interrupted, at
+ * any thread count. Errors: STROMA_ERR_NOT_FOUND (no checkpoint), STROMA_ERR_ARGUMENT (a foreign, corrupt,
+ * incompatible or stale checkpoint), or whatever the run returns. */
+stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, stroma_progress_fn progress,
+                          void *user, stroma_error *err);
+
+/* (Re)build dir/report.html — one self-contained HTML page (images embedded, no external resources) with the
+ * run's headline numbers, plots of timeseries.csv (also written as dir/images/plot_*.png), up to six tissue
+ * snapshots, the model's summary and the provenance — from the files in dir alone. The model file named in
+ * summary.json is reloaded for its summary; if it is gone or changed, the page says so. stroma_run builds the
+ * report at the end of a complete run. Errors: STROMA_ERR_NOT_FOUND (no such directory, or no run.json in it),
+ * STROMA_ERR_ARGUMENT (not a directory), STROMA_ERR_PARSE (run.json and summary.json both malformed),
+ * STROMA_ERR_IO, STROMA_ERR_NOMEM. */
+stroma_code stroma_report_build(const char *dir, stroma_error *err);
 
 /* Statistics of one substrate over all voxels, sums taken in a fixed order (deterministic). */
 typedef struct stroma_field_stats {
@@ -85,5 +118,57 @@ int stroma_sim_cell_type_count(const stroma_sim *sim);
 const char *stroma_sim_cell_type_name(const stroma_sim *sim, int type);
 int64_t stroma_sim_live_cells(const stroma_sim *sim, int type);
 int64_t stroma_sim_dead_cells(const stroma_sim *sim);
+
+/* ---- import from PhysiCell ---- */
+
+/* What an import could not reproduce exactly. NOT_IMPORTED: a setting with no stroma counterpart, dropped;
+ * APPROXIMATED: mapped, but stroma's behaviour differs; NOTE: mapped as PhysiCell does it, worth knowing (a
+ * convention of PhysiCell's C++, a rename, a merge). */
+typedef enum stroma_import_kind {
+    STROMA_IMPORT_NOT_IMPORTED,
+    STROMA_IMPORT_APPROXIMATED,
+    STROMA_IMPORT_NOTE
+} stroma_import_kind;
+
+/* The list of items an import reports, and the files it wrote. Opaque; owned by the caller. */
+typedef struct stroma_import_report stroma_import_report;
+
+/* A new empty report (free with stroma_import_report_destroy), or NULL when out of memory. */
+stroma_import_report *stroma_import_report_create(void);
+
+/* Free a report and clear the handle. Accepts NULL and *rep == NULL. */
+void stroma_import_report_destroy(stroma_import_report **rep);
+
+/* Number of items, in the order the import found them (settings, rules file, conversion, cells file). */
+size_t stroma_import_report_count(const stroma_import_report *rep);
+
+/* Item i (< count): its kind; the source file it points into as the caller named it ("" if none) and the
+ * 1-based line there (0 if none); its text (one line, no trailing newline). Strings are borrowed from the
+ * report and live until it is destroyed or reused. */
+stroma_import_kind stroma_import_report_kind(const stroma_import_report *rep, size_t i);
+const char *stroma_import_report_file(const stroma_import_report *rep, size_t i);
+int stroma_import_report_line(const stroma_import_report *rep, size_t i);
+const char *stroma_import_report_text(const stroma_import_report *rep, size_t i);
+
+/* "not imported", "approximated" or "note". */
+const char *stroma_import_kind_name(stroma_import_kind kind);
+
+/* Files the import wrote (the model first, then its cell file if any), as paths built from out_yaml. */
+size_t stroma_import_report_output_count(const stroma_import_report *rep);
+const char *stroma_import_report_output(const stroma_import_report *rep, size_t i);
+
+/* Convert a rules-based PhysiCell 1.14 project into a stroma model file. Reads settings_xml
+ * (PhysiCell_settings.xml), the rules CSV (rules_csv, or if NULL the ruleset the settings enable) and the
+ * initial cells CSV the settings enable; both are looked for beside settings_xml first, then at the
+ * settings' folder/filename relative to the current directory. Writes out_yaml and, when there are initial
+ * cells from a file, "<out_yaml stem>.cells.csv" beside it; each is written under a temporary name in its
+ * directory and renamed into place only when complete, so no file is ever left half-written. The same inputs
+ * give byte-identical outputs. Everything that is not reproduced exactly is listed in *rep (cleared first)
+ * and in a comment at the top of out_yaml. Errors: STROMA_ERR_NOT_FOUND (an input missing),
+ * STROMA_ERR_PARSE (malformed XML or CSV: err has file and line), STROMA_ERR_ARGUMENT (an input or output
+ * that is not a regular file, a missing output directory, an unknown cell type in the rules),
+ * STROMA_ERR_IO (reading or writing failed), STROMA_ERR_NOMEM. */
+stroma_code stroma_import_physicell(const char *settings_xml, const char *rules_csv, const char *out_yaml,
+                                    stroma_import_report *rep, stroma_error *err);
 
 #endif

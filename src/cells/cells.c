@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/error_impl.h"
 
 /* X(field, element type, elements per cell: 1 or nsub) — every per-cell array, in one place. */
@@ -130,5 +131,40 @@ stroma_code stroma_cells_set_extra(stroma_cells *c, int nstate, int nbeh, stroma
     p = realloc(c->beh, cap * (size_t)(nbeh > 0 ? nbeh : 1) * sizeof(double));
     if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
     c->beh = p;
+    return STROMA_OK;
+}
+
+void stroma_cells_save(const stroma_cells *c, stroma_buf *b) {
+    size_t nsub = (size_t)c->nsub, nstate = (size_t)c->nstate, nbeh = (size_t)c->nbeh;
+    stroma_buf_put_u64(b, (uint64_t)c->n);
+    stroma_buf_put_u32(b, (uint32_t)c->nsub);
+    stroma_buf_put_u32(b, (uint32_t)c->nstate);
+    stroma_buf_put_u32(b, (uint32_t)c->nbeh);
+    stroma_buf_put_i64(b, c->next_id);
+#define STROMA_X_SAVE(f, T, K) stroma_buf_put(b, c->f, c->n * (size_t)(K) * sizeof(T));
+    STROMA_CELL_ARRAYS(STROMA_X_SAVE, nsub, nstate, nbeh)
+#undef STROMA_X_SAVE
+}
+
+stroma_code stroma_cells_load(stroma_cells *c, stroma_reader *r, stroma_error *err) {
+    uint64_t n = stroma_reader_u64(r);
+    uint32_t nsub = stroma_reader_u32(r), nstate = stroma_reader_u32(r), nbeh = stroma_reader_u32(r);
+    int64_t next_id = stroma_reader_i64(r);
+    if (r->bad || (int)nsub != c->nsub || (int)nstate != c->nstate || (int)nbeh != c->nbeh)
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                "checkpoint cells do not fit this model (%u substrates, %u state variables, %u "
+                                "rule slots per cell; the model has %d, %d, %d)",
+                                nsub, nstate, nbeh, c->nsub, c->nstate, c->nbeh);
+    if (n > (r->len - r->pos) / sizeof(int64_t))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cells section is truncated (%llu cells)",
+                                (unsigned long long)n);
+    stroma_code rc = stroma_cells_reserve(c, (size_t)n, err);
+    if (rc != STROMA_OK) return rc;
+#define STROMA_X_LOAD(f, T, K) stroma_reader_get(r, c->f, (size_t)n * (size_t)(K) * sizeof(T));
+    STROMA_CELL_ARRAYS(STROMA_X_LOAD, nsub, nstate, nbeh)
+#undef STROMA_X_LOAD
+    if (r->bad) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cells section is truncated");
+    c->n = (size_t)n;
+    c->next_id = next_id;
     return STROMA_OK;
 }

@@ -77,6 +77,16 @@ void stroma_cells_compact(stroma_cells *c, const unsigned char *keep);
 /* Bytes allocated per cell slot (all arrays), for the benchmark. */
 size_t stroma_cells_bytes_per_cell(const stroma_cells *c);
 
+struct stroma_buf;
+struct stroma_reader;
+
+/* Append the whole store (counts and every array, n cells) to b. */
+void stroma_cells_save(const stroma_cells *c, struct stroma_buf *b);
+
+/* Replace the store's cells by those read from r (written by stroma_cells_save for the same substrates,
+ * state variables and rule slots; anything else is refused with *err). */
+stroma_code stroma_cells_load(stroma_cells *c, struct stroma_reader *r, stroma_error *err);
+
 /* Radius of a sphere of volume v. */
 double stroma_sphere_radius(double volume_um3);
 

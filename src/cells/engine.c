@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "transport/solvers.h"
+#include "util/buf.h"
 #include "util/error_impl.h"
 
 #define TWO_PI 6.283185307179586
@@ -35,6 +36,7 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->action_arg);
     free(e->contact);
     free(e->contact_other);
+    free(e->contact_min);
     free(e->keep);
     free(e->voxel);
     free(e->sec_order);
@@ -58,6 +60,7 @@ static stroma_code ensure_scratch(stroma_cell_engine *e, size_t n, stroma_error 
     GROW(action_arg, int32_t)
     GROW(contact, uint8_t)
     GROW(contact_other, int64_t)
+    GROW(contact_min, double)
     GROW(keep, unsigned char)
     GROW(voxel, size_t)
     GROW(sec_order, size_t)
@@ -437,8 +440,12 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
         c->volume_um3[i] = (c->volume_um3[i] + dt * g * c->target_volume_um3[i]) / (1 + dt * g);
         c->radius_um[i] = stroma_sphere_radius(c->volume_um3[i]);
     }
-    /* death: apoptosis and oxygen-dependent necrosis compete */
     const stroma_rules_engine *R = e->rules;
+    /* integrity: dD/dt = rate - repair D, implicit in the repair */
+    double drate = beh(e, i, R ? R->s_damage : -1, T->damage_per_min);
+    double drep = beh(e, i, R ? R->s_repair : -1, T->damage_repair_per_min);
+    if (drate > 0 || drep > 0) c->damage[i] = (c->damage[i] + dt * drate) / (1 + dt * drep);
+    /* death: apoptosis and oxygen-dependent necrosis compete */
     double apop = beh(e, i, R ? R->s_apop : -1, T->apoptosis_per_min);
     double necro = 0;
     if (R && R->s_necro >= 0) {
@@ -503,6 +510,17 @@ static double phago_rate(const stroma_cell_engine *e, size_t i, const stroma_cel
     return base;
 }
 
+/* Attacker i delivers its attack damage rate x `minutes` to the live cell with id `target` (serial). */
+static void deliver_damage(stroma_cell_engine *e, size_t i, int64_t target, double minutes) {
+    stroma_cells *c = &e->cells;
+    if (target < 0 || !(minutes > 0)) return;
+    const stroma_cell_type_desc *T = &e->types[c->type[i]];
+    double rate = beh(e, i, e->rules ? e->rules->s_attack_damage : -1, T->attack_damage_per_min);
+    if (!(rate > 0)) return;
+    size_t j = find_id(c, target);
+    if (j != (size_t)-1 && c->state[j] == STROMA_CELL_LIVE) c->damage[j] += rate * minutes;
+}
+
 /* Per-cell contact decision (parallel): scans neighbours in grid order. */
 static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
     stroma_cells *c = &e->cells;
@@ -511,6 +529,7 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
     uint64_t id = (uint64_t)c->id[i], step = (uint64_t)e->phen_step;
     e->contact[i] = STROMA_CONTACT_NONE;
     e->contact_other[i] = -1;
+    e->contact_min[i] = 0;
     if (c->state[i] != STROMA_CELL_LIVE) return;
     if (c->attached_id[i] >= 0) {
         size_t j = find_id(c, c->attached_id[i]);
@@ -520,11 +539,15 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
         }
         double u[2];
         stroma_rng_uniform2(e->rng, id, step, STROMA_RNG_INTERACTION, 0, u);
+        e->contact_other[i] = c->attached_id[i];
+        e->contact_min[i] = dt; /* time attached during this step */
         if (u[0] < p_event(beh(e, i, e->rules ? e->rules->s_kill : -1, T->kill_per_min), dt)) {
             e->contact[i] = STROMA_CONTACT_KILL;
-            e->contact_other[i] = c->attached_id[i];
+            e->contact_min[i] = 0;
         } else if (T->attach_duration_min > 0 && u[1] < p_event(1.0 / T->attach_duration_min, dt)) {
+            /* the exponential attachment ends within the step, at tau = -d ln(1 - u) < dt */
             e->contact[i] = STROMA_CONTACT_DETACH;
+            e->contact_min[i] = -T->attach_duration_min * log1p(-u[1]);
         }
         return;
     }
@@ -789,6 +812,7 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
             c->attached_id[i] = e->contact_other[i];
             break;
         case STROMA_CONTACT_DETACH:
+            deliver_damage(e, i, e->contact_other[i], e->contact_min[i]);
             c->attached_id[i] = -1;
             break;
         case STROMA_CONTACT_KILL:
@@ -819,6 +843,11 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
             break;
         }
     }
+    /* attachments that held through the step deliver a whole step of damage (in id order: several attackers
+     * may share a target); those that ended delivered theirs above, new ones start with the next step */
+    for (size_t i = 0; i < n; i++)
+        if (e->contact[i] == STROMA_CONTACT_NONE && c->attached_id[i] >= 0)
+            deliver_damage(e, i, c->attached_id[i], e->contact_min[i]);
     /* phenotype outcomes, in id order; daughters are appended and act from the next step */
     for (size_t i = 0; i < n; i++) {
         switch (e->action[i]) {
@@ -869,4 +898,37 @@ void stroma_cell_engine_count(const stroma_cell_engine *e, int64_t *counts, int6
         else
             (*dead)++;
     }
+}
+
+void stroma_cell_engine_save(const stroma_cell_engine *e, stroma_buf *b) {
+    stroma_buf_put_i64(b, e->mech_step);
+    stroma_buf_put_i64(b, e->phen_step);
+    const stroma_cell_counters *k = &e->counters;
+    const int64_t ev[7] = {k->births, k->apoptoses, k->necroses, k->kills, k->phagocytoses, k->transformations,
+                           k->removals};
+    stroma_buf_put(b, ev, sizeof ev);
+    stroma_cells_save(&e->cells, b);
+}
+
+stroma_code stroma_cell_engine_load(stroma_cell_engine *e, stroma_reader *r, stroma_error *err) {
+    e->mech_step = stroma_reader_i64(r);
+    e->phen_step = stroma_reader_i64(r);
+    int64_t ev[7];
+    stroma_reader_get(r, ev, sizeof ev);
+    stroma_cell_counters *k = &e->counters;
+    k->births = ev[0];
+    k->apoptoses = ev[1];
+    k->necroses = ev[2];
+    k->kills = ev[3];
+    k->phagocytoses = ev[4];
+    k->transformations = ev[5];
+    k->removals = ev[6];
+    stroma_code rc = stroma_cells_load(&e->cells, r, err);
+    if (rc != STROMA_OK) return rc;
+    for (size_t i = 0; i < e->cells.n; i++)
+        if (e->cells.type[i] < 0 || e->cells.type[i] >= e->ntypes || e->cells.state[i] > STROMA_CELL_NECROTIC)
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cell %zu has an invalid type or state", i);
+    if (ensure_scratch(e, e->cells.n, err)) return STROMA_ERR_NOMEM;
+    e->grid_stale = e->sec_stale = 1; /* rebuilt from the restored cells before their next use */
+    return STROMA_OK;
 }

@@ -57,6 +57,7 @@ typedef struct stroma_cell_engine {
     int32_t *action_arg;
     uint8_t *contact;
     int64_t *contact_other;
+    double *contact_min;        /* minutes the cell stayed attached during the step (damage delivered) */
     unsigned char *keep;
     size_t *voxel;              /* voxel of each cell, refreshed after mechanics */
     /* cells sorted by voxel for parallel, deterministic secretion */
@@ -88,6 +89,11 @@ void stroma_cell_engine_free(stroma_cell_engine *e);
  * t_min is the birth time. Returns the index or (size_t)-1. */
 size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um[3], double t_min,
                               stroma_error *err);
+
+/* Checkpoint: append the engine's state (clocks, event counters, every cell) to b; restore it from r into an
+ * engine initialised for the same model (grids and secretion maps are rebuilt from the cells). */
+void stroma_cell_engine_save(const stroma_cell_engine *e, struct stroma_buf *b);
+stroma_code stroma_cell_engine_load(stroma_cell_engine *e, struct stroma_reader *r, stroma_error *err);
 
 /* Put cell i at the start of the first phase of its cycle (age in phase 0), as PhysiCell starts its cells. */
 void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i);

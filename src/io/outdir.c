@@ -1,7 +1,8 @@
-/* Atomic output directories (see outdir.h). */
+/* Output directories with atomic files (see outdir.h). */
 #define _XOPEN_SOURCE 700
 #include "io/outdir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@ int stroma_remove_tree(const char *path) { return nftw(path, rm_entry, 16, FTW_D
 
 static int mkdir_parents(const char *path) {
     char buf[1100];
-    snprintf(buf, sizeof buf, "%s", path);
+    snprintf(buf, sizeof buf, "%s/", path);
     for (char *p = buf + 1; *p; p++) {
         if (*p == '/') {
             *p = '\0';
@@ -33,82 +34,170 @@ static int mkdir_parents(const char *path) {
     return 0;
 }
 
-stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_error *err) {
+static stroma_code set_path(stroma_outdir *od, const char *path, stroma_error *err) {
+    memset(od, 0, sizeof *od);
     size_t len = strlen(path);
     while (len > 1 && path[len - 1] == '/') len--;
-    if (len == 0 || len >= sizeof od->final_path)
+    if (len == 0 || len >= sizeof od->path)
         return stroma_error_set(err, STROMA_ERR_ARGUMENT, "output directory name '%s' is empty or too long", path);
-    memcpy(od->final_path, path, len);
-    od->final_path[len] = '\0';
+    memcpy(od->path, path, len);
+    od->path[len] = '\0';
+    return STROMA_OK;
+}
+
+static int has_file(const char *dir, const char *name) {
+    char p[1400];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return access(p, F_OK) == 0;
+}
+
+/* Remove every entry of directory `path` (not the directory itself). */
+static int clear_dir(const char *path) {
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        char p[1400];
+        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
+        if (stroma_remove_tree(p) != 0) rc = -1;
+    }
+    closedir(d);
+    return rc;
+}
+
+static int dir_is_empty(const char *path) {
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    struct dirent *de;
+    int empty = 1;
+    while ((de = readdir(d)) != NULL)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+            empty = 0;
+            break;
+        }
+    closedir(d);
+    return empty;
+}
+
+stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_error *err) {
+    stroma_code rc = set_path(od, path, err);
+    if (rc != STROMA_OK) return rc;
     struct stat st;
-    if (stat(od->final_path, &st) == 0) {
+    if (stat(od->path, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
             return stroma_error_set(err, STROMA_ERR_ARGUMENT, "output path '%s' exists and is not a directory",
-                                    od->final_path);
-        /* An empty directory is removed (rmdir fails on a non-empty one); an earlier output is kept until
-         * commit replaces it. */
-        char probe[1100];
-        snprintf(probe, sizeof probe, "%s/summary.json", od->final_path);
-        if (access(probe, F_OK) != 0 && rmdir(od->final_path) != 0)
-            return stroma_error_set(err, STROMA_ERR_ARGUMENT,
-                                    "refusing to replace '%s': it is not empty and holds no stroma output "
-                                    "(summary.json)",
-                                    od->final_path);
+                                    od->path);
+        if (!dir_is_empty(od->path)) {
+            if (!has_file(od->path, "run.json") && !has_file(od->path, "summary.json"))
+                return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                        "refusing to replace '%s': it is not empty and holds no stroma output "
+                                        "(run.json)",
+                                        od->path);
+            if (clear_dir(od->path) != 0)
+                return stroma_error_set(err, STROMA_ERR_IO, "cannot clear the earlier output in '%s': %s", od->path,
+                                        strerror(errno));
+        }
+        return STROMA_OK;
     }
-    snprintf(od->tmp_path, sizeof od->tmp_path, "%s.partial-%ld", od->final_path, (long)getpid());
-    if (mkdir_parents(od->tmp_path) != 0 || (mkdir(od->tmp_path, 0777) != 0 && errno != EEXIST))
-        return stroma_error_set(err, STROMA_ERR_IO, "cannot create output directory '%s': %s", od->tmp_path,
+    if (mkdir_parents(od->path) != 0)
+        return stroma_error_set(err, STROMA_ERR_IO, "cannot create output directory '%s': %s", od->path,
                                 strerror(errno));
+    return STROMA_OK;
+}
+
+/* A temporary file left by a killed writer ("<name>.tmp"). */
+static int rm_tmp(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)ftw;
+    size_t n = strlen(p);
+    if (flag == FTW_F && n > 4 && strcmp(p + n - 4, ".tmp") == 0) unlink(p);
+    return 0;
+}
+
+stroma_code stroma_outdir_reopen(stroma_outdir *od, const char *path, stroma_error *err) {
+    stroma_code rc = set_path(od, path, err);
+    if (rc != STROMA_OK) return rc;
+    struct stat st;
+    if (stat(od->path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return stroma_error_set(err, STROMA_ERR_NOT_FOUND, "'%s' is not a directory", od->path);
+    if (!has_file(od->path, "run.json"))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "'%s' holds no stroma run (run.json)", od->path);
+    nftw(od->path, rm_tmp, 16, FTW_PHYS); /* what a killed run was writing is rewritten from its checkpoint */
     return STROMA_OK;
 }
 
 stroma_code stroma_outdir_mkdir(stroma_outdir *od, const char *rel, stroma_error *err) {
     char p[1400];
-    snprintf(p, sizeof p, "%s/%s", od->tmp_path, rel);
+    snprintf(p, sizeof p, "%s/%s", od->path, rel);
     if (mkdir(p, 0777) != 0 && errno != EEXIST)
         return stroma_error_set(err, STROMA_ERR_IO, "cannot create '%s': %s", p, strerror(errno));
     return STROMA_OK;
 }
 
 FILE *stroma_outdir_open(stroma_outdir *od, const char *rel, stroma_error *err) {
+    int slot = -1;
+    for (int k = 0; k < STROMA_OUTDIR_MAX_OPEN; k++)
+        if (!od->open[k].f) {
+            slot = k;
+            break;
+        }
+    if (slot < 0 || strlen(rel) >= sizeof od->open[0].rel) {
+        stroma_error_set(err, STROMA_ERR_INTERNAL, "too many output files open at once (writing '%s')", rel);
+        return NULL;
+    }
     char p[1400];
-    snprintf(p, sizeof p, "%s/%s", od->tmp_path, rel);
+    snprintf(p, sizeof p, "%s/%s.tmp", od->path, rel);
     FILE *f = fopen(p, "w");
-    if (!f) stroma_error_set(err, STROMA_ERR_IO, "cannot write '%s': %s", p, strerror(errno));
+    if (!f) {
+        stroma_error_set(err, STROMA_ERR_IO, "cannot write '%s/%s': %s", od->path, rel, strerror(errno));
+        return NULL;
+    }
+    od->open[slot].f = f;
+    snprintf(od->open[slot].rel, sizeof od->open[slot].rel, "%s", rel);
     return f;
 }
 
 stroma_code stroma_outdir_close(stroma_outdir *od, FILE *f, const char *rel, stroma_error *err) {
-    int bad = ferror(f);
+    for (int k = 0; k < STROMA_OUTDIR_MAX_OPEN; k++)
+        if (od->open[k].f == f) od->open[k].f = NULL;
+    char tmp[1400], fin[1400];
+    snprintf(tmp, sizeof tmp, "%s/%s.tmp", od->path, rel);
+    snprintf(fin, sizeof fin, "%s/%s", od->path, rel);
+    errno = 0;
+    int bad = fflush(f) != 0 || ferror(f);
     int saved = errno;
-    if (fclose(f) != 0) {
+    if (fclose(f) != 0 && !bad) {
         bad = 1;
         saved = errno;
     }
-    if (bad)
-        return stroma_error_set(err, STROMA_ERR_IO, "writing '%s/%s' failed: %s", od->tmp_path, rel,
-                                saved ? strerror(saved) : "write error");
-    return STROMA_OK;
-}
-
-stroma_code stroma_outdir_commit(stroma_outdir *od, stroma_error *err) {
-    char old[1100];
-    snprintf(old, sizeof old, "%s.old-%ld", od->final_path, (long)getpid());
-    struct stat st;
-    int had = stat(od->final_path, &st) == 0;
-    if (had && rename(od->final_path, old) != 0)
-        return stroma_error_set(err, STROMA_ERR_IO, "cannot move old output '%s' aside: %s", od->final_path,
-                                strerror(errno));
-    if (rename(od->tmp_path, od->final_path) != 0) {
-        int e = errno;
-        if (had) rename(old, od->final_path);
-        return stroma_error_set(err, STROMA_ERR_IO, "cannot move '%s' to '%s': %s", od->tmp_path,
-                                od->final_path, strerror(e));
+    if (!bad && rename(tmp, fin) != 0) {
+        bad = 1;
+        saved = errno;
     }
-    if (had) stroma_remove_tree(old);
+    if (bad) {
+        unlink(tmp);
+        return stroma_error_set(err, STROMA_ERR_IO, "writing '%s' failed: %s", fin,
+                                saved ? strerror(saved) : "write error");
+    }
     return STROMA_OK;
 }
 
-void stroma_outdir_abort(stroma_outdir *od) {
-    if (od->tmp_path[0]) stroma_remove_tree(od->tmp_path);
+stroma_code stroma_outdir_write(stroma_outdir *od, const char *rel, const void *data, size_t n, stroma_error *err) {
+    FILE *f = stroma_outdir_open(od, rel, err);
+    if (!f) return err ? err->code : STROMA_ERR_IO;
+    if (n) fwrite(data, 1, n, f);
+    return stroma_outdir_close(od, f, rel, err);
+}
+
+void stroma_outdir_discard_open(stroma_outdir *od) {
+    for (int k = 0; k < STROMA_OUTDIR_MAX_OPEN; k++)
+        if (od->open[k].f) {
+            char tmp[1400];
+            snprintf(tmp, sizeof tmp, "%s/%s.tmp", od->path, od->open[k].rel);
+            fclose(od->open[k].f);
+            unlink(tmp);
+            od->open[k].f = NULL;
+        }
 }

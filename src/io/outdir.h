@@ -1,35 +1,49 @@
-/* Atomic output directories: a run writes into "<dir>.partial-<pid>" and renames it to <dir> only when every
- * file is complete, so a failed or interrupted run never leaves a half-written <dir>. */
+/* Output directories written file by file, each file atomically: a file is written as "<name>.tmp" and renamed
+ * to <name> when complete, so every file a reader (or a resumed run) finds is whole. The directory itself is
+ * written in place, so a run that fails or is killed leaves what it had finished; run.json says how far it
+ * got (see src/sim/run.c). */
 #ifndef STROMA_IO_OUTDIR_H
 #define STROMA_IO_OUTDIR_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "stroma/error.h"
 
+#define STROMA_OUTDIR_MAX_OPEN 4
+
 typedef struct stroma_outdir {
-    char final_path[1024];
-    char tmp_path[1100];
+    char path[1024];
+    struct {
+        FILE *f;
+        char rel[256];
+    } open[STROMA_OUTDIR_MAX_OPEN]; /* files being written (temporary names) */
 } stroma_outdir;
 
-/* Check that `path` may be (re)placed (absent, empty, or an earlier stroma output holding summary.json) and
- * create the temporary directory beside it (parents are created). */
+/* Start a fresh output in `path`: create it (and its parents) if absent; use it if empty; clear it if it holds
+ * an earlier stroma output (run.json or summary.json); refuse anything else (STROMA_ERR_ARGUMENT), leaving it
+ * untouched. */
 stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_error *err);
 
-/* Create a subdirectory `rel` inside the temporary directory. */
+/* Continue writing into an existing stroma output (a resumed run); removes the temporary files a killed run
+ * left. */
+stroma_code stroma_outdir_reopen(stroma_outdir *od, const char *path, stroma_error *err);
+
+/* Create a subdirectory `rel` (no error if it exists). */
 stroma_code stroma_outdir_mkdir(stroma_outdir *od, const char *rel, stroma_error *err);
 
-/* Open `rel` inside the temporary directory for writing ("w"). Returns NULL with *err on failure. */
+/* Open `rel` for writing under its temporary name "<rel>.tmp". Returns NULL with *err on failure. */
 FILE *stroma_outdir_open(stroma_outdir *od, const char *rel, stroma_error *err);
 
-/* Close a file opened above, reporting any write error (a full disk included) with the file's name. */
+/* Close a file opened above and rename it to `rel`, reporting any write error (a full disk included) with the
+ * file's name; on error the temporary file is removed and `rel` keeps its previous contents. */
 stroma_code stroma_outdir_close(stroma_outdir *od, FILE *f, const char *rel, stroma_error *err);
 
-/* Move the finished directory into place (replacing an earlier output). */
-stroma_code stroma_outdir_commit(stroma_outdir *od, stroma_error *err);
+/* Write `n` bytes as the whole of file `rel`, atomically (open + close). */
+stroma_code stroma_outdir_write(stroma_outdir *od, const char *rel, const void *data, size_t n, stroma_error *err);
 
-/* Remove the temporary directory and everything in it. */
-void stroma_outdir_abort(stroma_outdir *od);
+/* Close (and discard) every file still open under a temporary name, e.g. after an error. */
+void stroma_outdir_discard_open(stroma_outdir *od);
 
 /* Remove a directory tree (no symlinks followed). Returns 0 on success. */
 int stroma_remove_tree(const char *path);

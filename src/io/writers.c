@@ -1,8 +1,10 @@
 /* summary.json, timeseries.csv and field CSV writers. Numbers are printed with 17 significant digits so a
  * file round-trips the doubles exactly and two runs can be compared bit for bit. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "io/writers.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void stroma_json_number(FILE *f, double v) {
@@ -132,21 +134,51 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
     return stroma_outdir_close(od, f, "summary.json", err);
 }
 
-stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, double wall_s, int threads,
+stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
                                   stroma_error *err) {
     FILE *f = stroma_outdir_open(od, "run.json", err);
     if (!f) return err ? err->code : STROMA_ERR_IO;
     fputs("{\n  \"stroma_version\": ", f);
     stroma_json_string(f, stroma_version());
+    fputs(",\n  \"status\": ", f);
+    stroma_json_string(f, st->state);
     fputs(",\n  \"model\": ", f);
     stroma_json_string(f, sim->model->path);
+    fputs(",\n  \"model_file\": ", f);
+    char abs[4096];
+    stroma_json_string(f, realpath(sim->model->path, abs) ? abs : sim->model->path);
     fputs(",\n  \"model_sha256\": ", f);
     stroma_json_string(f, sim->model->sha256);
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"solver\": ",
-            (unsigned long long)sim->model->seed, threads);
+    fprintf(f, ",\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"solver\": ", (unsigned long long)sim->model->seed,
+            st->threads);
     stroma_json_string(f, sim->transport->ops->name);
+    fputs(",\n  \"time\": ", f);
+    stroma_json_number(f, st->time_min);
+    fputs(",\n  \"end_time\": ", f);
+    stroma_json_number(f, stroma_sim_end_time(sim));
+    fputs(",\n  \"last_output_time\": ", f);
+    if (st->last_output_min >= 0)
+        stroma_json_number(f, st->last_output_min);
+    else
+        fputs("null", f);
+    fputs(",\n  \"checkpoint_every\": ", f);
+    if (st->checkpoint_every_min > 0)
+        stroma_json_number(f, st->checkpoint_every_min);
+    else
+        fputs("null", f);
+    fputs(",\n  \"resumed_at\": ", f);
+    stroma_json_number(f, st->resumed_at_min); /* null when not resumed */
     fputs(",\n  \"wall_seconds\": ", f);
-    stroma_json_number(f, wall_s);
+    stroma_json_number(f, st->wall_s);
+    fputs(",\n  \"output_seconds\": ", f);
+    stroma_json_number(f, st->output_s);
+    fputs(",\n  \"checkpoint_seconds\": ", f);
+    stroma_json_number(f, st->checkpoint_s);
+    fputs(",\n  \"error\": ", f);
+    if (st->error)
+        stroma_json_string(f, st->error);
+    else
+        fputs("null", f);
     fputs("\n}\n", f);
     return stroma_outdir_close(od, f, "run.json", err);
 }

@@ -24,8 +24,23 @@ stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, str
  * the same model and seed give identical files. */
 stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
 
-/* Write run.json: provenance of this run (version, model hash, seed, threads, solver, wall time). */
-stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, double wall_s, int threads,
+/* How far a run got, for run.json. */
+typedef struct stroma_run_status {
+    const char *state;           /* "running", "complete" or "failed" */
+    double wall_s;               /* wall time of this process's part of the run */
+    int threads;
+    double time_min;             /* simulated time reached */
+    double last_output_min;      /* last output time written (< 0: none) */
+    double checkpoint_every_min; /* 0: no checkpoints */
+    double resumed_at_min;       /* NAN unless this process resumed the run from a checkpoint */
+    double output_s;             /* wall time spent writing outputs (s) */
+    double checkpoint_s;         /* wall time spent writing checkpoints (s) */
+    const char *error;           /* failed: the error message; NULL otherwise */
+} stroma_run_status;
+
+/* Write run.json: provenance of this run (version, model path and hash, seed, threads, solver) and its status
+ * (state, simulated time reached, last output, wall time, error). */
+stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
                                   stroma_error *err);
 
 /* Print a double as a JSON number (17 significant digits; non-finite as null). */

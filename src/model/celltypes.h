@@ -49,6 +49,11 @@ typedef struct stroma_cell_type_desc {
     double *attack_per_min;         /* attachment rate to a live target in contact */
     double attach_duration_min;     /* mean attachment time (exponential detachment) */
     double kill_per_min;            /* kill rate while attached: target becomes apoptotic */
+    double attack_damage_per_min;   /* damage delivered to the attached target per min */
+    /* cell integrity: damage accumulates at damage_per_min and is repaired at damage_repair_per_min:
+     * dD/dt = rate - repair D (D is the signal "damage" of rules) */
+    double damage_per_min;
+    double damage_repair_per_min;
     double *phagocytose_per_min;    /* rate of engulfing a dead cell of each type in contact */
     double *contact_transform_per_min; /* [ntypes x ntypes]: [with * ntypes + to], becomes `to` on contact */
     double *transform_per_min;      /* [ntypes] spontaneous/signal transformation to each type (rules hook) */

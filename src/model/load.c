@@ -162,6 +162,8 @@ typedef struct loader {
     load_rule_item *rule_items;     /* items of `rules`, in file order */
     int nrule_items, rule_items_cap, cur_rule;
     int rules_cap;                  /* of m->rules */
+    load_name images_field;         /* outputs.images.field, resolved after the walk */
+    stroma_srcloc images_every_at;  /* outputs.images.every (line 0: absent) */
 } loader;
 
 /* A parsed value handed to load_store. */
@@ -586,6 +588,9 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_CELL_SECRETION_EXPORT: ld->secs[ld->cur_sec].export_ = v->num; break;
     case STROMA_KEY_CELL_ATTACH_DURATION: load_type(ld)->attach_duration_min = v->num; break;
     case STROMA_KEY_CELL_KILL_RATE: load_type(ld)->kill_per_min = v->num; break;
+    case STROMA_KEY_CELL_ATTACK_DAMAGE: load_type(ld)->attack_damage_per_min = v->num; break;
+    case STROMA_KEY_CELL_DAMAGE_RATE: load_type(ld)->damage_per_min = v->num; break;
+    case STROMA_KEY_CELL_DAMAGE_REPAIR: load_type(ld)->damage_repair_per_min = v->num; break;
     case STROMA_KEY_CELL_CONTACT_WITH: load_name_set(&ld->contacts[ld->cur_contact].with, v); break;
     case STROMA_KEY_CELL_CONTACT_TO: load_name_set(&ld->contacts[ld->cur_contact].to, v); break;
     case STROMA_KEY_CELL_CONTACT_RATE:
@@ -639,8 +644,20 @@ static void load_store(loader *ld, int id, const load_value *v) {
         m->output_every_min = v->num;
         m->output_every_is_end = 0;
         break;
-    case STROMA_KEY_OUTPUTS_FIELDS: m->output_fields_csv = (v->words & 1u) != 0; break;
-    case STROMA_KEY_OUTPUTS_CELLS: m->output_cells_csv = (v->words & 1u) != 0; break;
+    case STROMA_KEY_OUTPUTS_FIELDS: /* choices "csv vti" */
+        m->output_fields_csv = (v->words & 1u) != 0;
+        m->output_fields_vti = (v->words & 2u) != 0;
+        break;
+    case STROMA_KEY_OUTPUTS_CELLS: /* choices "csv vtp" */
+        m->output_cells_csv = (v->words & 1u) != 0;
+        m->output_cells_vtp = (v->words & 2u) != 0;
+        break;
+    case STROMA_KEY_OUTPUTS_IMAGES_FIELD: load_name_set(&ld->images_field, v); break;
+    case STROMA_KEY_OUTPUTS_IMAGES_EVERY:
+        m->output_images_every_min = v->num;
+        ld->images_every_at = v->loc;
+        break;
+    case STROMA_KEY_OUTPUTS_IMAGES_SIZE: m->output_images_size_px = (int)v->integer; break;
     default: break; /* containers: nothing to store */
     }
 }
@@ -897,6 +914,7 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
                          int ok) {
     char unit[64];
     switch (id) {
+    case STROMA_KEY_OUTPUTS_IMAGES: ld->m->output_images = 1; break;
     case STROMA_KEY_FIXED:
         ld->fixed_extra[ld->cur_fixed].at_ok = valid[STROMA_KEY_FIXED_AT];
         ld->fixed_extra[ld->cur_fixed].value_ok = valid[STROMA_KEY_FIXED_VALUE];
@@ -1649,6 +1667,29 @@ static void load_check_sources(loader *ld, const load_names *nl, int grid) {
         }
         if (grid && x->place.region_ok) load_check_region(ld, &x->place, &src->region);
     }
+}
+
+/* outputs.images: the field names a substrate; every is a whole multiple of the output interval. */
+static void load_check_images(loader *ld, const load_names *nl) {
+    stroma_model *m = ld->m;
+    m->output_images_stride = 1;
+    if (!m->output_images) return;
+    if (ld->images_field.ok) {
+        int s = load_resolve(ld, nl, 0, &ld->images_field, "outputs.images.field");
+        m->output_images_field = s >= 0 ? s : 0;
+    }
+    if (ld->images_every_at.line == 0 || !(m->output_every_min > 0)) return;
+    double r = m->output_images_every_min / m->output_every_min, n = floor(r + 0.5);
+    if (n >= 1 && fabs(n * m->output_every_min - m->output_images_every_min) <= LOAD_DIVIDE_TOL *
+                                                                                    m->output_images_every_min) {
+        m->output_images_stride = n > 1e9 ? 1000000000 : (int)n;
+        return;
+    }
+    load_error(ld, STROMA_ERR_RANGE, ld->images_every_at,
+               "outputs.images.every %.10g is not a whole multiple of outputs.every %.10g%s (ratio %.6g); the "
+               "nearest valid value is %.10g [min]",
+               m->output_images_every_min, m->output_every_min, m->output_every_is_end ? " (time.end)" : "", r,
+               (n >= 1 ? n : 1) * m->output_every_min);
 }
 
 /* dt_mechanics a whole multiple of dt_diffusion, dt_phenotype of dt_mechanics; checked when the model has cell
@@ -2573,6 +2614,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
         if (!ld.nomem) load_check_state_names(&ld);
         if (!ld.nomem) load_check_rules(&ld, &names, load_top_key(root, "rules"));
+        if (!ld.nomem) load_check_images(&ld, &names);
         if (grid && !ld.nomem) load_check_memory(&ld, domain_at);
     }
     free(names.sub);

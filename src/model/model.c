@@ -189,7 +189,9 @@ static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
     }
     const char *sep = ", interactions: ";
     if (attacks) {
-        model_put(t, "%sattacks %d type%s (kill %g 1/min)", sep, attacks, attacks == 1 ? "" : "s", c->kill_per_min);
+        model_put(t, "%sattacks %d type%s (kill %g 1/min", sep, attacks, attacks == 1 ? "" : "s", c->kill_per_min);
+        if (c->attack_damage_per_min > 0) model_put(t, ", damage %g /min", c->attack_damage_per_min);
+        model_put(t, ")");
         sep = ", ";
     }
     if (eats) {
@@ -201,6 +203,8 @@ static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
         sep = ", ";
     }
     if (turns) model_put(t, "%stransforms into %d type%s", sep, turns, turns == 1 ? "" : "s");
+    if (c->damage_per_min > 0 || c->damage_repair_per_min > 0)
+        model_put(t, ", damage: rate %g /min, repair %g 1/min", c->damage_per_min, c->damage_repair_per_min);
     model_put(t, "\n");
 }
 
@@ -310,9 +314,20 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
             model_put(&t, "  %s\n", line);
         }
     }
+    static const char *const formats[4] = {"none", "csv", "vti", "csv vti"}, *const cell_formats[4] = {
+        "none", "csv", "vtp", "csv vtp"};
     model_put(&t, "outputs: every %g min%s, fields: %s, cells: %s\n", m->output_every_min,
-              m->output_every_is_end ? " (time.end)" : "", m->output_fields_csv ? "csv" : "none",
-              m->output_cells_csv ? "csv" : "none");
+              m->output_every_is_end ? " (time.end)" : "",
+              formats[(m->output_fields_csv ? 1 : 0) + (m->output_fields_vti ? 2 : 0)],
+              cell_formats[(m->output_cells_csv ? 1 : 0) + (m->output_cells_vtp ? 2 : 0)]);
+    if (m->output_images && m->nsub > 0) {
+        model_put(&t, "images: %s over the cells, ", m->substrates[m->output_images_field].name);
+        if (m->output_images_every_min > 0)
+            model_put(&t, "every %g min and at the end", m->output_images_every_min);
+        else
+            model_put(&t, "at every output time");
+        model_put(&t, ", %d pixels wide\n", m->output_images_size_px);
+    }
     model_put(&t, "memory estimate: %.3g MiB\n", stroma_model_memory_estimate(m) / (1024.0 * 1024.0));
     return t.len;
 }

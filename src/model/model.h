@@ -73,6 +73,7 @@ struct stroma_model {
     stroma_source_desc *sources;
     double output_every_min;    /* > 0 */
     int output_fields_csv;      /* write fields/<name>_<time>.csv */
+    int output_fields_vti;      /* write fields/fields_<time>.vti and fields.pvd (io/vtk.h) */
     stroma_srcloc domain_loc;
     /* cells (issue 3) */
     double dt_mechanics_min;    /* multiple of dt_diffusion */
@@ -82,6 +83,7 @@ struct stroma_model {
     int ninitial;
     stroma_initial_cells_desc *initial_cells; /* [ninitial] */
     int output_cells_csv;       /* write cells/cells_<time>.csv */
+    int output_cells_vtp;       /* write cells/cells_<time>.vtp and cells.pvd (io/vtk.h) */
     /* rules (issue 4) */
     int nstate;
     stroma_state_var_desc *state_vars;      /* [nstate] */
@@ -90,6 +92,13 @@ struct stroma_model {
     stroma_rule_desc *rules;                /* [nrules], in file order */
     int output_every_is_end;    /* 1 if outputs.every was absent: output_every_min follows end_min, also when
                                    stroma_model_set_end changes it */
+    /* pictures (issue 5): images/tissue_<time>.png at output times (io/tissue.h) */
+    int output_images;              /* outputs.images given */
+    int output_images_field;        /* substrate drawn under the cells (default 0, the first) */
+    double output_images_every_min; /* outputs.images.every; 0 = absent: at every output time */
+    int output_images_stride;       /* output times per image (>= 1): a picture at output n when n % stride == 0,
+                                       and at the end */
+    int output_images_size_px;      /* width of the images, pixels */
 };
 
 /* Bytes the simulation will allocate for this model (fields, solver scratch, sources); used to refuse a grid

@@ -98,6 +98,9 @@ static void provide_cells(table_builder *b, const stroma_model *m) {
     add_behaviour(b, STROMA_BEH_PERSISTENCE, 0, "min", "migration persistence time");
     add_behaviour(b, STROMA_BEH_BIAS, 0, "", "migration bias");
     add_behaviour(b, STROMA_BEH_KILL_RATE, 0, "1/min", "kill rate");
+    add_behaviour(b, STROMA_BEH_ATTACK_DAMAGE, 0, "damage/min", "attack damage rate");
+    add_behaviour(b, STROMA_BEH_DAMAGE_RATE, 0, "damage/min", "damage rate");
+    add_behaviour(b, STROMA_BEH_DAMAGE_REPAIR, 0, "1/min", "damage repair rate");
     add_behaviour(b, STROMA_BEH_PHAGOCYTOSE_DEAD, 0, "1/min", "phagocytose dead cell");
     for (int k = 0; k < m->ntypes; k++) {
         const char *n = m->cell_types[k].name;
@@ -179,6 +182,9 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
         return mx;
     }
     case STROMA_BEH_KILL_RATE: return T->kill_per_min;
+    case STROMA_BEH_ATTACK_DAMAGE: return T->attack_damage_per_min;
+    case STROMA_BEH_DAMAGE_RATE: return T->damage_per_min;
+    case STROMA_BEH_DAMAGE_REPAIR: return T->damage_repair_per_min;
     case STROMA_BEH_STATE_PRODUCTION: return m->state_vars[a].production[type];
     case STROMA_BEH_STATE_DECAY: return m->state_vars[a].decay[type];
     }

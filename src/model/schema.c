@@ -207,6 +207,15 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_CELL_NECROSIS_DURATION] = {"cell_types.<name>.death.necrosis.duration", STROMA_SCHEMA_NUMBER, "min",
                                            OPTIONAL, DEFAULT("86400", 86400.0), GT_0,
                                            .doc = "A necrotic cell is removed (lysed) after this."},
+    [STROMA_KEY_CELL_DAMAGE] = {"cell_types.<name>.damage", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                .default_text = "no damage",
+                                .doc = "Cell integrity: damage D follows dD/dt = rate - repair D (implicit each "
+                                       "phenotype step) plus what attackers deliver (interactions.attack_damage); "
+                                       "D is the rules signal `damage`."},
+    [STROMA_KEY_CELL_DAMAGE_RATE] = {"cell_types.<name>.damage.rate", STROMA_SCHEMA_NUMBER, "damage/min", OPTIONAL,
+                                     DEFAULT("0", 0.0), GE_0, .doc = "Spontaneous damage accumulation."},
+    [STROMA_KEY_CELL_DAMAGE_REPAIR] = {"cell_types.<name>.damage.repair", STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL,
+                                       DEFAULT("0", 0.0), GE_0, .doc = "Rate of repair (first order in D)."},
     [STROMA_KEY_CELL_MECHANICS] = {"cell_types.<name>.mechanics", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                    .default_text = "the defaults below",
                                    .doc = "Contact forces (PhysiCell potentials)."},
@@ -273,6 +282,11 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_CELL_KILL_RATE] = {"cell_types.<name>.interactions.kill_rate", STROMA_SCHEMA_NUMBER, "1/min",
                                    OPTIONAL, DEFAULT("0", 0.0), GE_0,
                                    .doc = "Rate of killing the attached cell (it becomes apoptotic)."},
+    [STROMA_KEY_CELL_ATTACK_DAMAGE] = {"cell_types.<name>.interactions.attack_damage", STROMA_SCHEMA_NUMBER,
+                                       "damage/min", OPTIONAL, DEFAULT("0", 0.0), GE_0,
+                                       .doc = "Damage delivered to the attached cell per minute (it adds to the "
+                                              "target's `damage`; rules such as \"damage increases apoptosis\" "
+                                              "turn it into death — PhysiCell's attack_damage_rate)."},
     [STROMA_KEY_CELL_PHAGOCYTOSIS] = {"cell_types.<name>.interactions.phagocytosis", STROMA_SCHEMA_NAMED_MAP, "",
                                       OPTIONAL, .default_text = "none", NAME_LEN,
                                       .doc = "Rate of engulfing a dead cell of each type named, in contact."},
@@ -441,13 +455,35 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_OUTPUTS_EVERY] = {"outputs.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, .default_text = "time.end",
                                   GT_0, .doc = "Interval between output times."},
     [STROMA_KEY_OUTPUTS_FIELDS] = {"outputs.fields", STROMA_SCHEMA_WORDS, "", OPTIONAL, .default_text = "none",
-                                   .choices = "csv",
+                                   .choices = "csv vti",
                                    .doc = "Formats of the field files written at each output time (csv: "
-                                          "`fields/<substrate>_<time>.csv`)."},
+                                          "`fields/<substrate>_<time>.csv`; vti: `fields/fields_<time>.vti`, "
+                                          "VTK image data with one array per substrate, listed in `fields.pvd` "
+                                          "for ParaView; docs/outputs.md)."},
     [STROMA_KEY_OUTPUTS_CELLS] = {"outputs.cells", STROMA_SCHEMA_WORDS, "", OPTIONAL, .default_text = "none",
-                                  .choices = "csv",
+                                  .choices = "csv vtp",
                                   .doc = "Formats of the cell files written at each output time (csv: "
-                                         "`cells/cells_<time>.csv`)."},
+                                         "`cells/cells_<time>.csv`; vtp: `cells/cells_<time>.vtp`, VTK poly "
+                                         "data with a point per cell, listed in `cells.pvd` for ParaView; "
+                                         "docs/outputs.md)."},
+    [STROMA_KEY_OUTPUTS_IMAGES] = {"outputs.images", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "no images",
+                                   .doc = "Tissue snapshots `images/tissue_<time>.png`: cells as discs coloured by "
+                                          "type (dead cells grey), over a heat map of one substrate, with legend, "
+                                          "colour bar and scale bar; the mid-z slice of a 3D model "
+                                          "(docs/outputs.md). `images: {}` takes every default."},
+    [STROMA_KEY_OUTPUTS_IMAGES_FIELD] = {"outputs.images.field", STROMA_SCHEMA_NAME, "", OPTIONAL,
+                                         .default_text = "the first substrate", NAME_LEN,
+                                         .doc = "Substrate drawn as the heat map (viridis, 0 to the largest value "
+                                                "in the picture)."},
+    [STROMA_KEY_OUTPUTS_IMAGES_EVERY] = {"outputs.images.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL,
+                                         .default_text = "outputs.every", GT_0,
+                                         .doc = "Interval between pictures; a whole multiple of outputs.every (to "
+                                                "1e-9 relative). A picture is also drawn at the end."},
+    [STROMA_KEY_OUTPUTS_IMAGES_SIZE] = {"outputs.images.size", STROMA_SCHEMA_INTEGER, "pixels", OPTIONAL,
+                                        DEFAULT("800", 800.0), .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 200,
+                                        .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 4000,
+                                        .doc = "Width of the pictures; the height follows the domain's aspect "
+                                               "ratio."},
 };
 
 const char stroma_schema_example[] =

@@ -1,10 +1,29 @@
-/* Running a simulation to its end time and writing its outputs at each output interval. */
+/* Running a simulation to its end time: outputs at each output interval, checkpoints at each checkpoint
+ * interval, run.json saying how far the run got, and resuming a run from its last checkpoint.
+ *
+ * Output safety: every file goes through stroma_outdir (written as "<name>.tmp", renamed when complete).
+ * timeseries.csv is kept in memory and rewritten whole (atomically) at output times — at every output while it
+ * is small, then whenever it has grown by an eighth (so the rewriting costs O(total size)) — and at every
+ * checkpoint, at the end and when the run fails. run.json is written at the start ("running"), at the end
+ * ("complete"), on failure ("failed", with where the run stopped and the error) and when the caller's progress
+ * function asks to stop ("interrupted"; with checkpoints on, the state at that step is saved first); a killed
+ * run keeps "running" and its last checkpoint. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "io/outdir.h"
+#include "io/report.h"
+#include "io/tissue.h"
+#include "io/vtk.h"
 #include "io/writers.h"
+#include "sim/checkpoint.h"
 #include "sim/sim.h"
 #include "util/error_impl.h"
 
@@ -14,56 +33,316 @@ static double wall_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Steps between outputs; outputs fall on whole steps (every / dt rounded, at least 1). */
-static int64_t output_stride(const stroma_sim *sim) {
-    int64_t k = (int64_t)llround(sim->model->output_every_min / sim->dt_min);
+/* Steps in `every_min` (rounded, at least 1). */
+static int64_t stride_of(const stroma_sim *sim, double every_min) {
+    int64_t k = (int64_t)llround(every_min / sim->dt_min);
     return k < 1 ? 1 : k;
 }
 
-static stroma_code write_snapshot(stroma_outdir *od, stroma_sim *sim, FILE *ts, stroma_error *err) {
-    stroma_write_timeseries_row(ts, sim);
+/* What the run itself owns (its checkpoint section "outputs"). */
+typedef struct run_ctx {
+    stroma_sim *sim;
+    stroma_outdir od;
+    char *ts_text;           /* timeseries.csv so far (open_memstream) */
+    size_t ts_len;
+    FILE *ts;                /* the memory stream */
+    size_t ts_written;       /* bytes of ts_text in the file on disk */
+    stroma_vtk_series vtk_fields, vtk_cells;
+    double last_output_min;  /* -1 before the first */
+    double checkpoint_every_min;
+    double resumed_at_min;   /* NAN for a fresh run */
+    stroma_checkpoint_meta meta;
+    double t0;
+    double output_s, checkpoint_s; /* wall time spent writing outputs / checkpoints */
+} run_ctx;
+
+static stroma_code ts_flush_file(run_ctx *r, stroma_error *err) {
+    if (fflush(r->ts) != 0) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for timeseries.csv");
+    stroma_code rc = stroma_outdir_write(&r->od, "timeseries.csv", r->ts_text, r->ts_len, err);
+    if (rc == STROMA_OK) r->ts_written = r->ts_len;
+    return rc;
+}
+
+static stroma_code ts_open(run_ctx *r, stroma_error *err) {
+    r->ts = open_memstream(&r->ts_text, &r->ts_len);
+    if (!r->ts) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for timeseries.csv");
+    return STROMA_OK;
+}
+
+static void series_save(stroma_buf *b, const stroma_vtk_series *s) {
+    stroma_buf_put_u64(b, (uint64_t)s->n);
+    stroma_buf_put(b, s->times_min, s->n * sizeof(double));
+}
+
+static int series_load(stroma_reader *r, stroma_vtk_series *s) {
+    uint64_t n = stroma_reader_u64(r);
+    if (r->bad || n > (r->len - r->pos) / sizeof(double)) return -1;
+    stroma_vtk_series_free(s);
+    if (n == 0) return 0;
+    s->times_min = malloc((size_t)n * sizeof(double));
+    if (!s->times_min) return -1;
+    s->n = s->cap = (size_t)n;
+    stroma_reader_get(r, s->times_min, (size_t)n * sizeof(double));
+    return 0;
+}
+
+static void outputs_save(const void *ctx, stroma_buf *b) {
+    const run_ctx *r = ctx;
+    fflush(r->ts);
+    stroma_buf_put_u64(b, (uint64_t)r->ts_len);
+    stroma_buf_put(b, r->ts_text, r->ts_len);
+    stroma_buf_put_f64(b, r->last_output_min);
+    series_save(b, &r->vtk_fields);
+    series_save(b, &r->vtk_cells);
+}
+
+static stroma_code outputs_load(void *ctx, stroma_reader *rd, stroma_error *err) {
+    run_ctx *r = ctx;
+    uint64_t n = stroma_reader_u64(rd);
+    const unsigned char *text = stroma_reader_take(rd, (size_t)n);
+    if (!text) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint outputs section is truncated");
+    if (n && fwrite(text, 1, (size_t)n, r->ts) != (size_t)n)
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for timeseries.csv");
+    r->last_output_min = stroma_reader_f64(rd);
+    if (series_load(rd, &r->vtk_fields) || series_load(rd, &r->vtk_cells))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint outputs section is malformed");
+    return STROMA_OK;
+}
+
+static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err);
+
+static stroma_code write_snapshot(run_ctx *r, stroma_error *err) {
+    double t = wall_now();
+    stroma_code rc = write_snapshot_files(r, err);
+    r->output_s += wall_now() - t;
+    return rc;
+}
+
+static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
+    stroma_sim *sim = r->sim;
+    stroma_outdir *od = &r->od;
+    const stroma_model *m = sim->model;
+    stroma_write_timeseries_row(r->ts, sim);
     stroma_code rc = STROMA_OK;
-    if (sim->model->output_fields_csv) rc = stroma_write_fields_csv(od, sim, err);
-    if (rc == STROMA_OK && sim->has_cells && sim->model->output_cells_csv) rc = stroma_write_cells_csv(od, sim, err);
+    if (m->output_fields_csv) rc = stroma_write_fields_csv(od, sim, err);
+    if (rc == STROMA_OK && m->output_fields_vti) rc = stroma_write_fields_vti(od, sim, &r->vtk_fields, err);
+    if (rc == STROMA_OK && sim->has_cells && m->output_cells_csv) rc = stroma_write_cells_csv(od, sim, err);
+    if (rc == STROMA_OK && sim->has_cells && m->output_cells_vtp)
+        rc = stroma_write_cells_vtp(od, sim, &r->vtk_cells, err);
+    if (rc == STROMA_OK && m->output_images &&
+        ((sim->step / stride_of(sim, m->output_every_min)) % m->output_images_stride == 0 ||
+         sim->step == sim->end_step))
+        rc = stroma_write_tissue_png(od, sim, err);
+    if (rc != STROMA_OK) return rc;
+    r->last_output_min = stroma_sim_time(sim);
+    fflush(r->ts);
+    if (r->ts_len < 262144 || r->ts_len - r->ts_written >= r->ts_written / 8) rc = ts_flush_file(r, err);
+    return rc;
+}
+
+static stroma_code write_checkpoint(run_ctx *r, stroma_error *err) {
+    double t = wall_now();
+    stroma_code rc = ts_flush_file(r, err);
+    if (rc == STROMA_OK) {
+        r->meta.step = r->sim->step;
+        r->meta.time_min = stroma_sim_time(r->sim);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/checkpoint.bin", r->od.path);
+        rc = stroma_checkpoint_write(path, &r->meta, &r->sim->state, err);
+    }
+    r->checkpoint_s += wall_now() - t;
+    return rc;
+}
+
+static stroma_code write_status(run_ctx *r, const char *state, const char *error, stroma_error *err) {
+    stroma_run_status st = {
+        .state = state,
+        .wall_s = wall_now() - r->t0,
+        .threads = omp_get_max_threads(),
+        .time_min = stroma_sim_time(r->sim),
+        .last_output_min = r->last_output_min,
+        .checkpoint_every_min = r->checkpoint_every_min,
+        .resumed_at_min = r->resumed_at_min,
+        .output_s = r->output_s,
+        .checkpoint_s = r->checkpoint_s,
+        .error = error,
+    };
+    return stroma_write_run_info(&r->od, r->sim, &st, err);
+}
+
+/* Steps from the current step to the end, with outputs and checkpoints. On failure, saves what it can and
+ * says where the run stopped. */
+static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user, stroma_error *err) {
+    stroma_sim *sim = r->sim;
+    const stroma_model *m = sim->model;
+    int64_t out_stride = stride_of(sim, m->output_every_min);
+    int64_t ck_stride = r->checkpoint_every_min > 0 ? stride_of(sim, r->checkpoint_every_min) : 0;
+    stroma_code rc = STROMA_OK;
+    if (m->output_fields_csv || m->output_fields_vti) rc = stroma_outdir_mkdir(&r->od, "fields", err);
+    if (rc == STROMA_OK && sim->has_cells && (m->output_cells_csv || m->output_cells_vtp))
+        rc = stroma_outdir_mkdir(&r->od, "cells", err);
+    if (rc == STROMA_OK && m->output_images) rc = stroma_outdir_mkdir(&r->od, "images", err);
+    if (rc == STROMA_OK && r->last_output_min < 0 && sim->step % out_stride == 0) rc = write_snapshot(r, err);
+    while (rc == STROMA_OK && sim->step < sim->end_step) {
+        if ((rc = stroma_sim_step(sim, err)) != STROMA_OK) break;
+        int at_output = sim->step % out_stride == 0 || sim->step == sim->end_step;
+        if (at_output && (rc = write_snapshot(r, err)) != STROMA_OK) break;
+        if (ck_stride && (sim->step % ck_stride == 0 || sim->step == sim->end_step) &&
+            (rc = write_checkpoint(r, err)) != STROMA_OK)
+            break;
+        if (progress && progress(user, stroma_sim_time(sim), stroma_sim_end_time(sim))) {
+            /* asked to stop: save the state so that `stroma resume` continues from exactly here */
+            if (ck_stride && sim->step % ck_stride != 0 && (rc = write_checkpoint(r, err)) != STROMA_OK) break;
+            rc = stroma_error_set(err, STROMA_ERR_INTERRUPTED, "run interrupted at t = %g min%s",
+                                  stroma_sim_time(sim), ck_stride ? " (checkpoint saved: stroma resume continues)" : "");
+            break;
+        }
+    }
+    double t_end = wall_now();
+    if (rc == STROMA_OK) rc = ts_flush_file(r, err);
+    if (rc == STROMA_OK) rc = stroma_write_summary(&r->od, sim, err);
+    r->output_s += wall_now() - t_end;
+    if (rc == STROMA_OK) rc = write_status(r, "complete", NULL, err);
+    /* report.html from the finished files; the run's outputs stand even if it cannot be built */
+    if (rc == STROMA_OK) {
+        rc = stroma_report_write(&r->od, m, err);
+        if (rc != STROMA_OK) {
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            stroma_error_set(err, rc, "the run completed (outputs in %s) but report.html could not be built: %s",
+                             r->od.path, msg);
+        }
+        return rc;
+    }
+
+    /* failed: keep what is finished, record where the run stopped */
+    stroma_outdir_discard_open(&r->od);
+    char msg[sizeof err->message];
+    snprintf(msg, sizeof msg, "%s", err ? err->message : stroma_strerror(rc));
+    stroma_error ignored;
+    if (r->ts_len > r->ts_written) ts_flush_file(r, &ignored);
+    write_status(r, rc == STROMA_ERR_INTERRUPTED ? "interrupted" : "failed", msg, &ignored);
+    char where[256];
+    if (r->last_output_min >= 0)
+        snprintf(where, sizeof where, "outputs up to t = %g min", r->last_output_min);
+    else
+        snprintf(where, sizeof where, "no outputs");
+    return stroma_error_set(err, rc, "%s\nthe run stopped at t = %g min; %s are in %s (run.json)", msg,
+                            stroma_sim_time(sim), where, r->od.path);
+}
+
+static void run_ctx_free(run_ctx *r) {
+    if (r->ts) fclose(r->ts);
+    free(r->ts_text);
+    stroma_vtk_series_free(&r->vtk_fields);
+    stroma_vtk_series_free(&r->vtk_cells);
+}
+
+static stroma_code run_ctx_init(run_ctx *r, stroma_sim *sim, double checkpoint_every_min, stroma_error *err) {
+    memset(r, 0, sizeof *r);
+    r->sim = sim;
+    r->t0 = wall_now();
+    r->last_output_min = -1;
+    r->resumed_at_min = NAN;
+    r->checkpoint_every_min = checkpoint_every_min;
+    stroma_code rc = ts_open(r, err);
+    if (rc != STROMA_OK) return rc;
+    return stroma_state_register(&sim->state, "outputs", 1, r, outputs_save, outputs_load, err);
+}
+
+stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_run_options *opts,
+                            stroma_progress_fn progress, void *user, stroma_error *err) {
+    stroma_error local;
+    if (!err) err = &local;
+    stroma_error_clear(err);
+    double every = opts ? opts->checkpoint_every_min : 0;
+    if (!(every >= 0) || !isfinite(every))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint interval must be > 0 min (got %g)", every);
+    run_ctx r;
+    stroma_code rc = run_ctx_init(&r, sim, every, err);
+    if (rc == STROMA_OK) rc = stroma_outdir_begin(&r.od, out_dir, err);
+    if (rc != STROMA_OK) {
+        run_ctx_free(&r);
+        return rc;
+    }
+    const stroma_model *m = sim->model;
+    stroma_checkpoint_meta *meta = &r.meta;
+    if (!realpath(m->path, meta->model_path)) snprintf(meta->model_path, sizeof meta->model_path, "%s", m->path);
+    snprintf(meta->model_sha256, sizeof meta->model_sha256, "%s", m->sha256);
+    meta->seed = m->seed;
+    meta->end_min = stroma_sim_end_time(sim);
+    snprintf(meta->solver, sizeof meta->solver, "%s", sim->transport->ops->name);
+    meta->checkpoint_every_min = every;
+    rc = write_status(&r, "running", NULL, err);
+    if (rc == STROMA_OK) {
+        stroma_write_timeseries_header(r.ts, sim);
+        rc = run_loop(&r, progress, user, err);
+    }
+    run_ctx_free(&r);
     return rc;
 }
 
 stroma_code stroma_run(stroma_sim *sim, const char *out_dir, stroma_progress_fn progress, void *user,
                        stroma_error *err) {
+    return stroma_run_with(sim, out_dir, NULL, progress, user, err);
+}
+
+stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, stroma_progress_fn progress,
+                          void *user, stroma_error *err) {
+    stroma_error local;
+    if (!err) err = &local;
     stroma_error_clear(err);
-    double t0 = wall_now();
-    stroma_outdir od = {0};
-    stroma_code rc = stroma_outdir_begin(&od, out_dir, err);
-    if (rc != STROMA_OK) return rc;
-    if (sim->model->output_fields_csv && (rc = stroma_outdir_mkdir(&od, "fields", err)) != STROMA_OK) goto fail;
-    if (sim->has_cells && sim->model->output_cells_csv && (rc = stroma_outdir_mkdir(&od, "cells", err)) != STROMA_OK)
-        goto fail;
-    FILE *ts = stroma_outdir_open(&od, "timeseries.csv", err);
-    if (!ts) {
-        rc = err ? err->code : STROMA_ERR_IO;
-        goto fail;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/checkpoint.bin", dir);
+    stroma_checkpoint_meta meta;
+    stroma_buf payload;
+    stroma_code rc = stroma_checkpoint_read(path, &meta, &payload, err);
+    if (rc != STROMA_OK) return rc == STROMA_ERR_NOT_FOUND ? stroma_error_set(err, STROMA_ERR_NOT_FOUND,
+                                                                               "nothing to resume in '%s': %s", dir,
+                                                                               err->message)
+                                                           : rc;
+    stroma_model *m = stroma_model_load(meta.model_path, err);
+    if (!m) {
+        stroma_buf_free(&payload);
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "cannot resume '%s': its model '%s' does not load:\n%s",
+                                dir, meta.model_path, msg);
     }
-    stroma_write_timeseries_header(ts, sim);
-    int64_t stride = output_stride(sim);
-    if (sim->step % stride == 0 && (rc = write_snapshot(&od, sim, ts, err)) != STROMA_OK) goto fail_ts;
-    while (sim->step < sim->end_step) {
-        if ((rc = stroma_sim_step(sim, err)) != STROMA_OK) goto fail_ts;
-        int at_output = sim->step % stride == 0 || sim->step == sim->end_step;
-        if (at_output && (rc = write_snapshot(&od, sim, ts, err)) != STROMA_OK) goto fail_ts;
-        if (progress && progress(user, stroma_sim_time(sim), stroma_sim_end_time(sim))) {
-            rc = stroma_error_set(err, STROMA_ERR_INTERNAL, "run interrupted at t = %g min",
-                                  stroma_sim_time(sim));
-            goto fail_ts;
-        }
+    if (strcmp(m->sha256, meta.model_sha256) != 0) {
+        stroma_buf_free(&payload);
+        stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                         "cannot resume '%s': the model file '%s' changed since the checkpoint (SHA-256 %.12s…, was "
+                         "%.12s…)",
+                         dir, meta.model_path, m->sha256, meta.model_sha256);
+        stroma_model_destroy(&m);
+        return err->code;
     }
-    if ((rc = stroma_outdir_close(&od, ts, "timeseries.csv", err)) != STROMA_OK) goto fail;
-    if ((rc = stroma_write_summary(&od, sim, err)) != STROMA_OK) goto fail;
-    if ((rc = stroma_write_run_info(&od, sim, wall_now() - t0, omp_get_max_threads(), err)) != STROMA_OK)
-        goto fail;
-    return stroma_outdir_commit(&od, err);
-fail_ts:
-    fclose(ts);
-fail:
-    stroma_outdir_abort(&od);
+    stroma_model_set_seed(m, meta.seed);
+    stroma_sim *sim = NULL;
+    rc = stroma_model_set_end(m, meta.end_min, err);
+    if (rc == STROMA_OK) {
+        stroma_sim_options so = {opts ? opts->threads : 0, meta.solver};
+        sim = stroma_sim_create(m, &so, err);
+        if (!sim) rc = err->code;
+    }
+    run_ctx r;
+    int have_ctx = 0;
+    if (rc == STROMA_OK) {
+        rc = run_ctx_init(&r, sim, meta.checkpoint_every_min, err);
+        have_ctx = 1;
+    }
+    if (rc == STROMA_OK) rc = stroma_checkpoint_restore(path, &payload, &sim->state, err);
+    stroma_buf_free(&payload);
+    if (rc == STROMA_OK) rc = stroma_outdir_reopen(&r.od, dir, err);
+    if (rc == STROMA_OK) {
+        r.meta = meta;
+        r.resumed_at_min = meta.time_min;
+        rc = write_status(&r, "running", NULL, err);
+    }
+    if (rc == STROMA_OK) rc = run_loop(&r, progress, user, err);
+    if (have_ctx) run_ctx_free(&r);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
     return rc;
 }

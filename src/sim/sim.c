@@ -74,6 +74,48 @@ static int64_t steps_per(double dt_big, double dt_small) {
     return k < 1 ? 1 : k;
 }
 
+/* ---- checkpoint sections of the simulation's own modules ---- */
+
+static void clock_save(const void *ctx, stroma_buf *b) {
+    const stroma_sim *sim = ctx;
+    stroma_buf_put_i64(b, sim->step);
+}
+
+static stroma_code clock_load(void *ctx, stroma_reader *r, stroma_error *err) {
+    stroma_sim *sim = ctx;
+    int64_t step = stroma_reader_i64(r);
+    if (r->bad || step < 0 || step > sim->end_step)
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint step %lld is outside this run (0 to %lld)",
+                                (long long)step, (long long)sim->end_step);
+    sim->step = step;
+    return STROMA_OK;
+}
+
+static void transport_save(const void *ctx, stroma_buf *b) {
+    const stroma_transport *t = ctx;
+    size_t n = t->mesh.nvox * (size_t)t->nsub;
+    stroma_buf_put_u64(b, (uint64_t)t->mesh.nvox);
+    stroma_buf_put_u32(b, (uint32_t)t->nsub);
+    stroma_buf_put(b, t->c, n * sizeof(double));
+}
+
+static stroma_code transport_load(void *ctx, stroma_reader *r, stroma_error *err) {
+    stroma_transport *t = ctx;
+    uint64_t nvox = stroma_reader_u64(r);
+    uint32_t nsub = stroma_reader_u32(r);
+    if (r->bad || nvox != (uint64_t)t->mesh.nvox || (int)nsub != t->nsub)
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                "checkpoint fields (%llu voxels x %u substrates) do not fit this model (%zu x %d)",
+                                (unsigned long long)nvox, nsub, t->mesh.nvox, t->nsub);
+    stroma_reader_get(r, t->c, t->mesh.nvox * (size_t)t->nsub * sizeof(double));
+    return STROMA_OK;
+}
+
+static void cells_save(const void *ctx, stroma_buf *b) { stroma_cell_engine_save(ctx, b); }
+static stroma_code cells_load(void *ctx, stroma_reader *r, stroma_error *err) {
+    return stroma_cell_engine_load(ctx, r, err);
+}
+
 stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_options *opts, stroma_error *err) {
     stroma_error_clear(err);
     if (!model) {
@@ -135,6 +177,14 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
             stroma_sim_destroy(&sim);
             return NULL;
         }
+    }
+    if (stroma_state_register(&sim->state, "clock", 1, sim, clock_save, clock_load, err) != STROMA_OK ||
+        stroma_state_register(&sim->state, "transport", 1, sim->transport, transport_save, transport_load, err) !=
+            STROMA_OK ||
+        (sim->has_cells &&
+         stroma_state_register(&sim->state, "cells", 1, &sim->cells, cells_save, cells_load, err) != STROMA_OK)) {
+        stroma_sim_destroy(&sim);
+        return NULL;
     }
     return sim;
 }

@@ -9,6 +9,7 @@
 
 #include "cells/engine.h"
 #include "model/model.h"
+#include "sim/checkpoint.h"
 #include "transport/transport.h"
 #include "util/rng.h"
 
@@ -37,6 +38,8 @@ struct stroma_sim {
     stroma_rules_engine rules;
     int64_t mech_every;        /* diffusion steps per mechanics step */
     int64_t phen_every;        /* diffusion steps per phenotype step */
+    /* every module's checkpointable state (clock, transport, cells; the run adds its outputs) */
+    stroma_state_registry state;
 };
 
 /* RNG group ids for placement: sources use their index, initial cell groups this offset + their index. */

@@ -991,7 +991,7 @@ static void test_cell_type_errors(void **state) {
     expect_error(BASE "cell_types:\n  2cells: {}\n", STROMA_ERR_RANGE, 8, 3, "cell_types: invalid name '2cells'");
     expect_error(BASE "cell_types:\n  a: {speed: 1}\n", STROMA_ERR_UNKNOWN_KEY, 8, 7,
                  "unknown key cell_types.a.speed (valid keys in cell_types.a: volume, growth_rate, cycle, death, "
-                 "mechanics, motility, secretion, interactions)");
+                 "damage, mechanics, motility, secretion, interactions)");
     expect_error(BASE "cell_types:\n  a: {motility: {sped: 1}}\n", STROMA_ERR_UNKNOWN_KEY, 8, 18,
                  "unknown key cell_types.a.motility.sped; did you mean 'speed'?");
     /* too many types */
@@ -999,6 +999,49 @@ static void test_cell_type_errors(void **state) {
     size_t n = (size_t)snprintf(yaml, sizeof yaml, BASE "cell_types:\n");
     for (int k = 0; k <= STROMA_MAX_CELL_TYPES; k++) n += (size_t)snprintf(yaml + n, sizeof yaml - n, "  t%d: {}\n", k);
     expect_error(yaml, STROMA_ERR_RANGE, 8, 3, "cell_types must have at most 100 entries (got 101)");
+}
+
+/* outputs.images: stored with its defaults; the field names a substrate; every is a whole multiple of
+ * outputs.every. */
+static void test_output_images(void **state) {
+    (void)state;
+    stroma_error err;
+    stroma_model *m = load_str(BASE "  IL6: {diffusion: 1000, decay: 0.1}\n"
+                                    "outputs: {every: 10, images: {field: IL6, every: 30, size: 640}}\n",
+                               &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->output_images, 1);
+    assert_int_equal(m->output_images_field, 1);
+    assert_true(m->output_images_every_min == 30);
+    assert_int_equal(m->output_images_stride, 3);
+    assert_int_equal(m->output_images_size_px, 640);
+    char buf[4096];
+    stroma_model_describe(m, buf, sizeof buf);
+    expect_contains(buf, "images: IL6 over the cells, every 30 min and at the end, 640 pixels wide");
+    stroma_model_destroy(&m);
+    m = load_str(BASE "outputs: {images: {}}\n", &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->output_images, 1);
+    assert_int_equal(m->output_images_field, 0);
+    assert_true(m->output_images_every_min == 0);
+    assert_int_equal(m->output_images_stride, 1);
+    assert_int_equal(m->output_images_size_px, 800);
+    stroma_model_destroy(&m);
+    m = load_str(BASE "outputs: {every: 5}\n", &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->output_images, 0);
+    stroma_model_destroy(&m);
+    expect_error(BASE "outputs: {images: {field: oxyen}}\n", STROMA_ERR_UNKNOWN_KEY, 7, 27,
+                 "outputs.images.field: no substrate named 'oxyen'; did you mean 'oxygen'?");
+    expect_error(BASE "outputs: {every: 10, images: {every: 25}}\n", STROMA_ERR_RANGE, 7, 38,
+                 "outputs.images.every 25 is not a whole multiple of outputs.every 10 (ratio 2.5); the nearest valid "
+                 "value is 30 [min]");
+    expect_error(BASE "outputs: {images: {every: 5}}\n", STROMA_ERR_RANGE, 7, 27,
+                 "outputs.images.every 5 is not a whole multiple of outputs.every 10 (time.end)");
+    expect_error(BASE "outputs: {images: {size: 100}}\n", STROMA_ERR_RANGE, 7, 26, "outputs.images.size");
+    expect_error(BASE "outputs: {images: {feild: oxygen}}\n", STROMA_ERR_UNKNOWN_KEY, 7, 20,
+                 "unknown key outputs.images.feild; did you mean 'field'?");
+    expect_error(BASE "outputs: {images: [oxygen]}\n", STROMA_ERR_TYPE, 7, 19, "outputs.images must be a mapping");
 }
 
 static void test_time_steps(void **state) {
@@ -1556,6 +1599,7 @@ int main(void) {
         cmocka_unit_test(test_cell_types_every_field),
         cmocka_unit_test(test_cell_type_defaults),
         cmocka_unit_test(test_cell_type_errors),
+        cmocka_unit_test(test_output_images),
         cmocka_unit_test(test_time_steps),
         cmocka_unit_test(test_initial_cells_rules),
         cmocka_unit_test(test_initial_cells_csv),

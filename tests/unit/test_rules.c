@@ -310,11 +310,90 @@ static void test_dead_cell_exchange(void **state) {
     stroma_rule_tables_free(&w.m.rule_tables);
 }
 
+/* Damage: an attacker attached through a whole phenotype step delivers attack_damage x dt to its target (an
+ * attachment made in step 1 delivers from step 2: 2/min x 6 min per step); the rule "damage increases
+ * apoptosis" (to 10/min, half-max 30, Hill 100: a threshold) kills the target in the step after its damage
+ * passes 30 (24 after 3 steps: alive; 36 after 4: dies in step 5). A lone CAF with damage rate 1 and repair
+ * 0.1 follows D <- (D + dt)/(1 + 0.1 dt) exactly. */
+static void test_damage(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    w.att[1][0] = 1e9; /* CAF attaches to cancer cells at once */
+    w.types[1].attach_duration_min = 1e12;
+    w.types[1].attack_damage_per_min = 2;
+    w.rules[0] = make_rule(&w.m, 0, "damage", 1, "apoptosis", 10, 30, 100);
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_error err;
+    stroma_rules_engine R;
+    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
+    stroma_cell_engine e;
+    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
+    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){4}, &err), STROMA_OK);
+    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    double a[3] = {300, 300, 10}, b[3] = {315, 300, 10}, lone[3] = {800, 800, 10};
+    stroma_cell_engine_add(&e, 0, a, 0, NULL);
+    stroma_cell_engine_add(&e, 1, b, 0, NULL);
+    size_t k = stroma_cell_engine_add(&e, 1, lone, 0, NULL);
+    w.types[1].damage_per_min = 1;
+    w.types[1].damage_repair_per_min = 0.1;
+    double want = 0;
+    for (int step = 1; step <= 5; step++) {
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * (step - 1), &err), STROMA_OK);
+        want = (want + 6 * 1.0) / (1 + 6 * 0.1);
+        if (step <= 4) {
+            assert_int_equal(e.cells.state[0], STROMA_CELL_LIVE);
+            assert_true(e.cells.attached_id[1] == e.cells.id[0]);
+            assert_true(e.cells.damage[0] == 12.0 * (step - 1));
+        }
+    }
+    assert_int_equal(e.cells.state[0], STROMA_CELL_APOPTOTIC);
+    assert_true(fabs(e.cells.damage[k] - want) < 1e-12);
+    stroma_cell_engine_free(&e);
+    stroma_rules_free(&R);
+    stroma_rule_tables_free(&w.m.rule_tables);
+}
+
+/* An attachment of mean duration d that ends within a step delivers damage only for the time it lasted: for
+ * 2000 attacker-target pairs attached in step 1 (d = 0.5 min, dt = 6 min, rate 1/min), the damage after step 2
+ * averages E[min(tau, dt)] = d (1 - e^(-dt/d)) within 4 standard errors (sd of min(tau, dt) <= d), not rate x dt. */
+static void test_damage_short_attachments(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    w.att[1][0] = 1e9;
+    w.types[1].attach_duration_min = 0.5;
+    w.types[1].attack_damage_per_min = 1;
+    stroma_error err;
+    stroma_cell_engine e;
+    stroma_mech_domain dom = {{0, 0, 0}, {4000, 4000, 20}, 2};
+    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){9}, &err), STROMA_OK);
+    const int pairs = 2000;
+    for (int k = 0; k < pairs; k++) {
+        double a[3] = {20.0 + 80 * (k % 45), 20.0 + 80 * (k / 45), 10}, b[3] = {a[0] + 15, a[1], 10};
+        stroma_cell_engine_add(&e, 0, a, 0, NULL);
+        stroma_cell_engine_add(&e, 1, b, 0, NULL);
+    }
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 0, &err), STROMA_OK);
+    int attached = 0;
+    for (int k = 0; k < pairs; k++) attached += e.cells.attached_id[2 * k + 1] == e.cells.id[2 * k];
+    assert_int_equal(attached, pairs);
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6, &err), STROMA_OK);
+    double sum = 0;
+    for (int k = 0; k < pairs; k++) sum += e.cells.damage[2 * k];
+    double mean = sum / pairs, want = 0.5 * (1 - exp(-12.0)), se = 0.5 / sqrt(pairs);
+    if (fabs(mean - want) >= 4 * se) fail_msg("mean damage per attack %g, expected %g +- %g", mean, want, se);
+    stroma_cell_engine_free(&e);
+    stroma_rule_tables_free(&w.m.rule_tables);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combination_law), cmocka_unit_test(test_tables_and_text),
         cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_state_variable),
         cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_dead_cell_exchange),
+        cmocka_unit_test(test_damage), cmocka_unit_test(test_damage_short_attachments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,358 @@
+/* The stroma form of an imported PhysiCell model: each cell type's cycle, death, dead-cell phagocytosis and attacks,
+ * and each rule's final direction and saturation. PhysiCell's rule semantics reproduced here: the rules on one
+ * behaviour of one type share one maximum (over the increasing rules' saturations, and the base when a
+ * decreasing rule exists) and one minimum, and a rule moves the behaviour toward that value whether or not it
+ * is on the side its direction names. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import/physicell.h"
+
+#define NI STROMA_IMPORT_NOT_IMPORTED
+#define AP STROMA_IMPORT_APPROXIMATED
+#define NO STROMA_IMPORT_NOTE
+
+static void convert_cycle(pc_model *m, pc_type *T) {
+    const char *f = m->settings_path;
+    T->cycle = PC_CYC_NONE;
+    if (T->cycle_code < 0) return;
+    int n = T->nphases, entry_rules = (T->rule_mask >> PB_CYCLE) & 1;
+    double dur[PC_MAX_PHASES];
+    memcpy(dur, T->ph_dur, sizeof dur);
+    for (int p = 0; p < n; p++) {
+        if (!isinf(dur[p])) continue;
+        if (p == 0 && entry_rules) {
+            dur[0] = PC_NEVER;
+            imp_report(m->rep, NO, f, T->cycle_line,
+                       "%s: phase 0 has rate 0 (cells stay in it until a rule on cycle entry raises it): written "
+                       "as a mean duration of %g min, base cycle entry %g 1/min",
+                       T->name, PC_NEVER, 1 / PC_NEVER);
+            continue;
+        }
+        if (n > 1)
+            imp_report(m->rep, NO, f, T->cycle_line,
+                       "%s: phase %d of %d has rate 0, so cells never divide%s: imported as not dividing", T->name, p,
+                       n, p == 0 ? " (no rule on cycle entry)" : "");
+        return;
+    }
+    int keep[PC_MAX_PHASES], nk = 0;
+    for (int p = 0; p < n; p++) {
+        if (dur[p] > 0) {
+            keep[nk++] = p;
+            continue;
+        }
+        imp_report(m->rep, AP, f, T->cycle_line, "%s: phase %d lasts 0 min; stroma's phases last > 0: phase dropped%s",
+                   T->name, p, p == 0 && entry_rules ? " (cycle entry then acts on the next phase)" : "");
+    }
+    if (nk == 0) {
+        keep[nk++] = n - 1;
+        dur[n - 1] = 1e-9;
+    }
+    if (T->div_phase != n - 1)
+        imp_report(m->rep, AP, f, T->cycle_line,
+                   "%s: PhysiCell divides at the end of phase %d of %d and daughters start in phase %d; stroma "
+                   "divides at the end of the last phase and daughters start in phase 0 (same generation time; "
+                   "the first division of the initial cells comes later)",
+                   T->name, T->div_phase, n, T->div_phase + 1);
+    if (nk == 1 && !T->ph_fixed[keep[0]]) {
+        T->cycle = PC_CYC_EXPONENTIAL;
+        T->cycle_dur = dur[keep[0]];
+        return;
+    }
+    T->cycle = PC_CYC_PHASES;
+    T->st_nphases = nk;
+    for (int i = 0; i < nk; i++) {
+        T->st_phase[i] = dur[keep[i]];
+        T->st_phase_exp[i] = !T->ph_fixed[keep[i]];
+    }
+}
+
+static void convert_death(pc_model *m, pc_type *T) {
+    const char *f = m->settings_path;
+    if (isinf(T->apop_dur)) {
+        imp_report(m->rep, NO, f, T->line, "%s: apoptotic cells are never removed (rate 0): duration %g min written",
+                   T->name, PC_NEVER);
+        T->apop_dur = PC_NEVER;
+    } else if (!(T->apop_dur > 0)) {
+        imp_report(m->rep, AP, f, T->line,
+                   "%s: the apoptotic phase lasts 0 min: 1e-9 min written (removed at the "
+                   "next phenotype step)",
+                   T->name);
+        T->apop_dur = 1e-9;
+    } else if (!T->apop_fixed) {
+        imp_report(m->rep, AP, f, T->line,
+                   "%s: the apoptotic phase lasts an exponential time of mean %g min in PhysiCell, exactly %g min "
+                   "in stroma",
+                   T->name, T->apop_dur, T->apop_dur);
+    }
+    if (T->necr_dur <= 0) T->necr_dur = 1e-9;
+    if ((T->rule_mask >> PB_NECROSIS) & 1) {
+        T->necrosis_block = 1;
+        imp_report(m->rep, NO, f, T->line,
+                   "%s: PhysiCell's necrosis rate %g 1/min is written as death.necrosis with threshold 0 (stroma's "
+                   "oxygen ramp never acts) so that the rules on necrosis start from it",
+                   T->name, T->necr_rate);
+        imp_report_once(m->rep, AP, f, T->line,
+                        "necrosis: stroma removes a necrotic cell after the sum of PhysiCell's necrotic phase "
+                        "durations; PhysiCell's swelling phase ends when the cell reaches its rupture volume");
+    } else if (T->necr_rate > 0) {
+        imp_report(m->rep, NI, f, T->line,
+                   "%s: constant necrosis rate %g 1/min is not imported (stroma's necrosis comes from an oxygen "
+                   "ramp or from rules; PhysiCell's oxygen-dependent necrosis lives in its C++)",
+                   T->name, T->necr_rate);
+    }
+}
+
+static void convert_interactions(pc_model *m, pc_type *T) {
+    const char *f = m->settings_path;
+    double a = T->phag_apop, n = T->phag_necr, o = T->phag_other;
+    T->st_phag = a;
+    if (!(a == n && a == o))
+        imp_report(m->rep, AP, f, T->line,
+                   "%s: PhysiCell engulfs dead cells at rates %g (apoptotic), %g (necrotic), %g (other dead); "
+                   "stroma has one rate per dead cell type: the apoptotic rate %g written for every type",
+                   T->name, a, n, o, a);
+    T->attacks = (T->rule_mask >> PB_ATTACK) & 1;
+    for (int k = 0; k < m->ntypes; k++)
+        T->attacks |= T->attack[k] > 0;
+    /* the damage an attacker delivers: written for a type that attacks, or whose rules set it (their base) */
+    int damage_rules = (T->rule_mask >> PB_ATTACK_DAMAGE) & 1;
+    T->st_attack_damage = (T->attacks || damage_rules) && T->attack_damage > 0 ? T->attack_damage : 0;
+    if (!T->attacks) return;
+    /* PhysiCell ends an attack with probability dt/attack_duration at each mechanics step, after delivering
+     * attack_damage_rate * dt: an attack lasts about max(attack_duration, dt_mechanics) and delivers that
+     * times the rate. stroma's attachment ends after an exponential time of mean attachment_duration and
+     * delivers damage for the time it lasted (the same mean damage per attack), but attachments are made and
+     * ended at phenotype steps, so an attacker starts at most one attack per phenotype step. */
+    double dur = T->attack_duration > 0 ? T->attack_duration : 1e-9;
+    double pc_mean = fmax(dur, m->dt_mech);
+    imp_report(m->rep, AP, f, T->line,
+               "%s attacks: attack_duration %g min written as attachment_duration, the mean of stroma's exponential "
+               "attachment; an attack delivers attack_damage for the time it lasts (mean %g min here, about %g in "
+               "PhysiCell, which checks every mechanics step of %g min), but stroma attaches at phenotype steps "
+               "(%g min), so an attacker starts at most one attack per phenotype step where PhysiCell may start one "
+               "per mechanics step",
+               T->name, T->attack_duration, dur, pc_mean, m->dt_mech, m->dt_phen);
+}
+
+/* PhysiCell's base value of a behaviour (its cell definition's parameter). */
+static double pc_base(const pc_type *T, pc_beh_kind k, int arg) {
+    switch (k) {
+    case PB_SECRETION: return T->sec_rate[arg];
+    case PB_TARGET: return T->sec_target[arg];
+    case PB_UPTAKE: return T->uptake[arg];
+    case PB_EXPORT: return T->export_rate[arg];
+    case PB_CYCLE:
+        if (T->cycle_code < 0 || isinf(T->ph_dur[0])) return 0;
+        return 1.0 / (T->ph_dur[0] + 1e-16);
+    case PB_APOPTOSIS: return T->apop_rate;
+    case PB_NECROSIS: return T->necr_rate;
+    case PB_SPEED: return T->speed;
+    case PB_BIAS: return T->bias;
+    case PB_PERSISTENCE: return T->persistence;
+    case PB_PHAG_APOPTOTIC:
+    case PB_PHAG_DEAD: return T->phag_apop;
+    case PB_PHAG_NECROTIC: return T->phag_necr;
+    case PB_PHAG_OTHER: return T->phag_other;
+    case PB_ATTACK: return T->attack[arg];
+    case PB_TRANSFORM: return T->transform[arg];
+    case PB_ATTACK_DAMAGE: return T->attack_damage;
+    case PB_DAMAGE_RATE: return T->damage_rate;
+    case PB_DAMAGE_REPAIR: return T->damage_repair;
+    case PB_NONE: break;
+    }
+    return 0;
+}
+
+int pc_writes_target(const pc_model *m, int t, int s) {
+    if (m->types[t].sec_rate[s] > 0) return 1;
+    for (int i = 0; i < m->nrules; i++) {
+        const pc_rule *r = &m->rules[i];
+        if (r->type == t && r->mappable && r->arg == s && (r->kind == PB_SECRETION || r->kind == PB_TARGET)) return 1;
+    }
+    return 0;
+}
+
+/* stroma's base value of a behaviour, from the converted type (what the loader will compute). */
+static double st_base(const pc_model *m, int t, pc_beh_kind k, int arg) {
+    const pc_type *T = &m->types[t];
+    switch (k) {
+    case PB_CYCLE:
+        if (T->cycle == PC_CYC_EXPONENTIAL) return 1.0 / T->cycle_dur;
+        if (T->cycle == PC_CYC_PHASES) return 1.0 / T->st_phase[0];
+        return 0;
+    case PB_NECROSIS: return T->necrosis_block ? T->necr_rate : 0;
+    case PB_SPEED: return T->motile ? T->speed : 0;
+    case PB_BIAS: return T->motile ? T->bias : 0.5;
+    case PB_PERSISTENCE: return T->motile ? T->persistence : 1;
+    case PB_PHAG_APOPTOTIC:
+    case PB_PHAG_NECROTIC:
+    case PB_PHAG_OTHER:
+    case PB_PHAG_DEAD: return T->st_phag;
+    case PB_TARGET: return pc_writes_target(m, t, arg) ? T->sec_target[arg] : 0;
+    case PB_ATTACK_DAMAGE: return T->st_attack_damage;
+    default: return pc_base(T, k, arg);
+    }
+}
+
+static int same_rule(const pc_rule *a, const pc_rule *b) {
+    return a->type == b->type && !strcmp(a->signal, b->signal) && a->dir == b->dir && a->out_sat == b->out_sat &&
+           a->half == b->half && a->hill == b->hill && a->dead == b->dead;
+}
+
+static void drop(pc_model *m, pc_rule *r, stroma_import_kind kind, const char *fmt, const char *arg) {
+    r->emit = 0;
+    snprintf(r->why, sizeof r->why, fmt, arg);
+    imp_report(m->rep, kind, r->file, r->line, "%s", r->why);
+}
+
+static void convert_rules(pc_model *m) {
+    /* PhysiCell's shared extremes per (type, behaviour) */
+    for (int i = 0; i < m->nrules; i++) {
+        pc_rule *r = &m->rules[i];
+        if (r->type < 0) continue;
+        r->emit = r->mappable;
+        r->out_dir = r->dir;
+        r->out_sat = r->sat;
+        if (r->kind == PB_NONE) continue;
+        const pc_type *T = &m->types[r->type];
+        double mx = -INFINITY, mn = INFINITY;
+        for (int j = 0; j < m->nrules; j++) {
+            const pc_rule *o = &m->rules[j];
+            if (o->type != r->type || o->kind == PB_NONE || strcmp(o->pc_beh, r->pc_beh)) continue;
+            double b = pc_base(T, o->kind, o->arg);
+            if (o->dir > 0) {
+                mn = fmin(mn, b);
+                mx = fmax(mx, o->sat);
+            } else {
+                mn = fmin(mn, o->sat);
+                mx = fmax(mx, b);
+            }
+        }
+        r->out_sat = r->dir > 0 ? mx : mn;
+    }
+    for (int i = 0; i < m->nrules; i++) {
+        pc_rule *r = &m->rules[i];
+        if (r->type < 0) continue;
+        if (!r->mappable) {
+            imp_report(m->rep, NI, r->file, r->line, "%s", r->why);
+            continue;
+        }
+        const pc_type *T = &m->types[r->type];
+        if (!T->motile && (r->kind == PB_SPEED || r->kind == PB_BIAS || r->kind == PB_PERSISTENCE)) {
+            drop(m, r, NI,
+                 "motility of %s is disabled in PhysiCell, where the rule changes a parameter but the cells never "
+                 "move; in stroma it would set them moving",
+                 T->name);
+            continue;
+        }
+        if (r->kind == PB_TRANSFORM && r->arg == r->type) {
+            drop(m, r, NI, "%s cannot transform into its own type", T->name);
+            continue;
+        }
+        if (!(r->half > 0) || !(r->hill > 0)) {
+            drop(m, r, NI, "%s", "half-max and Hill power must be > 0 in stroma");
+            continue;
+        }
+        if (r->out_sat != r->sat)
+            imp_report(m->rep, AP, r->file, r->line,
+                       "saturation %g of this rule is %g in PhysiCell, where the rules on one behaviour of a type "
+                       "share one %s value: %g written",
+                       r->sat, r->out_sat, r->dir > 0 ? "maximum" : "minimum", r->out_sat);
+    }
+    /* dead-cell phagocytosis: stroma has one rate for every dead cell. A rule on phagocytose necrotic / other
+     * dead cell identical to one on phagocytose apoptotic cell is merged into it; other such rules are dropped. */
+    for (int i = 0; i < m->nrules; i++) {
+        pc_rule *r = &m->rules[i];
+        if (!r->emit || r->kind != PB_PHAG_APOPTOTIC) continue;
+        char lines[256] = "";
+        for (int j = 0; j < m->nrules; j++) {
+            pc_rule *o = &m->rules[j];
+            if (!o->emit || (o->kind != PB_PHAG_NECROTIC && o->kind != PB_PHAG_OTHER) || !same_rule(o, r)) continue;
+            o->emit = 0;
+            snprintf(o->why, sizeof o->why, "merged into the rule of line %d on phagocytose dead cell", r->line);
+            size_t l = strlen(lines);
+            snprintf(lines + l, sizeof lines - l, "%s%s (line %d)", l ? " and " : "", o->pc_beh, o->line);
+        }
+        if (lines[0])
+            imp_report(m->rep, NO, r->file, r->line,
+                       "rules on phagocytose apoptotic cell and %s are identical: written as one rule on "
+                       "phagocytose dead cell, which in stroma acts on every dead cell",
+                       lines);
+        else
+            imp_report(m->rep, AP, r->file, r->line,
+                       "rule on phagocytose apoptotic cell written on phagocytose dead cell, which in stroma acts on "
+                       "every dead cell whatever its death");
+    }
+    for (int i = 0; i < m->nrules; i++) {
+        pc_rule *r = &m->rules[i];
+        if (r->emit && (r->kind == PB_PHAG_NECROTIC || r->kind == PB_PHAG_OTHER))
+            drop(m, r, NI,
+                 "stroma has one phagocytosis rate for every dead cell: only rules on phagocytose apoptotic cell "
+                 "(and rules identical to them) are imported, as phagocytose dead cell%s",
+                 "");
+    }
+    /* direction: stroma needs the side PhysiCell actually moves the behaviour to */
+    for (int i = 0; i < m->nrules; i++) {
+        pc_rule *r = &m->rules[i];
+        if (!r->emit) continue;
+        double base = st_base(m, r->type, r->kind, r->arg);
+        if (r->out_dir > 0 && r->out_sat < base) {
+            r->out_dir = -1;
+            imp_report(m->rep, AP, r->file, r->line,
+                       "'increases' toward %g, below the base value %g: PhysiCell then lowers %s, so the rule is "
+                       "written as 'decreases'",
+                       r->out_sat, base, r->behaviour);
+        } else if (r->out_dir < 0 && r->out_sat > base) {
+            r->out_dir = 1;
+            imp_report(m->rep, AP, r->file, r->line,
+                       "'decreases' toward %g, above the base value %g: PhysiCell then raises %s, so the rule is "
+                       "written as 'increases'",
+                       r->out_sat, base, r->behaviour);
+        }
+        if (r->kind == PB_BIAS && (r->out_sat < 0 || r->out_sat > 1)) {
+            double c = r->out_sat < 0 ? 0 : 1;
+            imp_report(m->rep, AP, r->file, r->line, "migration bias saturation %g outside [0, 1]: %g written",
+                       r->out_sat, c);
+            r->out_sat = c;
+        } else if (r->kind != PB_EXPORT && r->out_sat < 0) {
+            imp_report(m->rep, AP, r->file, r->line, "saturation %g < 0: 0 written", r->out_sat);
+            r->out_sat = 0;
+        }
+    }
+    /* rules pulling one behaviour both ways combine differently */
+    for (int i = 0; i < m->nrules; i++) {
+        const pc_rule *r = &m->rules[i];
+        if (!r->emit) continue;
+        int up = 0, dn = 0, first = 1;
+        for (int j = 0; j < m->nrules; j++) {
+            const pc_rule *o = &m->rules[j];
+            if (!o->emit || o->type != r->type || strcmp(o->behaviour, r->behaviour)) continue;
+            if (j < i) first = 0;
+            if (o->out_dir > 0)
+                up = 1;
+            else
+                dn = 1;
+        }
+        if (up && dn && first)
+            imp_report(m->rep, AP, r->file, r->line,
+                       "rules raise and lower %s of %s: stroma weighs every rule by its Hill term together; "
+                       "PhysiCell applies the decreasing rules after the increasing ones",
+                       r->behaviour, m->types[r->type].name);
+    }
+}
+
+stroma_code pc_convert(pc_model *m) {
+    for (int t = 0; t < m->ntypes; t++) {
+        pc_type *T = &m->types[t];
+        convert_cycle(m, T);
+        convert_death(m, T);
+        convert_interactions(m, T);
+        if (!T->motile && (T->speed > 0 || T->chemo_sub >= 0))
+            imp_report(m->rep, NO, m->settings_path, T->line,
+                       "%s: motility is disabled (options.enabled false): written without motility (speed 0)", T->name);
+    }
+    convert_rules(m);
+    return STROMA_OK;
+}

@@ -1,0 +1,229 @@
+/* Import of a PhysiCell project: the plain description the importer builds and the steps that fill it.
+ *
+ * Design: settings.c reads PhysiCell_settings.xml (libxml2) into a pc_model holding PhysiCell's own values,
+ * resolving cell-definition inheritance and PhysiCell's defaults as PhysiCell 1.14 does; rules.c reads the
+ * rules CSV and rewrites its names; convert.c decides the stroma form of every cell type (cycle, death,
+ * phagocytosis, attacks) and of every rule (PhysiCell's shared saturations, direction flips); cells.c converts the
+ * initial cells CSV; emit.c writes the YAML. Each step reports what it cannot reproduce into m->rep and
+ * fails only on input that PhysiCell itself would refuse (m->err filled, with file and line). Nothing here
+ * prints. */
+#ifndef STROMA_IMPORT_PHYSICELL_H
+#define STROMA_IMPORT_PHYSICELL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "import/report.h"
+#include "stroma/error.h"
+
+#define PC_NAME 128       /* PhysiCell names are kept up to 127 bytes */
+#define PC_SNAME 64       /* stroma names: at most 63 characters */
+#define PC_MAX_PHASES 8   /* stroma's limit on phases (PhysiCell's models have at most 4) */
+#define PC_MAX_TYPES 100  /* stroma's limit on cell types */
+#define PC_NEVER 1e30     /* min: the duration written for a phase PhysiCell never leaves (rate 0) */
+#define PC_MAX_RULESETS 8 /* enabled rulesets read */
+
+enum { PC_XMIN, PC_XMAX, PC_YMIN, PC_YMAX, PC_ZMIN, PC_ZMAX };
+
+typedef struct pc_substrate {
+    char pc_name[PC_NAME];
+    char name[PC_SNAME];
+    char unit[32];
+    int line;         /* of its <variable> */
+    double diffusion; /* µm²/min */
+    double decay;     /* 1/min */
+    double initial;   /* substrate unit */
+    int face_on[6];   /* Dirichlet face held (PC_XMIN..PC_ZMAX) */
+    double face[6];   /* value held */
+} pc_substrate;
+
+/* What the stroma cycle of a type is. */
+typedef enum { PC_CYC_NONE, PC_CYC_EXPONENTIAL, PC_CYC_PHASES } pc_cycle_form;
+
+/* Behaviours a rule can set, as far as the importer needs them (base values, groups). */
+typedef enum pc_beh_kind {
+    PB_NONE, /* not mappable */
+    PB_SECRETION,
+    PB_TARGET,
+    PB_UPTAKE,
+    PB_EXPORT, /* arg: substrate */
+    PB_CYCLE,
+    PB_APOPTOSIS,
+    PB_NECROSIS,
+    PB_SPEED,
+    PB_BIAS,
+    PB_PERSISTENCE,
+    PB_PHAG_APOPTOTIC,
+    PB_PHAG_NECROTIC,
+    PB_PHAG_OTHER,
+    PB_PHAG_DEAD,
+    PB_ATTACK,
+    PB_TRANSFORM, /* arg: cell type */
+    PB_ATTACK_DAMAGE,
+    PB_DAMAGE_RATE,
+    PB_DAMAGE_REPAIR
+} pc_beh_kind;
+
+typedef struct pc_type {
+    char pc_name[PC_NAME];
+    char name[PC_SNAME];
+    int id;   /* PhysiCell's ID attribute */
+    int line; /* of its <cell_definition> */
+    /* cycle, as PhysiCell has it */
+    int cycle_code;               /* PhysiCell model code; -1: none given */
+    int nphases;                  /* of the model */
+    int div_phase;                /* division at the exit of this phase */
+    double ph_dur[PC_MAX_PHASES]; /* min; INFINITY: rate 0 (never left); 0: left at once */
+    int ph_fixed[PC_MAX_PHASES];
+    int cycle_line;
+    /* death */
+    double apop_rate, apop_dur; /* 1/min, min */
+    int apop_fixed;
+    double necr_rate, necr_dur; /* 1/min; min: sum of the necrotic phases */
+    int has_necr;
+    /* volume */
+    double volume;       /* µm³ */
+    double biomass_rate; /* 1/min: cytoplasmic_biomass_change_rate */
+    /* mechanics */
+    double repulsion, adhesion, adh_dist;
+    double *affinity; /* [ntypes] */
+    /* motility */
+    int motile; /* options.enabled */
+    double speed, persistence, bias;
+    int chemo_sub; /* -1: none */
+    int chemo_dir; /* +1 up, -1 down */
+    /* secretion, [nsub] each */
+    double *sec_rate, *sec_target, *uptake, *export_rate;
+    /* interactions */
+    double phag_apop, phag_necr, phag_other; /* 1/min, dead cells by death state */
+    double *attack, *transform;              /* [ntypes] 1/min */
+    double attack_duration;                  /* min: PhysiCell's mean (ended with probability dt/duration) */
+    double attack_damage;                    /* damage/min delivered while attached */
+    /* cell integrity */
+    double damage_rate;   /* damage/min */
+    double damage_repair; /* 1/min */
+    /* stroma form (convert.c) */
+    pc_cycle_form cycle;
+    double cycle_dur; /* EXPONENTIAL: mean */
+    int st_nphases;
+    double st_phase[PC_MAX_PHASES];
+    int st_phase_exp[PC_MAX_PHASES];
+    int necrosis_block;      /* write death.necrosis (rules on necrosis need PhysiCell's rate as base) */
+    double st_phag;          /* dead-cell phagocytosis written toward every type (0: none) */
+    int attacks;             /* attacks some type: an attack rate > 0 or rules on attack */
+    double st_attack_damage; /* damage/min written as interactions.attack_damage (0: none) */
+    unsigned rule_mask;      /* 1 << pc_beh_kind of the behaviours its mapped rules set */
+} pc_type;
+
+typedef struct pc_var {
+    char pc_name[PC_NAME];
+    char name[PC_SNAME];
+    double *value;      /* [ntypes] initial value */
+    unsigned char *has; /* [ntypes] the type has the variable */
+} pc_var;
+
+typedef struct pc_rule {
+    const char *file; /* rules file as named (borrowed from the model) */
+    int line;
+    char src[512]; /* the CSV line as read */
+    int type;
+    char signal[PC_NAME + 64];    /* stroma name */
+    char behaviour[PC_NAME + 64]; /* stroma name */
+    char pc_beh[PC_NAME + 64];    /* PhysiCell's canonical behaviour (rules on one are one group there) */
+    pc_beh_kind kind;
+    int arg;
+    int dir; /* +1 increases, -1 decreases, as written */
+    double sat, half, hill;
+    int dead;
+    int mappable; /* signal and behaviour both have stroma names */
+    /* output (convert.c) */
+    int emit;      /* written as a rule; otherwise as a comment */
+    char why[400]; /* why not written */
+    int out_dir;
+    double out_sat;
+} pc_rule;
+
+typedef struct pc_model {
+    const char *settings_path; /* as the caller named it */
+    char settings_dir[1024];
+    stroma_import_report *rep;
+    stroma_error *err;
+    /* domain and time */
+    double lo[3], hi[3], voxel;
+    int is2d;
+    double t_end, dt_diff, dt_mech, dt_phen;
+    uint64_t seed;
+    double out_every;    /* 0: outputs at the end only */
+    long cells_per_type; /* <user_parameters><number_of_cells>, -1 if absent */
+    int number_of_cells_line;
+    pc_substrate *sub;
+    int nsub;
+    pc_type *types;
+    int ntypes;
+    pc_var *vars;
+    int nvars;
+    /* rules: the files, in the order PhysiCell reads them */
+    char rules_path[PC_MAX_RULESETS][2048]; /* resolved paths */
+    int nrulesets;
+    pc_rule *rules;
+    int nrules, caprules;
+    /* initial cells from a CSV */
+    char cells_path[2048]; /* resolved path ("" when none) */
+    double *cell_xyz;      /* [ncells * 3] µm */
+    int *cell_type;        /* [ncells] */
+    int ncells;
+} pc_model;
+
+/* Read the settings into m (m->settings_path, rep and err set, the rest zero). Finds the enabled rulesets
+ * (m->rules_path; rules_override instead when given) and cells file (m->cells_path). Returns STROMA_OK or an
+ * error in m->err. */
+stroma_code pc_read_settings(pc_model *m, const char *rules_override);
+
+/* Read the rules files (if any) into m->rules with stroma names; unknown cell types and malformed numbers are
+ * errors, everything else that does not map is kept with mappable = 0 and a reason. */
+stroma_code pc_read_rules(pc_model *m);
+
+/* Decide the stroma form of every cell type and rule (needs the rules read). */
+stroma_code pc_convert(pc_model *m);
+
+/* Does the stroma model give type t a secretion saturation for substrate s (its rate > 0, or rules set its
+ * secretion or saturation)? The saturation is the base of rules on "<substrate> secretion target". */
+int pc_writes_target(const pc_model *m, int t, int s);
+
+/* Read m->cells_path (if any) into m->cell_xyz/cell_type, reporting the columns stroma does not take. */
+stroma_code pc_read_cells(pc_model *m);
+
+/* Write the model as YAML to f; cells_file is the name (relative to the YAML) of the converted cells CSV, or
+ * NULL. */
+void pc_emit_yaml(const pc_model *m, FILE *f, const char *cells_file);
+
+/* Write the converted initial cells as CSV (x,y,z,type). */
+void pc_emit_cells(const pc_model *m, FILE *f);
+
+/* Free everything m owns. */
+void pc_model_free(pc_model *m);
+
+/* ---- helpers shared by the steps (physicell.c) ---- */
+
+/* `name` made into a stroma name: [A-Za-z_][A-Za-z0-9_.-]*, at most 63 characters, every other character
+ * replaced by '_', '_' put first if it does not start with a letter or '_'. */
+void pc_sanitize(const char *name, char out[PC_SNAME]);
+
+/* Make out unique among the n names of `taken` (stride bytes apart) by appending _2, _3, ... */
+void pc_make_unique(char out[PC_SNAME], const char *taken, int n, size_t stride);
+
+/* Shortest text of v that reads back as exactly v (%.15g, %.16g or %.17g). */
+void pc_num(double v, char buf[32]);
+
+/* The last path component of p. */
+const char *pc_basename(const char *p);
+
+/* Index of the substrate / cell type with that PhysiCell name, or -1. */
+int pc_find_substrate(const pc_model *m, const char *pc_name);
+int pc_find_type(const pc_model *m, const char *pc_name);
+
+/* Fill m->err with "file:line: message" (line 0: "file: message"); returns code. */
+stroma_code pc_fail(pc_model *m, stroma_code code, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+#endif

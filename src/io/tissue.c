@@ -1,0 +1,353 @@
+/* Tissue snapshots (see tissue.h): layout, heat map, cells, legend, colour bar, scale bar. */
+#include "io/tissue.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/draw.h"
+#include "io/render.h"
+#include "util/error_impl.h"
+
+/* Which axes the picture shows: a to the right, b upwards; c is across the picture (cut in 3D). */
+typedef struct tissue_geom {
+    int a, b, c;
+    int n[3];         /* voxels per axis */
+    double lo[3];     /* domain lower corner, µm */
+    double len[3];    /* domain extent, µm */
+    int cut;          /* 3D: only the plane c = plane_um is shown */
+    double plane_um;
+} tissue_geom;
+
+static void tissue_axes(const stroma_mesh *m, tissue_geom *g) {
+    g->n[0] = m->nx;
+    g->n[1] = m->ny;
+    g->n[2] = m->nz;
+    for (int d = 0; d < 3; d++) {
+        g->lo[d] = m->lo_um[d];
+        g->len[d] = g->n[d] * m->dx_um;
+    }
+    /* the picture's axes: those with more than one voxel, in x, y, z order, then the others */
+    int order[3], k = 0;
+    for (int d = 0; d < 3; d++)
+        if (g->n[d] > 1) order[k++] = d;
+    for (int d = 0; d < 3; d++)
+        if (g->n[d] <= 1) order[k++] = d;
+    g->a = order[0];
+    g->b = order[1];
+    g->c = order[2];
+    g->cut = m->dim == 3;
+    g->plane_um = g->lo[g->c] + 0.5 * g->len[g->c];
+}
+
+/* Value of substrate s at voxel (i, j) of the picture's plane. */
+static double tissue_value(const stroma_transport *t, const tissue_geom *g, int s, int i, int j) {
+    int idx[3];
+    idx[g->a] = i;
+    idx[g->b] = j;
+    int nc = g->n[g->c];
+    idx[g->c] = nc / 2;
+    double v = t->c[stroma_mesh_index(&t->mesh, idx[0], idx[1], idx[2]) * (size_t)t->nsub + (size_t)s];
+    if (nc > 1 && nc % 2 == 0) { /* the mid plane separates layers nc/2 - 1 and nc/2 */
+        idx[g->c] = nc / 2 - 1;
+        v = 0.5 * (v + t->c[stroma_mesh_index(&t->mesh, idx[0], idx[1], idx[2]) * (size_t)t->nsub + (size_t)s]);
+    }
+    return v;
+}
+
+/* Shorten s (UTF-8) with a trailing "…" until it fits in width w; out has cap bytes. */
+static void tissue_fit(cairo_t *cr, const char *s, double w, char *out, size_t cap) {
+    snprintf(out, cap, "%s", s);
+    if (stroma_draw_text_width(cr, out) <= w) return;
+    size_t n = strlen(out);
+    while (n > 0) {
+        n--;
+        while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80) n--;
+        if (n + 4 > cap) continue;
+        memcpy(out + n, "\xE2\x80\xA6", 4); /* … and NUL */
+        if (stroma_draw_text_width(cr, out) <= w) return;
+    }
+}
+
+static void tissue_disc(cairo_t *cr, double x, double y, double r, stroma_rgb fill, stroma_rgb ring, double lw) {
+    cairo_arc(cr, x, y, r, 0, 2 * 3.14159265358979323846);
+    stroma_draw_rgb(cr, fill);
+    cairo_fill_preserve(cr);
+    cairo_set_line_width(cr, lw);
+    stroma_draw_rgb(cr, ring);
+    cairo_stroke(cr);
+}
+
+static const stroma_rgb tissue_outline = {0.1, 0.1, 0.1};
+static const stroma_rgb tissue_apoptotic = {0.86, 0.86, 0.86};
+static const stroma_rgb tissue_necrotic = {0.42, 0.42, 0.42};
+
+cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int width_px, stroma_error *err) {
+    const stroma_model *model = sim->model;
+    const stroma_transport *tr = sim->transport;
+    if (field < 0 || field >= tr->nsub) {
+        stroma_error_set(err, STROMA_ERR_ARGUMENT, "tissue picture: no substrate %d", field);
+        return NULL;
+    }
+    if (width_px < 100) width_px = 100;
+    tissue_geom g;
+    tissue_axes(&tr->mesh, &g);
+    const int na = g.n[g.a], nb = g.n[g.b];
+    const double W = width_px;
+    const double f = W / 60 > 10 ? W / 60 : 10; /* font size, px */
+    const double margin = round(f);
+    const double title_h = round(2.4 * f);
+    const double bottom_h = round(3.2 * f);
+    const int ntypes = sim->has_cells ? model->ntypes : 0;
+
+    /* heat map values and range: 0 (or the least value, if negative) to the largest */
+    double *val = malloc((size_t)na * (size_t)nb * sizeof *val);
+    if (!val) {
+        stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory drawing the tissue");
+        return NULL;
+    }
+    double vmin = INFINITY, vmax = -INFINITY;
+    for (int j = 0; j < nb; j++)
+        for (int i = 0; i < na; i++) {
+            double v = tissue_value(tr, &g, field, i, j);
+            val[(size_t)j * (size_t)na + (size_t)i] = v;
+            if (v < vmin) vmin = v;
+            if (v > vmax) vmax = v;
+        }
+    double lo = vmin < 0 ? vmin : 0, hi = vmax > lo ? vmax : lo;
+    stroma_nice_range(&lo, &hi, 6);
+
+    /* layout: measure the right-hand panel with a scratch context */
+    cairo_surface_t *probe = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *pc = cairo_create(probe);
+    stroma_draw_font(pc, f, 0);
+    const stroma_substrate_desc *sub = &model->substrates[field];
+    double panel_w = 8 * f;
+    char text[256];
+    for (int k = 0; k < ntypes; k++) {
+        snprintf(text, sizeof text, "%s 000000", model->cell_types[k].name);
+        double w = 1.6 * f + stroma_draw_text_width(pc, text);
+        if (w > panel_w) panel_w = w;
+    }
+    double cb_w = 1.3 * f;
+    double w_sub = stroma_draw_text_width(pc, sub->name);
+    if (w_sub > panel_w) panel_w = w_sub;
+    double cb_label_w = stroma_draw_colorbar_label_width(pc, lo, hi, 12 * f);
+    if (cb_w + cb_label_w > panel_w) panel_w = cb_w + cb_label_w;
+    if (panel_w > 0.4 * W) panel_w = 0.4 * W;
+    panel_w = ceil(panel_w);
+    cairo_destroy(pc);
+    cairo_surface_destroy(probe);
+
+    const double map_x = margin, map_y = title_h;
+    double avail_w = W - 3 * margin - panel_w;
+    if (avail_w < 0.4 * W) avail_w = 0.4 * W;
+    double scale = avail_w / g.len[g.a]; /* px per µm */
+    if (g.len[g.b] * scale > 1.25 * avail_w) scale = 1.25 * avail_w / g.len[g.b];
+    const double map_w = g.len[g.a] * scale, map_h = g.len[g.b] * scale;
+    const double row = 1.5 * f;
+    const double legend_h = ntypes > 0 ? row * (ntypes + 3) + f : 0;
+    const double cb_title_h = 3.3 * f;
+    double cb_h = map_h - legend_h - cb_title_h - f;
+    if (cb_h > 0.7 * map_h) cb_h = 0.7 * map_h;
+    if (cb_h < 8 * f) cb_h = 8 * f;
+    double panel_h = legend_h + cb_title_h + cb_h + f;
+    double body_h = map_h > panel_h ? map_h : panel_h;
+    int H = (int)ceil(title_h + body_h + bottom_h);
+
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width_px, H);
+    unsigned char *heat_px = NULL;
+    cairo_surface_t *heat = cairo_image_surface_create(CAIRO_FORMAT_RGB24, na, nb);
+    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS || cairo_surface_status(heat) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surf);
+        cairo_surface_destroy(heat);
+        free(val);
+        stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory drawing the tissue (%d x %d pixels)", width_px, H);
+        return NULL;
+    }
+    cairo_t *cr = cairo_create(surf);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+
+    /* heat map: one pixel per voxel, top row = largest b, scaled up without smoothing */
+    cairo_surface_flush(heat);
+    heat_px = cairo_image_surface_get_data(heat);
+    int stride = cairo_image_surface_get_stride(heat);
+    for (int j = 0; j < nb; j++) {
+        uint32_t *rowp = (uint32_t *)(void *)(heat_px + (size_t)(nb - 1 - j) * (size_t)stride);
+        for (int i = 0; i < na; i++) {
+            stroma_rgb c = stroma_viridis((val[(size_t)j * (size_t)na + (size_t)i] - lo) / (hi - lo));
+            rowp[i] = 0xFF000000u | (uint32_t)lround(c.r * 255) << 16 | (uint32_t)lround(c.g * 255) << 8 |
+                      (uint32_t)lround(c.b * 255);
+        }
+    }
+    cairo_surface_mark_dirty(heat);
+    free(val);
+    cairo_save(cr);
+    cairo_rectangle(cr, map_x, map_y, map_w, map_h);
+    cairo_clip(cr);
+    cairo_translate(cr, map_x, map_y);
+    cairo_scale(cr, map_w / na, map_h / nb);
+    cairo_set_source_surface(cr, heat, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(heat);
+
+    /* cells: dead ones first, live ones on top, each pass in id order */
+    int64_t live[STROMA_MAX_CELL_TYPES_RULES] = {0};
+    if (ntypes > 0) {
+        const stroma_cells *c = &sim->cells.cells;
+        cairo_save(cr);
+        cairo_rectangle(cr, map_x, map_y, map_w, map_h);
+        cairo_clip(cr);
+        for (int pass = 0; pass < 2; pass++) {
+            for (size_t i = 0; i < c->n; i++) {
+                int dead = c->state[i] != STROMA_CELL_LIVE;
+                if (dead != (pass == 0)) continue;
+                if (!dead && c->type[i] >= 0 && c->type[i] < STROMA_MAX_CELL_TYPES_RULES) live[c->type[i]]++;
+                double pos[3] = {c->x[i], c->y[i], c->z[i]};
+                double r = c->radius_um[i];
+                if (g.cut) {
+                    double d = pos[g.c] - g.plane_um;
+                    if (fabs(d) >= r) continue;
+                    r = sqrt(r * r - d * d);
+                }
+                double x = map_x + (pos[g.a] - g.lo[g.a]) * scale;
+                double y = map_y + map_h - (pos[g.b] - g.lo[g.b]) * scale;
+                double rp = r * scale;
+                if (rp < 0.8) rp = 0.8;
+                stroma_rgb tc = stroma_palette_color(c->type[i]);
+                if (!dead) {
+                    tissue_disc(cr, x, y, rp, tc, tissue_outline, rp > 3 ? 1.0 : 0.5);
+                } else {
+                    double lw = rp * 0.35 > 1 ? (rp * 0.35 < 3 ? rp * 0.35 : 3) : 1;
+                    stroma_rgb fill = c->state[i] == STROMA_CELL_APOPTOTIC ? tissue_apoptotic : tissue_necrotic;
+                    tissue_disc(cr, x, y, rp - 0.5 * lw > 0.5 ? rp - 0.5 * lw : 0.5, fill, tc, lw);
+                }
+            }
+        }
+        cairo_restore(cr);
+    }
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, floor(map_x) - 0.5, floor(map_y) - 0.5, ceil(map_w) + 1, ceil(map_h) + 1);
+    cairo_stroke(cr);
+
+    /* title */
+    double t = stroma_sim_time(sim);
+    if (t >= 60)
+        snprintf(text, sizeof text, "t = %g min (%.3g h)", t, t / 60);
+    else
+        snprintf(text, sizeof text, "t = %g min", t);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    stroma_draw_font(cr, 1.3 * f, 1);
+    stroma_draw_text(cr, margin, title_h * 0.5, text, 0, 0.5);
+    double title_w = stroma_draw_text_width(cr, text);
+    {
+        const char *base = strrchr(model->path, '/');
+        base = base ? base + 1 : model->path;
+        char stem[128];
+        snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
+        stroma_draw_font(cr, f, 0);
+        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+        char fit[160];
+        double room = W - 2 * margin - title_w - 2 * f;
+        if (room > 2 * f) {
+            tissue_fit(cr, stem, room, fit, sizeof fit);
+            stroma_draw_text(cr, W - margin, title_h * 0.5, fit, 1, 0.5);
+        }
+    }
+
+    /* legend */
+    const double px = map_x + map_w + 2 * margin;
+    const double pw = W - margin - px;
+    double y = map_y;
+    stroma_draw_font(cr, f, 0);
+    if (ntypes > 0) {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        stroma_draw_font(cr, f, 1);
+        stroma_draw_text(cr, px, y, g.cut ? "live cells (all z)" : "live cells", 0, 0);
+        stroma_draw_font(cr, f, 0);
+        y += row;
+        for (int k = 0; k <= ntypes + 1; k++) {
+            double cy = y + 0.5 * row - 0.1 * f;
+            char fit[160];
+            if (k < ntypes) {
+                tissue_disc(cr, px + 0.5 * f, cy, 0.45 * f, stroma_palette_color(k), tissue_outline, 1);
+                snprintf(text, sizeof text, "%s %lld", model->cell_types[k].name, (long long)live[k]);
+            } else {
+                tissue_disc(cr, px + 0.5 * f, cy, 0.38 * f, k == ntypes ? tissue_apoptotic : tissue_necrotic,
+                            tissue_outline, 1.5);
+                snprintf(text, sizeof text, "%s", k == ntypes ? "apoptotic" : "necrotic");
+            }
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            tissue_fit(cr, text, pw - 1.4 * f, fit, sizeof fit);
+            stroma_draw_text(cr, px + 1.4 * f, cy, fit, 0, 0.5);
+            y += row;
+        }
+        y += f;
+    }
+
+    /* colour bar: name, then [unit], then the bar */
+    {
+        char fit[160];
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        stroma_draw_font(cr, f, 1);
+        tissue_fit(cr, sub->name, pw, fit, sizeof fit);
+        stroma_draw_text(cr, px, y, fit, 0, 0);
+        stroma_draw_font(cr, f, 0);
+        snprintf(text, sizeof text, "[%s]", sub->unit[0] ? sub->unit : "no unit");
+        tissue_fit(cr, text, pw, fit, sizeof fit);
+        stroma_draw_text(cr, px, y + 1.2 * f, fit, 0, 0);
+        y += cb_title_h;
+        stroma_draw_colorbar(cr, px, y, cb_w, cb_h, lo, hi);
+    }
+
+    /* scale bar under the map, and the plane of a 3D picture */
+    {
+        double len = stroma_scale_length(g.len[g.a] / 4);
+        double by = map_y + map_h + 1.3 * f;
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_rectangle(cr, map_x, by - 0.2 * f, len * scale, 0.4 * f);
+        cairo_fill(cr);
+        snprintf(text, sizeof text, "%g µm", len);
+        stroma_draw_font(cr, f, 0);
+        stroma_draw_text(cr, map_x + len * scale + 0.6 * f, by, text, 0, 0.5);
+        if (g.cut) {
+            static const char axis_name[3] = {'x', 'y', 'z'};
+            snprintf(text, sizeof text, "slice %c = %g µm", axis_name[g.c], g.plane_um);
+            cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+            stroma_draw_text(cr, map_x + map_w, by, text, 1, 0.5);
+        }
+    }
+    cairo_destroy(cr);
+    cairo_surface_flush(surf);
+    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surf);
+        stroma_error_set(err, STROMA_ERR_NOMEM, "drawing the tissue failed");
+        return NULL;
+    }
+    return surf;
+}
+
+stroma_code stroma_write_tissue_png(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
+    cairo_surface_t *s =
+        stroma_tissue_render(sim, sim->model->output_images_field, sim->model->output_images_size_px, err);
+    if (!s) return err ? err->code : STROMA_ERR_NOMEM;
+    char rel[256];
+    snprintf(rel, sizeof rel, "images/tissue_%g.png", stroma_sim_time(sim));
+    FILE *f = stroma_outdir_open(od, rel, err);
+    if (!f) {
+        cairo_surface_destroy(s);
+        return err ? err->code : STROMA_ERR_IO;
+    }
+    int bad = stroma_draw_png_file(s, f);
+    cairo_surface_destroy(s);
+    stroma_code rc = stroma_outdir_close(od, f, rel, err);
+    if (rc == STROMA_OK && bad) rc = stroma_error_set(err, STROMA_ERR_IO, "encoding '%s' as PNG failed", rel);
+    return rc;
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# `stroma import-physicell`: the four PhysiCell 1.14.2 samples in tests/data/physicell convert (exit 0), their
+# reports name what they must, the models pass `stroma check` and run 60 min; conversion is deterministic;
+# cell integrity and attack damage are imported; rules are rewritten as PhysiCell acts (direction flips against
+# the imported bases, motility-disabled types); bad input exits 2 with
+# file:line and writes nothing, a failed write leaves no file behind and an earlier output untouched.
+source "$(dirname "$0")/lib.bash"
+DATA="$SRC/tests/data/physicell"
+
+# import NAME SETTINGS [RULES]: convert into $WORK/NAME.yaml, stderr in $WORK/NAME.err; must exit 0
+import() {
+  local name=$1
+  shift
+  "$STROMA" import-physicell "$@" -o "$WORK/$name.yaml" 2>"$WORK/$name.err" ||
+    { cat "$WORK/$name.err"; fail "$name: import exited $?"; }
+}
+# expect_report NAME PATTERN: the report (stderr) matches the extended regex
+expect_report() {
+  grep -Eq "$2" "$WORK/$1.err" || { cat "$WORK/$1.err"; fail "$1: report does not mention /$2/"; }
+}
+# check_and_run NAME: `stroma check` exits 0 and a 60-min run succeeds
+check_and_run() {
+  "$STROMA" check "$WORK/$1.yaml" >"$WORK/$1.check" 2>&1 || { cat "$WORK/$1.check"; fail "$1: check failed"; }
+  "$STROMA" run "$WORK/$1.yaml" --end 60 --quiet --threads 1 --out "$WORK/run_$1" 2>"$WORK/$1.run.err" ||
+    { cat "$WORK/$1.run.err"; fail "$1: run failed"; }
+  [ -f "$WORK/run_$1/summary.json" ] || fail "$1: no summary.json"
+}
+
+for s in template rules_sample immune_function asymmetric_division; do
+  import "$s" "$DATA/$s/PhysiCell_settings.xml"
+  check_and_run "$s"
+  # every reported item is also in the model file's header, one per line
+  n=$(grep -Ec '^[^ ]+: (not imported|approximated|note): ' "$WORK/$s.err")
+  h=$(grep -Ec '^#   \[(not imported|approximated|note)\] ' "$WORK/$s.yaml")
+  [ "$n" -eq "$h" ] || fail "$s: $n items on stderr but $h in the YAML header"
+  grep -q "cycle_start: synchronized" "$WORK/$s.yaml" || fail "$s: initial cells not synchronized"
+  # deterministic: a second conversion gives the same bytes
+  "$STROMA" import-physicell "$DATA/$s/PhysiCell_settings.xml" -o "$WORK/again.yaml" 2>/dev/null
+  sed "s/again\.cells\.csv/$s.cells.csv/" "$WORK/again.yaml" | cmp -s - "$WORK/$s.yaml" ||
+    fail "$s: two conversions differ"
+  if [ -f "$WORK/$s.cells.csv" ]; then cmp -s "$WORK/again.cells.csv" "$WORK/$s.cells.csv" ||
+    fail "$s: two cell files differ"; fi
+  echo "ok: $s ($n items reported)"
+done
+
+# template: no cells file; <number_of_cells> of every type in the whole domain, as its setup_tissue() does
+expect_report template "setup_tissue"
+grep -q 'type: default, count: 5, box: {lo: \[-500, -500, 0\], hi: \[500, 500, 0\]}' "$WORK/template.yaml" ||
+  fail "template: 5 cells in the domain box expected"
+grep -q "cycle: {model: phases, phases: \[300, 480, 240, 60\], phase_kinds: \[exponential, fixed, fixed, fixed\]}" \
+  "$WORK/template.yaml" || fail "template: flow-cytometry cycle not imported as expected"
+[ ! -e "$WORK/template.cells.csv" ] || fail "template: a cells file was written though none is enabled"
+
+# rules_sample: names rewritten everywhere, 1,300 cells, PhysiCell's shared saturations, merged phagocytosis
+expect_report rules_sample "'malignant epithelial cell' -> malignant_epithelial_cell"
+expect_report rules_sample "cell_rules\.csv:14: note: rules on phagocytose apoptotic cell and phagocytose necrotic"
+expect_report rules_sample "cell_rules\.csv:35: approximated: saturation 0\.01 .* 0\.001 written"
+expect_report rules_sample "M0_macrophage: advanced chemotaxis along .* is not imported"
+expect_report rules_sample "column 'custom:GFP' is not imported"
+grep -q 'signal: "contact with malignant_epithelial_cell"' "$WORK/rules_sample.yaml" || fail "rules_sample: contact signal"
+grep -q 'behaviour: "transform to M1_macrophage"' "$WORK/rules_sample.yaml" || fail "rules_sample: transform name"
+grep -q 'file: "rules_sample.cells.csv"' "$WORK/rules_sample.yaml" || fail "rules_sample: cells file not referenced"
+[ "$(head -1 "$WORK/rules_sample.cells.csv")" = "x,y,z,type" ] || fail "rules_sample: cells header"
+[ "$(grep -c ',malignant_epithelial_cell$' "$WORK/rules_sample.cells.csv")" -eq 1000 ] ||
+  fail "rules_sample: 1000 malignant cells expected"
+[ "$(wc -l <"$WORK/rules_sample.cells.csv")" -eq 1301 ] || fail "rules_sample: 1300 cells expected"
+grep -q "cells: 1300 in 1 group\|1300" "$WORK/rules_sample.check" || fail "rules_sample: check does not see 1300 cells"
+
+# immune_function: cell integrity and attack damage imported; what stroma lacks (the 'damage delivered' signal,
+# per-cell columns) and the attachment timing reported; legacy seed
+grep -q '^    damage: {repair: 0\.1}$' "$WORK/immune_function.yaml" || fail "immune_function: damage repair expected"
+grep -q '^      attack_damage: 1$' "$WORK/immune_function.yaml" || fail "immune_function: attack_damage expected"
+grep -q 'kill_rate' "$WORK/immune_function.yaml" && fail "immune_function: kill_rate written"
+grep -q 'type: tumor_cell, signal: "time", direction: decreases, behaviour: "damage repair rate", saturation: 0,' \
+  "$WORK/immune_function.yaml" || fail "immune_function: rule on damage repair rate not imported"
+grep -q 'type: tumor_cell, signal: "damage", direction: increases, behaviour: "apoptosis"' \
+  "$WORK/immune_function.yaml" || fail "immune_function: rule on damage not imported"
+grep -Eq "damage_repair_rate|behaviour 'damage|signal 'damage' " "$WORK/immune_function.err" &&
+  { cat "$WORK/immune_function.err"; fail "immune_function: damage still reported as not imported"; }
+expect_report immune_function "effector_T_cell attacks: attack_duration 0\.1 min written as attachment_duration"
+expect_report immune_function "an attack delivers attack_damage for the time it lasts \\(mean 0\\.1 min here, about 0\\.1 in PhysiCell"
+expect_report immune_function "cell_rules\.csv:10: not imported: signal 'damage delivered'"
+expect_report immune_function "column 'damage rate' is not imported \(2 rows"
+expect_report immune_function "column 'attack damage rate' is not imported"
+expect_report immune_function "seed 19 taken from <user_parameters>"
+grep -q "^seed: 19$" "$WORK/immune_function.yaml" || fail "immune_function: seed 19 expected"
+
+# asymmetric_division: asymmetric division (settings and rules) reported, the rules kept as comments
+expect_report asymmetric_division "stem: asymmetric division .* is not imported"
+expect_report asymmetric_division "cell_rules\.csv:1: not imported: behaviour 'asymmetric division to progenitor_1'"
+grep -q "# NOT IMPORTED cell_rules.csv:2: " "$WORK/asymmetric_division.yaml" || fail "asymmetric: rule comment"
+grep -q 'behaviour: "cycle entry", saturation: 0.17' "$WORK/asymmetric_division.yaml" || fail "asymmetric: cycle rule"
+
+# A rules file on the command line replaces the enabled ruleset. An 'increases' rule toward a value below the
+# base moves the behaviour down in PhysiCell: written as 'decreases'. A rule on the speed of a type whose
+# motility is disabled is dropped (PhysiCell never moves it). Comment lines are skipped.
+cat >"$WORK/flip.csv" <<'EOF'
+// comment
+tumor cell,doxorubicin,increases,apoptosis,0,0.5,4,0
+tumor cell,doxorubicin,increases,migration speed,1,0.5,2,0
+macrophage,doxorubicin,decreases,migration speed,2,0.5,2,0
+EOF
+import flip "$DATA/immune_function/PhysiCell_settings.xml" "$WORK/flip.csv"
+expect_report flip "flip\.csv:4: approximated: 'decreases' toward 2, above the base value 1: .* 'increases'"
+expect_report flip "flip\.csv:3: not imported: motility of tumor_cell is disabled"
+expect_report flip "rules read from .*flip\.csv \(command line\)"
+grep -q 'type: macrophage, signal: "doxorubicin", direction: increases, behaviour: "migration speed", saturation: 2' \
+  "$WORK/flip.yaml" || fail "flip: direction not flipped"
+"$STROMA" check "$WORK/flip.yaml" >/dev/null 2>&1 || fail "flip: check failed"
+cat >"$WORK/flip2.csv" <<'EOF'
+malignant epithelial cell,oxygen,increases,apoptosis,0,5,4,0
+EOF
+import flip2 "$DATA/rules_sample/PhysiCell_settings.xml" "$WORK/flip2.csv"
+expect_report flip2 "'increases' toward 0, below the base value 7e-05: .* 'decreases'"
+"$STROMA" check "$WORK/flip2.yaml" >/dev/null 2>&1 || fail "flip2: check failed"
+# damage behaviours start from the imported values (tumor cells repair 0.1, effector T cells deliver 1); a type
+# that does not attack but has rules on its attack damage gets attack_damage as their base; attack duration is not
+# imported
+cat >"$WORK/dmg.csv" <<'EOF'
+tumor cell,doxorubicin,increases,damage rate,1,0.5,4,0
+tumor cell,pressure,increases,damage repair rate,0.05,1,4,0
+effector T cell,pro-inflammatory factor,decreases,attack damage rate,0.5,1,4,0
+macrophage,doxorubicin,increases,attack damage rate,2,0.5,4,0
+effector T cell,pro-inflammatory factor,increases,attack duration,1,1,4,0
+EOF
+import dmg "$DATA/immune_function/PhysiCell_settings.xml" "$WORK/dmg.csv"
+expect_report dmg "dmg\.csv:2: approximated: 'increases' toward 0\.05, below the base value 0\.1: .* 'decreases'"
+expect_report dmg "dmg\.csv:5: not imported: behaviour 'attack duration'"
+grep -q 'type: tumor_cell, signal: "doxorubicin", direction: increases, behaviour: "damage rate", saturation: 1,' \
+  "$WORK/dmg.yaml" || fail "dmg: rule on damage rate"
+grep -q 'direction: decreases, behaviour: "attack damage rate", saturation: 0.5,' "$WORK/dmg.yaml" ||
+  fail "dmg: rule on attack damage rate"
+[ "$(grep -c '^      attack_damage: 1$' "$WORK/dmg.yaml")" -eq 2 ] || fail "dmg: macrophage attack_damage expected"
+grep -q 'dmg\.csv:[34]: approximated' "$WORK/dmg.err" && { cat "$WORK/dmg.err"; fail "dmg: rules rewritten"; }
+"$STROMA" check "$WORK/dmg.yaml" >/dev/null 2>&1 || fail "dmg: check failed"
+echo "ok: rules rewritten as PhysiCell acts"
+
+# bad input: exit 2, the file (and line) named, nothing written
+# expect_bad NAME PATTERN ARGS...: import exits with 2, stderr matches PATTERN, $WORK/NAME.out.yaml not created
+expect_bad() {
+  local name=$1 pattern=$2 rc=0
+  shift 2
+  "$STROMA" import-physicell "$@" -o "$WORK/$name.out.yaml" 2>"$WORK/$name.bad" || rc=$?
+  [ $rc -eq 2 ] || { cat "$WORK/$name.bad"; fail "$name: exit $rc, expected 2"; }
+  grep -Eq "$pattern" "$WORK/$name.bad" || { cat "$WORK/$name.bad"; fail "$name: message does not match /$pattern/"; }
+  [ ! -e "$WORK/$name.out.yaml" ] || fail "$name: output written"
+  echo "ok: $name"
+}
+expect_bad missing "nope\.xml: No such file" "$WORK/nope.xml"
+sed 's|</max_time>|</max_tim>|' "$DATA/template/PhysiCell_settings.xml" >"$WORK/malformed.xml"
+expect_bad malformed "malformed\.xml:17:[0-9]+: malformed XML: .*max_time" "$WORK/malformed.xml"
+sed 's|<x_min>-500</x_min>|<x_min>left</x_min>|' "$DATA/template/PhysiCell_settings.xml" >"$WORK/notnum.xml"
+expect_bad not_a_number "notnum\.xml:4: <x_min> must be a number \(got 'left'\)" "$WORK/notnum.xml"
+sed 's|<damage_repair_rate units="1/min">0.0<|<damage_repair_rate units="1/min">-0.1<|' \
+  "$DATA/template/PhysiCell_settings.xml" >"$WORK/negdamage.xml"
+expect_bad negative_damage "negdamage\.xml:207: <damage_repair_rate> must be >= 0 \(got -0\.1\)" "$WORK/negdamage.xml"
+printf 'tumour cell,doxorubicin,increases,apoptosis,1,1,1,0\n' >"$WORK/unknown.csv"
+expect_bad unknown_type "unknown\.csv:1:1: unknown cell type 'tumour cell'.*did you mean 'tumor cell'" \
+  "$DATA/immune_function/PhysiCell_settings.xml" "$WORK/unknown.csv"
+printf 'tumor cell,doxorubicin,increases,apoptosis,1,half,1,0\n' >"$WORK/badnum.csv"
+expect_bad rule_number "badnum\.csv:1:[0-9]+: the half-max \(field 6\) must be a number" \
+  "$DATA/immune_function/PhysiCell_settings.xml" "$WORK/badnum.csv"
+expect_bad missing_rules "norules\.csv: No such file" "$DATA/template/PhysiCell_settings.xml" "$WORK/norules.csv"
+expect_bad rules_not_file "not a regular file" "$DATA/template/PhysiCell_settings.xml" "$WORK"
+mkdir -p "$WORK/project"
+sed 's|<filename>cells.csv</filename>|<filename>gone.csv</filename>|' "$DATA/rules_sample/PhysiCell_settings.xml" \
+  >"$WORK/project/PhysiCell_settings.xml"
+expect_bad missing_cells "PhysiCell_settings\.xml:[0-9]+: the enabled cell positions file 'gone\.csv' is neither" \
+  "$WORK/project/PhysiCell_settings.xml"
+
+mkdir -p "$WORK/project2"
+cp "$DATA/rules_sample/PhysiCell_settings.xml" "$DATA/rules_sample/cell_rules.csv" "$WORK/project2/"
+printf 'x,y,z,type\n0,0,0,M0 macrophage\n1,2,0,nobody\n' >"$WORK/project2/cells.csv"
+expect_bad cells_type "cells\.csv:3:7: unknown cell type 'nobody'" "$WORK/project2/PhysiCell_settings.xml"
+# outputs: a directory is refused (2); a missing directory is refused (2); an unwritable place fails (1) and
+# leaves nothing; a failed import leaves an earlier output untouched
+rc=0; "$STROMA" import-physicell "$DATA/template/PhysiCell_settings.xml" -o "$WORK" 2>"$WORK/o.err" || rc=$?
+[ $rc -eq 2 ] && grep -q "not a regular file" "$WORK/o.err" || fail "output directory: exit $rc"
+rc=0; "$STROMA" import-physicell "$DATA/template/PhysiCell_settings.xml" -o "$WORK/no/such/dir/m.yaml" \
+  2>"$WORK/o.err" || rc=$?
+[ $rc -eq 2 ] && grep -q "does not exist" "$WORK/o.err" || fail "missing output directory: exit $rc"
+rc=0; "$STROMA" import-physicell "$DATA/rules_sample/PhysiCell_settings.xml" -o /proc/stroma-import-test.yaml \
+  2>"$WORK/o.err" || rc=$?
+[ $rc -eq 1 ] && grep -q "cannot write" "$WORK/o.err" || { cat "$WORK/o.err"; fail "unwritable output: exit $rc"; }
+[ ! -e /proc/stroma-import-test.yaml ] || fail "unwritable output: file appeared"
+echo "earlier output" >"$WORK/keep.yaml"
+rc=0; "$STROMA" import-physicell "$WORK/malformed.xml" -o "$WORK/keep.yaml" 2>/dev/null || rc=$?
+[ $rc -eq 2 ] && [ "$(cat "$WORK/keep.yaml")" = "earlier output" ] || fail "a failed import touched an earlier output"
+ls -a "$WORK" | grep -q '\.tmp-' && fail "temporary files left behind"
+echo "ok: outputs written atomically"

@@ -1,0 +1,204 @@
+/* Unit tests for the report and what it reads (src/io/report, src/io/table, src/util/json, src/util/base64):
+ * base64 test vectors; JSON parsing of stroma's files and refusal of malformed text with line and column; the
+ * CSV table; a report built from a made-up output directory escapes every string it takes from the files,
+ * has no external reference, notes a missing model file, and refuses a missing directory. */
+#define _XOPEN_SOURCE 700
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "io/outdir.h"
+#include "stroma/stroma.h"
+#include "util/base64.h"
+#include "util/json.h"
+
+static void expect_b64(const char *in, const char *want) {
+    char out[64];
+    assert_int_equal(stroma_base64_length(strlen(in)), strlen(want));
+    stroma_base64_encode((const unsigned char *)in, strlen(in), out);
+    assert_string_equal(out, want);
+}
+
+/* RFC 4648 section 10. */
+static void test_base64(void **state) {
+    (void)state;
+    expect_b64("", "");
+    expect_b64("f", "Zg==");
+    expect_b64("fo", "Zm8=");
+    expect_b64("foo", "Zm9v");
+    expect_b64("foob", "Zm9vYg==");
+    expect_b64("fooba", "Zm9vYmE=");
+    expect_b64("foobar", "Zm9vYmFy");
+    /* the streaming writer agrees, also across its 4096-character chunks */
+    size_t n = 10000;
+    unsigned char *data = malloc(n);
+    char *want = malloc(stroma_base64_length(n) + 1), *got = malloc(stroma_base64_length(n) + 1);
+    assert_true(data && want && got);
+    for (size_t i = 0; i < n; i++) data[i] = (unsigned char)(i * 7 + 3);
+    stroma_base64_encode(data, n, want);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    stroma_base64_write(f, data, n);
+    rewind(f);
+    assert_int_equal(fread(got, 1, stroma_base64_length(n), f), stroma_base64_length(n));
+    got[stroma_base64_length(n)] = '\0';
+    assert_string_equal(got, want);
+    fclose(f);
+    free(data);
+    free(want);
+    free(got);
+}
+
+static void test_json(void **state) {
+    (void)state;
+    const char *text = "{\n  \"a\": 1.5e2, \"s\": \"x\\\"y\\u00e9\\ud83d\\ude00\", \"t\": true, \"f\": false,\n"
+                       "  \"n\": null, \"o\": {\"k\": [1, -2, 3e-1]}, \"a\": 7\n}\n";
+    char msg[128];
+    stroma_json *j = stroma_json_parse(text, strlen(text), msg, sizeof msg);
+    assert_non_null(j);
+    assert_int_equal(j->kind, STROMA_JSON_OBJECT);
+    assert_int_equal(j->n, 7);
+    assert_true(stroma_json_get_number(j, "a", 0) == 150); /* the first of two */
+    assert_string_equal(stroma_json_get_string(j, "s"), "x\"y\xC3\xA9\xF0\x9F\x98\x80");
+    assert_int_equal(stroma_json_get(j, "t")->kind, STROMA_JSON_BOOL);
+    assert_true(stroma_json_get(j, "t")->num == 1 && stroma_json_get(j, "f")->num == 0);
+    assert_int_equal(stroma_json_get(j, "n")->kind, STROMA_JSON_NULL);
+    const stroma_json *k = stroma_json_get(stroma_json_get(j, "o"), "k");
+    assert_int_equal(k->kind, STROMA_JSON_ARRAY);
+    assert_int_equal(k->n, 3);
+    assert_true(k->items[1].num == -2 && k->items[2].num == 0.3);
+    assert_null(stroma_json_get(j, "missing"));
+    assert_true(stroma_json_get_number(j, "s", -1) == -1); /* not a number */
+    assert_null(stroma_json_get_string(j, "a"));
+    stroma_json_free(&j);
+    assert_null(j);
+    stroma_json_free(&j);
+
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"{\"a\": 1,}", "line 1, column 9: expected a member name"},
+        {"{\"a\" 1}", "line 1, column 6: expected ':'"},
+        {"[1, 2", "expected ',' or ']'"},
+        {"{\n  \"a\": 01}", "line 2, column 9: expected ',' or '}'"},
+        {"\"abc", "unterminated string"},
+        {"{\"a\": tru}", "unexpected character 't'"},
+        {"[1] 2", "unexpected text after the value"},
+        {"\"\\x\"", "bad escape"},
+        {"", "expected a value"},
+        {"-", "malformed number"},
+        {"1.", "malformed number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        j = stroma_json_parse(bad[i].text, strlen(bad[i].text), msg, sizeof msg);
+        if (j) fail_msg("parsed malformed JSON %s", bad[i].text);
+        if (!strstr(msg, bad[i].msg)) fail_msg("for %s expected '%s' in '%s'", bad[i].text, bad[i].msg, msg);
+    }
+    char deep[300];
+    memset(deep, '[', 100);
+    memset(deep + 100, ']', 100);
+    deep[200] = '\0';
+    assert_null(stroma_json_parse(deep, 200, msg, sizeof msg));
+    assert_non_null(strstr(msg, "nested deeper"));
+}
+
+static void write_file(const char *dir, const char *rel, const char *text) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static char *read_text(const char *dir, const char *rel) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *p = malloc((size_t)n + 1);
+    assert_non_null(p);
+    assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+    p[n] = '\0';
+    fclose(f);
+    return p;
+}
+
+/* A report from hand-made files whose strings try to inject markup. */
+static void test_report_escapes_and_notes(void **state) {
+    (void)state;
+    char dir[] = "/tmp/stroma_test_report_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "run.json",
+               "{\"stroma_version\": \"0.1.0\", \"status\": \"complete\", \"model\": \"/nonexistent/<script>x.yaml\","
+               " \"model_sha256\": \"ab\", \"seed\": 4, \"threads\": 1, \"solver\": \"lod\", \"wall_seconds\": 0.5,"
+               " \"note\": \"<img src=x onerror=alert(1)>\"}\n");
+    write_file(dir, "summary.json",
+               "{\"model\": \"/nonexistent/<script>x.yaml\", \"seed\": 4, \"time\": 120, \"steps\": 1200,"
+               " \"grid\": {\"nx\": 2, \"ny\": 2, \"nz\": 1, \"voxel\": 10, \"dimension\": 2},"
+               " \"substrates\": {\"o<b>2\": {\"unit\": \"mm&Hg\", \"mean\": 1, \"min\": 0, \"max\": 2, \"total\": 3}},"
+               " \"cells\": {\"ca\\\"ncer\": 5}, \"dead_cells\": 1, \"cell_events\": {\"births\": 2}}\n");
+    write_file(dir, "timeseries.csv",
+               "time,o<b>2_mean,o<b>2_total,cells_ca\"ncer,cells_dead\n0,1,3,4,0\n60,1.5,3,5,1\n120,1,3,5,1\n");
+    stroma_error err;
+    assert_int_equal(stroma_report_build(dir, &err), STROMA_OK);
+    char *html = read_text(dir, "report.html");
+    assert_non_null(html);
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "<b>"));
+    assert_null(strstr(html, "<img src=x"));
+    assert_null(strstr(html, "http:"));
+    assert_null(strstr(html, "https:"));
+    assert_non_null(strstr(html, "&lt;script&gt;x.yaml"));
+    assert_non_null(strstr(html, "o&lt;b&gt;2"));
+    assert_non_null(strstr(html, "mm&amp;Hg"));
+    assert_non_null(strstr(html, "ca&quot;ncer"));
+    assert_non_null(strstr(html, "&lt;img src=x onerror=alert(1)&gt;"));
+    assert_non_null(strstr(html, "is not there any more"));
+    static const char *const sections[] = {"id=\"summary\"", "id=\"plots\"", "id=\"snapshots\"", "id=\"model\"",
+                                           "id=\"provenance\""};
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) assert_non_null(strstr(html, sections[i]));
+    free(html);
+    struct stat st;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/images/plot_cells.png", dir);
+    assert_int_equal(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/images/plot_o_b_2_mean.png", dir); /* a safe file name */
+    assert_int_equal(stat(path, &st), 0);
+    stroma_remove_tree(dir);
+}
+
+static void test_report_refuses(void **state) {
+    (void)state;
+    stroma_error err;
+    assert_int_equal(stroma_report_build("/nonexistent/stroma/out", &err), STROMA_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.message, "no output directory"));
+    char dir[] = "/tmp/stroma_test_report_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(stroma_report_build(dir, &err), STROMA_ERR_NOT_FOUND); /* no run.json */
+    assert_non_null(strstr(err.message, "holds no stroma run"));
+    write_file(dir, "run.json", "{not json");
+    write_file(dir, "summary.json", "[]");
+    assert_int_equal(stroma_report_build(dir, &err), STROMA_ERR_PARSE);
+    stroma_remove_tree(dir);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_report_escapes_and_notes),
+        cmocka_unit_test(test_report_refuses),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
