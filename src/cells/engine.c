@@ -37,6 +37,8 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->contact);
     free(e->contact_other);
     free(e->contact_min);
+    free(e->adh_scale);
+    free(e->rep_scale);
     free(e->keep);
     free(e->voxel);
     free(e->sec_order);
@@ -61,6 +63,8 @@ static stroma_code ensure_scratch(stroma_cell_engine *e, size_t n, stroma_error 
     GROW(contact, uint8_t)
     GROW(contact_other, int64_t)
     GROW(contact_min, double)
+    GROW(adh_scale, double)
+    GROW(rep_scale, double)
     GROW(keep, unsigned char)
     GROW(voxel, size_t)
     GROW(sec_order, size_t)
@@ -348,7 +352,28 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
     stroma_code rc = stroma_cell_grid_build(&e->grid, c, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
                                             stroma_mechanics_reach(c, &e->pairs), e->pairs.reach_rel, err);
     if (rc != STROMA_OK) return rc;
-    stroma_mechanics_velocities(c, &e->grid, &e->pairs, &e->dom);
+    /* rules on cell-cell adhesion / repulsion scale each cell's strengths: scale = sqrt(value / type value) */
+    const stroma_rules_engine *R = e->rules;
+    double *as = NULL, *rs = NULL;
+    if (R && (R->s_adhesion >= 0 || R->s_repulsion >= 0)) {
+        if (ensure_scratch(e, c->n, err)) return STROMA_ERR_NOMEM;
+        as = R->s_adhesion >= 0 ? e->adh_scale : NULL;
+        rs = R->s_repulsion >= 0 ? e->rep_scale : NULL;
+        const long n = (long)c->n;
+#pragma omp parallel for schedule(static)
+        for (long i = 0; i < n; i++) {
+            const stroma_cell_type_desc *T = &e->types[c->type[i]];
+            if (as) {
+                double b0 = T->adhesion_um_per_min, v = beh(e, (size_t)i, R->s_adhesion, b0);
+                as[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
+            }
+            if (rs) {
+                double b0 = T->repulsion_um_per_min, v = beh(e, (size_t)i, R->s_repulsion, b0);
+                rs[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
+            }
+        }
+    }
+    stroma_mechanics_velocities(c, &e->grid, &e->pairs, &e->dom, as, rs);
     stroma_mechanics_advance(c, dt_min, &e->dom, e->mech_step == 0);
     e->mech_step++;
     e->grid_stale = 1;
@@ -756,6 +781,10 @@ static stroma_code divide(stroma_cell_engine *e, size_t i, stroma_error *err) {
     memcpy(c->saturation + j * ns, c->saturation + i * ns, ns * sizeof(double));
     memcpy(c->uptake + j * ns, c->uptake + i * ns, ns * sizeof(double));
     memcpy(c->export_rate + j * ns, c->export_rate + i * ns, ns * sizeof(double));
+    /* state variables and rule-set behaviours are inherited (PhysiCell copies custom data to both daughters) */
+    size_t nv = (size_t)c->nstate, nb = (size_t)c->nbeh;
+    if (nv) memcpy(c->svar + j * nv, c->svar + i * nv, nv * sizeof(double));
+    if (nb) memcpy(c->beh + j * nb, c->beh + i * nb, nb * sizeof(double));
     c->id[j] = new_id;
     c->attached_id[j] = -1;
     c->birth_min[j] = c->birth_min[i]; /* overwritten by the caller with the current time */

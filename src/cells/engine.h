@@ -58,6 +58,7 @@ typedef struct stroma_cell_engine {
     uint8_t *contact;
     int64_t *contact_other;
     double *contact_min;        /* minutes the cell stayed attached during the step (damage delivered) */
+    double *adh_scale, *rep_scale; /* per cell, when rules set cell-cell adhesion / repulsion (mechanics) */
     unsigned char *keep;
     size_t *voxel;              /* voxel of each cell, refreshed after mechanics */
     /* cells sorted by voxel for parallel, deterministic secretion */

@@ -66,7 +66,7 @@ void stroma_mech_pairs_free(stroma_mech_pairs *mp) {
 }
 
 void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
-                                 const stroma_mech_domain *dom) {
+                                 const stroma_mech_domain *dom, const double *adh_scale, const double *rep_scale) {
     const size_t nt = (size_t)mp->ntypes;
     const int nbx = g->nb[0], nby = g->nb[1];
     const long n = (long)c->n;
@@ -78,6 +78,7 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
         int live_i = g->sstate[k] == STROMA_CELL_LIVE;
         const double *rep_row = mp->pair_rep + (size_t)ti * nt, *adh_row = mp->pair_adh + (size_t)ti * nt;
         const double reli = mp->rel[ti] * ri, reach_i = g->sp[4 * k + 3];
+        const double as_i = adh_scale ? adh_scale[i] : 1.0, rs_i = rep_scale ? rep_scale[i] : 1.0;
         double vx = 0, vy = 0, vz = 0, press = 0;
         int blo[3], bhi[3];
         stroma_cell_grid_range(g, xi, yi, zi, reach_i + g->max_reach_um, blo, bhi);
@@ -101,12 +102,14 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
                         double f = 0;
                         if (d < R) {
                             double q = 1 - d / R;
-                            f += rep_row[tj] * q * q;
+                            double rs = rep_scale ? rs_i * rep_scale[g->order[m]] : 1.0;
+                            f += rep_row[tj] * rs * q * q;
                             press += q * q;
                         }
                         if (live_i && g->sstate[m] == STROMA_CELL_LIVE && d < Rm) {
                             double q = 1 - d / Rm;
-                            f -= adh_row[tj] * q * q;
+                            double as = adh_scale ? as_i * adh_scale[g->order[m]] : 1.0;
+                            f -= adh_row[tj] * as * q * q;
                         }
                         f /= d;
                         vx += f * dx;
@@ -122,11 +125,11 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
             double dl = p[a] - dom->lo_um[a], dh = dom->hi_um[a] - p[a];
             if (dl < ri) {
                 double q = 1 - (dl > 0 ? dl : 0) / ri;
-                w[a] += mp->wall_rep[ti] * q * q;
+                w[a] += mp->wall_rep[ti] * rs_i * rs_i * q * q;
             }
             if (dh < ri) {
                 double q = 1 - (dh > 0 ? dh : 0) / ri;
-                w[a] -= mp->wall_rep[ti] * q * q;
+                w[a] -= mp->wall_rep[ti] * rs_i * rs_i * q * q;
             }
         }
         vx += w[0];

@@ -160,6 +160,8 @@ static double pc_base(const pc_type *T, pc_beh_kind k, int arg) {
     case PB_ATTACK_DAMAGE: return T->attack_damage;
     case PB_DAMAGE_RATE: return T->damage_rate;
     case PB_DAMAGE_REPAIR: return T->damage_repair;
+    case PB_ADHESION: return T->adhesion;
+    case PB_REPULSION: return T->repulsion;
     case PB_NONE: break;
     }
     return 0;
@@ -245,6 +247,10 @@ static void convert_rules(pc_model *m) {
                  "motility of %s is disabled in PhysiCell, where the rule changes a parameter but the cells never "
                  "move; in stroma it would set them moving",
                  T->name);
+            continue;
+        }
+        if ((r->kind == PB_ADHESION || r->kind == PB_REPULSION) && !(pc_base(T, r->kind, 0) > 0)) {
+            drop(m, r, NI, "%s has no cell-cell adhesion or repulsion to scale (0 in PhysiCell's settings)", T->name);
             continue;
         }
         if (r->kind == PB_TRANSFORM && r->arg == r->type) {

@@ -61,7 +61,9 @@ typedef enum pc_beh_kind {
     PB_TRANSFORM, /* arg: cell type */
     PB_ATTACK_DAMAGE,
     PB_DAMAGE_RATE,
-    PB_DAMAGE_REPAIR
+    PB_DAMAGE_REPAIR,
+    PB_ADHESION,
+    PB_REPULSION
 } pc_beh_kind;
 
 typedef struct pc_type {

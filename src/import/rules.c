@@ -191,17 +191,19 @@ static int map_behaviour(const pc_model *m, const char *b, char *out, size_t cap
             *kind = plain[i].kind;
             return named(out, cap, "%s", b);
         }
-    static const char *const mech[] = {"cell-cell adhesion",
-                                       "cell-cell adhesion elastic constant",
+    if (!strcmp(b, "cell-cell adhesion") || !strcmp(b, "cell-cell repulsion")) {
+        *kind = b[10] == 'a' ? PB_ADHESION : PB_REPULSION;
+        return named(out, cap, "%s", b);
+    }
+    static const char *const mech[] = {"cell-cell adhesion elastic constant",
                                        "relative maximum adhesion distance",
-                                       "cell-cell repulsion",
                                        "cell-BM adhesion",
                                        "cell-membrane adhesion",
                                        "cell-BM repulsion",
                                        "cell-membrane repulsion",
                                        NULL};
     if (is_one_of(b, mech) || type_after(m, b, "adhesive affinity to ", 1) >= 0)
-        return lacks(why, wcap, "stroma's mechanics parameters are not set by rules");
+        return lacks(why, wcap, "stroma's rules set cell-cell adhesion and repulsion only, not this mechanics parameter");
     static const struct {
         const char *const names[4];
         pc_beh_kind kind;

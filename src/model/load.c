@@ -2238,6 +2238,13 @@ static void load_rule_add(loader *ld, const load_names *nl, const load_rule_name
         return;
     }
     double base = stroma_rule_behaviour_base(m, type, beh);
+    if ((b->kind == STROMA_BEH_ADHESION || b->kind == STROMA_BEH_REPULSION) && !(base > 0)) {
+        load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->at,
+                        "%s%sin %s, a rule on '%s' needs a non-zero strength to scale: set cell_types.%s.mechanics.%s",
+                        s->item, s->item[0] ? ": " : "", m->cell_types[type].name, b->name, m->cell_types[type].name,
+                        b->kind == STROMA_BEH_ADHESION ? "adhesion" : "repulsion");
+        return;
+    }
     int up = s->direction > 0;
     if (up ? s->saturation < base : s->saturation > base) {
         load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->at,

@@ -60,6 +60,8 @@ typedef enum stroma_behaviour_kind {
     STROMA_BEH_ATTACK_DAMAGE,      /* damage/min delivered to the attached target */
     STROMA_BEH_DAMAGE_RATE,        /* damage/min, spontaneous */
     STROMA_BEH_DAMAGE_REPAIR,      /* 1/min */
+    STROMA_BEH_ADHESION,           /* µm/min: cell-cell adhesion strength (scales the type's; base > 0) */
+    STROMA_BEH_REPULSION,          /* µm/min: cell-cell repulsion strength (scales the type's; base > 0) */
     STROMA_BEH_STATE_PRODUCTION,   /* [variable] per min */
     STROMA_BEH_STATE_DECAY         /* [variable] 1/min */
 } stroma_behaviour_kind;

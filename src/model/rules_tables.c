@@ -101,6 +101,8 @@ static void provide_cells(table_builder *b, const stroma_model *m) {
     add_behaviour(b, STROMA_BEH_ATTACK_DAMAGE, 0, "damage/min", "attack damage rate");
     add_behaviour(b, STROMA_BEH_DAMAGE_RATE, 0, "damage/min", "damage rate");
     add_behaviour(b, STROMA_BEH_DAMAGE_REPAIR, 0, "1/min", "damage repair rate");
+    add_behaviour(b, STROMA_BEH_ADHESION, 0, "µm/min", "cell-cell adhesion");
+    add_behaviour(b, STROMA_BEH_REPULSION, 0, "µm/min", "cell-cell repulsion");
     add_behaviour(b, STROMA_BEH_PHAGOCYTOSE_DEAD, 0, "1/min", "phagocytose dead cell");
     for (int k = 0; k < m->ntypes; k++) {
         const char *n = m->cell_types[k].name;
@@ -185,6 +187,8 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     case STROMA_BEH_ATTACK_DAMAGE: return T->attack_damage_per_min;
     case STROMA_BEH_DAMAGE_RATE: return T->damage_per_min;
     case STROMA_BEH_DAMAGE_REPAIR: return T->damage_repair_per_min;
+    case STROMA_BEH_ADHESION: return T->adhesion_um_per_min;
+    case STROMA_BEH_REPULSION: return T->repulsion_um_per_min;
     case STROMA_BEH_STATE_PRODUCTION: return m->state_vars[a].production[type];
     case STROMA_BEH_STATE_DECAY: return m->state_vars[a].decay[type];
     }

@@ -388,12 +388,79 @@ static void test_damage_short_attachments(void **state) {
     stroma_rule_tables_free(&w.m.rule_tables);
 }
 
+/* A dividing cell's state variables and rule-set behaviours pass to both daughters: "resistance" produced at
+ * 1/min reaches 6 in a 6-min step in which the cell divides; mother and daughter then both hold 6. */
+static void test_daughters_inherit_state(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    w.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
+    w.types[0].cycle_mean_min = 1e-3; /* divides in the first step */
+    w.vprod[0] = 1;
+    w.m.nrules = 0;
+    stroma_error err;
+    stroma_rules_engine R;
+    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
+    stroma_cell_engine e;
+    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
+    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){2}, &err), STROMA_OK);
+    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    double a[3] = {500, 500, 10};
+    stroma_cell_engine_add(&e, 0, a, 0, NULL);
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 0, &err), STROMA_OK);
+    assert_int_equal(e.cells.n, 2);
+    assert_true(e.cells.svar[0] == 6.0 && e.cells.svar[1] == 6.0);
+    assert_memory_equal(e.cells.beh, e.cells.beh + R.nslots, (size_t)R.nslots * sizeof(double));
+    stroma_cell_engine_free(&e);
+    stroma_rules_free(&R);
+    stroma_rule_tables_free(&w.m.rule_tables);
+}
+
+/* "time increases cell-cell repulsion" to 4x the type's strength (half-max 1e-9 min: saturated at once) makes
+ * two overlapping cancer cells push each other 4 times as fast: a pair's repulsion is sqrt(rep_i rep_j), so both
+ * at 4x give 4x (1e-12 relative). */
+static void test_repulsion_rule(void **state) {
+    (void)state;
+    double v[2];
+    for (int with_rule = 0; with_rule < 2; with_rule++) {
+        world w;
+        world_init(&w);
+        w.types[0].adhesion_um_per_min = 0;
+        w.m.nrules = 0;
+        if (with_rule) {
+            w.rules[0] = make_rule(&w.m, 0, "time", 1, "cell-cell repulsion", 40, 1e-9, 1);
+            w.m.nrules = 1;
+            w.m.rules = w.rules;
+        }
+        stroma_error err;
+        stroma_rules_engine R;
+        assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
+        stroma_cell_engine e;
+        stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
+        assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){2}, &err), STROMA_OK);
+        assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+        double a[3] = {500, 500, 10}, b[3] = {510, 500, 10};
+        stroma_cell_engine_add(&e, 0, a, 0, NULL);
+        stroma_cell_engine_add(&e, 0, b, 0, NULL);
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6, &err), STROMA_OK); /* rules: time = 6 */
+        assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 0.1, &err), STROMA_OK);
+        v[with_rule] = e.cells.vx[1];
+        stroma_cell_engine_free(&e);
+        stroma_rules_free(&R);
+        stroma_rule_tables_free(&w.m.rule_tables);
+    }
+    double x = 6 / 1e-9, want = 4 * v[0] * (10 + x * 40) / (1 + x) / 40;
+    assert_true(v[0] > 0);
+    assert_true(fabs(v[1] - want) < 1e-12 * want);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combination_law), cmocka_unit_test(test_tables_and_text),
         cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_state_variable),
         cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_dead_cell_exchange),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_damage_short_attachments),
+        cmocka_unit_test(test_daughters_inherit_state), cmocka_unit_test(test_repulsion_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
