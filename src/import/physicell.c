@@ -168,8 +168,8 @@ stroma_code stroma_import_physicell(const char *settings_xml, const char *rules_
     stroma_atomic_file yf, cf;
     memset(&yf, 0, sizeof yf);
     memset(&cf, 0, sizeof cf);
-    if (rc == STROMA_OK) rc = stroma_atomic_begin(&yf, out_yaml, err);
-    if (rc == STROMA_OK && with_cells) rc = stroma_atomic_begin(&cf, cpath, err);
+    if (rc == STROMA_OK) rc = stroma_atomic_begin(&yf, out_yaml, STROMA_ATOMIC_SYNC, err);
+    if (rc == STROMA_OK && with_cells) rc = stroma_atomic_begin(&cf, cpath, STROMA_ATOMIC_SYNC, err);
     if (rc == STROMA_OK) {
         pc_emit_yaml(&m, yf.f, with_cells ? cname : NULL);
         rc = stroma_atomic_finish(&yf, err);

@@ -20,8 +20,23 @@ static void dir_of(const char *path, char *buf, size_t cap) {
         snprintf(buf, cap, "%.*s", (int)(slash - path), path);
 }
 
-stroma_code stroma_atomic_begin(stroma_atomic_file *af, const char *path, stroma_error *err) {
+int stroma_atomic_is_tmp_name(const char *name) {
+    const char *t = strstr(name, ".tmp-");
+    if (!t || t == name) return 0;
+    t += 5;
+    int dash = 0;
+    for (; *t; t++) {
+        if (*t == '-')
+            dash++;
+        else if (*t < '0' || *t > '9')
+            return 0;
+    }
+    return dash == 1;
+}
+
+stroma_code stroma_atomic_begin(stroma_atomic_file *af, const char *path, int flags, stroma_error *err) {
     memset(af, 0, sizeof *af);
+    af->sync = (flags & STROMA_ATOMIC_SYNC) != 0;
     size_t len = strlen(path);
     if (len == 0 || path[len - 1] == '/' || len >= sizeof af->final_path)
         return stroma_error_set(err, STROMA_ERR_ARGUMENT, "output file name '%s' is empty, a directory or too long",
@@ -57,7 +72,7 @@ stroma_code stroma_atomic_finish(stroma_atomic_file *af, stroma_error *err) {
     if (!af->f) return stroma_error_set(err, STROMA_ERR_INTERNAL, "'%s' is not open", af->final_path);
     int bad = ferror(af->f) != 0 || fflush(af->f) != 0;
     int e = errno;
-    if (!bad && fsync(fileno(af->f)) != 0 && errno != EINVAL) {
+    if (!bad && af->sync && fsync(fileno(af->f)) != 0 && errno != EINVAL) {
         bad = 1;
         e = errno;
     }

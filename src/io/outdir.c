@@ -107,12 +107,10 @@ stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_erro
     return STROMA_OK;
 }
 
-/* A temporary file left by a killed writer ("<name>.tmp"). */
+/* A temporary file left by a killed writer (io/atomic_file.h names them). */
 static int rm_tmp(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
     (void)sb;
-    (void)ftw;
-    size_t n = strlen(p);
-    if (flag == FTW_F && n > 4 && strcmp(p + n - 4, ".tmp") == 0) unlink(p);
+    if (flag == FTW_F && stroma_atomic_is_tmp_name(p + ftw->base)) unlink(p);
     return 0;
 }
 
@@ -143,45 +141,36 @@ FILE *stroma_outdir_open(stroma_outdir *od, const char *rel, stroma_error *err) 
             slot = k;
             break;
         }
-    if (slot < 0 || strlen(rel) >= sizeof od->open[0].rel) {
+    if (slot < 0) {
         stroma_error_set(err, STROMA_ERR_INTERNAL, "too many output files open at once (writing '%s')", rel);
         return NULL;
     }
     char p[1400];
-    snprintf(p, sizeof p, "%s/%s.tmp", od->path, rel);
-    FILE *f = fopen(p, "w");
-    if (!f) {
-        stroma_error_set(err, STROMA_ERR_IO, "cannot write '%s/%s': %s", od->path, rel, strerror(errno));
+    snprintf(p, sizeof p, "%s/%s", od->path, rel);
+    /* no fsync: a file must survive the process being killed, for which rename suffices; checkpoints sync */
+    if (stroma_atomic_begin(&od->open[slot], p, 0, err) != STROMA_OK) {
+        /* inside a run's own directory every failure to write is an I/O failure, not bad input */
+        if (err && err->code != STROMA_ERR_IO) {
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            stroma_error_set(err, STROMA_ERR_IO, "%s", msg);
+        }
         return NULL;
     }
-    od->open[slot].f = f;
-    snprintf(od->open[slot].rel, sizeof od->open[slot].rel, "%s", rel);
-    return f;
+    return od->open[slot].f;
 }
 
 stroma_code stroma_outdir_close(stroma_outdir *od, FILE *f, const char *rel, stroma_error *err) {
-    for (int k = 0; k < STROMA_OUTDIR_MAX_OPEN; k++)
-        if (od->open[k].f == f) od->open[k].f = NULL;
-    char tmp[1400], fin[1400];
-    snprintf(tmp, sizeof tmp, "%s/%s.tmp", od->path, rel);
-    snprintf(fin, sizeof fin, "%s/%s", od->path, rel);
-    errno = 0;
-    int bad = fflush(f) != 0 || ferror(f);
-    int saved = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        saved = errno;
+    for (int k = 0; k < STROMA_OUTDIR_MAX_OPEN; k++) {
+        stroma_atomic_file *af = &od->open[k];
+        if (af->f != f) continue;
+        stroma_code rc = stroma_atomic_finish(af, err);
+        if (rc == STROMA_OK) rc = stroma_atomic_commit(af, err);
+        stroma_atomic_abort(af);
+        return rc;
     }
-    if (!bad && rename(tmp, fin) != 0) {
-        bad = 1;
-        saved = errno;
-    }
-    if (bad) {
-        unlink(tmp);
-        return stroma_error_set(err, STROMA_ERR_IO, "writing '%s' failed: %s", fin,
-                                saved ? strerror(saved) : "write error");
-    }
-    return STROMA_OK;
+    fclose(f);
+    return stroma_error_set(err, STROMA_ERR_INTERNAL, "'%s/%s' was not opened as an output file", od->path, rel);
 }
 
 stroma_code stroma_outdir_write(stroma_outdir *od, const char *rel, const void *data, size_t n, stroma_error *err) {
@@ -192,12 +181,5 @@ stroma_code stroma_outdir_write(stroma_outdir *od, const char *rel, const void *
 }
 
 void stroma_outdir_discard_open(stroma_outdir *od) {
-    for (int k = 0; k < STROMA_OUTDIR_MAX_OPEN; k++)
-        if (od->open[k].f) {
-            char tmp[1400];
-            snprintf(tmp, sizeof tmp, "%s/%s.tmp", od->path, od->open[k].rel);
-            fclose(od->open[k].f);
-            unlink(tmp);
-            od->open[k].f = NULL;
-        }
+    for (int k = 0; k < STROMA_OUTDIR_MAX_OPEN; k++) stroma_atomic_abort(&od->open[k]);
 }

@@ -1,5 +1,5 @@
-/* Output directories written file by file, each file atomically: a file is written as "<name>.tmp" and renamed
- * to <name> when complete, so every file a reader (or a resumed run) finds is whole. The directory itself is
+/* Output directories written file by file, each file atomically (io/atomic_file.h: written under a temporary
+ * name beside it and renamed to <name> when complete), so every file a reader (or a resumed run) finds is whole. The directory itself is
  * written in place, so a run that fails or is killed leaves what it had finished; run.json says how far it
  * got (see src/sim/run.c). */
 #ifndef STROMA_IO_OUTDIR_H
@@ -8,16 +8,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "io/atomic_file.h"
 #include "stroma/error.h"
 
 #define STROMA_OUTDIR_MAX_OPEN 4
 
 typedef struct stroma_outdir {
     char path[1024];
-    struct {
-        FILE *f;
-        char rel[256];
-    } open[STROMA_OUTDIR_MAX_OPEN]; /* files being written (temporary names) */
+    stroma_atomic_file open[STROMA_OUTDIR_MAX_OPEN]; /* files being written (under temporary names) */
 } stroma_outdir;
 
 /* Start a fresh output in `path`: create it (and its parents) if absent; use it if empty; clear it if it holds
@@ -32,7 +30,7 @@ stroma_code stroma_outdir_reopen(stroma_outdir *od, const char *path, stroma_err
 /* Create a subdirectory `rel` (no error if it exists). */
 stroma_code stroma_outdir_mkdir(stroma_outdir *od, const char *rel, stroma_error *err);
 
-/* Open `rel` for writing under its temporary name "<rel>.tmp". Returns NULL with *err on failure. */
+/* Open `rel` for writing under a temporary name. Returns NULL with *err on failure. */
 FILE *stroma_outdir_open(stroma_outdir *od, const char *rel, stroma_error *err);
 
 /* Close a file opened above and rename it to `rel`, reporting any write error (a full disk included) with the

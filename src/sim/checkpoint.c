@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/atomic_file.h"
 #include "model/sha256.h"
 #include "util/error_impl.h"
 
@@ -55,20 +56,6 @@ static void get_meta(stroma_reader *r, stroma_checkpoint_meta *m) {
     m->time_min = stroma_reader_f64(r);
 }
 
-static stroma_code write_all(int fd, const void *p, size_t n) {
-    const unsigned char *q = p;
-    while (n > 0) {
-        ssize_t w = write(fd, q, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return STROMA_ERR_IO;
-        }
-        q += w;
-        n -= (size_t)w;
-    }
-    return STROMA_OK;
-}
-
 stroma_code stroma_checkpoint_write(const char *path, const stroma_checkpoint_meta *meta,
                                     const stroma_state_registry *reg, stroma_error *err) {
     stroma_buf b = {0};
@@ -102,32 +89,20 @@ stroma_code stroma_checkpoint_write(const char *path, const stroma_checkpoint_me
     memcpy(head + 16, &len, 8);
     memcpy(head + 24, hex, 64);
 
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        stroma_buf_free(&b);
-        return stroma_error_set(err, STROMA_ERR_IO, "cannot write checkpoint '%s': %s", tmp, strerror(errno));
-    }
-    stroma_code rc = write_all(fd, head, sizeof head);
-    if (rc == STROMA_OK) rc = write_all(fd, b.data, b.len);
-    int e = errno;
-    if (rc == STROMA_OK && fsync(fd) != 0) {
-        rc = STROMA_ERR_IO;
-        e = errno;
-    }
-    if (close(fd) != 0 && rc == STROMA_OK) {
-        rc = STROMA_ERR_IO;
-        e = errno;
+    stroma_atomic_file af;
+    stroma_code rc = stroma_atomic_begin(&af, path, STROMA_ATOMIC_SYNC, err);
+    if (rc == STROMA_OK) {
+        fwrite(head, 1, sizeof head, af.f);
+        fwrite(b.data, 1, b.len, af.f);
+        rc = stroma_atomic_finish(&af, err);
     }
     stroma_buf_free(&b);
-    if (rc == STROMA_OK && rename(tmp, path) != 0) {
-        rc = STROMA_ERR_IO;
-        e = errno;
-    }
+    if (rc == STROMA_OK) rc = stroma_atomic_commit(&af, err);
+    stroma_atomic_abort(&af);
     if (rc != STROMA_OK) {
-        unlink(tmp);
-        return stroma_error_set(err, STROMA_ERR_IO, "writing checkpoint '%s' failed: %s", path, strerror(e));
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err ? err->message : "");
+        return stroma_error_set(err, rc, "checkpoint not written: %s", msg);
     }
     return STROMA_OK;
 }

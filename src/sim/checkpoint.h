@@ -12,8 +12,8 @@
  *   its own message.
  * - Payload: run parameters (model path and SHA-256, seed, end time, solver, checkpoint interval, step), then
  *   the section count and, per section, name, version, byte length and bytes.
- * - Writing goes to "<path>.tmp", is flushed to disk (fsync) and renamed over <path>, so a reader (or a resume
- *   after SIGKILL) sees either the previous checkpoint or the new one, never a mixture. */
+ * - Writing goes through io/atomic_file.h with STROMA_ATOMIC_SYNC (a temporary name, fsync, rename over
+ *   <path>), so a reader (or a resume after SIGKILL) sees either the previous checkpoint or the new one. */
 #ifndef STROMA_SIM_CHECKPOINT_H
 #define STROMA_SIM_CHECKPOINT_H
 

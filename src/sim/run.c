@@ -1,7 +1,7 @@
 /* Running a simulation to its end time: outputs at each output interval, checkpoints at each checkpoint
  * interval, run.json saying how far the run got, and resuming a run from its last checkpoint.
  *
- * Output safety: every file goes through stroma_outdir (written as "<name>.tmp", renamed when complete).
+ * Output safety: every file goes through stroma_outdir (written under a temporary name, renamed when complete).
  * timeseries.csv is kept in memory and rewritten whole (atomically) at output times — at every output while it
  * is small, then whenever it has grown by an eighth (so the rewriting costs O(total size)) — and at every
  * checkpoint, at the end and when the run fails. run.json is written at the start ("running"), at the end
