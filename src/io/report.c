@@ -12,6 +12,7 @@
 
 #include "io/plot.h"
 #include "io/render.h"
+#include "io/writers.h"
 #include "io/table.h"
 #include "stroma/stroma.h"
 #include "util/base64.h"
@@ -160,7 +161,7 @@ static int report_snapshots(report_in *in) {
         if (end == num || *end || !isfinite(t)) continue;
         /* the writer's own name for that time, so "tissue_1e+01.png" and the like are not picked twice */
         char canon[96];
-        snprintf(canon, sizeof canon, "tissue_%g.png", t);
+        snprintf(canon, sizeof canon, "tissue_" STROMA_FILE_TIME ".png", t);
         if (strcmp(canon, name) != 0) continue;
         if (in->nsnap == cap) {
             size_t nc = cap ? 2 * cap : 64;
@@ -450,7 +451,7 @@ static stroma_code section_snapshots(FILE *f, const report_in *in, stroma_error 
         if (idx == prev) continue;
         prev = idx;
         char rel[128], path[1600];
-        snprintf(rel, sizeof rel, "images/tissue_%g.png", in->snap_t[idx]);
+        snprintf(rel, sizeof rel, "images/tissue_" STROMA_FILE_TIME ".png", in->snap_t[idx]);
         report_path(in, rel, path, sizeof path);
         char *png;
         size_t len;

@@ -9,6 +9,7 @@
 
 #include "io/draw.h"
 #include "io/render.h"
+#include "io/writers.h"
 #include "util/error_impl.h"
 
 /* Which axes the picture shows: a to the right, b upwards; c is across the picture (cut in 3D). */
@@ -339,7 +340,7 @@ stroma_code stroma_write_tissue_png(stroma_outdir *od, const stroma_sim *sim, st
         stroma_tissue_render(sim, sim->model->output_images_field, sim->model->output_images_size_px, err);
     if (!s) return err ? err->code : STROMA_ERR_NOMEM;
     char rel[256];
-    snprintf(rel, sizeof rel, "images/tissue_%g.png", stroma_sim_time(sim));
+    snprintf(rel, sizeof rel, "images/tissue_" STROMA_FILE_TIME ".png", stroma_sim_time(sim));
     FILE *f = stroma_outdir_open(od, rel, err);
     if (!f) {
         cairo_surface_destroy(s);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/writers.h"
 #include "util/error_impl.h"
 
 /* Where an array's values come from; all are written in chunks through a small buffer (no allocation). */
@@ -131,7 +132,7 @@ static void vtk_appended(FILE *f, const vtk_array *arrays, size_t n) {
 }
 
 static void vtk_data_name(char *rel, size_t cap, const char *dir, double time_min, const char *ext) {
-    snprintf(rel, cap, "%s/%s_%g.%s", dir, dir, time_min, ext);
+    snprintf(rel, cap, "%s/%s_" STROMA_FILE_TIME ".%s", dir, dir, time_min, ext);
 }
 
 void stroma_vtk_series_free(stroma_vtk_series *series) {

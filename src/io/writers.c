@@ -60,7 +60,7 @@ stroma_code stroma_write_fields_csv(stroma_outdir *od, const stroma_sim *sim, st
     const stroma_mesh *m = &t->mesh;
     for (int s = 0; s < t->nsub; s++) {
         char rel[256];
-        snprintf(rel, sizeof rel, "fields/%s_%g.csv", sim->model->substrates[s].name, stroma_sim_time(sim));
+        snprintf(rel, sizeof rel, "fields/%s_" STROMA_FILE_TIME ".csv", sim->model->substrates[s].name, stroma_sim_time(sim));
         FILE *f = stroma_outdir_open(od, rel, err);
         if (!f) return err ? err->code : STROMA_ERR_IO;
         fputs("x,y,z,value\n", f);
@@ -185,7 +185,7 @@ stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, cons
 
 stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
     char rel[256];
-    snprintf(rel, sizeof rel, "cells/cells_%g.csv", stroma_sim_time(sim));
+    snprintf(rel, sizeof rel, "cells/cells_" STROMA_FILE_TIME ".csv", stroma_sim_time(sim));
     FILE *f = stroma_outdir_open(od, rel, err);
     if (!f) return err ? err->code : STROMA_ERR_IO;
     static const char *const state_names[] = {"live", "apoptotic", "necrotic"};

@@ -7,6 +7,11 @@
 #include "io/outdir.h"
 #include "sim/sim.h"
 
+/* How a simulated time (min) appears in output file names (fields/oxygen_120.csv, cells/cells_120.vtp,
+ * images/tissue_120.png): shortest form up to 10 significant digits, so distinct output times of long or finely
+ * sampled runs keep distinct names (plain %g would merge 12345.62 and 12345.64). */
+#define STROMA_FILE_TIME "%.10g"
+
 /* Write timeseries.csv's header: time then <substrate>_mean,<substrate>_total per substrate. */
 void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim);
 
