@@ -473,7 +473,7 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
     /* death: apoptosis and oxygen-dependent necrosis compete */
     double apop = beh(e, i, R ? R->s_apop : -1, T->apoptosis_per_min);
     double necro = 0;
-    if (R && R->s_necro >= 0) {
+    if (R && stroma_rules_type_has(R, c->type[i], R->s_necro)) {
         necro = beh(e, i, R->s_necro, 0); /* a rule on necrosis gives the rate itself */
     } else if (T->necrosis_substrate >= 0 && T->necrosis_max_per_min > 0 && t) {
         double p[3] = {c->x[i], c->y[i], c->z[i]};
@@ -724,7 +724,9 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
             dir[n] = rd->direction;
             n++;
         }
-        if (dead && n == 0) continue; /* a dead cell keeps what it has (no exchange after death) */
+        /* no rule applies: the cell keeps its value (its type's base from creation or transformation; a dead
+         * cell keeps what death left it: no exchange) */
+        if (n == 0) continue;
         double v = n ? stroma_rules_combine(b0, n, x, sat, dir) : b0;
         out[s] = v;
         const stroma_behaviour_entry *be = &m->rule_tables.behaviours[R->slot_beh[s]];

@@ -31,6 +31,12 @@ typedef struct stroma_rules_engine {
 stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *model, stroma_error *err);
 void stroma_rules_free(stroma_rules_engine *r);
 
+/* Does any rule of cells of `type` act on slot s? (a slot exists once any type has a rule on its behaviour) */
+static inline int stroma_rules_type_has(const stroma_rules_engine *r, int type, int slot) {
+    size_t k = (size_t)type * (size_t)r->nslots + (size_t)slot;
+    return slot >= 0 && r->grp_start[k] < r->grp_start[k + 1];
+}
+
 /* Combine one behaviour's rules (see model/rules.h): b0 base, x[i] = (s_i/h_i)^n_i, sat[i], dir[i]. */
 double stroma_rules_combine(double b0, int n, const double *x, const double *sat, const int *dir);
 

@@ -454,6 +454,42 @@ static void test_repulsion_rule(void **state) {
     assert_true(fabs(v[1] - want) < 1e-12 * want);
 }
 
+/* A rule on necrosis in one type (CAF) does not take over another type's oxygen-driven necrosis: cancer cells,
+ * with no rule of their own on necrosis and no oxygen field to read here, keep the built-in ramp (rate 0 without
+ * a field) instead of dying at their maximal rate (10/min: p = 1 - e^-60 in a 6-min step). */
+static void test_necrosis_rule_stays_in_its_type(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    stroma_cell_type_desc *T = &w.types[0];
+    T->necrosis_substrate = 0;
+    T->necrosis_threshold = 5;
+    T->necrosis_critical = 2.5;
+    T->necrosis_max_per_min = 10;
+    w.rules[0] = make_rule(&w.m, 1, "time", -1, "necrosis", 0, 1, 1);
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_error err;
+    stroma_rules_engine R;
+    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
+    assert_true(R.s_necro >= 0);
+    stroma_cell_engine e;
+    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
+    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){6}, &err), STROMA_OK);
+    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    for (int k = 0; k < 20; k++) {
+        double p[3] = {50.0 + 40 * k, 500, 10};
+        stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    }
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 0, &err), STROMA_OK);
+    int64_t live[2], dead;
+    stroma_cell_engine_count(&e, live, &dead);
+    assert_true(live[0] == 20 && dead == 0);
+    stroma_cell_engine_free(&e);
+    stroma_rules_free(&R);
+    stroma_rule_tables_free(&w.m.rule_tables);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combination_law), cmocka_unit_test(test_tables_and_text),
@@ -461,6 +497,7 @@ int main(void) {
         cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_dead_cell_exchange),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_damage_short_attachments),
         cmocka_unit_test(test_daughters_inherit_state), cmocka_unit_test(test_repulsion_rule),
+        cmocka_unit_test(test_necrosis_rule_stays_in_its_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
