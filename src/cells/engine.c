@@ -170,6 +170,23 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
     return i;
 }
 
+void stroma_cell_engine_set_behaviour(stroma_cell_engine *e, size_t i, int b, double value) {
+    const stroma_rules_engine *R = e->rules;
+    if (!R || b < 0 || R->slot_of[b] < 0) return;
+    stroma_cells *c = &e->cells;
+    c->beh[i * (size_t)R->nslots + (size_t)R->slot_of[b]] = value;
+    const stroma_behaviour_entry *be = &R->model->rule_tables.behaviours[b];
+    size_t o = i * (size_t)e->nsub + (size_t)be->arg;
+    switch (be->kind) {
+    case STROMA_BEH_SECRETION: c->secretion[o] = value; break;
+    case STROMA_BEH_SECRETION_TARGET: c->saturation[o] = value; break;
+    case STROMA_BEH_UPTAKE: c->uptake[o] = value; break;
+    case STROMA_BEH_EXPORT: c->export_rate[o] = value; break;
+    default: break;
+    }
+    e->sec_stale = 1;
+}
+
 void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
     e->cells.phase[i] = 0;
     e->cells.phase_elapsed_min[i] = 0;

@@ -96,6 +96,11 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
 void stroma_cell_engine_save(const stroma_cell_engine *e, struct stroma_buf *b);
 stroma_code stroma_cell_engine_load(stroma_cell_engine *e, struct stroma_reader *r, stroma_error *err);
 
+/* Give cell i its own value of behaviour b (an index of the model's rule tables that has a rules slot): the
+ * value stays until a rule of the cell's type acts on b or the cell changes type (initial cells' per-cell
+ * columns). Secretion-family behaviours also set the cell's secretion arrays. */
+void stroma_cell_engine_set_behaviour(stroma_cell_engine *e, size_t i, int b, double value);
+
 /* Put cell i at the start of the first phase of its cycle (age in phase 0), as PhysiCell starts its cells. */
 void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i);
 

@@ -70,6 +70,15 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         if (sk == STROMA_SIG_CONTACT_TYPE || sk == STROMA_SIG_CONTACT_LIVE || sk == STROMA_SIG_CONTACT_DEAD)
             r->needs_contacts = 1;
     }
+    /* ... for every behaviour a cell file sets per cell (the cell keeps its value where no rule acts) */
+    for (int g = 0; g < m->ninitial; g++)
+        for (int k = 0; k < m->initial_cells[g].ncols; k++) {
+            int b = m->initial_cells[g].col_behaviour[k];
+            if (b >= 0 && r->slot_of[b] < 0) {
+                r->slot_beh[r->nslots] = b;
+                r->slot_of[b] = r->nslots++;
+            }
+        }
     for (int b = 0; b < tb->nbehaviours; b++) {
         const stroma_behaviour_entry *e = &tb->behaviours[b];
         if ((e->kind == STROMA_BEH_STATE_PRODUCTION || e->kind == STROMA_BEH_STATE_DECAY) && r->slot_of[b] < 0) {

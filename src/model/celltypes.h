@@ -6,6 +6,7 @@
 #include "model/region.h"
 
 #define STROMA_MAX_PHASES 8
+#define STROMA_MAX_CELL_COLUMNS 64 /* per-cell value columns of an initial-cells CSV */
 
 typedef enum stroma_cycle_kind {
     STROMA_CYCLE_NONE,        /* does not divide */
@@ -70,6 +71,12 @@ typedef struct stroma_initial_cells_desc {
     char csv_path[512];          /* csv: the file as resolved (relative to the model file) */
     double *csv_pos_um;          /* csv: [count * 3] positions; owned by the model */
     int *csv_type;               /* csv: [count] type indices; owned by the model */
+    /* csv: per-cell values in columns after x,y,z,type (PhysiCell's cells.csv v2): column k sets behaviour
+     * col_behaviour[k] (an index of model->rule_tables; >= 0) or, if col_behaviour[k] = -1 - v, the initial
+     * value of state variable v; NAN ("skip" or empty) leaves the type's value */
+    int ncols;
+    int *col_behaviour;          /* [ncols]; owned by the model */
+    double *csv_values;          /* [count * ncols]; owned by the model */
 } stroma_initial_cells_desc;
 
 #endif

@@ -1990,6 +1990,88 @@ static void load_csv_finish(load_csv *c, FILE *fp, const char *item, const char 
                       c->nerrors - LOAD_CSV_MAX_ERRORS == 1 ? "" : "s");
 }
 
+/* Resolve a cell file's extra header column (a behaviour, or custom:<variable> / <variable> for a state
+ * variable's initial value) into *code (see stroma_initial_cells_desc.col_behaviour); reports and returns 0 if
+ * it names nothing a cell can be given. */
+static int load_csv_column(load_csv *c, int line, const load_csv_field *f, int *code) {
+    const stroma_model *m = c->ld->m;
+    char name[STROMA_RULE_NAME_MAX], echo[LOAD_ECHO_MAX + 8];
+    load_echo(f->text, f->len, echo, sizeof echo);
+    if (f->len == 0 || f->len >= sizeof name || memchr(f->text, '\0', f->len)) {
+        load_csv_error(c, STROMA_ERR_PARSE, line, f->column, "column name '%s' is empty or too long", echo);
+        return 0;
+    }
+    memcpy(name, f->text, f->len);
+    name[f->len] = '\0';
+    const char *var = strncmp(name, "custom:", 7) == 0 ? name + 7 : name;
+    for (int v = 0; v < m->nstate; v++)
+        if (strcmp(var, m->state_vars[v].name) == 0) {
+            *code = -1 - v;
+            return 1;
+        }
+    const stroma_rule_tables *t = &m->rule_tables;
+    int b = stroma_rule_behaviour_find(t, name);
+    if (b < 0) {
+        const char **names = malloc((size_t)(t->nbehaviours + m->nstate + 1) * sizeof *names);
+        if (!names) {
+            c->ld->nomem = 1;
+            return 0;
+        }
+        int n = 0;
+        for (int i = 0; i < t->nbehaviours; i++) names[n++] = t->behaviours[i].name;
+        for (int v = 0; v < m->nstate; v++) names[n++] = m->state_vars[v].name;
+        char msg[1024];
+        load_lookup(name, names, n, "behaviour or state variable", "behaviours", msg, sizeof msg);
+        free(names);
+        load_csv_error(c, STROMA_ERR_UNKNOWN_KEY, line, f->column, "column '%s': %s", echo, msg);
+        return 0;
+    }
+    if (t->behaviours[b].kind == STROMA_BEH_NECROSIS) {
+        load_csv_error(c, STROMA_ERR_RANGE, line, f->column,
+                       "column 'necrosis': a cell's necrosis follows its type's oxygen ramp or rules; it cannot be "
+                       "set per cell");
+        return 0;
+    }
+    *code = b;
+    return 1;
+}
+
+/* One per-cell value: a number (>= 0 except exports and state variables; bias at most 1), or "skip" / empty
+ * for "the type's value" (NAN). */
+static int load_csv_value(load_csv *c, int line, const load_csv_field *f, const char *column, int code,
+                          double *out) {
+    const stroma_model *m = c->ld->m;
+    if (f->len == 0 || (f->len == 4 && memcmp(f->text, "skip", 4) == 0)) {
+        *out = NAN;
+        return 1;
+    }
+    char text[128], echo[LOAD_ECHO_MAX + 8];
+    load_echo(f->text, f->len, echo, sizeof echo);
+    int rc = -1;
+    if (f->len < sizeof text && !memchr(f->text, '\0', f->len)) {
+        memcpy(text, f->text, f->len);
+        text[f->len] = '\0';
+        rc = load_parse_number_text(text, out);
+    }
+    if (rc) {
+        load_csv_error(c, rc == -1 ? STROMA_ERR_TYPE : STROMA_ERR_RANGE, line, f->column,
+                       "%s must be a %snumber, 'skip' or empty (got '%s')", column, rc == -1 ? "" : "finite ", echo);
+        return 0;
+    }
+    if (code >= 0) {
+        stroma_behaviour_kind k = m->rule_tables.behaviours[code].kind;
+        if (k != STROMA_BEH_EXPORT && *out < 0) {
+            load_csv_error(c, STROMA_ERR_RANGE, line, f->column, "%s must be >= 0 (got %s)", column, echo);
+            return 0;
+        }
+        if (k == STROMA_BEH_BIAS && *out > 1) {
+            load_csv_error(c, STROMA_ERR_RANGE, line, f->column, "%s must be at most 1 (got %s)", column, echo);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void load_read_csv(loader *ld, int g, const load_names *nl, int grid) {
     stroma_model *m = ld->m;
     stroma_initial_cells_desc *ic = &m->initial_cells[g];
@@ -2001,28 +2083,58 @@ static void load_read_csv(loader *ld, int g, const load_names *nl, int grid) {
     double avail = stroma_model_memory_available();
     char *line = NULL;
     size_t line_cap = 0, cap = 0;
-    int lineno = 0, header = 0;
+    int lineno = 0, header = 0, nfields = 4;
+    char colname[STROMA_MAX_CELL_COLUMNS][STROMA_RULE_NAME_MAX];
     ssize_t got;
+    enum { MAXF = 4 + STROMA_MAX_CELL_COLUMNS + 1 };
+    load_csv_field f[MAXF];
     while ((got = getline(&line, &line_cap, fp)) >= 0) {
         lineno++;
         size_t len = (size_t)got;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
         const char *text = line;
         if (lineno == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* UTF-8 BOM */
-        load_csv_field f[5];
         if (!header) {
             static const char *const want[4] = {"x", "y", "z", "type"};
-            int nf = load_csv_split(text, len, f, 5), bad = -1;
+            int nf = load_csv_split(text, len, f, MAXF), bad = -1;
             for (int i = 0; i < 4 && i < nf && bad < 0; i++)
                 if (f[i].len != strlen(want[i]) || memcmp(f[i].text, want[i], f[i].len) != 0) bad = i;
-            if (bad < 0 && nf != 4) bad = nf < 4 ? nf : 4;
+            if (bad < 0 && nf < 4) bad = nf;
             if (bad >= 0) {
                 char echo[LOAD_ECHO_MAX + 8];
                 load_echo(text, len, echo, sizeof echo);
                 load_csv_error(&c, STROMA_ERR_PARSE, lineno, bad < nf ? f[bad].column : (int)len + 1,
-                               "the header must be x,y,z,type (got '%s')", echo);
+                               "the header must begin x,y,z,type (got '%s')", echo);
                 break; /* the columns are unknown: the rows cannot be read */
             }
+            if (nf > 4 + STROMA_MAX_CELL_COLUMNS) {
+                load_csv_error(&c, STROMA_ERR_TOO_LARGE, lineno, f[4 + STROMA_MAX_CELL_COLUMNS].column,
+                               "at most %d per-cell columns after x,y,z,type (got %d)", STROMA_MAX_CELL_COLUMNS,
+                               nf - 4);
+                break;
+            }
+            int ok = 1;
+            if (nf > 4) {
+                ic->col_behaviour = malloc((size_t)(nf - 4) * sizeof *ic->col_behaviour);
+                if (!ic->col_behaviour) {
+                    ld->nomem = 1;
+                    break;
+                }
+                for (int k = 0; k < nf - 4; k++) {
+                    ok &= load_csv_column(&c, lineno, &f[4 + k], &ic->col_behaviour[k]);
+                    snprintf(colname[k], sizeof colname[k], "%.*s", (int)f[4 + k].len, f[4 + k].text);
+                    for (int j = 0; j < k && ok; j++)
+                        if (ic->col_behaviour[j] == ic->col_behaviour[k]) {
+                            load_csv_error(&c, STROMA_ERR_RANGE, lineno, f[4 + k].column,
+                                           "column '%s' sets what column %d already sets", colname[k], 5 + j);
+                            ok = 0;
+                        }
+                }
+                if (ld->nomem) break;
+            }
+            if (!ok) break;
+            ic->ncols = nf - 4;
+            nfields = nf;
             header = 1;
             continue;
         }
@@ -2034,15 +2146,20 @@ static void load_read_csv(loader *ld, int g, const load_names *nl, int grid) {
                            "a NUL byte in the line: this is not a text file");
             continue;
         }
-        int nf = load_csv_split(text, len, f, 5);
-        if (nf != 4) {
-            load_csv_error(&c, STROMA_ERR_PARSE, lineno, nf > 4 ? f[4].column : (int)len + 1,
-                           "the row has %d field%s; expected 4 (x,y,z,type)", nf, nf == 1 ? "" : "s");
+        int nf = load_csv_split(text, len, f, MAXF);
+        if (nf != nfields) {
+            load_csv_error(&c, STROMA_ERR_PARSE, lineno, nf > nfields ? f[nfields].column : (int)len + 1,
+                           "the row has %d field%s; expected %d %s", nf, nf == 1 ? "" : "s", nfields,
+                           nfields == 4 ? "(x,y,z,type)" : "as in the header");
             continue;
         }
-        double pos[3];
+        double pos[3], vals[STROMA_MAX_CELL_COLUMNS];
         int type;
         if (!load_csv_row(&c, nl, grid, lineno, f, pos, &type)) continue;
+        int ok = 1;
+        for (int k = 0; k < ic->ncols; k++)
+            ok &= load_csv_value(&c, lineno, &f[4 + k], colname[k], ic->col_behaviour[k], &vals[k]);
+        if (!ok) continue;
         if (ic->count == 2147483647 || (avail > 0 && (ic->count + 1.0) * 2048.0 > avail)) {
             load_csv_error(&c, STROMA_ERR_TOO_LARGE, lineno, 1,
                            "too many cells: %d read so far, more than this machine's memory can simulate", ic->count);
@@ -2054,13 +2171,16 @@ static void load_read_csv(loader *ld, int g, const load_names *nl, int grid) {
             if (p) ic->csv_pos_um = p;
             int *t = p ? realloc(ic->csv_type, ncap * sizeof *t) : NULL;
             if (t) ic->csv_type = t;
-            if (!p || !t) {
+            double *v = t && ic->ncols ? realloc(ic->csv_values, ncap * (size_t)ic->ncols * sizeof *v) : NULL;
+            if (v) ic->csv_values = v;
+            if (!p || !t || (ic->ncols && !v)) {
                 ld->nomem = 1;
                 break;
             }
             cap = ncap;
         }
         memcpy(ic->csv_pos_um + 3 * (size_t)ic->count, pos, sizeof pos);
+        if (ic->ncols) memcpy(ic->csv_values + (size_t)ic->count * (size_t)ic->ncols, vals, (size_t)ic->ncols * sizeof *vals);
         ic->csv_type[ic->count++] = type;
     }
     free(line);
@@ -2616,10 +2736,11 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         load_check_steps(&ld, load_top_key(root, "time"));
         load_check_sources(&ld, &names, grid);
         load_check_cell_types(&ld, &names);
-        if (!ld.nomem) load_check_initial(&ld, &names, grid, load_top_key(root, "initial_cells"));
         if (!ld.nomem) load_check_state(&ld, &names);
         if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
         if (!ld.nomem) load_check_state_names(&ld);
+        /* after the tables: a cell file's extra columns are behaviours */
+        if (!ld.nomem) load_check_initial(&ld, &names, grid, load_top_key(root, "initial_cells"));
         if (!ld.nomem) load_check_rules(&ld, &names, load_top_key(root, "rules"));
         if (!ld.nomem) load_check_images(&ld, &names);
         if (grid && !ld.nomem) load_check_memory(&ld, domain_at);

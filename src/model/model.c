@@ -30,6 +30,8 @@ void stroma_model_destroy(stroma_model **model) {
     for (int g = 0; g < m->ninitial; g++) {
         free(m->initial_cells[g].csv_pos_um);
         free(m->initial_cells[g].csv_type);
+        free(m->initial_cells[g].col_behaviour);
+        free(m->initial_cells[g].csv_values);
     }
     for (int v = 0; v < m->nstate; v++) {
         free(m->state_vars[v].initial);
@@ -296,6 +298,15 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
                 int n = 0;
                 for (int i = 0; i < ic->count; i++) n += ic->csv_type[i] == k;
                 model_put(&t, " %s %d%s", m->cell_types[k].name, n, k + 1 < m->ntypes ? "," : "");
+            }
+            if (ic->ncols) {
+                model_put(&t, "; per-cell values of");
+                for (int k = 0; k < ic->ncols; k++) {
+                    int code = ic->col_behaviour[k];
+                    model_put(&t, "%s %s%s", k ? "," : "",
+                              code >= 0 ? m->rule_tables.behaviours[code].name : m->state_vars[-1 - code].name,
+                              code >= 0 ? "" : " (initial)");
+                }
             }
             model_put(&t, "%s\n", ic->synchronized ? " (cycles synchronized)" : "");
         } else {

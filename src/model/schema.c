@@ -367,7 +367,13 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                  .need_text = "one of at, disc, sphere, box, annulus, file", .max_len = 511,
                                  .doc = "CSV file of cells, relative to the model file's directory: a header "
                                         "`x,y,z,type`, then one row per cell: a point inside the domain (µm) and a "
-                                        "type name or index (0 = the first of `cell_types`). Not with type, count."},
+                                        "type name or index (0 = the first of `cell_types`). Further columns "
+                                        "(PhysiCell's cells.csv v2) give each cell its own value of a behaviour "
+                                        "(the rules' names, e.g. `migration speed`, `attack CAF`, `IL6 "
+                                        "secretion`; not necrosis) or the initial value of a state variable "
+                                        "(`<variable>` or `custom:<variable>`); `skip` or an empty field keeps the "
+                                        "type's value. A cell keeps its own value until a rule of its type acts "
+                                        "on that behaviour or it changes type. Not with type, count."},
     [STROMA_KEY_INITIAL_CYCLE_START] = {"initial_cells[].cycle_start", STROMA_SCHEMA_CHOICE, "", OPTIONAL,
                                         DEFAULT("stationary", 0.0), .choices = "stationary synchronized",
                                         .doc = "Where in their cycle the cells start: stationary: ages drawn from "

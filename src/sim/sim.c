@@ -63,6 +63,15 @@ stroma_code stroma_sim_place_cells(stroma_sim *sim, stroma_error *err) {
             size_t i = stroma_cell_engine_add(&sim->cells, type, p, 0.0, err);
             if (i == (size_t)-1) return STROMA_ERR_NOMEM;
             if (ic->synchronized) stroma_cell_engine_synchronize(&sim->cells, i);
+            for (int col = 0; ic->from_csv && col < ic->ncols; col++) {
+                double v = ic->csv_values[(size_t)k * (size_t)ic->ncols + (size_t)col];
+                if (isnan(v)) continue; /* "skip": the type's value */
+                int code = ic->col_behaviour[col];
+                if (code >= 0)
+                    stroma_cell_engine_set_behaviour(&sim->cells, i, code, v);
+                else
+                    sim->cells.cells.svar[i * (size_t)sim->cells.cells.nstate + (size_t)(-1 - code)] = v;
+            }
         }
     }
     return STROMA_OK;
@@ -162,7 +171,9 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
             return NULL;
         }
         sim->has_cells = 1;
-        if (model->nrules > 0 || model->nstate > 0) {
+        int per_cell = 0;
+        for (int g = 0; g < model->ninitial; g++) per_cell |= model->initial_cells[g].ncols > 0;
+        if (model->nrules > 0 || model->nstate > 0 || per_cell) {
             if (stroma_rules_init(&sim->rules, model, err) != STROMA_OK) {
                 stroma_sim_destroy(&sim);
                 return NULL;

@@ -1168,10 +1168,27 @@ static void test_initial_cells_csv(void **state) {
                     "no cell type named 'cacner'; did you mean 'cancer'?");
     expect_error_in(CELLS_2D "initial_cells:\n  - {file: cells_bad_header.csv}\n", "models/inline.yaml",
                     STROMA_ERR_PARSE, "models/cells_bad_header.csv", 1, 5,
-                    "the header must be x,y,z,type (got 'x,y,type')");
+                    "the header must begin x,y,z,type (got 'x,y,type')");
     expect_error_in(CELLS_2D "initial_cells:\n  - {file: cells_header_only.csv}\n", "models/inline.yaml",
                     STROMA_ERR_MISSING, "models/cells_header_only.csv", 2, 1,
                     "no cells: the file has a header but no rows");
+    /* per-cell columns: behaviour names (with suggestions), no necrosis, values checked like rule values */
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_errors.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_UNKNOWN_KEY, "models/percell_errors.csv", 1, 12,
+                    "column 'migration sped': no behaviour or state variable named 'migration sped'; did you mean "
+                    "'migration speed'?");
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_errors.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_UNKNOWN_KEY, "models/percell_errors.csv", 1, 12,
+                    "percell_errors.csv:1:27: column 'necrosis': a cell's necrosis follows its type's oxygen ramp or "
+                    "rules; it cannot be set per cell");
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_values.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_RANGE, "models/percell_values.csv", 2, 19, "migration speed must be >= 0 (got -1)");
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_values.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_RANGE, "models/percell_values.csv", 2, 19,
+                    "percell_values.csv:3:21: migration bias must be at most 1 (got 2)");
+    expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_values.csv}\n", "models/inline.yaml",
+                    STROMA_ERR_RANGE, "models/percell_values.csv", 2, 19,
+                    "percell_values.csv:4:19: migration speed must be a number, 'skip' or empty (got 'fast')");
     /* a path relative to the model file's directory, or absolute */
     char abs[1200], yaml[4096];
     data_path(abs, sizeof abs, "models/cells_unknown_type.csv");
