@@ -1,5 +1,5 @@
-/* SHA-256 (FIPS 180-4) of a byte buffer, for model provenance (stroma_model.sha256). Self-contained because
- * libstroma links no crypto library; speed is irrelevant for files of a few kilobytes. */
+/* SHA-256 (FIPS 180-4) of a byte buffer, computed by OpenSSL's libcrypto: model provenance
+ * (stroma_model.sha256) and checkpoint checksums. */
 #ifndef STROMA_MODEL_SHA256_H
 #define STROMA_MODEL_SHA256_H
 

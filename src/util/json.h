@@ -1,6 +1,6 @@
-/* A small JSON reader: parses a document (RFC 8259) into a tree, for reading back stroma's own outputs
- * (summary.json, run.json) when building a report. Objects keep their members in file order. Nesting deeper
- * than STROMA_JSON_MAX_DEPTH is refused. */
+/* Reading JSON (parsed by jansson) into a plain tree, for reading back stroma's own outputs (summary.json,
+ * run.json) when building a report. Objects keep their members in file order. Nesting deeper than
+ * STROMA_JSON_MAX_DEPTH is refused. */
 #ifndef STROMA_UTIL_JSON_H
 #define STROMA_UTIL_JSON_H
 

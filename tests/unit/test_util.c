@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "model/sha256.h"
 #include "util/error_impl.h"
 #include "util/rng.h"
 #include "util/text.h"
@@ -112,12 +113,25 @@ static void test_suggest(void **state) {
     assert_null(stroma_suggest("zzzzzzzz", keys, 4));
 }
 
+/* SHA-256 (libcrypto) against FIPS 180-4's examples: "", "abc" and the two-block message. */
+static void test_sha256_known_answers(void **state) {
+    (void)state;
+    char hex[65];
+    stroma_sha256_hex(NULL, 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    stroma_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    stroma_sha256_hex(two, strlen(two), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strerror_table),  cmocka_unit_test(test_error_accumulates),
         cmocka_unit_test(test_philox_known_answers),
         cmocka_unit_test(test_rng_counter_based), cmocka_unit_test(test_rng_distribution),
-        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_suggest), cmocka_unit_test(test_sha256_known_answers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
