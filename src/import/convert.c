@@ -17,7 +17,8 @@ static void convert_cycle(pc_model *m, pc_type *T) {
     const char *f = m->settings_path;
     T->cycle = PC_CYC_NONE;
     if (T->cycle_code < 0) return;
-    int n = T->nphases, entry_rules = (T->rule_mask >> PB_CYCLE) & 1;
+    /* rules or per-cell values on cycle entry need a finite base to act on */
+    int n = T->nphases, entry_rules = ((T->rule_mask | T->cell_mask) >> PB_CYCLE) & 1;
     double dur[PC_MAX_PHASES];
     memcpy(dur, T->ph_dur, sizeof dur);
     for (int p = 0; p < n; p++) {
@@ -25,7 +26,8 @@ static void convert_cycle(pc_model *m, pc_type *T) {
         if (p == 0 && entry_rules) {
             dur[0] = PC_NEVER;
             imp_report(m->rep, NO, f, T->cycle_line,
-                       "%s: phase 0 has rate 0 (cells stay in it until a rule on cycle entry raises it): written "
+                       "%s: phase 0 has rate 0 (cells stay in it until a rule or a per-cell value on cycle entry "
+                       "raises it): written "
                        "as a mean duration of %g min, base cycle entry %g 1/min",
                        T->name, PC_NEVER, 1 / PC_NEVER);
             continue;
@@ -113,11 +115,12 @@ static void convert_interactions(pc_model *m, pc_type *T) {
                    "%s: PhysiCell engulfs dead cells at rates %g (apoptotic), %g (necrotic), %g (other dead); "
                    "stroma has one rate per dead cell type: the apoptotic rate %g written for every type",
                    T->name, a, n, o, a);
-    T->attacks = (T->rule_mask >> PB_ATTACK) & 1;
+    unsigned set = T->rule_mask | T->cell_mask; /* behaviours rules or per-cell values set */
+    T->attacks = (set >> PB_ATTACK) & 1;
     for (int k = 0; k < m->ntypes; k++)
         T->attacks |= T->attack[k] > 0;
-    /* the damage an attacker delivers: written for a type that attacks, or whose rules set it (their base) */
-    int damage_rules = (T->rule_mask >> PB_ATTACK_DAMAGE) & 1;
+    /* the damage an attacker delivers: written for a type that attacks, or whose rules or cells set it (base) */
+    int damage_rules = (set >> PB_ATTACK_DAMAGE) & 1;
     T->st_attack_damage = (T->attacks || damage_rules) && T->attack_damage > 0 ? T->attack_damage : 0;
     if (!T->attacks) return;
     /* PhysiCell ends an attack with probability dt/attack_duration at each mechanics step, after delivering
@@ -136,8 +139,7 @@ static void convert_interactions(pc_model *m, pc_type *T) {
                T->name, T->attack_duration, dur, pc_mean, m->dt_mech, m->dt_phen);
 }
 
-/* PhysiCell's base value of a behaviour (its cell definition's parameter). */
-static double pc_base(const pc_type *T, pc_beh_kind k, int arg) {
+double pc_behaviour_base(const pc_type *T, pc_beh_kind k, int arg) {
     switch (k) {
     case PB_SECRETION: return T->sec_rate[arg];
     case PB_TARGET: return T->sec_target[arg];
@@ -173,6 +175,10 @@ int pc_writes_target(const pc_model *m, int t, int s) {
         const pc_rule *r = &m->rules[i];
         if (r->type == t && r->mappable && r->arg == s && (r->kind == PB_SECRETION || r->kind == PB_TARGET)) return 1;
     }
+    for (int c = 0; c < m->ncellcols; c++) {
+        const pc_cellcol *C = &m->cellcol[c];
+        if (C->nonzero[t] && C->arg == s && (C->kind == PB_SECRETION || C->kind == PB_TARGET)) return 1;
+    }
     return 0;
 }
 
@@ -194,7 +200,7 @@ static double st_base(const pc_model *m, int t, pc_beh_kind k, int arg) {
     case PB_PHAG_DEAD: return T->st_phag;
     case PB_TARGET: return pc_writes_target(m, t, arg) ? T->sec_target[arg] : 0;
     case PB_ATTACK_DAMAGE: return T->st_attack_damage;
-    default: return pc_base(T, k, arg);
+    default: return pc_behaviour_base(T, k, arg);
     }
 }
 
@@ -223,7 +229,7 @@ static void convert_rules(pc_model *m) {
         for (int j = 0; j < m->nrules; j++) {
             const pc_rule *o = &m->rules[j];
             if (o->type != r->type || o->kind == PB_NONE || strcmp(o->pc_beh, r->pc_beh)) continue;
-            double b = pc_base(T, o->kind, o->arg);
+            double b = pc_behaviour_base(T, o->kind, o->arg);
             if (o->dir > 0) {
                 mn = fmin(mn, b);
                 mx = fmax(mx, o->sat);
@@ -249,7 +255,7 @@ static void convert_rules(pc_model *m) {
                  T->name);
             continue;
         }
-        if ((r->kind == PB_ADHESION || r->kind == PB_REPULSION) && !(pc_base(T, r->kind, 0) > 0)) {
+        if ((r->kind == PB_ADHESION || r->kind == PB_REPULSION) && !(pc_behaviour_base(T, r->kind, 0) > 0)) {
             drop(m, r, NI, "%s has no cell-cell adhesion or repulsion to scale (0 in PhysiCell's settings)", T->name);
             continue;
         }

@@ -319,9 +319,17 @@ void pc_emit_yaml(const pc_model *m, FILE *f, const char *cells_file) {
 
 void pc_emit_cells(const pc_model *m, FILE *f) {
     char a[32], b[32], c[32];
-    fputs("x,y,z,type\n", f);
+    fputs("x,y,z,type", f);
+    for (int k = 0; k < m->ncellcols; k++)
+        fprintf(f, ",%s", m->cellcol[k].name);
+    fputc('\n', f);
     for (int i = 0; i < m->ncells; i++) {
         const double *p = &m->cell_xyz[(size_t)i * 3];
-        fprintf(f, "%s,%s,%s,%s\n", num(p[0], a), num(p[1], b), num(p[2], c), m->types[m->cell_type[i]].name);
+        fprintf(f, "%s,%s,%s,%s", num(p[0], a), num(p[1], b), num(p[2], c), m->types[m->cell_type[i]].name);
+        for (int k = 0; k < m->ncellcols; k++) {
+            double v = m->cell_val[(size_t)i * (size_t)m->ncellcols + (size_t)k];
+            fprintf(f, ",%s", isnan(v) ? "skip" : num(v, a));
+        }
+        fputc('\n', f);
     }
 }

@@ -110,6 +110,8 @@ void pc_model_free(pc_model *m) {
     free(m->rules);
     free(m->cell_xyz);
     free(m->cell_type);
+    free(m->cellcol);
+    free(m->cell_val);
     memset(m, 0, sizeof *m);
 }
 
@@ -153,8 +155,8 @@ stroma_code stroma_import_physicell(const char *settings_xml, const char *rules_
     m.cells_per_type = -1;
     stroma_code rc = pc_read_settings(&m, rules_csv);
     if (rc == STROMA_OK) rc = pc_read_rules(&m);
-    if (rc == STROMA_OK) rc = pc_convert(&m);
     if (rc == STROMA_OK) rc = pc_read_cells(&m);
+    if (rc == STROMA_OK) rc = pc_convert(&m);
     if (rc != STROMA_OK) {
         pc_model_free(&m);
         return rc;

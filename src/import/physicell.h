@@ -4,7 +4,8 @@
  * resolving cell-definition inheritance and PhysiCell's defaults as PhysiCell 1.14 does; rules.c reads the
  * rules CSV and rewrites its names; convert.c decides the stroma form of every cell type (cycle, death,
  * phagocytosis, attacks) and of every rule (PhysiCell's shared saturations, direction flips); cells.c converts the
- * initial cells CSV; emit.c writes the YAML. Each step reports what it cannot reproduce into m->rep and
+ * initial cells CSV and its per-cell columns (named as rule behaviours, through the same mapping); emit.c writes
+ * the YAML. Each step reports what it cannot reproduce into m->rep and
  * fails only on input that PhysiCell itself would refuse (m->err filled, with file and line). Nothing here
  * prints. */
 #ifndef STROMA_IMPORT_PHYSICELL_H
@@ -115,6 +116,7 @@ typedef struct pc_type {
     int attacks;             /* attacks some type: an attack rate > 0 or rules on attack */
     double st_attack_damage; /* damage/min written as interactions.attack_damage (0: none) */
     unsigned rule_mask;      /* 1 << pc_beh_kind of the behaviours its mapped rules set */
+    unsigned cell_mask;      /* 1 << pc_beh_kind of the behaviours its initial cells set per cell to a value != 0 */
 } pc_type;
 
 typedef struct pc_var {
@@ -145,6 +147,16 @@ typedef struct pc_rule {
     double out_sat;
 } pc_rule;
 
+/* A column of the converted cells CSV after x,y,z,type: a per-cell behaviour or a state variable's initial
+ * value, from one or more columns of PhysiCell's cells.csv v2 (synonyms: the last value a row sets wins). */
+typedef struct pc_cellcol {
+    char name[PC_NAME + 64]; /* stroma header name: a rule behaviour, or custom:<variable> */
+    pc_beh_kind kind;        /* PB_NONE for a state variable */
+    int arg;                 /* substrate or cell type of the behaviour */
+    int var;                 /* state variable index, or -1 */
+    unsigned char nonzero[PC_MAX_TYPES]; /* a cell of that type sets a value != 0 */
+} pc_cellcol;
+
 typedef struct pc_model {
     const char *settings_path; /* as the caller named it */
     char settings_dir[1024];
@@ -174,6 +186,9 @@ typedef struct pc_model {
     double *cell_xyz;      /* [ncells * 3] µm */
     int *cell_type;        /* [ncells] */
     int ncells;
+    pc_cellcol *cellcol;   /* [ncellcols] per-cell columns written */
+    int ncellcols;
+    double *cell_val;      /* [ncells * ncellcols] values as read; NAN: skip (the type's value) */
 } pc_model;
 
 /* Read the settings into m (m->settings_path, rep and err set, the rest zero). Finds the enabled rulesets
@@ -185,21 +200,38 @@ stroma_code pc_read_settings(pc_model *m, const char *rules_override);
  * errors, everything else that does not map is kept with mappable = 0 and a reason. */
 stroma_code pc_read_rules(pc_model *m);
 
-/* Decide the stroma form of every cell type and rule (needs the rules read). */
+/* Decide the stroma form of every cell type and rule (needs the rules and the initial cells read: per-cell
+ * values count as rules do for what a type must write, e.g. an attachment duration for cells that attack). */
 stroma_code pc_convert(pc_model *m);
 
-/* Does the stroma model give type t a secretion saturation for substrate s (its rate > 0, or rules set its
- * secretion or saturation)? The saturation is the base of rules on "<substrate> secretion target". */
+/* Does the stroma model give type t a secretion saturation for substrate s (its rate > 0, or rules or per-cell
+ * values set its secretion or saturation)? The saturation is the base of "<substrate> secretion target". */
 int pc_writes_target(const pc_model *m, int t, int s);
 
-/* Read m->cells_path (if any) into m->cell_xyz/cell_type, reporting the columns stroma does not take. */
+/* PhysiCell's base value of behaviour k (argument arg) in type T: its cell definition's parameter. */
+double pc_behaviour_base(const pc_type *T, pc_beh_kind k, int arg);
+
+/* PhysiCell behaviour name b into stroma's name (out), PhysiCell's canonical name (canon: synonyms share it),
+ * kind and argument (substrate or cell type), with renamed substrates and types. Returns 1 (mapped), 0 (a
+ * PhysiCell behaviour stroma lacks: why set) or -1 (not a PhysiCell 1.14 behaviour of the model: why set).
+ * Used for rules and for the per-cell columns of a cells CSV alike. */
+int pc_map_behaviour(const pc_model *m, const char *b, char *out, size_t cap, char *canon, size_t ccap,
+                     pc_beh_kind *kind, int *arg, char *why, size_t wcap);
+
+/* Index of the custom data named by "custom:<v>", "custom: <v>" or "custom <index>", or -1. */
+int pc_custom_var(const pc_model *m, const char *s);
+
+/* Read m->cells_path (if any) into m->cell_xyz/cell_type and the per-cell columns stroma takes into
+ * m->cellcol/cell_val (setting the types' cell_mask), reporting the columns and values it does not take. Runs
+ * before pc_convert. A value that is not a number in a column that is imported is an error (file:line:col). */
 stroma_code pc_read_cells(pc_model *m);
 
 /* Write the model as YAML to f; cells_file is the name (relative to the YAML) of the converted cells CSV, or
  * NULL. */
 void pc_emit_yaml(const pc_model *m, FILE *f, const char *cells_file);
 
-/* Write the converted initial cells as CSV (x,y,z,type). */
+/* Write the converted initial cells as CSV: x,y,z,type and the per-cell columns (shortest exact numbers,
+ * `skip` for the type's value). */
 void pc_emit_cells(const pc_model *m, FILE *f);
 
 /* Free everything m owns. */

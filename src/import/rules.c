@@ -36,8 +36,7 @@ static int type_after(const pc_model *m, const char *s, const char *prefix, int 
     return -1;
 }
 
-/* Index of the variable named by "custom:<v>", "custom: <v>" or "custom <n>", or -1. */
-static int custom_var(const pc_model *m, const char *s) {
+int pc_custom_var(const pc_model *m, const char *s) {
     const char *v = NULL;
     if (strncmp(s, "custom:", 7) == 0) {
         v = s + 7;
@@ -123,17 +122,15 @@ static int map_signal(const pc_model *m, const char *s, char *out, size_t cap, c
     if (is_one_of(s, a1)) return named(out, cap, "apoptotic");
     if (is_one_of(s, n1)) return named(out, cap, "necrotic");
     if (is_one_of(s, t1)) return named(out, cap, "time");
-    int v = custom_var(m, s);
+    int v = pc_custom_var(m, s);
     if (v >= 0) return named(out, cap, "custom:%s", m->vars[v].name);
     if (type_after(m, s, "immunogenicity to ", 1) >= 0) return lacks(why, wcap, "stroma has no immunogenicity");
     snprintf(why, wcap, "'%s' is not a PhysiCell 1.14 signal of this model", s);
     return -1;
 }
 
-/* Behaviour b into stroma's name (out), PhysiCell's canonical name (canon), kind and argument. Returns 1, 0
- * (why set: a PhysiCell behaviour stroma lacks) or -1 (unknown). */
-static int map_behaviour(const pc_model *m, const char *b, char *out, size_t cap, char *canon, size_t ccap,
-                         pc_beh_kind *kind, int *arg, char *why, size_t wcap) {
+int pc_map_behaviour(const pc_model *m, const char *b, char *out, size_t cap, char *canon, size_t ccap,
+                     pc_beh_kind *kind, int *arg, char *why, size_t wcap) {
     *kind = PB_NONE;
     *arg = 0;
     snprintf(canon, ccap, "%s", b);
@@ -243,7 +240,7 @@ static int map_behaviour(const pc_model *m, const char *b, char *out, size_t cap
     if (type_after(m, b, "fuse to ", 1) >= 0) return lacks(why, wcap, "stroma has no cell fusion");
     if (type_after(m, b, "asymmetric division to ", 0) >= 0)
         return lacks(why, wcap, "stroma has no asymmetric division");
-    if (custom_var(m, b) >= 0)
+    if (pc_custom_var(m, b) >= 0)
         return lacks(why, wcap,
                      "a rule cannot set a state variable directly in stroma (only its production "
                      "and decay)");
@@ -379,8 +376,8 @@ static stroma_code read_rule(pc_model *m, const char *file, int line, const char
     }
     char swhy[200] = "", bwhy[200] = "";
     int ms = map_signal(m, f[1], r->signal, sizeof r->signal, swhy, sizeof swhy);
-    int mb = map_behaviour(m, f[3], r->behaviour, sizeof r->behaviour, r->pc_beh, sizeof r->pc_beh, &r->kind, &r->arg,
-                           bwhy, sizeof bwhy);
+    int mb = pc_map_behaviour(m, f[3], r->behaviour, sizeof r->behaviour, r->pc_beh, sizeof r->pc_beh, &r->kind,
+                              &r->arg, bwhy, sizeof bwhy);
     if (mb != 1) r->kind = PB_NONE;
     r->mappable = ms == 1 && mb == 1;
     if (!r->mappable) {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `stroma import-physicell`: the four PhysiCell 1.14.2 samples in tests/data/physicell convert (exit 0), their
 # reports name what they must, the models pass `stroma check` and run 60 min; conversion is deterministic;
-# cell integrity and attack damage are imported; rules are rewritten as PhysiCell acts (direction flips against
-# the imported bases, motility-disabled types); bad input exits 2 with
-# file:line and writes nothing, a failed write leaves no file behind and an earlier output untouched.
+# cell integrity and attack damage are imported; the cells files' per-cell columns are converted or reported;
+# rules are rewritten as PhysiCell acts (direction flips against the imported bases, motility-disabled types); bad
+# input exits 2 with file:line and writes nothing, a failed write leaves no file behind and an earlier output
+# untouched.
 source "$(dirname "$0")/lib.bash"
 DATA="$SRC/tests/data/physicell"
 
@@ -60,8 +61,14 @@ expect_report rules_sample "column 'custom:GFP' is not imported"
 grep -q 'signal: "contact with malignant_epithelial_cell"' "$WORK/rules_sample.yaml" || fail "rules_sample: contact signal"
 grep -q 'behaviour: "transform to M1_macrophage"' "$WORK/rules_sample.yaml" || fail "rules_sample: transform name"
 grep -q 'file: "rules_sample.cells.csv"' "$WORK/rules_sample.yaml" || fail "rules_sample: cells file not referenced"
-[ "$(head -1 "$WORK/rules_sample.cells.csv")" = "x,y,z,type" ] || fail "rules_sample: cells header"
-[ "$(grep -c ',malignant_epithelial_cell$' "$WORK/rules_sample.cells.csv")" -eq 1000 ] ||
+# per-cell columns: 'cycle entry' and 'custom:sample' map (no row sets them); 'volume' and 'custom:GFP' (no such
+# custom data) do not
+[ "$(head -1 "$WORK/rules_sample.cells.csv")" = "x,y,z,type,cycle entry,custom:sample" ] ||
+  fail "rules_sample: cells header $(head -1 "$WORK/rules_sample.cells.csv")"
+expect_report rules_sample "column 'volume' is not imported \(0 rows give a value\)"
+grep -Eq "column '(cycle entry|custom:sample)'" "$WORK/rules_sample.err" &&
+  { cat "$WORK/rules_sample.err"; fail "rules_sample: a mapped per-cell column is reported"; }
+[ "$(grep -c ',malignant_epithelial_cell,skip,skip$' "$WORK/rules_sample.cells.csv")" -eq 1000 ] ||
   fail "rules_sample: 1000 malignant cells expected"
 [ "$(wc -l <"$WORK/rules_sample.cells.csv")" -eq 1301 ] || fail "rules_sample: 1300 cells expected"
 grep -q "cells: 1300 in 1 group\|1300" "$WORK/rules_sample.check" || fail "rules_sample: check does not see 1300 cells"
@@ -80,8 +87,30 @@ grep -Eq "damage_repair_rate|behaviour 'damage|signal 'damage' " "$WORK/immune_f
 expect_report immune_function "effector_T_cell attacks: attack_duration 0\.1 min written as attachment_duration"
 expect_report immune_function "an attack delivers attack_damage for the time it lasts \\(mean 0\\.1 min here, about 0\\.1 in PhysiCell"
 expect_report immune_function "cell_rules\.csv:10: not imported: signal 'damage delivered'"
-expect_report immune_function "column 'damage rate' is not imported \(2 rows"
-expect_report immune_function "column 'attack damage rate' is not imported"
+# per-cell columns: the ones that map are written (renamed types, numbers exact, skip kept); necrosis and attack
+# duration are not imported; phagocytose necrotic cell merges into phagocytose dead cell where it agrees
+h="x,y,z,type,apoptosis,migration speed,phagocytose dead cell,attack tumor_cell,attack damage rate,damage rate"
+[ "$(head -1 "$WORK/immune_function.cells.csv")" = "$h,damage repair rate" ] ||
+  fail "immune_function: cells header $(head -1 "$WORK/immune_function.cells.csv")"
+grep -qx '0,0,0,tumor_cell,9000000000,0,0,skip,skip,1,0' "$WORK/immune_function.cells.csv" ||
+  fail "immune_function: tumor cell row with per-cell apoptosis and damage"
+grep -qx -- '-100,-100,0,slow_T_cell,skip,0,0,0.025,0.1,skip,skip' "$WORK/immune_function.cells.csv" ||
+  fail "immune_function: slow T cell row with per-cell attack"
+[ "$(grep -c ',fast_T_cell,skip,0,0,0\.025,1,skip,skip$' "$WORK/immune_function.cells.csv")" -eq 5 ] ||
+  fail "immune_function: 5 fast T cells with per-cell attack expected"
+grep -Eq "column '(apoptosis|migration speed|attack tumor cell|attack damage rate|damage rate|damage repair rate)'" \
+  "$WORK/immune_function.err" && { cat "$WORK/immune_function.err"; fail "immune_function: a mapped column reported"; }
+expect_report immune_function \
+  "cells\.csv:1: not imported: per-cell column 'necrosis' is not imported \(20 rows give a value; 1 differs .* line 4\)"
+expect_report immune_function "cells\.csv:1: not imported: per-cell column 'attack duration' is not imported"
+expect_report immune_function \
+  "cells\.csv:1: approximated: per-cell column 'phagocytose apoptotic cell' written as 'phagocytose dead cell'"
+expect_report immune_function \
+  "cells\.csv:3: approximated: per-cell column 'phagocytose necrotic cell' differs from 'phagocytose apoptotic cell' on 2 rows"
+# T cells that attack through per-cell values get their type's attachment duration and attack damage
+expect_report immune_function "fast_T_cell attacks: attack_duration 0\.1 min written as attachment_duration"
+[ "$(grep -c '^      attachment_duration: 0\.1$' "$WORK/immune_function.yaml")" -eq 3 ] ||
+  fail "immune_function: attachment_duration for effector, fast and slow T cells expected"
 expect_report immune_function "seed 19 taken from <user_parameters>"
 grep -q "^seed: 19$" "$WORK/immune_function.yaml" || fail "immune_function: seed 19 expected"
 
@@ -130,7 +159,8 @@ grep -q 'type: tumor_cell, signal: "doxorubicin", direction: increases, behaviou
   "$WORK/dmg.yaml" || fail "dmg: rule on damage rate"
 grep -q 'direction: decreases, behaviour: "attack damage rate", saturation: 0.5,' "$WORK/dmg.yaml" ||
   fail "dmg: rule on attack damage rate"
-[ "$(grep -c '^      attack_damage: 1$' "$WORK/dmg.yaml")" -eq 2 ] || fail "dmg: macrophage attack_damage expected"
+sed -n '/^  macrophage:/,/^  fast_T_cell:/p' "$WORK/dmg.yaml" | grep -q '^      attack_damage: 1$' ||
+  fail "dmg: macrophage attack_damage expected"
 grep -q 'dmg\.csv:[34]: approximated' "$WORK/dmg.err" && { cat "$WORK/dmg.err"; fail "dmg: rules rewritten"; }
 "$STROMA" check "$WORK/dmg.yaml" >/dev/null 2>&1 || fail "dmg: check failed"
 echo "ok: rules rewritten as PhysiCell acts"
@@ -172,6 +202,39 @@ mkdir -p "$WORK/project2"
 cp "$DATA/rules_sample/PhysiCell_settings.xml" "$DATA/rules_sample/cell_rules.csv" "$WORK/project2/"
 printf 'x,y,z,type\n0,0,0,M0 macrophage\n1,2,0,nobody\n' >"$WORK/project2/cells.csv"
 expect_bad cells_type "cells\.csv:3:7: unknown cell type 'nobody'" "$WORK/project2/PhysiCell_settings.xml"
+# per-cell values: a value stroma refuses is reported with its line and written as skip (a bias above 1, a negative
+# value, a speed for a type whose motility is disabled, inf); 's'/'S'/empty skip as in PhysiCell; synonyms merge (a
+# row's last value wins); custom:<v> maps to the state variable; numbers keep every digit; an unknown column is
+# reported; a value that is not a number in an imported column is an error (file:line:col)
+mkdir -p "$WORK/project3"
+cp "$DATA/immune_function/PhysiCell_settings.xml" "$DATA/immune_function/cell_rules.csv" "$WORK/project3/"
+{
+  echo "x,y,z,type,migration bias,migration speed,cycle entry,exit from cycle phase 0,custom:sample,phagocytose necrotic cell,doxorubicin export,wobble"
+  echo "0,0,0,macrophage,1.5,2,0.1,S,-3,0.5,-1,7"
+  echo "10,0,0,tumor cell,0.25,1,skip,0.2,,,-0.5,"
+  echo "20,0,0,fast T cell,-0.1,0.123456789012345678,,,2.5,skip,inf,x"
+} >"$WORK/project3/cells.csv"
+import percell "$WORK/project3/PhysiCell_settings.xml"
+printf '%s\n' "x,y,z,type,migration bias,migration speed,cycle entry,custom:sample,doxorubicin export" \
+  "0,0,0,macrophage,skip,2,0.1,-3,-1" "10,0,0,tumor_cell,0.25,skip,0.2,skip,-0.5" \
+  "20,0,0,fast_T_cell,skip,0.12345678901234568,skip,2.5,skip" | cmp -s - "$WORK/percell.cells.csv" ||
+  { cat "$WORK/percell.cells.csv"; fail "percell: converted cells file"; }
+expect_report percell "cells\.csv:2: not imported: per-cell column 'migration bias': 1\.5 on this line: .*above 1; written as skip"
+expect_report percell "cells\.csv:3: not imported: per-cell column 'migration speed': 1 on this line: motility of tumor_cell is disabled"
+expect_report percell "cells\.csv:4: not imported: per-cell column 'migration bias': -0\.1 on this line: .*negative"
+expect_report percell "cells\.csv:4: not imported: per-cell column 'doxorubicin export': inf on this line: not a finite number"
+expect_report percell "'cycle entry' and 'exit from cycle phase 0' name the same behaviour"
+expect_report percell "column 'phagocytose necrotic cell' is not imported .*the file has none"
+expect_report percell "column 'wobble' is not imported .*PhysiCell skips the column too"
+expect_report percell "tumor_cell: phase 0 has rate 0 \(cells stay in it until a rule or a per-cell value on cycle entry"
+check_and_run percell
+mkdir -p "$WORK/project4"
+cp "$DATA/immune_function/PhysiCell_settings.xml" "$DATA/immune_function/cell_rules.csv" "$WORK/project4/"
+printf 'x,y,z,type,volume,migration speed\n0,0,0,macrophage,big,fast\n' >"$WORK/project4/cells.csv"
+expect_bad cells_value "cells\.csv:2:[0-9]+: per-cell column 'migration speed': 'fast' is not a number" \
+  "$WORK/project4/PhysiCell_settings.xml"
+echo "ok: per-cell columns"
+
 # outputs: a directory is refused (2); a missing directory is refused (2); an unwritable place fails (1) and
 # leaves nothing; a failed import leaves an earlier output untouched
 rc=0; "$STROMA" import-physicell "$DATA/template/PhysiCell_settings.xml" -o "$WORK" 2>"$WORK/o.err" || rc=$?

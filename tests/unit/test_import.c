@@ -2,6 +2,7 @@
  * under ASan+UBSan too: every sample converts into a model the loader accepts with the cell types and rules
  * it should have; the report names what could not be mapped; malformed, truncated and missing inputs fail with
  * the right code and a file:line, and leave no output behind. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,6 +70,13 @@ static void test_samples_convert(void **state) {
     assert_true(m->nrules > 20);
     assert_true(stroma_model_substrate_index(m, "pro-inflammatory_factor") >= 0);
     assert_true(m->ninitial >= 1 && m->initial_cells[0].from_csv);
+    /* per-cell columns 'cycle entry' and 'custom:sample' map (no row sets them); 'volume' and 'custom:GFP' do not */
+    assert_int_equal(m->initial_cells[0].ncols, 2);
+    assert_int_equal(m->rule_tables.behaviours[m->initial_cells[0].col_behaviour[0]].kind, STROMA_BEH_CYCLE_ENTRY);
+    assert_int_equal(m->initial_cells[0].col_behaviour[1], -1 - 0);
+    assert_string_equal(m->state_vars[0].name, "sample");
+    assert_true(isnan(m->initial_cells[0].csv_values[1]));
+    assert_true(report_has(rep, "per-cell column 'custom:GFP' is not imported"));
     stroma_model_destroy(&m);
 
     m = import_sample(dir, "immune_function", rep);
@@ -77,7 +85,29 @@ static void test_samples_convert(void **state) {
         if (!strcmp(m->cell_types[k].name, "tumor_cell")) tumor = k;
     assert_true(tumor >= 0);
     assert_true(m->cell_types[tumor].damage_repair_per_min == 0.1);
-    assert_true(report_has(rep, "per-cell column"));
+    /* per-cell columns: the mapped ones load as behaviours (attack tumor cell -> "attack tumor_cell"), with the
+     * values of the PhysiCell file; necrosis and attack duration are still reported */
+    assert_true(report_has(rep, "per-cell column 'necrosis' is not imported"));
+    assert_true(report_has(rep, "per-cell column 'attack duration' is not imported"));
+    assert_false(report_has(rep, "per-cell column 'attack tumor cell'"));
+    const stroma_initial_cells_desc *ic = &m->initial_cells[0];
+    assert_true(ic->from_csv);
+    assert_int_equal(ic->ncols, 7);
+    assert_int_equal(ic->count, 28);
+    const stroma_rule_tables *tb = &m->rule_tables;
+    int attack = -1, apoptosis = -1;
+    for (int k = 0; k < ic->ncols; k++) {
+        assert_true(ic->col_behaviour[k] >= 0);
+        const stroma_behaviour_entry *e = &tb->behaviours[ic->col_behaviour[k]];
+        if (e->kind == STROMA_BEH_ATTACK && e->arg == tumor) attack = k;
+        if (e->kind == STROMA_BEH_APOPTOSIS) apoptosis = k;
+    }
+    assert_int_equal(attack, 3);
+    assert_int_equal(apoptosis, 0);
+    assert_string_equal(tb->behaviours[ic->col_behaviour[attack]].name, "attack tumor_cell");
+    assert_true(ic->csv_values[0 * 7 + apoptosis] == 9e9); /* row 1: a tumor cell */
+    assert_true(isnan(ic->csv_values[0 * 7 + attack]));   /* skip */
+    assert_true(ic->csv_values[4 * 7 + attack] == 0.025); /* row 5: a fast T cell */
     stroma_model_destroy(&m);
 
     m = import_sample(dir, "asymmetric_division", rep);
@@ -143,10 +173,77 @@ static void test_bad_inputs(void **state) {
     stroma_remove_tree(dir);
 }
 
+/* Copy the text file `from` to `to`. */
+static void copy_file(const char *from, const char *to) {
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    fclose(out);
+}
+
+/* Per-cell values of a cells file: refused values (bias above 1, negative, a speed for a type whose motility is
+ * disabled, inf) are reported and load as skip (NAN); synonyms merge with the row's last value winning; custom:<v>
+ * is the state variable's initial value; a value that is not a number in an imported column fails with the
+ * file and line and writes nothing. */
+static void test_percell_values(void **state) {
+    (void)state;
+    char dir[] = "/tmp/stroma_import_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char src[1200], xml[1200], path[1200], out[1200];
+    data_path(src, sizeof src, "physicell/immune_function/PhysiCell_settings.xml");
+    snprintf(xml, sizeof xml, "%s/PhysiCell_settings.xml", dir);
+    copy_file(src, xml);
+    data_path(src, sizeof src, "physicell/immune_function/cell_rules.csv");
+    snprintf(path, sizeof path, "%s/cell_rules.csv", dir);
+    copy_file(src, path);
+    snprintf(path, sizeof path, "%s/cells.csv", dir);
+    snprintf(out, sizeof out, "%s/out.yaml", dir);
+    write_file(path, "x,y,z,type,migration bias,migration speed,cycle entry,exit from cycle phase 0,custom:sample,"
+                     "doxorubicin export\n"
+                     "0,0,0,macrophage,1.5,2,0.1,S,-3,-1\n"
+                     "10,0,0,tumor cell,0.25,1,skip,0.2,,-0.5\n"
+                     "20,0,0,fast T cell,-0.1,0.123456789012345678,,,2.5,inf\n");
+    stroma_error err;
+    stroma_import_report *rep = stroma_import_report_create();
+    assert_int_equal(stroma_import_physicell(xml, NULL, out, rep, &err), STROMA_OK);
+    assert_true(report_has(rep, "per-cell column 'migration bias': 1.5 on this line"));
+    assert_true(report_has(rep, "per-cell column 'migration speed': 1 on this line: motility of tumor_cell"));
+    assert_true(report_has(rep, "per-cell column 'migration bias': -0.1 on this line"));
+    assert_true(report_has(rep, "per-cell column 'doxorubicin export': inf on this line"));
+    stroma_model *m = stroma_model_load(out, &err);
+    if (!m) fail_msg("the imported model does not load: %s", err.message);
+    const stroma_initial_cells_desc *ic = &m->initial_cells[0];
+    assert_int_equal(ic->ncols, 5); /* bias, speed, cycle entry (two columns), custom:sample, export */
+    assert_int_equal(ic->count, 3);
+    const double *v = ic->csv_values;
+    assert_true(isnan(v[0]) && v[1] == 2 && v[2] == 0.1 && v[3] == -3 && v[4] == -1);
+    assert_true(v[5] == 0.25 && isnan(v[6]) && v[7] == 0.2 && isnan(v[8]) && v[9] == -0.5);
+    assert_true(isnan(v[10]) && v[11] == 0.123456789012345678 && isnan(v[12]) && v[13] == 2.5 && isnan(v[14]));
+    assert_int_equal(ic->col_behaviour[3], -1 - 0); /* custom:sample */
+    stroma_model_destroy(&m);
+
+    remove(out);
+    snprintf(out, sizeof out, "%s/bad.yaml", dir);
+    write_file(path, "x,y,z,type,volume,migration speed\n0,0,0,macrophage,1,0\n0,0,0,macrophage,big,fast\n");
+    assert_int_equal(stroma_import_physicell(xml, NULL, out, rep, &err), STROMA_ERR_PARSE);
+    assert_non_null(strstr(err.message, "'fast' is not a number"));
+    assert_int_equal(err.line, 3);
+    assert_int_equal(access(out, F_OK), -1);
+
+    stroma_import_report_destroy(&rep);
+    stroma_remove_tree(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples_convert),
         cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_percell_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
