@@ -586,10 +586,16 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
         if (u[0] < p_event(beh(e, i, e->rules ? e->rules->s_kill : -1, T->kill_per_min), dt)) {
             e->contact[i] = STROMA_CONTACT_KILL;
             e->contact_min[i] = 0;
-        } else if (T->attach_duration_min > 0 && u[1] < p_event(1.0 / T->attach_duration_min, dt)) {
-            /* the exponential attachment ends within the step, at tau = -d ln(1 - u) < dt */
-            e->contact[i] = STROMA_CONTACT_DETACH;
-            e->contact_min[i] = -T->attach_duration_min * log1p(-u[1]);
+        } else {
+            double d = beh(e, i, e->rules ? e->rules->s_attack_duration : -1, T->attach_duration_min);
+            if (!(d > 0)) {
+                e->contact[i] = STROMA_CONTACT_DETACH; /* no time attached */
+                e->contact_min[i] = 0;
+            } else if (u[1] < p_event(1.0 / d, dt)) {
+                /* the exponential attachment ends within the step, at tau = -d ln(1 - u) < dt */
+                e->contact[i] = STROMA_CONTACT_DETACH;
+                e->contact_min[i] = -d * log1p(-u[1]);
+            }
         }
         return;
     }

@@ -87,7 +87,7 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         }
     }
     r->s_cycle = r->s_apop = r->s_necro = r->s_speed = r->s_persist = r->s_bias = r->s_kill = r->s_phago_dead = -1;
-    r->s_attack_damage = r->s_damage = r->s_repair = r->s_adhesion = r->s_repulsion = -1;
+    r->s_attack_damage = r->s_attack_duration = r->s_damage = r->s_repair = r->s_adhesion = r->s_repulsion = -1;
     for (int s = 0; s < r->nslots; s++) {
         const stroma_behaviour_entry *e = &tb->behaviours[r->slot_beh[s]];
         switch (e->kind) {
@@ -99,6 +99,7 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         case STROMA_BEH_BIAS: r->s_bias = s; break;
         case STROMA_BEH_KILL_RATE: r->s_kill = s; break;
         case STROMA_BEH_ATTACK_DAMAGE: r->s_attack_damage = s; break;
+        case STROMA_BEH_ATTACK_DURATION: r->s_attack_duration = s; break;
         case STROMA_BEH_DAMAGE_RATE: r->s_damage = s; break;
         case STROMA_BEH_DAMAGE_REPAIR: r->s_repair = s; break;
         case STROMA_BEH_ADHESION: r->s_adhesion = s; break;

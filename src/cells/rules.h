@@ -22,7 +22,7 @@ typedef struct stroma_rules_engine {
     int needs_contacts;
     /* slots of the behaviours the cell engine reads (-1 = not rule-controlled: use the type's value) */
     int s_cycle, s_apop, s_necro, s_speed, s_persist, s_bias, s_kill, s_phago_dead;
-    int s_attack_damage, s_damage, s_repair, s_adhesion, s_repulsion;
+    int s_attack_damage, s_attack_duration, s_damage, s_repair, s_adhesion, s_repulsion;
     int *s_transform, *s_attack, *s_phago; /* [ntypes] */
     int *s_prod, *s_decay;                  /* [nstate] */
 } stroma_rules_engine;

@@ -110,10 +110,6 @@ static int drop_base(const pc_model *m, const in_col *C, int t, double *base) {
         *base = T->volume;
         return 1;
     }
-    if (!strcmp(C->name, "attack duration")) {
-        *base = T->attack_duration;
-        return 1;
-    }
     return 0;
 }
 
@@ -151,10 +147,7 @@ static stroma_code classify(pc_model *m, in_col *cols, int n) {
                                       sizeof why);
             if (mb != 1) {
                 C->kind = PB_NONE;
-                if (!strcmp(C->name, "attack duration"))
-                    drop(C, "stroma's attachment duration is a parameter of the type (the attacker's "
-                            "interactions.attachment_duration), not a per-cell value");
-                else if (mb < 0) {
+                if (mb < 0) {
                     char w[400];
                     snprintf(w, sizeof w, "%s (PhysiCell skips the column too)", why);
                     drop(C, w);

@@ -162,6 +162,7 @@ double pc_behaviour_base(const pc_type *T, pc_beh_kind k, int arg) {
     case PB_ATTACK_DAMAGE: return T->attack_damage;
     case PB_DAMAGE_RATE: return T->damage_rate;
     case PB_DAMAGE_REPAIR: return T->damage_repair;
+    case PB_ATTACK_DURATION: return T->attack_duration;
     case PB_ADHESION: return T->adhesion;
     case PB_REPULSION: return T->repulsion;
     case PB_NONE: break;
@@ -200,6 +201,8 @@ static double st_base(const pc_model *m, int t, pc_beh_kind k, int arg) {
     case PB_PHAG_DEAD: return T->st_phag;
     case PB_TARGET: return pc_writes_target(m, t, arg) ? T->sec_target[arg] : 0;
     case PB_ATTACK_DAMAGE: return T->st_attack_damage;
+    /* emit.c writes attachment_duration for a type that attacks; otherwise stroma's default (60 min) */
+    case PB_ATTACK_DURATION: return T->attacks ? (T->attack_duration > 0 ? T->attack_duration : 1e-9) : 60;
     default: return pc_behaviour_base(T, k, arg);
     }
 }

@@ -63,6 +63,7 @@ typedef enum pc_beh_kind {
     PB_ATTACK_DAMAGE,
     PB_DAMAGE_RATE,
     PB_DAMAGE_REPAIR,
+    PB_ATTACK_DURATION,
     PB_ADHESION,
     PB_REPULSION
 } pc_beh_kind;

@@ -255,14 +255,13 @@ int pc_map_behaviour(const pc_model *m, const char *b, char *out, size_t cap, ch
         pc_beh_kind kind;
     } dmg[] = {{"attack damage rate", PB_ATTACK_DAMAGE},
                {"damage rate", PB_DAMAGE_RATE},
-               {"damage repair rate", PB_DAMAGE_REPAIR}};
+               {"damage repair rate", PB_DAMAGE_REPAIR},
+               {"attack duration", PB_ATTACK_DURATION}};
     for (size_t i = 0; i < sizeof dmg / sizeof dmg[0]; i++)
         if (!strcmp(b, dmg[i].name)) {
             *kind = dmg[i].kind;
             return named(out, cap, "%s", b);
         }
-    if (!strcmp(b, "attack duration"))
-        return lacks(why, wcap, "stroma's attachment duration is a parameter of the type, not set by rules");
     snprintf(why, wcap, "'%s' is not a PhysiCell 1.14 behaviour of this model", b);
     return -1;
 }

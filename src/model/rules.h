@@ -58,6 +58,7 @@ typedef enum stroma_behaviour_kind {
     STROMA_BEH_PHAGOCYTOSE_DEAD,   /* 1/min, dead cells of any type (sets every type's rate) */
     STROMA_BEH_KILL_RATE,          /* 1/min while attached */
     STROMA_BEH_ATTACK_DAMAGE,      /* damage/min delivered to the attached target */
+    STROMA_BEH_ATTACK_DURATION,    /* min: mean attachment time (exponential detachment) */
     STROMA_BEH_DAMAGE_RATE,        /* damage/min, spontaneous */
     STROMA_BEH_DAMAGE_REPAIR,      /* 1/min */
     STROMA_BEH_ADHESION,           /* µm/min: cell-cell adhesion strength (scales the type's; base > 0) */

@@ -99,6 +99,7 @@ static void provide_cells(table_builder *b, const stroma_model *m) {
     add_behaviour(b, STROMA_BEH_BIAS, 0, "", "migration bias");
     add_behaviour(b, STROMA_BEH_KILL_RATE, 0, "1/min", "kill rate");
     add_behaviour(b, STROMA_BEH_ATTACK_DAMAGE, 0, "damage/min", "attack damage rate");
+    add_behaviour(b, STROMA_BEH_ATTACK_DURATION, 0, "min", "attack duration");
     add_behaviour(b, STROMA_BEH_DAMAGE_RATE, 0, "damage/min", "damage rate");
     add_behaviour(b, STROMA_BEH_DAMAGE_REPAIR, 0, "1/min", "damage repair rate");
     add_behaviour(b, STROMA_BEH_ADHESION, 0, "µm/min", "cell-cell adhesion");
@@ -185,6 +186,7 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     }
     case STROMA_BEH_KILL_RATE: return T->kill_per_min;
     case STROMA_BEH_ATTACK_DAMAGE: return T->attack_damage_per_min;
+    case STROMA_BEH_ATTACK_DURATION: return T->attach_duration_min;
     case STROMA_BEH_DAMAGE_RATE: return T->damage_per_min;
     case STROMA_BEH_DAMAGE_REPAIR: return T->damage_repair_per_min;
     case STROMA_BEH_ADHESION: return T->adhesion_um_per_min;

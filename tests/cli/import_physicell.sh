@@ -87,22 +87,22 @@ grep -Eq "damage_repair_rate|behaviour 'damage|signal 'damage' " "$WORK/immune_f
 expect_report immune_function "effector_T_cell attacks: attack_duration 0\.1 min written as attachment_duration"
 expect_report immune_function "an attack delivers attack_damage for the time it lasts \\(mean 0\\.1 min here, about 0\\.1 in PhysiCell"
 expect_report immune_function "cell_rules\.csv:10: not imported: signal 'damage delivered'"
-# per-cell columns: the ones that map are written (renamed types, numbers exact, skip kept); necrosis and attack
-# duration are not imported; phagocytose necrotic cell merges into phagocytose dead cell where it agrees
-h="x,y,z,type,apoptosis,migration speed,phagocytose dead cell,attack tumor_cell,attack damage rate,damage rate"
+# per-cell columns: the ones that map are written (renamed types, numbers exact, skip kept); necrosis and volume
+# are not imported; phagocytose necrotic cell merges into phagocytose dead cell where it agrees
+h="x,y,z,type,apoptosis,migration speed,phagocytose dead cell,attack tumor_cell,attack duration,attack damage rate"
+h="$h,damage rate"
 [ "$(head -1 "$WORK/immune_function.cells.csv")" = "$h,damage repair rate" ] ||
   fail "immune_function: cells header $(head -1 "$WORK/immune_function.cells.csv")"
-grep -qx '0,0,0,tumor_cell,9000000000,0,0,skip,skip,1,0' "$WORK/immune_function.cells.csv" ||
+grep -qx '0,0,0,tumor_cell,9000000000,0,0,skip,skip,skip,1,0' "$WORK/immune_function.cells.csv" ||
   fail "immune_function: tumor cell row with per-cell apoptosis and damage"
-grep -qx -- '-100,-100,0,slow_T_cell,skip,0,0,0.025,0.1,skip,skip' "$WORK/immune_function.cells.csv" ||
+grep -qx -- '-100,-100,0,slow_T_cell,skip,0,0,0.025,50,0.1,skip,skip' "$WORK/immune_function.cells.csv" ||
   fail "immune_function: slow T cell row with per-cell attack"
-[ "$(grep -c ',fast_T_cell,skip,0,0,0\.025,1,skip,skip$' "$WORK/immune_function.cells.csv")" -eq 5 ] ||
+[ "$(grep -c ',fast_T_cell,skip,0,0,0\.025,5,1,skip,skip$' "$WORK/immune_function.cells.csv")" -eq 5 ] ||
   fail "immune_function: 5 fast T cells with per-cell attack expected"
-grep -Eq "column '(apoptosis|migration speed|attack tumor cell|attack damage rate|damage rate|damage repair rate)'" \
+grep -Eq "column '(apoptosis|migration speed|attack tumor cell|attack duration|attack damage rate|damage rate|damage repair rate)'" \
   "$WORK/immune_function.err" && { cat "$WORK/immune_function.err"; fail "immune_function: a mapped column reported"; }
 expect_report immune_function \
   "cells\.csv:1: not imported: per-cell column 'necrosis' is not imported \(20 rows give a value; 1 differs .* line 4\)"
-expect_report immune_function "cells\.csv:1: not imported: per-cell column 'attack duration' is not imported"
 expect_report immune_function \
   "cells\.csv:1: approximated: per-cell column 'phagocytose apoptotic cell' written as 'phagocytose dead cell'"
 expect_report immune_function \
@@ -143,8 +143,8 @@ import flip2 "$DATA/rules_sample/PhysiCell_settings.xml" "$WORK/flip2.csv"
 expect_report flip2 "'increases' toward 0, below the base value 7e-05: .* 'decreases'"
 "$STROMA" check "$WORK/flip2.yaml" >/dev/null 2>&1 || fail "flip2: check failed"
 # damage behaviours start from the imported values (tumor cells repair 0.1, effector T cells deliver 1); a type
-# that does not attack but has rules on its attack damage gets attack_damage as their base; attack duration is not
-# imported
+# that does not attack but has rules on its attack damage gets attack_damage as their base; rules on attack
+# duration map to the same behaviour
 cat >"$WORK/dmg.csv" <<'EOF'
 tumor cell,doxorubicin,increases,damage rate,1,0.5,4,0
 tumor cell,pressure,increases,damage repair rate,0.05,1,4,0
@@ -154,7 +154,7 @@ effector T cell,pro-inflammatory factor,increases,attack duration,1,1,4,0
 EOF
 import dmg "$DATA/immune_function/PhysiCell_settings.xml" "$WORK/dmg.csv"
 expect_report dmg "dmg\.csv:2: approximated: 'increases' toward 0\.05, below the base value 0\.1: .* 'decreases'"
-expect_report dmg "dmg\.csv:5: not imported: behaviour 'attack duration'"
+grep -q 'behaviour: "attack duration", saturation: 1,' "$WORK/dmg.yaml" || fail "dmg: rule on attack duration"
 grep -q 'type: tumor_cell, signal: "doxorubicin", direction: increases, behaviour: "damage rate", saturation: 1,' \
   "$WORK/dmg.yaml" || fail "dmg: rule on damage rate"
 grep -q 'direction: decreases, behaviour: "attack damage rate", saturation: 0.5,' "$WORK/dmg.yaml" ||

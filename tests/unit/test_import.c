@@ -86,13 +86,13 @@ static void test_samples_convert(void **state) {
     assert_true(tumor >= 0);
     assert_true(m->cell_types[tumor].damage_repair_per_min == 0.1);
     /* per-cell columns: the mapped ones load as behaviours (attack tumor cell -> "attack tumor_cell"), with the
-     * values of the PhysiCell file; necrosis and attack duration are still reported */
+     * values of the PhysiCell file; necrosis is still reported */
     assert_true(report_has(rep, "per-cell column 'necrosis' is not imported"));
-    assert_true(report_has(rep, "per-cell column 'attack duration' is not imported"));
+    assert_false(report_has(rep, "per-cell column 'attack duration'"));
     assert_false(report_has(rep, "per-cell column 'attack tumor cell'"));
     const stroma_initial_cells_desc *ic = &m->initial_cells[0];
     assert_true(ic->from_csv);
-    assert_int_equal(ic->ncols, 7);
+    assert_int_equal(ic->ncols, 8);
     assert_int_equal(ic->count, 28);
     const stroma_rule_tables *tb = &m->rule_tables;
     int attack = -1, apoptosis = -1;
@@ -105,9 +105,9 @@ static void test_samples_convert(void **state) {
     assert_int_equal(attack, 3);
     assert_int_equal(apoptosis, 0);
     assert_string_equal(tb->behaviours[ic->col_behaviour[attack]].name, "attack tumor_cell");
-    assert_true(ic->csv_values[0 * 7 + apoptosis] == 9e9); /* row 1: a tumor cell */
-    assert_true(isnan(ic->csv_values[0 * 7 + attack]));   /* skip */
-    assert_true(ic->csv_values[4 * 7 + attack] == 0.025); /* row 5: a fast T cell */
+    assert_true(ic->csv_values[0 * 8 + apoptosis] == 9e9); /* row 1: a tumor cell */
+    assert_true(isnan(ic->csv_values[0 * 8 + attack]));   /* skip */
+    assert_true(ic->csv_values[4 * 8 + attack] == 0.025); /* row 5: a fast T cell */
     stroma_model_destroy(&m);
 
     m = import_sample(dir, "asymmetric_division", rep);
