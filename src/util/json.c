@@ -47,8 +47,10 @@ static int tree_copy(const json_t *v, stroma_json *out, int depth) {
         out->items = calloc(n ? n : 1, sizeof *out->items);
         if (!out->items) return -1;
         if (!object) {
-            for (size_t i = 0; i < n; i++, out->n++)
+            for (size_t i = 0; i < n; i++) {
+                out->n++; /* counted first: a partly copied item is freed with the tree */
                 if (tree_copy(json_array_get(v, i), &out->items[i], depth + 1)) return -1;
+            }
             return 0;
         }
         const char *key;
