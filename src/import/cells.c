@@ -20,16 +20,6 @@
 #define MAX_FIELDS (4 + 4 * STROMA_MAX_CELL_COLUMNS) /* fields of a line read; a header's further ones reported */
 #define MAX_LISTED 10                                  /* refused values reported one by one per column */
 
-static void trim(char *s) {
-    size_t a = 0, b = strlen(s);
-    while (s[a] == ' ' || s[a] == '\t')
-        a++;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-        b--;
-    memmove(s, s + a, b - a);
-    s[b - a] = '\0';
-}
-
 /* Split line (modified) at commas into at most MAX_FIELDS trimmed fields; col[i] is the 1-based column of field i.
  * Returns the number of fields the line has (more than MAX_FIELDS when some were not stored). */
 static int split(char *line, char **f, int *col) {
@@ -47,7 +37,7 @@ static int split(char *line, char **f, int *col) {
         p = c + 1;
     }
     for (int i = 0; i < n && i < MAX_FIELDS; i++)
-        trim(f[i]);
+        pc_trim(f[i]);
     return n;
 }
 

@@ -89,6 +89,16 @@ stroma_code pc_fail(pc_model *m, stroma_code code, const char *file, int line, c
     return code;
 }
 
+void pc_trim(char *s) {
+    size_t a = 0, b = strlen(s);
+    while (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r')
+        a++;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n' || s[b - 1] == '\r'))
+        b--;
+    memmove(s, s + a, b - a);
+    s[b - a] = '\0';
+}
+
 void pc_model_free(pc_model *m) {
     for (int t = 0; t < m->ntypes; t++) {
         pc_type *T = &m->types[t];

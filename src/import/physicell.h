@@ -257,6 +257,9 @@ const char *pc_basename(const char *p);
 int pc_find_substrate(const pc_model *m, const char *pc_name);
 int pc_find_type(const pc_model *m, const char *pc_name);
 
+/* Remove leading and trailing blanks (spaces, tabs, CR, LF) from s in place. */
+void pc_trim(char *s);
+
 /* Fill m->err with "file:line: message" (line 0: "file: message"); returns code. */
 stroma_code pc_fail(pc_model *m, stroma_code code, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -266,16 +266,6 @@ int pc_map_behaviour(const pc_model *m, const char *b, char *out, size_t cap, ch
     return -1;
 }
 
-static void trim(char *s) {
-    size_t a = 0, b = strlen(s);
-    while (s[a] == ' ' || s[a] == '\t')
-        a++;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-        b--;
-    memmove(s, s + a, b - a);
-    s[b - a] = '\0';
-}
-
 /* Split line at sep into at most 16 trimmed fields (in buf); col[i] is the 1-based column of field i. Like
  * PhysiCell's getline split, a trailing empty field is not counted. */
 static int split(const char *line, char sep, char *buf, size_t cap, char **f, int *col) {
@@ -293,7 +283,7 @@ static int split(const char *line, char sep, char *buf, size_t cap, char **f, in
         if (!*p) break;
     }
     for (int i = 0; i < n; i++)
-        trim(f[i]);
+        pc_trim(f[i]);
     return n;
 }
 

@@ -60,16 +60,6 @@ static xmlNodePtr at(xmlNodePtr n, const char *path) {
 
 static int line_of(xmlNodePtr n) { return n ? (int)xmlGetLineNo(n) : 0; }
 
-static void trim(char *s) {
-    size_t a = 0, b = strlen(s);
-    while (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r')
-        a++;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n' || s[b - 1] == '\r'))
-        b--;
-    memmove(s, s + a, b - a);
-    s[b - a] = '\0';
-}
-
 /* Attribute `name` of n, trimmed, into buf; 0 if absent. */
 static int attr(xmlNodePtr n, const char *name, char *buf, size_t cap) {
     buf[0] = '\0';
@@ -78,7 +68,7 @@ static int attr(xmlNodePtr n, const char *name, char *buf, size_t cap) {
     if (!v) return 0;
     snprintf(buf, cap, "%s", (const char *)v);
     xmlFree(v);
-    trim(buf);
+    pc_trim(buf);
     return 1;
 }
 
@@ -90,7 +80,7 @@ static void text(xmlNodePtr n, char *buf, size_t cap) {
     if (!v) return;
     snprintf(buf, cap, "%s", (const char *)v);
     xmlFree(v);
-    trim(buf);
+    pc_trim(buf);
 }
 
 /* pugixml's as_bool: true when the text starts with 1, t, T, y or Y. */
@@ -1214,7 +1204,7 @@ stroma_code pc_read_settings(pc_model *m, const char *rules_override) {
         char msg[512] = "not well-formed XML";
         if (e && e->message) {
             snprintf(msg, sizeof msg, "%s", e->message);
-            trim(msg);
+            pc_trim(msg);
         }
         int line = e ? e->line : 0, col = e ? e->int2 : 0;
         xmlFreeParserCtxt(ctxt);

@@ -1990,6 +1990,30 @@ static void load_csv_finish(load_csv *c, FILE *fp, const char *item, const char 
                       c->nerrors - LOAD_CSV_MAX_ERRORS == 1 ? "" : "s");
 }
 
+/* Parse a CSV field as a finite number (> 0 if positive); reports as `key` (naming `alternatives` the field
+ * could also hold, "" if none) and returns 0 if it is not. */
+static int load_csv_number(load_csv *c, int line, const load_csv_field *f, const char *key, int positive,
+                           const char *alternatives, double *out) {
+    char text[128], echo[LOAD_ECHO_MAX + 8];
+    load_echo(f->text, f->len, echo, sizeof echo);
+    int rc = -1;
+    if (f->len < sizeof text && !memchr(f->text, '\0', f->len)) {
+        memcpy(text, f->text, f->len);
+        text[f->len] = '\0';
+        rc = load_parse_number_text(text, out);
+    }
+    if (rc) {
+        load_csv_error(c, rc == -1 ? STROMA_ERR_TYPE : STROMA_ERR_RANGE, line, f->column,
+                       "%s must be a %snumber%s (got '%s')", key, rc == -1 ? "" : "finite ", alternatives, echo);
+        return 0;
+    }
+    if (positive && !(*out > 0)) {
+        load_csv_error(c, STROMA_ERR_RANGE, line, f->column, "%s must be > 0 (got '%s')", key, echo);
+        return 0;
+    }
+    return 1;
+}
+
 /* Resolve a cell file's extra header column (a behaviour, or custom:<variable> / <variable> for a state
  * variable's initial value) into *code (see stroma_initial_cells_desc.col_behaviour); reports and returns 0 if
  * it names nothing a cell can be given. */
@@ -2045,19 +2069,9 @@ static int load_csv_value(load_csv *c, int line, const load_csv_field *f, const 
         *out = NAN;
         return 1;
     }
-    char text[128], echo[LOAD_ECHO_MAX + 8];
+    if (!load_csv_number(c, line, f, column, 0, ", 'skip' or empty", out)) return 0;
+    char echo[LOAD_ECHO_MAX + 8];
     load_echo(f->text, f->len, echo, sizeof echo);
-    int rc = -1;
-    if (f->len < sizeof text && !memchr(f->text, '\0', f->len)) {
-        memcpy(text, f->text, f->len);
-        text[f->len] = '\0';
-        rc = load_parse_number_text(text, out);
-    }
-    if (rc) {
-        load_csv_error(c, rc == -1 ? STROMA_ERR_TYPE : STROMA_ERR_RANGE, line, f->column,
-                       "%s must be a %snumber, 'skip' or empty (got '%s')", column, rc == -1 ? "" : "finite ", echo);
-        return 0;
-    }
     if (code >= 0) {
         stroma_behaviour_kind k = m->rule_tables.behaviours[code].kind;
         if (k != STROMA_BEH_EXPORT && *out < 0) {
@@ -2414,29 +2428,6 @@ static int load_csv_name(load_csv *c, int line, const load_csv_field *f, const c
     return 1;
 }
 
-/* Parse a CSV field as a finite number (> 0 if positive); reports as `key` and returns 0 if it is not. */
-static int load_csv_number(load_csv *c, int line, const load_csv_field *f, const char *key, int positive,
-                           double *out) {
-    char text[128], echo[LOAD_ECHO_MAX + 8];
-    load_echo(f->text, f->len, echo, sizeof echo);
-    int rc = -1;
-    if (f->len < sizeof text && !memchr(f->text, '\0', f->len)) {
-        memcpy(text, f->text, f->len);
-        text[f->len] = '\0';
-        rc = load_parse_number_text(text, out);
-    }
-    if (rc) {
-        load_csv_error(c, rc == -1 ? STROMA_ERR_TYPE : STROMA_ERR_RANGE, line, f->column,
-                       "%s must be a %snumber (got '%s')", key, rc == -1 ? "" : "finite ", echo);
-        return 0;
-    }
-    if (positive && !(*out > 0)) {
-        load_csv_error(c, STROMA_ERR_RANGE, line, f->column, "%s must be > 0 (got '%s')", key, echo);
-        return 0;
-    }
-    return 1;
-}
-
 static int load_csv_is(const load_csv_field *f, const char *word) {
     return f->len == strlen(word) && memcmp(f->text, word, f->len) == 0;
 }
@@ -2522,9 +2513,9 @@ static void load_read_rules_csv(loader *ld, const load_rule_item *r, const load_
                                "direction must be increases or decreases (got '%s')", echo);
             ok = 0;
         }
-        ok &= load_csv_number(&c, lineno, &f[4], "saturation", 0, &s.saturation);
-        ok &= load_csv_number(&c, lineno, &f[5], "half_max", 1, &s.half_max);
-        ok &= load_csv_number(&c, lineno, &f[6], "hill_power", 1, &s.hill);
+        ok &= load_csv_number(&c, lineno, &f[4], "saturation", 0, "", &s.saturation);
+        ok &= load_csv_number(&c, lineno, &f[5], "half_max", 1, "", &s.half_max);
+        ok &= load_csv_number(&c, lineno, &f[6], "hill_power", 1, "", &s.hill);
         if (load_csv_is(&f[7], "0") || load_csv_is(&f[7], "1")) {
             s.apply_to_dead = f[7].text[0] == '1';
         } else {
