@@ -141,6 +141,13 @@ static stroma_code need(xctx *x, xmlNodePtr parent, const char *path, double *ou
 
 /* ---- cell-definition inheritance ---- */
 
+/* The definition type k inherits from: its parent_type, else (unless `reset`) the default definition it copies
+ * implicitly; -1 at the end of the chain. */
+static int inherits_from(const xctx *x, int k, int reset) {
+    if (x->parent[k] >= 0) return x->parent[k];
+    return reset ? -1 : x->implicit[k];
+}
+
 /* The element at `path` below the <cell_definition> of type t, or of the first definition it inherits from
  * that has it: its parent_type chain, or (without parent_type) the default definition. PhysiCell zeroes some
  * groups when it copies the default definition implicitly (motility enabled, chemotaxis, secretion,
@@ -152,12 +159,7 @@ static xmlNodePtr tfind(xctx *x, int t, const char *path, int reset, int *from) 
             if (from) *from = k;
             return n;
         }
-        if (x->parent[k] >= 0)
-            k = x->parent[k];
-        else if (x->implicit[k] >= 0 && !reset)
-            k = x->implicit[k];
-        else
-            break;
+        k = inherits_from(x, k, reset);
     }
     return NULL;
 }
@@ -175,12 +177,7 @@ static xmlNodePtr tfind_keyed_x(xctx *x, int t, const char *listpath, const char
             xmlNodePtr f = field ? kid(it, field) : it;
             if (f) return f;
         }
-        if (x->parent[k] >= 0)
-            k = x->parent[k];
-        else if (x->implicit[k] >= 0 && !reset)
-            k = x->implicit[k];
-        else
-            break;
+        k = inherits_from(x, k, reset);
     }
     return NULL;
 }
@@ -564,7 +561,7 @@ static stroma_code read_cycle(xctx *x, int t) {
                 found = phase_in(x, c, p, &T->ph_dur[p], &T->ph_fixed[p]);
                 if (found < 0) return x->last;
             }
-            k = x->parent[k] >= 0 ? x->parent[k] : x->implicit[k];
+            k = inherits_from(x, k, 0);
         }
         if (!found) {
             T->ph_dur[p] = 1.0 / ci->rate[p];
@@ -606,7 +603,7 @@ static xmlNodePtr death_model(xctx *x, int t, int code) {
                 c = strcasecmp(b, "apoptosis") == 0 ? 100 : strcasecmp(b, "necrosis") == 0 ? 101 : -1;
             if (c == code) return d;
         }
-        k = x->parent[k] >= 0 ? x->parent[k] : x->implicit[k];
+        k = inherits_from(x, k, 0);
     }
     return NULL;
 }
@@ -964,7 +961,7 @@ static stroma_code read_custom(xctx *x, int t) {
             V->value[t] = d;
             V->has[t] = 1;
         }
-        k = x->parent[k] >= 0 ? x->parent[k] : x->implicit[k];
+        k = inherits_from(x, k, 0);
     }
     return STROMA_OK;
 }

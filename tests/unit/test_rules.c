@@ -104,6 +104,21 @@ static void world_init(world *w) {
     assert_int_equal(stroma_rule_tables_build(m), 0);
 }
 
+/* The rules engine of the world and a cell engine using it, on a 2D square of `size` um. */
+static void world_engines(world *w, stroma_rules_engine *R, stroma_cell_engine *e, double size, uint64_t seed) {
+    stroma_error err;
+    assert_int_equal(stroma_rules_init(R, &w->m, &err), STROMA_OK);
+    stroma_mech_domain dom = {{0, 0, 0}, {size, size, 20}, 2};
+    assert_int_equal(stroma_cell_engine_init(e, w->types, 2, 1, &dom, (stroma_rng_key){seed}, &err), STROMA_OK);
+    assert_int_equal(stroma_cell_engine_set_rules(e, R, &err), STROMA_OK);
+}
+
+static void world_free(world *w, stroma_rules_engine *R, stroma_cell_engine *e) {
+    stroma_cell_engine_free(e);
+    stroma_rules_free(R);
+    stroma_rule_tables_free(&w->m.rule_tables);
+}
+
 static stroma_rule_desc make_rule(const stroma_model *m, int type, const char *signal, int dir, const char *behaviour,
                                   double sat, double half, double hill) {
     stroma_rule_desc r;
@@ -209,13 +224,9 @@ static void test_state_variable(void **state) {
     w.rules[0] = make_rule(&w.m, 0, "resistance", 1, "apoptosis", 1e-3, 1.0, 2);
     w.m.nrules = 1;
     w.m.rules = w.rules;
-    stroma_error err;
     stroma_rules_engine R;
-    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
     stroma_cell_engine e;
-    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
-    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){1}, &err), STROMA_OK);
-    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    world_engines(&w, &R, &e, 1000, 1);
     double p[3] = {500, 500, 10};
     stroma_cell_engine_add(&e, 0, p, 0, NULL);
     double v = 0.5;
@@ -230,9 +241,7 @@ static void test_state_variable(void **state) {
         assert_true(fabs(e.cells.svar[0] - v) < 1e-14);
     }
     assert_true(e.cells.svar[0] > 1.0 && e.cells.svar[0] < 2.0);
-    stroma_cell_engine_free(&e);
-    stroma_rules_free(&R);
-    stroma_rule_tables_free(&w.m.rule_tables);
+    world_free(&w, &R, &e);
 }
 
 /* "contact with CAF decreases migration speed" in cancer cells: a cancer cell touching one CAF gets
@@ -264,9 +273,7 @@ static void test_contact_signal(void **state) {
     assert_true(e.cells.beh[2 * nb + (size_t)R.s_speed] == 2.0);
     /* the CAF has no rule on speed: its slot holds its own (zero) speed */
     assert_true(e.cells.beh[1 * nb + (size_t)R.s_speed] == 0.0);
-    stroma_cell_engine_free(&e);
-    stroma_rules_free(&R);
-    stroma_rule_tables_free(&w.m.rule_tables);
+    world_free(&w, &R, &e);
 }
 
 /* Death stops a cell's exchange (secretion, uptake, export become 0) and only rules marked apply_to_dead
@@ -284,13 +291,9 @@ static void test_dead_cell_exchange(void **state) {
     w.rules[0].apply_to_dead = 1;
     w.m.nrules = 1;
     w.m.rules = w.rules;
-    stroma_error err;
     stroma_rules_engine R;
-    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
     stroma_cell_engine e;
-    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
-    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){3}, &err), STROMA_OK);
-    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    world_engines(&w, &R, &e, 1000, 3);
     double a[3] = {200, 200, 10}, b[3] = {600, 600, 10};
     stroma_cell_engine_add(&e, 0, a, 0, NULL);
     stroma_cell_engine_add(&e, 1, b, 0, NULL);
@@ -305,9 +308,7 @@ static void test_dead_cell_exchange(void **state) {
     assert_true(fabs(e.cells.secretion[0] - want) < 1e-15);
     assert_true(e.cells.uptake[0] == 0);
     assert_true(e.cells.secretion[1] == 0 && e.cells.uptake[1] == 0);
-    stroma_cell_engine_free(&e);
-    stroma_rules_free(&R);
-    stroma_rule_tables_free(&w.m.rule_tables);
+    world_free(&w, &R, &e);
 }
 
 /* Damage: an attacker attached through a whole phenotype step delivers attack_damage x dt to its target (an
@@ -327,11 +328,8 @@ static void test_damage(void **state) {
     w.m.rules = w.rules;
     stroma_error err;
     stroma_rules_engine R;
-    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
     stroma_cell_engine e;
-    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
-    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){4}, &err), STROMA_OK);
-    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    world_engines(&w, &R, &e, 1000, 4);
     double a[3] = {300, 300, 10}, b[3] = {315, 300, 10}, lone[3] = {800, 800, 10};
     stroma_cell_engine_add(&e, 0, a, 0, NULL);
     stroma_cell_engine_add(&e, 1, b, 0, NULL);
@@ -350,9 +348,7 @@ static void test_damage(void **state) {
     }
     assert_int_equal(e.cells.state[0], STROMA_CELL_APOPTOTIC);
     assert_true(fabs(e.cells.damage[k] - want) < 1e-12);
-    stroma_cell_engine_free(&e);
-    stroma_rules_free(&R);
-    stroma_rule_tables_free(&w.m.rule_tables);
+    world_free(&w, &R, &e);
 }
 
 /* An attachment of mean duration d that ends within a step delivers damage only for the time it lasted: for
@@ -400,20 +396,15 @@ static void test_daughters_inherit_state(void **state) {
     w.m.nrules = 0;
     stroma_error err;
     stroma_rules_engine R;
-    assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
     stroma_cell_engine e;
-    stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
-    assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){2}, &err), STROMA_OK);
-    assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+    world_engines(&w, &R, &e, 1000, 2);
     double a[3] = {500, 500, 10};
     stroma_cell_engine_add(&e, 0, a, 0, NULL);
     assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 0, &err), STROMA_OK);
     assert_int_equal(e.cells.n, 2);
     assert_true(e.cells.svar[0] == 6.0 && e.cells.svar[1] == 6.0);
     assert_memory_equal(e.cells.beh, e.cells.beh + R.nslots, (size_t)R.nslots * sizeof(double));
-    stroma_cell_engine_free(&e);
-    stroma_rules_free(&R);
-    stroma_rule_tables_free(&w.m.rule_tables);
+    world_free(&w, &R, &e);
 }
 
 /* "time increases cell-cell repulsion" to 4x the type's strength (half-max 1e-9 min: saturated at once) makes
@@ -434,20 +425,15 @@ static void test_repulsion_rule(void **state) {
         }
         stroma_error err;
         stroma_rules_engine R;
-        assert_int_equal(stroma_rules_init(&R, &w.m, &err), STROMA_OK);
         stroma_cell_engine e;
-        stroma_mech_domain dom = {{0, 0, 0}, {1000, 1000, 20}, 2};
-        assert_int_equal(stroma_cell_engine_init(&e, w.types, 2, 1, &dom, (stroma_rng_key){2}, &err), STROMA_OK);
-        assert_int_equal(stroma_cell_engine_set_rules(&e, &R, &err), STROMA_OK);
+        world_engines(&w, &R, &e, 1000, 2);
         double a[3] = {500, 500, 10}, b[3] = {510, 500, 10};
         stroma_cell_engine_add(&e, 0, a, 0, NULL);
         stroma_cell_engine_add(&e, 0, b, 0, NULL);
         assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6, &err), STROMA_OK); /* rules: time = 6 */
         assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 0.1, &err), STROMA_OK);
         v[with_rule] = e.cells.vx[1];
-        stroma_cell_engine_free(&e);
-        stroma_rules_free(&R);
-        stroma_rule_tables_free(&w.m.rule_tables);
+        world_free(&w, &R, &e);
     }
     double x = 6 / 1e-9, want = 4 * v[0] * (10 + x * 40) / (1 + x) / 40;
     assert_true(v[0] > 0);
@@ -485,9 +471,7 @@ static void test_necrosis_rule_stays_in_its_type(void **state) {
     int64_t live[2], dead;
     stroma_cell_engine_count(&e, live, &dead);
     assert_true(live[0] == 20 && dead == 0);
-    stroma_cell_engine_free(&e);
-    stroma_rules_free(&R);
-    stroma_rule_tables_free(&w.m.rule_tables);
+    world_free(&w, &R, &e);
 }
 
 int main(void) {
