@@ -37,7 +37,7 @@ build-asan: deps
 # libFuzzer target for the model loader (clang, ASan+UBSan): see README "Fuzzing".
 build-fuzz: deps
 	@cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DSTROMA_FUZZ=ON >/dev/null
-	@cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_model_loader fuzz_import_physicell
+	@cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_model_loader fuzz_import_physicell fuzz_checkpoint
 
 demo: build
 	./$(BUILD)/stroma run $(DEMO_MODEL) --out $(DEMO_OUT)

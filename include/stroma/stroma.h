@@ -63,8 +63,9 @@ double stroma_sim_end_time(const stroma_sim *sim);
 /* Called by stroma_run at each output time and regularly for progress; return nonzero to stop. */
 typedef int (*stroma_progress_fn)(void *user, double t_min, double end_min);
 
-/* Run to the end time, writing outputs into out_dir (created if absent; an earlier stroma output there is
- * cleared first; any other non-empty directory is refused with STROMA_ERR_ARGUMENT). Every file is written
+/* Run to the end time, writing outputs into out_dir (created if absent; if it holds an earlier stroma output —
+ * a run.json stroma wrote — the files of that output are removed first, and only those: any other file or
+ * folder in it stays; any other non-empty directory is refused with STROMA_ERR_ARGUMENT and left untouched). Every file is written
  * under a temporary name and renamed when complete. run.json records the status: "running" while the run
  * goes, "complete" at the end, "failed" (with the time reached and the error) when it fails — a failed or
  * killed run leaves what it had finished. Same as stroma_run_with(sim, out_dir, NULL, ...). */
@@ -88,7 +89,9 @@ typedef struct stroma_resume_options {
  * file (reloaded from the absolute path the checkpoint records; refused if its SHA-256 changed), seed, end
  * time, solver and checkpoint interval. The result is bit-identical to a run that was never interrupted, at
  * any thread count. Errors: STROMA_ERR_NOT_FOUND (no checkpoint), STROMA_ERR_ARGUMENT (a foreign, corrupt,
- * incompatible or stale checkpoint), or whatever the run returns. */
+ * incompatible or stale checkpoint — the checkpoint is validated as input: indices in range, positions finite
+ * and inside the domain, ids increasing, attachments to existing cells, clocks consistent), or whatever the
+ * run returns. The resumed run records the model path as the interrupted run was given it. */
 stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, stroma_progress_fn progress,
                           void *user, stroma_error *err);
 

@@ -146,6 +146,24 @@ void stroma_cells_save(const stroma_cells *c, stroma_buf *b) {
 #undef STROMA_X_SAVE
 }
 
+/* Element kind of a per-cell array, from its C type. */
+#define STROMA_CELL_KIND(T)                                                                                   \
+    _Generic((T){0}, double: STROMA_CELL_F64, int64_t: STROMA_CELL_I64, int32_t: STROMA_CELL_I32,           \
+             uint8_t: STROMA_CELL_U8, int8_t: STROMA_CELL_I8)
+
+size_t stroma_cells_fields(const stroma_cells *c, stroma_cells_field *out, size_t cap) {
+    size_t k = 0, nsub = (size_t)c->nsub, nstate = (size_t)c->nstate, nbeh = (size_t)c->nbeh;
+    (void)nsub;
+    (void)nstate;
+    (void)nbeh;
+#define STROMA_X_FIELD(f, T, K)                                                                               \
+    if (k < cap) out[k] = (stroma_cells_field){#f, (void *)c->f, sizeof(T), (size_t)(K), STROMA_CELL_KIND(T)}; \
+    k++;
+    STROMA_CELL_ARRAYS(STROMA_X_FIELD, nsub, nstate, nbeh)
+#undef STROMA_X_FIELD
+    return k;
+}
+
 stroma_code stroma_cells_load(stroma_cells *c, stroma_reader *r, stroma_error *err) {
     uint64_t n = stroma_reader_u64(r);
     uint32_t nsub = stroma_reader_u32(r), nstate = stroma_reader_u32(r), nbeh = stroma_reader_u32(r);
@@ -163,8 +181,34 @@ stroma_code stroma_cells_load(stroma_cells *c, stroma_reader *r, stroma_error *e
 #define STROMA_X_LOAD(f, T, K) stroma_reader_get(r, c->f, (size_t)n * (size_t)(K) * sizeof(T));
     STROMA_CELL_ARRAYS(STROMA_X_LOAD, nsub, nstate, nbeh)
 #undef STROMA_X_LOAD
-    if (r->bad) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cells section is truncated");
+    if (r->bad) {
+        c->n = 0;
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cells section is truncated");
+    }
     c->n = (size_t)n;
     c->next_id = next_id;
+    /* every real number of every cell is finite; ids increase and stay below next_id */
+    stroma_cells_field fields[64];
+    size_t nf = stroma_cells_fields(c, fields, sizeof fields / sizeof *fields);
+    for (size_t f = 0; f < nf && f < sizeof fields / sizeof *fields; f++) {
+        if (fields[f].kind != STROMA_CELL_F64) continue;
+        const double *v = fields[f].data;
+        for (size_t j = 0; j < c->n * fields[f].per_cell; j++)
+            if (!isfinite(v[j])) {
+                size_t i = j / fields[f].per_cell;
+                c->n = 0;
+                return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cell %zu: %s is not finite (%g)", i,
+                                        fields[f].name, v[j]);
+            }
+    }
+    for (size_t i = 0; i < c->n; i++)
+        if (c->id[i] < 0 || (i > 0 && c->id[i] <= c->id[i - 1]) || c->id[i] >= next_id) {
+            int64_t id = c->id[i];
+            c->n = 0;
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                    "checkpoint cell %zu: id %lld is not above the previous cell's and below the "
+                                    "next id %lld",
+                                    i, (long long)id, (long long)next_id);
+        }
     return STROMA_OK;
 }

@@ -84,8 +84,32 @@ struct stroma_reader;
 void stroma_cells_save(const stroma_cells *c, struct stroma_buf *b);
 
 /* Replace the store's cells by those read from r (written by stroma_cells_save for the same substrates,
- * state variables and rule slots; anything else is refused with *err). */
+ * state variables and rule slots; anything else is refused with *err). A checkpoint is input: every real
+ * number must be finite and ids must increase and stay below next_id, or STROMA_ERR_ARGUMENT (the store is
+ * left empty). Type-dependent checks are the engine's (stroma_cell_engine_load). */
 stroma_code stroma_cells_load(stroma_cells *c, struct stroma_reader *r, stroma_error *err);
+
+/* One per-cell array of the store, as listed by its single table of arrays (cells.c, STROMA_CELL_ARRAYS): that
+ * table allocates, grows, compacts, saves and restores every array, so a field cannot be added without being
+ * checkpointed. data is borrowed (valid until the store grows); per_cell elements of elem_size bytes per cell. */
+typedef enum stroma_cell_kind {
+    STROMA_CELL_F64,
+    STROMA_CELL_I64,
+    STROMA_CELL_I32,
+    STROMA_CELL_U8,
+    STROMA_CELL_I8
+} stroma_cell_kind;
+
+typedef struct stroma_cells_field {
+    const char *name;
+    void *data;
+    size_t elem_size;
+    size_t per_cell;
+    stroma_cell_kind kind;
+} stroma_cells_field;
+
+/* List every per-cell array into out[0..cap); returns how many there are (may exceed cap). */
+size_t stroma_cells_fields(const stroma_cells *c, stroma_cells_field *out, size_t cap);
 
 /* Radius of a sphere of volume v. */
 double stroma_sphere_radius(double volume_um3);

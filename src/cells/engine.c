@@ -954,34 +954,79 @@ void stroma_cell_engine_count(const stroma_cell_engine *e, int64_t *counts, int6
     }
 }
 
+/* The engine's own checkpointed numbers (besides the cell store, which has its table in cells.c): one table,
+ * used by the writer, the reader and the tests. */
+#define STROMA_ENGINE_I64(X)                                                                                  \
+    X(mech_step)                                                                                              \
+    X(phen_step)                                                                                              \
+    X(counters.births)                                                                                        \
+    X(counters.apoptoses)                                                                                     \
+    X(counters.necroses)                                                                                      \
+    X(counters.kills)                                                                                         \
+    X(counters.phagocytoses)                                                                                  \
+    X(counters.transformations)                                                                               \
+    X(counters.removals)
+
+size_t stroma_cell_engine_scalars(stroma_cell_engine *e, stroma_engine_scalar *out, size_t cap) {
+    size_t k = 0;
+#define STROMA_X_SCALAR(f)                                                                                    \
+    if (k < cap) out[k] = (stroma_engine_scalar){#f, &e->f};                                                  \
+    k++;
+    STROMA_ENGINE_I64(STROMA_X_SCALAR)
+#undef STROMA_X_SCALAR
+    return k;
+}
+
 void stroma_cell_engine_save(const stroma_cell_engine *e, stroma_buf *b) {
-    stroma_buf_put_i64(b, e->mech_step);
-    stroma_buf_put_i64(b, e->phen_step);
-    const stroma_cell_counters *k = &e->counters;
-    const int64_t ev[7] = {k->births, k->apoptoses, k->necroses, k->kills, k->phagocytoses, k->transformations,
-                           k->removals};
-    stroma_buf_put(b, ev, sizeof ev);
+#define STROMA_X_SAVE(f) stroma_buf_put_i64(b, e->f);
+    STROMA_ENGINE_I64(STROMA_X_SAVE)
+#undef STROMA_X_SAVE
     stroma_cells_save(&e->cells, b);
 }
 
+/* Is p inside the domain (closed box; the third axis is free in 2D)? */
+static int inside_domain(const stroma_mech_domain *d, double x, double y, double z) {
+    return x >= d->lo_um[0] && x <= d->hi_um[0] && y >= d->lo_um[1] && y <= d->hi_um[1] &&
+           (d->dim < 3 || (z >= d->lo_um[2] && z <= d->hi_um[2]));
+}
+
 stroma_code stroma_cell_engine_load(stroma_cell_engine *e, stroma_reader *r, stroma_error *err) {
-    e->mech_step = stroma_reader_i64(r);
-    e->phen_step = stroma_reader_i64(r);
-    int64_t ev[7];
-    stroma_reader_get(r, ev, sizeof ev);
-    stroma_cell_counters *k = &e->counters;
-    k->births = ev[0];
-    k->apoptoses = ev[1];
-    k->necroses = ev[2];
-    k->kills = ev[3];
-    k->phagocytoses = ev[4];
-    k->transformations = ev[5];
-    k->removals = ev[6];
+#define STROMA_X_LOAD(f) e->f = stroma_reader_i64(r);
+    STROMA_ENGINE_I64(STROMA_X_LOAD)
+#undef STROMA_X_LOAD
+    stroma_engine_scalar sc[16];
+    size_t nsc = stroma_cell_engine_scalars(e, sc, 16);
+    for (size_t k = 0; k < nsc && k < 16; k++)
+        if (*sc[k].value < 0)
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cell engine: %s is negative (%lld)",
+                                    sc[k].name, (long long)*sc[k].value);
     stroma_code rc = stroma_cells_load(&e->cells, r, err);
     if (rc != STROMA_OK) return rc;
-    for (size_t i = 0; i < e->cells.n; i++)
-        if (e->cells.type[i] < 0 || e->cells.type[i] >= e->ntypes || e->cells.state[i] > STROMA_CELL_NECROTIC)
-            return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cell %zu has an invalid type or state", i);
+    stroma_cells *c = &e->cells;
+    for (size_t i = 0; i < c->n; i++) {
+        const char *bad = NULL;
+        if (c->type[i] < 0 || c->type[i] >= e->ntypes)
+            bad = "its type is not one of the model's";
+        else if (c->state[i] > STROMA_CELL_NECROTIC)
+            bad = "its state is not live, apoptotic or necrotic";
+        else if (c->phase[i] < 0 || c->phase[i] >= (e->types[c->type[i]].nphases > 1 ? e->types[c->type[i]].nphases : 1))
+            bad = "its cycle phase is not one of its type's";
+        else if (!inside_domain(&e->dom, c->x[i], c->y[i], c->z[i]))
+            bad = "its position is outside the domain";
+        else if (!(c->volume_um3[i] >= 0) || !(c->target_volume_um3[i] >= 0) || !(c->radius_um[i] >= 0))
+            bad = "its volume or radius is negative";
+        else if (!(c->damage[i] >= 0) || !(c->phase_elapsed_min[i] >= 0) || !(c->dead_elapsed_min[i] >= 0))
+            bad = "its damage or elapsed times are negative";
+        else if (c->attached_id[i] != -1 &&
+                 (c->attached_id[i] == c->id[i] || find_id(c, c->attached_id[i]) == (size_t)-1))
+            bad = "it is attached to a cell that does not exist";
+        if (bad) {
+            int64_t id = c->id[i];
+            c->n = 0;
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cell %zu (id %lld): %s", i, (long long)id,
+                                    bad);
+        }
+    }
     if (ensure_scratch(e, e->cells.n, err)) return STROMA_ERR_NOMEM;
     e->grid_stale = e->sec_stale = 1; /* rebuilt from the restored cells before their next use */
     return STROMA_OK;

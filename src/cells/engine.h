@@ -92,9 +92,21 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
                               stroma_error *err);
 
 /* Checkpoint: append the engine's state (clocks, event counters, every cell) to b; restore it from r into an
- * engine initialised for the same model (grids and secretion maps are rebuilt from the cells). */
+ * engine initialised for the same model (grids and secretion maps are rebuilt from the cells). The load
+ * validates what it reads (a checkpoint is input): counters >= 0; every cell's type, state and phase in range,
+ * position inside the domain, volumes, damage and times >= 0, attachment to an existing other cell; with
+ * stroma_cells_load's checks (finite numbers, increasing ids). Anything else is STROMA_ERR_ARGUMENT naming the
+ * cell. */
 void stroma_cell_engine_save(const stroma_cell_engine *e, struct stroma_buf *b);
 stroma_code stroma_cell_engine_load(stroma_cell_engine *e, struct stroma_reader *r, stroma_error *err);
+
+/* The engine's checkpointed integers besides the cell store (clocks and event counters), from the one table
+ * that save and load use; value points into e. Returns how many there are (may exceed cap). */
+typedef struct stroma_engine_scalar {
+    const char *name;
+    int64_t *value;
+} stroma_engine_scalar;
+size_t stroma_cell_engine_scalars(stroma_cell_engine *e, stroma_engine_scalar *out, size_t cap);
 
 /* Give cell i its own value of behaviour b (an index of the model's rule tables that has a rules slot): the
  * value stays until a rule of the cell's type acts on b or the cell changes type (initial cells' per-cell

@@ -5,12 +5,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/writers.h"
 #include "util/error_impl.h"
+#include "util/json.h"
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
     (void)sb;
@@ -45,25 +49,132 @@ static stroma_code set_path(stroma_outdir *od, const char *path, stroma_error *e
     return STROMA_OK;
 }
 
-static int has_file(const char *dir, const char *name) {
-    char p[1400];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return access(p, F_OK) == 0;
+/* ---- recognising and clearing an earlier stroma output ----
+ * Only names stroma writes are ever removed: the top-level files below, and inside fields/, cells/ and
+ * images/ the per-time files <stem>_<time>.<ext> (and the report's plots); each also as a temporary name of
+ * io/atomic_file.h. Anything else (a user's file, a sub-folder, a symlink, a directory with one of those names)
+ * is left where it is. A directory counts as an earlier output only if its run.json is stroma's own: a JSON
+ * object with the string members "stroma_version" and "status" that stroma writes first in every run. */
+
+static const char *const run_top_files[] = {"summary.json", "run.json",  "timeseries.csv", "checkpoint.bin",
+                                            "report.html",  "fields.pvd", "cells.pvd"};
+static const char *const run_subdirs[] = {"fields", "cells", "images"};
+
+/* `name` with a temporary suffix ".tmp-<pid>-<n>" removed into buf (or copied as it is). */
+static const char *strip_tmp(const char *name, char *buf, size_t cap) {
+    if (!stroma_atomic_is_tmp_name(name)) return name;
+    const char *t = strstr(name, ".tmp-");
+    size_t n = (size_t)(t - name);
+    if (n >= cap) return name;
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    return buf;
 }
 
-/* Remove every entry of directory `path` (not the directory itself). */
-static int clear_dir(const char *path) {
+/* Does s[0..n) read as a number written with STROMA_FILE_TIME (%.10g of a time >= 0)? */
+static int is_time_text(const char *s, size_t n) {
+    if (n == 0 || n > 24) return 0;
+    char buf[32];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (errno || *end || !(v >= 0) || !isfinite(v)) return 0;
+    char canon[32];
+    snprintf(canon, sizeof canon, STROMA_FILE_TIME, v);
+    return strcmp(canon, buf) == 0;
+}
+
+/* Is `name` (a regular file inside subdirectory `sub` of a run) a file stroma writes there? */
+static int is_run_file_in(const char *sub, const char *name) {
+    char base[512];
+    name = strip_tmp(name, base, sizeof base);
+    size_t n = strlen(name);
+    const char *dot = strrchr(name, '.');
+    if (!dot) return 0;
+    const char *ext = dot + 1;
+    if (strcmp(sub, "images") == 0) {
+        if (strcmp(ext, "png") != 0) return 0;
+        if (strncmp(name, "plot_", 5) == 0 && dot > name + 5) return 1; /* the report's plots */
+        if (strncmp(name, "tissue_", 7) != 0) return 0;
+        return is_time_text(name + 7, (size_t)(dot - (name + 7)));
+    }
+    int ok_ext = strcmp(sub, "fields") == 0 ? (strcmp(ext, "csv") == 0 || strcmp(ext, "vti") == 0)
+                                            : (strcmp(ext, "csv") == 0 || strcmp(ext, "vtp") == 0);
+    if (!ok_ext) return 0;
+    const char *us = NULL;
+    for (const char *q = name; q < dot; q++)
+        if (*q == '_') us = q;
+    (void)n;
+    return us && us > name && is_time_text(us + 1, (size_t)(dot - us - 1));
+}
+
+static int is_regular(const char *path) {
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_real_dir(const char *path) {
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int stroma_outdir_is_run(const char *path) {
+    char p[1400];
+    snprintf(p, sizeof p, "%s/run.json", path);
+    if (!is_regular(p)) return 0;
+    FILE *f = fopen(p, "rb");
+    if (!f) return 0;
+    char buf[65536];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    int whole = feof(f);
+    fclose(f);
+    if (!whole) return 0; /* stroma's run.json is far smaller */
+    char msg[128];
+    stroma_json *j = stroma_json_parse(buf, len, msg, sizeof msg);
+    int ok = j && j->kind == STROMA_JSON_OBJECT && stroma_json_get_string(j, "stroma_version") &&
+             stroma_json_get_string(j, "status");
+    stroma_json_free(&j);
+    return ok;
+}
+
+/* Remove the files of an earlier run from `path` (see above) — with tmp_only, only the temporary files a killed
+ * writer left. Returns 0, or -1 with errno. */
+static int clear_run(const char *path, int tmp_only) {
     DIR *d = opendir(path);
     if (!d) return -1;
     struct dirent *de;
     int rc = 0;
     while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-        char p[1400];
+        char base[512], p[1400];
+        const char *name = strip_tmp(de->d_name, base, sizeof base);
         snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-        if (stroma_remove_tree(p) != 0) rc = -1;
+        for (size_t k = 0; k < sizeof run_top_files / sizeof *run_top_files; k++)
+            if (strcmp(name, run_top_files[k]) == 0 && (!tmp_only || name != de->d_name) && is_regular(p) &&
+                unlink(p) != 0)
+                rc = -1;
     }
     closedir(d);
+    for (size_t k = 0; k < sizeof run_subdirs / sizeof *run_subdirs; k++) {
+        char sub[1400];
+        snprintf(sub, sizeof sub, "%s/%s", path, run_subdirs[k]);
+        if (!is_real_dir(sub)) continue;
+        DIR *sd = opendir(sub);
+        if (!sd) {
+            rc = -1;
+            continue;
+        }
+        while ((de = readdir(sd)) != NULL) {
+            char p[1700];
+            snprintf(p, sizeof p, "%s/%s", sub, de->d_name);
+            if (is_run_file_in(run_subdirs[k], de->d_name) && (!tmp_only || stroma_atomic_is_tmp_name(de->d_name)) &&
+                is_regular(p) && unlink(p) != 0)
+                rc = -1;
+        }
+        closedir(sd);
+        if (!tmp_only && rmdir(sub) != 0 && errno != ENOTEMPTY && errno != EEXIST) rc = -1; /* kept if it holds more */
+    }
     return rc;
 }
 
@@ -90,12 +201,12 @@ stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_erro
             return stroma_error_set(err, STROMA_ERR_ARGUMENT, "output path '%s' exists and is not a directory",
                                     od->path);
         if (!dir_is_empty(od->path)) {
-            if (!has_file(od->path, "run.json") && !has_file(od->path, "summary.json"))
+            if (!stroma_outdir_is_run(od->path))
                 return stroma_error_set(err, STROMA_ERR_ARGUMENT,
-                                        "refusing to replace '%s': it is not empty and holds no stroma output "
-                                        "(run.json)",
+                                        "refusing to write into '%s': it is not empty and holds no stroma output "
+                                        "(no run.json written by stroma); choose an empty or new directory",
                                         od->path);
-            if (clear_dir(od->path) != 0)
+            if (clear_run(od->path, 0) != 0)
                 return stroma_error_set(err, STROMA_ERR_IO, "cannot clear the earlier output in '%s': %s", od->path,
                                         strerror(errno));
         }
@@ -107,11 +218,8 @@ stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_erro
     return STROMA_OK;
 }
 
-/* A temporary file left by a killed writer (io/atomic_file.h names them). */
-static int rm_tmp(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
-    (void)sb;
-    if (flag == FTW_F && stroma_atomic_is_tmp_name(p + ftw->base)) unlink(p);
-    return 0;
+stroma_code stroma_outdir_use(stroma_outdir *od, const char *path, stroma_error *err) {
+    return set_path(od, path, err);
 }
 
 stroma_code stroma_outdir_reopen(stroma_outdir *od, const char *path, stroma_error *err) {
@@ -120,9 +228,10 @@ stroma_code stroma_outdir_reopen(stroma_outdir *od, const char *path, stroma_err
     struct stat st;
     if (stat(od->path, &st) != 0 || !S_ISDIR(st.st_mode))
         return stroma_error_set(err, STROMA_ERR_NOT_FOUND, "'%s' is not a directory", od->path);
-    if (!has_file(od->path, "run.json"))
-        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "'%s' holds no stroma run (run.json)", od->path);
-    nftw(od->path, rm_tmp, 16, FTW_PHYS); /* what a killed run was writing is rewritten from its checkpoint */
+    if (!stroma_outdir_is_run(od->path))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "'%s' holds no stroma run (no run.json written by stroma)",
+                                od->path);
+    clear_run(od->path, 1); /* what a killed run was writing is rewritten from its checkpoint */
     return STROMA_OK;
 }
 

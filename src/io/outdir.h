@@ -18,14 +18,22 @@ typedef struct stroma_outdir {
     stroma_atomic_file open[STROMA_OUTDIR_MAX_OPEN]; /* files being written (under temporary names) */
 } stroma_outdir;
 
-/* Start a fresh output in `path`: create it (and its parents) if absent; use it if empty; clear it if it holds
- * an earlier stroma output (run.json or summary.json); refuse anything else (STROMA_ERR_ARGUMENT), leaving it
- * untouched. */
+/* Start a fresh output in `path`: create it (and its parents) if absent; use it if empty; if it holds an earlier
+ * stroma output (stroma_outdir_is_run), remove the files of that output — only names stroma writes, see
+ * outdir.c; anything else in the directory stays; refuse any other non-empty directory (STROMA_ERR_ARGUMENT),
+ * leaving it untouched. */
 stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_error *err);
+
+/* Does `path` hold a stroma output: a run.json that stroma wrote (a JSON object with "stroma_version" and
+ * "status")? A file merely named run.json or summary.json is not one. */
+int stroma_outdir_is_run(const char *path);
 
 /* Continue writing into an existing stroma output (a resumed run); removes the temporary files a killed run
  * left. */
 stroma_code stroma_outdir_reopen(stroma_outdir *od, const char *path, stroma_error *err);
+
+/* Write into the existing directory `path` as it is, removing nothing (the report rebuilt from a run's files). */
+stroma_code stroma_outdir_use(stroma_outdir *od, const char *path, stroma_error *err);
 
 /* Create a subdirectory `rel` (no error if it exists). */
 stroma_code stroma_outdir_mkdir(stroma_outdir *od, const char *rel, stroma_error *err);

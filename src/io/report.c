@@ -747,7 +747,7 @@ stroma_code stroma_report_build(const char *dir, stroma_error *err) {
         return stroma_error_set(err, STROMA_ERR_NOT_FOUND, "'%s' holds no stroma run (no run.json)", dir);
     stroma_outdir od;
     memset(&od, 0, sizeof od);
-    stroma_code rc = stroma_outdir_reopen(&od, dir, err);
+    stroma_code rc = stroma_outdir_use(&od, dir, err);
     if (rc != STROMA_OK) return rc;
     return stroma_report_write(&od, NULL, err);
 }

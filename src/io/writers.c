@@ -146,7 +146,9 @@ stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, cons
     stroma_json_string(f, sim->model->path);
     fputs(",\n  \"model_file\": ", f);
     char abs[4096];
-    stroma_json_string(f, realpath(sim->model->path, abs) ? abs : sim->model->path);
+    stroma_json_string(f, st->model_file          ? st->model_file
+                          : realpath(sim->model->path, abs) ? abs
+                                                            : sim->model->path);
     fputs(",\n  \"model_sha256\": ", f);
     stroma_json_string(f, sim->model->sha256);
     fprintf(f, ",\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"solver\": ", (unsigned long long)sim->model->seed,

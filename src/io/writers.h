@@ -41,6 +41,7 @@ typedef struct stroma_run_status {
     double output_s;             /* wall time spent writing outputs (s) */
     double checkpoint_s;         /* wall time spent writing checkpoints (s) */
     const char *error;           /* failed: the error message; NULL otherwise */
+    const char *model_file;      /* absolute path of the model file (NULL: resolved from the model's path) */
 } stroma_run_status;
 
 /* Write run.json: provenance of this run (version, model path and hash, seed, threads, solver) and its status

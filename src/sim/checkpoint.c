@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ stroma_code stroma_state_register(stroma_state_registry *reg, const char *name, 
 
 static void put_meta(stroma_buf *b, const stroma_checkpoint_meta *m) {
     stroma_buf_put_str(b, m->model_path);
+    stroma_buf_put_str(b, m->model_arg);
     stroma_buf_put_str(b, m->model_sha256);
     stroma_buf_put_u64(b, m->seed);
     stroma_buf_put_f64(b, m->end_min);
@@ -47,6 +49,7 @@ static void put_meta(stroma_buf *b, const stroma_checkpoint_meta *m) {
 static void get_meta(stroma_reader *r, stroma_checkpoint_meta *m) {
     memset(m, 0, sizeof *m);
     stroma_reader_str(r, m->model_path, sizeof m->model_path);
+    stroma_reader_str(r, m->model_arg, sizeof m->model_arg);
     stroma_reader_str(r, m->model_sha256, sizeof m->model_sha256);
     m->seed = stroma_reader_u64(r);
     m->end_min = stroma_reader_f64(r);
@@ -54,6 +57,21 @@ static void get_meta(stroma_reader *r, stroma_checkpoint_meta *m) {
     m->checkpoint_every_min = stroma_reader_f64(r);
     m->step = stroma_reader_i64(r);
     m->time_min = stroma_reader_f64(r);
+}
+
+/* What is wrong with a run description read from a checkpoint, or NULL. */
+static const char *meta_problem(const stroma_checkpoint_meta *m) {
+    if (!m->model_path[0]) return "no model path";
+    if (!m->model_arg[0]) return "no model name";
+    if (strlen(m->model_sha256) != 64) return "no model checksum";
+    if (!(m->end_min > 0) || !isfinite(m->end_min)) return "an end time that is not a positive number";
+    if (!(m->checkpoint_every_min >= 0) || !isfinite(m->checkpoint_every_min))
+        return "a checkpoint interval that is not a number >= 0";
+    if (m->step < 0) return "a negative step";
+    if (!(m->time_min >= 0) || !isfinite(m->time_min) || m->time_min > m->end_min * (1 + 1e-9))
+        return "a time outside the run";
+    if (!m->solver[0]) return "no solver";
+    return NULL;
 }
 
 stroma_code stroma_checkpoint_write(const char *path, const stroma_checkpoint_meta *meta,
@@ -174,9 +192,11 @@ stroma_code stroma_checkpoint_read(const char *path, stroma_checkpoint_meta *met
     }
     stroma_reader r = {payload->data, payload->len, 0, 0};
     get_meta(&r, meta);
-    if (r.bad) {
+    const char *problem = r.bad ? "a malformed layout" : meta_problem(meta);
+    if (problem) {
         stroma_buf_free(payload);
-        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint '%s' has a malformed run description", path);
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint '%s' has a bad run description: %s", path,
+                                problem);
     }
     return STROMA_OK;
 }

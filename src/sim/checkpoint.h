@@ -10,7 +10,8 @@
  *   payload length (u64), SHA-256 of the payload (64 hex characters) — then the payload. Reading refuses a
  *   foreign file, another format version or byte order, a truncated file and a checksum mismatch, each with
  *   its own message.
- * - Payload: run parameters (model path and SHA-256, seed, end time, solver, checkpoint interval, step), then
+ * - Payload: run parameters (model path, absolute and as given, SHA-256, seed, end time, solver, checkpoint
+ *   interval, step, time), then
  *   the section count and, per section, name, version, byte length and bytes.
  * - Writing goes through io/atomic_file.h with STROMA_ATOMIC_SYNC (a temporary name, fsync, rename over
  *   <path>), so a reader (or a resume after SIGKILL) sees either the previous checkpoint or the new one. */
@@ -23,7 +24,7 @@
 #include "stroma/error.h"
 #include "util/buf.h"
 
-#define STROMA_CHECKPOINT_VERSION 1
+#define STROMA_CHECKPOINT_VERSION 2
 #define STROMA_MAX_STATE_SECTIONS 16
 
 typedef void (*stroma_state_save_fn)(const void *ctx, stroma_buf *b);
@@ -50,6 +51,7 @@ stroma_code stroma_state_register(stroma_state_registry *reg, const char *name, 
 /* What a checkpoint records about its run (enough to recreate the simulation before loading the sections). */
 typedef struct stroma_checkpoint_meta {
     char model_path[1024];  /* absolute path of the model file */
+    char model_arg[512];    /* the model file as the run was given it (summary.json records this) */
     char model_sha256[65];
     uint64_t seed;
     double end_min;
@@ -63,7 +65,9 @@ typedef struct stroma_checkpoint_meta {
 stroma_code stroma_checkpoint_write(const char *path, const stroma_checkpoint_meta *meta,
                                     const stroma_state_registry *reg, stroma_error *err);
 
-/* Read and verify `path` (magic, version, byte order, length, checksum) and parse its run parameters. On
+/* Read and verify `path` (magic, version, byte order, length, checksum) and parse its run parameters (which must
+ * be sane: a model path, an end time > 0, a step >= 0 and the time it stands for, a checkpoint interval >= 0, all
+ * finite). On
  * success *payload holds the verified payload (owned by the caller: stroma_buf_free) for
  * stroma_checkpoint_restore. Errors are STROMA_ERR_NOT_FOUND (no file) or STROMA_ERR_ARGUMENT (a foreign,
  * corrupt or incompatible file), with the path in the message. */

@@ -74,7 +74,8 @@ static void series_save(stroma_buf *b, const stroma_vtk_series *s) {
     stroma_buf_put(b, s->times_min, s->n * sizeof(double));
 }
 
-static int series_load(stroma_reader *r, stroma_vtk_series *s) {
+/* A series of output times: finite, increasing, none after t_now. */
+static int series_load(stroma_reader *r, stroma_vtk_series *s, double t_now) {
     uint64_t n = stroma_reader_u64(r);
     if (r->bad || n > (r->len - r->pos) / sizeof(double)) return -1;
     stroma_vtk_series_free(s);
@@ -83,7 +84,10 @@ static int series_load(stroma_reader *r, stroma_vtk_series *s) {
     if (!s->times_min) return -1;
     s->n = s->cap = (size_t)n;
     stroma_reader_get(r, s->times_min, (size_t)n * sizeof(double));
-    return 0;
+    for (size_t k = 0; k < s->n; k++)
+        if (!(s->times_min[k] >= 0) || s->times_min[k] > t_now || (k > 0 && !(s->times_min[k] > s->times_min[k - 1])))
+            return -1;
+    return r->bad ? -1 : 0;
 }
 
 static void outputs_save(const void *ctx, stroma_buf *b) {
@@ -101,11 +105,20 @@ static stroma_code outputs_load(void *ctx, stroma_reader *rd, stroma_error *err)
     uint64_t n = stroma_reader_u64(rd);
     const unsigned char *text = stroma_reader_take(rd, (size_t)n);
     if (!text) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint outputs section is truncated");
+    if (n < 5 || memcmp(text, "time", 4) != 0 || memchr(text, '\0', (size_t)n) || text[n - 1] != '\n')
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                "checkpoint outputs section: its time series is not stroma's timeseries.csv text");
     if (n && fwrite(text, 1, (size_t)n, r->ts) != (size_t)n)
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for timeseries.csv");
     r->last_output_min = stroma_reader_f64(rd);
-    if (series_load(rd, &r->vtk_fields) || series_load(rd, &r->vtk_cells))
-        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint outputs section is malformed");
+    double t_now = stroma_sim_time(r->sim); /* the clock section comes first */
+    if (!(r->last_output_min == -1 || (r->last_output_min >= 0 && r->last_output_min <= t_now)))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                "checkpoint outputs section: last output time %g is not within the run so far",
+                                r->last_output_min);
+    if (series_load(rd, &r->vtk_fields, t_now) || series_load(rd, &r->vtk_cells, t_now))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                "checkpoint outputs section: its ParaView time series are malformed");
     return STROMA_OK;
 }
 
@@ -166,6 +179,7 @@ static stroma_code write_status(run_ctx *r, const char *state, const char *error
         .output_s = r->output_s,
         .checkpoint_s = r->checkpoint_s,
         .error = error,
+        .model_file = r->meta.model_path[0] ? r->meta.model_path : NULL,
     };
     return stroma_write_run_info(&r->od, r->sim, &st, err);
 }
@@ -268,6 +282,7 @@ stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_r
     const stroma_model *m = sim->model;
     stroma_checkpoint_meta *meta = &r.meta;
     if (!realpath(m->path, meta->model_path)) snprintf(meta->model_path, sizeof meta->model_path, "%s", m->path);
+    snprintf(meta->model_arg, sizeof meta->model_arg, "%s", m->path);
     snprintf(meta->model_sha256, sizeof meta->model_sha256, "%s", m->sha256);
     meta->seed = m->seed;
     meta->end_min = stroma_sim_end_time(sim);
@@ -319,6 +334,8 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
         return err->code;
     }
     stroma_model_set_seed(m, meta.seed);
+    /* the model as the interrupted run was given it, so that summary.json and the report say the same */
+    snprintf(m->path, sizeof m->path, "%s", meta.model_arg);
     stroma_sim *sim = NULL;
     rc = stroma_model_set_end(m, meta.end_min, err);
     if (rc == STROMA_OK) {
@@ -334,6 +351,11 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
     }
     if (rc == STROMA_OK) rc = stroma_checkpoint_restore(path, &payload, &sim->state, err);
     stroma_buf_free(&payload);
+    if (rc == STROMA_OK && (sim->step != meta.step || stroma_sim_time(sim) != meta.time_min))
+        rc = stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                              "checkpoint '%s' is inconsistent: its run description says step %lld (t = %g min), its "
+                              "clock step %lld (t = %g min)",
+                              path, (long long)meta.step, meta.time_min, (long long)sim->step, stroma_sim_time(sim));
     if (rc == STROMA_OK) rc = stroma_outdir_reopen(&r.od, dir, err);
     if (rc == STROMA_OK) {
         r.meta = meta;

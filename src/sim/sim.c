@@ -116,13 +116,37 @@ static stroma_code transport_load(void *ctx, stroma_reader *r, stroma_error *err
         return stroma_error_set(err, STROMA_ERR_ARGUMENT,
                                 "checkpoint fields (%llu voxels x %u substrates) do not fit this model (%zu x %d)",
                                 (unsigned long long)nvox, nsub, t->mesh.nvox, t->nsub);
-    stroma_reader_get(r, t->c, t->mesh.nvox * (size_t)t->nsub * sizeof(double));
+    size_t n = t->mesh.nvox * (size_t)t->nsub;
+    stroma_reader_get(r, t->c, n * sizeof(double));
+    if (r->bad) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint fields are truncated");
+    for (size_t k = 0; k < n; k++)
+        if (!isfinite(t->c[k]))
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                    "checkpoint field of substrate %zu is not finite (%g) at voxel %zu",
+                                    k % (size_t)t->nsub, t->c[k], k / (size_t)t->nsub);
     return STROMA_OK;
 }
 
-static void cells_save(const void *ctx, stroma_buf *b) { stroma_cell_engine_save(ctx, b); }
+static void cells_save(const void *ctx, stroma_buf *b) {
+    const stroma_sim *sim = ctx;
+    stroma_cell_engine_save(&sim->cells, b);
+}
+
+/* The cells, and their clocks checked against the simulation's (the clock section is read first). */
 static stroma_code cells_load(void *ctx, stroma_reader *r, stroma_error *err) {
-    return stroma_cell_engine_load(ctx, r, err);
+    stroma_sim *sim = ctx;
+    stroma_code rc = stroma_cell_engine_load(&sim->cells, r, err);
+    if (rc != STROMA_OK) return rc;
+    if (sim->cells.mech_step != sim->step / sim->mech_every || sim->cells.phen_step != sim->step / sim->phen_every) {
+        long long ms = (long long)sim->cells.mech_step, ps = (long long)sim->cells.phen_step;
+        sim->cells.cells.n = 0;
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                "checkpoint cell clocks (%lld mechanics, %lld phenotype steps) do not match its step "
+                                "%lld (%lld and %lld expected)",
+                                ms, ps, (long long)sim->step, (long long)(sim->step / sim->mech_every),
+                                (long long)(sim->step / sim->phen_every));
+    }
+    return STROMA_OK;
 }
 
 stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_options *opts, stroma_error *err) {
@@ -193,7 +217,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         stroma_state_register(&sim->state, "transport", 1, sim->transport, transport_save, transport_load, err) !=
             STROMA_OK ||
         (sim->has_cells &&
-         stroma_state_register(&sim->state, "cells", 1, &sim->cells, cells_save, cells_load, err) != STROMA_OK)) {
+         stroma_state_register(&sim->state, "cells", 1, sim, cells_save, cells_load, err) != STROMA_OK)) {
         stroma_sim_destroy(&sim);
         return NULL;
     }

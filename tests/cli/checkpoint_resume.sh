@@ -2,10 +2,34 @@
 # Checkpoint and resume: a run of the default scenario killed with SIGKILL after its first checkpoint and then
 # resumed (at another thread count) ends bit-identical to a run never interrupted — every output file and the
 # final checkpoint compare equal byte for byte (run.json differs only in wall time, threads and resumed_at).
+# The same for tests/data/every_feature (every cell feature: damage, attachment, phagocytosis, state variables,
+# per-cell values, rules from CSV, 3D), killed after its first checkpoint. Models are given by relative paths, so
+# summary.json's model path must come back as given.
 # A corrupted, truncated, foreign, future-version or stale checkpoint is refused with exit 2 and a clear
 # message; a run that cannot write (file size limit standing in for a full disk) fails with exit 1, names the
 # file, keeps what it had finished and records where it stopped in run.json.
 source "$(dirname "$0")/lib.bash"
+# every feature: killed after its second checkpoint, resumed at another thread count; model given relatively
+mkdir -p "$WORK/ef"
+cp "$SRC"/tests/data/every_feature/* "$WORK/ef/"
+(
+    cd "$WORK/ef"
+    EARGS=(--end 240 --checkpoint-every 40 --quiet)
+    "$STROMA" run model.yaml "${EARGS[@]}" --threads 2 --out a || fail "every-feature run failed"
+    "$STROMA" run model.yaml "${EARGS[@]}" --threads 1 --out b &
+    pid=$!
+    for _ in $(seq 1 6000); do [ -f b/checkpoint.bin ] && break; sleep 0.005; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    grep -q '"status": "running"' b/run.json || fail "every-feature run finished before it could be killed"
+    [ -f b/checkpoint.bin ] || fail "the killed every-feature run wrote no checkpoint"
+    "$STROMA" resume b --threads 2 --quiet || fail "every-feature resume failed"
+    diff -r -x run.json -x report.html a b >diff.txt || fail "every-feature resumed run differs: $(head -20 diff.txt)"
+    cmp a/checkpoint.bin b/checkpoint.bin || fail "every-feature final states differ"
+    grep -q '"model": "model.yaml"' b/summary.json || fail "summary.json does not record the model as given"
+)
+echo "every feature: killed mid-run, resumed: outputs and final state bit-identical"
+
 cp "$SRC/models/tumour_stroma.yaml" "$WORK/model.yaml"
 M="$WORK/model.yaml"
 ARGS=(--end 480 --checkpoint-every 60 --quiet)

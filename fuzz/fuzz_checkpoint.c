@@ -1,0 +1,198 @@
+/* libFuzzer target for checkpoint restore: each input is a checkpoint payload (the bytes after the 88-byte
+ * header: run description, then the state sections). The harness wraps it in a valid header (magic, version,
+ * byte order, length, SHA-256), so that inputs reach the parsing and validation of every section instead of
+ * stopping at the checksum, writes it as checkpoint.bin into a run directory beside a run.json that stroma wrote,
+ * and calls stroma_resume on that directory, which must refuse it cleanly (STROMA_ERR_ARGUMENT) or continue the
+ * run. A restored state is stepped (up to 12 diffusion steps, one phenotype step) so that a value the validation
+ * let through and a later step would index with is found by ASan.
+ *
+ * Confinement: fopen is wrapped (-Wl,--wrap=fopen). The model the checkpoints name is the virtual path
+ * FUZZ_MODEL_PATH, served from memory; any other file opened for reading must lie in the harness's directory,
+ * everything else fails with EACCES (an input names any model path it likes).
+ *
+ * Seeds: with STROMA_FUZZ_CKPT_SEEDS=DIR, LLVMFuzzerInitialize runs the model for 5, 20 and 60 min and writes
+ * the payloads of their final checkpoints into DIR (give DIR as a corpus directory too). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/outdir.h"
+#include "model/sha256.h"
+#include "sim/checkpoint.h"
+#include "stroma/stroma.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+FILE *__real_fopen(const char *path, const char *mode);
+FILE *__wrap_fopen(const char *path, const char *mode);
+
+#define FUZZ_MODEL_PATH "/stroma-fuzz/model.yaml"
+
+/* Cells that divide, die, move, attack with damage, engulf, transform, secrete and follow rules with a state
+ * variable, in 3D: every kind of per-cell state a checkpoint holds. */
+static const char fuzz_model[] =
+    "domain: {x: [0, 200], y: [0, 200], z: [0, 40], voxel: 20}\n"
+    "time: {end: 600, dt_diffusion: 0.1, dt_mechanics: 0.1, dt_phenotype: 1}\n"
+    "seed: 7\n"
+    "substrates:\n"
+    "  o: {diffusion: 1000, decay: 0.1, initial: 10, boundary: {x_min: 10}}\n"
+    "  f: {diffusion: 500, decay: 0.05}\n"
+    "cell_types:\n"
+    "  a:\n"
+    "    cycle: {model: phases, phases: [20, 10], phase_kinds: [exponential, fixed]}\n"
+    "    death: {apoptosis: {rate: 0.01, duration: 20}, necrosis: {substrate: o, threshold: 8, critical: 4, rate: 0.01}}\n"
+    "    damage: {rate: 0.01, repair: 0.1}\n"
+    "    motility: {speed: 1, persistence: 2, chemotaxis: {substrate: f}}\n"
+    "    secretion: {f: {rate: 1, saturation: 5}, o: {uptake: 0.5}}\n"
+    "  k:\n"
+    "    motility: {speed: 2, persistence: 2}\n"
+    "    interactions: {attack: {a: 1}, attachment_duration: 5, kill_rate: 0.05, attack_damage: 0.5,\n"
+    "                   phagocytosis: {a: 0.5}, transform: {b: 0.001}}\n"
+    "  b:\n"
+    "    interactions: {transform_on_contact: [{with: a, to: k, rate: 0.01}]}\n"
+    "state_variables:\n"
+    "  s: {production: {a: 0.1}, decay: {a: 0.01}}\n"
+    "rules:\n"
+    "  - {type: a, signal: o, direction: decreases, behaviour: migration speed, saturation: 0.1, half_max: 5, "
+    "hill: 2}\n"
+    "  - {type: a, signal: s, direction: increases, behaviour: cell-cell repulsion, saturation: 20, half_max: 1, "
+    "hill: 2}\n"
+    "  - {type: a, signal: apoptotic, direction: increases, behaviour: f secretion, saturation: 3, half_max: 0.5, "
+    "hill: 2, apply_to_dead: true}\n"
+    "initial_cells:\n"
+    "  - {type: a, count: 20, box: {lo: [40, 40, 10], hi: [160, 160, 30]}}\n"
+    "  - {type: k, count: 6, box: {lo: [40, 40, 10], hi: [160, 160, 30]}}\n"
+    "  - {type: b, count: 4, box: {lo: [40, 40, 10], hi: [160, 160, 30]}}\n"
+    "outputs: {every: 5}\n";
+
+static char fuzz_dir[4096];  /* the harness's directory, e.g. /tmp/stroma-fuzz-ckpt-XXXXXX */
+static char run_dir[4200];   /* fuzz_dir/run: the run directory stroma_resume is given */
+
+FILE *__wrap_fopen(const char *path, const char *mode) {
+    int reading = mode[0] == 'r' && !strchr(mode, '+');
+    if (reading && strcmp(path, FUZZ_MODEL_PATH) == 0)
+        return fmemopen((void *)fuzz_model, sizeof fuzz_model - 1, "r");
+    if (reading) {
+        size_t n = strlen(fuzz_dir);
+        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strstr(path, "/../")) {
+            errno = EACCES;
+            return NULL;
+        }
+    }
+    return __real_fopen(path, mode);
+}
+
+static void fuzz_cleanup(void) {
+    if (fuzz_dir[0]) stroma_remove_tree(fuzz_dir);
+}
+
+static int steps_seen;
+static int stop_soon(void *user, double t_min, double end_min) {
+    (void)user;
+    (void)t_min;
+    (void)end_min;
+    return ++steps_seen >= 12;
+}
+
+/* Write data as the whole of path (the harness's own files). */
+static void put_file(const char *path, const void *data, size_t n) {
+    FILE *f = __real_fopen(path, "wb");
+    if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+        perror("fuzz_checkpoint: writing its files");
+        abort();
+    }
+}
+
+/* Run the model for `end` min with a checkpoint at the end, and copy the checkpoint's payload to dir/name. */
+static void make_seed(const char *dir, double end, const char *name) {
+    stroma_error err;
+    stroma_model *m = stroma_model_load(FUZZ_MODEL_PATH, &err);
+    if (!m || stroma_model_set_end(m, end, &err) != STROMA_OK) {
+        fprintf(stderr, "fuzz_checkpoint: its model does not load: %s\n", err.message);
+        abort();
+    }
+    stroma_sim_options so = {.threads = 1};
+    stroma_sim *sim = stroma_sim_create(m, &so, &err);
+    char out[4300];
+    snprintf(out, sizeof out, "%s/seedrun", fuzz_dir);
+    stroma_run_options ro = {.checkpoint_every_min = end};
+    if (!sim || stroma_run_with(sim, out, &ro, NULL, NULL, &err) != STROMA_OK) {
+        fprintf(stderr, "fuzz_checkpoint: its seed run failed: %s\n", err.message);
+        abort();
+    }
+    char ck[4400];
+    snprintf(ck, sizeof ck, "%s/checkpoint.bin", out);
+    stroma_checkpoint_meta meta;
+    stroma_buf payload;
+    if (stroma_checkpoint_read(ck, &meta, &payload, &err) != STROMA_OK) {
+        fprintf(stderr, "fuzz_checkpoint: its seed checkpoint does not read back: %s\n", err.message);
+        abort();
+    }
+    char seed[4400];
+    snprintf(seed, sizeof seed, "%s/%s", dir, name);
+    put_file(seed, payload.data, payload.len);
+    stroma_buf_free(&payload);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+    stroma_remove_tree(out);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(fuzz_dir, sizeof fuzz_dir, "%s/stroma-fuzz-ckpt-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(fuzz_dir)) {
+        perror("fuzz_checkpoint: mkdtemp");
+        abort();
+    }
+    atexit(fuzz_cleanup);
+    snprintf(run_dir, sizeof run_dir, "%s/run", fuzz_dir);
+    const char *seeds = getenv("STROMA_FUZZ_CKPT_SEEDS");
+    if (seeds && seeds[0]) {
+        make_seed(seeds, 5, "seed_5min");
+        make_seed(seeds, 20, "seed_20min");
+        make_seed(seeds, 60, "seed_60min");
+    }
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    stroma_remove_tree(run_dir);
+    char path[4400];
+    stroma_error err;
+    stroma_outdir od;
+    if (stroma_outdir_begin(&od, run_dir, &err) != STROMA_OK) abort();
+    static const char run_json[] = "{\n  \"stroma_version\": \"0.1.0\",\n  \"status\": \"running\"\n}\n";
+    snprintf(path, sizeof path, "%s/run.json", run_dir);
+    put_file(path, run_json, sizeof run_json - 1);
+    /* the header stroma writes: magic, format version, byte-order mark, payload length, SHA-256 of the payload */
+    unsigned char head[88];
+    uint32_t version = STROMA_CHECKPOINT_VERSION, bom = 0x01020304u;
+    uint64_t len = size;
+    char hex[65];
+    stroma_sha256_hex(data, size, hex);
+    memcpy(head, "STROMACK", 8);
+    memcpy(head + 8, &version, 4);
+    memcpy(head + 12, &bom, 4);
+    memcpy(head + 16, &len, 8);
+    memcpy(head + 24, hex, 64);
+    snprintf(path, sizeof path, "%s/checkpoint.bin", run_dir);
+    FILE *f = __real_fopen(path, "wb");
+    if (!f || fwrite(head, 1, sizeof head, f) != sizeof head || fwrite(data, 1, size, f) != size || fclose(f) != 0)
+        abort();
+    steps_seen = 0;
+    stroma_resume_options ro = {.threads = 1};
+    stroma_code rc = stroma_resume(run_dir, &ro, stop_soon, NULL, &err);
+    /* The contract: a refusal is bad input (never a crash or an internal error), with a message. */
+    if (rc != STROMA_OK && rc != STROMA_ERR_INTERRUPTED && rc != STROMA_ERR_ARGUMENT && rc != STROMA_ERR_NOT_FOUND &&
+        rc != STROMA_ERR_TOO_LARGE) {
+        fprintf(stderr, "fuzz_checkpoint: resume returned %s: %s\n", stroma_strerror(rc), err.message);
+        abort();
+    }
+    if (rc != STROMA_OK && !memchr(err.message, '\0', sizeof err.message)) abort();
+    return 0;
+}
