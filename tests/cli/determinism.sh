@@ -22,4 +22,10 @@ diff -r "$WORK/c1/fields" "$WORK/c2/fields" >/dev/null || fail "cells: fields di
 python3 -c "
 import json,sys; s=json.load(open('$WORK/c1/summary.json'))
 ev=s['cell_events']; assert ev['births']>0 and ev['kills']>0 and ev['transformations']>0, ev" || fail "scenario too quiet to prove anything"
+# Every feature (tests/data/every_feature, 3D: damage, attack, phagocytosis, state variables, per-cell values,
+# rules from CSV): every output file identical at 1 and 2 threads, ParaView and pictures included.
+for t in 1 2; do
+  "$STROMA" run "$SRC/tests/data/every_feature/model.yaml" --out "$WORK/e$t" --threads $t --end 120 --quiet || fail "every-feature run $t"
+done
+diff -r -x run.json -x report.html "$WORK/e1" "$WORK/e2" >"$WORK/ediff" || fail "every feature: outputs differ: $(head -5 "$WORK/ediff")"
 echo "determinism: ok"
