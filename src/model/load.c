@@ -143,6 +143,8 @@ typedef struct loader {
     int cur_sub, cur_fixed, cur_src;
     int axis_ok[3], voxel_ok; /* domain values stored */
     stroma_srcloc voxel_loc;
+    int end_ok;               /* time.end stored */
+    stroma_srcloc end_loc;
     int dt_ok[3];             /* dt_diffusion, dt_mechanics, dt_phenotype stored (given or default) */
     stroma_srcloc dt_loc[3];  /* their positions; line 0 for a default */
     int type_cap, type_extra_cap, cur_type, cur_phase, cur_phase_kind, nphase_kinds;
@@ -482,7 +484,11 @@ static void load_store(loader *ld, int id, const load_value *v) {
         ld->voxel_ok = 1;
         ld->voxel_loc = v->loc;
         break;
-    case STROMA_KEY_TIME_END: m->end_min = v->num; break;
+    case STROMA_KEY_TIME_END:
+        m->end_min = v->num;
+        ld->end_ok = 1;
+        ld->end_loc = v->loc;
+        break;
     case STROMA_KEY_TIME_DT_DIFFUSION:
     case STROMA_KEY_TIME_DT_MECHANICS:
     case STROMA_KEY_TIME_DT_PHENOTYPE: {
@@ -1692,14 +1698,21 @@ static void load_check_images(loader *ld, const load_names *nl) {
                (n >= 1 ? n : 1) * m->output_every_min);
 }
 
-/* dt_mechanics a whole multiple of dt_diffusion, dt_phenotype of dt_mechanics; checked when the model has cell
- * types or a step other than dt_diffusion is given (they are not used otherwise). */
+/* time.end at most STROMA_MAX_STEPS steps of dt_diffusion; dt_mechanics a whole multiple of dt_diffusion,
+ * dt_phenotype of dt_mechanics, checked when the model has cell types or a step other than dt_diffusion is given
+ * (they are not used otherwise). */
 static void load_check_steps(loader *ld, stroma_srcloc time_at) {
     static const char *const names[3] = {"time.dt_diffusion", "time.dt_mechanics", "time.dt_phenotype"};
     const stroma_model *m = ld->m;
     const double dt[3] = {m->dt_diffusion_min, m->dt_mechanics_min, m->dt_phenotype_min};
     int given[3];
     for (int k = 0; k < 3; k++) given[k] = ld->dt_loc[k].line > 0;
+    /* the run counts its time in steps of dt_diffusion (an int64, and step x dt must stay exact) */
+    if (ld->end_ok && ld->dt_ok[0] && !(m->end_min / m->dt_diffusion_min <= STROMA_MAX_STEPS))
+        load_error(ld, STROMA_ERR_RANGE, ld->end_loc,
+                   "time.end %g is more than 2^53 (%.0f) steps of time.dt_diffusion %g, the most a run can count "
+                   "[min]",
+                   m->end_min, STROMA_MAX_STEPS, m->dt_diffusion_min);
     for (int big = 1; big <= 2; big++) {
         int small = big - 1;
         if (!ld->dt_ok[big] || !ld->dt_ok[small]) continue;

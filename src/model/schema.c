@@ -33,7 +33,8 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                         "An axis one voxel thick makes the model 2D (two such axes: 1D)."},
     [STROMA_KEY_TIME] = {"time", STROMA_SCHEMA_MAP, "", REQUIRED, .doc = "Simulated time."},
     [STROMA_KEY_TIME_END] = {"time.end", STROMA_SCHEMA_NUMBER, "min", REQUIRED, GT_0,
-                             .doc = "End time of the run (the command line may override it)."},
+                             .doc = "End time of the run (the command line may override it); at most 2^53 steps "
+                                    "of dt_diffusion."},
     [STROMA_KEY_TIME_DT_DIFFUSION] = {"time.dt_diffusion", STROMA_SCHEMA_NUMBER, "min", REQUIRED, GT_0,
                                       .doc = "Time step of the diffusion-decay solver."},
     [STROMA_KEY_TIME_DT_MECHANICS] = {"time.dt_mechanics", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, DEFAULT("0.1", 0.1),
@@ -459,7 +460,8 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_OUTPUTS] = {"outputs", STROMA_SCHEMA_MAP, "", OPTIONAL,
                             .default_text = "output at time.end only, no field files", .doc = "What is written."},
     [STROMA_KEY_OUTPUTS_EVERY] = {"outputs.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, .default_text = "time.end",
-                                  GT_0, .doc = "Interval between output times."},
+                                  GT_0, .doc = "Interval between output times (and the end); an interval as "
+                                               "long as the run or longer means time.end only."},
     [STROMA_KEY_OUTPUTS_FIELDS] = {"outputs.fields", STROMA_SCHEMA_WORDS, "", OPTIONAL, .default_text = "none",
                                    .choices = "csv vti",
                                    .doc = "Formats of the field files written at each output time (csv: "

@@ -33,10 +33,10 @@ static double wall_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Steps in `every_min` (rounded, at least 1). */
+/* Steps in `every_min` (rounded, at least 1). An interval as long as the run or longer (even one whose step
+ * count no integer holds) is the whole run: at the end only. */
 static int64_t stride_of(const stroma_sim *sim, double every_min) {
-    int64_t k = (int64_t)llround(every_min / sim->dt_min);
-    return k < 1 ? 1 : k;
+    return stroma_model_steps(every_min, sim->dt_min, sim->end_step);
 }
 
 /* What the run itself owns (its checkpoint section "outputs"). */

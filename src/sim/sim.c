@@ -77,11 +77,6 @@ stroma_code stroma_sim_place_cells(stroma_sim *sim, stroma_error *err) {
     return STROMA_OK;
 }
 
-/* Steps of dt_small in dt_big (the loader checked that it divides). */
-static int64_t steps_per(double dt_big, double dt_small) {
-    int64_t k = (int64_t)llround(dt_big / dt_small);
-    return k < 1 ? 1 : k;
-}
 
 /* ---- checkpoint sections of the simulation's own modules ---- */
 
@@ -152,15 +147,25 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
     sim->model = model;
     sim->rng.seed = model->seed;
     sim->dt_min = model->dt_diffusion_min;
-    sim->end_step = (int64_t)llround(model->end_min / model->dt_diffusion_min);
-    if (sim->end_step < 1) sim->end_step = 1;
+    sim->end_step = stroma_model_end_step(model);
+    if (sim->end_step < 0) { /* the loader and stroma_model_set_end refuse such an end */
+        stroma_error_set(err, STROMA_ERR_ARGUMENT, "end time %g min is more than %.0f steps of %g min", model->end_min,
+                         STROMA_MAX_STEPS, model->dt_diffusion_min);
+        stroma_sim_destroy(&sim);
+        return NULL;
+    }
     sim->transport = stroma_transport_create(model, opts ? opts->solver : NULL, err);
     if (!sim->transport || stroma_sim_place_sources(sim, err) != STROMA_OK) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
-    sim->mech_every = steps_per(model->dt_mechanics_min, model->dt_diffusion_min);
-    sim->phen_every = sim->mech_every * steps_per(model->dt_phenotype_min, model->dt_mechanics_min);
+    /* Steps of dt_diffusion per mechanics step, and per phenotype step (the loader checked that they divide). A
+     * step longer than the run is `never` (end_step + 1), however long: no overflow in the conversion or the
+     * product. */
+    int64_t never = sim->end_step + 1;
+    sim->mech_every = stroma_model_steps(model->dt_mechanics_min, model->dt_diffusion_min, never);
+    int64_t per = stroma_model_steps(model->dt_phenotype_min, model->dt_mechanics_min, never);
+    sim->phen_every = sim->mech_every > never / per ? never : sim->mech_every * per;
     if (model->ntypes > 0) {
         stroma_mech_domain dom = {{model->lo_um[0], model->lo_um[1], model->lo_um[2]},
                                   {model->hi_um[0], model->hi_um[1], model->hi_um[2]},

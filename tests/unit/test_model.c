@@ -1071,6 +1071,32 @@ static void test_time_steps(void **state) {
     stroma_model_destroy(&m);
     expect_error(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1, dt_mechanics: 0}\n" L3_5_OXYGEN, STROMA_ERR_RANGE, 2,
                  50, "time.dt_mechanics must be > 0 (got 0) [min]");
+    /* An end further than 2^53 steps is refused where it is written (llround(end / dt) would overflow and the run
+     * would take one step and say it completed), and by stroma_model_set_end (--end). */
+    expect_error(L1_DOMAIN "time: {end: 1e300, dt_diffusion: 0.1}\n" L3_5_OXYGEN, STROMA_ERR_RANGE, 2, 13,
+                 "time.end 1e+300 is more than 2^53 (9007199254740992) steps of time.dt_diffusion 0.1");
+    m = load_str(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1}\n" L3_5_OXYGEN, &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(stroma_model_set_end(m, 1e308, &err), STROMA_ERR_ARGUMENT);
+    expect_contains(err.message, "more than 2^53");
+    assert_true(m->end_min == 10);
+    assert_int_equal(stroma_model_set_end(m, 9e15 * 0.1, &err), STROMA_OK); /* just under the limit */
+    assert_int_equal(stroma_model_end_step(m), 9000000000000000LL);
+    stroma_model_destroy(&m);
+}
+
+/* Intervals in steps: rounded, at least 1, and an interval longer than the cap - even one no int64 holds - is the
+ * cap ("at the end"), never the wrapped value llround gives. */
+static void test_interval_steps(void **state) {
+    (void)state;
+    assert_int_equal(stroma_model_steps(10, 0.1, 300), 100);
+    assert_int_equal(stroma_model_steps(0.3, 0.1, 300), 3);
+    assert_int_equal(stroma_model_steps(0.01, 0.1, 300), 1);
+    assert_int_equal(stroma_model_steps(1000, 0.1, 300), 300);
+    assert_int_equal(stroma_model_steps(1e300, 0.1, 300), 300);
+    assert_int_equal(stroma_model_steps(1e308, 1e-300, 300), 300);
+    assert_int_equal(stroma_model_steps(1e19, 1, INT64_MAX), INT64_MAX);
+    assert_int_equal(stroma_model_steps(1e18, 1, INT64_MAX), 1000000000000000000LL);
 }
 
 #define CELLS_2D "domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\n" L2_TIME L3_5_OXYGEN \
@@ -1618,6 +1644,7 @@ int main(void) {
         cmocka_unit_test(test_cell_type_errors),
         cmocka_unit_test(test_output_images),
         cmocka_unit_test(test_time_steps),
+        cmocka_unit_test(test_interval_steps),
         cmocka_unit_test(test_initial_cells_rules),
         cmocka_unit_test(test_initial_cells_csv),
         cmocka_unit_test(test_rules_every_field),
