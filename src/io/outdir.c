@@ -101,9 +101,9 @@ stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_erro
         }
         return STROMA_OK;
     }
-    if (mkdir_parents(od->path) != 0)
-        return stroma_error_set(err, STROMA_ERR_IO, "cannot create output directory '%s': %s", od->path,
-                                strerror(errno));
+    if (mkdir_parents(od->path) != 0) /* under a regular file (ENOTDIR) is a bad path, not a failure to write */
+        return stroma_error_set(err, errno == ENOTDIR ? STROMA_ERR_ARGUMENT : STROMA_ERR_IO,
+                                "cannot create output directory '%s': %s", od->path, strerror(errno));
     return STROMA_OK;
 }
 

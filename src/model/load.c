@@ -17,6 +17,7 @@
 #include "model/sha256.h"
 #include "model/yaml_tree.h"
 #include "util/error_impl.h"
+#include "util/file.h"
 #include "util/text.h"
 
 /* Largest model file read (a model is a few kilobytes). */
@@ -1971,25 +1972,16 @@ static FILE *load_open_named(loader *ld, const char *file, const char *item, str
                    dir, ld->file, file, cap - 1);
         return NULL;
     }
-    /* Only regular files: a device (/dev/zero), FIFO or terminal could never end or block the loader. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        load_error(ld, STROMA_ERR_RANGE, at, "%s.file: %s %s is not a regular file", item, what, path);
-        return NULL;
-    }
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        int e = errno;
-        char why[128];
-        if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
-        load_error(ld, e == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, at, "%s.file: cannot open %s %s: %s", item,
-                   what, path, why);
-        return NULL;
-    }
-    /* Non-blocking reads: a "regular" file that blocks (/proc/kmsg) fails with a read error instead of hanging;
-     * ordinary files are unaffected. */
-    int fl = fcntl(fileno(fp), F_GETFL);
-    if (fl != -1) fcntl(fileno(fp), F_SETFL, fl | O_NONBLOCK);
+    /* Only regular files: a device (/dev/zero), FIFO or terminal could never end or block the loader. The file
+     * is read non-blocking: a "regular" file that blocks (/proc/kmsg) fails with a read error instead of
+     * hanging; ordinary files are unaffected. */
+    stroma_code code;
+    char why[128];
+    FILE *fp = stroma_open_regular(path, &code, why, sizeof why);
+    if (!fp && code == STROMA_ERR_ARGUMENT)
+        load_error(ld, STROMA_ERR_RANGE, at, "%s.file: %s %s is not a regular file (it is %s)", item, what, path, why);
+    else if (!fp)
+        load_error(ld, code, at, "%s.file: cannot open %s %s: %s", item, what, path, why);
     return fp;
 }
 
@@ -2795,13 +2787,15 @@ stroma_model *stroma_model_load(const char *path, stroma_error *err) {
         stroma_error_set(err, STROMA_ERR_ARGUMENT, "stroma_model_load: no path");
         return NULL;
     }
-    FILE *fp = fopen(path, "rb");
+    /* only a regular file: a directory fails to read, a FIFO blocks, a device may never end */
+    stroma_code why_code;
+    char why[128];
+    FILE *fp = stroma_open_regular(path, &why_code, why, sizeof why);
     if (!fp) {
-        int e = errno;
-        char why[128];
-        if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
-        stroma_error_set(err, e == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, "%s: cannot open model file: %s",
-                         path, why);
+        if (why_code == STROMA_ERR_ARGUMENT)
+            stroma_error_set(err, why_code, "%s: the model file is %s, not a regular file", path, why);
+        else
+            stroma_error_set(err, why_code, "%s: cannot open model file: %s", path, why);
         return NULL;
     }
     char *text = NULL;
@@ -2831,7 +2825,6 @@ stroma_model *stroma_model_load(const char *path, stroma_error *err) {
         if (got == 0) {
             if (ferror(fp)) {
                 int e = errno;
-                char why[128];
                 if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
                 stroma_error_set(err, STROMA_ERR_IO, "%s: cannot read model file: %s", path, why);
                 failed = 1;

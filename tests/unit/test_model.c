@@ -666,8 +666,9 @@ static void test_io_errors(void **state) {
     assert_null(stroma_model_load("/nonexistent/model.yaml", &err));
     assert_int_equal(err.code, STROMA_ERR_NOT_FOUND);
     expect_contains(err.message, "/nonexistent/model.yaml");
-    assert_null(stroma_model_load(data_dir(), &err)); /* a directory */
-    assert_int_equal(err.code, STROMA_ERR_IO);
+    assert_null(stroma_model_load(data_dir(), &err)); /* a directory: bad input, not a failure to read */
+    assert_int_equal(err.code, STROMA_ERR_ARGUMENT);
+    expect_contains(err.message, "the model file is a directory, not a regular file");
     assert_null(stroma_model_load(NULL, &err));
     assert_int_equal(err.code, STROMA_ERR_ARGUMENT);
     /* Text that is not NUL-terminated: only len bytes are read. */
