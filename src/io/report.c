@@ -523,8 +523,9 @@ static void section_model(FILE *f, const report_in *in, const stroma_model *mode
             return;
         }
         /* the run's command-line overrides, as recorded */
-        const stroma_json *seed = stroma_json_get(in->summary ? in->summary : in->run, "seed");
-        if (seed && seed->kind == STROMA_JSON_NUMBER && seed->num >= 0) stroma_model_set_seed(loaded, (uint64_t)seed->num);
+        unsigned long long seed;
+        if (stroma_json_get_u64(in->summary ? in->summary : in->run, "seed", &seed) == 0)
+            stroma_model_set_seed(loaded, (uint64_t)seed);
         double t = stroma_json_get_number(in->summary, "time", NAN);
         if (t > 0 && fabs(t - loaded->end_min) > loaded->dt_diffusion_min) stroma_model_set_end(loaded, t, NULL);
         model = loaded;
@@ -549,7 +550,12 @@ static void kv_row_json(FILE *f, const char *label, const stroma_json *v, const 
     fputs("</th><td>", f);
     switch (v->kind) {
     case STROMA_JSON_STRING: html_esc(f, v->str); break;
-    case STROMA_JSON_NUMBER: html_num(f, v->num); break;
+    case STROMA_JSON_NUMBER:
+        if (v->is_integer)
+            fprintf(f, "%lld", v->integer); /* exact: a seed or a count may need all its digits */
+        else
+            html_num(f, v->num);
+        break;
     case STROMA_JSON_BOOL: fputs(v->num ? "yes" : "no", f); break;
     case STROMA_JSON_NULL: fputs("–", f); break;
     default: fputs("(structured)", f); break;
@@ -657,11 +663,8 @@ static stroma_code report_page(FILE *f, stroma_outdir *od, const report_in *in, 
         fputs("status: ", f);
         html_esc(f, state ? state : "unknown");
     }
-    const stroma_json *seed = stroma_json_get(in->summary ? in->summary : in->run, "seed");
-    if (seed) {
-        fputs(" · seed ", f);
-        html_num(f, seed->kind == STROMA_JSON_NUMBER ? seed->num : NAN);
-    }
+    unsigned long long seed;
+    if (stroma_json_get_u64(in->summary ? in->summary : in->run, "seed", &seed) == 0) fprintf(f, " · seed %llu", seed);
     fputs(" · model <code>", f);
     html_esc(f, path ? path : "(unknown)");
     fputs("</code></p>\n<nav><a href=\"#summary\">Headline numbers</a><a href=\"#plots\">Time series</a>"

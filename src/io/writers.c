@@ -14,6 +14,13 @@ void stroma_json_number(FILE *f, double v) {
         fputs("null", f);
 }
 
+void stroma_json_u64(FILE *f, uint64_t v) {
+    if (v < STROMA_JSON_EXACT_INT)
+        fprintf(f, "%llu", (unsigned long long)v);
+    else
+        fprintf(f, "\"%llu\"", (unsigned long long)v);
+}
+
 void stroma_json_string(FILE *f, const char *s) {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -88,7 +95,9 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
     stroma_json_string(f, m->path);
     fputs(",\n  \"model_sha256\": ", f);
     stroma_json_string(f, m->sha256);
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"time\": ", (unsigned long long)m->seed);
+    fputs(",\n  \"seed\": ", f);
+    stroma_json_u64(f, m->seed);
+    fputs(",\n  \"time\": ", f);
     stroma_json_number(f, stroma_sim_time(sim));
     fprintf(f, ",\n  \"steps\": %lld,\n  \"dt_diffusion\": ", (long long)sim->step);
     stroma_json_number(f, sim->dt_min);
@@ -149,8 +158,9 @@ stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, cons
     stroma_json_string(f, realpath(sim->model->path, abs) ? abs : sim->model->path);
     fputs(",\n  \"model_sha256\": ", f);
     stroma_json_string(f, sim->model->sha256);
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"solver\": ", (unsigned long long)sim->model->seed,
-            st->threads);
+    fputs(",\n  \"seed\": ", f);
+    stroma_json_u64(f, sim->model->seed);
+    fprintf(f, ",\n  \"threads\": %d,\n  \"solver\": ", st->threads);
     stroma_json_string(f, sim->transport->ops->name);
     fputs(",\n  \"time\": ", f);
     stroma_json_number(f, st->time_min);

@@ -2,6 +2,7 @@
 #ifndef STROMA_IO_WRITERS_H
 #define STROMA_IO_WRITERS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "io/outdir.h"
@@ -50,6 +51,15 @@ stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, cons
 
 /* Print a double as a JSON number (17 significant digits; non-finite as null). */
 void stroma_json_number(FILE *f, double v);
+
+/* Integers from 2^53 on are not exact in JSON readers that hold numbers as doubles (JavaScript, jq) and from
+ * 2^63 on not readable at all by those that use int64 (jansson): stroma writes such an integer (a seed) as a
+ * string of its decimal digits. */
+#define STROMA_JSON_EXACT_INT (UINT64_C(1) << 53)
+
+/* Print an unsigned integer: a JSON number below STROMA_JSON_EXACT_INT, else a string of its digits
+ * ("18446744073709551615"). stroma_json_get_u64 (util/json.h) reads either back exactly. */
+void stroma_json_u64(FILE *f, uint64_t v);
 
 /* Print a JSON string literal with escapes. */
 void stroma_json_string(FILE *f, const char *s);

@@ -206,12 +206,10 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
     /* report.html from the finished files; the run's outputs stand even if it cannot be built */
     if (rc == STROMA_OK) {
         rc = stroma_report_write(&r->od, m, err);
-        if (rc != STROMA_OK) {
-            char msg[sizeof err->message];
-            snprintf(msg, sizeof msg, "%s", err->message);
-            stroma_error_set(err, rc, "the run completed (outputs in %s) but report.html could not be built: %s",
-                             r->od.path, msg);
-        }
+        if (rc != STROMA_OK) /* not the user's input: whatever the report refused, the run wrote it (exit 1) */
+            rc = stroma_error_set(err, stroma_error_is_bad_input(rc) ? STROMA_ERR_IO : rc,
+                                  "the run completed (outputs in %s) but report.html could not be built: %s",
+                                  r->od.path, err->message);
         return rc;
     }
 
