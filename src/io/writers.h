@@ -44,10 +44,22 @@ typedef struct stroma_run_status {
     const char *error;           /* failed: the error message; NULL otherwise */
 } stroma_run_status;
 
-/* Write run.json: provenance of this run (version, model path and hash, seed, threads, solver) and its status
- * (state, simulated time reached, last output, wall time, error). */
+/* Spaces after the JSON of a "running" run.json (bytes): room for the final status, error message included, to
+ * be written over it in place (stroma_write_run_info_in_place). */
+#define STROMA_RUN_JSON_ROOM 4096
+
+/* Write run.json atomically: provenance of this run (version, model path and hash, seed, threads, solver) and its
+ * status (state, simulated time reached, last output, wall time, error). A "running" status is followed by
+ * STROMA_RUN_JSON_ROOM bytes of whitespace (valid JSON), so that the file already holds the blocks its final
+ * status needs. */
 stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
                                   stroma_error *err);
+
+/* Write run.json over the existing one in place (stroma_outdir_overwrite: no new file, no new blocks), padded
+ * with spaces to its size, the error message cut (marked "...") if it would not fit otherwise. For when
+ * stroma_write_run_info cannot write a new file; STROMA_ERR_IO if even this fails. */
+stroma_code stroma_write_run_info_in_place(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
+                                           stroma_error *err);
 
 /* Print a double as a JSON number (17 significant digits; non-finite as null). */
 void stroma_json_number(FILE *f, double v);

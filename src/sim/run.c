@@ -48,7 +48,11 @@ typedef struct run_ctx {
     FILE *ts;                /* the memory stream */
     size_t ts_written;       /* bytes of ts_text in the file on disk */
     stroma_vtk_series vtk_fields, vtk_cells;
-    double last_output_min;  /* -1 before the first */
+    double last_output_min;  /* -1 before the first: every file of this output time is whole */
+    double partial_output_min; /* -1, or an output time of which some files were written before a failure */
+    double ts_disk_min;      /* timeseries.csv on disk has the rows up to this time (-1 none, NAN unknown) */
+    double finite_at_min;    /* the last time stroma_sim_check_finite passed (-1: never) */
+    double checkpoint_at_min; /* time of the checkpoint in checkpoint.bin (-1: none) */
     double checkpoint_every_min;
     double resumed_at_min;   /* NAN for a fresh run */
     stroma_checkpoint_meta meta;
@@ -56,10 +60,14 @@ typedef struct run_ctx {
     double output_s, checkpoint_s; /* wall time spent writing outputs / checkpoints */
 } run_ctx;
 
+/* Rewrite timeseries.csv with every row so far (one per output time up to last_output_min). */
 static stroma_code ts_flush_file(run_ctx *r, stroma_error *err) {
     if (fflush(r->ts) != 0) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for timeseries.csv");
     stroma_code rc = stroma_outdir_write(&r->od, "timeseries.csv", r->ts_text, r->ts_len, err);
-    if (rc == STROMA_OK) r->ts_written = r->ts_len;
+    if (rc == STROMA_OK) {
+        r->ts_written = r->ts_len;
+        r->ts_disk_min = r->last_output_min;
+    }
     return rc;
 }
 
@@ -118,12 +126,22 @@ static stroma_code write_snapshot(run_ctx *r, stroma_error *err) {
     return rc;
 }
 
+/* The state must be finite before anything is written from it (outputs, checkpoints). */
+static stroma_code check_finite(run_ctx *r, stroma_error *err) {
+    stroma_code rc = stroma_sim_check_finite(r->sim, r->finite_at_min, err);
+    if (rc == STROMA_OK) r->finite_at_min = stroma_sim_time(r->sim);
+    return rc;
+}
+
+/* The files of one output time; its timeseries.csv row is added once they are all written, so the rows always
+ * end at last_output_min. */
 static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
     stroma_sim *sim = r->sim;
     stroma_outdir *od = &r->od;
     const stroma_model *m = sim->model;
-    stroma_write_timeseries_row(r->ts, sim);
-    stroma_code rc = STROMA_OK;
+    stroma_code rc = check_finite(r, err);
+    if (rc != STROMA_OK) return rc;
+    size_t committed = od->committed;
     if (m->output_fields_csv) rc = stroma_write_fields_csv(od, sim, err);
     if (rc == STROMA_OK && m->output_fields_vti) rc = stroma_write_fields_vti(od, sim, &r->vtk_fields, err);
     if (rc == STROMA_OK && sim->has_cells && m->output_cells_csv) rc = stroma_write_cells_csv(od, sim, err);
@@ -133,7 +151,11 @@ static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
         ((sim->step / stride_of(sim, m->output_every_min)) % m->output_images_stride == 0 ||
          sim->step == sim->end_step))
         rc = stroma_write_tissue_png(od, sim, err);
-    if (rc != STROMA_OK) return rc;
+    if (rc != STROMA_OK) {
+        if (od->committed > committed) r->partial_output_min = stroma_sim_time(sim);
+        return rc;
+    }
+    stroma_write_timeseries_row(r->ts, sim);
     r->last_output_min = stroma_sim_time(sim);
     fflush(r->ts);
     if (r->ts_len < 262144 || r->ts_len - r->ts_written >= r->ts_written / 8) rc = ts_flush_file(r, err);
@@ -142,13 +164,15 @@ static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
 
 static stroma_code write_checkpoint(run_ctx *r, stroma_error *err) {
     double t = wall_now();
-    stroma_code rc = ts_flush_file(r, err);
+    stroma_code rc = r->finite_at_min == stroma_sim_time(r->sim) ? STROMA_OK : check_finite(r, err);
+    if (rc == STROMA_OK) rc = ts_flush_file(r, err);
     if (rc == STROMA_OK) {
         r->meta.step = r->sim->step;
         r->meta.time_min = stroma_sim_time(r->sim);
         char path[1200];
         snprintf(path, sizeof path, "%s/checkpoint.bin", r->od.path);
         rc = stroma_checkpoint_write(path, &r->meta, &r->sim->state, err);
+        if (rc == STROMA_OK) r->checkpoint_at_min = r->meta.time_min;
     }
     r->checkpoint_s += wall_now() - t;
     return rc;
@@ -168,6 +192,31 @@ static stroma_code write_status(run_ctx *r, const char *state, const char *error
         .error = error,
     };
     return stroma_write_run_info(&r->od, r->sim, &st, err);
+}
+
+/* run.json of a run that stopped: rewritten atomically, or, when no new file can be written in the directory (a
+ * full disk, a read-only folder), overwritten in place (docs/outputs.md). Returns 0 atomically, 1 in place, -1
+ * not at all (why[cap] says why). */
+static int write_final_status(run_ctx *r, const char *state, const char *error, char *why, size_t cap) {
+    stroma_error e;
+    if (write_status(r, state, error, &e) == STROMA_OK) return 0;
+    stroma_run_status st = {
+        .state = state,
+        .wall_s = wall_now() - r->t0,
+        .threads = omp_get_max_threads(),
+        .time_min = stroma_sim_time(r->sim),
+        .last_output_min = r->last_output_min,
+        .checkpoint_every_min = r->checkpoint_every_min,
+        .resumed_at_min = r->resumed_at_min,
+        .output_s = r->output_s,
+        .checkpoint_s = r->checkpoint_s,
+        .error = error,
+    };
+    char first[sizeof e.message];
+    memcpy(first, e.message, sizeof first);
+    if (stroma_write_run_info_in_place(&r->od, r->sim, &st, &e) == STROMA_OK) return 1;
+    snprintf(why, cap, "%.200s; %.200s", first, e.message);
+    return -1;
 }
 
 /* Steps from the current step to the end, with outputs and checkpoints. On failure, saves what it can and
@@ -213,20 +262,43 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
         return rc;
     }
 
-    /* failed: keep what is finished, record where the run stopped */
+    /* failed: keep what is finished, record where the run stopped, and say exactly what is on disk */
     stroma_outdir_discard_open(&r->od);
     char msg[sizeof err->message];
     snprintf(msg, sizeof msg, "%s", err ? err->message : stroma_strerror(rc));
-    stroma_error ignored;
-    if (r->ts_len > r->ts_written) ts_flush_file(r, &ignored);
-    write_status(r, rc == STROMA_ERR_INTERRUPTED ? "interrupted" : "failed", msg, &ignored);
-    char where[256];
+    stroma_error ts_err;
+    stroma_code ts_rc = r->ts_len > r->ts_written ? ts_flush_file(r, &ts_err) : STROMA_OK;
+    const char *state = rc == STROMA_ERR_INTERRUPTED ? "interrupted" : "failed";
+    char why[600] = "";
+    int status = write_final_status(r, state, msg, why, sizeof why);
+    char disk[2048];
+    size_t n = 0;
+#define DISK_PUT(...) n += (size_t)snprintf(disk + n, n < sizeof disk ? sizeof disk - n : 0, __VA_ARGS__)
     if (r->last_output_min >= 0)
-        snprintf(where, sizeof where, "outputs up to t = %g min", r->last_output_min);
+        DISK_PUT("the files of every output time up to t = %g min are whole", r->last_output_min);
     else
-        snprintf(where, sizeof where, "no outputs");
-    return stroma_error_set(err, rc, "%s\nthe run stopped at t = %g min; %s are in %s (run.json)", msg,
-                            stroma_sim_time(sim), where, r->od.path);
+        DISK_PUT("no output time was written whole");
+    if (r->partial_output_min >= 0) DISK_PUT(" (of t = %g min only some files were written)", r->partial_output_min);
+    if (ts_rc != STROMA_OK && r->ts_disk_min >= 0)
+        DISK_PUT("; timeseries.csv could not be rewritten and has the rows up to t = %g min only", r->ts_disk_min);
+    else if (ts_rc != STROMA_OK && r->ts_disk_min < 0)
+        DISK_PUT("; timeseries.csv could not be written");
+    else if (ts_rc != STROMA_OK)
+        DISK_PUT("; timeseries.csv could not be rewritten: it may lack the last rows");
+    if (r->checkpoint_at_min >= 0)
+        DISK_PUT("; checkpoint.bin holds t = %g min (stroma resume continues from it)", r->checkpoint_at_min);
+    size_t tmp = stroma_outdir_count_tmp(&r->od);
+    if (tmp)
+        DISK_PUT("; %zu unfinished temporary file%s (*.tmp-*) could not be removed", tmp, tmp == 1 ? "" : "s");
+    if (status == 0)
+        DISK_PUT("; run.json says \"%s\"", state);
+    else if (status == 1)
+        DISK_PUT("; run.json says \"%s\" (rewritten in place: no new file could be written there)", state);
+    else
+        DISK_PUT("; run.json could not be updated and does not say where the run stopped (%s)", why);
+#undef DISK_PUT
+    return stroma_error_set(err, rc, "%s\nthe run stopped at t = %g min; in %s: %s", msg, stroma_sim_time(sim),
+                            r->od.path, disk);
 }
 
 static void run_ctx_free(run_ctx *r) {
@@ -240,7 +312,7 @@ static stroma_code run_ctx_init(run_ctx *r, stroma_sim *sim, double checkpoint_e
     memset(r, 0, sizeof *r);
     r->sim = sim;
     r->t0 = wall_now();
-    r->last_output_min = -1;
+    r->last_output_min = r->partial_output_min = r->ts_disk_min = r->finite_at_min = r->checkpoint_at_min = -1;
     r->resumed_at_min = NAN;
     r->checkpoint_every_min = checkpoint_every_min;
     stroma_code rc = ts_open(r, err);
@@ -336,6 +408,8 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
     if (rc == STROMA_OK) {
         r.meta = meta;
         r.resumed_at_min = meta.time_min;
+        r.checkpoint_at_min = meta.time_min;
+        r.ts_disk_min = NAN; /* the killed run may have written rows after its checkpoint */
         rc = write_status(&r, "running", NULL, err);
     }
     if (rc == STROMA_OK) rc = run_loop(&r, progress, user, err);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,4 +281,105 @@ int64_t stroma_sim_dead_cells(const stroma_sim *sim) {
     const stroma_cells *c = &sim->cells.cells;
     for (size_t i = 0; i < c->n; i++) n += c->state[i] != STROMA_CELL_LIVE;
     return n;
+}
+
+/* "at t = 6 min (step 60; finite at t = 0 min)" into buf. */
+static void finite_when(const stroma_sim *sim, double finite_at_min, char *buf, size_t cap) {
+    if (finite_at_min >= 0)
+        snprintf(buf, cap, "at t = %g min (step %lld; all finite at t = %g min)", stroma_sim_time(sim),
+                 (long long)sim->step, finite_at_min);
+    else
+        snprintf(buf, cap, "at t = %g min (step %lld)", stroma_sim_time(sim), (long long)sim->step);
+}
+
+static const char *nonfinite_name(double v) { return isnan(v) ? "NaN" : v > 0 ? "+inf" : "-inf"; }
+
+static const char finite_hint[] =
+    "; a value of the model too large for its scale (a diffusion coefficient, boundary value, rate or volume) "
+    "usually drives the numbers there";
+
+stroma_code stroma_sim_check_finite(const stroma_sim *sim, double finite_at_min, stroma_error *err) {
+    const stroma_transport *t = sim->transport;
+    const stroma_mesh *mesh = &t->mesh;
+    const stroma_model *m = sim->model;
+    int nsub = t->nsub;
+    char when[160];
+    /* fields: one pass summing each substrate (a non-finite value, or a total that overflows, makes the sum
+     * non-finite); the slow search for the first bad voxel runs only when one is */
+    double few[16], *sums = nsub <= 16 ? few : calloc((size_t)nsub, sizeof *sums);
+    if (!sums) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory checking the fields");
+    for (int s = 0; s < nsub; s++) sums[s] = 0;
+    for (size_t v = 0; v < mesh->nvox; v++) {
+        const double *cv = t->c + v * (size_t)nsub;
+        for (int s = 0; s < nsub; s++) sums[s] += cv[s];
+    }
+    int s = 0;
+    while (s < nsub && isfinite(sums[s] * mesh->voxel_volume_um3)) s++;
+    if (sums != few) free(sums);
+    if (s < nsub) {
+        size_t first = mesh->nvox, bad = 0;
+        double worst = 0, big = 0;
+        for (size_t v = 0; v < mesh->nvox; v++) {
+            double c = t->c[v * (size_t)nsub + (size_t)s];
+            if (isfinite(c)) {
+                if (fabs(c) > big) big = fabs(c);
+                continue;
+            }
+            if (bad++ == 0) {
+                first = v;
+                worst = c;
+            }
+        }
+        finite_when(sim, finite_at_min, when, sizeof when);
+        const stroma_substrate_desc *d = &m->substrates[s];
+        if (bad == 0)
+            return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
+                                    "substrate %s: its total over the domain is no longer a finite number %s: values "
+                                    "reach %g%s%s and their sum overflows%s",
+                                    d->name, when, big, d->unit[0] ? " " : "", d->unit, finite_hint);
+        int i = (int)(first % (size_t)mesh->nx), j = (int)(first / (size_t)mesh->nx % (size_t)mesh->ny);
+        int k = (int)(first / ((size_t)mesh->nx * (size_t)mesh->ny));
+        return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
+                                "substrate %s is no longer a finite number %s: voxel (%d, %d, %d) centred at (%g, "
+                                "%g, %g) µm holds %s (%zu of %zu voxels are not finite)%s",
+                                d->name, when, i, j, k, mesh->lo_um[0] + (i + 0.5) * mesh->dx_um,
+                                mesh->lo_um[1] + (j + 0.5) * mesh->dx_um, mesh->lo_um[2] + (k + 0.5) * mesh->dx_um,
+                                nonfinite_name(worst), bad, mesh->nvox, finite_hint);
+    }
+    if (!sim->has_cells) return STROMA_OK;
+    const stroma_cells *c = &sim->cells.cells;
+    size_t bad = 0, first = 0;
+    const char *what = NULL;
+    double value = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const double q[7] = {c->x[i], c->y[i], c->z[i], c->radius_um[i], c->volume_um3[i], c->pressure[i], c->damage[i]};
+        static const char *const names[7] = {"x", "y", "z", "radius", "volume", "pressure", "damage"};
+        const char *w = NULL;
+        double val = 0;
+        for (int a = 0; a < 7 && !w; a++)
+            if (!isfinite(q[a])) {
+                w = names[a];
+                val = q[a];
+            }
+        for (int v = 0; v < c->nstate && !w; v++) {
+            double sv = c->svar[i * (size_t)c->nstate + (size_t)v];
+            if (!isfinite(sv)) {
+                w = m->state_vars[v].name;
+                val = sv;
+            }
+        }
+        if (!w) continue;
+        if (bad++ == 0) {
+            first = i;
+            what = w;
+            value = val;
+        }
+    }
+    if (bad == 0) return STROMA_OK;
+    finite_when(sim, finite_at_min, when, sizeof when);
+    return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
+                            "cell %lld (type %s) is no longer made of finite numbers %s: its %s is %s (%zu of %zu "
+                            "cells are not finite)%s",
+                            (long long)c->id[first], m->cell_types[c->type[first]].name, when, what,
+                            nonfinite_name(value), bad, c->n, finite_hint);
 }
