@@ -1546,6 +1546,12 @@ static int load_check_grid(loader *ld, stroma_srcloc domain_at) {
     if (nbad)
         load_error(ld, STROMA_ERR_RANGE, ld->voxel_loc, "domain.voxel %.10g does not divide every extent: %s [µm]",
                    m->voxel_um, bad);
+    if (ok && !isfinite(m->voxel_um * m->voxel_um * m->voxel_um)) {
+        load_error(ld, STROMA_ERR_RANGE, ld->voxel_loc,
+                   "domain.voxel %g: its volume (voxel³) is too large for a number; use a smaller voxel [µm]",
+                   m->voxel_um);
+        ok = 0;
+    }
     if (!ok) return 0;
     size_t nx = (size_t)m->n[0], ny = (size_t)m->n[1], nz = (size_t)m->n[2];
     if (ny > SIZE_MAX / nx || nz > SIZE_MAX / (nx * ny)) {

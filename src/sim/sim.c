@@ -334,9 +334,11 @@ stroma_code stroma_sim_check_finite(const stroma_sim *sim, double finite_at_min,
         const stroma_substrate_desc *d = &m->substrates[s];
         if (bad == 0)
             return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
-                                    "substrate %s: its total over the domain is no longer a finite number %s: values "
-                                    "reach %g%s%s and their sum overflows%s",
-                                    d->name, when, big, d->unit[0] ? " " : "", d->unit, finite_hint);
+                                    "substrate %s: its total over the domain (the sum of value x voxel volume, %g "
+                                    "µm³) is no longer a finite number %s: values reach %g%s%s and the total "
+                                    "overflows%s",
+                                    d->name, mesh->voxel_volume_um3, when, big, d->unit[0] ? " " : "", d->unit,
+                                    finite_hint);
         int i = (int)(first % (size_t)mesh->nx), j = (int)(first / (size_t)mesh->nx % (size_t)mesh->ny);
         int k = (int)(first / ((size_t)mesh->nx * (size_t)mesh->ny));
         return stroma_error_set(err, STROMA_ERR_NOT_FINITE,

@@ -76,7 +76,7 @@ expect_not_finite total_overflow "$box
 substrates:
   oxygen: {diffusion: 1000, decay: 0.1, initial: 38, boundary: {x_min: 1e308}}
 outputs: {every: 6, fields: [csv]}" \
-  "substrate oxygen: its total over the domain is no longer a finite number at t = 6 min .*: values reach [0-9.e+]+ and their sum overflows"
+  "substrate oxygen: its total over the domain \(the sum of value x voxel volume, 8000 µm³\) is no longer a finite number at t = 6 min .*: values reach [0-9.e+]+ and the total overflows"
 expect_not_finite cell_nan "$box
 substrates:
   oxygen: {diffusion: 1000, decay: 0.1, initial: 38}

@@ -755,6 +755,14 @@ static void test_too_large_and_overflow(void **state) {
                  STROMA_ERR_TOO_LARGE, 1, 1, "domain: the grid needs about");
 }
 
+/* A voxel whose volume is not a number (voxel³ overflows) is refused where it is written: every total over the
+ * domain (value x voxel volume) would be infinite or NaN. */
+static void test_voxel_volume_finite(void **state) {
+    (void)state;
+    expect_error("domain: {x: [0, 1e200], y: [0, 1e200], z: [0, 1e200], voxel: 1e200}\n" L2_TIME L3_5_OXYGEN,
+                 STROMA_ERR_RANGE, 1, 62, "domain.voxel 1e+200: its volume (voxel³) is too large for a number");
+}
+
 static void test_io_errors(void **state) {
     (void)state;
     stroma_error err;
@@ -1736,6 +1744,7 @@ int main(void) {
         cmocka_unit_test(test_duplicates_and_missing),
         cmocka_unit_test(test_every_error_reported),
         cmocka_unit_test(test_too_large_and_overflow),
+        cmocka_unit_test(test_voxel_volume_finite),
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_cell_types_every_field),
         cmocka_unit_test(test_cell_type_defaults),
