@@ -7,7 +7,10 @@
  * checkpoint, at the end and when the run fails. run.json is written at the start ("running"), at the end
  * ("complete"), on failure ("failed", with where the run stopped and the error) and when the caller's progress
  * function asks to stop ("interrupted"; with checkpoints on, the state at that step is saved first); a killed
- * run keeps "running" and its last checkpoint. */
+ * run keeps "running" and its last checkpoint. When no new file can be written (a full disk, a folder made
+ * read-only), the final run.json is written over the old one in place, into the room left by its padding.
+ * Before outputs and checkpoints the state is checked to be finite (stroma_sim_check_finite); a failure says
+ * exactly what is on disk (docs/outputs.md, "When a run fails"). */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <limits.h>
@@ -178,8 +181,8 @@ static stroma_code write_checkpoint(run_ctx *r, stroma_error *err) {
     return rc;
 }
 
-static stroma_code write_status(run_ctx *r, const char *state, const char *error, stroma_error *err) {
-    stroma_run_status st = {
+static stroma_run_status status_of(const run_ctx *r, const char *state, const char *error) {
+    return (stroma_run_status){
         .state = state,
         .wall_s = wall_now() - r->t0,
         .threads = omp_get_max_threads(),
@@ -191,6 +194,10 @@ static stroma_code write_status(run_ctx *r, const char *state, const char *error
         .checkpoint_s = r->checkpoint_s,
         .error = error,
     };
+}
+
+static stroma_code write_status(run_ctx *r, const char *state, const char *error, stroma_error *err) {
+    stroma_run_status st = status_of(r, state, error);
     return stroma_write_run_info(&r->od, r->sim, &st, err);
 }
 
@@ -199,19 +206,8 @@ static stroma_code write_status(run_ctx *r, const char *state, const char *error
  * not at all (why[cap] says why). */
 static int write_final_status(run_ctx *r, const char *state, const char *error, char *why, size_t cap) {
     stroma_error e;
-    if (write_status(r, state, error, &e) == STROMA_OK) return 0;
-    stroma_run_status st = {
-        .state = state,
-        .wall_s = wall_now() - r->t0,
-        .threads = omp_get_max_threads(),
-        .time_min = stroma_sim_time(r->sim),
-        .last_output_min = r->last_output_min,
-        .checkpoint_every_min = r->checkpoint_every_min,
-        .resumed_at_min = r->resumed_at_min,
-        .output_s = r->output_s,
-        .checkpoint_s = r->checkpoint_s,
-        .error = error,
-    };
+    stroma_run_status st = status_of(r, state, error);
+    if (stroma_write_run_info(&r->od, r->sim, &st, &e) == STROMA_OK) return 0;
     char first[sizeof e.message];
     memcpy(first, e.message, sizeof first);
     if (stroma_write_run_info_in_place(&r->od, r->sim, &st, &e) == STROMA_OK) return 1;
@@ -273,7 +269,9 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
     int status = write_final_status(r, state, msg, why, sizeof why);
     char disk[2048];
     size_t n = 0;
-#define DISK_PUT(...) n += (size_t)snprintf(disk + n, n < sizeof disk ? sizeof disk - n : 0, __VA_ARGS__)
+#define DISK_PUT(...)                                                                                            \
+    n += (size_t)snprintf(disk + (n < sizeof disk ? n : sizeof disk - 1), n < sizeof disk ? sizeof disk - n : 1,    \
+                          __VA_ARGS__)
     if (r->last_output_min >= 0)
         DISK_PUT("the files of every output time up to t = %g min are whole", r->last_output_min);
     else
