@@ -6,9 +6,10 @@
  * run. A restored state is stepped (up to 12 diffusion steps, one phenotype step) so that a value the validation
  * let through and a later step would index with is found by ASan.
  *
- * Confinement: fopen is wrapped (-Wl,--wrap=fopen). The model the checkpoints name is the virtual path
- * FUZZ_MODEL_PATH, served from memory; any other file opened for reading must lie in the harness's directory,
- * everything else fails with EACCES (an input names any model path it likes).
+ * Confinement: fopen and stroma_open_regular (util/file.h, how libstroma opens its inputs) are wrapped
+ * (-Wl,--wrap=...). The model the checkpoints name is the virtual path FUZZ_MODEL_PATH, served from memory; any
+ * other file opened for reading must lie in the harness's directory, everything else fails with EACCES (an input
+ * names any model path it likes).
  *
  * Seeds: with STROMA_FUZZ_CKPT_SEEDS=DIR, LLVMFuzzerInitialize runs the model for 5, 20 and 60 min and writes
  * the payloads of their final checkpoints into DIR (give DIR as a corpus directory too). */
@@ -28,6 +29,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 FILE *__real_fopen(const char *path, const char *mode);
 FILE *__wrap_fopen(const char *path, const char *mode);
+FILE *__real_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
+FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
 
 #define FUZZ_MODEL_PATH "/stroma-fuzz/model.yaml"
 
@@ -83,6 +86,21 @@ FILE *__wrap_fopen(const char *path, const char *mode) {
         }
     }
     return __real_fopen(path, mode);
+}
+
+FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap) {
+    if (strcmp(path, FUZZ_MODEL_PATH) == 0) {
+        if (code) *code = STROMA_OK;
+        return fmemopen((void *)fuzz_model, sizeof fuzz_model - 1, "r");
+    }
+    size_t n = strlen(fuzz_dir);
+    if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strstr(path, "/../")) {
+        if (code) *code = STROMA_ERR_IO;
+        if (cap) snprintf(why, cap, "%s", strerror(EACCES));
+        errno = EACCES;
+        return NULL;
+    }
+    return __real_stroma_open_regular(path, code, why, cap);
 }
 
 static void fuzz_cleanup(void) {

@@ -1,8 +1,8 @@
 /* libFuzzer target for `stroma import-physicell`: each input is a PhysiCell_settings.xml, written to an empty
  * directory of its own and converted with stroma_import_physicell into that directory. The rules and cells
  * files the settings may name are looked for beside it (absent: the importer reports or refuses) — an input
- * can name absolute paths too, so reads outside the directory are refused by wrapping fopen (linked with
- * -Wl,--wrap=fopen) while the importer runs; libxml2 reads the settings itself (its own I/O) and is given no
+ * can name absolute paths too, so reads outside the directory are refused by wrapping fopen and
+ * stroma_open_regular (linked with -Wl,--wrap=...) while the importer runs; libxml2 reads the settings itself (its own I/O) and is given no
  * network or entity loading. Every input must end in STROMA_OK or a clean error: no crash, sanitizer report,
  * leak or hang. */
 #include <errno.h>
@@ -18,6 +18,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 FILE *__real_fopen(const char *path, const char *mode);
 FILE *__wrap_fopen(const char *path, const char *mode);
+FILE *__real_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
+FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
 
 static char fuzz_dir[4096];     /* e.g. /tmp/stroma-fuzz-import-XXXXXX */
 static char settings[4200], out_yaml[4200], out_cells[4200];
@@ -40,6 +42,21 @@ FILE *__wrap_fopen(const char *path, const char *mode) {
         }
     }
     return __real_fopen(path, mode);
+}
+
+/* libstroma opens its input files (cell and rules files, PhysiCell CSVs) with stroma_open_regular (util/file.h:
+ * stat, then a non-blocking open), not fopen: wrapped the same way (-Wl,--wrap=stroma_open_regular). */
+FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap) {
+    if (fuzz_in_import) {
+        size_t n = strlen(fuzz_dir);
+        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/')) {
+            if (code) *code = STROMA_ERR_IO;
+            if (cap) snprintf(why, cap, "%s", strerror(EACCES));
+            errno = EACCES;
+            return NULL;
+        }
+    }
+    return __real_stroma_open_regular(path, code, why, cap);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {

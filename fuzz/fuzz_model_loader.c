@@ -1,7 +1,7 @@
 /* libFuzzer target for the model loader: each input is a model file handed to stroma_model_load_string.
  * The files it names (initial_cells[].file, rules[].file) resolve next to `name`, a path in an empty directory
- * made once, and fopen is wrapped (linked with -Wl,--wrap=fopen) so that while the loader runs it can open
- * nothing outside that directory: an input can neither read the machine's files nor block on a FIFO, /dev/stdin
+ * made once, and fopen and stroma_open_regular are wrapped (linked with -Wl,--wrap=...) so that while the loader
+ * runs it can open nothing outside that directory: an input can neither read the machine's files nor block on a FIFO, /dev/stdin
  * or /dev/zero (fuzz/crashes/README.md).
  * Inputs that are not valid UTF-8 are skipped (see fuzz_utf8_valid) unless STROMA_FUZZ_BAD_UTF8=1. */
 #include <errno.h>
@@ -17,6 +17,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 FILE *__real_fopen(const char *path, const char *mode);
 FILE *__wrap_fopen(const char *path, const char *mode);
+FILE *__real_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
+FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
 
 static char fuzz_dir[4096];   /* the empty directory, e.g. /tmp/stroma-fuzz-XXXXXX */
 static char fuzz_name[4200];  /* fuzz_dir + "/model.yaml": the model's name, so its cell files resolve here */
@@ -39,6 +41,21 @@ FILE *__wrap_fopen(const char *path, const char *mode) {
         }
     }
     return __real_fopen(path, mode);
+}
+
+/* libstroma opens its input files (cell and rules files, PhysiCell CSVs) with stroma_open_regular (util/file.h:
+ * stat, then a non-blocking open), not fopen: wrapped the same way (-Wl,--wrap=stroma_open_regular). */
+FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap) {
+    if (fuzz_in_loader) {
+        size_t n = strlen(fuzz_dir);
+        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/')) {
+            if (code) *code = STROMA_ERR_IO;
+            if (cap) snprintf(why, cap, "%s", strerror(EACCES));
+            errno = EACCES;
+            return NULL;
+        }
+    }
+    return __real_stroma_open_regular(path, code, why, cap);
 }
 
 /* Strict UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
@@ -68,7 +85,7 @@ static int fuzz_utf8_valid(const uint8_t *s, size_t n) {
     return 1;
 }
 
-/* Check that the fopen wrapper sees the loader's cell and rules files: if the loader opened them some other way,
+/* Check that the wrappers see the loader's cell and rules files: if the loader opened them some other way,
  * inputs could read the machine's files again. The probe names an empty regular file outside fuzz_dir. */
 static void fuzz_check_confinement(void) {
     char file[4200], probe[9000], denied[4400];
@@ -99,7 +116,8 @@ static void fuzz_check_confinement(void) {
     int refused = 0;
     for (const char *p = err.message; m == NULL && (p = strstr(p, denied)) != NULL; p++) refused++;
     if (refused != 2) {
-        fprintf(stderr, "fuzz_model_loader: the loader no longer opens cell and rules files with fopen, so the "
+        fprintf(stderr, "fuzz_model_loader: the loader no longer opens cell and rules files with fopen or "
+                        "stroma_open_regular, so the "
                         "harness cannot confine them; update fuzz/fuzz_model_loader.c. The probe gave:\n%s\n",
                 m ? "a model" : err.message);
         stroma_model_destroy(&m);

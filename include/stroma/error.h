@@ -20,7 +20,8 @@
     X(STROMA_ERR_ARGUMENT, 9, "invalid argument")                                      \
     X(STROMA_ERR_NOT_FOUND, 10, "file not found")                                      \
     X(STROMA_ERR_INTERNAL, 11, "internal error")                                      \
-    X(STROMA_ERR_INTERRUPTED, 12, "interrupted")
+    X(STROMA_ERR_INTERRUPTED, 12, "interrupted")                                     \
+    X(STROMA_ERR_NOT_FINITE, 13, "a simulated value is no longer a finite number")
 
 typedef enum stroma_code {
 #define STROMA_X_ENUM(name, value, text) name = value,

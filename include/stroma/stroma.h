@@ -36,7 +36,8 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap);
 
 /* Overrides applied by the CLI before creating a simulation. */
 void stroma_model_set_seed(stroma_model *model, uint64_t seed);
-/* end_min must be > 0. */
+/* end_min must be finite, > 0 and at most 2^53 steps of the model's dt_diffusion (else STROMA_ERR_ARGUMENT,
+ * the model unchanged). */
 stroma_code stroma_model_set_end(stroma_model *model, double end_min, stroma_error *err);
 
 /* ---- simulation ---- */
@@ -68,7 +69,11 @@ typedef int (*stroma_progress_fn)(void *user, double t_min, double end_min);
  * folder in it stays; any other non-empty directory is refused with STROMA_ERR_ARGUMENT and left untouched). Every file is written
  * under a temporary name and renamed when complete. run.json records the status: "running" while the run
  * goes, "complete" at the end, "failed" (with the time reached and the error) when it fails — a failed or
- * killed run leaves what it had finished. Same as stroma_run_with(sim, out_dir, NULL, ...). */
+ * killed run leaves what it had finished; when no new file can be written, run.json is rewritten in place. The
+ * error message of a failure ends with a line saying what is on disk. At output and checkpoint times the state
+ * must be finite: a field value, a substrate's total or a cell quantity that is not fails the run with
+ * STROMA_ERR_NOT_FINITE. An output interval longer than the run means the start and the end only. Same as
+ * stroma_run_with(sim, out_dir, NULL, ...). */
 stroma_code stroma_run(stroma_sim *sim, const char *out_dir, stroma_progress_fn progress, void *user,
                        stroma_error *err);
 

@@ -316,6 +316,9 @@ static int cmd_report(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    /* A file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full disk, instead of killing
+     * the program with SIGXFSZ in the middle of a file and leaving run.json saying "running". */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return EXIT_BAD_INPUT;

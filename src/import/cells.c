@@ -12,6 +12,7 @@
 #include "import/physicell.h"
 #include "model/celltypes.h"
 #include "util/error_impl.h"
+#include "util/file.h"
 
 #define NI STROMA_IMPORT_NOT_IMPORTED
 #define AP STROMA_IMPORT_APPROXIMATED
@@ -342,8 +343,12 @@ static void report_columns(pc_model *m, const in_col *cols, int ncols, int heade
 
 static stroma_code read_csv(pc_model *m) {
     const char *file = m->cells_path;
-    FILE *fp = fopen(file, "rb");
-    if (!fp) return stroma_error_set(m->err, STROMA_ERR_ARGUMENT, "%s: %s", file, strerror(errno));
+    stroma_code code;
+    char why[128];
+    FILE *fp = stroma_open_regular(file, &code, why, sizeof why); /* a FIFO would block */
+    if (!fp && code == STROMA_ERR_ARGUMENT)
+        return stroma_error_set(m->err, STROMA_ERR_ARGUMENT, "%s: it is %s, not a regular file", file, why);
+    if (!fp) return stroma_error_set(m->err, STROMA_ERR_ARGUMENT, "%s: %s", file, why);
     char *line = NULL, *f[MAX_FIELDS];
     int col[MAX_FIELDS];
     size_t cap = 0, capc = 0;

@@ -12,6 +12,7 @@
 
 #include "import/physicell.h"
 #include "util/error_impl.h"
+#include "util/file.h"
 #include "util/text.h"
 
 #define NI STROMA_IMPORT_NOT_IMPORTED
@@ -399,10 +400,14 @@ static stroma_code read_rule(pc_model *m, const char *file, int line, const char
 }
 
 static stroma_code read_file(pc_model *m, const char *file) {
-    FILE *fp = fopen(file, "rb");
+    stroma_code code;
+    char why[128];
+    FILE *fp = stroma_open_regular(file, &code, why, sizeof why); /* a FIFO would block */
+    if (!fp && code == STROMA_ERR_ARGUMENT)
+        return stroma_error_set(m->err, STROMA_ERR_ARGUMENT, "%s: it is %s, not a regular file", file, why);
     if (!fp)
-        return stroma_error_set(m->err, errno == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_ARGUMENT, "%s: %s", file,
-                                strerror(errno));
+        return stroma_error_set(m->err, code == STROMA_ERR_NOT_FOUND ? STROMA_ERR_NOT_FOUND : STROMA_ERR_ARGUMENT,
+                                "%s: %s", file, why);
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;

@@ -13,6 +13,7 @@
 
 #include "import/physicell.h"
 #include "util/error_impl.h"
+#include "util/file.h"
 
 #define NI STROMA_IMPORT_NOT_IMPORTED
 #define AP STROMA_IMPORT_APPROXIMATED
@@ -1176,13 +1177,14 @@ static stroma_code read_files(xctx *x, const char *rules_override) {
 
 stroma_code pc_read_settings(pc_model *m, const char *rules_override) {
     const char *path = m->settings_path;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return stroma_error_set(m->err, errno == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_ARGUMENT, "%s: %s", path,
-                                strerror(errno));
-    if (!S_ISREG(st.st_mode)) return stroma_error_set(m->err, STROMA_ERR_ARGUMENT, "%s: not a regular file", path);
-    FILE *probe = fopen(path, "rb");
-    if (!probe) return stroma_error_set(m->err, STROMA_ERR_ARGUMENT, "%s: %s", path, strerror(errno));
+    stroma_code code;
+    char why[128];
+    FILE *probe = stroma_open_regular(path, &code, why, sizeof why);
+    if (!probe && code == STROMA_ERR_ARGUMENT)
+        return stroma_error_set(m->err, STROMA_ERR_ARGUMENT, "%s: not a regular file (it is %s)", path, why);
+    if (!probe)
+        return stroma_error_set(m->err, code == STROMA_ERR_NOT_FOUND ? STROMA_ERR_NOT_FOUND : STROMA_ERR_ARGUMENT,
+                                "%s: %s", path, why);
     fclose(probe);
     const char *slash = strrchr(path, '/');
     if (slash)

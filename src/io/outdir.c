@@ -4,6 +4,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <ftw.h>
 #include <math.h>
 #include <stdlib.h>
@@ -212,9 +214,9 @@ stroma_code stroma_outdir_begin(stroma_outdir *od, const char *path, stroma_erro
         }
         return STROMA_OK;
     }
-    if (mkdir_parents(od->path) != 0)
-        return stroma_error_set(err, STROMA_ERR_IO, "cannot create output directory '%s': %s", od->path,
-                                strerror(errno));
+    if (mkdir_parents(od->path) != 0) /* under a regular file (ENOTDIR) is a bad path, not a failure to write */
+        return stroma_error_set(err, errno == ENOTDIR ? STROMA_ERR_ARGUMENT : STROMA_ERR_IO,
+                                "cannot create output directory '%s': %s", od->path, strerror(errno));
     return STROMA_OK;
 }
 
@@ -276,6 +278,7 @@ stroma_code stroma_outdir_close(stroma_outdir *od, FILE *f, const char *rel, str
         stroma_code rc = stroma_atomic_finish(af, err);
         if (rc == STROMA_OK) rc = stroma_atomic_commit(af, err);
         stroma_atomic_abort(af);
+        if (rc == STROMA_OK) od->committed++;
         return rc;
     }
     fclose(f);
@@ -288,6 +291,69 @@ stroma_code stroma_outdir_write(stroma_outdir *od, const char *rel, const void *
     if (n) fwrite(data, 1, n, f);
     return stroma_outdir_close(od, f, rel, err);
 }
+
+stroma_code stroma_outdir_overwrite(stroma_outdir *od, const char *rel, const void *data, size_t n, char fill,
+                                    stroma_error *err) {
+    char p[1400];
+    snprintf(p, sizeof p, "%s/%s", od->path, rel);
+    int fd = open(p, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC); /* no O_CREAT, no O_TRUNC */
+    if (fd < 0) return stroma_error_set(err, STROMA_ERR_IO, "cannot open '%s' to rewrite it: %s", p, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size < (uintmax_t)n) {
+        int e = errno;
+        close(fd);
+        if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size < (uintmax_t)n)
+            return stroma_error_set(err, STROMA_ERR_IO, "cannot rewrite '%s' in place: %zu bytes do not fit its %jd",
+                                    p, n, (intmax_t)st.st_size);
+        return stroma_error_set(err, STROMA_ERR_IO, "cannot rewrite '%s' in place: %s", p,
+                                S_ISREG(st.st_mode) ? strerror(e) : "not a regular file");
+    }
+    size_t size = (size_t)st.st_size, done = 0;
+    char pad[4096];
+    memset(pad, fill, sizeof pad);
+    while (done < size) {
+        const char *from = done < n ? (const char *)data + done : pad;
+        size_t want = done < n ? n - done : size - done < sizeof pad ? size - done : sizeof pad;
+        ssize_t w = pwrite(fd, from, want, (off_t)done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : EIO;
+            close(fd);
+            return stroma_error_set(err, STROMA_ERR_IO, "rewriting '%s' in place failed: %s", p, strerror(e));
+        }
+        done += (size_t)w;
+    }
+    if (fdatasync(fd) != 0 && errno != EINVAL) {
+        int e = errno;
+        close(fd);
+        return stroma_error_set(err, STROMA_ERR_IO, "rewriting '%s' in place failed: %s", p, strerror(e));
+    }
+    if (close(fd) != 0)
+        return stroma_error_set(err, STROMA_ERR_IO, "rewriting '%s' in place failed: %s", p, strerror(errno));
+    return STROMA_OK;
+}
+
+static size_t count_tmp(const char *dir, int depth) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        char p[1400];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (lstat(p, &st) != 0) continue;
+        if (S_ISDIR(st.st_mode) && depth > 0)
+            n += count_tmp(p, depth - 1);
+        else if (S_ISREG(st.st_mode) && stroma_atomic_is_tmp_name(de->d_name))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+size_t stroma_outdir_count_tmp(const stroma_outdir *od) { return count_tmp(od->path, 2); }
 
 void stroma_outdir_discard_open(stroma_outdir *od) {
     for (int k = 0; k < STROMA_OUTDIR_MAX_OPEN; k++) stroma_atomic_abort(&od->open[k]);

@@ -16,6 +16,7 @@
 typedef struct stroma_outdir {
     char path[1024];
     stroma_atomic_file open[STROMA_OUTDIR_MAX_OPEN]; /* files being written (under temporary names) */
+    size_t committed; /* files moved into place so far (stroma_outdir_close successes) */
 } stroma_outdir;
 
 /* Start a fresh output in `path`: create it (and its parents) if absent; use it if empty; if it holds an earlier
@@ -47,6 +48,19 @@ stroma_code stroma_outdir_close(stroma_outdir *od, FILE *f, const char *rel, str
 
 /* Write `n` bytes as the whole of file `rel`, atomically (open + close). */
 stroma_code stroma_outdir_write(stroma_outdir *od, const char *rel, const void *data, size_t n, stroma_error *err);
+
+/* Overwrite the existing regular file `rel` in place — no temporary file, no rename, nothing created — with the
+ * n bytes of data followed by `fill` bytes up to the file's current size, then flush it to disk (fdatasync). For
+ * a record that must be updated when no new file can be written in the directory (a full disk, a folder made
+ * read-only): it needs write permission on the file only, and no new blocks on a file system that rewrites in
+ * place. Not atomic: a reader at that moment, or a crash, may see old and new bytes mixed. Errors
+ * (STROMA_ERR_IO): the file is absent, not regular or not writable, n exceeds its size, a write fails. */
+stroma_code stroma_outdir_overwrite(stroma_outdir *od, const char *rel, const void *data, size_t n, char fill,
+                                    stroma_error *err);
+
+/* Temporary files (io/atomic_file.h names) in the directory and its subdirectories: after a failure, those that
+ * could not be removed (a folder made read-only). */
+size_t stroma_outdir_count_tmp(const stroma_outdir *od);
 
 /* Close (and discard) every file still open under a temporary name, e.g. after an error. */
 void stroma_outdir_discard_open(stroma_outdir *od);

@@ -17,6 +17,7 @@
 #include "stroma/stroma.h"
 #include "util/base64.h"
 #include "util/error_impl.h"
+#include "util/file.h"
 #include "util/json.h"
 
 /* A group of timeseries.csv columns plotted together (or, with per_column, one plot per column). Adding a
@@ -73,12 +74,16 @@ static void html_num(FILE *f, double v) {
         fprintf(f, "%.6g", v);
 }
 
-/* Read a whole file (NUL-terminated copy in *buf). Returns 0, or an errno value. */
+/* Read a whole regular file (NUL-terminated copy in *buf). Returns 0, or an errno value (EINVAL: not a regular
+ * file — a FIFO would block, a device never end). */
 static int read_all(const char *path, char **buf, size_t *len) {
     *buf = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return errno ? errno : EIO;
+    errno = 0;
+    stroma_code code;
+    char why[128];
+    FILE *f = stroma_open_regular(path, &code, why, sizeof why);
+    if (!f) return code == STROMA_ERR_ARGUMENT ? EINVAL : errno ? errno : EIO;
     size_t cap = 65536, n = 0;
     char *p = malloc(cap + 1);
     while (p) {
@@ -121,7 +126,7 @@ static stroma_json *report_json(const report_in *in, const char *rel, char *note
     int e = read_all(path, &text, &len);
     *missing = e == ENOENT;
     if (e) {
-        snprintf(note, cap, "%s could not be read (%s).", rel, strerror(e));
+        snprintf(note, cap, "%s could not be read (%s).", rel, e == EINVAL ? "not a regular file" : strerror(e));
         return NULL;
     }
     char msg[256];
@@ -461,7 +466,8 @@ static stroma_code section_snapshots(FILE *f, const report_in *in, stroma_error 
         snprintf(alt, sizeof alt, "tissue at t = %g min", in->snap_t[idx]);
         fputs("<figure>", f);
         if (e)
-            fprintf(f, "<p class=\"note\">%s could not be read (%s).</p>", rel, strerror(e));
+            fprintf(f, "<p class=\"note\">%s could not be read (%s).</p>", rel,
+                    e == EINVAL ? "not a regular file" : strerror(e));
         else
             html_img(f, (const unsigned char *)png, len, alt);
         fprintf(f, "<figcaption>t = %g min", in->snap_t[idx]);
@@ -517,8 +523,9 @@ static void section_model(FILE *f, const report_in *in, const stroma_model *mode
             return;
         }
         /* the run's command-line overrides, as recorded */
-        const stroma_json *seed = stroma_json_get(in->summary ? in->summary : in->run, "seed");
-        if (seed && seed->kind == STROMA_JSON_NUMBER && seed->num >= 0) stroma_model_set_seed(loaded, (uint64_t)seed->num);
+        unsigned long long seed;
+        if (stroma_json_get_u64(in->summary ? in->summary : in->run, "seed", &seed) == 0)
+            stroma_model_set_seed(loaded, (uint64_t)seed);
         double t = stroma_json_get_number(in->summary, "time", NAN);
         if (t > 0 && fabs(t - loaded->end_min) > loaded->dt_diffusion_min) stroma_model_set_end(loaded, t, NULL);
         model = loaded;
@@ -543,7 +550,12 @@ static void kv_row_json(FILE *f, const char *label, const stroma_json *v, const 
     fputs("</th><td>", f);
     switch (v->kind) {
     case STROMA_JSON_STRING: html_esc(f, v->str); break;
-    case STROMA_JSON_NUMBER: html_num(f, v->num); break;
+    case STROMA_JSON_NUMBER:
+        if (v->is_integer)
+            fprintf(f, "%lld", v->integer); /* exact: a seed or a count may need all its digits */
+        else
+            html_num(f, v->num);
+        break;
     case STROMA_JSON_BOOL: fputs(v->num ? "yes" : "no", f); break;
     case STROMA_JSON_NULL: fputs("–", f); break;
     default: fputs("(structured)", f); break;
@@ -651,11 +663,8 @@ static stroma_code report_page(FILE *f, stroma_outdir *od, const report_in *in, 
         fputs("status: ", f);
         html_esc(f, state ? state : "unknown");
     }
-    const stroma_json *seed = stroma_json_get(in->summary ? in->summary : in->run, "seed");
-    if (seed) {
-        fputs(" · seed ", f);
-        html_num(f, seed->kind == STROMA_JSON_NUMBER ? seed->num : NAN);
-    }
+    unsigned long long seed;
+    if (stroma_json_get_u64(in->summary ? in->summary : in->run, "seed", &seed) == 0) fprintf(f, " · seed %llu", seed);
     fputs(" · model <code>", f);
     html_esc(f, path ? path : "(unknown)");
     fputs("</code></p>\n<nav><a href=\"#summary\">Headline numbers</a><a href=\"#plots\">Time series</a>"

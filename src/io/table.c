@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/error_impl.h"
+#include "util/file.h"
 
 void stroma_table_free(stroma_table *t) {
     if (!t) return;
@@ -50,10 +51,12 @@ static long table_getline(FILE *f, char **buf, size_t *cap) {
 
 stroma_code stroma_table_read(const char *path, stroma_table *t, stroma_error *err) {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return stroma_error_set(err, errno == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, "cannot read '%s': %s",
-                                path, strerror(errno));
+    stroma_code code;
+    char why[128];
+    FILE *f = stroma_open_regular(path, &code, why, sizeof why); /* a FIFO would block */
+    if (!f && code == STROMA_ERR_ARGUMENT)
+        return stroma_error_set(err, STROMA_ERR_PARSE, "cannot read '%s': it is %s, not a regular file", path, why);
+    if (!f) return stroma_error_set(err, code, "cannot read '%s': %s", path, why);
     char *line = NULL;
     size_t cap = 0, vcap = 0;
     stroma_code rc = STROMA_OK;

@@ -3,15 +3,27 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "io/writers.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "util/error_impl.h"
 
 void stroma_json_number(FILE *f, double v) {
     if (isfinite(v))
         fprintf(f, "%.17g", v);
     else
         fputs("null", f);
+}
+
+void stroma_json_u64(FILE *f, uint64_t v) {
+    if (v < STROMA_JSON_EXACT_INT)
+        fprintf(f, "%llu", (unsigned long long)v);
+    else
+        fprintf(f, "\"%llu\"", (unsigned long long)v);
 }
 
 void stroma_json_string(FILE *f, const char *s) {
@@ -88,7 +100,9 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
     stroma_json_string(f, m->path);
     fputs(",\n  \"model_sha256\": ", f);
     stroma_json_string(f, m->sha256);
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"time\": ", (unsigned long long)m->seed);
+    fputs(",\n  \"seed\": ", f);
+    stroma_json_u64(f, m->seed);
+    fputs(",\n  \"time\": ", f);
     stroma_json_number(f, stroma_sim_time(sim));
     fprintf(f, ",\n  \"steps\": %lld,\n  \"dt_diffusion\": ", (long long)sim->step);
     stroma_json_number(f, sim->dt_min);
@@ -134,10 +148,9 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
     return stroma_outdir_close(od, f, "summary.json", err);
 }
 
-stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
-                                  stroma_error *err) {
-    FILE *f = stroma_outdir_open(od, "run.json", err);
-    if (!f) return err ? err->code : STROMA_ERR_IO;
+/* run.json's text into f, the error message cut to at most error_max bytes (at a character boundary, marked
+ * with "..."). */
+static void run_info_print(FILE *f, const stroma_sim *sim, const stroma_run_status *st, size_t error_max) {
     fputs("{\n  \"stroma_version\": ", f);
     stroma_json_string(f, stroma_version());
     fputs(",\n  \"status\": ", f);
@@ -151,8 +164,9 @@ stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, cons
                                                             : sim->model->path);
     fputs(",\n  \"model_sha256\": ", f);
     stroma_json_string(f, sim->model->sha256);
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"solver\": ", (unsigned long long)sim->model->seed,
-            st->threads);
+    fputs(",\n  \"seed\": ", f);
+    stroma_json_u64(f, sim->model->seed);
+    fprintf(f, ",\n  \"threads\": %d,\n  \"solver\": ", st->threads);
     stroma_json_string(f, sim->transport->ops->name);
     fputs(",\n  \"time\": ", f);
     stroma_json_number(f, st->time_min);
@@ -177,12 +191,71 @@ stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, cons
     fputs(",\n  \"checkpoint_seconds\": ", f);
     stroma_json_number(f, st->checkpoint_s);
     fputs(",\n  \"error\": ", f);
-    if (st->error)
+    if (st->error && strlen(st->error) <= error_max) {
         stroma_json_string(f, st->error);
-    else
+    } else if (st->error) {
+        size_t cut = error_max;
+        while (cut > 0 && ((unsigned char)st->error[cut] & 0xC0) == 0x80) cut--; /* not inside a character */
+        char *part = malloc(cut + 4);
+        if (part) {
+            memcpy(part, st->error, cut);
+            memcpy(part + cut, "...", 4);
+            stroma_json_string(f, part);
+            free(part);
+        } else {
+            fputs("\"...\"", f);
+        }
+    } else {
         fputs("null", f);
+    }
     fputs("\n}\n", f);
+}
+
+/* run.json's text in a new buffer (*len bytes), or NULL when out of memory. */
+static char *run_info_text(const stroma_sim *sim, const stroma_run_status *st, size_t error_max, size_t *len) {
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f) return NULL;
+    run_info_print(f, sim, st, error_max);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
+                                  stroma_error *err) {
+    FILE *f = stroma_outdir_open(od, "run.json", err);
+    if (!f) return err ? err->code : STROMA_ERR_IO;
+    run_info_print(f, sim, st, SIZE_MAX);
+    if (strcmp(st->state, "running") == 0) /* room to say how the run ends without new blocks (in place) */
+        for (int i = 0; i < STROMA_RUN_JSON_ROOM; i++) fputc(i + 1 < STROMA_RUN_JSON_ROOM ? ' ' : '\n', f);
     return stroma_outdir_close(od, f, "run.json", err);
+}
+
+stroma_code stroma_write_run_info_in_place(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
+                                           stroma_error *err) {
+    char path[1400];
+    snprintf(path, sizeof path, "%s/run.json", od->path);
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return stroma_error_set(err, STROMA_ERR_IO, "cannot rewrite '%s' in place: %s", path, strerror(errno));
+    size_t size = (size_t)sb.st_size, len = 0, error_max = st->error ? strlen(st->error) : 0;
+    char *text = run_info_text(sim, st, error_max, &len);
+    while (text && len > size && error_max > 0) { /* cut the error message until the text fits */
+        size_t over = len - size + 8;
+        error_max = error_max > over ? error_max - over : 0;
+        free(text);
+        text = run_info_text(sim, st, error_max, &len);
+    }
+    if (!text) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory rewriting '%s'", path);
+    stroma_code rc = len <= size ? stroma_outdir_overwrite(od, "run.json", text, len, ' ', err)
+                                 : stroma_error_set(err, STROMA_ERR_IO,
+                                                    "cannot rewrite '%s' in place: it has %zu bytes, %zu are needed",
+                                                    path, size, len);
+    free(text);
+    return rc;
 }
 
 stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {

@@ -2,6 +2,7 @@
 #ifndef STROMA_IO_WRITERS_H
 #define STROMA_IO_WRITERS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "io/outdir.h"
@@ -44,13 +45,34 @@ typedef struct stroma_run_status {
     const char *model_file;      /* absolute path of the model file (NULL: resolved from the model's path) */
 } stroma_run_status;
 
-/* Write run.json: provenance of this run (version, model path and hash, seed, threads, solver) and its status
- * (state, simulated time reached, last output, wall time, error). */
+/* Spaces after the JSON of a "running" run.json (bytes): room for the final status, error message included, to
+ * be written over it in place (stroma_write_run_info_in_place). */
+#define STROMA_RUN_JSON_ROOM 4096
+
+/* Write run.json atomically: provenance of this run (version, model path and hash, seed, threads, solver) and its
+ * status (state, simulated time reached, last output, wall time, error). A "running" status is followed by
+ * STROMA_RUN_JSON_ROOM bytes of whitespace (valid JSON), so that the file already holds the blocks its final
+ * status needs. */
 stroma_code stroma_write_run_info(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
                                   stroma_error *err);
 
+/* Write run.json over the existing one in place (stroma_outdir_overwrite: no new file, no new blocks), padded
+ * with spaces to its size, the error message cut (marked "...") if it would not fit otherwise. For when
+ * stroma_write_run_info cannot write a new file; STROMA_ERR_IO if even this fails. */
+stroma_code stroma_write_run_info_in_place(stroma_outdir *od, const stroma_sim *sim, const stroma_run_status *st,
+                                           stroma_error *err);
+
 /* Print a double as a JSON number (17 significant digits; non-finite as null). */
 void stroma_json_number(FILE *f, double v);
+
+/* Integers from 2^53 on are not exact in JSON readers that hold numbers as doubles (JavaScript, jq) and from
+ * 2^63 on not readable at all by those that use int64 (jansson): stroma writes such an integer (a seed) as a
+ * string of its decimal digits. */
+#define STROMA_JSON_EXACT_INT (UINT64_C(1) << 53)
+
+/* Print an unsigned integer: a JSON number below STROMA_JSON_EXACT_INT, else a string of its digits
+ * ("18446744073709551615"). stroma_json_get_u64 (util/json.h) reads either back exactly. */
+void stroma_json_u64(FILE *f, uint64_t v);
 
 /* Print a JSON string literal with escapes. */
 void stroma_json_string(FILE *f, const char *s);

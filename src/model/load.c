@@ -17,6 +17,7 @@
 #include "model/sha256.h"
 #include "model/yaml_tree.h"
 #include "util/error_impl.h"
+#include "util/file.h"
 #include "util/text.h"
 
 /* Largest model file read (a model is a few kilobytes). */
@@ -143,6 +144,8 @@ typedef struct loader {
     int cur_sub, cur_fixed, cur_src;
     int axis_ok[3], voxel_ok; /* domain values stored */
     stroma_srcloc voxel_loc;
+    int end_ok;               /* time.end stored */
+    stroma_srcloc end_loc;
     int dt_ok[3];             /* dt_diffusion, dt_mechanics, dt_phenotype stored (given or default) */
     stroma_srcloc dt_loc[3];  /* their positions; line 0 for a default */
     int type_cap, type_extra_cap, cur_type, cur_phase, cur_phase_kind, nphase_kinds;
@@ -482,7 +485,11 @@ static void load_store(loader *ld, int id, const load_value *v) {
         ld->voxel_ok = 1;
         ld->voxel_loc = v->loc;
         break;
-    case STROMA_KEY_TIME_END: m->end_min = v->num; break;
+    case STROMA_KEY_TIME_END:
+        m->end_min = v->num;
+        ld->end_ok = 1;
+        ld->end_loc = v->loc;
+        break;
     case STROMA_KEY_TIME_DT_DIFFUSION:
     case STROMA_KEY_TIME_DT_MECHANICS:
     case STROMA_KEY_TIME_DT_PHENOTYPE: {
@@ -1224,6 +1231,45 @@ static int load_walk_map(loader *ld, int id, const stroma_yaml_node *node, const
     return load_map_done(ld, id, path, at, keys, vals, valid, ok);
 }
 
+/* A key of a mapping, for finding repeated keys by sorting (O(n log n); a pairwise check took hours on a
+ * 60 MB model). */
+typedef struct load_key_ref {
+    const char *text;
+    size_t len, i;
+} load_key_ref;
+
+static int load_key_ref_cmp(const void *pa, const void *pb) {
+    const load_key_ref *a = pa, *b = pb;
+    if (a->len != b->len) return a->len < b->len ? -1 : 1;
+    int c = memcmp(a->text, b->text, a->len);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* For each key i of mapping `node`, the index of the first key with the same text (i itself if none is before
+ * it; only scalar keys compare). Returns a new array of node->n entries, or NULL when out of memory. */
+static size_t *load_first_equal_keys(const stroma_yaml_node *node) {
+    size_t n = node->n;
+    size_t *first = malloc((n ? n : 1) * sizeof *first);
+    load_key_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+    if (!first || !refs) {
+        free(first);
+        free(refs);
+        return NULL;
+    }
+    size_t nref = 0;
+    for (size_t i = 0; i < n; i++) {
+        const stroma_yaml_node *k = node->child[2 * i];
+        first[i] = i;
+        if (k->kind == STROMA_YAML_SCALAR) refs[nref++] = (load_key_ref){k->text, k->len, i};
+    }
+    qsort(refs, nref, sizeof *refs, load_key_ref_cmp);
+    for (size_t r = 1; r < nref; r++)
+        if (refs[r].len == refs[r - 1].len && memcmp(refs[r].text, refs[r - 1].text, refs[r].len) == 0)
+            first[refs[r].i] = first[refs[r - 1].i];
+    free(refs);
+    return first;
+}
+
 /* Walk a NAMED_MAP: user-chosen names, each an item described by the one child row. */
 static int load_walk_named(loader *ld, int id, const stroma_yaml_node *node, const char *path, stroma_srcloc at) {
     const stroma_schema_key *row = &stroma_schema_keys[id];
@@ -1245,6 +1291,11 @@ static int load_walk_named(loader *ld, int id, const stroma_yaml_node *node, con
     }
     int item = load_child(ld, id, "", 0);
     int ok = 1;
+    size_t *first = load_first_equal_keys(node);
+    if (!first) {
+        ld->nomem = 1;
+        return 0;
+    }
     for (size_t i = 0; i < node->n && !ld->nomem; i++) {
         const stroma_yaml_node *k = node->child[2 * i], *v = node->child[2 * i + 1];
         if (!load_key_ok(ld, k, path)) {
@@ -1261,26 +1312,21 @@ static int load_walk_named(loader *ld, int id, const stroma_yaml_node *node, con
             ok = 0;
             continue;
         }
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++) {
-            const stroma_yaml_node *pk = node->child[2 * j];
-            if (pk->kind == STROMA_YAML_SCALAR && pk->len == k->len && memcmp(pk->text, k->text, k->len) == 0) {
-                load_error(ld, STROMA_ERR_PARSE, load_loc(k), "duplicate key %s (first given at line %d, column %d)",
-                           full, pk->line, pk->column);
-                dup = 1;
-            }
-        }
-        if (dup) {
+        if (first[i] != i) {
+            const stroma_yaml_node *pk = node->child[2 * first[i]];
+            load_error(ld, STROMA_ERR_PARSE, load_loc(k), "duplicate key %s (first given at line %d, column %d)",
+                       full, pk->line, pk->column);
             ok = 0;
             continue;
         }
         if (load_item(ld, item, k->text, full, load_loc(k))) {
             ld->nomem = 1;
-            return 0;
+            break;
         }
         if (!load_walk(ld, item, v, full, load_loc(k))) ok = 0;
     }
-    return ok;
+    free(first);
+    return ok && !ld->nomem;
 }
 
 /* Walk a LIST: each item described by the one child row. */
@@ -1500,6 +1546,12 @@ static int load_check_grid(loader *ld, stroma_srcloc domain_at) {
     if (nbad)
         load_error(ld, STROMA_ERR_RANGE, ld->voxel_loc, "domain.voxel %.10g does not divide every extent: %s [µm]",
                    m->voxel_um, bad);
+    if (ok && !isfinite(m->voxel_um * m->voxel_um * m->voxel_um)) {
+        load_error(ld, STROMA_ERR_RANGE, ld->voxel_loc,
+                   "domain.voxel %g: its volume (voxel³) is too large for a number; use a smaller voxel [µm]",
+                   m->voxel_um);
+        ok = 0;
+    }
     if (!ok) return 0;
     size_t nx = (size_t)m->n[0], ny = (size_t)m->n[1], nz = (size_t)m->n[2];
     if (ny > SIZE_MAX / nx || nz > SIZE_MAX / (nx * ny)) {
@@ -1519,6 +1571,20 @@ static int load_inside(const stroma_model *m, const double p[3]) {
     return 1;
 }
 
+/* A valid fixed entry by (substrate, linear voxel index, entry index), for finding entries of one voxel. */
+typedef struct load_fixed_ref {
+    int substrate;
+    uint64_t voxel;
+    int i;
+} load_fixed_ref;
+
+static int load_fixed_ref_cmp(const void *pa, const void *pb) {
+    const load_fixed_ref *a = pa, *b = pb;
+    if (a->substrate != b->substrate) return a->substrate < b->substrate ? -1 : 1;
+    if (a->voxel != b->voxel) return a->voxel < b->voxel ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
 static void load_check_fixed(loader *ld) {
     stroma_model *m = ld->m;
     char unit[64];
@@ -1534,30 +1600,49 @@ static void load_check_fixed(loader *ld) {
             ld->fixed_extra[i].at_ok = 0;
         }
     }
-    /* Two entries holding the same voxel of the same substrate at different values contradict each other. */
+    /* Two entries holding the same voxel of the same substrate at different values contradict each other. Each
+     * entry is reported against the first earlier one of its voxel with another value, as a pairwise check
+     * would, but found by sorting: O(n log n) (pairs took hours for a 60 MB model). */
+    load_fixed_ref *refs = malloc((size_t)(m->nfixed > 0 ? m->nfixed : 1) * sizeof *refs);
+    if (!refs) {
+        ld->nomem = 1;
+        return;
+    }
+    int nref = 0;
     for (int i = 0; i < m->nfixed; i++) {
         if (!ld->fixed_extra[i].at_ok || !ld->fixed_extra[i].value_ok) continue;
-        for (int j = 0; j < i; j++) {
-            if (!ld->fixed_extra[j].at_ok || !ld->fixed_extra[j].value_ok ||
-                m->fixed[i].substrate != m->fixed[j].substrate)
-                continue;
-            int same = 1;
-            for (int a = 0; a < 3 && same; a++) {
-                int vi = (int)floor((m->fixed[i].pos_um[a] - m->lo_um[a]) / m->voxel_um);
-                int vj = (int)floor((m->fixed[j].pos_um[a] - m->lo_um[a]) / m->voxel_um);
-                if (vi >= m->n[a]) vi = m->n[a] - 1;
-                if (vj >= m->n[a]) vj = m->n[a] - 1;
-                same = vi == vj;
+        uint64_t voxel = 0;
+        for (int a = 2; a >= 0; a--) {
+            int v = (int)floor((m->fixed[i].pos_um[a] - m->lo_um[a]) / m->voxel_um); /* inside: checked above */
+            if (v >= m->n[a]) v = m->n[a] - 1;
+            if (v < 0) v = 0;
+            voxel = voxel * (uint64_t)m->n[a] + (uint64_t)v;
+        }
+        refs[nref++] = (load_fixed_ref){m->fixed[i].substrate, voxel, i};
+    }
+    qsort(refs, (size_t)nref, sizeof *refs, load_fixed_ref_cmp);
+    for (int g = 0; g < nref;) {
+        int end = g + 1;
+        while (end < nref && refs[end].substrate == refs[g].substrate && refs[end].voxel == refs[g].voxel) end++;
+        /* in entry order: the group's first entry, and the first whose value differs from it */
+        int head = refs[g].i, other = -1;
+        for (int r = g + 1; r < end; r++) {
+            int i = refs[r].i, j = -1;
+            if (m->fixed[i].value != m->fixed[head].value) {
+                j = head;
+                if (other < 0) other = i;
+            } else if (other >= 0) {
+                j = other;
             }
-            if (same && m->fixed[i].value != m->fixed[j].value) {
+            if (j >= 0)
                 load_error(ld, STROMA_ERR_RANGE, ld->fixed_extra[i].at_loc,
                            "%s holds the same voxel as %s (line %d) at a different value (%g, not %g)",
                            ld->fixed_extra[i].path, ld->fixed_extra[j].path, m->fixed[j].loc.line, m->fixed[i].value,
                            m->fixed[j].value);
-                break;
-            }
         }
+        g = end;
     }
+    free(refs);
 }
 
 /* Report the first axis along which [lo, hi] leaves the domain; returns 0 if it does. */
@@ -1611,17 +1696,66 @@ static void load_check_region(loader *ld, const load_place *x, const stroma_regi
     }
 }
 
-/* Names of the substrates and cell types, borrowed from the model, for suggestions. */
+/* Names of the substrates and cell types, borrowed from the model, for lookups and suggestions; *_order sorts
+ * them (by name, then index), so that a lookup is a binary search, not a scan (references x names was quadratic
+ * in the size of a model). */
 typedef struct load_names {
     const char **sub, **type;
+    int *sub_order, *type_order;
 } load_names;
 
-/* Index of `name` among names[0..n), or -1 with msg set to "no <what> named 'name'" and a suggestion or the
- * list of defined names (`plural` names them). */
-static int load_lookup(const char *name, const char *const *names, int n, const char *what, const char *plural,
-                       char *msg, size_t cap) {
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0) return i;
+typedef struct load_name_ref {
+    const char *name;
+    int i;
+} load_name_ref;
+
+static int load_name_ref_cmp(const void *pa, const void *pb) {
+    const load_name_ref *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* A new array: the indices of names[0..n) sorted by (name, index); NULL when out of memory. */
+static int *load_sorted_names(const char *const *names, int n) {
+    int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    load_name_ref *refs = malloc((size_t)(n > 0 ? n : 1) * sizeof *refs);
+    if (!order || !refs) {
+        free(order);
+        free(refs);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) refs[i] = (load_name_ref){names[i], i};
+    qsort(refs, (size_t)n, sizeof *refs, load_name_ref_cmp);
+    for (int i = 0; i < n; i++) order[i] = refs[i].i;
+    free(refs);
+    return order;
+}
+
+/* Index of `name` among names[0..n) (the first if repeated), searching `order` (load_sorted_names) if given,
+ * else scanning; -1 if absent. */
+static int load_find(const char *name, const char *const *names, const int *order, int n) {
+    if (!order) {
+        for (int i = 0; i < n; i++)
+            if (strcmp(names[i], name) == 0) return i;
+        return -1;
+    }
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(names[order[mid]], name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(names[order[lo]], name) == 0 ? order[lo] : -1;
+}
+
+/* Index of `name` among names[0..n) (sorted by `order`, or NULL: see load_find), or -1 with msg set to "no
+ * <what> named 'name'" and a suggestion or the list of defined names (`plural` names them). */
+static int load_lookup(const char *name, const char *const *names, const int *order, int n, const char *what,
+                       const char *plural, char *msg, size_t cap) {
+    int found = load_find(name, names, order, n);
+    if (found >= 0) return found;
     const char *best = stroma_suggest(name, names, (size_t)n);
     char echo[LOAD_ECHO_MAX + 8];
     load_echo(name, strlen(name), echo, sizeof echo);
@@ -1647,8 +1781,10 @@ static int load_lookup(const char *name, const char *const *names, int n, const 
  * returns -1 if it is not defined. */
 static int load_resolve(loader *ld, const load_names *nl, int is_type, const load_name *nm, const char *path) {
     char msg[768];
-    int i = is_type ? load_lookup(nm->name, nl->type, ld->m->ntypes, "cell type", "cell types", msg, sizeof msg)
-                    : load_lookup(nm->name, nl->sub, ld->m->nsub, "substrate", "substrates", msg, sizeof msg);
+    int i = is_type ? load_lookup(nm->name, nl->type, nl->type_order, ld->m->ntypes, "cell type", "cell types", msg,
+                                  sizeof msg)
+                    : load_lookup(nm->name, nl->sub, nl->sub_order, ld->m->nsub, "substrate", "substrates", msg,
+                                  sizeof msg);
     if (i < 0) load_error(ld, STROMA_ERR_UNKNOWN_KEY, nm->loc, "%s: %s", path, msg);
     return i;
 }
@@ -1692,14 +1828,21 @@ static void load_check_images(loader *ld, const load_names *nl) {
                (n >= 1 ? n : 1) * m->output_every_min);
 }
 
-/* dt_mechanics a whole multiple of dt_diffusion, dt_phenotype of dt_mechanics; checked when the model has cell
- * types or a step other than dt_diffusion is given (they are not used otherwise). */
+/* time.end at most STROMA_MAX_STEPS steps of dt_diffusion; dt_mechanics a whole multiple of dt_diffusion,
+ * dt_phenotype of dt_mechanics, checked when the model has cell types or a step other than dt_diffusion is given
+ * (they are not used otherwise). */
 static void load_check_steps(loader *ld, stroma_srcloc time_at) {
     static const char *const names[3] = {"time.dt_diffusion", "time.dt_mechanics", "time.dt_phenotype"};
     const stroma_model *m = ld->m;
     const double dt[3] = {m->dt_diffusion_min, m->dt_mechanics_min, m->dt_phenotype_min};
     int given[3];
     for (int k = 0; k < 3; k++) given[k] = ld->dt_loc[k].line > 0;
+    /* the run counts its time in steps of dt_diffusion (an int64, and step x dt must stay exact) */
+    if (ld->end_ok && ld->dt_ok[0] && !(m->end_min / m->dt_diffusion_min <= STROMA_MAX_STEPS))
+        load_error(ld, STROMA_ERR_RANGE, ld->end_loc,
+                   "time.end %g is more than 2^53 (%.0f) steps of time.dt_diffusion %g, the most a run can count "
+                   "[min]",
+                   m->end_min, STROMA_MAX_STEPS, m->dt_diffusion_min);
     for (int big = 1; big <= 2; big++) {
         int small = big - 1;
         if (!ld->dt_ok[big] || !ld->dt_ok[small]) continue;
@@ -1785,6 +1928,11 @@ static void load_check_cell_types(loader *ld, const load_names *nl) {
         t->uptake_per_min[s] = x->uptake;
         t->export_per_min[s] = x->export_;
     }
+    int *first_contact = ld->ncontacts > 0 ? calloc(nt * nt * nt, sizeof *first_contact) : NULL; /* 1 + index */
+    if (ld->ncontacts > 0 && !first_contact) {
+        ld->nomem = 1;
+        return;
+    }
     for (int i = 0; i < ld->ncontacts; i++) {
         load_contact *x = &ld->contacts[i];
         stroma_cell_type_desc *t = &m->cell_types[x->owner];
@@ -1808,19 +1956,20 @@ static void load_check_cell_types(loader *ld, const load_names *nl) {
             x->rate_ok = 0; /* not compared with later entries */
             continue;
         }
-        for (int j = 0; j < i; j++) {
-            const load_contact *y = &ld->contacts[j];
-            if (y->owner == x->owner && y->rate_ok && strcmp(y->with.name, x->with.name) == 0 &&
-                strcmp(y->to.name, x->to.name) == 0) {
-                load_error(ld, STROMA_ERR_RANGE, x->with.loc,
-                           "%s repeats with: %s, to: %s (first given in %s, line %d); give each pair once", x->path,
-                           x->with.name, x->to.name, y->path, y->with.loc.line);
-                x->rate_ok = 0;
-                break;
-            }
+        /* the first entry of each (owner, with, to), in a table: no pairwise comparison of the list */
+        int *first = &first_contact[((size_t)x->owner * nt + (size_t)with) * nt + (size_t)to];
+        if (*first) {
+            const load_contact *y = &ld->contacts[*first - 1];
+            load_error(ld, STROMA_ERR_RANGE, x->with.loc,
+                       "%s repeats with: %s, to: %s (first given in %s, line %d); give each pair once", x->path,
+                       x->with.name, x->to.name, y->path, y->with.loc.line);
+            x->rate_ok = 0;
+            continue;
         }
-        if (x->rate_ok) t->contact_transform_per_min[(size_t)with * nt + (size_t)to] = x->rate;
+        *first = i + 1;
+        t->contact_transform_per_min[(size_t)with * nt + (size_t)to] = x->rate;
     }
+    free(first_contact);
 }
 
 /* Most errors listed for one cell file; the rest are counted in one final message. */
@@ -1928,7 +2077,7 @@ static int load_csv_row(load_csv *c, const load_names *nl, int grid, int line, c
         } else {
             memcpy(name, f[3].text, f[3].len);
             name[f[3].len] = '\0';
-            *type = load_lookup(name, nl->type, m->ntypes, "cell type", "cell types", msg, sizeof msg);
+            *type = load_lookup(name, nl->type, nl->type_order, m->ntypes, "cell type", "cell types", msg, sizeof msg);
             if (*type < 0) {
                 load_csv_error(c, STROMA_ERR_UNKNOWN_KEY, line, f[3].column, "%s", msg);
                 ok = 0;
@@ -1958,25 +2107,16 @@ static FILE *load_open_named(loader *ld, const char *file, const char *item, str
                    dir, ld->file, file, cap - 1);
         return NULL;
     }
-    /* Only regular files: a device (/dev/zero), FIFO or terminal could never end or block the loader. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        load_error(ld, STROMA_ERR_RANGE, at, "%s.file: %s %s is not a regular file", item, what, path);
-        return NULL;
-    }
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        int e = errno;
-        char why[128];
-        if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
-        load_error(ld, e == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, at, "%s.file: cannot open %s %s: %s", item,
-                   what, path, why);
-        return NULL;
-    }
-    /* Non-blocking reads: a "regular" file that blocks (/proc/kmsg) fails with a read error instead of hanging;
-     * ordinary files are unaffected. */
-    int fl = fcntl(fileno(fp), F_GETFL);
-    if (fl != -1) fcntl(fileno(fp), F_SETFL, fl | O_NONBLOCK);
+    /* Only regular files: a device (/dev/zero), FIFO or terminal could never end or block the loader. The file
+     * is read non-blocking: a "regular" file that blocks (/proc/kmsg) fails with a read error instead of
+     * hanging; ordinary files are unaffected. */
+    stroma_code code;
+    char why[128];
+    FILE *fp = stroma_open_regular(path, &code, why, sizeof why);
+    if (!fp && code == STROMA_ERR_ARGUMENT)
+        load_error(ld, STROMA_ERR_RANGE, at, "%s.file: %s %s is not a regular file (it is %s)", item, what, path, why);
+    else if (!fp)
+        load_error(ld, code, at, "%s.file: cannot open %s %s: %s", item, what, path, why);
     return fp;
 }
 
@@ -2028,12 +2168,14 @@ static int load_csv_column(load_csv *c, int line, const load_csv_field *f, int *
     memcpy(name, f->text, f->len);
     name[f->len] = '\0';
     const char *var = strncmp(name, "custom:", 7) == 0 ? name + 7 : name;
-    for (int v = 0; v < m->nstate; v++)
-        if (strcmp(var, m->state_vars[v].name) == 0) {
-            *code = -1 - v;
+    const stroma_rule_tables *t = &m->rule_tables;
+    const int *idx;
+    int nsame = stroma_rule_signals_named(t, var, &idx); /* state variables are signals: a lookup, not a scan */
+    for (int k = 0; k < nsame; k++)
+        if (t->signals[idx[k]].kind == STROMA_SIG_STATE) {
+            *code = -1 - t->signals[idx[k]].arg;
             return 1;
         }
-    const stroma_rule_tables *t = &m->rule_tables;
     int b = stroma_rule_behaviour_find(t, name);
     if (b < 0) {
         const char **names = malloc((size_t)(t->nbehaviours + m->nstate + 1) * sizeof *names);
@@ -2045,7 +2187,7 @@ static int load_csv_column(load_csv *c, int line, const load_csv_field *f, int *
         for (int i = 0; i < t->nbehaviours; i++) names[n++] = t->behaviours[i].name;
         for (int v = 0; v < m->nstate; v++) names[n++] = m->state_vars[v].name;
         char msg[1024];
-        load_lookup(name, names, n, "behaviour or state variable", "behaviours", msg, sizeof msg);
+        load_lookup(name, names, NULL, n, "behaviour or state variable", "behaviours", msg, sizeof msg);
         free(names);
         load_csv_error(c, STROMA_ERR_UNKNOWN_KEY, line, f->column, "column '%s': %s", echo, msg);
         return 0;
@@ -2268,8 +2410,10 @@ static void load_check_state_names(loader *ld) {
     const stroma_rule_tables *t = &m->rule_tables;
     for (int v = 0; v < m->nstate; v++) {
         const char *name = m->state_vars[v].name;
-        for (int i = 0; i < t->nsignals; i++) {
-            const stroma_signal_entry *e = &t->signals[i];
+        const int *idx;
+        int nsame = stroma_rule_signals_named(t, name, &idx); /* a lookup, not a scan of every signal */
+        for (int k = 0; k < nsame; k++) {
+            const stroma_signal_entry *e = &t->signals[idx[k]];
             if (e->kind == STROMA_SIG_STATE || strcmp(e->name, name) != 0) continue;
             if (e->kind == STROMA_SIG_SUBSTRATE)
                 load_error(ld, STROMA_ERR_RANGE, ld->state_extra[v].loc,
@@ -2327,18 +2471,20 @@ static void load_rule_add(loader *ld, const load_names *nl, const load_rule_name
     char msg[768];
     int type = -1, sig = -1, beh = -1;
     if (s->type_ok) {
-        type = load_lookup(s->type, nl->type, m->ntypes, "cell type", "cell types", msg, sizeof msg);
+        type = load_lookup(s->type, nl->type, nl->type_order, m->ntypes, "cell type", "cell types", msg, sizeof msg);
         if (type < 0) load_rule_error(ld, s->csv, STROMA_ERR_UNKNOWN_KEY, s->type_at, "%s: %s", s->type_key, msg);
     }
     if (s->signal_ok) {
         sig = stroma_rule_signal_find(t, s->signal);
         int same = 0;
-        for (int i = 0; sig >= 0 && i < t->nsignals; i++) same += strcmp(t->signals[i].name, s->signal) == 0;
+        const int *idx;
+        if (sig >= 0) same = stroma_rule_signals_named(t, s->signal, &idx);
         if (sig < 0) {
             if (strncmp(s->signal, "custom:", 7) == 0)
-                load_lookup(s->signal + 7, rn->vars, m->nstate, "state variable", "state variables", msg, sizeof msg);
+                load_lookup(s->signal + 7, rn->vars, NULL, m->nstate, "state variable", "state variables", msg,
+                            sizeof msg);
             else
-                load_lookup(s->signal, rn->signals, t->nsignals, "signal", "signals", msg, sizeof msg);
+                load_lookup(s->signal, rn->signals, NULL, t->nsignals, "signal", "signals", msg, sizeof msg);
             load_rule_error(ld, s->csv, STROMA_ERR_UNKNOWN_KEY, s->signal_at, "%s: %s", s->signal_key, msg);
         } else if (same > 1) {
             /* only a substrate can share a built-in signal's name (state variables are checked) */
@@ -2352,7 +2498,8 @@ static void load_rule_add(loader *ld, const load_names *nl, const load_rule_name
     if (s->behaviour_ok) {
         beh = stroma_rule_behaviour_find(t, s->behaviour);
         if (beh < 0) {
-            load_lookup(s->behaviour, rn->behaviours, t->nbehaviours, "behaviour", "behaviours", msg, sizeof msg);
+            load_lookup(s->behaviour, rn->behaviours, NULL, t->nbehaviours, "behaviour", "behaviours", msg,
+                        sizeof msg);
             load_rule_error(ld, s->csv, STROMA_ERR_UNKNOWN_KEY, s->behaviour_at, "%s: %s", s->behaviour_key, msg);
         }
     }
@@ -2711,7 +2858,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
 
     stroma_srcloc domain_at = load_top_key(root, "domain");
     m->domain_loc = domain_at;
-    load_names names = {NULL, NULL};
+    load_names names = {NULL, NULL, NULL, NULL};
     if (!ld.nomem) {
         names.sub = malloc((size_t)(m->nsub > 0 ? m->nsub : 1) * sizeof *names.sub);
         names.type = malloc((size_t)(m->ntypes > 0 ? m->ntypes : 1) * sizeof *names.type);
@@ -2720,6 +2867,11 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     if (!ld.nomem) {
         for (int s = 0; s < m->nsub; s++) names.sub[s] = m->substrates[s].name;
         for (int k = 0; k < m->ntypes; k++) names.type[k] = m->cell_types[k].name;
+        names.sub_order = load_sorted_names(names.sub, m->nsub);
+        names.type_order = load_sorted_names(names.type, m->ntypes);
+        if (!names.sub_order || !names.type_order) ld.nomem = 1;
+    }
+    if (!ld.nomem) {
         if (m->output_every_is_end) m->output_every_min = m->end_min;
         /* Without a grid, places cannot be checked; names still are. */
         int grid = ld.axis_ok[0] && ld.axis_ok[1] && ld.axis_ok[2] && ld.voxel_ok && load_check_grid(&ld, domain_at);
@@ -2738,6 +2890,8 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     }
     free(names.sub);
     free(names.type);
+    free(names.sub_order);
+    free(names.type_order);
     load_flush_issues(&ld, &local);
     free(ld.fixed_extra);
     free(ld.src_extra);
@@ -2782,13 +2936,15 @@ stroma_model *stroma_model_load(const char *path, stroma_error *err) {
         stroma_error_set(err, STROMA_ERR_ARGUMENT, "stroma_model_load: no path");
         return NULL;
     }
-    FILE *fp = fopen(path, "rb");
+    /* only a regular file: a directory fails to read, a FIFO blocks, a device may never end */
+    stroma_code why_code;
+    char why[128];
+    FILE *fp = stroma_open_regular(path, &why_code, why, sizeof why);
     if (!fp) {
-        int e = errno;
-        char why[128];
-        if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
-        stroma_error_set(err, e == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO, "%s: cannot open model file: %s",
-                         path, why);
+        if (why_code == STROMA_ERR_ARGUMENT)
+            stroma_error_set(err, why_code, "%s: the model file is %s, not a regular file", path, why);
+        else
+            stroma_error_set(err, why_code, "%s: cannot open model file: %s", path, why);
         return NULL;
     }
     char *text = NULL;
@@ -2818,7 +2974,6 @@ stroma_model *stroma_model_load(const char *path, stroma_error *err) {
         if (got == 0) {
             if (ferror(fp)) {
                 int e = errno;
-                char why[128];
                 if (strerror_r(e, why, sizeof why)) snprintf(why, sizeof why, "error %d", e);
                 stroma_error_set(err, STROMA_ERR_IO, "%s: cannot read model file: %s", path, why);
                 failed = 1;

@@ -54,11 +54,30 @@ void stroma_model_set_seed(stroma_model *model, uint64_t seed) {
     if (model) model->seed = seed;
 }
 
+int64_t stroma_model_steps(double interval_min, double dt_min, int64_t cap) {
+    if (cap < 1) cap = 1;
+    double k = interval_min / dt_min;
+    if (!(k < (double)cap)) return isnan(k) ? 1 : cap; /* also +inf and what llround cannot hold */
+    int64_t n = (int64_t)llround(k);
+    return n < 1 ? 1 : n > cap ? cap : n;
+}
+
+int64_t stroma_model_end_step(const stroma_model *model) {
+    double k = model->end_min / model->dt_diffusion_min;
+    if (!(k <= STROMA_MAX_STEPS)) return -1;
+    return stroma_model_steps(model->end_min, model->dt_diffusion_min, (int64_t)STROMA_MAX_STEPS);
+}
+
 stroma_code stroma_model_set_end(stroma_model *model, double end_min, stroma_error *err) {
     if (!model) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "stroma_model_set_end: no model");
     if (!(end_min > 0) || !isfinite(end_min))
         return stroma_error_set(err, STROMA_ERR_ARGUMENT, "end time must be a finite number > 0 min (got %g)",
                                 end_min);
+    if (!(end_min / model->dt_diffusion_min <= STROMA_MAX_STEPS))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                "end time %g min is more than 2^53 (%.0f) steps of time.dt_diffusion %g min, the "
+                                "most a run can count",
+                                end_min, STROMA_MAX_STEPS, model->dt_diffusion_min);
     model->end_min = end_min;
     if (model->output_every_is_end) model->output_every_min = end_min;
     return STROMA_OK;
@@ -244,8 +263,8 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     model_put(&t, "domain: x [%g, %g] y [%g, %g] z [%g, %g] µm, voxel %g µm\n", m->lo_um[0], m->hi_um[0], m->lo_um[1],
               m->hi_um[1], m->lo_um[2], m->hi_um[2], m->voxel_um);
     model_put(&t, "grid: %d x %d x %d = %.0f voxels (%dD)\n", m->n[0], m->n[1], m->n[2], nvox, m->dim);
-    model_put(&t, "time: end %g min, dt_diffusion %g min (%.0f steps), dt_mechanics %g min, dt_phenotype %g min\n",
-              m->end_min, m->dt_diffusion_min, ceil(m->end_min / m->dt_diffusion_min - 1e-9), m->dt_mechanics_min,
+    model_put(&t, "time: end %g min, dt_diffusion %g min (%lld steps), dt_mechanics %g min, dt_phenotype %g min\n",
+              m->end_min, m->dt_diffusion_min, (long long)stroma_model_end_step(m), m->dt_mechanics_min,
               m->dt_phenotype_min);
     model_put(&t, "seed: %llu\n", (unsigned long long)m->seed);
     model_put(&t, "substrates: %d\n", m->nsub);

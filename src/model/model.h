@@ -115,6 +115,21 @@ double stroma_model_memory_estimate(const stroma_model *model);
 /* Physical memory of this machine in bytes (sysconf _SC_PHYS_PAGES x _SC_PAGE_SIZE); 0 if unknown. */
 double stroma_model_memory_available(void);
 
+/* Most diffusion steps a run may take: 2^53, the largest count for which every step's time (step x dt) is a
+ * distinct double and the count fits every integer the run keeps. A time.end (or --end) further than this many
+ * steps of time.dt_diffusion is refused; a longer interval (outputs, checkpoints, dt_mechanics) is not: it
+ * means "never before the end" (see stroma_model_steps). */
+#define STROMA_MAX_STEPS 9007199254740992.0
+
+/* Whole steps of dt_min in interval_min, for counting time in steps: interval / dt rounded to the nearest
+ * integer, at least 1, and at most `cap` (an interval longer than cap steps — even one too long for an
+ * int64, where llround would overflow — is cap). */
+int64_t stroma_model_steps(double interval_min, double dt_min, int64_t cap);
+
+/* Diffusion steps of the run (time.end / time.dt_diffusion, rounded, at least 1), or -1 if that is more than
+ * STROMA_MAX_STEPS (or not a number). */
+int64_t stroma_model_end_step(const stroma_model *model);
+
 /* Index of the substrate called name, or -1. */
 int stroma_model_substrate_index(const stroma_model *model, const char *name);
 

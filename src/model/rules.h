@@ -85,6 +85,7 @@ typedef struct stroma_rule_tables {
     int nsignals, nbehaviours;
     stroma_signal_entry *signals;
     stroma_behaviour_entry *behaviours;
+    int *signal_order, *behaviour_order; /* indices sorted by (name, index): lookups by name in O(log n) */
 } stroma_rule_tables;
 
 typedef struct stroma_rule_desc {

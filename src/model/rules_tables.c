@@ -123,12 +123,62 @@ static void provide_state(table_builder *b, const stroma_model *m) {
     }
 }
 
+/* Sorting entries by (name, index) for the lookups: the name is the first member of both entry types. */
+typedef struct name_ref {
+    const char *name;
+    int index;
+} name_ref;
+
+static int name_ref_cmp(const void *pa, const void *pb) {
+    const name_ref *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+/* order[0..n) = the indices of the n entries (stride bytes apart from `first`) sorted by (name, index). */
+static int *sorted_order(const void *first, size_t stride, int n) {
+    name_ref *refs = malloc((size_t)(n > 0 ? n : 1) * sizeof *refs);
+    int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    if (!refs || !order) {
+        free(refs);
+        free(order);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) refs[i] = (name_ref){(const char *)first + (size_t)i * stride, i};
+    qsort(refs, (size_t)n, sizeof *refs, name_ref_cmp);
+    for (int i = 0; i < n; i++) order[i] = refs[i].index;
+    free(refs);
+    return order;
+}
+
+/* The entries named `name` among n sorted by `order`: their count, *at the position of the first in order. */
+static int equal_range(const void *first, size_t stride, const int *order, int n, const char *name, int *at) {
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp((const char *)first + (size_t)order[mid] * stride, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int end = lo;
+    while (end < n && strcmp((const char *)first + (size_t)order[end] * stride, name) == 0) end++;
+    *at = lo;
+    return end - lo;
+}
+
 int stroma_rule_tables_build(stroma_model *m) {
     stroma_rule_tables_free(&m->rule_tables);
     table_builder b = {&m->rule_tables, 0, 0, 0};
     provide_substrates(&b, m);
     provide_cells(&b, m);
     provide_state(&b, m);
+    if (!b.failed) {
+        stroma_rule_tables *t = &m->rule_tables;
+        t->signal_order = sorted_order(t->signals, sizeof *t->signals, t->nsignals);
+        t->behaviour_order = sorted_order(t->behaviours, sizeof *t->behaviours, t->nbehaviours);
+        b.failed = !t->signal_order || !t->behaviour_order;
+    }
     if (b.failed) {
         stroma_rule_tables_free(&m->rule_tables);
         return -1;
@@ -139,21 +189,32 @@ int stroma_rule_tables_build(stroma_model *m) {
 void stroma_rule_tables_free(stroma_rule_tables *t) {
     free(t->signals);
     free(t->behaviours);
+    free(t->signal_order);
+    free(t->behaviour_order);
     memset(t, 0, sizeof *t);
+}
+
+int stroma_rule_signals_named(const stroma_rule_tables *t, const char *name, const int **idx) {
+    int at = 0;
+    int n = t->signal_order ? equal_range(t->signals, sizeof *t->signals, t->signal_order, t->nsignals, name, &at) : 0;
+    *idx = t->signal_order ? t->signal_order + at : NULL;
+    return n;
 }
 
 int stroma_rule_signal_find(const stroma_rule_tables *t, const char *name) {
     const char *plain = strncmp(name, "custom:", 7) == 0 ? name + 7 : name;
-    for (int i = 0; i < t->nsignals; i++)
-        if (strcmp(t->signals[i].name, plain) == 0 && (plain == name || t->signals[i].kind == STROMA_SIG_STATE))
-            return i;
+    const int *idx;
+    int n = stroma_rule_signals_named(t, plain, &idx);
+    for (int k = 0; k < n; k++)
+        if (plain == name || t->signals[idx[k]].kind == STROMA_SIG_STATE) return idx[k];
     return -1;
 }
 
 int stroma_rule_behaviour_find(const stroma_rule_tables *t, const char *name) {
-    for (int i = 0; i < t->nbehaviours; i++)
-        if (strcmp(t->behaviours[i].name, name) == 0) return i;
-    return -1;
+    if (!t->behaviour_order) return -1;
+    int at = 0;
+    int n = equal_range(t->behaviours, sizeof *t->behaviours, t->behaviour_order, t->nbehaviours, name, &at);
+    return n > 0 ? t->behaviour_order[at] : -1;
 }
 
 double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour) {

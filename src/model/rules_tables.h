@@ -14,9 +14,13 @@ int stroma_rule_tables_build(stroma_model *model);
 void stroma_rule_tables_free(stroma_rule_tables *t);
 
 /* Index of the signal / behaviour with this name (exact, case-sensitive; "custom:<var>" is accepted for a
- * state variable as in PhysiCell), or -1. */
+ * state variable as in PhysiCell), or -1; the first in table order if several share the name. O(log n). */
 int stroma_rule_signal_find(const stroma_rule_tables *t, const char *name);
 int stroma_rule_behaviour_find(const stroma_rule_tables *t, const char *name);
+
+/* The signals named exactly `name` (no "custom:" handling): returns how many, and in *idx (borrowed from the
+ * tables) their indices in table order. O(log n). */
+int stroma_rule_signals_named(const stroma_rule_tables *t, const char *name, const int **idx);
 
 /* The behaviour's base value for cells of `type` (the type's own parameter, before rules); its unit is in
  * the table entry. */

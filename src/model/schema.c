@@ -33,7 +33,8 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                         "An axis one voxel thick makes the model 2D (two such axes: 1D)."},
     [STROMA_KEY_TIME] = {"time", STROMA_SCHEMA_MAP, "", REQUIRED, .doc = "Simulated time."},
     [STROMA_KEY_TIME_END] = {"time.end", STROMA_SCHEMA_NUMBER, "min", REQUIRED, GT_0,
-                             .doc = "End time of the run (the command line may override it)."},
+                             .doc = "End time of the run (the command line may override it); at most 2^53 steps "
+                                    "of dt_diffusion."},
     [STROMA_KEY_TIME_DT_DIFFUSION] = {"time.dt_diffusion", STROMA_SCHEMA_NUMBER, "min", REQUIRED, GT_0,
                                       .doc = "Time step of the diffusion-decay solver."},
     [STROMA_KEY_TIME_DT_MECHANICS] = {"time.dt_mechanics", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, DEFAULT("0.1", 0.1),
@@ -459,7 +460,8 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_OUTPUTS] = {"outputs", STROMA_SCHEMA_MAP, "", OPTIONAL,
                             .default_text = "output at time.end only, no field files", .doc = "What is written."},
     [STROMA_KEY_OUTPUTS_EVERY] = {"outputs.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, .default_text = "time.end",
-                                  GT_0, .doc = "Interval between output times."},
+                                  GT_0, .doc = "Interval between output times (and the end); an interval as "
+                                               "long as the run or longer means time.end only."},
     [STROMA_KEY_OUTPUTS_FIELDS] = {"outputs.fields", STROMA_SCHEMA_WORDS, "", OPTIONAL, .default_text = "none",
                                    .choices = "csv vti",
                                    .doc = "Formats of the field files written at each output time (csv: "
@@ -757,7 +759,13 @@ size_t stroma_model_reference_markdown(char *buf, size_t cap) {
                "  substrates x 8 bytes; solver scratch: 2 x largest plane x substrates x 8 bytes x 2 threads;\n"
                "  coefficients; sources; cells: 512 bytes x initial cells x 4, room for the population to grow)\n"
                "  and refuses a model that needs more than the machine's physical memory, or whose voxel count\n"
-               "  overflows.\n"
+               "  or voxel volume overflows.\n"
+               "- `time.end` may be at most 2^53 steps of `time.dt_diffusion`; an output interval longer than the\n"
+               "  run means an output at the start and at the end only.\n"
+               "- The model, cell and rules files must be regular files (not a directory, FIFO or device).\n"
+               "- YAML anchors and aliases (`&name`, `*name`) may be used to repeat a part of the file, but all\n"
+               "  aliases together may repeat at most 1,000,000 nodes plus 4 per byte of the file.\n"
+               "- Long lists (fixed voxels, names, references to names) are checked in O(n log n).\n"
                "- Rules (`rules`) name a cell type, a signal and a behaviour from the tables under \"Signals and\n"
                "  behaviours\"; a misspelt name is reported with the nearest one. An increasing rule must saturate\n"
                "  at or above the behaviour's base value (the type's own parameter), a decreasing rule at or below\n"

@@ -9,7 +9,8 @@
 #include "util/error_impl.h"
 
 typedef struct yaml_anchor {
-    char *name; /* owned */
+    char *name; /* owned; NULL: an empty slot of the table */
+    size_t len;
     stroma_yaml_node *node;
 } yaml_anchor;
 
@@ -24,12 +25,14 @@ typedef struct yaml_builder {
     const char *file;
     stroma_error *err;
     int failed; /* a parse error was added */
+    int stop;   /* stop reading events (the alias limit was passed) */
     int nomem;
     int documents;
     yaml_open *stack;
     size_t depth, stack_cap;
-    yaml_anchor *anchors;
-    size_t nanchors, anchors_cap;
+    yaml_anchor *anchors;       /* hash table (open addressing), name -> latest node: an alias is one lookup */
+    size_t nanchors, anchors_cap; /* used slots, slots (a power of 2) */
+    double expanded, max_expanded; /* nodes aliases added so far; the limit (STROMA_YAML_MAX_EXPANSION) */
     char diag_text[512]; /* unlocated text libfyaml sent to its output callback */
 } yaml_builder;
 
@@ -100,17 +103,46 @@ static char *yaml_anchor_of(yaml_builder *b, struct fy_event *e) {
     return name;
 }
 
+static size_t yaml_hash(const char *s, size_t len) {
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+/* The slot of name in the table: the one holding it, or the empty one where it would go. */
+static yaml_anchor *yaml_anchor_slot(yaml_anchor *table, size_t cap, const char *name, size_t len) {
+    size_t i = yaml_hash(name, len) & (cap - 1);
+    while (table[i].name && !(table[i].len == len && memcmp(table[i].name, name, len) == 0)) i = (i + 1) & (cap - 1);
+    return &table[i];
+}
+
 /* Record anchor name (ownership taken) for node; a later definition of the same name wins. */
 static void yaml_add_anchor(yaml_builder *b, char *name, stroma_yaml_node *node) {
     if (!name) return;
-    if (yaml_grow((void **)&b->anchors, &b->anchors_cap, b->nanchors + 1, sizeof *b->anchors)) {
-        free(name);
-        b->nomem = 1;
-        return;
+    size_t len = strlen(name);
+    if (2 * (b->nanchors + 1) > b->anchors_cap) { /* at most half full */
+        size_t ncap = b->anchors_cap ? 2 * b->anchors_cap : 64;
+        yaml_anchor *t = calloc(ncap, sizeof *t);
+        if (!t) {
+            free(name);
+            b->nomem = 1;
+            return;
+        }
+        for (size_t i = 0; i < b->anchors_cap; i++)
+            if (b->anchors[i].name) *yaml_anchor_slot(t, ncap, b->anchors[i].name, b->anchors[i].len) = b->anchors[i];
+        free(b->anchors);
+        b->anchors = t;
+        b->anchors_cap = ncap;
     }
-    b->anchors[b->nanchors].name = name;
-    b->anchors[b->nanchors].node = node;
-    b->nanchors++;
+    yaml_anchor *a = yaml_anchor_slot(b->anchors, b->anchors_cap, name, len);
+    if (a->name) {
+        free(name);
+    } else {
+        a->name = name;
+        a->len = len;
+        b->nanchors++;
+    }
+    a->node = node;
 }
 
 static int yaml_is_null_text(const char *s, size_t len) {
@@ -144,6 +176,7 @@ static void yaml_scalar(yaml_builder *b, struct fy_event *e) {
         return;
     }
     n->len = len;
+    n->weight = 1;
     yaml_attach(b, n);
     yaml_add_anchor(b, yaml_anchor_of(b, e), n);
 }
@@ -153,13 +186,22 @@ static void yaml_alias(yaml_builder *b, struct fy_event *e) {
     size_t len = 0;
     const char *s = t ? fy_token_get_text(t, &len) : "";
     if (!s) s = "";
-    for (size_t i = b->nanchors; i-- > 0;) {
-        if (strlen(b->anchors[i].name) == len && memcmp(b->anchors[i].name, s, len) == 0) {
-            yaml_attach(b, b->anchors[i].node);
+    const struct fy_mark *m = fy_event_start_mark(e); /* at the name: the '*' is one column before */
+    const yaml_anchor *a = b->anchors_cap ? yaml_anchor_slot(b->anchors, b->anchors_cap, s, len) : NULL;
+    if (a && a->name) {
+        b->expanded += (double)a->node->weight;
+        if (b->expanded > b->max_expanded) {
+            stroma_error_add_at(b->err, STROMA_ERR_TOO_LARGE, b->file, m ? m->line + 1 : 1,
+                                m && m->column > 0 ? m->column : 1,
+                                "alias *%.*s: the aliases up to here repeat %.0f nodes, more than the %.0f allowed "
+                                "for this file (1,000,000 plus 4 per byte); write the repeated parts out",
+                                (int)(len > 64 ? 64 : len), s, b->expanded, b->max_expanded);
+            b->failed = b->stop = 1; /* nothing more is read */
             return;
         }
+        yaml_attach(b, a->node);
+        return;
     }
-    const struct fy_mark *m = fy_event_start_mark(e); /* at the name: the '*' is one column before */
     stroma_error_add_at(b->err, STROMA_ERR_PARSE, b->file, m ? m->line + 1 : 1, m && m->column > 0 ? m->column : 1,
                         "alias *%.*s refers to no complete anchor &%.*s defined before it", (int)(len > 64 ? 64 : len),
                         s, (int)(len > 64 ? 64 : len), s);
@@ -188,6 +230,10 @@ static void yaml_open_collection(yaml_builder *b, struct fy_event *e, stroma_yam
 static void yaml_close_collection(yaml_builder *b) {
     if (b->depth == 0) return;
     b->depth--;
+    stroma_yaml_node *n = b->stack[b->depth].node;
+    double w = 1; /* bounded by the expansion limit, so the sum fits */
+    for (size_t i = 0; i < b->stack[b->depth].slots; i++) w += (double)n->child[i]->weight;
+    n->weight = (size_t)w;
     yaml_add_anchor(b, b->stack[b->depth].anchor, b->stack[b->depth].node);
     b->stack[b->depth].anchor = NULL;
 }
@@ -252,6 +298,7 @@ stroma_yaml_tree *stroma_yaml_tree_parse(const char *text, size_t len, const cha
     memset(&b, 0, sizeof b);
     b.file = file;
     b.err = err;
+    b.max_expanded = STROMA_YAML_MAX_EXPANSION(len);
     b.tree = calloc(1, sizeof *b.tree);
     struct fy_diag *diag = NULL;
     struct fy_parser *parser = NULL;
@@ -278,7 +325,7 @@ stroma_yaml_tree *stroma_yaml_tree_parse(const char *text, size_t len, const cha
     if (fy_parser_set_string(parser, len ? text : "", len)) goto nomem;
 
     struct fy_event *e;
-    while (!b.nomem && (e = fy_parser_parse(parser)) != NULL) {
+    while (!b.nomem && !b.stop && (e = fy_parser_parse(parser)) != NULL) {
         yaml_event(&b, e);
         fy_parser_event_free(parser, e);
     }
@@ -294,7 +341,7 @@ stroma_yaml_tree *stroma_yaml_tree_parse(const char *text, size_t len, const cha
     fy_diag_destroy(diag);
     for (size_t i = 0; i < b.depth; i++) free(b.stack[i].anchor);
     free(b.stack);
-    for (size_t i = 0; i < b.nanchors; i++) free(b.anchors[i].name);
+    for (size_t i = 0; i < b.anchors_cap; i++) free(b.anchors[i].name);
     free(b.anchors);
     if (b.failed) stroma_yaml_tree_destroy(&b.tree);
     return b.tree;
@@ -304,7 +351,7 @@ nomem:
     if (diag) fy_diag_destroy(diag);
     for (size_t i = 0; i < b.depth; i++) free(b.stack[i].anchor);
     free(b.stack);
-    for (size_t i = 0; i < b.nanchors; i++) free(b.anchors[i].name);
+    for (size_t i = 0; i < b.anchors_cap; i++) free(b.anchors[i].name);
     free(b.anchors);
     stroma_yaml_tree_destroy(&b.tree);
     stroma_error_add_at(err, STROMA_ERR_NOMEM, file, 0, 0, "out of memory while reading the model");

@@ -2,7 +2,9 @@
  * The model loader validates this tree against the schema (schema.h). Unlike libfyaml's document API it keeps
  * duplicate keys (so the loader can report them all and keep going), gives positions for mappings,
  * sequences and empty values, and refuses a second document in the stream.
- * Aliases (*name) point at the anchored node (&name); shared nodes are owned once, by the tree. */
+ * Aliases (*name) point at the anchored node (&name); shared nodes are owned once, by the tree. What aliases
+ * repeat is limited (STROMA_YAML_MAX_EXPANSION): a few kilobytes of aliases to aliases would otherwise make the
+ * loader walk millions of nodes per kilobyte (a 41 KB file took 48 s and 2 GB). */
 #ifndef STROMA_MODEL_YAML_TREE_H
 #define STROMA_MODEL_YAML_TREE_H
 
@@ -27,6 +29,7 @@ struct stroma_yaml_node {
     size_t n;                 /* MAP: number of pairs; SEQ: number of items */
     stroma_yaml_node **child; /* MAP: key0, value0, key1, value1, ...; SEQ: item0, item1, ... */
     size_t cap;               /* allocated slots in child */
+    size_t weight;            /* nodes under this one with aliases expanded, itself included (what a walk visits) */
     stroma_yaml_node *all_next; /* every node of the tree, for freeing */
 };
 
@@ -34,6 +37,11 @@ typedef struct stroma_yaml_tree {
     stroma_yaml_node *root; /* NULL for an empty document */
     stroma_yaml_node *all;  /* owned: list of every node */
 } stroma_yaml_tree;
+
+/* Most nodes aliases may add to the document, in all: a base plus four per byte of the file (a legitimate file
+ * that reuses a cell type or a list by alias stays far below). Beyond it the file is refused (STROMA_ERR_TOO_LARGE
+ * at the alias). */
+#define STROMA_YAML_MAX_EXPANSION(len) (1000000.0 + 4.0 * (double)(len))
 
 /* Parse text[0..len) (borrowed only during the call). `file` names the input in messages. On success returns
  * an owned tree (free with stroma_yaml_tree_destroy). On malformed YAML returns NULL after adding one

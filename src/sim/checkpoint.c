@@ -13,6 +13,7 @@
 #include "io/atomic_file.h"
 #include "model/sha256.h"
 #include "util/error_impl.h"
+#include "util/file.h"
 
 static const char ckpt_magic[8] = {'S', 'T', 'R', 'O', 'M', 'A', 'C', 'K'};
 #define CKPT_BOM UINT32_C(0x01020304)
@@ -128,14 +129,16 @@ stroma_code stroma_checkpoint_write(const char *path, const stroma_checkpoint_me
 stroma_code stroma_checkpoint_read(const char *path, stroma_checkpoint_meta *meta, stroma_buf *payload,
                                    stroma_error *err) {
     memset(payload, 0, sizeof *payload);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return stroma_error_set(err, errno == ENOENT ? STROMA_ERR_NOT_FOUND : STROMA_ERR_IO,
-                                "cannot open checkpoint '%s': %s", path, strerror(errno));
+    stroma_code code;
+    char why[128];
+    FILE *f = stroma_open_regular(path, &code, why, sizeof why); /* a FIFO would block in fopen */
+    if (!f && code == STROMA_ERR_ARGUMENT)
+        return stroma_error_set(err, code, "checkpoint '%s' is not a regular file (it is %s)", path, why);
+    if (!f) return stroma_error_set(err, code, "cannot open checkpoint '%s': %s", path, why);
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0) {
         fclose(f);
-        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint '%s' is not a regular file", path);
+        return stroma_error_set(err, STROMA_ERR_IO, "cannot read checkpoint '%s': %s", path, strerror(errno));
     }
     unsigned char head[CKPT_HEADER_BYTES];
     size_t got = fread(head, 1, sizeof head, f);

@@ -7,7 +7,10 @@
  * checkpoint, at the end and when the run fails. run.json is written at the start ("running"), at the end
  * ("complete"), on failure ("failed", with where the run stopped and the error) and when the caller's progress
  * function asks to stop ("interrupted"; with checkpoints on, the state at that step is saved first); a killed
- * run keeps "running" and its last checkpoint. */
+ * run keeps "running" and its last checkpoint. When no new file can be written (a full disk, a folder made
+ * read-only), the final run.json is written over the old one in place, into the room left by its padding.
+ * Before outputs and checkpoints the state is checked to be finite (stroma_sim_check_finite); a failure says
+ * exactly what is on disk (docs/outputs.md, "When a run fails"). */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <limits.h>
@@ -33,10 +36,10 @@ static double wall_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Steps in `every_min` (rounded, at least 1). */
+/* Steps in `every_min` (rounded, at least 1). An interval as long as the run or longer (even one whose step
+ * count no integer holds) is the whole run: at the end only. */
 static int64_t stride_of(const stroma_sim *sim, double every_min) {
-    int64_t k = (int64_t)llround(every_min / sim->dt_min);
-    return k < 1 ? 1 : k;
+    return stroma_model_steps(every_min, sim->dt_min, sim->end_step);
 }
 
 /* What the run itself owns (its checkpoint section "outputs"). */
@@ -48,7 +51,11 @@ typedef struct run_ctx {
     FILE *ts;                /* the memory stream */
     size_t ts_written;       /* bytes of ts_text in the file on disk */
     stroma_vtk_series vtk_fields, vtk_cells;
-    double last_output_min;  /* -1 before the first */
+    double last_output_min;  /* -1 before the first: every file of this output time is whole */
+    double partial_output_min; /* -1, or an output time of which some files were written before a failure */
+    double ts_disk_min;      /* timeseries.csv on disk has the rows up to this time (-1 none, NAN unknown) */
+    double finite_at_min;    /* the last time stroma_sim_check_finite passed (-1: never) */
+    double checkpoint_at_min; /* time of the checkpoint in checkpoint.bin (-1: none) */
     double checkpoint_every_min;
     double resumed_at_min;   /* NAN for a fresh run */
     stroma_checkpoint_meta meta;
@@ -56,10 +63,14 @@ typedef struct run_ctx {
     double output_s, checkpoint_s; /* wall time spent writing outputs / checkpoints */
 } run_ctx;
 
+/* Rewrite timeseries.csv with every row so far (one per output time up to last_output_min). */
 static stroma_code ts_flush_file(run_ctx *r, stroma_error *err) {
     if (fflush(r->ts) != 0) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for timeseries.csv");
     stroma_code rc = stroma_outdir_write(&r->od, "timeseries.csv", r->ts_text, r->ts_len, err);
-    if (rc == STROMA_OK) r->ts_written = r->ts_len;
+    if (rc == STROMA_OK) {
+        r->ts_written = r->ts_len;
+        r->ts_disk_min = r->last_output_min;
+    }
     return rc;
 }
 
@@ -131,12 +142,22 @@ static stroma_code write_snapshot(run_ctx *r, stroma_error *err) {
     return rc;
 }
 
+/* The state must be finite before anything is written from it (outputs, checkpoints). */
+static stroma_code check_finite(run_ctx *r, stroma_error *err) {
+    stroma_code rc = stroma_sim_check_finite(r->sim, r->finite_at_min, err);
+    if (rc == STROMA_OK) r->finite_at_min = stroma_sim_time(r->sim);
+    return rc;
+}
+
+/* The files of one output time; its timeseries.csv row is added once they are all written, so the rows always
+ * end at last_output_min. */
 static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
     stroma_sim *sim = r->sim;
     stroma_outdir *od = &r->od;
     const stroma_model *m = sim->model;
-    stroma_write_timeseries_row(r->ts, sim);
-    stroma_code rc = STROMA_OK;
+    stroma_code rc = check_finite(r, err);
+    if (rc != STROMA_OK) return rc;
+    size_t committed = od->committed;
     if (m->output_fields_csv) rc = stroma_write_fields_csv(od, sim, err);
     if (rc == STROMA_OK && m->output_fields_vti) rc = stroma_write_fields_vti(od, sim, &r->vtk_fields, err);
     if (rc == STROMA_OK && sim->has_cells && m->output_cells_csv) rc = stroma_write_cells_csv(od, sim, err);
@@ -146,7 +167,11 @@ static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
         ((sim->step / stride_of(sim, m->output_every_min)) % m->output_images_stride == 0 ||
          sim->step == sim->end_step))
         rc = stroma_write_tissue_png(od, sim, err);
-    if (rc != STROMA_OK) return rc;
+    if (rc != STROMA_OK) {
+        if (od->committed > committed) r->partial_output_min = stroma_sim_time(sim);
+        return rc;
+    }
+    stroma_write_timeseries_row(r->ts, sim);
     r->last_output_min = stroma_sim_time(sim);
     fflush(r->ts);
     if (r->ts_len < 262144 || r->ts_len - r->ts_written >= r->ts_written / 8) rc = ts_flush_file(r, err);
@@ -155,20 +180,22 @@ static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
 
 static stroma_code write_checkpoint(run_ctx *r, stroma_error *err) {
     double t = wall_now();
-    stroma_code rc = ts_flush_file(r, err);
+    stroma_code rc = r->finite_at_min == stroma_sim_time(r->sim) ? STROMA_OK : check_finite(r, err);
+    if (rc == STROMA_OK) rc = ts_flush_file(r, err);
     if (rc == STROMA_OK) {
         r->meta.step = r->sim->step;
         r->meta.time_min = stroma_sim_time(r->sim);
         char path[1200];
         snprintf(path, sizeof path, "%s/checkpoint.bin", r->od.path);
         rc = stroma_checkpoint_write(path, &r->meta, &r->sim->state, err);
+        if (rc == STROMA_OK) r->checkpoint_at_min = r->meta.time_min;
     }
     r->checkpoint_s += wall_now() - t;
     return rc;
 }
 
-static stroma_code write_status(run_ctx *r, const char *state, const char *error, stroma_error *err) {
-    stroma_run_status st = {
+static stroma_run_status status_of(const run_ctx *r, const char *state, const char *error) {
+    return (stroma_run_status){
         .state = state,
         .wall_s = wall_now() - r->t0,
         .threads = omp_get_max_threads(),
@@ -181,7 +208,25 @@ static stroma_code write_status(run_ctx *r, const char *state, const char *error
         .error = error,
         .model_file = r->meta.model_path[0] ? r->meta.model_path : NULL,
     };
+}
+
+static stroma_code write_status(run_ctx *r, const char *state, const char *error, stroma_error *err) {
+    stroma_run_status st = status_of(r, state, error);
     return stroma_write_run_info(&r->od, r->sim, &st, err);
+}
+
+/* run.json of a run that stopped: rewritten atomically, or, when no new file can be written in the directory (a
+ * full disk, a read-only folder), overwritten in place (docs/outputs.md). Returns 0 atomically, 1 in place, -1
+ * not at all (why[cap] says why). */
+static int write_final_status(run_ctx *r, const char *state, const char *error, char *why, size_t cap) {
+    stroma_error e;
+    stroma_run_status st = status_of(r, state, error);
+    if (stroma_write_run_info(&r->od, r->sim, &st, &e) == STROMA_OK) return 0;
+    char first[sizeof e.message];
+    memcpy(first, e.message, sizeof first);
+    if (stroma_write_run_info_in_place(&r->od, r->sim, &st, &e) == STROMA_OK) return 1;
+    snprintf(why, cap, "%.200s; %.200s", first, e.message);
+    return -1;
 }
 
 /* Steps from the current step to the end, with outputs and checkpoints. On failure, saves what it can and
@@ -220,29 +265,52 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
     /* report.html from the finished files; the run's outputs stand even if it cannot be built */
     if (rc == STROMA_OK) {
         rc = stroma_report_write(&r->od, m, err);
-        if (rc != STROMA_OK) {
-            char msg[sizeof err->message];
-            snprintf(msg, sizeof msg, "%s", err->message);
-            stroma_error_set(err, rc, "the run completed (outputs in %s) but report.html could not be built: %s",
-                             r->od.path, msg);
-        }
+        if (rc != STROMA_OK) /* not the user's input: whatever the report refused, the run wrote it (exit 1) */
+            rc = stroma_error_set(err, stroma_error_is_bad_input(rc) ? STROMA_ERR_IO : rc,
+                                  "the run completed (outputs in %s) but report.html could not be built: %s",
+                                  r->od.path, err->message);
         return rc;
     }
 
-    /* failed: keep what is finished, record where the run stopped */
+    /* failed: keep what is finished, record where the run stopped, and say exactly what is on disk */
     stroma_outdir_discard_open(&r->od);
     char msg[sizeof err->message];
     snprintf(msg, sizeof msg, "%s", err ? err->message : stroma_strerror(rc));
-    stroma_error ignored;
-    if (r->ts_len > r->ts_written) ts_flush_file(r, &ignored);
-    write_status(r, rc == STROMA_ERR_INTERRUPTED ? "interrupted" : "failed", msg, &ignored);
-    char where[256];
+    stroma_error ts_err;
+    stroma_code ts_rc = r->ts_len > r->ts_written ? ts_flush_file(r, &ts_err) : STROMA_OK;
+    const char *state = rc == STROMA_ERR_INTERRUPTED ? "interrupted" : "failed";
+    char why[600] = "";
+    int status = write_final_status(r, state, msg, why, sizeof why);
+    char disk[2048];
+    size_t n = 0;
+#define DISK_PUT(...)                                                                                            \
+    n += (size_t)snprintf(disk + (n < sizeof disk ? n : sizeof disk - 1), n < sizeof disk ? sizeof disk - n : 1,    \
+                          __VA_ARGS__)
     if (r->last_output_min >= 0)
-        snprintf(where, sizeof where, "outputs up to t = %g min", r->last_output_min);
+        DISK_PUT("the files of every output time up to t = %g min are whole", r->last_output_min);
     else
-        snprintf(where, sizeof where, "no outputs");
-    return stroma_error_set(err, rc, "%s\nthe run stopped at t = %g min; %s are in %s (run.json)", msg,
-                            stroma_sim_time(sim), where, r->od.path);
+        DISK_PUT("no output time was written whole");
+    if (r->partial_output_min >= 0) DISK_PUT(" (of t = %g min only some files were written)", r->partial_output_min);
+    if (ts_rc != STROMA_OK && r->ts_disk_min >= 0)
+        DISK_PUT("; timeseries.csv could not be rewritten and has the rows up to t = %g min only", r->ts_disk_min);
+    else if (ts_rc != STROMA_OK && r->ts_disk_min < 0)
+        DISK_PUT("; timeseries.csv could not be written");
+    else if (ts_rc != STROMA_OK)
+        DISK_PUT("; timeseries.csv could not be rewritten: it may lack the last rows");
+    if (r->checkpoint_at_min >= 0)
+        DISK_PUT("; checkpoint.bin holds t = %g min (stroma resume continues from it)", r->checkpoint_at_min);
+    size_t tmp = stroma_outdir_count_tmp(&r->od);
+    if (tmp)
+        DISK_PUT("; %zu unfinished temporary file%s (*.tmp-*) could not be removed", tmp, tmp == 1 ? "" : "s");
+    if (status == 0)
+        DISK_PUT("; run.json says \"%s\"", state);
+    else if (status == 1)
+        DISK_PUT("; run.json says \"%s\" (rewritten in place: no new file could be written there)", state);
+    else
+        DISK_PUT("; run.json could not be updated and does not say where the run stopped (%s)", why);
+#undef DISK_PUT
+    return stroma_error_set(err, rc, "%s\nthe run stopped at t = %g min; in %s: %s", msg, stroma_sim_time(sim),
+                            r->od.path, disk);
 }
 
 static void run_ctx_free(run_ctx *r) {
@@ -256,7 +324,7 @@ static stroma_code run_ctx_init(run_ctx *r, stroma_sim *sim, double checkpoint_e
     memset(r, 0, sizeof *r);
     r->sim = sim;
     r->t0 = wall_now();
-    r->last_output_min = -1;
+    r->last_output_min = r->partial_output_min = r->ts_disk_min = r->finite_at_min = r->checkpoint_at_min = -1;
     r->resumed_at_min = NAN;
     r->checkpoint_every_min = checkpoint_every_min;
     stroma_code rc = ts_open(r, err);
@@ -360,6 +428,8 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
     if (rc == STROMA_OK) {
         r.meta = meta;
         r.resumed_at_min = meta.time_min;
+        r.checkpoint_at_min = meta.time_min;
+        r.ts_disk_min = NAN; /* the killed run may have written rows after its checkpoint */
         rc = write_status(&r, "running", NULL, err);
     }
     if (rc == STROMA_OK) rc = run_loop(&r, progress, user, err);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,11 +78,6 @@ stroma_code stroma_sim_place_cells(stroma_sim *sim, stroma_error *err) {
     return STROMA_OK;
 }
 
-/* Steps of dt_small in dt_big (the loader checked that it divides). */
-static int64_t steps_per(double dt_big, double dt_small) {
-    int64_t k = (int64_t)llround(dt_big / dt_small);
-    return k < 1 ? 1 : k;
-}
 
 /* ---- checkpoint sections of the simulation's own modules ---- */
 
@@ -176,15 +172,25 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
     sim->model = model;
     sim->rng.seed = model->seed;
     sim->dt_min = model->dt_diffusion_min;
-    sim->end_step = (int64_t)llround(model->end_min / model->dt_diffusion_min);
-    if (sim->end_step < 1) sim->end_step = 1;
+    sim->end_step = stroma_model_end_step(model);
+    if (sim->end_step < 0) { /* the loader and stroma_model_set_end refuse such an end */
+        stroma_error_set(err, STROMA_ERR_ARGUMENT, "end time %g min is more than %.0f steps of %g min", model->end_min,
+                         STROMA_MAX_STEPS, model->dt_diffusion_min);
+        stroma_sim_destroy(&sim);
+        return NULL;
+    }
     sim->transport = stroma_transport_create(model, opts ? opts->solver : NULL, err);
     if (!sim->transport || stroma_sim_place_sources(sim, err) != STROMA_OK) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
-    sim->mech_every = steps_per(model->dt_mechanics_min, model->dt_diffusion_min);
-    sim->phen_every = sim->mech_every * steps_per(model->dt_phenotype_min, model->dt_mechanics_min);
+    /* Steps of dt_diffusion per mechanics step, and per phenotype step (the loader checked that they divide). A
+     * step longer than the run is `never` (end_step + 1), however long: no overflow in the conversion or the
+     * product. */
+    int64_t never = sim->end_step + 1;
+    sim->mech_every = stroma_model_steps(model->dt_mechanics_min, model->dt_diffusion_min, never);
+    int64_t per = stroma_model_steps(model->dt_phenotype_min, model->dt_mechanics_min, never);
+    sim->phen_every = sim->mech_every > never / per ? never : sim->mech_every * per;
     if (model->ntypes > 0) {
         stroma_mech_domain dom = {{model->lo_um[0], model->lo_um[1], model->lo_um[2]},
                                   {model->hi_um[0], model->hi_um[1], model->hi_um[2]},
@@ -299,4 +305,107 @@ int64_t stroma_sim_dead_cells(const stroma_sim *sim) {
     const stroma_cells *c = &sim->cells.cells;
     for (size_t i = 0; i < c->n; i++) n += c->state[i] != STROMA_CELL_LIVE;
     return n;
+}
+
+/* "at t = 6 min (step 60; finite at t = 0 min)" into buf. */
+static void finite_when(const stroma_sim *sim, double finite_at_min, char *buf, size_t cap) {
+    if (finite_at_min >= 0)
+        snprintf(buf, cap, "at t = %g min (step %lld; all finite at t = %g min)", stroma_sim_time(sim),
+                 (long long)sim->step, finite_at_min);
+    else
+        snprintf(buf, cap, "at t = %g min (step %lld)", stroma_sim_time(sim), (long long)sim->step);
+}
+
+static const char *nonfinite_name(double v) { return isnan(v) ? "NaN" : v > 0 ? "+inf" : "-inf"; }
+
+static const char finite_hint[] =
+    "; a value of the model too large for its scale (a diffusion coefficient, boundary value, rate or volume) "
+    "usually drives the numbers there";
+
+stroma_code stroma_sim_check_finite(const stroma_sim *sim, double finite_at_min, stroma_error *err) {
+    const stroma_transport *t = sim->transport;
+    const stroma_mesh *mesh = &t->mesh;
+    const stroma_model *m = sim->model;
+    int nsub = t->nsub;
+    char when[160];
+    /* fields: one pass summing each substrate (a non-finite value, or a total that overflows, makes the sum
+     * non-finite); the slow search for the first bad voxel runs only when one is */
+    double few[16], *sums = nsub <= 16 ? few : calloc((size_t)nsub, sizeof *sums);
+    if (!sums) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory checking the fields");
+    for (int s = 0; s < nsub; s++) sums[s] = 0;
+    for (size_t v = 0; v < mesh->nvox; v++) {
+        const double *cv = t->c + v * (size_t)nsub;
+        for (int s = 0; s < nsub; s++) sums[s] += cv[s];
+    }
+    int s = 0;
+    while (s < nsub && isfinite(sums[s] * mesh->voxel_volume_um3)) s++;
+    if (sums != few) free(sums);
+    if (s < nsub) {
+        size_t first = mesh->nvox, bad = 0;
+        double worst = 0, big = 0;
+        for (size_t v = 0; v < mesh->nvox; v++) {
+            double c = t->c[v * (size_t)nsub + (size_t)s];
+            if (isfinite(c)) {
+                if (fabs(c) > big) big = fabs(c);
+                continue;
+            }
+            if (bad++ == 0) {
+                first = v;
+                worst = c;
+            }
+        }
+        finite_when(sim, finite_at_min, when, sizeof when);
+        const stroma_substrate_desc *d = &m->substrates[s];
+        if (bad == 0)
+            return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
+                                    "substrate %s: its total over the domain (the sum of value x voxel volume, %g "
+                                    "µm³) is no longer a finite number %s: values reach %g%s%s and the total "
+                                    "overflows%s",
+                                    d->name, mesh->voxel_volume_um3, when, big, d->unit[0] ? " " : "", d->unit,
+                                    finite_hint);
+        int i = (int)(first % (size_t)mesh->nx), j = (int)(first / (size_t)mesh->nx % (size_t)mesh->ny);
+        int k = (int)(first / ((size_t)mesh->nx * (size_t)mesh->ny));
+        return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
+                                "substrate %s is no longer a finite number %s: voxel (%d, %d, %d) centred at (%g, "
+                                "%g, %g) µm holds %s (%zu of %zu voxels are not finite)%s",
+                                d->name, when, i, j, k, mesh->lo_um[0] + (i + 0.5) * mesh->dx_um,
+                                mesh->lo_um[1] + (j + 0.5) * mesh->dx_um, mesh->lo_um[2] + (k + 0.5) * mesh->dx_um,
+                                nonfinite_name(worst), bad, mesh->nvox, finite_hint);
+    }
+    if (!sim->has_cells) return STROMA_OK;
+    const stroma_cells *c = &sim->cells.cells;
+    size_t bad = 0, first = 0;
+    const char *what = NULL;
+    double value = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const double q[7] = {c->x[i], c->y[i], c->z[i], c->radius_um[i], c->volume_um3[i], c->pressure[i], c->damage[i]};
+        static const char *const names[7] = {"x", "y", "z", "radius", "volume", "pressure", "damage"};
+        const char *w = NULL;
+        double val = 0;
+        for (int a = 0; a < 7 && !w; a++)
+            if (!isfinite(q[a])) {
+                w = names[a];
+                val = q[a];
+            }
+        for (int v = 0; v < c->nstate && !w; v++) {
+            double sv = c->svar[i * (size_t)c->nstate + (size_t)v];
+            if (!isfinite(sv)) {
+                w = m->state_vars[v].name;
+                val = sv;
+            }
+        }
+        if (!w) continue;
+        if (bad++ == 0) {
+            first = i;
+            what = w;
+            value = val;
+        }
+    }
+    if (bad == 0) return STROMA_OK;
+    finite_when(sim, finite_at_min, when, sizeof when);
+    return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
+                            "cell %lld (type %s) is no longer made of finite numbers %s: its %s is %s (%zu of %zu "
+                            "cells are not finite)%s",
+                            (long long)c->id[first], m->cell_types[c->type[first]].name, when, what,
+                            nonfinite_name(value), bad, c->n, finite_hint);
 }

@@ -51,4 +51,12 @@ stroma_code stroma_sim_place_cells(stroma_sim *sim, stroma_error *err);
 /* Place the model's sources (deterministic in the seed). Called by stroma_sim_create. */
 stroma_code stroma_sim_place_sources(stroma_sim *sim, stroma_error *err);
 
+/* Check that the state is made of finite numbers: every field value and each substrate's total over the domain
+ * (what the outputs report), and every cell's position, radius, volume, pressure, damage and state variables.
+ * Returns STROMA_OK, or STROMA_ERR_NOT_FINITE with a message naming the first bad substrate and voxel (index and
+ * centre) or cell (id, type, quantity), how many are bad, and the time and step; `finite_at_min` (< 0: none) is
+ * the time of the last check that passed, stated as the last time it was known finite. One pass over the fields
+ * and the cells: meant for output and checkpoint times, not every step. */
+stroma_code stroma_sim_check_finite(const stroma_sim *sim, double finite_at_min, stroma_error *err);
+
 #endif

@@ -40,38 +40,52 @@ void stroma_error_clear(stroma_error *err) {
     err->message[0] = '\0';
 }
 
+/* The new message is formatted into a buffer of its own before err is touched, so the arguments may point into
+ * err->message or err->file (wrapping an error in context: "cannot resume: %s", err->message). */
 stroma_code stroma_error_set(stroma_error *err, stroma_code code, const char *fmt, ...) {
     if (!err) return code;
+    char text[sizeof err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
     stroma_error_clear(err);
     err->code = code;
     err->count = 1;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
+    memcpy(err->message, text, sizeof text);
     return code;
 }
 
 stroma_code stroma_error_add_at(stroma_error *err, stroma_code code, const char *file, int line, int column,
                                 const char *fmt, ...) {
     if (!err) return code;
+    char text[sizeof err->message], where[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap); /* before err changes: the arguments may point into it */
+    va_end(ap);
+    snprintf(where, sizeof where, "%s", file ? file : "");
+    file = where;
     if (err->count == 0 || err->code == STROMA_OK) {
         stroma_error_clear(err);
         err->code = code;
-        snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+        size_t fl = strlen(file);
+        if (fl >= sizeof err->file) fl = sizeof err->file - 1;
+        memcpy(err->file, file, fl);
+        err->file[fl] = '\0';
         err->line = line;
         err->column = column;
     }
     size_t used = strlen(err->message);
     if (used + 2 < sizeof err->message) {
-        int n = snprintf(err->message + used, sizeof err->message - used, "%s%s:%d:%d: ", used ? "\n" : "",
-                         file ? file : "", line, column);
+        int n = snprintf(err->message + used, sizeof err->message - used, "%s%s:%d:%d: ", used ? "\n" : "", file,
+                         line, column);
         if (n > 0 && used + (size_t)n < sizeof err->message) {
             used += (size_t)n;
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(err->message + used, sizeof err->message - used, fmt, ap);
-            va_end(ap);
+            size_t tl = strlen(text);
+            if (tl >= sizeof err->message - used) tl = sizeof err->message - used - 1;
+            memcpy(err->message + used, text, tl);
+            err->message[used + tl] = '\0';
         }
     }
     err->count++;

@@ -2,6 +2,7 @@
 #include "util/json.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,11 @@ static int tree_copy(const json_t *v, stroma_json *out, int depth) {
         out->num = json_is_true(v);
         return 0;
     case JSON_INTEGER:
+        out->kind = STROMA_JSON_NUMBER;
+        out->num = json_number_value(v);
+        out->is_integer = 1;
+        out->integer = (long long)json_integer_value(v);
+        return 0;
     case JSON_REAL:
         out->kind = STROMA_JSON_NUMBER;
         out->num = json_number_value(v);
@@ -101,6 +107,24 @@ const stroma_json *stroma_json_get(const stroma_json *obj, const char *key) {
 double stroma_json_get_number(const stroma_json *obj, const char *key, double fallback) {
     const stroma_json *v = stroma_json_get(obj, key);
     return v && v->kind == STROMA_JSON_NUMBER ? v->num : fallback;
+}
+
+int stroma_json_get_u64(const stroma_json *obj, const char *key, unsigned long long *out) {
+    const stroma_json *v = stroma_json_get(obj, key);
+    if (v && v->kind == STROMA_JSON_NUMBER && v->is_integer && v->integer >= 0) {
+        *out = (unsigned long long)v->integer;
+        return 0;
+    }
+    if (!v || v->kind != STROMA_JSON_STRING || !v->str[0] || strlen(v->str) > 20) return -1;
+    unsigned long long n = 0;
+    for (const char *p = v->str; *p; p++) {
+        if (*p < '0' || *p > '9') return -1;
+        unsigned d = (unsigned)(*p - '0');
+        if (n > (ULLONG_MAX - d) / 10) return -1;
+        n = n * 10 + d;
+    }
+    *out = n;
+    return 0;
 }
 
 const char *stroma_json_get_string(const stroma_json *obj, const char *key) {

@@ -21,6 +21,8 @@ typedef struct stroma_json stroma_json;
 struct stroma_json {
     stroma_json_kind kind;
     double num;          /* NUMBER; BOOL: 0 or 1 */
+    int is_integer;      /* NUMBER written as an integer that fits an int64: its exact value is `integer` */
+    long long integer;
     char *str;           /* STRING: the decoded text (UTF-8, NUL-terminated; an embedded \u0000 ends it) */
     char *key;           /* a member of an OBJECT: its name; NULL otherwise */
     size_t n;            /* ARRAY, OBJECT: number of items */
@@ -39,6 +41,11 @@ const stroma_json *stroma_json_get(const stroma_json *obj, const char *key);
 
 /* The number at obj[key], or `fallback` when it is absent or not a number. */
 double stroma_json_get_number(const stroma_json *obj, const char *key, double fallback);
+
+/* The unsigned integer at obj[key] into *out: a JSON integer >= 0, or a string of decimal digits up to
+ * 2^64 - 1 (how stroma writes integers from 2^53 on, e.g. seeds: io/writers.h). Returns 0, or -1 (*out
+ * unchanged) when it is absent or anything else. */
+int stroma_json_get_u64(const stroma_json *obj, const char *key, unsigned long long *out);
 
 /* The string at obj[key] (borrowed from the tree), or NULL when it is absent or not a string. */
 const char *stroma_json_get_string(const stroma_json *obj, const char *key);

@@ -76,4 +76,52 @@ set +e; "$STROMA" run "$SRC/tests/cli/models/small.yaml" --threads 0 --out "$WOR
 set +e; "$STROMA" run "$SRC/tests/cli/models/small.yaml" --solver nosuch --out "$WORK/out_solver" 2>"$WORK/solver.err"; rc=$?; set -e
 [ $rc -eq 2 ] || fail "unknown solver: exit $rc"
 ls "$WORK" | grep -q out_ && fail "an output directory was created for bad input"
+# expect_cmd NAME PATTERN CMD...: CMD must exit 2 within 10 s (a FIFO must not block it), print PATTERN.
+expect_cmd() {
+  local name=$1 pattern=$2
+  shift 2
+  set +e
+  timeout 10 "$@" </dev/null >/dev/null 2>"$WORK/$name.err"
+  local rc=$?
+  set -e
+  [ $rc -eq 2 ] || { cat "$WORK/$name.err"; fail "$name: exit $rc, expected 2"; }
+  grep -Eq "$pattern" "$WORK/$name.err" || { cat "$WORK/$name.err"; fail "$name: message does not match /$pattern/"; }
+  echo "ok: $name"
+}
+# A model that is a directory, a FIFO or a device is bad input (exit 2), refused without reading or blocking.
+mkdir "$WORK/dir.yaml"
+mkfifo "$WORK/fifo.yaml"
+for cmd in run check; do
+  expect_cmd "model_dir_$cmd" "dir\.yaml: the model file is a directory, not a regular file" \
+    "$STROMA" $cmd "$WORK/dir.yaml"
+  expect_cmd "model_fifo_$cmd" "fifo\.yaml: the model file is a FIFO \(named pipe\), not a regular file" \
+    "$STROMA" $cmd "$WORK/fifo.yaml"
+done
+expect_cmd model_device "/dev/zero: the model file is a device, not a regular file" "$STROMA" check /dev/zero
+expect_cmd model_under_file "cannot open model file: Not a directory" "$STROMA" check "$WORK/many.yaml/x.yaml"
+# --out under a regular file: a bad path (exit 2), not a failure to write.
+echo not a directory > "$WORK/plain"
+expect_cmd outpath_under_file "cannot create output directory '.*plain/o': Not a directory" \
+  "$STROMA" run "$SRC/tests/cli/models/small.yaml" --out "$WORK/plain/o" --quiet
+# An end time further than 2^53 steps is refused (llround(end / dt) overflowed: one step, then "complete").
+expect_cmd end_overflow "end time 1e\+308 min is more than 2\^53" \
+  "$STROMA" run "$SRC/tests/cli/models/small.yaml" --end 1e308 --out "$WORK/out_end" --quiet
+expect time_end_overflow 'domain: {x: [0, 100], y: [0, 20], z: [0, 20], voxel: 20}
+time: {end: 1e300, dt_diffusion: 0.1}
+'"$sub" "time_end_overflow\.yaml:2:13: time\.end 1e\+300 is more than 2\^53 .* steps of time\.dt_diffusion 0\.1"
+# resume: no checkpoint (the message once, not formatted into itself), a FIFO as the checkpoint, a regular file as
+# the directory.
+mkdir "$WORK/nock" && echo '{}' > "$WORK/nock/run.json"
+expect_cmd resume_no_checkpoint \
+  "^nothing to resume in '.*nock': cannot open checkpoint '.*nock/checkpoint\.bin': No such file or directory$" \
+  "$STROMA" resume "$WORK/nock"
+[ "$(grep -c 'nothing to resume' "$WORK/resume_no_checkpoint.err")" -eq 1 ] || fail "resume message repeated"
+mkdir "$WORK/fifock" && echo '{}' > "$WORK/fifock/run.json" && mkfifo "$WORK/fifock/checkpoint.bin"
+expect_cmd resume_fifo "checkpoint '.*fifock/checkpoint\.bin' is not a regular file \(it is a FIFO" \
+  "$STROMA" resume "$WORK/fifock"
+expect_cmd resume_file "nothing to resume in '.*plain'" "$STROMA" resume "$WORK/plain"
+# report: a FIFO in place of run.json and summary.json is refused, not waited on.
+mkdir "$WORK/fiforep" && mkfifo "$WORK/fiforep/run.json" "$WORK/fiforep/summary.json"
+expect_cmd report_fifo "run\.json could not be read \(not a regular file\)" "$STROMA" report "$WORK/fiforep"
+ls "$WORK" | grep -q out_ && fail "an output directory was created for bad input"
 echo "bad_input: ok"

@@ -110,7 +110,8 @@ rc=$?
 set -e
 [ $rc -eq 1 ] || fail "write failure: expected exit 1, got $rc ($(cat "$WORK/err"))"
 grep -q "checkpoint not written: writing '.*/full/checkpoint.bin' failed: File too large" "$WORK/err" || fail "write failure not reported: $(cat "$WORK/err")"
-grep -q "the run stopped at t = 60 min; outputs up to t = 0 min are in" "$WORK/err" || fail "no stop time reported: $(cat "$WORK/err")"
+grep -q "the run stopped at t = 60 min; in .*/full: the files of every output time up to t = 0 min are whole" "$WORK/err" ||
+  fail "no stop time reported: $(cat "$WORK/err")"
 grep -q '"status": "failed"' "$WORK/full/run.json" || fail "run.json does not record the failure"
 python3 - "$WORK/full" <<'PY' || fail "outputs of the failed run are not intact"
 import csv, json, sys

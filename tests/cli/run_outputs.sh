@@ -40,4 +40,17 @@ mkdir -p "$WORK/keep" && echo precious > "$WORK/keep/notes.txt"
 set +e; "$STROMA" run "$SRC/tests/cli/models/small.yaml" --out "$WORK/keep" --quiet 2>"$WORK/err"; rc=$?; set -e
 [ $rc -eq 2 ] || fail "expected exit 2 when the output dir is foreign, got $rc"
 [ "$(cat "$WORK/keep/notes.txt")" = precious ] || fail "foreign directory touched"
+# Seeds up to 2^64 - 1 are valid: from 2^53 on run.json and summary.json hold them as strings of digits (jansson
+# refused the integer: the completed run exited 2 and `stroma report` refused the directory), read back exactly.
+for seed in 9223372036854775808 18446744073709551615; do
+  "$STROMA" run "$SRC/tests/cli/models/small.yaml" --out "$WORK/seed" --seed $seed --end 1 --quiet || fail "seed $seed: exit $?"
+  python3 - "$WORK/seed" $seed <<'PY' || fail "seed $seed not recorded exactly"
+import json, sys, os
+for name in ("run.json", "summary.json"):
+    assert json.load(open(os.path.join(sys.argv[1], name)))["seed"] == sys.argv[2], name
+PY
+  "$STROMA" report "$WORK/seed" >/dev/null || fail "seed $seed: stroma report exit $?"
+  grep -q "seed: $seed" "$WORK/seed/report.html" || fail "seed $seed: the report's model summary lacks it"
+done
+python3 -c "import json,sys; assert json.load(open('$WORK/o/run.json'))['seed'] == 7" || fail "a small seed is an integer"
 echo "run_outputs: ok"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -377,6 +378,18 @@ static void test_malformed_yaml(void **state) {
     expect_error(BASE "  bad: [1, 2\n    x: y\n", STROMA_ERR_PARSE, 9, 1, "malformed YAML");
     expect_error("a: 1\n---\nb: 2\n", STROMA_ERR_PARSE, 2, 1, "a second one starts here");
     expect_error("a: *nope\n", STROMA_ERR_PARSE, 1, 4, "alias *nope");
+    /* Aliases may not repeat more than 1,000,000 nodes plus 4 per byte: 41 KB of aliases of a 3000-key mapping
+     * made the loader walk 9 million keys (48 s, 2 GB of messages). */
+    size_t cap = 200000, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len, BASE "outputs: &s {");
+    for (int i = 0; i < 3000; i++) len += (size_t)snprintf(text + len, cap - len, "%sk%d: 1", i ? ", " : "", i);
+    len += (size_t)snprintf(text + len, cap - len, "}\nsources: [");
+    for (int i = 0; i < 3000; i++) len += (size_t)snprintf(text + len, cap - len, "%s*s", i ? ", " : "");
+    snprintf(text + len, cap - len, "]\n");
+    expect_error(text, STROMA_ERR_TOO_LARGE, 8, 787, "alias *s: the aliases up to here repeat 1");
+    free(text);
 }
 
 static void test_unknown_keys(void **state) {
@@ -545,6 +558,88 @@ static void test_points_and_regions_inside_domain(void **state) {
                  "substrates.oxygen.fixed[1] holds the same voxel as substrates.oxygen.fixed[0] (line 8)");
 }
 
+/* Fixed entries of one voxel: each is reported against the first earlier entry with another value (found by
+ * sorting, not by comparing pairs); entries of other voxels or substrates never conflict. */
+static void test_fixed_conflicts(void **state) {
+    (void)state;
+    stroma_error err;
+    stroma_model *m = load_str(BASE "    fixed:\n"
+                                    "      - {at: [5, 5, 5], value: 1}\n"    /* 0, line 8 */
+                                    "      - {at: [45, 5, 5], value: 9}\n"   /* 1: another voxel */
+                                    "      - {at: [6, 6, 6], value: 1}\n"    /* 2: agrees with 0 */
+                                    "      - {at: [7, 7, 7], value: 2}\n"    /* 3: against 0 */
+                                    "      - {at: [8, 8, 8], value: 1}\n"    /* 4: against 3 */
+                                    "      - {at: [9, 9, 9], value: 2}\n"    /* 5: against 0 */
+                                    "      - {at: [46, 6, 6], value: 9}\n"   /* 6: agrees with 1 */
+                                    "  IL6:\n    diffusion: 10\n    decay: 0\n    fixed:\n"
+                                    "      - {at: [5, 5, 5], value: 5}\n",  /* another substrate */
+                               &err);
+    assert_null(m);
+    assert_int_equal(err.count, 3);
+    expect_contains(err.message, "t.yaml:11:14: substrates.oxygen.fixed[3] holds the same voxel as "
+                                 "substrates.oxygen.fixed[0] (line 8) at a different value (2, not 1)");
+    expect_contains(err.message, "t.yaml:12:14: substrates.oxygen.fixed[4] holds the same voxel as "
+                                 "substrates.oxygen.fixed[3] (line 11) at a different value (1, not 2)");
+    expect_contains(err.message, "t.yaml:13:14: substrates.oxygen.fixed[5] holds the same voxel as "
+                                 "substrates.oxygen.fixed[0] (line 8) at a different value (2, not 1)");
+}
+
+/* CPU seconds used so far by this process. */
+static double cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
+
+/* Validation of long user lists is O(n log n): 100,000 fixed voxels, 20,000 substrates each named by a source,
+ * 20,000 state variables each named by a rule, and 20,000 anchors each used by an alias load in seconds (the
+ * pairwise checks took 2.7 h for a 60 MB model of fixed voxels; 40,000 of them took 6 s, 20,000 state variables
+ * 6.6 s). The bound is loose (a slow, shared machine, the sanitizer build); quadratic checks miss it by far. */
+static void test_long_lists_fast(void **state) {
+    (void)state;
+    size_t cap = 8u << 20, len;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    stroma_error err;
+    double t0 = cpu_seconds();
+    len = (size_t)snprintf(text, cap, "domain: {x: [0, 4000], y: [0, 4000], z: [0, 10], voxel: 10}\n" L2_TIME
+                                      "substrates:\n  oxygen:\n    diffusion: 1000\n    decay: 0.1\n    fixed:\n");
+    for (int i = 0; i < 100000; i++)
+        len += (size_t)snprintf(text + len, cap - len, "      - {at: [%d, %d, 5], value: 20}\n", (i % 400) * 10 + 5,
+                                (i / 400) * 10 + 5);
+    stroma_model *m = stroma_model_load_string(text, len, "fixed.yaml", &err);
+    if (!m) fail_msg("%.300s", err.message);
+    assert_int_equal(m->nfixed, 100000);
+    stroma_model_destroy(&m);
+    double t_fixed = cpu_seconds() - t0;
+
+    t0 = cpu_seconds();
+    len = (size_t)snprintf(text, cap, "domain: {x: [0, 10], y: [0, 10], z: [0, 10], voxel: 10}\n" L2_TIME "substrates:\n");
+    for (int i = 0; i < 20000; i++) len += (size_t)snprintf(text + len, cap - len, "  s%d: {diffusion: 1, decay: 0}\n", i);
+    len += (size_t)snprintf(text + len, cap - len, "cell_types:\n  a: {}\nstate_variables:\n");
+    for (int i = 0; i < 20000; i++) len += (size_t)snprintf(text + len, cap - len, "  v%d: &a%d {}\n", i, i);
+    len += (size_t)snprintf(text + len, cap - len, "sources:\n");
+    for (int i = 0; i < 20000; i++)
+        len += (size_t)snprintf(text + len, cap - len, "  - {substrate: s%d, at: [5, 5, 5], uptake: 1}\n", 19999 - i);
+    len += (size_t)snprintf(text + len, cap - len, "rules:\n");
+    for (int i = 0; i < 20000; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "  - {type: a, signal: v%d, direction: increases, behaviour: v%d production, "
+                                "saturation: 1, half_max: 1, hill: 1}\n",
+                                i, 19999 - i);
+    len += (size_t)snprintf(text + len, cap - len, "outputs: {images: {field: s19999}}\n# ");
+    for (int i = 0; i < 20000; i++) len += (size_t)snprintf(text + len, cap - len, "*a%d ", i); /* in a comment */
+    len += (size_t)snprintf(text + len, cap - len, "\nx_aliases: [");
+    for (int i = 0; i < 20000; i++) len += (size_t)snprintf(text + len, cap - len, "%s*a%d", i ? ", " : "", i);
+    len += (size_t)snprintf(text + len, cap - len, "]\n");
+    m = stroma_model_load_string(text, len, "lists.yaml", &err);
+    assert_null(m); /* x_aliases is not a key: one error, after every list was checked */
+    assert_int_equal(err.count, 1);
+    expect_contains(err.message, "unknown key x_aliases");
+    double t_names = cpu_seconds() - t0;
+    free(text);
+    print_message("100,000 fixed voxels: %.2f s CPU; 20,000 substrates, sources, state variables, rules, "
+                  "anchors and aliases: %.2f s CPU\n", t_fixed, t_names);
+    assert_true(t_fixed < 10.0);
+    assert_true(t_names < 10.0);
+}
+
 static void test_source_rules(void **state) {
     (void)state;
     expect_error(BASE "sources:\n  - {substrate: oxygen, uptake: 1}\n", STROMA_ERR_MISSING, 8, 5,
@@ -660,14 +755,23 @@ static void test_too_large_and_overflow(void **state) {
                  STROMA_ERR_TOO_LARGE, 1, 1, "domain: the grid needs about");
 }
 
+/* A voxel whose volume is not a number (voxel³ overflows) is refused where it is written: every total over the
+ * domain (value x voxel volume) would be infinite or NaN. */
+static void test_voxel_volume_finite(void **state) {
+    (void)state;
+    expect_error("domain: {x: [0, 1e200], y: [0, 1e200], z: [0, 1e200], voxel: 1e200}\n" L2_TIME L3_5_OXYGEN,
+                 STROMA_ERR_RANGE, 1, 62, "domain.voxel 1e+200: its volume (voxel³) is too large for a number");
+}
+
 static void test_io_errors(void **state) {
     (void)state;
     stroma_error err;
     assert_null(stroma_model_load("/nonexistent/model.yaml", &err));
     assert_int_equal(err.code, STROMA_ERR_NOT_FOUND);
     expect_contains(err.message, "/nonexistent/model.yaml");
-    assert_null(stroma_model_load(data_dir(), &err)); /* a directory */
-    assert_int_equal(err.code, STROMA_ERR_IO);
+    assert_null(stroma_model_load(data_dir(), &err)); /* a directory: bad input, not a failure to read */
+    assert_int_equal(err.code, STROMA_ERR_ARGUMENT);
+    expect_contains(err.message, "the model file is a directory, not a regular file");
     assert_null(stroma_model_load(NULL, &err));
     assert_int_equal(err.code, STROMA_ERR_ARGUMENT);
     /* Text that is not NUL-terminated: only len bytes are read. */
@@ -1071,6 +1175,32 @@ static void test_time_steps(void **state) {
     stroma_model_destroy(&m);
     expect_error(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1, dt_mechanics: 0}\n" L3_5_OXYGEN, STROMA_ERR_RANGE, 2,
                  50, "time.dt_mechanics must be > 0 (got 0) [min]");
+    /* An end further than 2^53 steps is refused where it is written (llround(end / dt) would overflow and the run
+     * would take one step and say it completed), and by stroma_model_set_end (--end). */
+    expect_error(L1_DOMAIN "time: {end: 1e300, dt_diffusion: 0.1}\n" L3_5_OXYGEN, STROMA_ERR_RANGE, 2, 13,
+                 "time.end 1e+300 is more than 2^53 (9007199254740992) steps of time.dt_diffusion 0.1");
+    m = load_str(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1}\n" L3_5_OXYGEN, &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(stroma_model_set_end(m, 1e308, &err), STROMA_ERR_ARGUMENT);
+    expect_contains(err.message, "more than 2^53");
+    assert_true(m->end_min == 10);
+    assert_int_equal(stroma_model_set_end(m, 9e15 * 0.1, &err), STROMA_OK); /* just under the limit */
+    assert_int_equal(stroma_model_end_step(m), 9000000000000000LL);
+    stroma_model_destroy(&m);
+}
+
+/* Intervals in steps: rounded, at least 1, and an interval longer than the cap - even one no int64 holds - is the
+ * cap ("at the end"), never the wrapped value llround gives. */
+static void test_interval_steps(void **state) {
+    (void)state;
+    assert_int_equal(stroma_model_steps(10, 0.1, 300), 100);
+    assert_int_equal(stroma_model_steps(0.3, 0.1, 300), 3);
+    assert_int_equal(stroma_model_steps(0.01, 0.1, 300), 1);
+    assert_int_equal(stroma_model_steps(1000, 0.1, 300), 300);
+    assert_int_equal(stroma_model_steps(1e300, 0.1, 300), 300);
+    assert_int_equal(stroma_model_steps(1e308, 1e-300, 300), 300);
+    assert_int_equal(stroma_model_steps(1e19, 1, INT64_MAX), INT64_MAX);
+    assert_int_equal(stroma_model_steps(1e18, 1, INT64_MAX), 1000000000000000000LL);
 }
 
 #define CELLS_2D "domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\n" L2_TIME L3_5_OXYGEN \
@@ -1608,16 +1738,20 @@ int main(void) {
         cmocka_unit_test(test_voxel_must_divide),
         cmocka_unit_test(test_names_and_references),
         cmocka_unit_test(test_points_and_regions_inside_domain),
+        cmocka_unit_test(test_fixed_conflicts),
+        cmocka_unit_test(test_long_lists_fast),
         cmocka_unit_test(test_source_rules),
         cmocka_unit_test(test_duplicates_and_missing),
         cmocka_unit_test(test_every_error_reported),
         cmocka_unit_test(test_too_large_and_overflow),
+        cmocka_unit_test(test_voxel_volume_finite),
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_cell_types_every_field),
         cmocka_unit_test(test_cell_type_defaults),
         cmocka_unit_test(test_cell_type_errors),
         cmocka_unit_test(test_output_images),
         cmocka_unit_test(test_time_steps),
+        cmocka_unit_test(test_interval_steps),
         cmocka_unit_test(test_initial_cells_rules),
         cmocka_unit_test(test_initial_cells_csv),
         cmocka_unit_test(test_rules_every_field),

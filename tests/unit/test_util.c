@@ -34,6 +34,20 @@ static void test_error_accumulates(void **state) {
     assert_string_equal(e.message, "m.yaml:3:7: a must be > 0 (got -1)\nm.yaml:9:2: unknown key 'b'");
 }
 
+/* An error may be wrapped in context with its own message (or file) as an argument: the new text is formatted
+ * before the old one is cleared. */
+static void test_error_wraps_itself(void **state) {
+    (void)state;
+    stroma_error e;
+    stroma_error_set(&e, STROMA_ERR_NOT_FOUND, "cannot open '%s': %s", "d/checkpoint.bin", "No such file");
+    stroma_error_set(&e, e.code, "nothing to resume in '%s': %s", "d", e.message);
+    assert_string_equal(e.message, "nothing to resume in 'd': cannot open 'd/checkpoint.bin': No such file");
+    stroma_error_clear(&e);
+    stroma_error_add_at(&e, STROMA_ERR_RANGE, "m.yaml", 1, 2, "first");
+    stroma_error_add_at(&e, STROMA_ERR_RANGE, e.file, 3, 4, "after '%s'", e.message);
+    assert_string_equal(e.message, "m.yaml:1:2: first\nm.yaml:3:4: after 'm.yaml:1:2: first'");
+}
+
 /* Random123's known-answer vectors for philox4x32 with 10 rounds. */
 static void test_philox_known_answers(void **state) {
     (void)state;
@@ -129,6 +143,7 @@ static void test_sha256_known_answers(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strerror_table),  cmocka_unit_test(test_error_accumulates),
+        cmocka_unit_test(test_error_wraps_itself),
         cmocka_unit_test(test_philox_known_answers),
         cmocka_unit_test(test_rng_counter_based), cmocka_unit_test(test_rng_distribution),
         cmocka_unit_test(test_suggest), cmocka_unit_test(test_sha256_known_answers),
