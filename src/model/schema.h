@@ -9,7 +9,8 @@
  * - The table is indexed by stroma_key_id (designated initializers), so rows appear in the manual in enum order.
  * - Adding a key: add an id to stroma_key_id, a row to stroma_schema_keys (schema.c), and, for a value, a case
  *   where load.c stores it. Checks that involve several keys (voxel divides extents, points inside the domain,
- *   names referred to exist, conditional requirements) live in load.c and are described in the rows' docs. */
+ *   names referred to exist, conditional requirements) live in load.c or, for a section with a file of its own,
+ *   in load_<section>.c (docs/dev/loader.md), and are described in the rows' docs. */
 #ifndef STROMA_MODEL_SCHEMA_H
 #define STROMA_MODEL_SCHEMA_H
 
@@ -198,7 +199,7 @@ typedef enum stroma_schema_type {
 typedef enum stroma_schema_need {
     STROMA_NEED_REQUIRED,
     STROMA_NEED_OPTIONAL,   /* absent: default_text describes what happens; has_default applies default_value */
-    STROMA_NEED_CONDITIONAL /* required or forbidden depending on other keys (need_text); checked in load.c */
+    STROMA_NEED_CONDITIONAL /* required or forbidden depending on other keys (need_text); checked in load*.c */
 } stroma_schema_need;
 
 typedef enum stroma_schema_bound {
