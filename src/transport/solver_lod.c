@@ -91,7 +91,7 @@ static void lod_free(lod_data *d) {
 /* Diagonal of row p of a line of n voxels: 1 + dt lambda/dim + r per neighbour inside the line, + 2 r more at a
  * Dirichlet face (ghost closure c_ghost = 2 v - c): interior 1 + dec + 2r, no-flux end 1 + dec + r, Dirichlet
  * end 1 + dec + 3r. */
-static double lod_diag(const lod_axis *ax, int s, int p) {
+static inline __attribute__((always_inline)) double lod_diag(const lod_axis *ax, int s, int p) {
     double r = ax->r[s], b = ax->one_dec[s];
     if (p > 0)
         b += r;
@@ -333,10 +333,15 @@ LOD_INLINE void lod_k_xrows(const lod_axis *ax, double *P, size_t R, int nb, int
     }
 }
 
+/* The fixed-line helpers below are inlined into every target clone: a call from a clone's AVX code into
+ * baseline SSE code leaves the upper vector state dirty and, on the Intel machines measured, slowed not only
+ * the callee but the whole process afterwards (glibc's exp 30x slower in the cell engine; the default scenario
+ * 1.4x slower). */
+
 /* Solves one line with fixed voxels in d[0, n) (contiguous copy) by Thomas with on-the-fly elimination: a fixed
  * voxel's row is the identity with right-hand side its value, so its neighbours see the value within this
  * solve. cp: n doubles of scratch. */
-static void lod_solve_line(const lod_axis *ax, const lod_line *ln, double *d, double *cp) {
+LOD_INLINE void lod_solve_line(const lod_axis *ax, const lod_line *ln, double *d, double *cp) {
     const int n = ax->n, s = ln->s;
     const double r = ax->r[s];
     size_t f = ln->fix_begin;
@@ -361,18 +366,23 @@ static void lod_solve_line(const lod_axis *ax, const lod_line *ln, double *d, do
             d[p] += cp[p] * d[p + 1];
 }
 
-/* Copies the lines of group g into buf (line after line, n values each). */
-static void lod_save_lines(const lod_axis *ax, int g, const double *c, double *buf) {
-    for (size_t l = ax->group[g]; l < ax->group[g + 1]; l++) {
+/* Copies lines [l0, l1) of the axis into buf (line after line, n values each). */
+LOD_INLINE void lod_save_range(const lod_axis *ax, size_t l0, size_t l1, const double *c, double *buf) {
+    for (size_t l = l0; l < l1; l++) {
         const double *src = c + ax->line[l].base;
-        double *dst = buf + (l - ax->group[g]) * (size_t)ax->n;
+        double *dst = buf + (l - l0) * (size_t)ax->n;
         for (int p = 0; p < ax->n; p++)
             dst[p] = src[(size_t)p * ax->stride];
     }
 }
 
+/* Copies the lines of group g into buf (line after line, n values each). */
+LOD_INLINE void lod_save_lines(const lod_axis *ax, int g, const double *c, double *buf) {
+    lod_save_range(ax, ax->group[g], ax->group[g + 1], c, buf);
+}
+
 /* Solves line l from its saved copy src (overwritten) and writes it into c. */
-static void lod_redo_line(const lod_axis *ax, size_t l, double *c, double *src, double *cp) {
+LOD_INLINE void lod_redo_line(const lod_axis *ax, size_t l, double *c, double *src, double *cp) {
     lod_solve_line(ax, &ax->line[l], src, cp);
     double *dst = c + ax->line[l].base;
     for (int p = 0; p < ax->n; p++)
@@ -380,12 +390,13 @@ static void lod_redo_line(const lod_axis *ax, size_t l, double *c, double *src, 
 }
 
 /* Solves lines [l0, l1) of group g (saved in buf by lod_save_lines) and writes them into c. */
-static void lod_finish_lines(const lod_axis *ax, int g, size_t l0, size_t l1, double *c, double *buf, double *cp) {
+LOD_INLINE void lod_finish_lines(const lod_axis *ax, int g, size_t l0, size_t l1, double *c, double *buf,
+                                 double *cp) {
     for (size_t l = l0; l < l1; l++)
         lod_redo_line(ax, ax->group[g] + l, c, buf + l * (size_t)ax->n, cp);
 }
 
-static size_t lod_group_size(const lod_axis *ax, int g) {
+static inline size_t lod_group_size(const lod_axis *ax, int g) {
     return ax->active ? ax->group[g + 1] - ax->group[g] : 0;
 }
 
@@ -446,17 +457,47 @@ LOD_INLINE void lod_slab_z_impl(const lod_data *d, double *c, int j, double *buf
         lod_finish_lines(Z, j, 0, nzl, c, buf, cp);
 }
 
-/* Rows [j0, j1) of plane P, x only (threads sharing a plane). */
-LOD_INLINE void lod_rows_x_impl(const lod_data *d, double *P, int j0, int j1, int ns) {
-    for (int jb = j0; jb < j1; jb += d->xblock)
-        lod_k_xrows(&d->ax[0], P + (size_t)jb * d->row, d->row, j1 - jb < d->xblock ? j1 - jb : d->xblock, ns);
+/* Fixed lines of group k of axis ax whose offset inside the plane (base - plane start) lies in [lo, hi): a
+ * contiguous range [*l0, *l1) of ax->line, which is sorted by base. */
+static inline void lod_lines_within(const lod_axis *ax, int k, size_t plane_start, size_t lo, size_t hi,
+                                    size_t *l0, size_t *l1) {
+    size_t a = ax->active ? ax->group[k] : 0, b = ax->active ? ax->group[k + 1] : 0;
+    while (a < b && ax->line[a].base - plane_start < lo)
+        a++;
+    size_t e = a;
+    while (e < b && ax->line[e].base - plane_start < hi)
+        e++;
+    *l0 = a;
+    *l1 = e;
 }
 
-/* Columns [qa, qb) of plane P (qa a multiple of the period), y only (threads sharing a plane), in blocks of
- * d->yblock columns so that a block's forward and back sweeps meet in cache. */
-LOD_INLINE void lod_cols_y_impl(const lod_data *d, double *P, size_t qa, size_t qb, int L) {
+/* Rows [j0, j1) of z-plane k, x only (threads sharing a plane), with the fixed x-lines of those rows: saved
+ * before the sweep, re-solved after it, by this thread alone. */
+LOD_INLINE void lod_rows_x_impl(const lod_data *d, double *c, int k, int j0, int j1, double *buf, double *cp,
+                                int ns) {
+    const lod_axis *X = &d->ax[0];
+    const size_t R = d->row, PS = R * (size_t)d->ny;
+    double *P = c + (size_t)k * PS;
+    size_t l0, l1;
+    lod_lines_within(X, k, (size_t)k * PS, (size_t)j0 * R, (size_t)j1 * R, &l0, &l1);
+    lod_save_range(X, l0, l1, c, buf);
+    for (int jb = j0; jb < j1; jb += d->xblock)
+        lod_k_xrows(X, P + (size_t)jb * R, R, j1 - jb < d->xblock ? j1 - jb : d->xblock, ns);
+    for (size_t l = l0; l < l1; l++)
+        lod_redo_line(X, l, c, buf + (l - l0) * (size_t)X->n, cp);
+}
+
+/* Columns [qa, qb) of z-plane k (qa a multiple of the period), y only (threads sharing a plane), in blocks of
+ * d->yblock columns so that a block's forward and back sweeps meet in cache; the fixed y-lines of those
+ * columns are saved before and re-solved after, by this thread alone. */
+LOD_INLINE void lod_cols_y_impl(const lod_data *d, double *c, int k, size_t qa, size_t qb, double *buf, double *cp,
+                                int L) {
     const lod_axis *Y = &d->ax[1];
-    const size_t R = d->row;
+    const size_t R = d->row, PS = R * (size_t)d->ny;
+    double *P = c + (size_t)k * PS;
+    size_t l0, l1;
+    lod_lines_within(Y, k, (size_t)k * PS, qa, qb, &l0, &l1);
+    lod_save_range(Y, l0, l1, c, buf);
     for (size_t q0 = qa; q0 < qb; q0 += d->yblock) {
         size_t w = qb - q0 < d->yblock ? qb - q0 : d->yblock;
         for (int j = 0; j < Y->n; j++)
@@ -464,16 +505,23 @@ LOD_INLINE void lod_cols_y_impl(const lod_data *d, double *P, size_t qa, size_t 
         for (int j = Y->n - 2; j >= 0; j--)
             lod_k_back(P + (size_t)j * R + q0, P + (size_t)(j + 1) * R + q0, Y->up + (size_t)j * (size_t)L, w, L);
     }
+    for (size_t l = l0; l < l1; l++)
+        lod_redo_line(Y, l, c, buf + (l - l0) * (size_t)Y->n, cp);
 }
 
-/* Dispatchers: one specialisation per common substrate count (period lcm(nsub, 4)), each compiled for
- * AVX-512, AVX2 and the baseline (picked at load time by the CPU); the generic case takes both at run time. */
+/* Dispatchers: one specialisation per substrate count up to 8 (period lcm(nsub, 4)), each compiled for
+ * AVX-512, AVX2 and the baseline (picked at load time by the CPU); the generic case takes both at run time.
+ * Each clone returns with a clean upper vector state (vzeroupper) and calls no baseline code. */
 #define LOD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #define LOD_DISPATCH(nsub, CALL)                                                                                  \
     switch (nsub) {                                                                                                \
     case 1: CALL(1, 4); break;                                                                                     \
     case 2: CALL(2, 4); break;                                                                                     \
+    case 3: CALL(3, 12); break;                                                                                    \
     case 4: CALL(4, 4); break;                                                                                     \
+    case 5: CALL(5, 20); break;                                                                                    \
+    case 6: CALL(6, 12); break;                                                                                    \
+    case 7: CALL(7, 28); break;                                                                                    \
     case 8: CALL(8, 8); break;                                                                                     \
     default: CALL(d->ns, d->period); break;                                                                        \
     }
@@ -490,14 +538,15 @@ LOD_CLONES static void lod_slab_z(const lod_data *d, double *c, int j, double *b
 #undef LOD_CALL
 }
 
-LOD_CLONES static void lod_rows_x(const lod_data *d, double *P, int j0, int j1) {
-#define LOD_CALL(NS, L) lod_rows_x_impl(d, P, j0, j1, NS)
+LOD_CLONES static void lod_rows_x(const lod_data *d, double *c, int k, int j0, int j1, double *buf, double *cp) {
+#define LOD_CALL(NS, L) lod_rows_x_impl(d, c, k, j0, j1, buf, cp, NS)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
 
-LOD_CLONES static void lod_cols_y(const lod_data *d, double *P, size_t q0, size_t q1) {
-#define LOD_CALL(NS, L) lod_cols_y_impl(d, P, q0, q1, L)
+LOD_CLONES static void lod_cols_y(const lod_data *d, double *c, int k, size_t q0, size_t q1, double *buf,
+                                  double *cp) {
+#define LOD_CALL(NS, L) lod_cols_y_impl(d, c, k, q0, q1, buf, cp, L)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
@@ -513,36 +562,36 @@ static void lod_split(size_t count, size_t unit, int tid, int nth, size_t *lo, s
         *lo = count;
 }
 
-/* Pass 1 with the threads sharing each plane (2D runs, thin slabs): x rows split by y, y columns split by x. */
-static void lod_planes_shared(const lod_data *d, double *c, int nz, int tid, int nth, double *cp) {
-    double *shared = d->scratch; /* thread 0's line buffer holds the plane's saved fixed lines */
+/* Pass 1 with the threads sharing each plane (2D runs, thin slabs): x rows split by y, then y columns split by
+ * x in whole periods rounded to cache lines. Each thread re-solves the fixed lines inside its own rows or
+ * columns, so the only waits are one barrier between the x and y sweeps of a plane and one before the z pass. */
+static void lod_planes_shared(const lod_data *d, double *c, int nz, int tid, int nth, double *buf, double *cp) {
+    size_t unit = (size_t)d->period;
+    while (unit % 8)
+        unit += (size_t)d->period; /* 64-byte column blocks: threads never write one cache line */
     for (int k = 0; k < nz; k++) {
-        double *P = c + (size_t)k * (size_t)d->ny * d->row;
-        for (int a = 0; a < 2; a++) {
-            const lod_axis *ax = &d->ax[a];
-            if (!ax->active)
-                continue;
-            size_t nfix = lod_group_size(ax, k), lo, hi;
-            if (nfix) {
-#pragma omp single
-                lod_save_lines(ax, k, c, shared);
-            }
-            if (a == 0) {
-                lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
-                lod_rows_x(d, P, (int)lo, (int)hi);
-            } else {
-                lod_split(d->row, (size_t)d->period, tid, nth, &lo, &hi);
-                lod_cols_y(d, P, lo, hi);
-            }
-#pragma omp barrier
-            if (nfix) {
-                lod_split(nfix, 1, tid, nth, &lo, &hi);
-                lod_finish_lines(ax, k, lo, hi, c, shared, cp);
+        size_t lo, hi;
+        if (d->ax[0].active) {
+            lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
+            lod_rows_x(d, c, k, (int)lo, (int)hi, buf, cp);
+        }
+        if (d->ax[1].active) {
+            if (d->ax[0].active) {
 #pragma omp barrier
             }
+            lod_split(d->row, unit, tid, nth, &lo, &hi);
+            lod_cols_y(d, c, k, lo, hi, buf, cp);
         }
     }
+    /* planes are independent: only the z pass waits for every plane */
+    if (d->ax[2].active) {
+#pragma omp barrier
+    }
 }
+
+/* Whether a step of this many voxel-substrate values is worth splitting over nt threads: below about
+ * LOD_MIN_VALUES_PER_THREAD values per thread the waits cost more than the sweep (docs/dev/performance.md). */
+#define LOD_MIN_VALUES_PER_THREAD 2048
 
 static void lod_step(stroma_transport *t) {
     const lod_data *d = t->solver_data;
@@ -553,8 +602,21 @@ static void lod_step(stroma_transport *t) {
     int nt = omp_get_max_threads();
     if (nt > d->nthreads)
         nt = d->nthreads;
+    const size_t values = t->mesh.nvox * (size_t)t->nsub;
+    while (nt > 1 && values < (size_t)nt * LOD_MIN_VALUES_PER_THREAD)
+        nt--;
+    if (nt == 1) {
+        /* one thread: no parallel region at all (no fork, no barriers) */
+        double *buf = d->scratch, *cp = buf + d->lines_cap;
+        for (int k = 0; k < nz; k++)
+            lod_plane_xy(d, c, k, buf, cp);
+        if (d->ax[2].active)
+            for (int j = 0; j < ny; j++)
+                lod_slab_z(d, c, j, buf, cp);
+        return;
+    }
     /* Pass 1 goes plane-parallel when there are enough planes; otherwise the threads share each plane. */
-    const int by_plane = nt == 1 || nz >= 4 * nt;
+    const int by_plane = nz >= 4 * nt;
 #pragma omp parallel num_threads(nt)
     {
         const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
@@ -564,7 +626,7 @@ static void lod_step(stroma_transport *t) {
             for (int k = 0; k < nz; k++)
                 lod_plane_xy(d, c, k, buf, cp);
         } else {
-            lod_planes_shared(d, c, nz, tid, nth, cp);
+            lod_planes_shared(d, c, nz, tid, nth, buf, cp);
         }
         if (d->ax[2].active) {
 #pragma omp for schedule(static)
