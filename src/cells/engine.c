@@ -47,6 +47,7 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->sec_alpha);
     free(e->sec_beta);
     free(e->sec_exact);
+    free(e->sec_count);
     memset(e, 0, sizeof *e);
 }
 
@@ -167,6 +168,7 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
     c->my[i] = T->speed_um_per_min * d[1];
     c->mz[i] = T->speed_um_per_min * d[2];
     e->grid_stale = e->sec_stale = 1;
+    e->vox_fresh = 0;
     return i;
 }
 
@@ -194,46 +196,77 @@ void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
 
 /* ---- secretion ---- */
 
+/* Loops over cells or voxels run on one thread below these sizes: forking the team and waiting for it costs
+ * more than the loop (measured: docs/dev/performance.md). */
+#define STROMA_CELLS_PAR_MIN 512
+#define STROMA_SEC_VOXELS_PAR_MIN 512
+
+/* Cells ordered by (voxel, index) in e->sec_order, with the runs of equal voxel (sec_start, sec_voxels); the
+ * voxel maps are marked for composition at the next secretion. Serial: a counting sort by voxel when the mesh
+ * is not much larger than the population, else a stable merge sort. The voxel of each cell comes from the
+ * mechanics step when it just computed them (vox_fresh), else it is computed here. */
 static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *t, stroma_error *err) {
     stroma_cells *c = &e->cells;
     size_t n = c->n;
     if (ensure_scratch(e, n, err)) return STROMA_ERR_NOMEM;
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) {
-        double p[3] = {c->x[i], c->y[i], c->z[i]};
-        e->voxel[i] = stroma_mesh_voxel_of(&t->mesh, p);
-    }
-    /* order cells by (voxel, index): a stable sort on voxel via a radix-free merge of the index order */
-    for (size_t i = 0; i < n; i++) e->sec_order[i] = i;
-    /* insertion-friendly: sort pairs with qsort on a packed key (voxel, index) — both unique per cell */
+    if (!(e->vox_fresh && e->vox_n == n))
+        for (size_t i = 0; i < n; i++) {
+            double p[3] = {c->x[i], c->y[i], c->z[i]};
+            e->voxel[i] = stroma_mesh_voxel_of(&t->mesh, p);
+        }
+    e->vox_fresh = 0;
     size_t *ord = e->sec_order;
     const size_t *vox = e->voxel;
-    /* simple bottom-up merge sort, stable, O(n log n), no comparator state needed */
-    size_t *tmp = malloc((n ? n : 1) * sizeof(size_t));
-    if (!tmp) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi) tmp[k++] = vox[ord[b]] < vox[ord[a]] ? ord[b++] : ord[a++];
-            while (a < mid) tmp[k++] = ord[a++];
-            while (b < hi) tmp[k++] = ord[b++];
+    const size_t nvox = t->mesh.nvox;
+    if (nvox <= 4 * n + 65536) {
+        /* stable counting sort: cells of a voxel keep their index order */
+        if (nvox + 1 > e->sec_cap_count) {
+            void *p = realloc(e->sec_count, (nvox + 1) * sizeof(size_t));
+            if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
+            e->sec_count = p;
+            e->sec_cap_count = nvox + 1;
         }
-        memcpy(ord, tmp, n * sizeof(size_t));
+        size_t *cnt = e->sec_count;
+        memset(cnt, 0, (nvox + 1) * sizeof(size_t));
+        for (size_t i = 0; i < n; i++) cnt[vox[i] + 1]++;
+        for (size_t v = 0; v < nvox; v++) cnt[v + 1] += cnt[v];
+        for (size_t i = 0; i < n; i++) ord[cnt[vox[i]]++] = i;
+    } else {
+        /* stable bottom-up merge sort on (voxel, index), O(n log n) */
+        for (size_t i = 0; i < n; i++) ord[i] = i;
+        size_t *tmp = malloc((n ? n : 1) * sizeof(size_t));
+        if (!tmp) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
+        for (size_t w = 1; w < n; w *= 2) {
+            for (size_t lo = 0; lo < n; lo += 2 * w) {
+                size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                size_t a = lo, b = mid, k = lo;
+                while (a < mid && b < hi) tmp[k++] = vox[ord[b]] < vox[ord[a]] ? ord[b++] : ord[a++];
+                while (a < mid) tmp[k++] = ord[a++];
+                while (b < hi) tmp[k++] = ord[b++];
+            }
+            memcpy(ord, tmp, n * sizeof(size_t));
+        }
+        free(tmp);
     }
-    free(tmp);
     /* runs of equal voxel */
     size_t nv = 0;
     for (size_t k = 0; k < n; k++)
         if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) nv++;
     if (nv + 1 > e->sec_cap_vox) {
-        size_t cap = nv + nv / 2 + 16;
+        size_t cap = nv + nv / 2 + 16, ns = (size_t)e->nsub;
         void *p1 = realloc(e->sec_start, (cap + 1) * sizeof(size_t));
         if (!p1) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
         e->sec_start = p1;
         void *p2 = realloc(e->sec_voxels, cap * sizeof(size_t));
         if (!p2) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
         e->sec_voxels = p2;
+        void *pa = realloc(e->sec_alpha, (cap * ns + 1) * sizeof(double));
+        if (pa) e->sec_alpha = pa;
+        void *pb = realloc(e->sec_beta, (cap * ns + 1) * sizeof(double));
+        if (pb) e->sec_beta = pb;
+        void *pe = realloc(e->sec_exact, cap + 1);
+        if (pe) e->sec_exact = pe;
+        if (!pa || !pb || !pe) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
         e->sec_cap_vox = cap;
     }
     nv = 0;
@@ -244,58 +277,56 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
         }
     e->sec_start[nv] = n;
     e->sec_nvox = nv;
-    size_t ns = (size_t)e->nsub;
-    void *pa = realloc(e->sec_alpha, (nv * ns + 1) * sizeof(double));
-    if (pa) e->sec_alpha = pa;
-    void *pb = realloc(e->sec_beta, (nv * ns + 1) * sizeof(double));
-    if (pb) e->sec_beta = pb;
-    void *pe = realloc(e->sec_exact, nv + 1);
-    if (pe) e->sec_exact = pe;
-    if (!pa || !pb || !pe) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
-    /* compose each voxel's cell maps in id order: c -> (c + a)/(1 + b) + x, a = dtv S T, b = dtv (S + U),
-     * x = dt E / Vvox, exactly the arithmetic of stroma_transport_apply_source */
-    const double dt = t->dt_min, vvox = t->mesh.voxel_volume_um3;
-    const long lnv = (long)nv;
-#pragma omp parallel for schedule(static)
-    for (long v = 0; v < lnv; v++) {
-        double *al = e->sec_alpha + (size_t)v * ns, *be = e->sec_beta + (size_t)v * ns;
-        unsigned char exact = 0;
-        for (size_t q = 0; q < ns; q++) {
-            al[q] = 1.0;
-            be[q] = 0.0;
-        }
-        for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
-            size_t i = e->sec_order[k];
-            size_t o = i * ns;
-            double dtv = dt * (c->volume_um3[i] / vvox);
-            for (size_t q = 0; q < ns; q++) {
-                double S = c->secretion[o + q], T = c->saturation[o + q], U = c->uptake[o + q];
-                double E = c->export_rate[o + q];
-                if (E < 0) exact = 1;
-                double inv = 1.0 / (1.0 + dtv * (S + U));
-                al[q] *= inv;
-                be[q] = (be[q] + dtv * S * T) * inv + dt * E / vvox;
-            }
-        }
-        for (size_t q = 0; q < ns; q++)
-            if (stroma_transport_fixed_find(t, e->sec_voxels[v], (int)q, NULL)) {
-                al[q] = 1.0;
-                be[q] = 0.0;
-            }
-        e->sec_exact[v] = exact;
-    }
-    e->sec_dt = dt;
+    e->sec_dt = t->dt_min;
     e->sec_stale = 0;
+    e->sec_compose = 1;
     return STROMA_OK;
+}
+
+/* Compose the map of the v-th voxel holding cells: its cells' updates in id order, c -> (c + a)/(1 + b) + x,
+ * a = dtv S T, b = dtv (S + U), x = dt E / Vvox, exactly the arithmetic of stroma_transport_apply_source; a
+ * fixed substrate of the voxel gets the identity. */
+static void compose_voxel(stroma_cell_engine *e, const stroma_transport *t, size_t v) {
+    const stroma_cells *c = &e->cells;
+    const size_t ns = (size_t)e->nsub;
+    const double dt = t->dt_min, vvox = t->mesh.voxel_volume_um3;
+    double *al = e->sec_alpha + v * ns, *be = e->sec_beta + v * ns;
+    unsigned char exact = 0;
+    for (size_t q = 0; q < ns; q++) {
+        al[q] = 1.0;
+        be[q] = 0.0;
+    }
+    for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
+        size_t i = e->sec_order[k];
+        size_t o = i * ns;
+        double dtv = dt * (c->volume_um3[i] / vvox);
+        for (size_t q = 0; q < ns; q++) {
+            double S = c->secretion[o + q], T = c->saturation[o + q], U = c->uptake[o + q];
+            double E = c->export_rate[o + q];
+            if (E < 0) exact = 1;
+            double inv = 1.0 / (1.0 + dtv * (S + U));
+            al[q] *= inv;
+            be[q] = (be[q] + dtv * S * T) * inv + dt * E / vvox;
+        }
+    }
+    const size_t vox = e->sec_voxels[v];
+    for (size_t f = t->nfixed ? stroma_transport_fixed_first(t, vox) : 0; f < t->nfixed && t->fixed[f].voxel == vox;
+         f++) {
+        al[t->fixed[f].substrate] = 1.0;
+        be[t->fixed[f].substrate] = 0.0;
+    }
+    e->sec_exact[v] = exact;
 }
 
 void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
     if ((e->sec_stale || e->sec_dt != t->dt_min) && sort_by_voxel(e, t, NULL) != STROMA_OK) return;
     stroma_cells *c = &e->cells;
-    size_t ns = (size_t)e->nsub;
+    const size_t ns = (size_t)e->nsub;
     const long nv = (long)e->sec_nvox;
-#pragma omp parallel for schedule(static)
+    const int compose = e->sec_compose;
+#pragma omp parallel for schedule(static) if (nv >= STROMA_SEC_VOXELS_PAR_MIN)
     for (long v = 0; v < nv; v++) {
+        if (compose) compose_voxel(e, t, (size_t)v);
         if (!e->sec_exact[v]) {
             double *cv = t->c + e->sec_voxels[v] * ns;
             const double *al = e->sec_alpha + (size_t)v * ns, *be = e->sec_beta + (size_t)v * ns;
@@ -309,89 +340,107 @@ void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
                                           c->saturation + o, c->uptake + o, c->export_rate + o, NULL);
         }
     }
+    e->sec_compose = 0;
 }
 
 /* ---- mechanics ---- */
 
-static void update_motility(stroma_cell_engine *e, const stroma_transport *t, double dt) {
+/* Migration velocity of cell i for this mechanics step (persistence, chemotaxis, rule-set speed). */
+static void update_motility_one(stroma_cell_engine *e, const stroma_transport *t, double dt, size_t i) {
     stroma_cells *c = &e->cells;
-    const long n = (long)c->n;
-    int64_t step = e->mech_step;
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < n; i++) {
-        const stroma_cell_type_desc *T = &e->types[c->type[i]];
-        const stroma_rules_engine *R = e->rules;
-        double speed = beh(e, (size_t)i, R ? R->s_speed : -1, T->speed_um_per_min);
-        double persist = beh(e, (size_t)i, R ? R->s_persist : -1, T->persistence_min);
-        double bias = beh(e, (size_t)i, R ? R->s_bias : -1, T->bias);
-        if (c->state[i] != STROMA_CELL_LIVE || !(speed > 0)) {
-            c->mx[i] = c->my[i] = c->mz[i] = 0;
-            continue;
-        }
-        double u[2];
-        stroma_rng_uniform2(e->rng, (uint64_t)c->id[i], (uint64_t)step, STROMA_RNG_MOTILITY, 0, u);
-        double p_turn = persist > 0 ? 1 - exp(-dt / persist) : 1;
-        if (u[0] >= p_turn) {
-            /* keep the direction; the speed may have changed through rules */
-            double m = sqrt(c->mx[i] * c->mx[i] + c->my[i] * c->my[i] + c->mz[i] * c->mz[i]);
-            if (m > 0 && m != speed) {
-                c->mx[i] *= speed / m;
-                c->my[i] *= speed / m;
-                c->mz[i] *= speed / m;
-            }
-            continue;
-        }
-        double d[3];
-        random_direction(e, c->id[i], step, STROMA_RNG_MOTILITY, 1, d);
-        if (T->chemotaxis_substrate >= 0 && bias > 0 && t) {
-            double pos[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
-            stroma_transport_gradient_at(t, pos, T->chemotaxis_substrate, g);
-            if (e->dom.dim < 3) g[2] = 0;
-            double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
-            if (gn > 0) {
-                double s = T->chemotaxis_direction / gn;
-                for (int a = 0; a < 3; a++) d[a] = bias * s * g[a] + (1 - bias) * d[a];
-                double dn = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-                if (dn > 0)
-                    for (int a = 0; a < 3; a++) d[a] /= dn;
-            }
-        }
-        c->mx[i] = speed * d[0];
-        c->my[i] = speed * d[1];
-        c->mz[i] = speed * d[2];
+    const int64_t step = e->mech_step;
+    const stroma_cell_type_desc *T = &e->types[c->type[i]];
+    const stroma_rules_engine *R = e->rules;
+    double speed = beh(e, i, R ? R->s_speed : -1, T->speed_um_per_min);
+    double persist = beh(e, i, R ? R->s_persist : -1, T->persistence_min);
+    double bias = beh(e, i, R ? R->s_bias : -1, T->bias);
+    if (c->state[i] != STROMA_CELL_LIVE || !(speed > 0)) {
+        c->mx[i] = c->my[i] = c->mz[i] = 0;
+        return;
     }
+    double u[2];
+    stroma_rng_uniform2(e->rng, (uint64_t)c->id[i], (uint64_t)step, STROMA_RNG_MOTILITY, 0, u);
+    double p_turn = persist > 0 ? 1 - exp(-dt / persist) : 1;
+    if (u[0] >= p_turn) {
+        /* keep the direction; the speed may have changed through rules */
+        double m = sqrt(c->mx[i] * c->mx[i] + c->my[i] * c->my[i] + c->mz[i] * c->mz[i]);
+        if (m > 0 && m != speed) {
+            c->mx[i] *= speed / m;
+            c->my[i] *= speed / m;
+            c->mz[i] *= speed / m;
+        }
+        return;
+    }
+    double d[3];
+    random_direction(e, c->id[i], step, STROMA_RNG_MOTILITY, 1, d);
+    if (T->chemotaxis_substrate >= 0 && bias > 0 && t) {
+        double pos[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
+        stroma_transport_gradient_at(t, pos, T->chemotaxis_substrate, g);
+        if (e->dom.dim < 3) g[2] = 0;
+        double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+        if (gn > 0) {
+            double s = T->chemotaxis_direction / gn;
+            for (int a = 0; a < 3; a++) d[a] = bias * s * g[a] + (1 - bias) * d[a];
+            double dn = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            if (dn > 0)
+                for (int a = 0; a < 3; a++) d[a] /= dn;
+        }
+    }
+    c->mx[i] = speed * d[0];
+    c->my[i] = speed * d[1];
+    c->mz[i] = speed * d[2];
 }
 
+/* One mechanics step in two parallel loops: (1) per cell, its migration velocity, its adhesion/repulsion
+ * scales (rules) and its grid box; the grid is then sorted (serial); (2) per cell in box order, its velocity
+ * from its neighbours (read from the grid's gathered copy of the positions, so moving a cell does not disturb
+ * the others), its new position and its new voxel (for secretion). */
 stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
                                          stroma_error *err) {
     stroma_cells *c = &e->cells;
-    update_motility(e, t, dt_min);
-    stroma_code rc = stroma_cell_grid_build(&e->grid, c, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
-                                            stroma_mechanics_reach(c, &e->pairs), e->pairs.reach_rel, err);
+    if (ensure_scratch(e, c->n, err)) return STROMA_ERR_NOMEM;
+    stroma_code rc = stroma_cell_grid_prepare(&e->grid, c->n, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
+                                              stroma_mechanics_reach(c, &e->pairs), err);
     if (rc != STROMA_OK) return rc;
     /* rules on cell-cell adhesion / repulsion scale each cell's strengths: scale = sqrt(value / type value) */
     const stroma_rules_engine *R = e->rules;
     double *as = NULL, *rs = NULL;
     if (R && (R->s_adhesion >= 0 || R->s_repulsion >= 0)) {
-        if (ensure_scratch(e, c->n, err)) return STROMA_ERR_NOMEM;
         as = R->s_adhesion >= 0 ? e->adh_scale : NULL;
         rs = R->s_repulsion >= 0 ? e->rep_scale : NULL;
-        const long n = (long)c->n;
-#pragma omp parallel for schedule(static)
-        for (long i = 0; i < n; i++) {
-            const stroma_cell_type_desc *T = &e->types[c->type[i]];
-            if (as) {
-                double b0 = T->adhesion_um_per_min, v = beh(e, (size_t)i, R->s_adhesion, b0);
-                as[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
-            }
-            if (rs) {
-                double b0 = T->repulsion_um_per_min, v = beh(e, (size_t)i, R->s_repulsion, b0);
-                rs[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
-            }
+    }
+    stroma_cell_grid *g = &e->grid;
+    const long n = (long)c->n;
+    const int par = n >= STROMA_CELLS_PAR_MIN;
+#pragma omp parallel for schedule(static) if (par)
+    for (long i = 0; i < n; i++) {
+        update_motility_one(e, t, dt_min, (size_t)i);
+        const stroma_cell_type_desc *T = &e->types[c->type[i]];
+        if (as) {
+            double b0 = T->adhesion_um_per_min, v = beh(e, (size_t)i, R->s_adhesion, b0);
+            as[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
+        }
+        if (rs) {
+            double b0 = T->repulsion_um_per_min, v = beh(e, (size_t)i, R->s_repulsion, b0);
+            rs[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
+        }
+        g->box_of[i] = stroma_cell_grid_box_of(g, c->x[i], c->y[i], c->z[i]);
+    }
+    stroma_cell_grid_sort(g, c, e->pairs.reach_rel);
+    const int first = e->mech_step == 0;
+    const stroma_mesh *mesh = t ? &t->mesh : NULL;
+#pragma omp parallel for schedule(static) if (par)
+    for (long k = 0; k < n; k++) {
+        stroma_mechanics_velocity_one(c, g, &e->pairs, &e->dom, as, rs, (size_t)k);
+        size_t i = g->order[k];
+        stroma_mechanics_advance_one(c, i, dt_min, &e->dom, first);
+        if (mesh) {
+            double p[3] = {c->x[i], c->y[i], c->z[i]};
+            e->voxel[i] = stroma_mesh_voxel_of(mesh, p);
         }
     }
-    stroma_mechanics_velocities(c, &e->grid, &e->pairs, &e->dom, as, rs);
-    stroma_mechanics_advance(c, dt_min, &e->dom, e->mech_step == 0);
+    e->vox_fresh = mesh != NULL;
+    e->vox_n = c->n;
     e->mech_step++;
     e->grid_stale = 1;
     e->sec_stale = 1;
@@ -845,19 +894,23 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
                                             stroma_mechanics_reach(c, &e->pairs), e->pairs.reach_rel, err);
     if (rc != STROMA_OK) return rc;
     const long ln = (long)n;
-    if (e->rules && e->rules->nslots > 0) {
-#pragma omp parallel for schedule(static)
-        for (long i = 0; i < ln; i++) evaluate_rules(e, t, (size_t)i, t_min, dt_min);
-        e->sec_stale = 1;
+    const int rules = e->rules && e->rules->nslots > 0;
+    if (rules) e->sec_stale = 1;
+    e->vox_fresh = 0;
+    /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates; a
+     * cell's rules (its own behaviours and state variables, from its neighbours' positions, radii and states)
+     * come just before its contact decision, which reads only its own behaviours */
+#pragma omp parallel if (ln >= STROMA_CELLS_PAR_MIN)
+    {
+#pragma omp for schedule(static)
+        for (long i = 0; i < ln; i++) {
+            if (rules) evaluate_rules(e, t, (size_t)i, t_min, dt_min);
+            decide_contact(e, (size_t)i, dt_min);
+            e->keep[i] = 1;
+        }
+#pragma omp for schedule(static)
+        for (long i = 0; i < ln; i++) decide_phenotype(e, t, (size_t)i, dt_min);
     }
-    /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates */
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < ln; i++) {
-        decide_contact(e, (size_t)i, dt_min);
-        e->keep[i] = 1;
-    }
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < ln; i++) decide_phenotype(e, t, (size_t)i, dt_min);
     /* contact outcomes, in id order */
     for (size_t i = 0; i < n; i++) {
         size_t j;

@@ -61,6 +61,12 @@ typedef struct stroma_cell_engine {
     double *adh_scale, *rep_scale; /* per cell, when rules set cell-cell adhesion / repulsion (mechanics) */
     unsigned char *keep;
     size_t *voxel;              /* voxel of each cell, refreshed after mechanics */
+    int vox_fresh;              /* voxel[] holds the voxels of the current positions of vox_n cells (set by
+                                   mechanics, cleared by anything that moves, adds or removes cells) */
+    size_t vox_n;
+    size_t *sec_count;          /* [nvox + 1] counting-sort buckets */
+    size_t sec_cap_count;
+    int sec_compose;            /* the voxel maps must be composed (cells moved or changed) */
     /* cells sorted by voxel for parallel, deterministic secretion */
     size_t *sec_order, *sec_start, *sec_voxels;
     size_t sec_nvox, sec_cap_vox;
@@ -105,9 +111,10 @@ void stroma_cell_engine_set_behaviour(stroma_cell_engine *e, size_t i, int b, do
 void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i);
 
 /* Apply every cell's secretion/uptake to the transport field for one diffusion step (a dead cell's rates are
- * zero unless rules marked apply_to_dead set them). Cells are grouped by voxel; each cell's implicit update (stroma_transport_apply_source) is an affine map of the voxel value,
- * so a voxel's cells, in id order, compose to one map c <- alpha c + beta, built once after cells move or
- * change and applied every diffusion step (voxels in parallel). Voxels where a net import could reach the
+ * zero unless rules marked apply_to_dead set them). Cells are grouped by voxel; each cell's implicit update
+ * (stroma_transport_apply_source) is an affine map of the voxel value, so a voxel's cells, in id order, compose
+ * to one map c <- alpha c + beta, composed at the first secretion after cells move or change and applied every
+ * diffusion step (voxels in parallel when there are enough of them). Voxels where a net import could reach the
  * zero clamp are updated cell by cell. */
 void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t);
 

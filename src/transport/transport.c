@@ -50,6 +50,10 @@ int stroma_transport_fixed_find(const stroma_transport *t, size_t voxel, int s, 
     return 0;
 }
 
+size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel) {
+    return fixed_lower_bound(t, voxel, -1);
+}
+
 /* A fixed voxel from the model with its position in the model's list, so the last of duplicates wins. */
 typedef struct fixed_entry {
     stroma_fixed_voxel f;

@@ -99,6 +99,10 @@ stroma_code stroma_transport_fix_voxel(stroma_transport *t, size_t voxel, int s,
  * value is non-NULL, sets *value to the held value. */
 int stroma_transport_fixed_find(const stroma_transport *t, size_t voxel, int s, double *value);
 
+/* Index in t->fixed of the first fixed voxel entry at or after `voxel` (t->nfixed if none): the entries of
+ * one voxel follow each other there, by substrate (O(log nfixed)). */
+size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel);
+
 /* One diffusion-decay step of dt (sources are applied separately, before it). */
 void stroma_transport_step(stroma_transport *t);
 
