@@ -2,6 +2,7 @@
 #include "cells/engine.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,7 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->sec_beta);
     free(e->sec_exact);
     free(e->sec_count);
+    free(e->sec_stamp);
     memset(e, 0, sizeof *e);
 }
 
@@ -202,7 +204,7 @@ void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
 #define STROMA_SEC_VOXELS_PAR_MIN 512
 
 /* Cells ordered by (voxel, index) in e->sec_order, with the runs of equal voxel (sec_start, sec_voxels); the
- * voxel maps are marked for composition at the next secretion. Serial: a counting sort by voxel when the mesh
+ * voxel maps are marked for composition at the next secretion (a new sec_gen). Serial: a counting sort by voxel when the mesh
  * is not much larger than the population, else a stable merge sort. The voxel of each cell comes from the
  * mechanics step when it just computed them (vox_fresh), else it is computed here. */
 static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *t, stroma_error *err) {
@@ -266,7 +268,13 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
         if (pb) e->sec_beta = pb;
         void *pe = realloc(e->sec_exact, cap + 1);
         if (pe) e->sec_exact = pe;
-        if (!pa || !pb || !pe) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
+        void *ps = realloc(e->sec_stamp, (cap + 1) * sizeof(uint32_t));
+        if (ps) {
+            e->sec_stamp = ps;
+            memset(e->sec_stamp, 0, (cap + 1) * sizeof(uint32_t)); /* 0: never composed (generations start at 1) */
+        }
+        if (!pa || !pb || !pe || !ps)
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
         e->sec_cap_vox = cap;
     }
     nv = 0;
@@ -279,7 +287,11 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
     e->sec_nvox = nv;
     e->sec_dt = t->dt_min;
     e->sec_stale = 0;
-    e->sec_compose = 1;
+    /* every voxel's map is composed again, at its first secretion: a new generation */
+    if (++e->sec_gen == 0) {
+        e->sec_gen = 1;
+        memset(e->sec_stamp, 0, nv * sizeof(uint32_t));
+    }
     return STROMA_OK;
 }
 
@@ -300,9 +312,14 @@ static void compose_voxel(stroma_cell_engine *e, const stroma_transport *t, size
         size_t i = e->sec_order[k];
         size_t o = i * ns;
         double dtv = dt * (c->volume_um3[i] / vvox);
+        const int finite_dtv = isfinite(dtv);
         for (size_t q = 0; q < ns; q++) {
             double S = c->secretion[o + q], T = c->saturation[o + q], U = c->uptake[o + q];
             double E = c->export_rate[o + q];
+            /* a cell that neither secretes, takes up nor exports q leaves the map as it is: inv = 1 exactly and
+             * beta gains +-0, which changes no bit unless beta is -0 (then +0 would): skip the division */
+            if (S == 0 && U == 0 && E == 0 && finite_dtv && isfinite(T) && !(be[q] == 0 && signbit(be[q])))
+                continue;
             if (E < 0) exact = 1;
             double inv = 1.0 / (1.0 + dtv * (S + U));
             al[q] *= inv;
@@ -318,18 +335,18 @@ static void compose_voxel(stroma_cell_engine *e, const stroma_transport *t, size
     e->sec_exact[v] = exact;
 }
 
-void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
-    if ((e->sec_stale || e->sec_dt != t->dt_min) && sort_by_voxel(e, t, NULL) != STROMA_OK) return;
-    stroma_cells *c = &e->cells;
-    const size_t ns = (size_t)e->nsub;
-    const long nv = (long)e->sec_nvox;
-    const int compose = e->sec_compose;
-#pragma omp parallel for schedule(static) if (nv >= STROMA_SEC_VOXELS_PAR_MIN)
-    for (long v = 0; v < nv; v++) {
-        if (compose) compose_voxel(e, t, (size_t)v);
+/* Voxels [a, b) of the voxels holding cells, with ns substrates (a constant in the specialised copies). */
+static inline __attribute__((always_inline)) void secrete_voxels(stroma_cell_engine *e, stroma_transport *t,
+                                                                 size_t a, size_t b, size_t ns) {
+    const stroma_cells *c = &e->cells;
+    for (size_t v = a; v < b; v++) {
+        if (e->sec_stamp[v] != e->sec_gen) {
+            compose_voxel(e, t, v);
+            e->sec_stamp[v] = e->sec_gen;
+        }
         if (!e->sec_exact[v]) {
-            double *cv = t->c + e->sec_voxels[v] * ns;
-            const double *al = e->sec_alpha + (size_t)v * ns, *be = e->sec_beta + (size_t)v * ns;
+            double *restrict cv = t->c + e->sec_voxels[v] * ns;
+            const double *restrict al = e->sec_alpha + v * ns, *restrict be = e->sec_beta + v * ns;
             for (size_t q = 0; q < ns; q++) cv[q] = al[q] * cv[q] + be[q];
             continue;
         }
@@ -340,7 +357,47 @@ void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
                                           c->saturation + o, c->uptake + o, c->export_rate + o, NULL);
         }
     }
-    e->sec_compose = 0;
+}
+
+void stroma_cell_engine_secrete_range(void *engine, stroma_transport *t, size_t v0, size_t v1) {
+    stroma_cell_engine *e = engine;
+    /* the voxels holding cells are sorted: find those in [v0, v1) */
+    size_t lo = 0, hi = e->sec_nvox;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->sec_voxels[mid] < v0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t b = lo;
+    while (b < e->sec_nvox && e->sec_voxels[b] < v1) b++;
+    switch (e->nsub) {
+    case 1: secrete_voxels(e, t, lo, b, 1); break;
+    case 2: secrete_voxels(e, t, lo, b, 2); break;
+    case 3: secrete_voxels(e, t, lo, b, 3); break;
+    case 4: secrete_voxels(e, t, lo, b, 4); break;
+    case 5: secrete_voxels(e, t, lo, b, 5); break;
+    case 6: secrete_voxels(e, t, lo, b, 6); break;
+    case 7: secrete_voxels(e, t, lo, b, 7); break;
+    case 8: secrete_voxels(e, t, lo, b, 8); break;
+    default: secrete_voxels(e, t, lo, b, (size_t)e->nsub); break;
+    }
+}
+
+int stroma_cell_engine_secrete_prepare(stroma_cell_engine *e, const stroma_transport *t) {
+    if ((e->sec_stale || e->sec_dt != t->dt_min) && sort_by_voxel(e, t, NULL) != STROMA_OK) return 0;
+    return 1;
+}
+
+void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
+    if (!stroma_cell_engine_secrete_prepare(e, t)) return;
+    const size_t nvox = t->mesh.nvox;
+#pragma omp parallel if (e->sec_nvox >= STROMA_SEC_VOXELS_PAR_MIN)
+    {
+        const size_t nth = (size_t)omp_get_num_threads(), tid = (size_t)omp_get_thread_num();
+        stroma_cell_engine_secrete_range(e, t, nvox * tid / nth, nvox * (tid + 1) / nth);
+    }
 }
 
 /* ---- mechanics ---- */

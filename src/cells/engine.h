@@ -66,7 +66,8 @@ typedef struct stroma_cell_engine {
     size_t vox_n;
     size_t *sec_count;          /* [nvox + 1] counting-sort buckets */
     size_t sec_cap_count;
-    int sec_compose;            /* the voxel maps must be composed (cells moved or changed) */
+    uint32_t sec_gen;           /* generation of the voxel order; a voxel's map is composed when its */
+    uint32_t *sec_stamp;        /* stamp differs (at its first secretion after cells moved or changed) */
     /* cells sorted by voxel for parallel, deterministic secretion */
     size_t *sec_order, *sec_start, *sec_voxels;
     size_t sec_nvox, sec_cap_vox;
@@ -117,6 +118,13 @@ void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i);
  * diffusion step (voxels in parallel when there are enough of them). Voxels where a net import could reach the
  * zero clamp are updated cell by cell. */
 void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t);
+
+/* The same in two parts, so the diffusion step can run it (stroma_prestep): prepare orders the cells by voxel
+ * if they moved or changed (serial; returns 0 when out of memory: then nothing may be applied), and
+ * secrete_range (engine: the stroma_cell_engine) applies the maps of voxels [v0, v1), composing each at its
+ * first use; ranges may run concurrently on different threads. */
+int stroma_cell_engine_secrete_prepare(stroma_cell_engine *e, const stroma_transport *t);
+void stroma_cell_engine_secrete_range(void *engine, stroma_transport *t, size_t v0, size_t v1);
 
 /* One mechanics step of dt: update migration directions (persistence, chemotaxis), forces, positions. */
 stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_transport *t, double dt_min,

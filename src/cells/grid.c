@@ -7,24 +7,25 @@
 
 #include "util/error_impl.h"
 
+/* floor(f) clamped to [0, nb - 1]: floor(f) < 0 exactly when f < 0 and floor(f) >= nb - 1 exactly when
+ * f >= nb - 1; in between truncation is floor (no libm call). NaN maps to 0. */
+static inline int box_index(double f, int nb) {
+    if (!(f >= 0.0)) return 0;
+    if (f >= (double)(nb - 1)) return nb - 1;
+    return (int)f;
+}
+
 void stroma_cell_grid_coords(const stroma_cell_grid *g, double x, double y, double z, int bc[3]) {
     double p[3] = {x, y, z};
-    for (int a = 0; a < 3; a++) {
-        int b = (int)floor((p[a] - g->lo_um[a]) / g->box_um);
-        if (b < 0) b = 0;
-        if (b >= g->nb[a]) b = g->nb[a] - 1;
-        bc[a] = b;
-    }
+    for (int a = 0; a < 3; a++) bc[a] = box_index((p[a] - g->lo_um[a]) / g->box_um, g->nb[a]);
 }
 
 void stroma_cell_grid_range(const stroma_cell_grid *g, double x, double y, double z, double half_um, int lo[3],
                             int hi[3]) {
     double p[3] = {x, y, z};
     for (int a = 0; a < 3; a++) {
-        int l = (int)floor((p[a] - half_um - g->lo_um[a]) / g->box_um);
-        int h = (int)floor((p[a] + half_um - g->lo_um[a]) / g->box_um);
-        lo[a] = l < 0 ? 0 : l >= g->nb[a] ? g->nb[a] - 1 : l;
-        hi[a] = h < 0 ? 0 : h >= g->nb[a] ? g->nb[a] - 1 : h;
+        lo[a] = box_index((p[a] - half_um - g->lo_um[a]) / g->box_um, g->nb[a]);
+        hi[a] = box_index((p[a] + half_um - g->lo_um[a]) / g->box_um, g->nb[a]);
     }
 }
 

@@ -225,8 +225,10 @@ stroma_code stroma_sim_step(stroma_sim *sim, stroma_error *err) {
                                       sim->src_secretion + o, sim->src_saturation + o, sim->src_uptake + o,
                                       sim->src_export + o, NULL);
     }
-    if (sim->has_cells) stroma_cell_engine_secrete(&sim->cells, sim->transport);
-    stroma_transport_step(sim->transport);
+    /* the cells' secretion runs inside the diffusion step, voxel range by voxel range */
+    stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells};
+    int secrete = sim->has_cells && stroma_cell_engine_secrete_prepare(&sim->cells, sim->transport);
+    stroma_transport_step_with(sim->transport, secrete ? &secretion : NULL);
     sim->step++;
     if (sim->has_cells) {
         stroma_code rc;

@@ -562,21 +562,26 @@ static void lod_split(size_t count, size_t unit, int tid, int nth, size_t *lo, s
         *lo = count;
 }
 
-/* Pass 1 with the threads sharing each plane (2D runs, thin slabs): x rows split by y, then y columns split by
- * x in whole periods rounded to cache lines. Each thread re-solves the fixed lines inside its own rows or
- * columns, so the only waits are one barrier between the x and y sweeps of a plane and one before the z pass. */
-static void lod_planes_shared(const lod_data *d, double *c, int nz, int tid, int nth, double *buf, double *cp) {
+/* Pass 1 with the threads sharing each plane (2D runs, thin slabs): the pre-step work and x rows split by y,
+ * then y columns split by x in whole periods rounded to cache lines. Each thread re-solves the fixed lines
+ * inside its own rows or columns, so the only waits are one barrier between the x and y sweeps of a plane and
+ * one before the z pass. */
+static void lod_planes_shared(const lod_data *d, double *c, stroma_transport *t, const stroma_prestep *pre, int tid,
+                              int nth, double *buf, double *cp) {
+    const int nz = t->mesh.nz;
+    const size_t nx = (size_t)t->mesh.nx, plane = nx * (size_t)d->ny;
     size_t unit = (size_t)d->period;
     while (unit % 8)
         unit += (size_t)d->period; /* 64-byte column blocks: threads never write one cache line */
     for (int k = 0; k < nz; k++) {
         size_t lo, hi;
-        if (d->ax[0].active) {
-            lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
+        lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
+        if (pre && lo < hi)
+            pre->apply(pre->ctx, t, (size_t)k * plane + lo * nx, (size_t)k * plane + hi * nx);
+        if (d->ax[0].active)
             lod_rows_x(d, c, k, (int)lo, (int)hi, buf, cp);
-        }
         if (d->ax[1].active) {
-            if (d->ax[0].active) {
+            if (d->ax[0].active || pre) {
 #pragma omp barrier
             }
             lod_split(d->row, unit, tid, nth, &lo, &hi);
@@ -593,11 +598,15 @@ static void lod_planes_shared(const lod_data *d, double *c, int nz, int tid, int
  * LOD_MIN_VALUES_PER_THREAD values per thread the waits cost more than the sweep (docs/dev/performance.md). */
 #define LOD_MIN_VALUES_PER_THREAD 2048
 
-static void lod_step(stroma_transport *t) {
+static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
     const lod_data *d = t->solver_data;
-    if (t->nsub == 0)
-        return;
     const int nz = t->mesh.nz, ny = t->mesh.ny;
+    const size_t plane = (size_t)t->mesh.nx * (size_t)ny;
+    if (t->nsub == 0) {
+        if (pre)
+            pre->apply(pre->ctx, t, 0, t->mesh.nvox);
+        return;
+    }
     double *c = t->c;
     int nt = omp_get_max_threads();
     if (nt > d->nthreads)
@@ -608,8 +617,11 @@ static void lod_step(stroma_transport *t) {
     if (nt == 1) {
         /* one thread: no parallel region at all (no fork, no barriers) */
         double *buf = d->scratch, *cp = buf + d->lines_cap;
-        for (int k = 0; k < nz; k++)
+        for (int k = 0; k < nz; k++) {
+            if (pre)
+                pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
             lod_plane_xy(d, c, k, buf, cp);
+        }
         if (d->ax[2].active)
             for (int j = 0; j < ny; j++)
                 lod_slab_z(d, c, j, buf, cp);
@@ -623,10 +635,13 @@ static void lod_step(stroma_transport *t) {
         double *buf = d->scratch + (size_t)tid * d->per_thread, *cp = buf + d->lines_cap;
         if (by_plane) {
 #pragma omp for schedule(static)
-            for (int k = 0; k < nz; k++)
+            for (int k = 0; k < nz; k++) {
+                if (pre)
+                    pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
                 lod_plane_xy(d, c, k, buf, cp);
+            }
         } else {
-            lod_planes_shared(d, c, nz, tid, nth, buf, cp);
+            lod_planes_shared(d, c, t, pre, tid, nth, buf, cp);
         }
         if (d->ax[2].active) {
 #pragma omp for schedule(static)

@@ -255,7 +255,11 @@ stroma_code stroma_transport_fix_voxel(stroma_transport *t, size_t voxel, int s,
 }
 
 void stroma_transport_step(stroma_transport *t) {
-    t->ops->step(t);
+    t->ops->step(t, NULL);
+}
+
+void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre) {
+    t->ops->step(t, pre && pre->apply ? pre : NULL);
 }
 
 void stroma_transport_apply_source(stroma_transport *t, size_t voxel, double volume_um3,
