@@ -143,7 +143,11 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
                          model->ntypes, STROMA_MAX_CELL_TYPES_RULES);
         return NULL;
     }
-    if (opts && opts->threads > 0) omp_set_num_threads(opts->threads);
+    /* threads: as asked, else OpenMP's (OMP_NUM_THREADS) when set, else from the model's size */
+    int threads = opts && opts->threads > 0 ? opts->threads
+                  : getenv("OMP_NUM_THREADS")   ? omp_get_max_threads()
+                                                : stroma_team_default_threads(model);
+    omp_set_num_threads(threads);
     stroma_sim *sim = calloc(1, sizeof *sim);
     if (!sim) {
         stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
@@ -161,6 +165,8 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
     }
     sim->mech_every = steps_per(model->dt_mechanics_min, model->dt_diffusion_min);
     sim->phen_every = sim->mech_every * steps_per(model->dt_phenotype_min, model->dt_mechanics_min);
+    sim->threads = threads;
+    stroma_team_init(&sim->team, threads, sim->mech_every);
     if (model->ntypes > 0) {
         stroma_mech_domain dom = {{model->lo_um[0], model->lo_um[1], model->lo_um[2]},
                                   {model->hi_um[0], model->hi_um[1], model->hi_um[2]},
@@ -215,7 +221,18 @@ void stroma_sim_destroy(stroma_sim **simp) {
     *simp = NULL;
 }
 
+static stroma_code sim_advance(stroma_sim *sim, stroma_error *err);
+
+/* One step with the number of threads the team picks for it (sim/team.h); a phenotype step counts towards the
+ * team's window but is not timed (it comes once per window or less). */
 stroma_code stroma_sim_step(stroma_sim *sim, stroma_error *err) {
+    stroma_team_begin(&sim->team);
+    stroma_code rc = sim_advance(sim, err);
+    stroma_team_end(&sim->team, !sim->has_cells || sim->step % sim->phen_every != 0);
+    return rc;
+}
+
+static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
     int nsub = sim->model->nsub;
     /* Sources in placement order (serial: several may share a voxel; order fixes the result). */
     for (size_t p = 0; p < sim->npoints; p++) {

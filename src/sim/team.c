@@ -1,0 +1,123 @@
+/* The simulation's thread team: the default thread count and the per-window choice between all threads and
+ * one (see team.h). */
+#include "sim/team.h"
+
+#include <math.h>
+#include <omp.h>
+#include <time.h>
+
+/* A window lasts about this long once the step cost is known: long enough to average over the scheduler's
+ * time slices, short enough that a trial of the losing setting costs little. */
+#define TEAM_WINDOW_S 0.010
+/* Windows of the winning setting between trials of the other: from GAP_MIN after a change, doubling after
+ * every trial it loses, up to GAP_MAX. */
+#define TEAM_GAP_MIN 4
+#define TEAM_GAP_MAX 64
+
+static double team_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void stroma_team_init(stroma_team *tm, int threads, int64_t mech_every) {
+    *tm = (stroma_team){0};
+    tm->threads = threads > 1 ? threads : 1;
+    tm->unit = mech_every > 0 ? mech_every : 1;
+    /* the first window, one mechanics period on one thread, measures what a step costs; the next tries all
+     * threads */
+    tm->use = tm->best = 1;
+    tm->window = tm->left = tm->unit;
+    tm->cost[0] = tm->cost[1] = -1.0;
+    tm->gap = TEAM_GAP_MIN;
+    tm->since = TEAM_GAP_MIN;
+    tm->now = team_now;
+}
+
+void stroma_team_begin(stroma_team *tm) {
+    if (tm->threads == 1) return;
+    omp_set_num_threads(tm->use);
+    tm->t0 = tm->now();
+}
+
+static int team_index(int use) { return use == 1 ? 0 : 1; }
+
+/* The next window's length from the cost of a step: a whole number of mechanics periods, about TEAM_WINDOW_S. */
+static void team_size_window(stroma_team *tm, double per_step) {
+    if (!(per_step > 0)) return;
+    double units = floor(TEAM_WINDOW_S / ((double)tm->unit * per_step) + 0.5);
+    if (units < 1) units = 1;
+    if (units > 1e6) units = 1e6;
+    tm->window = tm->unit * (int64_t)units;
+}
+
+/* Choose the setting of the next window, the current one (tm->use) having just been measured. */
+static void team_choose(stroma_team *tm) {
+    const int other = tm->best == 1 ? tm->threads : 1;
+    const int bi = team_index(tm->best), oi = 1 - bi;
+    if (tm->trial) {
+        /* a trial of the other setting ended */
+        tm->trial = 0;
+        if (tm->cost[oi] < tm->cost[bi]) {
+            tm->best = other;
+            tm->gap = TEAM_GAP_MIN;
+        } else {
+            tm->gap = tm->gap * 2 < TEAM_GAP_MAX ? tm->gap * 2 : TEAM_GAP_MAX;
+        }
+        tm->since = 0;
+    } else if (tm->cost[oi] >= 0 && tm->cost[bi] > tm->cost[oi]) {
+        /* the running setting became slower than the other was when last tried */
+        tm->best = other;
+        tm->gap = TEAM_GAP_MIN;
+        tm->since = 0;
+    } else if (++tm->since >= tm->gap) {
+        tm->trial = 1;
+        tm->use = other;
+        return;
+    }
+    tm->use = tm->best;
+}
+
+void stroma_team_end(stroma_team *tm, int timed) {
+    if (tm->threads == 1) return;
+    double t = tm->now();
+    omp_set_num_threads(tm->threads);
+    if (timed) {
+        tm->elapsed += t - tm->t0;
+        tm->timed++;
+    }
+    --tm->left;
+    /* a trial ends as soon as it has taken longer than a whole window of the winning setting: it lost, and on
+     * a crowded machine a step with all threads can take milliseconds */
+    const double best_cost = tm->cost[team_index(tm->best)];
+    const int lost = tm->trial && tm->timed > 0 && best_cost > 0 && tm->elapsed > best_cost * (double)tm->window;
+    if (tm->left > 0 && !lost) return;
+    /* the window is complete: its cost per step, smoothed over consecutive windows of one setting (the first
+     * window after a change replaces the older value) */
+    const int idx = team_index(tm->use);
+    tm->windows[idx]++;
+    if (tm->timed > 0) {
+        double per = tm->elapsed / (double)tm->timed;
+        tm->cost[idx] = tm->prev_use == tm->use && tm->cost[idx] >= 0 ? 0.5 * (tm->cost[idx] + per) : per;
+    }
+    tm->prev_use = tm->use;
+    team_choose(tm);
+    double ref = tm->cost[team_index(tm->best)];
+    team_size_window(tm, ref > 0 ? ref : tm->cost[idx]);
+    /* windows are whole mechanics periods, so any two of one length hold as many mechanics steps (phenotype
+     * steps are not timed) */
+    tm->left = tm->window;
+    tm->elapsed = 0;
+    tm->timed = 0;
+}
+
+int stroma_team_default_threads(const stroma_model *m) {
+    double values = (double)m->n[0] * (double)m->n[1] * (double)m->n[2] * (double)m->nsub;
+    double cells = 0;
+    for (int g = 0; g < m->ninitial; g++) cells += m->initial_cells[g].count;
+    if (m->ntypes == 0) cells = 0;
+    double want = floor(values / STROMA_TEAM_VALUES_PER_THREAD + cells / STROMA_TEAM_CELLS_PER_THREAD);
+    int procs = omp_get_num_procs();
+    if (want < 1) want = 1;
+    return want >= procs ? procs : (int)want;
+}
