@@ -65,25 +65,78 @@ void stroma_mech_pairs_free(stroma_mech_pairs *mp) {
     mp->pair_rep = mp->pair_adh = mp->rel = mp->wall_rep = mp->reach_rel = NULL;
 }
 
+/* The cell whose velocity is being summed: its own constants and its running sums. */
+typedef struct mech_self {
+    double x, y, z, r, rel_r, as, rs;
+    int live;
+    const double *rep_row, *adh_row;
+    double vx, vy, vz, press;
+} mech_self;
+
+/* Adds the forces of the candidates near[0, nn) (grid positions, in order) on the cell `me`. */
+static inline void mech_sum(mech_self *me, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
+                            const double *adh_scale, const double *rep_scale, const size_t *near, int nn) {
+    for (int t = 0; t < nn; t++) {
+        const size_t m = near[t];
+        const double *q4 = g->sp + 4 * m;
+        double dx = me->x - q4[0], dy = me->y - q4[1], dz = me->z - q4[2];
+        double d2 = dx * dx + dy * dy + dz * dz;
+        double rj = g->sr[m];
+        int tj = g->stype[m];
+        double R = me->r + rj, Rm = me->rel_r + mp->rel[tj] * rj;
+        double reach = R > Rm ? R : Rm;
+        if (d2 >= reach * reach) continue;
+        double d = sqrt(d2);
+        if (d < 1e-5) d = 1e-5;
+        double f = 0;
+        if (d < R) {
+            double q = 1 - d / R;
+            double rs = rep_scale ? me->rs * rep_scale[g->order[m]] : 1.0;
+            f += me->rep_row[tj] * rs * q * q;
+            me->press += q * q;
+        }
+        if (me->live && g->sstate[m] == STROMA_CELL_LIVE && d < Rm) {
+            double q = 1 - d / Rm;
+            double as = adh_scale ? me->as * adh_scale[g->order[m]] : 1.0;
+            f -= me->adh_row[tj] * as * q * q;
+        }
+        f /= d;
+        me->vx += f * dx;
+        me->vy += f * dy;
+        me->vz += f * dz;
+    }
+}
+
 void stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
                                    const stroma_mech_domain *dom, const double *adh_scale, const double *rep_scale,
                                    size_t k) {
     const size_t nt = (size_t)mp->ntypes;
     const size_t nbx = (size_t)g->nb[0], nby = (size_t)g->nb[1];
     const size_t i = g->order[k];
-    const double xi = g->sp[4 * k], yi = g->sp[4 * k + 1], zi = g->sp[4 * k + 2], ri = g->sr[k];
     const int ti = g->stype[k];
-    const int live_i = g->sstate[k] == STROMA_CELL_LIVE;
-    const double *rep_row = mp->pair_rep + (size_t)ti * nt, *adh_row = mp->pair_adh + (size_t)ti * nt;
-    const double reli = mp->rel[ti] * ri, reach_i = g->sp[4 * k + 3];
-    const double as_i = adh_scale ? adh_scale[i] : 1.0, rs_i = rep_scale ? rep_scale[i] : 1.0;
-    double vx = 0, vy = 0, vz = 0, press = 0;
+    const double ri = g->sr[k], reach_i = g->sp[4 * k + 3];
+    mech_self me = {.x = g->sp[4 * k],
+                    .y = g->sp[4 * k + 1],
+                    .z = g->sp[4 * k + 2],
+                    .r = ri,
+                    .rel_r = mp->rel[ti] * ri,
+                    .as = adh_scale ? adh_scale[i] : 1.0,
+                    .rs = rep_scale ? rep_scale[i] : 1.0,
+                    .live = g->sstate[k] == STROMA_CELL_LIVE,
+                    .rep_row = mp->pair_rep + (size_t)ti * nt,
+                    .adh_row = mp->pair_adh + (size_t)ti * nt};
+    const double xi = me.x, yi = me.y, zi = me.z, rs_i = me.rs;
+    const int live_i = me.live;
     int blo[3], bhi[3];
     stroma_cell_grid_range(g, xi, yi, zi, reach_i + g->max_reach_um, blo, bhi);
+    /* Candidates within both cells' reaches are gathered without branches (most candidates fail, which a
+     * branch cannot predict), in batches, and their forces summed in the order they were found: the boxes
+     * bx = blo..bhi of a row are consecutive in the box order, rows by increasing by, then bz. */
+    enum { BATCH = 64 };
+    size_t near[BATCH];
+    int nn = 0;
     for (int bz = blo[2]; bz <= bhi[2]; bz++) {
         for (int by = blo[1]; by <= bhi[1]; by++) {
-            /* the boxes bx = blo..bhi of a row are consecutive in the box order: one run of candidates, visited
-             * in the same order as box by box */
             const size_t row = ((size_t)bz * nby + (size_t)by) * nbx;
             const size_t m0 = g->start[row + (size_t)blo[0]], m1 = g->start[row + (size_t)bhi[0] + 1];
             for (size_t m = m0; m < m1; m++) {
@@ -91,33 +144,17 @@ void stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, c
                 double dx = xi - q4[0], dy = yi - q4[1], dz = zi - q4[2];
                 double d2 = dx * dx + dy * dy + dz * dz;
                 double bound = reach_i + q4[3]; /* >= both R and Rm */
-                if (d2 >= bound * bound || m == k) continue;
-                double rj = g->sr[m];
-                int tj = g->stype[m];
-                double R = ri + rj, Rm = reli + mp->rel[tj] * rj;
-                double reach = R > Rm ? R : Rm;
-                if (d2 >= reach * reach) continue;
-                double d = sqrt(d2);
-                if (d < 1e-5) d = 1e-5;
-                double f = 0;
-                if (d < R) {
-                    double q = 1 - d / R;
-                    double rs = rep_scale ? rs_i * rep_scale[g->order[m]] : 1.0;
-                    f += rep_row[tj] * rs * q * q;
-                    press += q * q;
+                near[nn] = m;
+                nn += (d2 < bound * bound) & (m != k);
+                if (nn == BATCH) {
+                    mech_sum(&me, g, mp, adh_scale, rep_scale, near, nn);
+                    nn = 0;
                 }
-                if (live_i && g->sstate[m] == STROMA_CELL_LIVE && d < Rm) {
-                    double q = 1 - d / Rm;
-                    double as = adh_scale ? as_i * adh_scale[g->order[m]] : 1.0;
-                    f -= adh_row[tj] * as * q * q;
-                }
-                f /= d;
-                vx += f * dx;
-                vy += f * dy;
-                vz += f * dz;
             }
         }
     }
+    mech_sum(&me, g, mp, adh_scale, rep_scale, near, nn);
+    double vx = me.vx, vy = me.vy, vz = me.vz, press = me.press;
     /* walls: the same repulsion as from a cell of equal size whose surface is at the wall */
     double p[3] = {xi, yi, zi}, w[3] = {0, 0, 0};
     for (int a = 0; a < dom->dim; a++) {
