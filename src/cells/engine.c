@@ -203,10 +203,37 @@ void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
 #define STROMA_CELLS_PAR_MIN 512
 #define STROMA_SEC_VOXELS_PAR_MIN 512
 
+/* Room for nv voxels holding cells in the secretion arrays. */
+static stroma_code sec_reserve(stroma_cell_engine *e, size_t nv, stroma_error *err) {
+    if (nv + 1 <= e->sec_cap_vox) return STROMA_OK;
+    size_t cap = nv + nv / 2 + 16, ns = (size_t)e->nsub;
+    void *p1 = realloc(e->sec_start, (cap + 1) * sizeof(size_t));
+    if (!p1) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    e->sec_start = p1;
+    void *p2 = realloc(e->sec_voxels, cap * sizeof(size_t));
+    if (!p2) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    e->sec_voxels = p2;
+    void *pa = realloc(e->sec_alpha, (cap * ns + 1) * sizeof(double));
+    if (pa) e->sec_alpha = pa;
+    void *pb = realloc(e->sec_beta, (cap * ns + 1) * sizeof(double));
+    if (pb) e->sec_beta = pb;
+    void *pe = realloc(e->sec_exact, cap + 1);
+    if (pe) e->sec_exact = pe;
+    void *ps = realloc(e->sec_stamp, (cap + 1) * sizeof(uint32_t));
+    if (ps) {
+        e->sec_stamp = ps;
+        memset(e->sec_stamp, 0, (cap + 1) * sizeof(uint32_t)); /* 0: never composed (generations start at 1) */
+    }
+    if (!pa || !pb || !pe || !ps) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
+    e->sec_cap_vox = cap;
+    return STROMA_OK;
+}
+
 /* Cells ordered by (voxel, index) in e->sec_order, with the runs of equal voxel (sec_start, sec_voxels); the
- * voxel maps are marked for composition at the next secretion (a new sec_gen). Serial: a counting sort by voxel when the mesh
- * is not much larger than the population, else a stable merge sort. The voxel of each cell comes from the
- * mechanics step when it just computed them (vox_fresh), else it is computed here. */
+ * voxel maps are marked for composition at the next secretion (a new sec_gen). Serial: a counting sort by voxel
+ * when the mesh is not much larger than the population (the runs come from the same scan), else a stable merge
+ * sort. The voxel of each cell comes from the mechanics step when it just computed them (vox_fresh), else it
+ * is computed here. */
 static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *t, stroma_error *err) {
     stroma_cells *c = &e->cells;
     size_t n = c->n;
@@ -220,18 +247,29 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
     size_t *ord = e->sec_order;
     const size_t *vox = e->voxel;
     const size_t nvox = t->mesh.nvox;
+    size_t nv = 0;
     if (nvox <= 4 * n + 65536) {
         /* stable counting sort: cells of a voxel keep their index order */
-        if (nvox + 1 > e->sec_cap_count) {
-            void *p = realloc(e->sec_count, (nvox + 1) * sizeof(size_t));
+        if (nvox > e->sec_cap_count) {
+            void *p = realloc(e->sec_count, nvox * sizeof(size_t));
             if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
             e->sec_count = p;
-            e->sec_cap_count = nvox + 1;
+            e->sec_cap_count = nvox;
         }
+        if (sec_reserve(e, n < nvox ? n : nvox, err)) return STROMA_ERR_NOMEM;
         size_t *cnt = e->sec_count;
-        memset(cnt, 0, (nvox + 1) * sizeof(size_t));
-        for (size_t i = 0; i < n; i++) cnt[vox[i] + 1]++;
-        for (size_t v = 0; v < nvox; v++) cnt[v + 1] += cnt[v];
+        memset(cnt, 0, nvox * sizeof(size_t));
+        for (size_t i = 0; i < n; i++) cnt[vox[i]]++;
+        /* one scan: the voxels holding cells, where their runs start, and cnt[v] becomes v's cursor */
+        size_t pos = 0;
+        for (size_t v = 0; v < nvox; v++) {
+            size_t k = cnt[v];
+            if (!k) continue;
+            e->sec_voxels[nv] = v;
+            e->sec_start[nv++] = pos;
+            cnt[v] = pos;
+            pos += k;
+        }
         for (size_t i = 0; i < n; i++) ord[cnt[vox[i]]++] = i;
     } else {
         /* stable bottom-up merge sort on (voxel, index), O(n log n) */
@@ -249,40 +287,17 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
             memcpy(ord, tmp, n * sizeof(size_t));
         }
         free(tmp);
+        /* runs of equal voxel */
+        for (size_t k = 0; k < n; k++)
+            if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) nv++;
+        if (sec_reserve(e, nv, err)) return STROMA_ERR_NOMEM;
+        nv = 0;
+        for (size_t k = 0; k < n; k++)
+            if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) {
+                e->sec_start[nv] = k;
+                e->sec_voxels[nv++] = vox[ord[k]];
+            }
     }
-    /* runs of equal voxel */
-    size_t nv = 0;
-    for (size_t k = 0; k < n; k++)
-        if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) nv++;
-    if (nv + 1 > e->sec_cap_vox) {
-        size_t cap = nv + nv / 2 + 16, ns = (size_t)e->nsub;
-        void *p1 = realloc(e->sec_start, (cap + 1) * sizeof(size_t));
-        if (!p1) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-        e->sec_start = p1;
-        void *p2 = realloc(e->sec_voxels, cap * sizeof(size_t));
-        if (!p2) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-        e->sec_voxels = p2;
-        void *pa = realloc(e->sec_alpha, (cap * ns + 1) * sizeof(double));
-        if (pa) e->sec_alpha = pa;
-        void *pb = realloc(e->sec_beta, (cap * ns + 1) * sizeof(double));
-        if (pb) e->sec_beta = pb;
-        void *pe = realloc(e->sec_exact, cap + 1);
-        if (pe) e->sec_exact = pe;
-        void *ps = realloc(e->sec_stamp, (cap + 1) * sizeof(uint32_t));
-        if (ps) {
-            e->sec_stamp = ps;
-            memset(e->sec_stamp, 0, (cap + 1) * sizeof(uint32_t)); /* 0: never composed (generations start at 1) */
-        }
-        if (!pa || !pb || !pe || !ps)
-            return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
-        e->sec_cap_vox = cap;
-    }
-    nv = 0;
-    for (size_t k = 0; k < n; k++)
-        if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) {
-            e->sec_start[nv] = k;
-            e->sec_voxels[nv++] = vox[ord[k]];
-        }
     e->sec_start[nv] = n;
     e->sec_nvox = nv;
     e->sec_dt = t->dt_min;
@@ -290,7 +305,7 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
     /* every voxel's map is composed again, at its first secretion: a new generation */
     if (++e->sec_gen == 0) {
         e->sec_gen = 1;
-        memset(e->sec_stamp, 0, nv * sizeof(uint32_t));
+        memset(e->sec_stamp, 0, (nv + 1) * sizeof(uint32_t));
     }
     return STROMA_OK;
 }
