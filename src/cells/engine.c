@@ -464,9 +464,9 @@ static void update_motility_one(stroma_cell_engine *e, const stroma_transport *t
 }
 
 /* One mechanics step in two parallel loops: (1) per cell, its migration velocity, its adhesion/repulsion
- * scales (rules) and its grid box; the grid is then sorted (serial); (2) per cell in box order, its velocity
- * from its neighbours (read from the grid's gathered copy of the positions, so moving a cell does not disturb
- * the others), its new position and its new voxel (for secretion). */
+ * scales (rules) and its grid box; the grid is then sorted (serial); (2) per cell, its velocity from its
+ * neighbours (read from the grid's gathered copy of the positions, so moving a cell does not disturb the
+ * others), its new position and its new voxel (for secretion). */
 stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
                                          stroma_error *err) {
     stroma_cells *c = &e->cells;
@@ -501,10 +501,12 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
     stroma_cell_grid_sort(g, c, e->pairs.reach_rel);
     const int first = e->mech_step == 0;
     const stroma_mesh *mesh = t ? &t->mesh : NULL;
+    /* by cell index, not box order: each thread then writes its own stretch of every cell array (in box order
+     * the two threads' cells interleave and share cache lines) */
 #pragma omp parallel for schedule(static) if (par)
-    for (long k = 0; k < n; k++) {
-        stroma_mechanics_velocity_one(c, g, &e->pairs, &e->dom, as, rs, (size_t)k);
-        size_t i = g->order[k];
+    for (long li = 0; li < n; li++) {
+        const size_t i = (size_t)li;
+        stroma_mechanics_velocity_one(c, g, &e->pairs, &e->dom, as, rs, g->pos[i]);
         stroma_mechanics_advance_one(c, i, dt_min, &e->dom, first);
         if (mesh) {
             double p[3] = {c->x[i], c->y[i], c->z[i]};

@@ -68,7 +68,8 @@ stroma_code stroma_cell_grid_prepare(stroma_cell_grid *g, size_t n, const double
     }
     if (n > g->cap_cells || !g->order) {
         size_t cap = n + n / 2 + 16;
-        if (grow((void **)&g->order, cap, sizeof(size_t), err) || grow((void **)&g->box_of, cap, sizeof(size_t), err) ||
+        if (grow((void **)&g->order, cap, sizeof(size_t), err) || grow((void **)&g->pos, cap, sizeof(size_t), err) ||
+            grow((void **)&g->box_of, cap, sizeof(size_t), err) ||
             grow((void **)&g->sr, cap, sizeof(double), err) ||
             grow((void **)&g->sp, 4 * cap, sizeof(double), err) ||
             grow((void **)&g->stype, cap, sizeof(int), err) ||
@@ -92,6 +93,7 @@ void stroma_cell_grid_sort(stroma_cell_grid *g, const stroma_cells *c, const dou
     for (size_t k = 0; k < n; k++) {
         size_t i = g->order[k];
         double reach = c->radius_um[i] * (reach_rel ? reach_rel[c->type[i]] : 1.0);
+        g->pos[i] = k;
         g->sr[k] = c->radius_um[i];
         g->sp[4 * k] = c->x[i];
         g->sp[4 * k + 1] = c->y[i];
@@ -117,6 +119,7 @@ stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, c
 void stroma_cell_grid_free(stroma_cell_grid *g) {
     free(g->start);
     free(g->order);
+    free(g->pos);
     free(g->box_of);
     free(g->sr);
     free(g->sp);

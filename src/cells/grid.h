@@ -17,6 +17,7 @@ typedef struct stroma_cell_grid {
     size_t nboxes;
     size_t *start;        /* [nboxes + 1]: cells of box b are order[start[b] .. start[b+1]) */
     size_t *order;        /* [n] cell indices sorted by box, stable */
+    size_t *pos;          /* [n] the inverse: pos[order[k]] = k */
     size_t *box_of;       /* [n] box of each cell */
     size_t cap_cells, cap_boxes;
     /* radii, types and states gathered in box order (cache-friendly neighbour loops) */
