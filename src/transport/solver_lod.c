@@ -3,6 +3,8 @@
  * streams from memory twice per step (x and y fused per z-plane, then z per y-slab). Lines holding fixed
  * voxels are re-solved by a general path. Arithmetic per value does not depend on the thread split. */
 #include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,13 @@ typedef struct lod_axis {
     size_t max_group_values;  /* largest (lines in a group) x n */
 } lod_axis;
 
+/* A thread's progress through the pipelined y sweep, alone on its cache line:
+ * (pass << 10) + blocks done, pass = epoch * nz + plane. */
+typedef struct lod_flag {
+    _Atomic long v;
+    char pad[64 - sizeof(long)];
+} lod_flag;
+
 typedef struct lod_data {
     lod_axis ax[3];
     int ns;                   /* substrates */
@@ -51,7 +60,12 @@ typedef struct lod_data {
     int ny;
     size_t row;               /* doubles per x-row: nx * nsub */
     int xblock;               /* x-rows solved together (independent recurrences in flight) */
-    size_t yblock;            /* columns per block of the y sweep when threads share a plane */
+    size_t yblock;            /* columns per block of the y sweep when threads share a plane (a multiple of
+                                 the period; at most 1023 blocks per row) */
+    double *yfix;             /* [y lines with fixed voxels][ny]: their x-solved values, saved by the threads
+                                 that own the rows, re-solved by thread 0 (threads sharing a plane) */
+    struct lod_flag *fwd, *back; /* [nthreads] progress of each thread in the pipelined y sweep */
+    long epoch;               /* pipelined steps so far: progress values carry it, so none is stale */
     int nthreads;             /* threads the scratch was sized for; steps use at most this many */
     size_t lines_cap;         /* doubles per thread for saved lines */
     size_t per_thread;        /* lines_cap + pivot scratch, doubles */
@@ -85,6 +99,9 @@ static void lod_free(lod_data *d) {
         free(ax->fix_val);
     }
     free(d->scratch);
+    free(d->yfix);
+    free(d->fwd);
+    free(d->back);
     free(d);
 }
 
@@ -487,26 +504,27 @@ LOD_INLINE void lod_rows_x_impl(const lod_data *d, double *c, int k, int j0, int
         lod_redo_line(X, l, c, buf + (l - l0) * (size_t)X->n, cp);
 }
 
-/* Columns [qa, qb) of z-plane k (qa a multiple of the period), y only (threads sharing a plane), in blocks of
- * d->yblock columns so that a block's forward and back sweeps meet in cache; the fixed y-lines of those
- * columns are saved before and re-solved after, by this thread alone. */
-LOD_INLINE void lod_cols_y_impl(const lod_data *d, double *c, int k, size_t qa, size_t qb, double *buf, double *cp,
+/* Columns [q0, q0 + w) of rows [j0, j1) of the plane starting at P (q0 a multiple of the period), y only: the
+ * forward sweep (row j from row j - 1) if fwd, then the back substitution (row j from row j + 1, from the last
+ * of these rows that has a successor down to j0) if back. Threads sharing a plane run these on their own rows,
+ * block by block, in a pipeline (lod_planes_shared). */
+LOD_INLINE void lod_yblock_impl(const lod_data *d, double *P, int j0, int j1, size_t q0, size_t w, int fwd, int back,
                                 int L) {
     const lod_axis *Y = &d->ax[1];
-    const size_t R = d->row, PS = R * (size_t)d->ny;
-    double *P = c + (size_t)k * PS;
-    size_t l0, l1;
-    lod_lines_within(Y, k, (size_t)k * PS, qa, qb, &l0, &l1);
-    lod_save_range(Y, l0, l1, c, buf);
-    for (size_t q0 = qa; q0 < qb; q0 += d->yblock) {
-        size_t w = qb - q0 < d->yblock ? qb - q0 : d->yblock;
-        for (int j = 0; j < Y->n; j++)
+    const size_t R = d->row;
+    if (fwd)
+        for (int j = j0; j < j1; j++)
             lod_k_fwd(Y, j, P + (size_t)j * R + q0, j > 0 ? P + (size_t)(j - 1) * R + q0 : NULL, w, L);
-        for (int j = Y->n - 2; j >= 0; j--)
+    if (back)
+        for (int j = (j1 < Y->n ? j1 : Y->n - 1) - 1; j >= j0; j--)
             lod_k_back(P + (size_t)j * R + q0, P + (size_t)(j + 1) * R + q0, Y->up + (size_t)j * (size_t)L, w, L);
-    }
-    for (size_t l = l0; l < l1; l++)
-        lod_redo_line(Y, l, c, buf + (l - l0) * (size_t)Y->n, cp);
+}
+
+/* Re-solves the fixed y-lines of plane k from their saved x-solved values (d->yfix) and writes them back. */
+LOD_INLINE void lod_yfix_impl(const lod_data *d, double *c, int k, double *cp) {
+    const lod_axis *Y = &d->ax[1];
+    for (size_t l = Y->group[k]; l < Y->group[k + 1]; l++)
+        lod_redo_line(Y, l, c, d->yfix + l * (size_t)Y->n, cp);
 }
 
 /* Dispatchers: one specialisation per substrate count up to 8 (period lcm(nsub, 4)), each compiled for
@@ -544,9 +562,15 @@ LOD_CLONES static void lod_rows_x(const lod_data *d, double *c, int k, int j0, i
 #undef LOD_CALL
 }
 
-LOD_CLONES static void lod_cols_y(const lod_data *d, double *c, int k, size_t q0, size_t q1, double *buf,
-                                  double *cp) {
-#define LOD_CALL(NS, L) lod_cols_y_impl(d, c, k, q0, q1, buf, cp, L)
+LOD_CLONES static void lod_yblock(const lod_data *d, double *P, int j0, int j1, size_t q0, size_t w, int fwd,
+                                  int back) {
+#define LOD_CALL(NS, L) lod_yblock_impl(d, P, j0, j1, q0, w, fwd, back, L)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
+}
+
+LOD_CLONES static void lod_yfix(const lod_data *d, double *c, int k, double *cp) {
+#define LOD_CALL(NS, L) lod_yfix_impl(d, c, k, cp)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
@@ -562,33 +586,73 @@ static void lod_split(size_t count, size_t unit, int tid, int nth, size_t *lo, s
         *lo = count;
 }
 
-/* Pass 1 with the threads sharing each plane (2D runs, thin slabs): the pre-step work and x rows split by y,
- * then y columns split by x in whole periods rounded to cache lines. Each thread re-solves the fixed lines
- * inside its own rows or columns, so the only waits are one barrier between the x and y sweeps of a plane and
- * one before the z pass. */
-static void lod_planes_shared(const lod_data *d, double *c, stroma_transport *t, const stroma_prestep *pre, int tid,
-                              int nth, double *buf, double *cp) {
-    const int nz = t->mesh.nz;
-    const size_t nx = (size_t)t->mesh.nx, plane = nx * (size_t)d->ny;
-    size_t unit = (size_t)d->period;
-    while (unit % 8)
-        unit += (size_t)d->period; /* 64-byte column blocks: threads never write one cache line */
-    for (int k = 0; k < nz; k++) {
-        size_t lo, hi;
-        lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
-        if (pre && lo < hi)
-            pre->apply(pre->ctx, t, (size_t)k * plane + lo * nx, (size_t)k * plane + hi * nx);
-        if (d->ax[0].active)
-            lod_rows_x(d, c, k, (int)lo, (int)hi, buf, cp);
-        if (d->ax[1].active) {
-            if (d->ax[0].active || pre) {
-#pragma omp barrier
-            }
-            lod_split(d->row, unit, tid, nth, &lo, &hi);
-            lod_cols_y(d, c, k, lo, hi, buf, cp);
+/* Waits until a thread's progress reaches `target` (spinning briefly, then yielding the processor). */
+static void lod_wait(lod_flag *f, long target) {
+    unsigned spins = 0;
+    while (atomic_load_explicit(&f->v, memory_order_acquire) < target) {
+        if (++spins < 2048) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        } else {
+            sched_yield();
+            spins = 0;
         }
     }
-    /* planes are independent: only the z pass waits for every plane */
+}
+
+static void lod_publish(lod_flag *f, long value) { atomic_store_explicit(&f->v, value, memory_order_release); }
+
+/* Pass 1 with the threads sharing each plane (2D runs, thin slabs). Thread tid owns rows [j0, j1) of every
+ * plane: it applies the pre-step work to them, solves their x lines (re-solving its fixed x-lines), then sweeps
+ * y over them block of columns by block of columns in a pipeline: its forward sweep of a block follows the
+ * previous thread's (which holds row j0 - 1), the last thread follows each forward sweep with the back
+ * substitution, and each other thread back-substitutes a block after the next thread has. Rows never move
+ * between threads' caches (only the rows at the boundaries are read across), and the threads wait only for
+ * their neighbours' progress on single blocks, not for each other at barriers. The fixed y-lines of a plane are
+ * saved (own rows, after x) by every thread and re-solved by thread 0, which finishes each block last. Every
+ * value gets the same operations in the same order as in the one-thread sweep. */
+static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const stroma_prestep *pre, int tid,
+                              int nth, double *buf, double *cp, long epoch) {
+    const int nz = t->mesh.nz;
+    const lod_axis *Y = &d->ax[1];
+    const size_t nx = (size_t)t->mesh.nx, plane = nx * (size_t)d->ny, R = d->row;
+    const size_t w = d->yblock, nblocks = (R + w - 1) / w;
+    size_t lo, hi;
+    lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
+    const int j0 = (int)lo, j1 = (int)hi;
+    for (int k = 0; k < nz; k++) {
+        double *P = c + (size_t)k * plane * (size_t)t->nsub;
+        if (pre && j0 < j1)
+            pre->apply(pre->ctx, t, (size_t)k * plane + (size_t)j0 * nx, (size_t)k * plane + (size_t)j1 * nx);
+        if (d->ax[0].active)
+            lod_rows_x(d, c, k, j0, j1, buf, cp);
+        if (!Y->active)
+            continue;
+        const size_t l0 = Y->group[k], l1 = Y->group[k + 1];
+        for (size_t l = l0; l < l1; l++)
+            for (int j = j0; j < j1; j++)
+                d->yfix[l * (size_t)Y->n + (size_t)j] = c[Y->line[l].base + (size_t)j * Y->stride];
+        const long base = (epoch * (long)nz + k) << 10;
+        const int last = tid == nth - 1;
+        for (size_t b = 0; b < nblocks; b++) {
+            size_t q0 = b * w, wb = R - q0 < w ? R - q0 : w;
+            if (tid > 0)
+                lod_wait(&d->fwd[tid - 1], base + (long)b + 1);
+            lod_yblock(d, P, j0, j1, q0, wb, 1, last);
+            lod_publish(last ? &d->back[tid] : &d->fwd[tid], base + (long)b + 1);
+        }
+        if (!last)
+            for (size_t b = 0; b < nblocks; b++) {
+                size_t q0 = b * w, wb = R - q0 < w ? R - q0 : w;
+                lod_wait(&d->back[tid + 1], base + (long)b + 1);
+                lod_yblock(d, P, j0, j1, q0, wb, 0, 1);
+                lod_publish(&d->back[tid], base + (long)b + 1);
+            }
+        if (tid == 0 && l1 > l0)
+            lod_yfix(d, c, k, cp);
+    }
+    /* the z pass reads every plane whole */
     if (d->ax[2].active) {
 #pragma omp barrier
     }
@@ -599,7 +663,7 @@ static void lod_planes_shared(const lod_data *d, double *c, stroma_transport *t,
 #define LOD_MIN_VALUES_PER_THREAD 2048
 
 static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
-    const lod_data *d = t->solver_data;
+    lod_data *d = t->solver_data;
     const int nz = t->mesh.nz, ny = t->mesh.ny;
     const size_t plane = (size_t)t->mesh.nx * (size_t)ny;
     if (t->nsub == 0) {
@@ -614,6 +678,11 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
     const size_t values = t->mesh.nvox * (size_t)t->nsub;
     while (nt > 1 && values < (size_t)nt * LOD_MIN_VALUES_PER_THREAD)
         nt--;
+    /* Pass 1 goes plane-parallel when there are enough planes; otherwise the threads share each plane, at least
+     * two rows each. */
+    if (nz < 4 * nt)
+        while (nt > 1 && ny < 2 * nt)
+            nt--;
     if (nt == 1) {
         /* one thread: no parallel region at all (no fork, no barriers) */
         double *buf = d->scratch, *cp = buf + d->lines_cap;
@@ -627,8 +696,8 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
                 lod_slab_z(d, c, j, buf, cp);
         return;
     }
-    /* Pass 1 goes plane-parallel when there are enough planes; otherwise the threads share each plane. */
     const int by_plane = nz >= 4 * nt;
+    const long epoch = by_plane ? 0 : d->epoch++;
 #pragma omp parallel num_threads(nt)
     {
         const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
@@ -641,7 +710,7 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
                 lod_plane_xy(d, c, k, buf, cp);
             }
         } else {
-            lod_planes_shared(d, c, t, pre, tid, nth, buf, cp);
+            lod_planes_shared(d, c, t, pre, tid, nth, buf, cp, epoch);
         }
         if (d->ax[2].active) {
 #pragma omp for schedule(static)
@@ -680,9 +749,19 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
      * the 8-way L1 when rows are 4 KiB apart); 16 scalar ones below 4 substrates. y column blocks (threads
      * sharing a plane): about 1 MiB. */
     d->xblock = ns >= 4 ? 8 : 16;
-    d->yblock = (size_t)d->period * (size_t)(131072 / d->period / (d->ny > 0 ? d->ny : 1));
-    if (d->yblock < (size_t)d->period)
-        d->yblock = (size_t)d->period;
+    /* y blocks of the pipelined sweep: about 16 per row (the pipeline fills and drains in one block), a
+     * thread's part of a block within about 256 KiB (its forward and back sweeps then meet in cache), at most
+     * 1023 per row (lod_flag) */
+    {
+        const size_t L = (size_t)d->period, R = d->row > 0 ? d->row : 1, rows = (size_t)(d->ny > 1 ? d->ny / 2 : 1);
+        size_t w = L * (R / (16 * L) > 0 ? R / (16 * L) : 1);
+        size_t cache = L * (32768 / rows / L > 0 ? 32768 / rows / L : 1);
+        if (w > cache)
+            w = cache;
+        while ((R + w - 1) / w > 1023)
+            w += L;
+        d->yblock = w;
+    }
     int failed = 0;
     for (int a = 0; a < 3 && !failed; a++)
         failed = lod_prepare_axis(d, t, a, a == 0 ? (ns > 0 ? ns : 1) : d->period) != 0;
@@ -697,7 +776,11 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
         d->nthreads = omp_get_max_threads() > omp_get_num_procs() ? omp_get_max_threads() : omp_get_num_procs();
         d->per_thread = (d->lines_cap + (size_t)nmax + 7) / 8 * 8;
         d->scratch = lod_calloc(d, (size_t)d->nthreads * d->per_thread, sizeof(double));
-        failed = d->scratch == NULL;
+        const lod_axis *Y = &d->ax[1];
+        d->yfix = lod_calloc(d, Y->active && Y->group ? Y->group[Y->ngroups] * (size_t)Y->n : 0, sizeof(double));
+        d->fwd = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
+        d->back = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
+        failed = !d->scratch || !d->yfix || !d->fwd || !d->back;
     }
     if (failed) {
         lod_free(d);
