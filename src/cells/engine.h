@@ -16,6 +16,9 @@
 #include "transport/transport.h"
 #include "util/rng.h"
 
+/* Most stretches the mechanics step splits its cells into (one per thread). */
+#define STROMA_MECH_MAX_SPLIT 64
+
 /* A per-cell decision of the phenotype step, applied serially in id order. */
 enum stroma_cell_action {
     STROMA_ACT_NONE = 0,
@@ -61,6 +64,8 @@ typedef struct stroma_cell_engine {
     double *adh_scale, *rep_scale; /* per cell, when rules set cell-cell adhesion / repulsion (mechanics) */
     unsigned char *keep;
     size_t *voxel;              /* voxel of each cell, refreshed after mechanics */
+    uint32_t *mech_cost;        /* neighbour candidates each cell scanned at the last mechanics step */
+    size_t mech_cost_n;         /* cells mech_cost describes (0: none; the cells changed since) */
     int vox_fresh;              /* voxel[] holds the voxels of the current positions of vox_n cells (set by
                                    mechanics, cleared by anything that moves, adds or removes cells) */
     size_t vox_n;

@@ -107,9 +107,9 @@ static inline void mech_sum(mech_self *me, const stroma_cell_grid *g, const stro
     }
 }
 
-void stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
-                                   const stroma_mech_domain *dom, const double *adh_scale, const double *rep_scale,
-                                   size_t k) {
+unsigned stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
+                                       const stroma_mech_domain *dom, const double *adh_scale,
+                                       const double *rep_scale, size_t k) {
     const size_t nt = (size_t)mp->ntypes;
     const size_t nbx = (size_t)g->nb[0], nby = (size_t)g->nb[1];
     const size_t i = g->order[k];
@@ -135,10 +135,12 @@ void stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, c
     enum { BATCH = 64 };
     size_t near[BATCH];
     int nn = 0;
+    size_t scanned = 0;
     for (int bz = blo[2]; bz <= bhi[2]; bz++) {
         for (int by = blo[1]; by <= bhi[1]; by++) {
             const size_t row = ((size_t)bz * nby + (size_t)by) * nbx;
             const size_t m0 = g->start[row + (size_t)blo[0]], m1 = g->start[row + (size_t)bhi[0] + 1];
+            scanned += m1 - m0;
             for (size_t m = m0; m < m1; m++) {
                 const double *q4 = g->sp + 4 * m;
                 double dx = xi - q4[0], dy = yi - q4[1], dz = zi - q4[2];
@@ -181,6 +183,7 @@ void stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, c
     c->vy[i] = vy;
     c->vz[i] = vz;
     c->pressure[i] = press;
+    return scanned < 0xffffffffu ? (unsigned)scanned : 0xffffffffu;
 }
 
 void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,

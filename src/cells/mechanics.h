@@ -46,10 +46,11 @@ void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, con
                                  const stroma_mech_domain *dom, const double *adh_scale, const double *rep_scale);
 
 /* The velocity of one cell: the one at position k of the grid order (cell g->order[k]); writes only that
- * cell's vx, vy, vz and pressure. */
-void stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
-                                   const stroma_mech_domain *dom, const double *adh_scale, const double *rep_scale,
-                                   size_t k);
+ * cell's vx, vy, vz and pressure. Returns the number of neighbour candidates it scanned (a measure of its
+ * cost, for balancing threads). */
+unsigned stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
+                                       const stroma_mech_domain *dom, const double *adh_scale,
+                                       const double *rep_scale, size_t k);
 
 /* Advance positions by dt with Adams-Bashforth 2 (Euler on a cell's first step, marked by first != 0) and
  * keep cells inside the domain; stores the velocity as the previous one. */
