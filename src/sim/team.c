@@ -83,21 +83,26 @@ void stroma_team_end(stroma_team *tm, int timed) {
     double t = tm->now();
     omp_set_num_threads(tm->threads);
     if (timed) {
-        tm->elapsed += t - tm->t0;
+        double dt = t - tm->t0;
+        tm->elapsed += dt;
         tm->timed++;
+        if (dt > tm->worst) tm->worst = dt;
     }
     --tm->left;
-    /* a trial ends as soon as it has taken longer than a whole window of the winning setting: it lost, and on
-     * a crowded machine a step with all threads can take milliseconds */
+    /* The slowest step of a window is left out of its cost: a single interruption (another process's time
+     * slice) says nothing about the setting, while on a crowded machine every other step is slow too.
+     * A trial ends as soon as the rest has taken longer than a whole window of the winning setting: it lost,
+     * and on a crowded machine a step with all threads can take milliseconds. */
     const double best_cost = tm->cost[team_index(tm->best)];
-    const int lost = tm->trial && tm->timed > 0 && best_cost > 0 && tm->elapsed > best_cost * (double)tm->window;
+    const int lost = tm->trial && tm->timed > 1 && best_cost > 0 &&
+                     tm->elapsed - tm->worst > best_cost * (double)tm->window;
     if (tm->left > 0 && !lost) return;
     /* the window is complete: its cost per step, smoothed over consecutive windows of one setting (the first
      * window after a change replaces the older value) */
     const int idx = team_index(tm->use);
     tm->windows[idx]++;
     if (tm->timed > 0) {
-        double per = tm->elapsed / (double)tm->timed;
+        double per = tm->timed > 1 ? (tm->elapsed - tm->worst) / (double)(tm->timed - 1) : tm->elapsed;
         tm->cost[idx] = tm->prev_use == tm->use && tm->cost[idx] >= 0 ? 0.5 * (tm->cost[idx] + per) : per;
     }
     tm->prev_use = tm->use;
@@ -108,6 +113,7 @@ void stroma_team_end(stroma_team *tm, int timed) {
      * steps are not timed) */
     tm->left = tm->window;
     tm->elapsed = 0;
+    tm->worst = 0;
     tm->timed = 0;
 }
 

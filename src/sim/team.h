@@ -26,6 +26,7 @@ typedef struct stroma_team {
     int64_t left;   /* steps left in the current window */
     int64_t timed;  /* steps timed in the current window */
     double elapsed; /* seconds of the timed steps of the current window */
+    double worst;   /* the longest of them (left out of the window's cost) */
     double t0;      /* start of the current step */
     double cost[2]; /* seconds per timed step with [0] one thread, [1] all threads; < 0: not measured yet */
     int gap;        /* windows of the best setting between two trials of the other */
