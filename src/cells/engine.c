@@ -29,6 +29,17 @@ stroma_code stroma_cell_engine_init(stroma_cell_engine *e, const stroma_cell_typ
     return rc;
 }
 
+static void sec_order_free(stroma_sec_order *o) {
+    free(o->order);
+    free(o->start);
+    free(o->voxels);
+    free(o->alpha);
+    free(o->beta);
+    free(o->exact);
+    free(o->stamp);
+    memset(o, 0, sizeof *o);
+}
+
 void stroma_cell_engine_free(stroma_cell_engine *e) {
     stroma_cells_free(&e->cells);
     stroma_cell_grid_free(&e->grid);
@@ -42,15 +53,10 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->rep_scale);
     free(e->keep);
     free(e->voxel);
-    free(e->sec_order);
     free(e->mech_cost);
-    free(e->sec_start);
-    free(e->sec_voxels);
-    free(e->sec_alpha);
-    free(e->sec_beta);
-    free(e->sec_exact);
+    sec_order_free(&e->sec);
+    sec_order_free(&e->sec_prev);
     free(e->sec_count);
-    free(e->sec_stamp);
     memset(e, 0, sizeof *e);
 }
 
@@ -71,7 +77,6 @@ static stroma_code ensure_scratch(stroma_cell_engine *e, size_t n, stroma_error 
     GROW(rep_scale, double)
     GROW(keep, unsigned char)
     GROW(voxel, size_t)
-    GROW(sec_order, size_t)
     GROW(mech_cost, uint32_t)
 #undef GROW
     e->scratch_cap = cap;
@@ -110,6 +115,7 @@ void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
         memcpy(c->beh + i * nb, e->rules->base + (size_t)type * nb, nb * sizeof(double));
     }
     e->sec_stale = 1;
+    e->rates_epoch++;
 }
 
 /* A random unit vector in the domain's dimension (counters c, c+1 of the given purpose). */
@@ -192,6 +198,7 @@ void stroma_cell_engine_set_behaviour(stroma_cell_engine *e, size_t i, int b, do
     default: break;
     }
     e->sec_stale = 1;
+    e->rates_epoch++;
 }
 
 void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
@@ -206,37 +213,70 @@ void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
 #define STROMA_CELLS_PAR_MIN 512
 #define STROMA_SEC_VOXELS_PAR_MIN 512
 
-/* Room for nv voxels holding cells in the secretion arrays. */
-static stroma_code sec_reserve(stroma_cell_engine *e, size_t nv, stroma_error *err) {
-    if (nv + 1 <= e->sec_cap_vox) return STROMA_OK;
-    size_t cap = nv + nv / 2 + 16, ns = (size_t)e->nsub;
-    void *p1 = realloc(e->sec_start, (cap + 1) * sizeof(size_t));
+/* Room for n cells and nv voxels holding cells in one generation. */
+static stroma_code sec_reserve(stroma_sec_order *o, size_t n, size_t nv, size_t ns, stroma_error *err) {
+    if (n > o->cap_cells || !o->order) {
+        size_t cap = n + n / 2 + 64;
+        void *p = realloc(o->order, cap * sizeof(size_t));
+        if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
+        o->order = p;
+        o->cap_cells = cap;
+    }
+    if (nv + 1 <= o->cap_vox) return STROMA_OK;
+    size_t cap = nv + nv / 2 + 16;
+    void *p1 = realloc(o->start, (cap + 1) * sizeof(size_t));
     if (!p1) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-    e->sec_start = p1;
-    void *p2 = realloc(e->sec_voxels, cap * sizeof(size_t));
+    o->start = p1;
+    void *p2 = realloc(o->voxels, cap * sizeof(size_t));
     if (!p2) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-    e->sec_voxels = p2;
-    void *pa = realloc(e->sec_alpha, (cap * ns + 1) * sizeof(double));
-    if (pa) e->sec_alpha = pa;
-    void *pb = realloc(e->sec_beta, (cap * ns + 1) * sizeof(double));
-    if (pb) e->sec_beta = pb;
-    void *pe = realloc(e->sec_exact, cap + 1);
-    if (pe) e->sec_exact = pe;
-    void *ps = realloc(e->sec_stamp, (cap + 1) * sizeof(uint32_t));
+    o->voxels = p2;
+    void *pa = realloc(o->alpha, (cap * ns + 1) * sizeof(double));
+    if (pa) o->alpha = pa;
+    void *pb = realloc(o->beta, (cap * ns + 1) * sizeof(double));
+    if (pb) o->beta = pb;
+    void *pe = realloc(o->exact, cap + 1);
+    if (pe) o->exact = pe;
+    void *ps = realloc(o->stamp, (cap + 1) * sizeof(uint32_t));
     if (ps) {
-        e->sec_stamp = ps;
-        memset(e->sec_stamp, 0, (cap + 1) * sizeof(uint32_t)); /* 0: never composed (generations start at 1) */
+        o->stamp = ps;
+        memset(o->stamp, 0, (cap + 1) * sizeof(uint32_t)); /* 0: never composed (generations start at 1) */
     }
     if (!pa || !pb || !pe || !ps) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
-    e->sec_cap_vox = cap;
+    o->cap_vox = cap;
     return STROMA_OK;
 }
 
-/* Cells ordered by (voxel, index) in e->sec_order, with the runs of equal voxel (sec_start, sec_voxels); the
- * voxel maps are marked for composition at the next secretion (a new sec_gen). Serial: a counting sort by voxel
- * when the mesh is not much larger than the population (the runs come from the same scan), else a stable merge
- * sort. The voxel of each cell comes from the mechanics step when it just computed them (vox_fresh), else it
- * is computed here. */
+/* Keep the previous generation's composed map for every voxel that holds exactly the same cells, when no cell's
+ * volume or rates changed since (rates_epoch), nor dt, nor the fixed voxels: composing it again would give the
+ * same bits. Cells cross voxel faces rarely (a step moves them a fraction of a micrometre), so most maps are
+ * kept and the divisions of the composition are spared. */
+static void sec_keep_maps(stroma_cell_engine *e, const stroma_transport *t) {
+    const stroma_sec_order *p = &e->sec_prev;
+    stroma_sec_order *o = &e->sec;
+    if (p->gen == 0 || p->rates != e->rates_epoch || p->dt != t->dt_min || p->nfixed != t->nfixed) return;
+    const size_t ns = (size_t)e->nsub;
+    size_t a = 0;
+    for (size_t v = 0; v < o->nvox; v++) {
+        const size_t vox = o->voxels[v];
+        while (a < p->nvox && p->voxels[a] < vox) a++;
+        if (a == p->nvox) break;
+        if (p->voxels[a] != vox || p->stamp[a] != p->gen) continue;
+        const size_t len = o->start[v + 1] - o->start[v];
+        if (len != p->start[a + 1] - p->start[a] ||
+            memcmp(o->order + o->start[v], p->order + p->start[a], len * sizeof(size_t)) != 0)
+            continue;
+        memcpy(o->alpha + v * ns, p->alpha + a * ns, ns * sizeof(double));
+        memcpy(o->beta + v * ns, p->beta + a * ns, ns * sizeof(double));
+        o->exact[v] = p->exact[a];
+        o->stamp[v] = o->gen;
+    }
+}
+
+/* Cells ordered by (voxel, index) in a new generation e->sec, with the runs of equal voxel; the previous one
+ * becomes e->sec_prev. Maps that cannot be kept are composed at their first secretion (the stamp differs).
+ * Serial: a counting sort by voxel when the mesh is not much larger than the population (the runs come from
+ * the same scan), else a stable merge sort. The voxel of each cell comes from the mechanics step when it just
+ * computed them (vox_fresh), else it is computed here. */
 static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *t, stroma_error *err) {
     stroma_cells *c = &e->cells;
     size_t n = c->n;
@@ -247,9 +287,13 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
             e->voxel[i] = stroma_mesh_voxel_of(&t->mesh, p);
         }
     e->vox_fresh = 0;
-    size_t *ord = e->sec_order;
+    /* the current generation becomes the previous one; the one before is overwritten */
+    stroma_sec_order older = e->sec_prev;
+    e->sec_prev = e->sec;
+    e->sec = older;
+    stroma_sec_order *o = &e->sec;
     const size_t *vox = e->voxel;
-    const size_t nvox = t->mesh.nvox;
+    const size_t nvox = t->mesh.nvox, ns = (size_t)e->nsub;
     size_t nv = 0;
     if (nvox <= 4 * n + 65536) {
         /* stable counting sort: cells of a voxel keep their index order */
@@ -259,7 +303,7 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
             e->sec_count = p;
             e->sec_cap_count = nvox;
         }
-        if (sec_reserve(e, n < nvox ? n : nvox, err)) return STROMA_ERR_NOMEM;
+        if (sec_reserve(o, n, n < nvox ? n : nvox, ns, err)) return STROMA_ERR_NOMEM;
         size_t *cnt = e->sec_count;
         memset(cnt, 0, nvox * sizeof(size_t));
         for (size_t i = 0; i < n; i++) cnt[vox[i]]++;
@@ -268,14 +312,16 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
         for (size_t v = 0; v < nvox; v++) {
             size_t k = cnt[v];
             if (!k) continue;
-            e->sec_voxels[nv] = v;
-            e->sec_start[nv++] = pos;
+            o->voxels[nv] = v;
+            o->start[nv++] = pos;
             cnt[v] = pos;
             pos += k;
         }
-        for (size_t i = 0; i < n; i++) ord[cnt[vox[i]]++] = i;
+        for (size_t i = 0; i < n; i++) o->order[cnt[vox[i]]++] = i;
     } else {
         /* stable bottom-up merge sort on (voxel, index), O(n log n) */
+        if (sec_reserve(o, n, 0, ns, err)) return STROMA_ERR_NOMEM;
+        size_t *ord = o->order;
         for (size_t i = 0; i < n; i++) ord[i] = i;
         size_t *tmp = malloc((n ? n : 1) * sizeof(size_t));
         if (!tmp) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
@@ -293,23 +339,29 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
         /* runs of equal voxel */
         for (size_t k = 0; k < n; k++)
             if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) nv++;
-        if (sec_reserve(e, nv, err)) return STROMA_ERR_NOMEM;
+        if (sec_reserve(o, n, nv, ns, err)) return STROMA_ERR_NOMEM;
         nv = 0;
         for (size_t k = 0; k < n; k++)
             if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) {
-                e->sec_start[nv] = k;
-                e->sec_voxels[nv++] = vox[ord[k]];
+                o->start[nv] = k;
+                o->voxels[nv++] = vox[ord[k]];
             }
     }
-    e->sec_start[nv] = n;
-    e->sec_nvox = nv;
-    e->sec_dt = t->dt_min;
-    e->sec_stale = 0;
-    /* every voxel's map is composed again, at its first secretion: a new generation */
-    if (++e->sec_gen == 0) {
-        e->sec_gen = 1;
-        memset(e->sec_stamp, 0, (nv + 1) * sizeof(uint32_t));
+    o->start[nv] = n;
+    o->nvox = nv;
+    o->dt = t->dt_min;
+    o->nfixed = t->nfixed;
+    o->rates = e->rates_epoch;
+    /* a new generation: every map is composed again at its first secretion unless kept */
+    uint32_t gen = e->sec_prev.gen + 1;
+    if (gen == 0) {
+        /* wrapped around (after 4e9 sorts): start the stamps afresh */
+        gen = 1;
+        memset(o->stamp, 0, o->cap_vox * sizeof(uint32_t));
     }
+    o->gen = gen;
+    sec_keep_maps(e, t);
+    e->sec_stale = 0;
     return STROMA_OK;
 }
 
@@ -318,22 +370,23 @@ static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *
  * fixed substrate of the voxel gets the identity. */
 static void compose_voxel(stroma_cell_engine *e, const stroma_transport *t, size_t v) {
     const stroma_cells *c = &e->cells;
+    stroma_sec_order *o = &e->sec;
     const size_t ns = (size_t)e->nsub;
     const double dt = t->dt_min, vvox = t->mesh.voxel_volume_um3;
-    double *al = e->sec_alpha + v * ns, *be = e->sec_beta + v * ns;
+    double *al = o->alpha + v * ns, *be = o->beta + v * ns;
     unsigned char exact = 0;
     for (size_t q = 0; q < ns; q++) {
         al[q] = 1.0;
         be[q] = 0.0;
     }
-    for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
-        size_t i = e->sec_order[k];
-        size_t o = i * ns;
+    for (size_t k = o->start[v]; k < o->start[v + 1]; k++) {
+        size_t i = o->order[k];
+        size_t oi = i * ns;
         double dtv = dt * (c->volume_um3[i] / vvox);
         const int finite_dtv = isfinite(dtv);
         for (size_t q = 0; q < ns; q++) {
-            double S = c->secretion[o + q], T = c->saturation[o + q], U = c->uptake[o + q];
-            double E = c->export_rate[o + q];
+            double S = c->secretion[oi + q], T = c->saturation[oi + q], U = c->uptake[oi + q];
+            double E = c->export_rate[oi + q];
             /* a cell that neither secretes, takes up nor exports q leaves the map as it is: inv = 1 exactly and
              * beta gains +-0, which changes no bit unless beta is -0 (then +0 would): skip the division */
             if (S == 0 && U == 0 && E == 0 && finite_dtv && isfinite(T) && !(be[q] == 0 && signbit(be[q])))
@@ -344,52 +397,54 @@ static void compose_voxel(stroma_cell_engine *e, const stroma_transport *t, size
             be[q] = (be[q] + dtv * S * T) * inv + dt * E / vvox;
         }
     }
-    const size_t vox = e->sec_voxels[v];
+    const size_t vox = o->voxels[v];
     for (size_t f = t->nfixed ? stroma_transport_fixed_first(t, vox) : 0; f < t->nfixed && t->fixed[f].voxel == vox;
          f++) {
         al[t->fixed[f].substrate] = 1.0;
         be[t->fixed[f].substrate] = 0.0;
     }
-    e->sec_exact[v] = exact;
+    o->exact[v] = exact;
 }
 
 /* Voxels [a, b) of the voxels holding cells, with ns substrates (a constant in the specialised copies). */
 static inline __attribute__((always_inline)) void secrete_voxels(stroma_cell_engine *e, stroma_transport *t,
                                                                  size_t a, size_t b, size_t ns) {
     const stroma_cells *c = &e->cells;
+    stroma_sec_order *o = &e->sec;
     for (size_t v = a; v < b; v++) {
-        if (e->sec_stamp[v] != e->sec_gen) {
+        if (o->stamp[v] != o->gen) {
             compose_voxel(e, t, v);
-            e->sec_stamp[v] = e->sec_gen;
+            o->stamp[v] = o->gen;
         }
-        if (!e->sec_exact[v]) {
-            double *restrict cv = t->c + e->sec_voxels[v] * ns;
-            const double *restrict al = e->sec_alpha + v * ns, *restrict be = e->sec_beta + v * ns;
+        if (!o->exact[v]) {
+            double *restrict cv = t->c + o->voxels[v] * ns;
+            const double *restrict al = o->alpha + v * ns, *restrict be = o->beta + v * ns;
             for (size_t q = 0; q < ns; q++) cv[q] = al[q] * cv[q] + be[q];
             continue;
         }
-        for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
-            size_t i = e->sec_order[k];
-            size_t o = i * ns;
-            stroma_transport_apply_source(t, e->sec_voxels[v], c->volume_um3[i], c->secretion + o,
-                                          c->saturation + o, c->uptake + o, c->export_rate + o, NULL);
+        for (size_t k = o->start[v]; k < o->start[v + 1]; k++) {
+            size_t i = o->order[k];
+            size_t oi = i * ns;
+            stroma_transport_apply_source(t, o->voxels[v], c->volume_um3[i], c->secretion + oi,
+                                          c->saturation + oi, c->uptake + oi, c->export_rate + oi, NULL);
         }
     }
 }
 
 void stroma_cell_engine_secrete_range(void *engine, stroma_transport *t, size_t v0, size_t v1) {
     stroma_cell_engine *e = engine;
+    const stroma_sec_order *o = &e->sec;
     /* the voxels holding cells are sorted: find those in [v0, v1) */
-    size_t lo = 0, hi = e->sec_nvox;
+    size_t lo = 0, hi = o->nvox;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (e->sec_voxels[mid] < v0)
+        if (o->voxels[mid] < v0)
             lo = mid + 1;
         else
             hi = mid;
     }
     size_t b = lo;
-    while (b < e->sec_nvox && e->sec_voxels[b] < v1) b++;
+    while (b < o->nvox && o->voxels[b] < v1) b++;
     switch (e->nsub) {
     case 1: secrete_voxels(e, t, lo, b, 1); break;
     case 2: secrete_voxels(e, t, lo, b, 2); break;
@@ -404,14 +459,15 @@ void stroma_cell_engine_secrete_range(void *engine, stroma_transport *t, size_t 
 }
 
 int stroma_cell_engine_secrete_prepare(stroma_cell_engine *e, const stroma_transport *t) {
-    if ((e->sec_stale || e->sec_dt != t->dt_min) && sort_by_voxel(e, t, NULL) != STROMA_OK) return 0;
+    if ((e->sec_stale || e->sec.gen == 0 || e->sec.dt != t->dt_min) && sort_by_voxel(e, t, NULL) != STROMA_OK)
+        return 0;
     return 1;
 }
 
 void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
     if (!stroma_cell_engine_secrete_prepare(e, t)) return;
     const size_t nvox = t->mesh.nvox;
-#pragma omp parallel if (e->sec_nvox >= STROMA_SEC_VOXELS_PAR_MIN)
+#pragma omp parallel if (e->sec.nvox >= STROMA_SEC_VOXELS_PAR_MIN)
     {
         const size_t nth = (size_t)omp_get_num_threads(), tid = (size_t)omp_get_thread_num();
         stroma_cell_engine_secrete_range(e, t, nvox * tid / nth, nvox * (tid + 1) / nth);
@@ -1014,6 +1070,7 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
     if (rules) e->sec_stale = 1;
     e->vox_fresh = 0;
     e->mech_cost_n = 0; /* cells may be born, die or be removed: the per-cell costs no longer line up */
+    e->rates_epoch++;   /* and volumes and exchange rates change */
     /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates; a
      * cell's rules (its own behaviours and state variables, from its neighbours' positions, radii and states)
      * come just before its contact decision, which reads only its own behaviours */

@@ -39,6 +39,21 @@ enum stroma_contact_action {
     STROMA_CONTACT_TRANSFORM /* self becomes action_arg on contact */
 };
 
+/* One generation of the cells' order by voxel, with the voxel maps composed from it. */
+typedef struct stroma_sec_order {
+    size_t *order;              /* [n] cell indices by (voxel, index) */
+    size_t *start, *voxels;     /* the cells of the v-th voxel holding cells (voxels[v]) are
+                                   order[start[v] .. start[v + 1]) */
+    double *alpha, *beta;       /* [nvox * nsub]: that voxel's map c <- alpha c + beta */
+    unsigned char *exact;       /* [nvox]: 1 = cell by cell instead (net import could reach the zero clamp) */
+    uint32_t *stamp;            /* [nvox]: == gen once the map is composed */
+    size_t nvox, cap_vox, cap_cells;
+    uint32_t gen;               /* 0 = never sorted */
+    uint64_t rates;             /* the engine's rates_epoch when sorted */
+    double dt;                  /* the dt the maps are composed for */
+    size_t nfixed;              /* the transport's fixed voxels then */
+} stroma_sec_order;
+
 typedef struct stroma_cell_counters {
     int64_t births, apoptoses, necroses, kills, phagocytoses, transformations, removals;
 } stroma_cell_counters;
@@ -69,19 +84,13 @@ typedef struct stroma_cell_engine {
     int vox_fresh;              /* voxel[] holds the voxels of the current positions of vox_n cells (set by
                                    mechanics, cleared by anything that moves, adds or removes cells) */
     size_t vox_n;
-    size_t *sec_count;          /* [nvox + 1] counting-sort buckets */
+    size_t *sec_count;          /* [nvox] counting-sort buckets */
     size_t sec_cap_count;
-    uint32_t sec_gen;           /* generation of the voxel order; a voxel's map is composed when its */
-    uint32_t *sec_stamp;        /* stamp differs (at its first secretion after cells moved or changed) */
-    /* cells sorted by voxel for parallel, deterministic secretion */
-    size_t *sec_order, *sec_start, *sec_voxels;
-    size_t sec_nvox, sec_cap_vox;
-    int sec_stale;
-    /* the composed per-voxel secretion map c <- alpha c + beta ([sec_nvox * nsub] each); sec_exact[v] = 1
-     * when a voxel needs the cell-by-cell update instead (net import could hit the zero clamp) */
-    double *sec_alpha, *sec_beta;
-    unsigned char *sec_exact;
-    double sec_dt;              /* the dt the map was composed for */
+    int sec_stale;              /* cells moved or changed since the cells were ordered by voxel */
+    uint64_t rates_epoch;       /* bumped whenever cells' volumes or exchange rates may have changed */
+    /* the cells ordered by voxel and the composed voxel maps (see stroma_cell_engine_secrete), and the previous
+     * generation, whose maps are kept for voxels that hold the same cells with the same rates */
+    stroma_sec_order sec, sec_prev;
     stroma_cell_counters counters;
     const stroma_rules_engine *rules; /* borrowed; NULL = no rules */
 } stroma_cell_engine;
