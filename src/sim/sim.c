@@ -122,6 +122,8 @@ static stroma_code transport_load(void *ctx, stroma_reader *r, stroma_error *err
 
 static void cells_save(const void *ctx, stroma_buf *b) { stroma_cell_engine_save(ctx, b); }
 static stroma_code cells_load(void *ctx, stroma_reader *r, stroma_error *err) {
+    stroma_cell_engine *e = ctx;
+    e->rates_epoch++; /* every cell is replaced: no composed secretion map may be kept */
     return stroma_cell_engine_load(ctx, r, err);
 }
 
