@@ -47,7 +47,8 @@ typedef struct lod_axis {
 } lod_axis;
 
 /* A thread's progress through the pipelined y sweep, alone on its cache line:
- * (pass << 10) + blocks done, pass = epoch * nz + plane. */
+ * (pass << 10) + blocks done (at most 1000), pass = epoch * nz + plane; thread 0's back counter gets one more
+ * when the plane's fixed y-lines are solved. */
 typedef struct lod_flag {
     _Atomic long v;
     char pad[64 - sizeof(long)];
@@ -520,11 +521,12 @@ LOD_INLINE void lod_yblock_impl(const lod_data *d, double *P, int j0, int j1, si
             lod_k_back(P + (size_t)j * R + q0, P + (size_t)(j + 1) * R + q0, Y->up + (size_t)j * (size_t)L, w, L);
 }
 
-/* Re-solves the fixed y-lines of plane k from their saved x-solved values (d->yfix) and writes them back. */
-LOD_INLINE void lod_yfix_impl(const lod_data *d, double *c, int k, double *cp) {
+/* Re-solves the fixed y-lines of plane k from their saved x-solved values, in place in d->yfix (the threads then
+ * copy their own rows back: lod_yfix_copy). */
+LOD_INLINE void lod_yfix_impl(const lod_data *d, int k, double *cp) {
     const lod_axis *Y = &d->ax[1];
     for (size_t l = Y->group[k]; l < Y->group[k + 1]; l++)
-        lod_redo_line(Y, l, c, d->yfix + l * (size_t)Y->n, cp);
+        lod_solve_line(Y, &Y->line[l], d->yfix + l * (size_t)Y->n, cp);
 }
 
 /* Dispatchers: one specialisation per substrate count up to 8 (period lcm(nsub, 4)), each compiled for
@@ -569,8 +571,8 @@ LOD_CLONES static void lod_yblock(const lod_data *d, double *P, int j0, int j1, 
 #undef LOD_CALL
 }
 
-LOD_CLONES static void lod_yfix(const lod_data *d, double *c, int k, double *cp) {
-#define LOD_CALL(NS, L) lod_yfix_impl(d, c, k, cp)
+LOD_CLONES static void lod_yfix(const lod_data *d, int k, double *cp) {
+#define LOD_CALL(NS, L) lod_yfix_impl(d, k, cp)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
@@ -610,8 +612,9 @@ static void lod_publish(lod_flag *f, long value) { atomic_store_explicit(&f->v, 
  * substitution, and each other thread back-substitutes a block after the next thread has. Rows never move
  * between threads' caches (only the rows at the boundaries are read across), and the threads wait only for
  * their neighbours' progress on single blocks, not for each other at barriers. The fixed y-lines of a plane are
- * saved (own rows, after x) by every thread and re-solved by thread 0, which finishes each block last. Every
- * value gets the same operations in the same order as in the one-thread sweep. */
+ * saved (own rows, after x) by every thread and re-solved by thread 0, which finishes each block last; each
+ * thread then writes back its own rows of them. Every value gets the same operations in the same order as in
+ * the one-thread sweep. */
 static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const stroma_prestep *pre, int tid,
                               int nth, double *buf, double *cp, long epoch) {
     const int nz = t->mesh.nz;
@@ -649,8 +652,19 @@ static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const
                 lod_yblock(d, P, j0, j1, q0, wb, 0, 1);
                 lod_publish(&d->back[tid], base + (long)b + 1);
             }
-        if (tid == 0 && l1 > l0)
-            lod_yfix(d, c, k, cp);
+        if (l1 > l0) {
+            /* thread 0 finishes last: it re-solves the fixed y-lines, then every thread writes its own rows of
+             * them (a thread writing another's rows would send them back and forth between the caches) */
+            if (tid == 0) {
+                lod_yfix(d, k, cp);
+                lod_publish(&d->back[0], base + (long)nblocks + 1);
+            } else {
+                lod_wait(&d->back[0], base + (long)nblocks + 1);
+            }
+            for (size_t l = l0; l < l1; l++)
+                for (int j = j0; j < j1; j++)
+                    c[Y->line[l].base + (size_t)j * Y->stride] = d->yfix[l * (size_t)Y->n + (size_t)j];
+        }
     }
     /* the z pass reads every plane whole */
     if (d->ax[2].active) {
@@ -758,7 +772,7 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
         size_t cache = L * (32768 / rows / L > 0 ? 32768 / rows / L : 1);
         if (w > cache)
             w = cache;
-        while ((R + w - 1) / w > 1023)
+        while ((R + w - 1) / w > 1000)
             w += L;
         d->yblock = w;
     }
@@ -774,7 +788,7 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
         if (d->ax[2].max_group_values > d->lines_cap)
             d->lines_cap = d->ax[2].max_group_values;
         d->nthreads = omp_get_max_threads() > omp_get_num_procs() ? omp_get_max_threads() : omp_get_num_procs();
-        d->per_thread = (d->lines_cap + (size_t)nmax + 7) / 8 * 8;
+        d->per_thread = (d->lines_cap + (size_t)nmax + 7) / 8 * 8 + 16; /* + 128 bytes: threads never share a line */
         d->scratch = lod_calloc(d, (size_t)d->nthreads * d->per_thread, sizeof(double));
         const lod_axis *Y = &d->ax[1];
         d->yfix = lod_calloc(d, Y->active && Y->group ? Y->group[Y->ngroups] * (size_t)Y->n : 0, sizeof(double));
