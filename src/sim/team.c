@@ -11,7 +11,7 @@
 #define TEAM_WINDOW_S 0.010
 /* Windows of the winning setting between trials of the other: from GAP_MIN after a change, doubling after
  * every trial it loses, up to GAP_MAX. */
-#define TEAM_GAP_MIN 4
+#define TEAM_GAP_MIN 8
 #define TEAM_GAP_MAX 64
 
 static double team_now(void) {
@@ -91,11 +91,13 @@ void stroma_team_end(stroma_team *tm, int timed) {
     --tm->left;
     /* The slowest step of a window is left out of its cost: a single interruption (another process's time
      * slice) says nothing about the setting, while on a crowded machine every other step is slow too.
-     * A trial ends as soon as the rest has taken longer than a whole window of the winning setting: it lost,
-     * and on a crowded machine a step with all threads can take milliseconds. */
+     * A trial ends early, as soon as it has taken longer than a whole window of the winning setting, or its
+     * steps but the slowest have taken 1.5 times as long as the winner's: on a crowded machine one step with
+     * all threads can take milliseconds. (A trial cut short by one interruption can still win.) */
     const double best_cost = tm->cost[team_index(tm->best)];
-    const int lost = tm->trial && tm->timed > 1 && best_cost > 0 &&
-                     tm->elapsed - tm->worst > best_cost * (double)tm->window;
+    const int lost = tm->trial && tm->timed > 0 && best_cost > 0 &&
+                     (tm->elapsed > best_cost * (double)tm->window ||
+                      (tm->timed > 1 && tm->elapsed - tm->worst > 1.5 * best_cost * (double)(tm->timed - 1)));
     if (tm->left > 0 && !lost) return;
     /* the window is complete: its cost per step, smoothed over consecutive windows of one setting (the first
      * window after a change replaces the older value) */
