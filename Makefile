@@ -52,6 +52,7 @@ bench: build
 	./$(BUILD)/bench_diffusion
 	./$(BUILD)/bench_cells
 	bash bench/scenarios.sh ./$(BUILD)/stroma
+	bash bench/threads.sh ./$(BUILD)/stroma
 
 # Fuzz the model loader for FUZZ_SECONDS (default 10 min), keeping the corpus in build-fuzz/corpus.
 fuzz: build-fuzz
