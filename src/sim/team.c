@@ -9,8 +9,9 @@
 /* A window lasts about this long once the step cost is known: long enough to average over the scheduler's
  * time slices, short enough that a trial of the losing setting costs little. */
 #define TEAM_WINDOW_S 0.010
-/* Windows of the winning setting between trials of the other: from GAP_MIN after a change, doubling after
- * every trial it loses, up to GAP_MAX. */
+/* Windows of the winning setting between trials of the other: GAP_RETRY after a first lost trial, then
+ * GAP_MIN, doubling after every further trial it loses, up to GAP_MAX; GAP_MIN again after a change. */
+#define TEAM_GAP_RETRY 2
 #define TEAM_GAP_MIN 8
 #define TEAM_GAP_MAX 64
 
@@ -61,14 +62,22 @@ static void team_choose(stroma_team *tm) {
         if (tm->cost[oi] < tm->cost[bi]) {
             tm->best = other;
             tm->gap = TEAM_GAP_MIN;
+            tm->losses = 0;
         } else {
-            tm->gap = tm->gap * 2 < TEAM_GAP_MAX ? tm->gap * 2 : TEAM_GAP_MAX;
+            /* lost: one quick retry (a single trial is at the mercy of one interruption), then further and
+             * further apart */
+            tm->losses++;
+            tm->gap = tm->losses == 1   ? TEAM_GAP_RETRY
+                      : tm->losses == 2 ? TEAM_GAP_MIN
+                      : tm->gap * 2 < TEAM_GAP_MAX ? tm->gap * 2
+                                                   : TEAM_GAP_MAX;
         }
         tm->since = 0;
     } else if (tm->cost[oi] >= 0 && tm->cost[bi] > tm->cost[oi]) {
         /* the running setting became slower than the other was when last tried */
         tm->best = other;
         tm->gap = TEAM_GAP_MIN;
+        tm->losses = 0;
         tm->since = 0;
     } else if (++tm->since >= tm->gap) {
         tm->trial = 1;
@@ -91,13 +100,14 @@ void stroma_team_end(stroma_team *tm, int timed) {
     --tm->left;
     /* The slowest step of a window is left out of its cost: a single interruption (another process's time
      * slice) says nothing about the setting, while on a crowded machine every other step is slow too.
-     * A trial ends early, as soon as it has taken longer than a whole window of the winning setting, or its
-     * steps but the slowest have taken 1.5 times as long as the winner's: on a crowded machine one step with
-     * all threads can take milliseconds. (A trial cut short by one interruption can still win.) */
-    const double best_cost = tm->cost[team_index(tm->best)];
+     * A trial ends early once its steps but the slowest have taken longer than a whole window of the winning
+     * setting, or 1.5 times as long as the winner's would; or at once when one step took 4 whole windows. On
+     * a crowded machine one step with all threads can take milliseconds, so a losing trial costs two steps. */
+    const double best_cost = tm->cost[team_index(tm->best)], budget = best_cost * (double)tm->window;
     const int lost = tm->trial && tm->timed > 0 && best_cost > 0 &&
-                     (tm->elapsed > best_cost * (double)tm->window ||
-                      (tm->timed > 1 && tm->elapsed - tm->worst > 1.5 * best_cost * (double)(tm->timed - 1)));
+                     (tm->worst > 4 * budget ||
+                      (tm->timed > 1 && (tm->elapsed - tm->worst > budget ||
+                                         tm->elapsed - tm->worst > 1.5 * best_cost * (double)(tm->timed - 1))));
     if (tm->left > 0 && !lost) return;
     /* the window is complete: its cost per step, smoothed over consecutive windows of one setting (the first
      * window after a change replaces the older value) */

@@ -32,6 +32,7 @@ typedef struct stroma_team {
     int gap;        /* windows of the best setting between two trials of the other */
     int since;      /* windows of the best setting since the last trial */
     int trial;      /* the current window tries the other setting */
+    int losses;     /* trials lost in a row */
     int prev_use;   /* setting of the previous window */
     int64_t windows[2]; /* windows run with one / all threads (for the benchmark and the tests) */
     double (*now)(void); /* the clock, seconds (monotonic; tests may replace it) */
