@@ -128,6 +128,21 @@ static void test_retries_an_interrupted_first_trial(void **state) {
     assert_true(all > n * 9 / 10);
 }
 
+/* The machine turns busy while all threads are winning, and a step with all threads now takes 20 ms (200x
+ * one thread's): the window running them is cut short after two steps instead of running its ~160 steps
+ * (3 s), and the busy part costs at most 1.3x one thread's time. */
+static void test_cuts_a_window_that_turns_slow(void **state) {
+    (void)state;
+    stroma_team tm;
+    team_setup(&tm, 2, 2);
+    run_stats quiet = run(&tm, 5000, 100e-6, 60e-6, 0);
+    assert_true(quiet.steps_all > 5000 / 2);
+    assert_int_equal(tm.best, 2);
+    const int64_t n = 20000;
+    run_stats busy = run(&tm, n, 100e-6, 20e-3, 0);
+    assert_true(busy.seconds < 1.3 * (double)n * 100e-6);
+}
+
 /* One thread: the team never changes the OpenMP thread count. */
 static void test_one_thread(void **state) {
     (void)state;
@@ -174,7 +189,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keeps_threads_when_faster), cmocka_unit_test(test_falls_back_to_one_thread),
         cmocka_unit_test(test_follows_changes), cmocka_unit_test(test_ignores_rare_stalls),
-        cmocka_unit_test(test_retries_an_interrupted_first_trial),
+        cmocka_unit_test(test_retries_an_interrupted_first_trial), cmocka_unit_test(test_cuts_a_window_that_turns_slow),
         cmocka_unit_test(test_one_thread),
         cmocka_unit_test(test_default_threads),
     };
