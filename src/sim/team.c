@@ -101,23 +101,26 @@ void stroma_team_end(stroma_team *tm, int timed) {
     /* The slowest step of a window is left out of its cost: a single interruption (another process's time
      * slice) says nothing about the setting, while on a crowded machine every other step is slow too.
      * Any window, a trial or not, ends early once it is clearly losing to the other setting's last cost: its
-     * steps but the slowest took longer than a whole window of the other, or 1.5 times as long as the other's
-     * would, or one step took 4 whole windows. On a crowded machine one step with all threads can take
-     * milliseconds, so a losing window costs about two steps, even when the machine turned busy while all
-     * threads were winning (a whole window of them would then take seconds). */
+     * steps but the slowest took longer than a whole window of the other, or 1.5 times (a trial) or twice (the
+     * winner) as long as the other's would, or one step took 4 whole windows. On a crowded machine one step
+     * with all threads can take milliseconds, so a losing window costs about two steps, even when the machine
+     * turned busy while all threads were winning (a whole window of them would then take seconds). */
     const int idx = team_index(tm->use);
     const double other_cost = tm->cost[1 - idx], budget = other_cost * (double)tm->window;
+    const double factor = tm->trial ? 1.5 : 2.0;
     const int losing = tm->timed > 0 && other_cost > 0 &&
                        (tm->worst > 4 * budget ||
                         (tm->timed > 1 && (tm->elapsed - tm->worst > budget ||
-                                           tm->elapsed - tm->worst > 1.5 * other_cost * (double)(tm->timed - 1))));
+                                           tm->elapsed - tm->worst > factor * other_cost * (double)(tm->timed - 1))));
     if (tm->left > 0 && !losing) return;
     /* the window is complete: its cost per step, smoothed over consecutive complete windows of one setting
-     * (the first window after a change, and a window cut short, replace the older value) */
+     * (a quarter of the new window; the first window after a change, and a window cut short, replace the
+     * older value) */
     tm->windows[idx]++;
     if (tm->timed > 0) {
         double per = tm->timed > 1 ? (tm->elapsed - tm->worst) / (double)(tm->timed - 1) : tm->elapsed;
-        tm->cost[idx] = tm->prev_use == tm->use && tm->cost[idx] >= 0 && !losing ? 0.5 * (tm->cost[idx] + per) : per;
+        tm->cost[idx] =
+            tm->prev_use == tm->use && tm->cost[idx] >= 0 && !losing ? 0.75 * tm->cost[idx] + 0.25 * per : per;
     }
     tm->prev_use = tm->use;
     team_choose(tm);
