@@ -2,7 +2,7 @@
 # Each first installs the Debian packages the build needs (only those missing; apt-get needs root).
 
 DEB_PACKAGES := cmake make gcc pkg-config libfyaml-dev libxml2-dev libcmocka-dev python3 clang libclang-rt-dev libomp-dev \
-                libcairo2-dev fonts-dejavu-core chromium python3-vtk9 libjansson-dev libssl-dev
+                libcairo2-dev libpng-dev fonts-dejavu-core chromium python3-vtk9 libjansson-dev libssl-dev
 BUILD        := build
 BUILD_ASAN   := build-asan
 BUILD_FUZZ   := build-fuzz
@@ -52,6 +52,7 @@ bench: build
 	./$(BUILD)/bench_diffusion
 	./$(BUILD)/bench_cells
 	bash bench/scenarios.sh ./$(BUILD)/stroma
+	bash bench/threads.sh ./$(BUILD)/stroma
 
 # Fuzz the model loader for FUZZ_SECONDS (default 10 min), keeping the corpus in build-fuzz/corpus.
 fuzz: build-fuzz

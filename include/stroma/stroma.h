@@ -43,7 +43,8 @@ stroma_code stroma_model_set_end(stroma_model *model, double end_min, stroma_err
 /* ---- simulation ---- */
 
 typedef struct stroma_sim_options {
-    int threads;          /* OpenMP threads; 0 = leave the runtime default */
+    int threads;          /* most OpenMP threads a step uses (steps may use one when that is faster, e.g.
+                             on busy cores); 0 = OMP_NUM_THREADS if set, else chosen from the model's size */
     const char *solver;   /* diffusion solver name; NULL = "lod" */
 } stroma_sim_options;
 
@@ -87,7 +88,7 @@ stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_r
                             stroma_progress_fn progress, void *user, stroma_error *err);
 
 typedef struct stroma_resume_options {
-    int threads; /* OpenMP threads; 0 = the runtime default */
+    int threads; /* as stroma_sim_options.threads */
 } stroma_resume_options;
 
 /* Continue the run in `dir` from its last checkpoint (dir/checkpoint.bin) to its end time, with the same model

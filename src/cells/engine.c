@@ -2,6 +2,7 @@
 #include "cells/engine.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,17 @@ stroma_code stroma_cell_engine_init(stroma_cell_engine *e, const stroma_cell_typ
     return rc;
 }
 
+static void sec_order_free(stroma_sec_order *o) {
+    free(o->order);
+    free(o->start);
+    free(o->voxels);
+    free(o->alpha);
+    free(o->beta);
+    free(o->exact);
+    free(o->stamp);
+    memset(o, 0, sizeof *o);
+}
+
 void stroma_cell_engine_free(stroma_cell_engine *e) {
     stroma_cells_free(&e->cells);
     stroma_cell_grid_free(&e->grid);
@@ -41,12 +53,10 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->rep_scale);
     free(e->keep);
     free(e->voxel);
-    free(e->sec_order);
-    free(e->sec_start);
-    free(e->sec_voxels);
-    free(e->sec_alpha);
-    free(e->sec_beta);
-    free(e->sec_exact);
+    free(e->mech_cost);
+    sec_order_free(&e->sec);
+    sec_order_free(&e->sec_prev);
+    free(e->sec_count);
     memset(e, 0, sizeof *e);
 }
 
@@ -67,7 +77,7 @@ static stroma_code ensure_scratch(stroma_cell_engine *e, size_t n, stroma_error 
     GROW(rep_scale, double)
     GROW(keep, unsigned char)
     GROW(voxel, size_t)
-    GROW(sec_order, size_t)
+    GROW(mech_cost, uint32_t)
 #undef GROW
     e->scratch_cap = cap;
     return STROMA_OK;
@@ -105,6 +115,7 @@ void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
         memcpy(c->beh + i * nb, e->rules->base + (size_t)type * nb, nb * sizeof(double));
     }
     e->sec_stale = 1;
+    e->rates_epoch++;
 }
 
 /* A random unit vector in the domain's dimension (counters c, c+1 of the given purpose). */
@@ -167,6 +178,8 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
     c->my[i] = T->speed_um_per_min * d[1];
     c->mz[i] = T->speed_um_per_min * d[2];
     e->grid_stale = e->sec_stale = 1;
+    e->vox_fresh = 0;
+    e->mech_cost_n = 0;
     return i;
 }
 
@@ -185,6 +198,7 @@ void stroma_cell_engine_set_behaviour(stroma_cell_engine *e, size_t i, int b, do
     default: break;
     }
     e->sec_stale = 1;
+    e->rates_epoch++;
 }
 
 void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
@@ -194,204 +208,411 @@ void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
 
 /* ---- secretion ---- */
 
+/* Loops over cells or voxels run on one thread below these sizes: forking the team and waiting for it costs
+ * more than the loop (measured: docs/dev/performance.md). */
+#define STROMA_CELLS_PAR_MIN 512
+#define STROMA_SEC_VOXELS_PAR_MIN 512
+
+/* Room for n cells and nv voxels holding cells in one generation. */
+static stroma_code sec_reserve(stroma_sec_order *o, size_t n, size_t nv, size_t ns, stroma_error *err) {
+    if (n > o->cap_cells || !o->order) {
+        size_t cap = n + n / 2 + 64;
+        void *p = realloc(o->order, cap * sizeof(size_t));
+        if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
+        o->order = p;
+        o->cap_cells = cap;
+    }
+    if (nv + 1 <= o->cap_vox) return STROMA_OK;
+    size_t cap = nv + nv / 2 + 16;
+    void *p1 = realloc(o->start, (cap + 1) * sizeof(size_t));
+    if (!p1) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    o->start = p1;
+    void *p2 = realloc(o->voxels, cap * sizeof(size_t));
+    if (!p2) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    o->voxels = p2;
+    void *pa = realloc(o->alpha, (cap * ns + 1) * sizeof(double));
+    if (pa) o->alpha = pa;
+    void *pb = realloc(o->beta, (cap * ns + 1) * sizeof(double));
+    if (pb) o->beta = pb;
+    void *pe = realloc(o->exact, cap + 1);
+    if (pe) o->exact = pe;
+    void *ps = realloc(o->stamp, (cap + 1) * sizeof(uint32_t));
+    if (ps) {
+        o->stamp = ps;
+        memset(o->stamp, 0, (cap + 1) * sizeof(uint32_t)); /* 0: never composed (generations start at 1) */
+    }
+    if (!pa || !pb || !pe || !ps) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
+    o->cap_vox = cap;
+    return STROMA_OK;
+}
+
+/* Keep the previous generation's composed map for every voxel that holds exactly the same cells, when no cell's
+ * volume or rates changed since (rates_epoch), nor dt, nor the fixed voxels: composing it again would give the
+ * same bits. Cells cross voxel faces rarely (a step moves them a fraction of a micrometre), so most maps are
+ * kept and the divisions of the composition are spared. */
+static void sec_keep_maps(stroma_cell_engine *e, const stroma_transport *t) {
+    const stroma_sec_order *p = &e->sec_prev;
+    stroma_sec_order *o = &e->sec;
+    if (p->gen == 0 || p->rates != e->rates_epoch || p->dt != t->dt_min || p->nfixed != t->nfixed) return;
+    const size_t ns = (size_t)e->nsub;
+    size_t a = 0;
+    for (size_t v = 0; v < o->nvox; v++) {
+        const size_t vox = o->voxels[v];
+        while (a < p->nvox && p->voxels[a] < vox) a++;
+        if (a == p->nvox) break;
+        if (p->voxels[a] != vox || p->stamp[a] != p->gen) continue;
+        const size_t len = o->start[v + 1] - o->start[v];
+        if (len != p->start[a + 1] - p->start[a] ||
+            memcmp(o->order + o->start[v], p->order + p->start[a], len * sizeof(size_t)) != 0)
+            continue;
+        memcpy(o->alpha + v * ns, p->alpha + a * ns, ns * sizeof(double));
+        memcpy(o->beta + v * ns, p->beta + a * ns, ns * sizeof(double));
+        o->exact[v] = p->exact[a];
+        o->stamp[v] = o->gen;
+    }
+}
+
+/* Cells ordered by (voxel, index) in a new generation e->sec, with the runs of equal voxel; the previous one
+ * becomes e->sec_prev. Maps that cannot be kept are composed at their first secretion (the stamp differs).
+ * Serial: a counting sort by voxel when the mesh is not much larger than the population (the runs come from
+ * the same scan), else a stable merge sort. The voxel of each cell comes from the mechanics step when it just
+ * computed them (vox_fresh), else it is computed here. */
 static stroma_code sort_by_voxel(stroma_cell_engine *e, const stroma_transport *t, stroma_error *err) {
     stroma_cells *c = &e->cells;
     size_t n = c->n;
     if (ensure_scratch(e, n, err)) return STROMA_ERR_NOMEM;
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) {
-        double p[3] = {c->x[i], c->y[i], c->z[i]};
-        e->voxel[i] = stroma_mesh_voxel_of(&t->mesh, p);
-    }
-    /* order cells by (voxel, index): a stable sort on voxel via a radix-free merge of the index order */
-    for (size_t i = 0; i < n; i++) e->sec_order[i] = i;
-    /* insertion-friendly: sort pairs with qsort on a packed key (voxel, index) — both unique per cell */
-    size_t *ord = e->sec_order;
+    if (!(e->vox_fresh && e->vox_n == n))
+        for (size_t i = 0; i < n; i++) {
+            double p[3] = {c->x[i], c->y[i], c->z[i]};
+            e->voxel[i] = stroma_mesh_voxel_of(&t->mesh, p);
+        }
+    e->vox_fresh = 0;
+    /* the current generation becomes the previous one; the one before is overwritten */
+    stroma_sec_order older = e->sec_prev;
+    e->sec_prev = e->sec;
+    e->sec = older;
+    stroma_sec_order *o = &e->sec;
     const size_t *vox = e->voxel;
-    /* simple bottom-up merge sort, stable, O(n log n), no comparator state needed */
-    size_t *tmp = malloc((n ? n : 1) * sizeof(size_t));
-    if (!tmp) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi) tmp[k++] = vox[ord[b]] < vox[ord[a]] ? ord[b++] : ord[a++];
-            while (a < mid) tmp[k++] = ord[a++];
-            while (b < hi) tmp[k++] = ord[b++];
-        }
-        memcpy(ord, tmp, n * sizeof(size_t));
-    }
-    free(tmp);
-    /* runs of equal voxel */
+    const size_t nvox = t->mesh.nvox, ns = (size_t)e->nsub;
     size_t nv = 0;
-    for (size_t k = 0; k < n; k++)
-        if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) nv++;
-    if (nv + 1 > e->sec_cap_vox) {
-        size_t cap = nv + nv / 2 + 16;
-        void *p1 = realloc(e->sec_start, (cap + 1) * sizeof(size_t));
-        if (!p1) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-        e->sec_start = p1;
-        void *p2 = realloc(e->sec_voxels, cap * sizeof(size_t));
-        if (!p2) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-        e->sec_voxels = p2;
-        e->sec_cap_vox = cap;
-    }
-    nv = 0;
-    for (size_t k = 0; k < n; k++)
-        if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) {
-            e->sec_start[nv] = k;
-            e->sec_voxels[nv++] = vox[ord[k]];
+    if (nvox <= 4 * n + 65536) {
+        /* stable counting sort: cells of a voxel keep their index order */
+        if (nvox > e->sec_cap_count) {
+            void *p = realloc(e->sec_count, nvox * sizeof(size_t));
+            if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
+            e->sec_count = p;
+            e->sec_cap_count = nvox;
         }
-    e->sec_start[nv] = n;
-    e->sec_nvox = nv;
-    size_t ns = (size_t)e->nsub;
-    void *pa = realloc(e->sec_alpha, (nv * ns + 1) * sizeof(double));
-    if (pa) e->sec_alpha = pa;
-    void *pb = realloc(e->sec_beta, (nv * ns + 1) * sizeof(double));
-    if (pb) e->sec_beta = pb;
-    void *pe = realloc(e->sec_exact, nv + 1);
-    if (pe) e->sec_exact = pe;
-    if (!pa || !pb || !pe) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory composing secretion");
-    /* compose each voxel's cell maps in id order: c -> (c + a)/(1 + b) + x, a = dtv S T, b = dtv (S + U),
-     * x = dt E / Vvox, exactly the arithmetic of stroma_transport_apply_source */
-    const double dt = t->dt_min, vvox = t->mesh.voxel_volume_um3;
-    const long lnv = (long)nv;
-#pragma omp parallel for schedule(static)
-    for (long v = 0; v < lnv; v++) {
-        double *al = e->sec_alpha + (size_t)v * ns, *be = e->sec_beta + (size_t)v * ns;
-        unsigned char exact = 0;
-        for (size_t q = 0; q < ns; q++) {
-            al[q] = 1.0;
-            be[q] = 0.0;
+        if (sec_reserve(o, n, n < nvox ? n : nvox, ns, err)) return STROMA_ERR_NOMEM;
+        size_t *cnt = e->sec_count;
+        memset(cnt, 0, nvox * sizeof(size_t));
+        for (size_t i = 0; i < n; i++) cnt[vox[i]]++;
+        /* one scan: the voxels holding cells, where their runs start, and cnt[v] becomes v's cursor */
+        size_t pos = 0;
+        for (size_t v = 0; v < nvox; v++) {
+            size_t k = cnt[v];
+            if (!k) continue;
+            o->voxels[nv] = v;
+            o->start[nv++] = pos;
+            cnt[v] = pos;
+            pos += k;
         }
-        for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
-            size_t i = e->sec_order[k];
-            size_t o = i * ns;
-            double dtv = dt * (c->volume_um3[i] / vvox);
-            for (size_t q = 0; q < ns; q++) {
-                double S = c->secretion[o + q], T = c->saturation[o + q], U = c->uptake[o + q];
-                double E = c->export_rate[o + q];
-                if (E < 0) exact = 1;
-                double inv = 1.0 / (1.0 + dtv * (S + U));
-                al[q] *= inv;
-                be[q] = (be[q] + dtv * S * T) * inv + dt * E / vvox;
+        for (size_t i = 0; i < n; i++) o->order[cnt[vox[i]]++] = i;
+    } else {
+        /* stable bottom-up merge sort on (voxel, index), O(n log n) */
+        if (sec_reserve(o, n, 0, ns, err)) return STROMA_ERR_NOMEM;
+        size_t *ord = o->order;
+        for (size_t i = 0; i < n; i++) ord[i] = i;
+        size_t *tmp = malloc((n ? n : 1) * sizeof(size_t));
+        if (!tmp) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory sorting cells by voxel");
+        for (size_t w = 1; w < n; w *= 2) {
+            for (size_t lo = 0; lo < n; lo += 2 * w) {
+                size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                size_t a = lo, b = mid, k = lo;
+                while (a < mid && b < hi) tmp[k++] = vox[ord[b]] < vox[ord[a]] ? ord[b++] : ord[a++];
+                while (a < mid) tmp[k++] = ord[a++];
+                while (b < hi) tmp[k++] = ord[b++];
             }
+            memcpy(ord, tmp, n * sizeof(size_t));
         }
-        for (size_t q = 0; q < ns; q++)
-            if (stroma_transport_fixed_find(t, e->sec_voxels[v], (int)q, NULL)) {
-                al[q] = 1.0;
-                be[q] = 0.0;
+        free(tmp);
+        /* runs of equal voxel */
+        for (size_t k = 0; k < n; k++)
+            if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) nv++;
+        if (sec_reserve(o, n, nv, ns, err)) return STROMA_ERR_NOMEM;
+        nv = 0;
+        for (size_t k = 0; k < n; k++)
+            if (k == 0 || vox[ord[k]] != vox[ord[k - 1]]) {
+                o->start[nv] = k;
+                o->voxels[nv++] = vox[ord[k]];
             }
-        e->sec_exact[v] = exact;
     }
-    e->sec_dt = dt;
+    o->start[nv] = n;
+    o->nvox = nv;
+    o->dt = t->dt_min;
+    o->nfixed = t->nfixed;
+    o->rates = e->rates_epoch;
+    /* a new generation: every map is composed again at its first secretion unless kept */
+    uint32_t gen = e->sec_prev.gen + 1;
+    if (gen == 0) {
+        /* wrapped around (after 4e9 sorts): start the stamps afresh */
+        gen = 1;
+        memset(o->stamp, 0, o->cap_vox * sizeof(uint32_t));
+    }
+    o->gen = gen;
+    sec_keep_maps(e, t);
     e->sec_stale = 0;
     return STROMA_OK;
 }
 
-void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
-    if ((e->sec_stale || e->sec_dt != t->dt_min) && sort_by_voxel(e, t, NULL) != STROMA_OK) return;
-    stroma_cells *c = &e->cells;
-    size_t ns = (size_t)e->nsub;
-    const long nv = (long)e->sec_nvox;
-#pragma omp parallel for schedule(static)
-    for (long v = 0; v < nv; v++) {
-        if (!e->sec_exact[v]) {
-            double *cv = t->c + e->sec_voxels[v] * ns;
-            const double *al = e->sec_alpha + (size_t)v * ns, *be = e->sec_beta + (size_t)v * ns;
+/* Compose the map of the v-th voxel holding cells: its cells' updates in id order, c -> (c + a)/(1 + b) + x,
+ * a = dtv S T, b = dtv (S + U), x = dt E / Vvox, exactly the arithmetic of stroma_transport_apply_source; a
+ * fixed substrate of the voxel gets the identity. */
+static void compose_voxel(stroma_cell_engine *e, const stroma_transport *t, size_t v) {
+    const stroma_cells *c = &e->cells;
+    stroma_sec_order *o = &e->sec;
+    const size_t ns = (size_t)e->nsub;
+    const double dt = t->dt_min, vvox = t->mesh.voxel_volume_um3;
+    double *al = o->alpha + v * ns, *be = o->beta + v * ns;
+    unsigned char exact = 0;
+    for (size_t q = 0; q < ns; q++) {
+        al[q] = 1.0;
+        be[q] = 0.0;
+    }
+    for (size_t k = o->start[v]; k < o->start[v + 1]; k++) {
+        size_t i = o->order[k];
+        size_t oi = i * ns;
+        double dtv = dt * (c->volume_um3[i] / vvox);
+        const int finite_dtv = isfinite(dtv);
+        for (size_t q = 0; q < ns; q++) {
+            double S = c->secretion[oi + q], T = c->saturation[oi + q], U = c->uptake[oi + q];
+            double E = c->export_rate[oi + q];
+            /* a cell that neither secretes, takes up nor exports q leaves the map as it is: inv = 1 exactly and
+             * beta gains +-0, which changes no bit unless beta is -0 (then +0 would): skip the division */
+            if (S == 0 && U == 0 && E == 0 && finite_dtv && isfinite(T) && !(be[q] == 0 && signbit(be[q])))
+                continue;
+            if (E < 0) exact = 1;
+            double inv = 1.0 / (1.0 + dtv * (S + U));
+            al[q] *= inv;
+            be[q] = (be[q] + dtv * S * T) * inv + dt * E / vvox;
+        }
+    }
+    const size_t vox = o->voxels[v];
+    for (size_t f = t->nfixed ? stroma_transport_fixed_first(t, vox) : 0; f < t->nfixed && t->fixed[f].voxel == vox;
+         f++) {
+        al[t->fixed[f].substrate] = 1.0;
+        be[t->fixed[f].substrate] = 0.0;
+    }
+    o->exact[v] = exact;
+}
+
+/* Voxels [a, b) of the voxels holding cells, with ns substrates (a constant in the specialised copies). */
+static inline __attribute__((always_inline)) void secrete_voxels(stroma_cell_engine *e, stroma_transport *t,
+                                                                 size_t a, size_t b, size_t ns) {
+    const stroma_cells *c = &e->cells;
+    stroma_sec_order *o = &e->sec;
+    for (size_t v = a; v < b; v++) {
+        if (o->stamp[v] != o->gen) {
+            compose_voxel(e, t, v);
+            o->stamp[v] = o->gen;
+        }
+        if (!o->exact[v]) {
+            double *restrict cv = t->c + o->voxels[v] * ns;
+            const double *restrict al = o->alpha + v * ns, *restrict be = o->beta + v * ns;
             for (size_t q = 0; q < ns; q++) cv[q] = al[q] * cv[q] + be[q];
             continue;
         }
-        for (size_t k = e->sec_start[v]; k < e->sec_start[v + 1]; k++) {
-            size_t i = e->sec_order[k];
-            size_t o = i * ns;
-            stroma_transport_apply_source(t, e->sec_voxels[v], c->volume_um3[i], c->secretion + o,
-                                          c->saturation + o, c->uptake + o, c->export_rate + o, NULL);
+        for (size_t k = o->start[v]; k < o->start[v + 1]; k++) {
+            size_t i = o->order[k];
+            size_t oi = i * ns;
+            stroma_transport_apply_source(t, o->voxels[v], c->volume_um3[i], c->secretion + oi,
+                                          c->saturation + oi, c->uptake + oi, c->export_rate + oi, NULL);
         }
+    }
+}
+
+void stroma_cell_engine_secrete_range(void *engine, stroma_transport *t, size_t v0, size_t v1) {
+    stroma_cell_engine *e = engine;
+    const stroma_sec_order *o = &e->sec;
+    /* the voxels holding cells are sorted: find those in [v0, v1) */
+    size_t lo = 0, hi = o->nvox;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (o->voxels[mid] < v0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t b = lo;
+    while (b < o->nvox && o->voxels[b] < v1) b++;
+    switch (e->nsub) {
+    case 1: secrete_voxels(e, t, lo, b, 1); break;
+    case 2: secrete_voxels(e, t, lo, b, 2); break;
+    case 3: secrete_voxels(e, t, lo, b, 3); break;
+    case 4: secrete_voxels(e, t, lo, b, 4); break;
+    case 5: secrete_voxels(e, t, lo, b, 5); break;
+    case 6: secrete_voxels(e, t, lo, b, 6); break;
+    case 7: secrete_voxels(e, t, lo, b, 7); break;
+    case 8: secrete_voxels(e, t, lo, b, 8); break;
+    default: secrete_voxels(e, t, lo, b, (size_t)e->nsub); break;
+    }
+}
+
+int stroma_cell_engine_secrete_prepare(stroma_cell_engine *e, const stroma_transport *t) {
+    if ((e->sec_stale || e->sec.gen == 0 || e->sec.dt != t->dt_min) && sort_by_voxel(e, t, NULL) != STROMA_OK)
+        return 0;
+    return 1;
+}
+
+void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
+    if (!stroma_cell_engine_secrete_prepare(e, t)) return;
+    const size_t nvox = t->mesh.nvox;
+#pragma omp parallel if (e->sec.nvox >= STROMA_SEC_VOXELS_PAR_MIN)
+    {
+        const size_t nth = (size_t)omp_get_num_threads(), tid = (size_t)omp_get_thread_num();
+        stroma_cell_engine_secrete_range(e, t, nvox * tid / nth, nvox * (tid + 1) / nth);
     }
 }
 
 /* ---- mechanics ---- */
 
-static void update_motility(stroma_cell_engine *e, const stroma_transport *t, double dt) {
+/* Migration velocity of cell i for this mechanics step (persistence, chemotaxis, rule-set speed). */
+static void update_motility_one(stroma_cell_engine *e, const stroma_transport *t, double dt, size_t i) {
     stroma_cells *c = &e->cells;
-    const long n = (long)c->n;
-    int64_t step = e->mech_step;
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < n; i++) {
-        const stroma_cell_type_desc *T = &e->types[c->type[i]];
-        const stroma_rules_engine *R = e->rules;
-        double speed = beh(e, (size_t)i, R ? R->s_speed : -1, T->speed_um_per_min);
-        double persist = beh(e, (size_t)i, R ? R->s_persist : -1, T->persistence_min);
-        double bias = beh(e, (size_t)i, R ? R->s_bias : -1, T->bias);
-        if (c->state[i] != STROMA_CELL_LIVE || !(speed > 0)) {
-            c->mx[i] = c->my[i] = c->mz[i] = 0;
-            continue;
-        }
-        double u[2];
-        stroma_rng_uniform2(e->rng, (uint64_t)c->id[i], (uint64_t)step, STROMA_RNG_MOTILITY, 0, u);
-        double p_turn = persist > 0 ? 1 - exp(-dt / persist) : 1;
-        if (u[0] >= p_turn) {
-            /* keep the direction; the speed may have changed through rules */
-            double m = sqrt(c->mx[i] * c->mx[i] + c->my[i] * c->my[i] + c->mz[i] * c->mz[i]);
-            if (m > 0 && m != speed) {
-                c->mx[i] *= speed / m;
-                c->my[i] *= speed / m;
-                c->mz[i] *= speed / m;
-            }
-            continue;
-        }
-        double d[3];
-        random_direction(e, c->id[i], step, STROMA_RNG_MOTILITY, 1, d);
-        if (T->chemotaxis_substrate >= 0 && bias > 0 && t) {
-            double pos[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
-            stroma_transport_gradient_at(t, pos, T->chemotaxis_substrate, g);
-            if (e->dom.dim < 3) g[2] = 0;
-            double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
-            if (gn > 0) {
-                double s = T->chemotaxis_direction / gn;
-                for (int a = 0; a < 3; a++) d[a] = bias * s * g[a] + (1 - bias) * d[a];
-                double dn = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-                if (dn > 0)
-                    for (int a = 0; a < 3; a++) d[a] /= dn;
-            }
-        }
-        c->mx[i] = speed * d[0];
-        c->my[i] = speed * d[1];
-        c->mz[i] = speed * d[2];
+    const int64_t step = e->mech_step;
+    const stroma_cell_type_desc *T = &e->types[c->type[i]];
+    const stroma_rules_engine *R = e->rules;
+    double speed = beh(e, i, R ? R->s_speed : -1, T->speed_um_per_min);
+    double persist = beh(e, i, R ? R->s_persist : -1, T->persistence_min);
+    double bias = beh(e, i, R ? R->s_bias : -1, T->bias);
+    if (c->state[i] != STROMA_CELL_LIVE || !(speed > 0)) {
+        c->mx[i] = c->my[i] = c->mz[i] = 0;
+        return;
     }
+    double u[2];
+    stroma_rng_uniform2(e->rng, (uint64_t)c->id[i], (uint64_t)step, STROMA_RNG_MOTILITY, 0, u);
+    double p_turn = persist > 0 ? 1 - exp(-dt / persist) : 1;
+    if (u[0] >= p_turn) {
+        /* keep the direction; the speed may have changed through rules */
+        double m = sqrt(c->mx[i] * c->mx[i] + c->my[i] * c->my[i] + c->mz[i] * c->mz[i]);
+        if (m > 0 && m != speed) {
+            c->mx[i] *= speed / m;
+            c->my[i] *= speed / m;
+            c->mz[i] *= speed / m;
+        }
+        return;
+    }
+    double d[3];
+    random_direction(e, c->id[i], step, STROMA_RNG_MOTILITY, 1, d);
+    if (T->chemotaxis_substrate >= 0 && bias > 0 && t) {
+        double pos[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
+        stroma_transport_gradient_at(t, pos, T->chemotaxis_substrate, g);
+        if (e->dom.dim < 3) g[2] = 0;
+        double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+        if (gn > 0) {
+            double s = T->chemotaxis_direction / gn;
+            for (int a = 0; a < 3; a++) d[a] = bias * s * g[a] + (1 - bias) * d[a];
+            double dn = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            if (dn > 0)
+                for (int a = 0; a < 3; a++) d[a] /= dn;
+        }
+    }
+    c->mx[i] = speed * d[0];
+    c->my[i] = speed * d[1];
+    c->mz[i] = speed * d[2];
 }
 
+/* Bounds of nsplit contiguous stretches of the n cells with about equal costs (mech_cost of the previous
+ * mechanics step plus a fixed part), or equal counts when the cells changed since. */
+static void mech_split(const stroma_cell_engine *e, size_t n, int nsplit, size_t *bound) {
+    bound[0] = 0;
+    bound[nsplit] = n;
+    if (nsplit <= 1) return;
+    if (e->mech_cost_n != n) {
+        for (int t = 1; t < nsplit; t++) bound[t] = n * (size_t)t / (size_t)nsplit;
+        return;
+    }
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) total += (uint64_t)e->mech_cost[i] + 8;
+    uint64_t acc = 0;
+    int t = 1;
+    for (size_t i = 0; i < n && t < nsplit; i++) {
+        acc += (uint64_t)e->mech_cost[i] + 8;
+        while (t < nsplit && acc * (uint64_t)nsplit >= total * (uint64_t)t) bound[t++] = i + 1;
+    }
+    while (t < nsplit) bound[t++] = n;
+}
+
+/* One mechanics step in two parallel loops: (1) per cell, its migration velocity, its adhesion/repulsion
+ * scales (rules) and its grid box; the grid is then sorted (serial); (2) per cell, its velocity from its
+ * neighbours (read from the grid's gathered copy of the positions, so moving a cell does not disturb the
+ * others), its new position and its new voxel (for secretion). */
 stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
                                          stroma_error *err) {
     stroma_cells *c = &e->cells;
-    update_motility(e, t, dt_min);
-    stroma_code rc = stroma_cell_grid_build(&e->grid, c, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
-                                            stroma_mechanics_reach(c, &e->pairs), e->pairs.reach_rel, err);
+    if (ensure_scratch(e, c->n, err)) return STROMA_ERR_NOMEM;
+    stroma_code rc = stroma_cell_grid_prepare(&e->grid, c->n, e->dom.lo_um, e->dom.hi_um, e->dom.dim,
+                                              stroma_mechanics_reach(c, &e->pairs), err);
     if (rc != STROMA_OK) return rc;
     /* rules on cell-cell adhesion / repulsion scale each cell's strengths: scale = sqrt(value / type value) */
     const stroma_rules_engine *R = e->rules;
     double *as = NULL, *rs = NULL;
     if (R && (R->s_adhesion >= 0 || R->s_repulsion >= 0)) {
-        if (ensure_scratch(e, c->n, err)) return STROMA_ERR_NOMEM;
         as = R->s_adhesion >= 0 ? e->adh_scale : NULL;
         rs = R->s_repulsion >= 0 ? e->rep_scale : NULL;
-        const long n = (long)c->n;
-#pragma omp parallel for schedule(static)
-        for (long i = 0; i < n; i++) {
-            const stroma_cell_type_desc *T = &e->types[c->type[i]];
-            if (as) {
-                double b0 = T->adhesion_um_per_min, v = beh(e, (size_t)i, R->s_adhesion, b0);
-                as[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
-            }
-            if (rs) {
-                double b0 = T->repulsion_um_per_min, v = beh(e, (size_t)i, R->s_repulsion, b0);
-                rs[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
+    }
+    stroma_cell_grid *g = &e->grid;
+    const long n = (long)c->n;
+    const int par = n >= STROMA_CELLS_PAR_MIN;
+#pragma omp parallel for schedule(static) if (par)
+    for (long i = 0; i < n; i++) {
+        update_motility_one(e, t, dt_min, (size_t)i);
+        const stroma_cell_type_desc *T = &e->types[c->type[i]];
+        if (as) {
+            double b0 = T->adhesion_um_per_min, v = beh(e, (size_t)i, R->s_adhesion, b0);
+            as[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
+        }
+        if (rs) {
+            double b0 = T->repulsion_um_per_min, v = beh(e, (size_t)i, R->s_repulsion, b0);
+            rs[i] = b0 > 0 ? sqrt(v / b0) : 1.0;
+        }
+        g->box_of[i] = stroma_cell_grid_box_of(g, c->x[i], c->y[i], c->z[i]);
+    }
+    stroma_cell_grid_sort(g, c, e->pairs.reach_rel);
+    const int first = e->mech_step == 0;
+    const stroma_mesh *mesh = t ? &t->mesh : NULL;
+    /* by cell index, not box order: each thread then writes its own stretch of every cell array (in box order
+     * the two threads' cells interleave and share cache lines) */
+    /* Threads take contiguous stretches of cells of about equal cost, the cost of a cell being the neighbour
+     * candidates it scanned at the previous step (dense tumour cells cost several times isolated ones; an
+     * equal count per thread left one thread a third slower). Where the cells changed since, equal counts. */
+    const int nth_want = par ? omp_get_max_threads() : 1;
+    size_t bound[STROMA_MECH_MAX_SPLIT + 1];
+    const int nsplit = nth_want < STROMA_MECH_MAX_SPLIT ? nth_want : STROMA_MECH_MAX_SPLIT;
+    mech_split(e, (size_t)n, nsplit, bound);
+#pragma omp parallel if (par)
+    {
+        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        size_t lo, hi;
+        if (nth == nsplit) {
+            lo = bound[tid];
+            hi = bound[tid + 1];
+        } else {
+            lo = (size_t)n * (size_t)tid / (size_t)nth;
+            hi = (size_t)n * (size_t)(tid + 1) / (size_t)nth;
+        }
+        for (size_t i = lo; i < hi; i++) {
+            e->mech_cost[i] = stroma_mechanics_velocity_one(c, g, &e->pairs, &e->dom, as, rs, g->pos[i]);
+            stroma_mechanics_advance_one(c, i, dt_min, &e->dom, first);
+            if (mesh) {
+                double p[3] = {c->x[i], c->y[i], c->z[i]};
+                e->voxel[i] = stroma_mesh_voxel_of(mesh, p);
             }
         }
     }
-    stroma_mechanics_velocities(c, &e->grid, &e->pairs, &e->dom, as, rs);
-    stroma_mechanics_advance(c, dt_min, &e->dom, e->mech_step == 0);
+    e->mech_cost_n = (size_t)n;
+    e->vox_fresh = mesh != NULL;
+    e->vox_n = c->n;
     e->mech_step++;
     e->grid_stale = 1;
     e->sec_stale = 1;
@@ -845,19 +1066,25 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
                                             stroma_mechanics_reach(c, &e->pairs), e->pairs.reach_rel, err);
     if (rc != STROMA_OK) return rc;
     const long ln = (long)n;
-    if (e->rules && e->rules->nslots > 0) {
-#pragma omp parallel for schedule(static)
-        for (long i = 0; i < ln; i++) evaluate_rules(e, t, (size_t)i, t_min, dt_min);
-        e->sec_stale = 1;
+    const int rules = e->rules && e->rules->nslots > 0;
+    if (rules) e->sec_stale = 1;
+    e->vox_fresh = 0;
+    e->mech_cost_n = 0; /* cells may be born, die or be removed: the per-cell costs no longer line up */
+    e->rates_epoch++;   /* and volumes and exchange rates change */
+    /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates; a
+     * cell's rules (its own behaviours and state variables, from its neighbours' positions, radii and states)
+     * come just before its contact decision, which reads only its own behaviours */
+#pragma omp parallel if (ln >= STROMA_CELLS_PAR_MIN)
+    {
+#pragma omp for schedule(static)
+        for (long i = 0; i < ln; i++) {
+            if (rules) evaluate_rules(e, t, (size_t)i, t_min, dt_min);
+            decide_contact(e, (size_t)i, dt_min);
+            e->keep[i] = 1;
+        }
+#pragma omp for schedule(static)
+        for (long i = 0; i < ln; i++) decide_phenotype(e, t, (size_t)i, dt_min);
     }
-    /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates */
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < ln; i++) {
-        decide_contact(e, (size_t)i, dt_min);
-        e->keep[i] = 1;
-    }
-#pragma omp parallel for schedule(static)
-    for (long i = 0; i < ln; i++) decide_phenotype(e, t, (size_t)i, dt_min);
     /* contact outcomes, in id order */
     for (size_t i = 0; i < n; i++) {
         size_t j;

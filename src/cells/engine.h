@@ -16,6 +16,9 @@
 #include "transport/transport.h"
 #include "util/rng.h"
 
+/* Most stretches the mechanics step splits its cells into (one per thread). */
+#define STROMA_MECH_MAX_SPLIT 64
+
 /* A per-cell decision of the phenotype step, applied serially in id order. */
 enum stroma_cell_action {
     STROMA_ACT_NONE = 0,
@@ -35,6 +38,21 @@ enum stroma_contact_action {
     STROMA_CONTACT_PHAGOCYTOSE,
     STROMA_CONTACT_TRANSFORM /* self becomes action_arg on contact */
 };
+
+/* One generation of the cells' order by voxel, with the voxel maps composed from it. */
+typedef struct stroma_sec_order {
+    size_t *order;              /* [n] cell indices by (voxel, index) */
+    size_t *start, *voxels;     /* the cells of the v-th voxel holding cells (voxels[v]) are
+                                   order[start[v] .. start[v + 1]) */
+    double *alpha, *beta;       /* [nvox * nsub]: that voxel's map c <- alpha c + beta */
+    unsigned char *exact;       /* [nvox]: 1 = cell by cell instead (net import could reach the zero clamp) */
+    uint32_t *stamp;            /* [nvox]: == gen once the map is composed */
+    size_t nvox, cap_vox, cap_cells;
+    uint32_t gen;               /* 0 = never sorted */
+    uint64_t rates;             /* the engine's rates_epoch when sorted */
+    double dt;                  /* the dt the maps are composed for */
+    size_t nfixed;              /* the transport's fixed voxels then */
+} stroma_sec_order;
 
 typedef struct stroma_cell_counters {
     int64_t births, apoptoses, necroses, kills, phagocytoses, transformations, removals;
@@ -61,15 +79,18 @@ typedef struct stroma_cell_engine {
     double *adh_scale, *rep_scale; /* per cell, when rules set cell-cell adhesion / repulsion (mechanics) */
     unsigned char *keep;
     size_t *voxel;              /* voxel of each cell, refreshed after mechanics */
-    /* cells sorted by voxel for parallel, deterministic secretion */
-    size_t *sec_order, *sec_start, *sec_voxels;
-    size_t sec_nvox, sec_cap_vox;
-    int sec_stale;
-    /* the composed per-voxel secretion map c <- alpha c + beta ([sec_nvox * nsub] each); sec_exact[v] = 1
-     * when a voxel needs the cell-by-cell update instead (net import could hit the zero clamp) */
-    double *sec_alpha, *sec_beta;
-    unsigned char *sec_exact;
-    double sec_dt;              /* the dt the map was composed for */
+    uint32_t *mech_cost;        /* neighbour candidates each cell scanned at the last mechanics step */
+    size_t mech_cost_n;         /* cells mech_cost describes (0: none; the cells changed since) */
+    int vox_fresh;              /* voxel[] holds the voxels of the current positions of vox_n cells (set by
+                                   mechanics, cleared by anything that moves, adds or removes cells) */
+    size_t vox_n;
+    size_t *sec_count;          /* [nvox] counting-sort buckets */
+    size_t sec_cap_count;
+    int sec_stale;              /* cells moved or changed since the cells were ordered by voxel */
+    uint64_t rates_epoch;       /* bumped whenever cells' volumes or exchange rates may have changed */
+    /* the cells ordered by voxel and the composed voxel maps (see stroma_cell_engine_secrete), and the previous
+     * generation, whose maps are kept for voxels that hold the same cells with the same rates */
+    stroma_sec_order sec, sec_prev;
     stroma_cell_counters counters;
     const stroma_rules_engine *rules; /* borrowed; NULL = no rules */
 } stroma_cell_engine;
@@ -117,11 +138,19 @@ void stroma_cell_engine_set_behaviour(stroma_cell_engine *e, size_t i, int b, do
 void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i);
 
 /* Apply every cell's secretion/uptake to the transport field for one diffusion step (a dead cell's rates are
- * zero unless rules marked apply_to_dead set them). Cells are grouped by voxel; each cell's implicit update (stroma_transport_apply_source) is an affine map of the voxel value,
- * so a voxel's cells, in id order, compose to one map c <- alpha c + beta, built once after cells move or
- * change and applied every diffusion step (voxels in parallel). Voxels where a net import could reach the
+ * zero unless rules marked apply_to_dead set them). Cells are grouped by voxel; each cell's implicit update
+ * (stroma_transport_apply_source) is an affine map of the voxel value, so a voxel's cells, in id order, compose
+ * to one map c <- alpha c + beta, composed at the first secretion after cells move or change and applied every
+ * diffusion step (voxels in parallel when there are enough of them). Voxels where a net import could reach the
  * zero clamp are updated cell by cell. */
 void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t);
+
+/* The same in two parts, so the diffusion step can run it (stroma_prestep): prepare orders the cells by voxel
+ * if they moved or changed (serial; returns 0 when out of memory: then nothing may be applied), and
+ * secrete_range (engine: the stroma_cell_engine) applies the maps of voxels [v0, v1), composing each at its
+ * first use; ranges may run concurrently on different threads. */
+int stroma_cell_engine_secrete_prepare(stroma_cell_engine *e, const stroma_transport *t);
+void stroma_cell_engine_secrete_range(void *engine, stroma_transport *t, size_t v0, size_t v1);
 
 /* One mechanics step of dt: update migration directions (persistence, chemotaxis), forces, positions. */
 stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_transport *t, double dt_min,

@@ -17,6 +17,7 @@ typedef struct stroma_cell_grid {
     size_t nboxes;
     size_t *start;        /* [nboxes + 1]: cells of box b are order[start[b] .. start[b+1]) */
     size_t *order;        /* [n] cell indices sorted by box, stable */
+    size_t *pos;          /* [n] the inverse: pos[order[k]] = k */
     size_t *box_of;       /* [n] box of each cell */
     size_t cap_cells, cap_boxes;
     /* radii, types and states gathered in box order (cache-friendly neighbour loops) */
@@ -30,10 +31,18 @@ typedef struct stroma_cell_grid {
 /* (Re)build the grid for the current cells over the box [lo, hi] with boxes of edge >= min_box_um (pass the
  * largest reach: boxes then hold a few cells each).
  * dim = 2 bins only x and y. reach_rel[type] (>= 1; NULL = all 1) scales a cell's radius into its reach.
- * Arrays grow as needed. */
+ * Arrays grow as needed. Serial; equivalent to prepare, box_of for every cell, sort. */
 stroma_code stroma_cell_grid_build(stroma_cell_grid *g, const stroma_cells *c, const double lo_um[3],
                                    const double hi_um[3], int dim, double min_box_um, const double *reach_rel,
                                    stroma_error *err);
+
+/* The build in three parts, so a caller can bin cells inside its own parallel loop:
+ * prepare sets the geometry for n cells and grows the arrays; the caller fills box_of[i] =
+ * stroma_cell_grid_box_of(g, x_i, y_i, z_i) for every cell (any order, any thread); sort then orders the cells
+ * by box (stable counting sort, serial) and gathers their positions, reaches, types and states. */
+stroma_code stroma_cell_grid_prepare(stroma_cell_grid *g, size_t n, const double lo_um[3], const double hi_um[3],
+                                     int dim, double min_box_um, stroma_error *err);
+void stroma_cell_grid_sort(stroma_cell_grid *g, const stroma_cells *c, const double *reach_rel);
 
 void stroma_cell_grid_free(stroma_cell_grid *g);
 
@@ -43,5 +52,12 @@ void stroma_cell_grid_range(const stroma_cell_grid *g, double x, double y, doubl
 
 /* Box coordinates of a point (clamped). */
 void stroma_cell_grid_coords(const stroma_cell_grid *g, double x, double y, double z, int bc[3]);
+
+/* Linear box index of a point (clamped). */
+static inline size_t stroma_cell_grid_box_of(const stroma_cell_grid *g, double x, double y, double z) {
+    int bc[3];
+    stroma_cell_grid_coords(g, x, y, z, bc);
+    return ((size_t)bc[2] * (size_t)g->nb[1] + (size_t)bc[1]) * (size_t)g->nb[0] + (size_t)bc[0];
+}
 
 #endif

@@ -36,15 +36,27 @@ double stroma_mechanics_pair(double d, double ri, double rj, double rep_i, doubl
 
 
 /* Compute every cell's velocity (vx, vy, vz) from neighbours in grid g (built on the current positions),
- * its migration velocity (mx..) and the walls; also fills pressure. Parallel over cells. */
+ * its migration velocity (mx..) and the walls; also fills pressure. Serial; the cell engine runs
+ * stroma_mechanics_velocity_one inside its own parallel loop. Reads positions only from the grid's gathered
+ * copy (g->sp), so a caller may move cell i (stroma_mechanics_advance_one) right after its velocity. */
 /* adh_scale / rep_scale (indexed by cell; NULL = 1) multiply a cell's adhesion / repulsion in every pair it is
  * part of: a pair's strength becomes pair x scale_i x scale_j, so with scale = sqrt(value / type value) the
  * pair is PhysiCell's sqrt(value_i x value_j); walls use scale_i^2. */
 void stroma_mechanics_velocities(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
                                  const stroma_mech_domain *dom, const double *adh_scale, const double *rep_scale);
 
+/* The velocity of one cell: the one at position k of the grid order (cell g->order[k]); writes only that
+ * cell's vx, vy, vz and pressure. Returns the number of neighbour candidates it scanned (a measure of its
+ * cost, for balancing threads). */
+unsigned stroma_mechanics_velocity_one(stroma_cells *c, const stroma_cell_grid *g, const stroma_mech_pairs *mp,
+                                       const stroma_mech_domain *dom, const double *adh_scale,
+                                       const double *rep_scale, size_t k);
+
 /* Advance positions by dt with Adams-Bashforth 2 (Euler on a cell's first step, marked by first != 0) and
  * keep cells inside the domain; stores the velocity as the previous one. */
 void stroma_mechanics_advance(stroma_cells *c, double dt_min, const stroma_mech_domain *dom, int first);
+/* The same for cell i alone. */
+void stroma_mechanics_advance_one(stroma_cells *c, size_t i, double dt_min, const stroma_mech_domain *dom,
+                                  int first);
 
 #endif

@@ -2,6 +2,8 @@
 #include "io/draw.h"
 
 #include <math.h>
+#include <png.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,35 +99,123 @@ double stroma_draw_colorbar(cairo_t *cr, double x, double y, double w, double h,
     return used;
 }
 
+/* PNG encoding with libpng, unfiltered rows at zlib level 1: cairo_surface_write_to_png tries every row filter
+ * at zlib's default level, which took 25 ms for an 800-pixel tissue picture and 8.6 ms for a plot where this
+ * takes 7 ms and 1.9 ms, for files of about the same size (143 KB instead of 163 KB; 28 KB instead of 26 KB).
+ * The pixels are the same. */
+typedef struct png_sink {
+    int (*write)(void *closure, const unsigned char *data, size_t n); /* 0 = written */
+    void *closure;
+    int failed;
+} png_sink;
+
+static void png_sink_write(png_structp p, png_bytep data, size_t n) {
+    png_sink *s = png_get_io_ptr(p);
+    if (!s->failed && s->write(s->closure, data, n) != 0) s->failed = 1;
+}
+
+static void png_sink_flush(png_structp p) { (void)p; }
+
+/* libpng reports through these instead of stderr; after an error it jumps back to png_encode's setjmp. */
+static void png_quiet_error(png_structp p, png_const_charp msg) {
+    (void)p;
+    (void)msg;
+}
+static void png_quiet_warning(png_structp p, png_const_charp msg) {
+    (void)p;
+    (void)msg;
+}
+
+static int png_encode(cairo_surface_t *surf, png_sink *sink) {
+    cairo_surface_flush(surf);
+    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS || cairo_surface_get_type(surf) != CAIRO_SURFACE_TYPE_IMAGE)
+        return -1;
+    const cairo_format_t fmt = cairo_image_surface_get_format(surf);
+    if (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32) return -1;
+    const int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
+    const int stride = cairo_image_surface_get_stride(surf), alpha = fmt == CAIRO_FORMAT_ARGB32;
+    const unsigned char *data = cairo_image_surface_get_data(surf);
+    if (!data || w <= 0 || h <= 0) return -1;
+    png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
+    if (!p) return -1;
+    png_infop info = png_create_info_struct(p);
+    unsigned char *row = malloc((size_t)w * 4);
+    if (!info || !row) {
+        free(row);
+        png_destroy_write_struct(&p, info ? &info : NULL);
+        return -1;
+    }
+    if (setjmp(png_jmpbuf(p))) {
+        free(row);
+        png_destroy_write_struct(&p, &info);
+        return -1;
+    }
+    png_set_write_fn(p, sink, png_sink_write, png_sink_flush);
+    png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8, alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_filter(p, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    png_set_compression_level(p, 1);
+    png_write_info(p, info);
+    for (int y = 0; y < h; y++) {
+        /* cairo's pixels are native-endian 32-bit (A)RGB, premultiplied by alpha */
+        const uint32_t *src = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        unsigned char *o = row;
+        for (int x = 0; x < w; x++) {
+            uint32_t v = src[x];
+            unsigned r = (v >> 16) & 0xff, g = (v >> 8) & 0xff, b = v & 0xff;
+            if (alpha) {
+                unsigned a = v >> 24;
+                if (a == 0) {
+                    r = g = b = 0;
+                } else if (a < 255) { /* cairo's own unpremultiply */
+                    r = (r * 255 + a / 2) / a;
+                    g = (g * 255 + a / 2) / a;
+                    b = (b * 255 + a / 2) / a;
+                }
+                *o++ = (unsigned char)r;
+                *o++ = (unsigned char)g;
+                *o++ = (unsigned char)b;
+                *o++ = (unsigned char)a;
+            } else {
+                *o++ = (unsigned char)r;
+                *o++ = (unsigned char)g;
+                *o++ = (unsigned char)b;
+            }
+        }
+        png_write_row(p, row);
+    }
+    png_write_end(p, info);
+    png_destroy_write_struct(&p, &info);
+    free(row);
+    return sink->failed ? -1 : 0;
+}
+
 typedef struct png_mem {
     unsigned char *p;
     size_t len, cap;
-    int failed;
 } png_mem;
 
-static cairo_status_t png_mem_write(void *closure, const unsigned char *data, unsigned int n) {
+static int png_mem_write(void *closure, const unsigned char *data, size_t n) {
     png_mem *m = closure;
     if (m->len + n > m->cap) {
         size_t nc = m->cap ? m->cap : 65536;
         while (nc < m->len + n) nc *= 2;
         unsigned char *p = realloc(m->p, nc);
-        if (!p) {
-            m->failed = 1;
-            return CAIRO_STATUS_NO_MEMORY;
-        }
+        if (!p) return -1;
         m->p = p;
         m->cap = nc;
     }
     memcpy(m->p + m->len, data, n);
     m->len += n;
-    return CAIRO_STATUS_SUCCESS;
+    return 0;
 }
 
 int stroma_draw_png_bytes(cairo_surface_t *s, unsigned char **png, size_t *len) {
     png_mem m = {0};
+    png_sink sink = {png_mem_write, &m, 0};
     *png = NULL;
     *len = 0;
-    if (cairo_surface_write_to_png_stream(s, png_mem_write, &m) != CAIRO_STATUS_SUCCESS || m.failed) {
+    if (png_encode(s, &sink) != 0) {
         free(m.p);
         return -1;
     }
@@ -134,10 +224,11 @@ int stroma_draw_png_bytes(cairo_surface_t *s, unsigned char **png, size_t *len) 
     return 0;
 }
 
-static cairo_status_t png_file_write(void *closure, const unsigned char *data, unsigned int n) {
-    return fwrite(data, 1, n, (FILE *)closure) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+static int png_file_write(void *closure, const unsigned char *data, size_t n) {
+    return fwrite(data, 1, n, (FILE *)closure) == n ? 0 : -1;
 }
 
 int stroma_draw_png_file(cairo_surface_t *s, FILE *f) {
-    return cairo_surface_write_to_png_stream(s, png_file_write, f) == CAIRO_STATUS_SUCCESS ? 0 : -1;
+    png_sink sink = {png_file_write, f, 0};
+    return png_encode(s, &sink);
 }

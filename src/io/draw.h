@@ -34,11 +34,12 @@ double stroma_draw_colorbar(cairo_t *cr, double x, double y, double w, double h,
 /* Width the labels of stroma_draw_colorbar will take for this range (current font), for layout. */
 double stroma_draw_colorbar_label_width(cairo_t *cr, double lo, double hi, double h);
 
-/* Encode a surface as PNG into a new buffer (*png, malloc'd, owned by the caller; *len bytes). Returns 0, or
- * -1 when cairo fails or memory runs out (nothing to free then). */
+/* Encode an image surface (RGB24 or ARGB32) as PNG into a new buffer (*png, malloc'd, owned by the caller;
+ * *len bytes). Returns 0, or -1 when the surface is unusable, libpng fails or memory runs out (nothing to free
+ * then). Encoded by libpng without row filters at zlib level 1 (fast; see draw.c). */
 int stroma_draw_png_bytes(cairo_surface_t *s, unsigned char **png, size_t *len);
 
-/* Encode a surface as PNG onto f (write errors show in ferror(f)). Returns 0, or -1 when cairo fails. */
+/* Encode a surface as PNG onto f (write errors show in ferror(f) and as -1). Returns 0, or -1 on failure. */
 int stroma_draw_png_file(cairo_surface_t *s, FILE *f);
 
 #endif

@@ -131,6 +131,7 @@ static void cells_save(const void *ctx, stroma_buf *b) {
 /* The cells, and their clocks checked against the simulation's (the clock section is read first). */
 static stroma_code cells_load(void *ctx, stroma_reader *r, stroma_error *err) {
     stroma_sim *sim = ctx;
+    sim->cells.rates_epoch++; /* every cell is replaced: no composed secretion map may be kept */
     stroma_code rc = stroma_cell_engine_load(&sim->cells, r, err);
     if (rc != STROMA_OK) return rc;
     if (sim->cells.mech_step != sim->step / sim->mech_every || sim->cells.phen_step != sim->step / sim->phen_every) {
@@ -163,7 +164,11 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
                          model->ntypes, STROMA_MAX_CELL_TYPES_RULES);
         return NULL;
     }
-    if (opts && opts->threads > 0) omp_set_num_threads(opts->threads);
+    /* threads: as asked, else OpenMP's (OMP_NUM_THREADS) when set, else from the model's size */
+    int threads = opts && opts->threads > 0 ? opts->threads
+                  : getenv("OMP_NUM_THREADS")   ? omp_get_max_threads()
+                                                : stroma_team_default_threads(model);
+    omp_set_num_threads(threads);
     stroma_sim *sim = calloc(1, sizeof *sim);
     if (!sim) {
         stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
@@ -191,6 +196,8 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
     sim->mech_every = stroma_model_steps(model->dt_mechanics_min, model->dt_diffusion_min, never);
     int64_t per = stroma_model_steps(model->dt_phenotype_min, model->dt_mechanics_min, never);
     sim->phen_every = sim->mech_every > never / per ? never : sim->mech_every * per;
+    sim->threads = threads;
+    stroma_team_init(&sim->team, threads, sim->mech_every);
     if (model->ntypes > 0) {
         stroma_mech_domain dom = {{model->lo_um[0], model->lo_um[1], model->lo_um[2]},
                                   {model->hi_um[0], model->hi_um[1], model->hi_um[2]},
@@ -245,7 +252,18 @@ void stroma_sim_destroy(stroma_sim **simp) {
     *simp = NULL;
 }
 
+static stroma_code sim_advance(stroma_sim *sim, stroma_error *err);
+
+/* One step with the number of threads the team picks for it (sim/team.h); a phenotype step counts towards the
+ * team's window but is not timed (it comes once per window or less). */
 stroma_code stroma_sim_step(stroma_sim *sim, stroma_error *err) {
+    stroma_team_begin(&sim->team);
+    stroma_code rc = sim_advance(sim, err);
+    stroma_team_end(&sim->team, !sim->has_cells || sim->step % sim->phen_every != 0);
+    return rc;
+}
+
+static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
     int nsub = sim->model->nsub;
     /* Sources in placement order (serial: several may share a voxel; order fixes the result). */
     for (size_t p = 0; p < sim->npoints; p++) {
@@ -255,8 +273,10 @@ stroma_code stroma_sim_step(stroma_sim *sim, stroma_error *err) {
                                       sim->src_secretion + o, sim->src_saturation + o, sim->src_uptake + o,
                                       sim->src_export + o, NULL);
     }
-    if (sim->has_cells) stroma_cell_engine_secrete(&sim->cells, sim->transport);
-    stroma_transport_step(sim->transport);
+    /* the cells' secretion runs inside the diffusion step, voxel range by voxel range */
+    stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells};
+    int secrete = sim->has_cells && stroma_cell_engine_secrete_prepare(&sim->cells, sim->transport);
+    stroma_transport_step_with(sim->transport, secrete ? &secretion : NULL);
     sim->step++;
     if (sim->has_cells) {
         stroma_code rc;

@@ -10,6 +10,7 @@
 #include "cells/engine.h"
 #include "model/model.h"
 #include "sim/checkpoint.h"
+#include "sim/team.h"
 #include "transport/transport.h"
 #include "util/rng.h"
 
@@ -40,6 +41,10 @@ struct stroma_sim {
     int64_t phen_every;        /* diffusion steps per phenotype step */
     /* every module's checkpointable state (clock, transport, cells; the run adds its outputs) */
     stroma_state_registry state;
+    /* threads: the run's count (--threads, OMP_NUM_THREADS or stroma_team_default_threads) and the team that
+     * picks, window by window, whether steps use them all or one (sim/team.h) */
+    int threads;
+    stroma_team team;
 };
 
 /* RNG group ids for placement: sources use their index, initial cell groups this offset + their index. */

@@ -19,9 +19,10 @@ void stroma_mesh_init(stroma_mesh *mesh, const stroma_model *model) {
     mesh->voxel_volume_um3 = mesh->dx_um * mesh->dx_um * mesh->dx_um;
 }
 
-/* Index along one axis of the voxel containing coordinate x_um (clamped; NaN maps to 0). */
-static int axis_index(double x_um, double lo_um, double dx_um, int n) {
-    double f = floor((x_um - lo_um) / dx_um);
+/* Index along one axis of the voxel containing coordinate x_um (clamped; NaN maps to 0). floor(f) >= 0 exactly
+ * when f >= 0, floor(f) >= n - 1 exactly when f >= n - 1, and in between truncation is floor: no libm call. */
+static inline int axis_index(double x_um, double lo_um, double dx_um, int n) {
+    double f = (x_um - lo_um) / dx_um;
     if (!(f >= 0.0))
         return 0;
     if (f >= (double)(n - 1))

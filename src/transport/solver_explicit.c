@@ -48,8 +48,10 @@ static int explicit_prepare(stroma_transport *t, stroma_error *err) {
     return STROMA_OK;
 }
 
-static void explicit_step(stroma_transport *t) {
+static void explicit_step(stroma_transport *t, const stroma_prestep *pre) {
     explicit_data *d = t->solver_data;
+    if (pre)
+        pre->apply(pre->ctx, t, 0, t->mesh.nvox);
     const stroma_mesh *m = &t->mesh;
     const int ns = t->nsub, n[3] = {m->nx, m->ny, m->nz};
     const size_t step[3] = {(size_t)ns, (size_t)m->nx * (size_t)ns, (size_t)m->nx * (size_t)m->ny * (size_t)ns};

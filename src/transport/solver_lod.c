@@ -3,6 +3,8 @@
  * streams from memory twice per step (x and y fused per z-plane, then z per y-slab). Lines holding fixed
  * voxels are re-solved by a general path. Arithmetic per value does not depend on the thread split. */
 #include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,14 @@ typedef struct lod_axis {
     size_t max_group_values;  /* largest (lines in a group) x n */
 } lod_axis;
 
+/* A thread's progress through the pipelined y sweep, alone on its cache line:
+ * (pass << 10) + blocks done (at most 1000), pass = epoch * nz + plane; thread 0's back counter gets one more
+ * when the plane's fixed y-lines are solved. */
+typedef struct lod_flag {
+    _Atomic long v;
+    char pad[64 - sizeof(long)];
+} lod_flag;
+
 typedef struct lod_data {
     lod_axis ax[3];
     int ns;                   /* substrates */
@@ -51,7 +61,12 @@ typedef struct lod_data {
     int ny;
     size_t row;               /* doubles per x-row: nx * nsub */
     int xblock;               /* x-rows solved together (independent recurrences in flight) */
-    size_t yblock;            /* columns per block of the y sweep when threads share a plane */
+    size_t yblock;            /* columns per block of the y sweep when threads share a plane (a multiple of
+                                 the period; at most 1023 blocks per row) */
+    double *yfix;             /* [y lines with fixed voxels][ny]: their x-solved values, saved by the threads
+                                 that own the rows, re-solved by thread 0 (threads sharing a plane) */
+    struct lod_flag *fwd, *back; /* [nthreads] progress of each thread in the pipelined y sweep */
+    long epoch;               /* pipelined steps so far: progress values carry it, so none is stale */
     int nthreads;             /* threads the scratch was sized for; steps use at most this many */
     size_t lines_cap;         /* doubles per thread for saved lines */
     size_t per_thread;        /* lines_cap + pivot scratch, doubles */
@@ -85,13 +100,16 @@ static void lod_free(lod_data *d) {
         free(ax->fix_val);
     }
     free(d->scratch);
+    free(d->yfix);
+    free(d->fwd);
+    free(d->back);
     free(d);
 }
 
 /* Diagonal of row p of a line of n voxels: 1 + dt lambda/dim + r per neighbour inside the line, + 2 r more at a
  * Dirichlet face (ghost closure c_ghost = 2 v - c): interior 1 + dec + 2r, no-flux end 1 + dec + r, Dirichlet
  * end 1 + dec + 3r. */
-static double lod_diag(const lod_axis *ax, int s, int p) {
+static inline __attribute__((always_inline)) double lod_diag(const lod_axis *ax, int s, int p) {
     double r = ax->r[s], b = ax->one_dec[s];
     if (p > 0)
         b += r;
@@ -333,10 +351,15 @@ LOD_INLINE void lod_k_xrows(const lod_axis *ax, double *P, size_t R, int nb, int
     }
 }
 
+/* The fixed-line helpers below are inlined into every target clone: a call from a clone's AVX code into
+ * baseline SSE code leaves the upper vector state dirty and, on the Intel machines measured, slowed not only
+ * the callee but the whole process afterwards (glibc's exp 30x slower in the cell engine; the default scenario
+ * 1.4x slower). */
+
 /* Solves one line with fixed voxels in d[0, n) (contiguous copy) by Thomas with on-the-fly elimination: a fixed
  * voxel's row is the identity with right-hand side its value, so its neighbours see the value within this
  * solve. cp: n doubles of scratch. */
-static void lod_solve_line(const lod_axis *ax, const lod_line *ln, double *d, double *cp) {
+LOD_INLINE void lod_solve_line(const lod_axis *ax, const lod_line *ln, double *d, double *cp) {
     const int n = ax->n, s = ln->s;
     const double r = ax->r[s];
     size_t f = ln->fix_begin;
@@ -361,18 +384,23 @@ static void lod_solve_line(const lod_axis *ax, const lod_line *ln, double *d, do
             d[p] += cp[p] * d[p + 1];
 }
 
-/* Copies the lines of group g into buf (line after line, n values each). */
-static void lod_save_lines(const lod_axis *ax, int g, const double *c, double *buf) {
-    for (size_t l = ax->group[g]; l < ax->group[g + 1]; l++) {
+/* Copies lines [l0, l1) of the axis into buf (line after line, n values each). */
+LOD_INLINE void lod_save_range(const lod_axis *ax, size_t l0, size_t l1, const double *c, double *buf) {
+    for (size_t l = l0; l < l1; l++) {
         const double *src = c + ax->line[l].base;
-        double *dst = buf + (l - ax->group[g]) * (size_t)ax->n;
+        double *dst = buf + (l - l0) * (size_t)ax->n;
         for (int p = 0; p < ax->n; p++)
             dst[p] = src[(size_t)p * ax->stride];
     }
 }
 
+/* Copies the lines of group g into buf (line after line, n values each). */
+LOD_INLINE void lod_save_lines(const lod_axis *ax, int g, const double *c, double *buf) {
+    lod_save_range(ax, ax->group[g], ax->group[g + 1], c, buf);
+}
+
 /* Solves line l from its saved copy src (overwritten) and writes it into c. */
-static void lod_redo_line(const lod_axis *ax, size_t l, double *c, double *src, double *cp) {
+LOD_INLINE void lod_redo_line(const lod_axis *ax, size_t l, double *c, double *src, double *cp) {
     lod_solve_line(ax, &ax->line[l], src, cp);
     double *dst = c + ax->line[l].base;
     for (int p = 0; p < ax->n; p++)
@@ -380,12 +408,13 @@ static void lod_redo_line(const lod_axis *ax, size_t l, double *c, double *src, 
 }
 
 /* Solves lines [l0, l1) of group g (saved in buf by lod_save_lines) and writes them into c. */
-static void lod_finish_lines(const lod_axis *ax, int g, size_t l0, size_t l1, double *c, double *buf, double *cp) {
+LOD_INLINE void lod_finish_lines(const lod_axis *ax, int g, size_t l0, size_t l1, double *c, double *buf,
+                                 double *cp) {
     for (size_t l = l0; l < l1; l++)
         lod_redo_line(ax, ax->group[g] + l, c, buf + l * (size_t)ax->n, cp);
 }
 
-static size_t lod_group_size(const lod_axis *ax, int g) {
+static inline size_t lod_group_size(const lod_axis *ax, int g) {
     return ax->active ? ax->group[g + 1] - ax->group[g] : 0;
 }
 
@@ -446,34 +475,73 @@ LOD_INLINE void lod_slab_z_impl(const lod_data *d, double *c, int j, double *buf
         lod_finish_lines(Z, j, 0, nzl, c, buf, cp);
 }
 
-/* Rows [j0, j1) of plane P, x only (threads sharing a plane). */
-LOD_INLINE void lod_rows_x_impl(const lod_data *d, double *P, int j0, int j1, int ns) {
-    for (int jb = j0; jb < j1; jb += d->xblock)
-        lod_k_xrows(&d->ax[0], P + (size_t)jb * d->row, d->row, j1 - jb < d->xblock ? j1 - jb : d->xblock, ns);
+/* Fixed lines of group k of axis ax whose offset inside the plane (base - plane start) lies in [lo, hi): a
+ * contiguous range [*l0, *l1) of ax->line, which is sorted by base. */
+static inline void lod_lines_within(const lod_axis *ax, int k, size_t plane_start, size_t lo, size_t hi,
+                                    size_t *l0, size_t *l1) {
+    size_t a = ax->active ? ax->group[k] : 0, b = ax->active ? ax->group[k + 1] : 0;
+    while (a < b && ax->line[a].base - plane_start < lo)
+        a++;
+    size_t e = a;
+    while (e < b && ax->line[e].base - plane_start < hi)
+        e++;
+    *l0 = a;
+    *l1 = e;
 }
 
-/* Columns [qa, qb) of plane P (qa a multiple of the period), y only (threads sharing a plane), in blocks of
- * d->yblock columns so that a block's forward and back sweeps meet in cache. */
-LOD_INLINE void lod_cols_y_impl(const lod_data *d, double *P, size_t qa, size_t qb, int L) {
+/* Rows [j0, j1) of z-plane k, x only (threads sharing a plane), with the fixed x-lines of those rows: saved
+ * before the sweep, re-solved after it, by this thread alone. */
+LOD_INLINE void lod_rows_x_impl(const lod_data *d, double *c, int k, int j0, int j1, double *buf, double *cp,
+                                int ns) {
+    const lod_axis *X = &d->ax[0];
+    const size_t R = d->row, PS = R * (size_t)d->ny;
+    double *P = c + (size_t)k * PS;
+    size_t l0, l1;
+    lod_lines_within(X, k, (size_t)k * PS, (size_t)j0 * R, (size_t)j1 * R, &l0, &l1);
+    lod_save_range(X, l0, l1, c, buf);
+    for (int jb = j0; jb < j1; jb += d->xblock)
+        lod_k_xrows(X, P + (size_t)jb * R, R, j1 - jb < d->xblock ? j1 - jb : d->xblock, ns);
+    for (size_t l = l0; l < l1; l++)
+        lod_redo_line(X, l, c, buf + (l - l0) * (size_t)X->n, cp);
+}
+
+/* Columns [q0, q0 + w) of rows [j0, j1) of the plane starting at P (q0 a multiple of the period), y only: the
+ * forward sweep (row j from row j - 1) if fwd, then the back substitution (row j from row j + 1, from the last
+ * of these rows that has a successor down to j0) if back. Threads sharing a plane run these on their own rows,
+ * block by block, in a pipeline (lod_planes_shared). */
+LOD_INLINE void lod_yblock_impl(const lod_data *d, double *P, int j0, int j1, size_t q0, size_t w, int fwd, int back,
+                                int L) {
     const lod_axis *Y = &d->ax[1];
     const size_t R = d->row;
-    for (size_t q0 = qa; q0 < qb; q0 += d->yblock) {
-        size_t w = qb - q0 < d->yblock ? qb - q0 : d->yblock;
-        for (int j = 0; j < Y->n; j++)
+    if (fwd)
+        for (int j = j0; j < j1; j++)
             lod_k_fwd(Y, j, P + (size_t)j * R + q0, j > 0 ? P + (size_t)(j - 1) * R + q0 : NULL, w, L);
-        for (int j = Y->n - 2; j >= 0; j--)
+    if (back)
+        for (int j = (j1 < Y->n ? j1 : Y->n - 1) - 1; j >= j0; j--)
             lod_k_back(P + (size_t)j * R + q0, P + (size_t)(j + 1) * R + q0, Y->up + (size_t)j * (size_t)L, w, L);
-    }
 }
 
-/* Dispatchers: one specialisation per common substrate count (period lcm(nsub, 4)), each compiled for
- * AVX-512, AVX2 and the baseline (picked at load time by the CPU); the generic case takes both at run time. */
+/* Re-solves the fixed y-lines of plane k from their saved x-solved values, in place in d->yfix (the threads then
+ * copy their own rows back: lod_yfix_copy). */
+LOD_INLINE void lod_yfix_impl(const lod_data *d, int k, double *cp) {
+    const lod_axis *Y = &d->ax[1];
+    for (size_t l = Y->group[k]; l < Y->group[k + 1]; l++)
+        lod_solve_line(Y, &Y->line[l], d->yfix + l * (size_t)Y->n, cp);
+}
+
+/* Dispatchers: one specialisation per substrate count up to 8 (period lcm(nsub, 4)), each compiled for
+ * AVX-512, AVX2 and the baseline (picked at load time by the CPU); the generic case takes both at run time.
+ * Each clone returns with a clean upper vector state (vzeroupper) and calls no baseline code. */
 #define LOD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #define LOD_DISPATCH(nsub, CALL)                                                                                  \
     switch (nsub) {                                                                                                \
     case 1: CALL(1, 4); break;                                                                                     \
     case 2: CALL(2, 4); break;                                                                                     \
+    case 3: CALL(3, 12); break;                                                                                    \
     case 4: CALL(4, 4); break;                                                                                     \
+    case 5: CALL(5, 20); break;                                                                                    \
+    case 6: CALL(6, 12); break;                                                                                    \
+    case 7: CALL(7, 28); break;                                                                                    \
     case 8: CALL(8, 8); break;                                                                                     \
     default: CALL(d->ns, d->period); break;                                                                        \
     }
@@ -490,14 +558,21 @@ LOD_CLONES static void lod_slab_z(const lod_data *d, double *c, int j, double *b
 #undef LOD_CALL
 }
 
-LOD_CLONES static void lod_rows_x(const lod_data *d, double *P, int j0, int j1) {
-#define LOD_CALL(NS, L) lod_rows_x_impl(d, P, j0, j1, NS)
+LOD_CLONES static void lod_rows_x(const lod_data *d, double *c, int k, int j0, int j1, double *buf, double *cp) {
+#define LOD_CALL(NS, L) lod_rows_x_impl(d, c, k, j0, j1, buf, cp, NS)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
 
-LOD_CLONES static void lod_cols_y(const lod_data *d, double *P, size_t q0, size_t q1) {
-#define LOD_CALL(NS, L) lod_cols_y_impl(d, P, q0, q1, L)
+LOD_CLONES static void lod_yblock(const lod_data *d, double *P, int j0, int j1, size_t q0, size_t w, int fwd,
+                                  int back) {
+#define LOD_CALL(NS, L) lod_yblock_impl(d, P, j0, j1, q0, w, fwd, back, L)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
+}
+
+LOD_CLONES static void lod_yfix(const lod_data *d, int k, double *cp) {
+#define LOD_CALL(NS, L) lod_yfix_impl(d, k, cp)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
@@ -513,58 +588,143 @@ static void lod_split(size_t count, size_t unit, int tid, int nth, size_t *lo, s
         *lo = count;
 }
 
-/* Pass 1 with the threads sharing each plane (2D runs, thin slabs): x rows split by y, y columns split by x. */
-static void lod_planes_shared(const lod_data *d, double *c, int nz, int tid, int nth, double *cp) {
-    double *shared = d->scratch; /* thread 0's line buffer holds the plane's saved fixed lines */
-    for (int k = 0; k < nz; k++) {
-        double *P = c + (size_t)k * (size_t)d->ny * d->row;
-        for (int a = 0; a < 2; a++) {
-            const lod_axis *ax = &d->ax[a];
-            if (!ax->active)
-                continue;
-            size_t nfix = lod_group_size(ax, k), lo, hi;
-            if (nfix) {
-#pragma omp single
-                lod_save_lines(ax, k, c, shared);
-            }
-            if (a == 0) {
-                lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
-                lod_rows_x(d, P, (int)lo, (int)hi);
-            } else {
-                lod_split(d->row, (size_t)d->period, tid, nth, &lo, &hi);
-                lod_cols_y(d, P, lo, hi);
-            }
-#pragma omp barrier
-            if (nfix) {
-                lod_split(nfix, 1, tid, nth, &lo, &hi);
-                lod_finish_lines(ax, k, lo, hi, c, shared, cp);
-#pragma omp barrier
-            }
+/* Waits until a thread's progress reaches `target` (spinning briefly, then yielding the processor). */
+static void lod_wait(lod_flag *f, long target) {
+    unsigned spins = 0;
+    while (atomic_load_explicit(&f->v, memory_order_acquire) < target) {
+        if (++spins < 2048) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        } else {
+            sched_yield();
+            spins = 0;
         }
     }
 }
 
-static void lod_step(stroma_transport *t) {
-    const lod_data *d = t->solver_data;
-    if (t->nsub == 0)
-        return;
+static void lod_publish(lod_flag *f, long value) { atomic_store_explicit(&f->v, value, memory_order_release); }
+
+/* Pass 1 with the threads sharing each plane (2D runs, thin slabs). Thread tid owns rows [j0, j1) of every
+ * plane: it applies the pre-step work to them, solves their x lines (re-solving its fixed x-lines), then sweeps
+ * y over them block of columns by block of columns in a pipeline: its forward sweep of a block follows the
+ * previous thread's (which holds row j0 - 1), the last thread follows each forward sweep with the back
+ * substitution, and each other thread back-substitutes a block after the next thread has. Rows never move
+ * between threads' caches (only the rows at the boundaries are read across), and the threads wait only for
+ * their neighbours' progress on single blocks, not for each other at barriers. The fixed y-lines of a plane are
+ * saved (own rows, after x) by every thread and re-solved by thread 0, which finishes each block last; each
+ * thread then writes back its own rows of them. Every value gets the same operations in the same order as in
+ * the one-thread sweep. */
+static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const stroma_prestep *pre, int tid,
+                              int nth, double *buf, double *cp, long epoch) {
+    const int nz = t->mesh.nz;
+    const lod_axis *Y = &d->ax[1];
+    const size_t nx = (size_t)t->mesh.nx, plane = nx * (size_t)d->ny, R = d->row;
+    const size_t w = d->yblock, nblocks = (R + w - 1) / w;
+    size_t lo, hi;
+    lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
+    const int j0 = (int)lo, j1 = (int)hi;
+    for (int k = 0; k < nz; k++) {
+        double *P = c + (size_t)k * plane * (size_t)t->nsub;
+        if (pre && j0 < j1)
+            pre->apply(pre->ctx, t, (size_t)k * plane + (size_t)j0 * nx, (size_t)k * plane + (size_t)j1 * nx);
+        if (d->ax[0].active)
+            lod_rows_x(d, c, k, j0, j1, buf, cp);
+        if (!Y->active)
+            continue;
+        const size_t l0 = Y->group[k], l1 = Y->group[k + 1];
+        for (size_t l = l0; l < l1; l++)
+            for (int j = j0; j < j1; j++)
+                d->yfix[l * (size_t)Y->n + (size_t)j] = c[Y->line[l].base + (size_t)j * Y->stride];
+        const long base = (epoch * (long)nz + k) << 10;
+        const int last = tid == nth - 1;
+        for (size_t b = 0; b < nblocks; b++) {
+            size_t q0 = b * w, wb = R - q0 < w ? R - q0 : w;
+            if (tid > 0)
+                lod_wait(&d->fwd[tid - 1], base + (long)b + 1);
+            lod_yblock(d, P, j0, j1, q0, wb, 1, last);
+            lod_publish(last ? &d->back[tid] : &d->fwd[tid], base + (long)b + 1);
+        }
+        if (!last)
+            for (size_t b = 0; b < nblocks; b++) {
+                size_t q0 = b * w, wb = R - q0 < w ? R - q0 : w;
+                lod_wait(&d->back[tid + 1], base + (long)b + 1);
+                lod_yblock(d, P, j0, j1, q0, wb, 0, 1);
+                lod_publish(&d->back[tid], base + (long)b + 1);
+            }
+        if (l1 > l0) {
+            /* thread 0 finishes last: it re-solves the fixed y-lines, then every thread writes its own rows of
+             * them (a thread writing another's rows would send them back and forth between the caches) */
+            if (tid == 0) {
+                lod_yfix(d, k, cp);
+                lod_publish(&d->back[0], base + (long)nblocks + 1);
+            } else {
+                lod_wait(&d->back[0], base + (long)nblocks + 1);
+            }
+            for (size_t l = l0; l < l1; l++)
+                for (int j = j0; j < j1; j++)
+                    c[Y->line[l].base + (size_t)j * Y->stride] = d->yfix[l * (size_t)Y->n + (size_t)j];
+        }
+    }
+    /* the z pass reads every plane whole */
+    if (d->ax[2].active) {
+#pragma omp barrier
+    }
+}
+
+/* Whether a step of this many voxel-substrate values is worth splitting over nt threads: below about
+ * LOD_MIN_VALUES_PER_THREAD values per thread the waits cost more than the sweep (docs/dev/performance.md). */
+#define LOD_MIN_VALUES_PER_THREAD 2048
+
+static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
+    lod_data *d = t->solver_data;
     const int nz = t->mesh.nz, ny = t->mesh.ny;
+    const size_t plane = (size_t)t->mesh.nx * (size_t)ny;
+    if (t->nsub == 0) {
+        if (pre)
+            pre->apply(pre->ctx, t, 0, t->mesh.nvox);
+        return;
+    }
     double *c = t->c;
     int nt = omp_get_max_threads();
     if (nt > d->nthreads)
         nt = d->nthreads;
-    /* Pass 1 goes plane-parallel when there are enough planes; otherwise the threads share each plane. */
-    const int by_plane = nt == 1 || nz >= 4 * nt;
+    const size_t values = t->mesh.nvox * (size_t)t->nsub;
+    while (nt > 1 && values < (size_t)nt * LOD_MIN_VALUES_PER_THREAD)
+        nt--;
+    /* Pass 1 goes plane-parallel when there are enough planes; otherwise the threads share each plane, at least
+     * two rows each. */
+    if (nz < 4 * nt)
+        while (nt > 1 && ny < 2 * nt)
+            nt--;
+    if (nt == 1) {
+        /* one thread: no parallel region at all (no fork, no barriers) */
+        double *buf = d->scratch, *cp = buf + d->lines_cap;
+        for (int k = 0; k < nz; k++) {
+            if (pre)
+                pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
+            lod_plane_xy(d, c, k, buf, cp);
+        }
+        if (d->ax[2].active)
+            for (int j = 0; j < ny; j++)
+                lod_slab_z(d, c, j, buf, cp);
+        return;
+    }
+    const int by_plane = nz >= 4 * nt;
+    const long epoch = by_plane ? 0 : d->epoch++;
 #pragma omp parallel num_threads(nt)
     {
         const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
         double *buf = d->scratch + (size_t)tid * d->per_thread, *cp = buf + d->lines_cap;
         if (by_plane) {
 #pragma omp for schedule(static)
-            for (int k = 0; k < nz; k++)
+            for (int k = 0; k < nz; k++) {
+                if (pre)
+                    pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
                 lod_plane_xy(d, c, k, buf, cp);
+            }
         } else {
-            lod_planes_shared(d, c, nz, tid, nth, cp);
+            lod_planes_shared(d, c, t, pre, tid, nth, buf, cp, epoch);
         }
         if (d->ax[2].active) {
 #pragma omp for schedule(static)
@@ -603,9 +763,19 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
      * the 8-way L1 when rows are 4 KiB apart); 16 scalar ones below 4 substrates. y column blocks (threads
      * sharing a plane): about 1 MiB. */
     d->xblock = ns >= 4 ? 8 : 16;
-    d->yblock = (size_t)d->period * (size_t)(131072 / d->period / (d->ny > 0 ? d->ny : 1));
-    if (d->yblock < (size_t)d->period)
-        d->yblock = (size_t)d->period;
+    /* y blocks of the pipelined sweep: about 16 per row (the pipeline fills and drains in one block), a
+     * thread's part of a block within about 256 KiB (its forward and back sweeps then meet in cache), at most
+     * 1023 per row (lod_flag) */
+    {
+        const size_t L = (size_t)d->period, R = d->row > 0 ? d->row : 1, rows = (size_t)(d->ny > 1 ? d->ny / 2 : 1);
+        size_t w = L * (R / (16 * L) > 0 ? R / (16 * L) : 1);
+        size_t cache = L * (32768 / rows / L > 0 ? 32768 / rows / L : 1);
+        if (w > cache)
+            w = cache;
+        while ((R + w - 1) / w > 1000)
+            w += L;
+        d->yblock = w;
+    }
     int failed = 0;
     for (int a = 0; a < 3 && !failed; a++)
         failed = lod_prepare_axis(d, t, a, a == 0 ? (ns > 0 ? ns : 1) : d->period) != 0;
@@ -618,9 +788,13 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
         if (d->ax[2].max_group_values > d->lines_cap)
             d->lines_cap = d->ax[2].max_group_values;
         d->nthreads = omp_get_max_threads() > omp_get_num_procs() ? omp_get_max_threads() : omp_get_num_procs();
-        d->per_thread = (d->lines_cap + (size_t)nmax + 7) / 8 * 8;
+        d->per_thread = (d->lines_cap + (size_t)nmax + 7) / 8 * 8 + 16; /* + 128 bytes: threads never share a line */
         d->scratch = lod_calloc(d, (size_t)d->nthreads * d->per_thread, sizeof(double));
-        failed = d->scratch == NULL;
+        const lod_axis *Y = &d->ax[1];
+        d->yfix = lod_calloc(d, Y->active && Y->group ? Y->group[Y->ngroups] * (size_t)Y->n : 0, sizeof(double));
+        d->fwd = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
+        d->back = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
+        failed = !d->scratch || !d->yfix || !d->fwd || !d->back;
     }
     if (failed) {
         lod_free(d);

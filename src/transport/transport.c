@@ -50,6 +50,10 @@ int stroma_transport_fixed_find(const stroma_transport *t, size_t voxel, int s, 
     return 0;
 }
 
+size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel) {
+    return fixed_lower_bound(t, voxel, -1);
+}
+
 /* A fixed voxel from the model with its position in the model's list, so the last of duplicates wins. */
 typedef struct fixed_entry {
     stroma_fixed_voxel f;
@@ -251,7 +255,11 @@ stroma_code stroma_transport_fix_voxel(stroma_transport *t, size_t voxel, int s,
 }
 
 void stroma_transport_step(stroma_transport *t) {
-    t->ops->step(t);
+    t->ops->step(t, NULL);
+}
+
+void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre) {
+    t->ops->step(t, pre && pre->apply ? pre : NULL);
 }
 
 void stroma_transport_apply_source(stroma_transport *t, size_t voxel, double volume_um3,

@@ -47,13 +47,24 @@ size_t stroma_mesh_voxel_of(const stroma_mesh *m, const double p_um[3]);
 
 typedef struct stroma_transport stroma_transport;
 
+/* Work on the field that precedes a diffusion step (the cells' secretion and uptake), handed to the solver so
+ * that it runs inside the step's own parallel region instead of one of its own: the solver calls
+ * apply(ctx, t, v0, v1) on voxel ranges [v0, v1) that together cover the mesh exactly once, each range by the
+ * thread that then solves those voxels first, possibly several ranges at once. apply may read and write only
+ * voxels [v0, v1) of t->c (every substrate), and its result must not depend on how the mesh is split. */
+typedef struct stroma_prestep {
+    void (*apply)(void *ctx, stroma_transport *t, size_t v0, size_t v1);
+    void *ctx;
+} stroma_prestep;
+
 /* A diffusion solver. `prepare` (re)computes coefficients after dt, substrates or fixed voxels change (it may
  * be called again on a prepared state; on failure it leaves the previous solver_data in place and fills *err);
- * `step` advances the field by dt in place; `destroy` frees the solver's private data (solver_data). */
+ * `step` applies `pre` (NULL: nothing) and advances the field by dt in place; `destroy` frees the solver's
+ * private data (solver_data). */
 typedef struct stroma_solver_ops {
     const char *name;
     int (*prepare)(stroma_transport *t, stroma_error *err);
-    void (*step)(stroma_transport *t);
+    void (*step)(stroma_transport *t, const stroma_prestep *pre);
     void (*destroy)(stroma_transport *t);
 } stroma_solver_ops;
 
@@ -99,8 +110,16 @@ stroma_code stroma_transport_fix_voxel(stroma_transport *t, size_t voxel, int s,
  * value is non-NULL, sets *value to the held value. */
 int stroma_transport_fixed_find(const stroma_transport *t, size_t voxel, int s, double *value);
 
+/* Index in t->fixed of the first fixed voxel entry at or after `voxel` (t->nfixed if none): the entries of
+ * one voxel follow each other there, by substrate (O(log nfixed)). */
+size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel);
+
 /* One diffusion-decay step of dt (sources are applied separately, before it). */
 void stroma_transport_step(stroma_transport *t);
+
+/* The same, with `pre` applied to every voxel first (see stroma_prestep; NULL = stroma_transport_step). The
+ * field afterwards is the same as applying pre to the whole mesh and then stepping. */
+void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre);
 
 /* Implicit point source/sink in the voxel `voxel`, for all substrates at once, over one step dt:
  *   c_s <- (c_s + dt (V/Vvox) S_s T_s) / (1 + dt (V/Vvox) (S_s + U_s)) + dt E_s / Vvox

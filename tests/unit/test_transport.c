@@ -282,10 +282,11 @@ static double *run_threads(int nx, int ny, int nz, int threads, int steps) {
         d->face_dirichlet[STROMA_FACE_Z_MAX] = 1;
         d->face_value[STROMA_FACE_Z_MAX] = 1.0;
     }
-    model_add_fixed(m, 0, 30.0, 40.0, 10.0, 7.0);
-    model_add_fixed(m, 2, 30.0, 40.0, 10.0, 2.0);
-    model_add_fixed(m, 1, 3.0, 60.0, 12.0, 5.0);
-    model_add_fixed(m, 1, nx * 7.0 - 1.0, 1.0, nz * 7.0 - 1.0, 4.0);
+    const double ztop = nz * 7.0 - 1.0; /* fixed voxels stay inside a plane one voxel thick */
+    model_add_fixed(m, 0, 30.0, 40.0, 10.0 < ztop ? 10.0 : ztop, 7.0);
+    model_add_fixed(m, 2, 30.0, 40.0, 10.0 < ztop ? 10.0 : ztop, 2.0);
+    model_add_fixed(m, 1, 3.0, 60.0, 12.0 < ztop ? 12.0 : ztop, 5.0);
+    model_add_fixed(m, 1, nx * 7.0 - 1.0, 1.0, ztop, 4.0);
     omp_set_num_threads(threads);
     stroma_transport *t = create_ok(m, NULL);
     const double sec[3] = {1.0, 0.5, 0.0}, sat[3] = {20.0, 20.0, 0.0}, upt[3] = {0.2, 0.0, 1.0};
@@ -303,19 +304,22 @@ static double *run_threads(int nx, int ny, int nz, int threads, int steps) {
     return copy;
 }
 
-/* (e) 1 and 2 threads give bit-identical fields: on a cube (plane-parallel first pass) and on a thin slab
- * (nz = 3: threads share each plane), both with odd sizes and 3 substrates (vector remainders). */
+/* (e) 1, 2 and 3 threads give bit-identical fields: on a cube (plane-parallel first pass), on a thin slab
+ * (nz = 3) and on a 2D plane (threads share each plane: pipelined y sweep), all with odd sizes and 3
+ * substrates (vector remainders). 3 threads on 2 processors also exercise waiting for a descheduled thread. */
 static void test_threads_bit_identical(void **state) {
     (void)state;
-    const int shapes[2][3] = {{23, 17, 19}, {37, 29, 3}};
+    const int shapes[3][3] = {{23, 17, 19}, {37, 29, 3}, {45, 31, 1}};
     int saved = omp_get_max_threads();
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < 3; c++) {
         const int *n = shapes[c];
         double *one = run_threads(n[0], n[1], n[2], 1, 12);
-        double *two = run_threads(n[0], n[1], n[2], 2, 12);
-        assert_memory_equal(one, two, (size_t)n[0] * (size_t)n[1] * (size_t)n[2] * 3 * sizeof(double));
+        for (int th = 2; th <= 3; th++) {
+            double *more = run_threads(n[0], n[1], n[2], th, 12);
+            assert_memory_equal(one, more, (size_t)n[0] * (size_t)n[1] * (size_t)n[2] * 3 * sizeof(double));
+            free(more);
+        }
         free(one);
-        free(two);
     }
     omp_set_num_threads(saved);
 }
