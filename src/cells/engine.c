@@ -391,6 +391,19 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
         }
     }
     stroma_mechanics_velocities(c, &e->grid, &e->pairs, &e->dom, as, rs);
+    /* Strengths, speeds and affinities have no upper bound: near DBL_MAX the force sums overflow and a velocity
+     * becomes infinite or NaN, which would make positions NaN (and grid and voxel indices undefined). Refuse to
+     * move such cells (found by fuzz_cells_csv: fuzz/crashes/cells-nan-position.csv). */
+    const long nc = (long)c->n;
+    long bad = nc; /* the first such cell in id order */
+#pragma omp parallel for schedule(static) reduction(min : bad)
+    for (long i = 0; i < nc; i++)
+        if (i < bad && (!isfinite(c->vx[i]) || !isfinite(c->vy[i]) || !isfinite(c->vz[i]))) bad = i;
+    if (bad < nc)
+        return stroma_error_set(err, STROMA_ERR_RANGE,
+                                "cell %lld (%s): its velocity is not finite: the forces overflow; are cell-cell "
+                                "repulsion, adhesion, affinity or migration speed absurdly large?",
+                                (long long)c->id[bad], e->types[c->type[bad]].name);
     stroma_mechanics_advance(c, dt_min, &e->dom, e->mech_step == 0);
     e->mech_step++;
     e->grid_stale = 1;

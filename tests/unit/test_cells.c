@@ -859,6 +859,29 @@ static void test_volume_relaxation(void **state) {
     stroma_cell_engine_free(&e);
 }
 
+/* Forces that overflow stop the run instead of moving cells to NaN: two cells 0.5 um apart on one vertical line
+ * with a repulsion of 1.7e308 um/min (no upper bound in the model file, a per-cell column or a rule) give an
+ * infinite push whose x component is inf x 0 = NaN. Mechanics fails with STROMA_ERR_RANGE naming the cell, and
+ * positions stay where they were (finite). Reproducer found by fuzz_cells_csv: fuzz/crashes/cells-nan-position.csv. */
+static void test_mechanics_overflow(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.types[0].repulsion_um_per_min = 1.7e308;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 200, 1);
+    double a[3] = {100, 100, 10}, b[3] = {100, 100.5, 10}, lone[3] = {30, 30, 10};
+    stroma_cell_engine_add(&e, 0, lone, 0, NULL);
+    stroma_cell_engine_add(&e, 0, a, 0, NULL);
+    stroma_cell_engine_add(&e, 0, b, 0, NULL);
+    stroma_error err;
+    assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 6, &err), STROMA_ERR_RANGE);
+    assert_non_null(strstr(err.message, "cell 1 (t0): its velocity is not finite"));
+    for (int i = 0; i < 3; i++) assert_true(isfinite(e.cells.x[i]) && isfinite(e.cells.y[i]));
+    assert_true(e.cells.x[1] == 100 && e.cells.y[2] == 100.5);
+    stroma_cell_engine_free(&e);
+}
+
 /* A crowded, dividing, killing population: positions, ids and types bit-identical at 1 and 2 threads. */
 static void run_mixed(int threads, stroma_cells *out) {
     omp_set_num_threads(threads);
@@ -925,6 +948,7 @@ int main(void) {
         cmocka_unit_test(test_contact_rates),
         cmocka_unit_test(test_removal_time),
         cmocka_unit_test(test_volume_relaxation),
+        cmocka_unit_test(test_mechanics_overflow),
         cmocka_unit_test(test_threads_bit_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
