@@ -46,7 +46,7 @@ demo: build
 
 test: build build-asan build-fuzz
 	STROMA_FUZZER=$(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader ctest --test-dir $(BUILD) --output-on-failure
-	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L unit --output-on-failure
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L 'unit|asan' --output-on-failure
 
 bench: build
 	./$(BUILD)/bench_diffusion
