@@ -591,7 +591,7 @@ static void test_persistence(void **state) {
  * step and daughters act from the next step, so N counts a Galton-Watson process with offspring 1 + Bernoulli(p):
  * E[N_n] = N0 (1 + p)^n = N0 e^(n dt/T), Var = N0 p(1 - p) m^(n-1) (m^n - 1)/(m - 1), m = 1 + p. N0 = 5000 for
  * 4 steps: within 4 SD (0.61% of 36,945). A division probability 5% higher or lower moves the mean by 8% (13
- * SD); the lagging 1 - e^(-dt/T) by 38%. */
+ * SD); the lagging 1 - e^(-dt/T) by 49% (81 SD). */
 static void test_division_probability(void **state) {
     (void)state;
     fixture f;
@@ -672,8 +672,8 @@ static void test_fixed_phase_carry(void **state) {
  * 65.6% (6.9 SE), the linear rate x dt 75%. Type 1 adds oxygen-driven necrosis, 1/12 per min at most, rising
  * from 0 at 5 to the maximum at 3 mmHg: 10,000 cells at 3.5 mmHg (3/4 of the maximum) and 10,000 at 1 mmHg
  * (the maximum: the ramp is clamped). Dead after 2 steps: 1 - e^(-2 h dt) within 4 SE (an inverted ramp or no
- * clamp is 29 or 34 SE away); apoptotic among the dead: apoptosis / h within 4 SE (0.4 and 1/3; swapped
- * shares are 0.6 and 2/3, over 20 SE away). */
+ * clamp is 41 or 34 SE away); apoptotic among the dead: apoptosis / h within 4 SE (0.4 and 1/3; swapped
+ * shares, 0.6 and 2/3, are 34 and 62 SE away). */
 static void test_death_rates(void **state) {
     (void)state;
     fixture f;

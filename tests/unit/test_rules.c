@@ -223,7 +223,7 @@ static void test_signal_drives_cycle(void **state) {
 /* "cycle entry" set by a rule is a division rate like the type's own: the probability per step is e^(b dt) - 1.
  * "time increases cycle entry" saturates at once (half-max 1e-9 min) at b = 1/100 per min; with dt = 50 min,
  * p = e^(1/2) - 1 and N counts a Galton-Watson process (test_cells.c, test_division_probability): N0 = 5000
- * cells for 4 steps, within 4 SD (0.61%) of N0 e^2. A probability 5% off is 13 SD away; 1 - e^(-b dt), 38%. */
+ * cells for 4 steps, within 4 SD (0.61%) of N0 e^2. A probability 5% off is 13 SD away; 1 - e^(-b dt), 81 SD. */
 static void test_rule_division_probability(void **state) {
     (void)state;
     world w;
