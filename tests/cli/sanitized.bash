@@ -5,7 +5,7 @@
 # ASan and LeakSanitizer reports (leaks are checked at exit, detect_leaks=1; fontconfig's are suppressed,
 # tests/unit/lsan.supp) also go to log files, so one fails the test even from a process the script expected to
 # fail or killed, and is printed here. UBSan (gcc) prints to stderr only: its exit code is what fails the script.
-# The script sees STROMA_SANITIZED=1 and may shorten its runs (they are 3-10 times slower here).
+# The script sees STROMA_SANITIZED=1 (none shortens its runs today: the six take about 2 minutes together).
 set -uo pipefail
 NAME=$1 STROMA=$2 SRC=$3
 LOGS=$(mktemp -d)

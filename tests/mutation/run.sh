@@ -4,7 +4,7 @@
 # Copies the source tree (the working tree, or git revision REV with --rev) into DIR (build-mutation/), builds it
 # (Release), and for each mutant (a patch of src/, see tests/mutation/*.patch) applies it, rebuilds, runs ctest
 # (default: everything but the fuzzers, stopping at the first failure) and reverts it. Prints one line per
-# mutant: KILLED with the first failing test (and the cmocka test inside it), or SURVIVED; the full ctest
+# mutant: KILLED with the failing tests (and the cmocka tests inside them), or SURVIVED; the full ctest
 # output is kept in build-mutation/logs/. Never part of `make test` (docs/dev/mutation-testing.md).
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,10 +56,12 @@ for p in "${PATCHES[@]}"; do
     if [ $rc -eq 0 ]; then
       echo "$name: SURVIVED"
     else
-      test=$(grep -oE '[0-9]+ - [^ ]+ \(Failed|Timeout|SEGFAULT|Subprocess aborted|Exception' "$OUT/logs/$name.log" |
-             head -1 | sed -E 's/^[0-9]+ - //; s/ \(.*//')
-      inner=$(grep -oE '\[  FAILED  \] [a-z_0-9]+' "$OUT/logs/$name.log" | head -1 | sed 's/.* //')
-      echo "$name: KILLED by $test${inner:+ ($inner)}"
+      # every failing ctest test, and the cmocka tests that failed inside them
+      tests=$( (grep -oE '^[[:space:]]*[0-9]+ - [^ ]+ \(' "$OUT/logs/$name.log" || true) |
+              sed -E 's/^[[:space:]]*[0-9]+ - //; s/ \($//' | paste -sd, -)
+      inner=$( (grep -oE '\[  FAILED  \] [a-z_0-9]+$' "$OUT/logs/$name.log" || true) | sed 's/.* //' | sort -u |
+              paste -sd, -)
+      echo "$name: KILLED by ${tests:-ctest exit $rc}${inner:+ ($inner)}"
     fi
   fi
   patch -s -R -p1 -d "$TREE" <"$p"

@@ -838,7 +838,7 @@ static void test_removal_time(void **state) {
 }
 
 /* Volume relaxes to its target implicitly: V <- (V + dt g V*)/(1 + dt g), and the radius follows (1e-14). With
- * dt g = 0.6 the explicit update differs by 20% of V* - V. */
+ * dt g = 0.6 the explicit update differs by 22.5% of V* - V. */
 static void test_volume_relaxation(void **state) {
     (void)state;
     fixture f;
