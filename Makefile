@@ -11,7 +11,7 @@ JOBS         ?= 2
 DEMO_MODEL   := models/tumour_stroma.yaml
 DEMO_OUT     := out/demo
 
-.PHONY: all deps build build-asan build-fuzz demo test bench fuzz clean
+.PHONY: all deps build build-asan build-fuzz demo test bench fuzz fuzz-csv clean
 
 all: build
 
@@ -34,10 +34,11 @@ build-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSTROMA_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 
-# libFuzzer target for the model loader (clang, ASan+UBSan): see README "Fuzzing".
+# libFuzzer targets (clang, ASan+UBSan): see docs/dev/fuzzing.md.
+FUZZERS      := fuzz_model_loader fuzz_import_physicell fuzz_cells_csv fuzz_rules_csv fuzz_checkpoint
 build-fuzz: deps
 	@cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DSTROMA_FUZZ=ON >/dev/null
-	@cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_model_loader fuzz_import_physicell fuzz_checkpoint
+	@cmake --build $(BUILD_FUZZ) -j $(JOBS) --target $(FUZZERS)
 
 demo: build
 	./$(BUILD)/stroma run $(DEMO_MODEL) --out $(DEMO_OUT)
@@ -46,7 +47,7 @@ demo: build
 
 test: build build-asan build-fuzz
 	STROMA_FUZZER=$(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader ctest --test-dir $(BUILD) --output-on-failure
-	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L unit --output-on-failure
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L 'unit|asan' --output-on-failure
 
 bench: build
 	./$(BUILD)/bench_diffusion
@@ -54,9 +55,14 @@ bench: build
 	bash bench/scenarios.sh ./$(BUILD)/stroma
 	bash bench/threads.sh ./$(BUILD)/stroma
 
-# Fuzz the model loader for FUZZ_SECONDS (default 10 min), keeping the corpus in build-fuzz/corpus.
+# Fuzz the model loader for FUZZ_SECONDS (default 10 min), keeping the corpus in build-fuzz/corpus;
+# `make fuzz-csv` fuzzes the cells and rules CSV readers for FUZZ_SECONDS each (corpora build-fuzz/corpus-*).
 fuzz: build-fuzz
 	bash fuzz/run.sh $(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader $(FUZZ_SECONDS) $(BUILD_FUZZ)/corpus $(BUILD_FUZZ)/artifacts
+
+fuzz-csv: build-fuzz
+	bash fuzz/run_csv.sh $(CURDIR)/$(BUILD_FUZZ)/fuzz_cells_csv $(FUZZ_SECONDS) $(BUILD_FUZZ)/corpus-cells_csv $(BUILD_FUZZ)/artifacts-cells_csv
+	bash fuzz/run_csv.sh $(CURDIR)/$(BUILD_FUZZ)/fuzz_rules_csv $(FUZZ_SECONDS) $(BUILD_FUZZ)/corpus-rules_csv $(BUILD_FUZZ)/artifacts-rules_csv
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) out

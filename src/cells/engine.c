@@ -590,6 +590,7 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
     size_t bound[STROMA_MECH_MAX_SPLIT + 1];
     const int nsplit = nth_want < STROMA_MECH_MAX_SPLIT ? nth_want : STROMA_MECH_MAX_SPLIT;
     mech_split(e, (size_t)n, nsplit, bound);
+    long bad_vel = n; /* the first cell, in id order, whose velocity is not finite */
 #pragma omp parallel if (par)
     {
         const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
@@ -601,18 +602,36 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
             lo = (size_t)n * (size_t)tid / (size_t)nth;
             hi = (size_t)n * (size_t)(tid + 1) / (size_t)nth;
         }
+        long bad_here = n;
         for (size_t i = lo; i < hi; i++) {
             e->mech_cost[i] = stroma_mechanics_velocity_one(c, g, &e->pairs, &e->dom, as, rs, g->pos[i]);
+            /* Strengths, speeds and affinities have no upper bound: near DBL_MAX the force sums overflow and a
+             * velocity becomes infinite or NaN, which would make positions NaN (and grid and voxel indices
+             * undefined). Such a cell is not moved and the step fails (found by fuzz_cells_csv:
+             * fuzz/crashes/cells-nan-position.csv). */
+            if (!isfinite(c->vx[i]) || !isfinite(c->vy[i]) || !isfinite(c->vz[i])) {
+                if ((long)i < bad_here) bad_here = (long)i;
+                continue;
+            }
             stroma_mechanics_advance_one(c, i, dt_min, &e->dom, first);
             if (mesh) {
                 double p[3] = {c->x[i], c->y[i], c->z[i]};
                 e->voxel[i] = stroma_mesh_voxel_of(mesh, p);
             }
         }
+        if (bad_here < n) {
+#pragma omp critical(stroma_bad_velocity)
+            if (bad_here < bad_vel) bad_vel = bad_here;
+        }
     }
     e->mech_cost_n = (size_t)n;
     e->vox_fresh = mesh != NULL;
     e->vox_n = c->n;
+    if (bad_vel < n)
+        return stroma_error_set(err, STROMA_ERR_RANGE,
+                                "cell %lld (%s): its velocity is not finite: the forces overflow; are cell-cell "
+                                "repulsion, adhesion, affinity or migration speed absurdly large?",
+                                (long long)c->id[bad_vel], e->types[c->type[bad_vel]].name);
     e->mech_step++;
     e->grid_stale = 1;
     e->sec_stale = 1;

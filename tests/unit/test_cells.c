@@ -173,25 +173,44 @@ static void test_exponential_phase_synchronized(void **state) {
 }
 
 /* Two overlapping cells relax to where repulsion equals adhesion:
- * sqrt(c_r)(1 - d/R) = sqrt(c_a)(1 - d/Rm), R = 2r, Rm = 2 m r. Within 1e-3 µm after 300 min. */
-static void test_pair_equilibrium(void **state) {
-    (void)state;
+ * c_r (1 - d/R)^2 = c_a (1 - d/Rm)^2 with the pair's strengths c_r = sqrt(c_r,i c_r,j), c_a = sqrt(c_a,i c_a,j),
+ * R = r_i + r_j, Rm = m_i r_i + m_j r_j, so d = (sqrt(c_r) - sqrt(c_a)) / (sqrt(c_r)/R - sqrt(c_a)/Rm). Within 1e-3 um
+ * after 300 min, for a pair of one type and for a pair of two types with different strengths and adhesion
+ * distances (m = 1.25 and 1.6: a pair's reach uses each cell's own m, so both feel the same force and the
+ * pair's centre stays put to 1e-9 um). */
+static void pair_equilibrium_case(int two_types) {
     fixture f;
-    fixture_init(&f, 1);
+    fixture_init(&f, 2);
+    if (two_types) {
+        f.types[1].repulsion_um_per_min = 6;
+        f.types[1].adhesion_um_per_min = 0.9;
+        f.types[1].max_adhesion_rel = 1.6;
+    }
     stroma_cell_engine e;
-    engine_2d(&e, &f, 1, 200, 1);
+    engine_2d(&e, &f, 2, 200, 1);
     double a[3] = {95, 100, 10}, b[3] = {105, 100, 10};
     stroma_cell_engine_add(&e, 0, a, 0, NULL);
-    stroma_cell_engine_add(&e, 0, b, 0, NULL);
+    stroma_cell_engine_add(&e, two_types, b, 0, NULL);
     for (int k = 0; k < 3000; k++) stroma_cell_engine_mechanics(&e, NULL, 0.1, NULL);
-    double r = stroma_sphere_radius(2494), R = 2 * r, Rm = 2 * 1.25 * r;
-    double deq = (sqrt(10) - sqrt(0.4)) / (sqrt(10) / R - sqrt(0.4) / Rm);
+    const stroma_cell_type_desc *T0 = &f.types[0], *T1 = &f.types[two_types];
+    double r = stroma_sphere_radius(2494), R = 2 * r, Rm = (T0->max_adhesion_rel + T1->max_adhesion_rel) * r;
+    double cr = sqrt(T0->repulsion_um_per_min * T1->repulsion_um_per_min);
+    double ca = sqrt(T0->adhesion_um_per_min * T1->adhesion_um_per_min);
+    double deq = (sqrt(cr) - sqrt(ca)) / (sqrt(cr) / R - sqrt(ca) / Rm);
     double d = hypot(e.cells.x[1] - e.cells.x[0], e.cells.y[1] - e.cells.y[0]);
-    assert_true(fabs(d - deq) < 1e-3);
+    if (!(fabs(d - deq) < 1e-3)) fail_msg("pair distance %.9g, expected %.9g", d, deq);
     /* the pair's centre does not move (forces are equal and opposite) */
     assert_true(fabs(0.5 * (e.cells.x[0] + e.cells.x[1]) - 100) < 1e-9);
-    assert_true(fabs(stroma_mechanics_pair(deq, r, r, 10, 10, 0.4, 0.4, 1.25, 1.25)) < 1e-12);
+    assert_true(fabs(stroma_mechanics_pair(deq, r, r, T0->repulsion_um_per_min, T1->repulsion_um_per_min,
+                                           T0->adhesion_um_per_min, T1->adhesion_um_per_min, T0->max_adhesion_rel,
+                                           T1->max_adhesion_rel)) < 1e-12);
     stroma_cell_engine_free(&e);
+}
+
+static void test_pair_equilibrium(void **state) {
+    (void)state;
+    pair_equilibrium_case(0);
+    pair_equilibrium_case(1);
 }
 
 /* A killer attached to a target kills it with rate k: after attaching (p_attach ~ 1 in the first step) the
@@ -402,6 +421,467 @@ static void test_secretion_composition(void **state) {
     secretion_case(-5.0);
 }
 
+/* ---- laws a mutation of the code must break (docs/dev/mutation-testing.md) ----
+ * Statistical tests below count independent Bernoulli trials (one per cell and step, Philox draws keyed by
+ * cell id and step) and accept a count within 4 binomial standard errors of the law; each states how many
+ * standard errors separate the law from the nearest wrong one it guards against (a per-step probability 5%
+ * off, or the other textbook form). Seeds are fixed, so each test passes or fails the same way every run. */
+
+/* |got - want| <= tol * |want| (a few roundings), with a message naming what. */
+static void near_rel(double got, double want, double tol, const char *what) {
+    if (!(fabs(got - want) <= tol * fabs(want))) fail_msg("%s: got %.17g, expected %.17g", what, got, want);
+}
+
+/* A count of `n` Bernoulli(p) trials must lie within 4 binomial standard errors of n p. */
+static void binomial_within_4se(double got, double n, double p, const char *what) {
+    double want = n * p, se = sqrt(n * p * (1 - p));
+    if (!(fabs(got - want) < 4 * se))
+        fail_msg("%s: %.0f of %.0f, expected %.1f +- %.1f (4 SE = %.1f)", what, got, n, want, se, 4 * se);
+}
+
+/* n cells of `type` on a square lattice `per_row` wide, `gap` um apart, from (x0, y0), z = 10. */
+static void add_lattice(stroma_cell_engine *e, int type, int n, int per_row, double gap, double x0, double y0) {
+    for (int k = 0; k < n; k++) {
+        double p[3] = {x0 + gap * (k % per_row), y0 + gap * (k / per_row), 10};
+        assert_true(stroma_cell_engine_add(e, type, p, 0, NULL) != (size_t)-1);
+    }
+}
+
+/* The walls push cells in: a cell a distance dl < r from a face moves away from it at c_r (1 - dl/r)^2 (the
+ * potential of a cell whose surface is on the face), at all four faces of a 2D domain; a cell away from the
+ * walls and from other cells does not move. Exact to 1e-12 relative: a flipped sign on either face, or a wall
+ * that pulls, gives the opposite velocity. */
+static void test_wall_repulsion(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 400, 1);
+    const double r = stroma_sphere_radius(2494), dl = 0.4 * r, L = 400;
+    const double at[5][2] = {{dl, 200}, {L - dl, 100}, {300, dl}, {100, L - dl}, {200, 300}};
+    for (int k = 0; k < 5; k++) {
+        double p[3] = {at[k][0], at[k][1], 10};
+        stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    }
+    assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 0.1, NULL), STROMA_OK);
+    const double w = 10 * (1 - dl / r) * (1 - dl / r); /* 3.6 um/min */
+    const double want[5][2] = {{w, 0}, {-w, 0}, {0, w}, {0, -w}, {0, 0}};
+    for (int k = 0; k < 5; k++) {
+        if (want[k][0] != 0) near_rel(e.cells.vx[k], want[k][0], 1e-12, "wall velocity x");
+        else assert_true(e.cells.vx[k] == 0);
+        if (want[k][1] != 0) near_rel(e.cells.vy[k], want[k][1], 1e-12, "wall velocity y");
+        else assert_true(e.cells.vy[k] == 0);
+    }
+    /* the first step is an Euler step: the cells left the walls by w dt */
+    near_rel(e.cells.x[0], dl + 0.1 * w, 1e-12, "x after the first step");
+    near_rel(e.cells.x[1], L - dl - 0.1 * w, 1e-12, "x after the first step");
+    stroma_cell_engine_free(&e);
+}
+
+/* Positions advance by second-order Adams-Bashforth: x1 = x0 + dt v0 (first step), then
+ * x2 = x1 + dt (3/2 v1 - 1/2 v0), v the wall velocity at each position (a lone cell near the x_min face).
+ * Exact to 1e-12 relative; forward Euler (x2 = x1 + dt v1) differs by dt (v1 - v0)/2 = 0.14 um here. */
+static void test_adams_bashforth(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 200, 1);
+    const double r = stroma_sphere_radius(2494), dt = 0.5;
+    double p[3] = {0.2 * r, 100, 10};
+    stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    double x0 = p[0], v0 = 10 * pow(1 - x0 / r, 2);
+    assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, dt, NULL), STROMA_OK);
+    double x1 = x0 + dt * v0;
+    near_rel(e.cells.x[0], x1, 1e-12, "x1");
+    double v1 = 10 * pow(1 - x1 / r, 2);
+    assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, dt, NULL), STROMA_OK);
+    near_rel(e.cells.x[0], x1 + dt * (1.5 * v1 - 0.5 * v0), 1e-12, "x2");
+    assert_true(fabs(dt * (v1 - v0) / 2) > 0.1); /* the wrong scheme would be far outside the tolerance */
+    stroma_cell_engine_free(&e);
+}
+
+/* Dead cells do not adhere. Two cells between contact (R = 2r) and the adhesion reach (Rm = 2.5r) feel only
+ * adhesion: live-live they pull together at c_a (1 - d/Rm)^2 each; when either one is apoptotic or necrotic,
+ * neither moves (exactly 0). */
+static void test_dead_cells_do_not_adhere(void **state) {
+    (void)state;
+    const double r = stroma_sphere_radius(2494), d = 0.5 * (2 * r + 2.5 * r);
+    const double pull = 0.4 * pow(1 - d / (2.5 * r), 2);
+    for (int dead = -1; dead < 4; dead++) { /* -1: both live; 0/1: that one apoptotic; 2/3: that one necrotic */
+        fixture f;
+        fixture_init(&f, 1);
+        stroma_cell_engine e;
+        engine_2d(&e, &f, 1, 200, 1);
+        double a[3] = {100 - d / 2, 100, 10}, b[3] = {100 + d / 2, 100, 10};
+        stroma_cell_engine_add(&e, 0, a, 0, NULL);
+        stroma_cell_engine_add(&e, 0, b, 0, NULL);
+        if (dead >= 0) e.cells.state[dead % 2] = dead < 2 ? STROMA_CELL_APOPTOTIC : STROMA_CELL_NECROTIC;
+        assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 0.1, NULL), STROMA_OK);
+        if (dead < 0) {
+            near_rel(e.cells.vx[0], pull, 1e-12, "adhesion of live cells");
+            near_rel(e.cells.vx[1], -pull, 1e-12, "adhesion of live cells");
+        } else {
+            assert_true(e.cells.vx[0] == 0 && e.cells.vx[1] == 0);
+        }
+        assert_true(e.cells.vy[0] == 0 && e.cells.vy[1] == 0);
+        stroma_cell_engine_free(&e);
+    }
+}
+
+/* Pressure: a cell's sum of (1 - d/R)^2 over overlapping neighbours (to 1e-15 relative); 0 for a lone cell. */
+static void test_pressure(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 400, 1);
+    const double r = stroma_sphere_radius(2494);
+    double a[3] = {100, 100, 10}, b[3] = {112, 100, 10}, c[3] = {100, 110, 10}, lone[3] = {300, 300, 10};
+    stroma_cell_engine_add(&e, 0, a, 0, NULL);
+    stroma_cell_engine_add(&e, 0, b, 0, NULL);
+    stroma_cell_engine_add(&e, 0, c, 0, NULL);
+    stroma_cell_engine_add(&e, 0, lone, 0, NULL);
+    assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 0.1, NULL), STROMA_OK);
+    double qab = 1 - 12 / (2 * r), qac = 1 - 10 / (2 * r), qbc = 1 - hypot(12, 10) / (2 * r);
+    assert_true(qbc > 0);
+    near_rel(e.cells.pressure[0], qab * qab + qac * qac, 1e-15, "pressure of a");
+    near_rel(e.cells.pressure[1], qab * qab + qbc * qbc, 1e-15, "pressure of b");
+    near_rel(e.cells.pressure[2], qac * qac + qbc * qbc, 1e-15, "pressure of c");
+    assert_true(e.cells.pressure[3] == 0);
+    stroma_cell_engine_free(&e);
+}
+
+/* Persistence: at each mechanics step a cell keeps its direction with probability e^(-dt/P) and otherwise draws
+ * a new one (the same one with probability 0), at unchanged speed. 4000 isolated cells x 50 steps = 200,000 trials with
+ * p_turn = 1 - e^(-0.1) = 0.0952: turns within 4 SE (131) of 19,033. A turning probability 5% off is
+ * 952 = 7.2 SE away; dt/P (0.1, PhysiCell's linear form) 7.4 SE; the inverted e^(-dt/P) thousands. */
+static void test_persistence(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.types[0].speed_um_per_min = 1;
+    f.types[0].persistence_min = 1;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 8000, 12);
+    const int n = 4000, steps = 50;
+    add_lattice(&e, 0, n, 63, 120, 200, 200);
+    double *mx = malloc(n * sizeof *mx), *my = malloc(n * sizeof *my);
+    assert_non_null(mx);
+    assert_non_null(my);
+    double turns = 0;
+    for (int s = 0; s < steps; s++) {
+        memcpy(mx, e.cells.mx, n * sizeof *mx);
+        memcpy(my, e.cells.my, n * sizeof *my);
+        assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 0.1, NULL), STROMA_OK);
+        assert_int_equal((int)e.cells.n, n);
+        for (int i = 0; i < n; i++) {
+            /* a kept direction may be rescaled to the speed (last bits); a new one is a different angle */
+            turns += e.cells.mx[i] * mx[i] + e.cells.my[i] * my[i] < 1 - 1e-9;
+            near_rel(hypot(e.cells.mx[i], e.cells.my[i]), 1.0, 1e-12, "migration speed");
+        }
+    }
+    binomial_within_4se(turns, (double)n * steps, 1 - exp(-0.1), "direction changes");
+    free(mx);
+    free(my);
+    stroma_cell_engine_free(&e);
+}
+
+/* The exponential cycle's law at a coarse step: with dt = T/2 a cell divides with p = e^(1/2) - 1 = 0.6487 per
+ * step and daughters act from the next step, so N counts a Galton-Watson process with offspring 1 + Bernoulli(p):
+ * E[N_n] = N0 (1 + p)^n = N0 e^(n dt/T), Var = N0 p(1 - p) m^(n-1) (m^n - 1)/(m - 1), m = 1 + p. N0 = 5000 for
+ * 4 steps: within 4 SD (0.61% of 36,945). A division probability 5% higher or lower moves the mean by 8% (13
+ * SD); the lagging 1 - e^(-dt/T) by 49% (81 SD). */
+static void test_division_probability(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
+    f.types[0].cycle_mean_min = 100;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 4000, 31);
+    const int n0 = 5000, steps = 4;
+    const double dt = 50;
+    add_lattice(&e, 0, n0, 100, 38, 100, 100);
+    for (int s = 0; s < steps; s++)
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, dt, s * dt, NULL), STROMA_OK);
+    double p = expm1(dt / 100), m = 1 + p;
+    double want = n0 * pow(m, steps), sd = sqrt(n0 * p * (1 - p) * pow(m, steps - 1) * (pow(m, steps) - 1) / (m - 1));
+    double got = (double)live_count(&e, 0);
+    if (!(fabs(got - want) < 4 * sd)) fail_msg("%g cells, expected %g +- %g", got, want, sd);
+    stroma_cell_engine_free(&e);
+}
+
+/* An exponential phase of mean m is left with probability dt/m per step (PhysiCell's rule): with m = 12,
+ * dt = 6 (p = 1/2), of 20,000 cells synchronized in phase 0 (then a fixed phase of 1000 min) 1 - (1 - p)^k have
+ * moved to phase 1 after k = 1, 2 steps, within 4 binomial SE (71 and 61 cells). A probability 5% higher is
+ * 7.1 SE away after one step; 1 - e^(-dt/m) (0.393) is 30 SE away. */
+static void test_exponential_phase_exit(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_type_desc *T = &f.types[0];
+    T->cycle = STROMA_CYCLE_PHASES;
+    T->nphases = 2;
+    T->phase_min[0] = 12;
+    T->phase_min[1] = 1000;
+    T->phase_exponential[0] = 1;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 6000, 8);
+    const int n = 20000;
+    add_lattice(&e, 0, n, 200, 25, 100, 100);
+    for (int i = 0; i < n; i++) stroma_cell_engine_synchronize(&e, (size_t)i);
+    for (int k = 1; k <= 2; k++) {
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * (k - 1), NULL), STROMA_OK);
+        double left = 0;
+        for (int i = 0; i < n; i++) left += e.cells.phase[i] == 1;
+        binomial_within_4se(left, n, 1 - pow(0.5, k), "cells out of the exponential phase");
+    }
+    assert_int_equal(e.counters.births, 0);
+    stroma_cell_engine_free(&e);
+}
+
+/* Fixed phases carry the rest of a step into the next phase: phases of 100, 55, 2 and 2 min (159 in all) with
+ * dt = 6 end at 100, 155, 157, 159, inside the steps ending at 102, 156, 162, 162, so synchronized cells all
+ * divide in the step ending at t = 162 (step 27), not before. Without the carry they would divide at t = 174. */
+static void test_fixed_phase_carry(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_type_desc *T = &f.types[0];
+    T->cycle = STROMA_CYCLE_PHASES;
+    T->nphases = 4;
+    const double dur[4] = {100, 55, 2, 2};
+    for (int k = 0; k < 4; k++) T->phase_min[k] = dur[k];
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 1000, 2);
+    add_lattice(&e, 0, 10, 10, 60, 100, 100);
+    for (int i = 0; i < 10; i++) stroma_cell_engine_synchronize(&e, (size_t)i);
+    for (int step = 1; step <= 28; step++) {
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * (step - 1), NULL), STROMA_OK);
+        if (step < 27) assert_int_equal(e.counters.births, 0);
+        if (step == 17) assert_int_equal(e.cells.phase[0], 1);
+        if (step == 26) assert_int_equal(e.cells.phase[0], 2);
+        if (step >= 27) assert_int_equal(e.counters.births, 10);
+    }
+    stroma_cell_engine_free(&e);
+}
+
+/* Death. Type 0: apoptosis at 1/12 per min, dt = 6: a cell dies with p = 1 - e^(-1/2) per step; of 20,000, the
+ * dead after 2 steps are within 4 SE (0.34%) of 1 - e^(-1) = 63.2%; a per-step probability 5% higher gives
+ * 65.6% (6.9 SE), the linear rate x dt 75%. Type 1 adds oxygen-driven necrosis, 1/12 per min at most, rising
+ * from 0 at 5 to the maximum at 3 mmHg: 10,000 cells at 3.5 mmHg (3/4 of the maximum) and 10,000 at 1 mmHg
+ * (the maximum: the ramp is clamped). Dead after 2 steps: 1 - e^(-2 h dt) within 4 SE (an inverted ramp or no
+ * clamp is 41 or 34 SE away); apoptotic among the dead: apoptosis / h within 4 SE (0.4 and 1/3; swapped
+ * shares, 0.6 and 2/3, are 34 and 62 SE away). */
+static void test_death_rates(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 2);
+    f.types[0].apoptosis_per_min = 1.0 / 12;
+    f.types[1].apoptosis_per_min = 1.0 / 24;
+    f.types[1].necrosis_substrate = 0;
+    f.types[1].necrosis_threshold = 5;
+    f.types[1].necrosis_critical = 3;
+    f.types[1].necrosis_max_per_min = 1.0 / 12;
+    stroma_model m;
+    memset(&m, 0, sizeof m);
+    stroma_substrate_desc sub;
+    memset(&sub, 0, sizeof sub);
+    snprintf(sub.name, sizeof sub.name, "oxygen");
+    m.hi_um[0] = m.hi_um[1] = 4000;
+    m.hi_um[2] = 20;
+    m.voxel_um = 20;
+    m.n[0] = m.n[1] = 200;
+    m.n[2] = 1;
+    m.dim = 2;
+    m.dt_diffusion_min = 0.1;
+    m.end_min = 1;
+    m.nsub = 1;
+    m.substrates = &sub;
+    stroma_error err;
+    stroma_transport *t = stroma_transport_create(&m, NULL, &err);
+    assert_non_null(t);
+    for (int j = 0; j < 200; j++)
+        for (int i = 0; i < 200; i++) t->c[stroma_mesh_index(&t->mesh, i, j, 0)] = i < 100 ? 3.5 : 1.0;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 2, 4000, 17);
+    add_lattice(&e, 0, 20000, 200, 20, 10, 2010);     /* y in [2010, 3990] */
+    add_lattice(&e, 1, 10000, 100, 20, 10, 10);       /* x < 2000: 3.5 mmHg */
+    add_lattice(&e, 1, 10000, 100, 20, 2010, 10);     /* x > 2000: 1 mmHg */
+    for (int s = 0; s < 2; s++) assert_int_equal(stroma_cell_engine_phenotype(&e, t, 6, 6.0 * s, NULL), STROMA_OK);
+    assert_int_equal((int)e.cells.n, 40000);
+    double dead[3] = {0}, apop[3] = {0};
+    for (size_t i = 0; i < e.cells.n; i++) {
+        int g = e.cells.type[i] == 0 ? 0 : e.cells.x[i] < 2000 ? 1 : 2;
+        dead[g] += e.cells.state[i] != STROMA_CELL_LIVE;
+        apop[g] += e.cells.state[i] == STROMA_CELL_APOPTOTIC;
+    }
+    binomial_within_4se(dead[0], 20000, 1 - exp(-1.0), "dead by apoptosis");
+    assert_true(apop[0] == dead[0]);
+    const double h[3] = {0, 0.25 + 0.375, 0.25 + 0.5}; /* hazard x dt per step */
+    for (int g = 1; g < 3; g++) {
+        binomial_within_4se(dead[g], 10000, 1 - exp(-2 * h[g]), "dead by apoptosis or necrosis");
+        binomial_within_4se(apop[g], dead[g], 0.25 / h[g], "apoptotic among the dead");
+    }
+    stroma_cell_engine_free(&e);
+    stroma_transport_destroy(&t);
+}
+
+/* Spontaneous transformation at rate 1/6 per min, dt = 6: of 20,000 cells 1 - e^(-1) have changed type after one
+ * step, within 4 SE; a probability 5% higher is 9.3 SE away. */
+static void test_transformation_rate(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 2);
+    f.trans[0][1] = 1.0 / 6;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 2, 6000, 23);
+    add_lattice(&e, 0, 20000, 200, 25, 100, 100);
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 0, NULL), STROMA_OK);
+    binomial_within_4se((double)live_count(&e, 1), 20000, 1 - exp(-1.0), "transformed");
+    assert_int_equal(e.counters.transformations, live_count(&e, 1));
+    stroma_cell_engine_free(&e);
+}
+
+/* Contact interactions at their rates, 20,000 separated pairs (cell 2k of type 0 touching cell 2k+1 of type 1),
+ * dt = 6, every rate 1/6 per min so that p = 1 - e^(-1) = 0.632 per step; counts within 4 binomial SE (68). A
+ * probability 5% higher is 9.3 SE away.
+ *  - attack: attachments after one step;
+ *  - kill: attached at once (attack 1e9), kills in the second step;
+ *  - detachment: attached at once, mean attachment 6 min: still attached after the second step e^(-1) (the rate
+ *    mistaken for the duration, 1 - e^(-36), leaves none);
+ *  - phagocytosis: targets die in the first step, engulfed in the second;
+ *  - transformation on contact (type 0 -> type 2 next to type 1): transformed after one step. */
+enum { CASE_ATTACK, CASE_KILL, CASE_DETACH, CASE_PHAGO, CASE_CONTACT_TRANSFORM };
+
+static void contact_case(int which) {
+    fixture f;
+    fixture_init(&f, 3);
+    const double rate = 1.0 / 6, p = 1 - exp(-1.0);
+    const int pairs = 20000;
+    int steps = 2;
+    switch (which) {
+    case CASE_ATTACK:
+        f.attack[0][1] = rate;
+        f.types[0].attach_duration_min = 1e12;
+        steps = 1;
+        break;
+    case CASE_KILL:
+        f.attack[0][1] = 1e9;
+        f.types[0].kill_per_min = rate;
+        f.types[0].attach_duration_min = 1e12;
+        break;
+    case CASE_DETACH:
+        f.attack[0][1] = 1e9;
+        f.types[0].attach_duration_min = 1 / rate;
+        break;
+    case CASE_PHAGO:
+        f.phago[0][1] = rate;
+        f.types[1].apoptosis_per_min = 1e9;
+        break;
+    case CASE_CONTACT_TRANSFORM:
+        f.ctrans[0][1 * 3 + 2] = rate;
+        steps = 1;
+        break;
+    }
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 3, 8000, 40 + (uint64_t)which);
+    for (int k = 0; k < pairs; k++) {
+        double a[3] = {50.0 + 55 * (k % 140), 50.0 + 55 * (k / 140), 10}, b[3] = {a[0] + 15, a[1], 10};
+        stroma_cell_engine_add(&e, 0, a, 0, NULL);
+        stroma_cell_engine_add(&e, 1, b, 0, NULL);
+    }
+    for (int s = 0; s < steps; s++)
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * s, NULL), STROMA_OK);
+    assert_int_equal((int)e.cells.n, 2 * pairs - (int)e.counters.phagocytoses); /* engulfed cells are removed */
+    double attached = 0;
+    if (which == CASE_ATTACK || which == CASE_DETACH) /* no cell removed: cell 2k still attacks cell 2k+1 */
+        for (int k = 0; k < pairs; k++) attached += e.cells.attached_id[2 * k] == e.cells.id[2 * k + 1];
+    switch (which) {
+    case CASE_ATTACK: binomial_within_4se(attached, pairs, p, "attached"); break;
+    case CASE_KILL:
+        binomial_within_4se((double)e.counters.kills, pairs, p, "killed");
+        assert_int_equal(live_count(&e, 1), pairs - e.counters.kills);
+        break;
+    case CASE_DETACH: binomial_within_4se(attached, pairs, 1 - p, "still attached"); break;
+    case CASE_PHAGO: binomial_within_4se((double)e.counters.phagocytoses, pairs, p, "engulfed"); break;
+    case CASE_CONTACT_TRANSFORM: binomial_within_4se((double)live_count(&e, 2), pairs, p, "transformed"); break;
+    }
+    stroma_cell_engine_free(&e);
+}
+
+static void test_contact_rates(void **state) {
+    (void)state;
+    for (int which = CASE_ATTACK; which <= CASE_CONTACT_TRANSFORM; which++) contact_case(which);
+}
+
+/* A dead cell is removed once its time dead reaches its duration: killed in step 1 (dt = 6), an apoptotic
+ * cell with a 60-min duration is there after step 10 (54 min dead) and gone after step 11 (60 min). */
+static void test_removal_time(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.types[0].apoptosis_per_min = 1e9;
+    f.types[0].apoptosis_duration_min = 60;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 200, 3);
+    double p[3] = {100, 100, 10};
+    stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    for (int step = 1; step <= 11; step++) {
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * (step - 1), NULL), STROMA_OK);
+        if (step == 1) assert_int_equal(e.cells.state[0], STROMA_CELL_APOPTOTIC);
+        assert_int_equal((int)e.cells.n, step <= 10 ? 1 : 0);
+    }
+    assert_int_equal(e.counters.removals, 1);
+    stroma_cell_engine_free(&e);
+}
+
+/* Volume relaxes to its target implicitly: V <- (V + dt g V*)/(1 + dt g), and the radius follows (1e-14). With
+ * dt g = 0.6 the explicit update differs by 22.5% of V* - V. */
+static void test_volume_relaxation(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.types[0].growth_per_min = 0.1;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 200, 3);
+    double p[3] = {100, 100, 10};
+    stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    e.cells.volume_um3[0] = 1000;
+    double v = 1000;
+    for (int step = 0; step < 3; step++) {
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * step, NULL), STROMA_OK);
+        v = (v + 0.6 * 2494) / 1.6;
+        near_rel(e.cells.volume_um3[0], v, 1e-14, "volume");
+        near_rel(e.cells.radius_um[0], stroma_sphere_radius(v), 1e-14, "radius");
+    }
+    stroma_cell_engine_free(&e);
+}
+
+/* Forces that overflow stop the run instead of moving cells to NaN: two cells 0.5 um apart on one vertical line
+ * with a repulsion of 1.7e308 um/min (no upper bound in the model file, a per-cell column or a rule) give an
+ * infinite push whose x component is inf x 0 = NaN. Mechanics fails with STROMA_ERR_RANGE naming the cell, and
+ * positions stay where they were (finite). Reproducer found by fuzz_cells_csv: fuzz/crashes/cells-nan-position.csv. */
+static void test_mechanics_overflow(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.types[0].repulsion_um_per_min = 1.7e308;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 200, 1);
+    double a[3] = {100, 100, 10}, b[3] = {100, 100.5, 10}, lone[3] = {30, 30, 10};
+    stroma_cell_engine_add(&e, 0, lone, 0, NULL);
+    stroma_cell_engine_add(&e, 0, a, 0, NULL);
+    stroma_cell_engine_add(&e, 0, b, 0, NULL);
+    stroma_error err;
+    assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 6, &err), STROMA_ERR_RANGE);
+    assert_non_null(strstr(err.message, "cell 1 (t0): its velocity is not finite"));
+    for (int i = 0; i < 3; i++) assert_true(isfinite(e.cells.x[i]) && isfinite(e.cells.y[i]));
+    assert_true(e.cells.x[1] == 100 && e.cells.y[2] == 100.5);
+    stroma_cell_engine_free(&e);
+}
+
 /* A crowded, dividing, killing population: positions, ids and types bit-identical at 1 and 2 threads. */
 static void run_mixed(int threads, stroma_cells *out) {
     omp_set_num_threads(threads);
@@ -447,10 +927,29 @@ static void test_threads_bit_identical(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exponential_growth), cmocka_unit_test(test_phased_growth),
+        cmocka_unit_test(test_exponential_growth),
+        cmocka_unit_test(test_phased_growth),
         cmocka_unit_test(test_exponential_phase_synchronized),
-        cmocka_unit_test(test_pair_equilibrium),   cmocka_unit_test(test_contact_killing),
-        cmocka_unit_test(test_contact_transformation), cmocka_unit_test(test_chemotaxis_drift), cmocka_unit_test(test_secretion_composition), cmocka_unit_test(test_threads_bit_identical),
+        cmocka_unit_test(test_pair_equilibrium),
+        cmocka_unit_test(test_contact_killing),
+        cmocka_unit_test(test_contact_transformation),
+        cmocka_unit_test(test_chemotaxis_drift),
+        cmocka_unit_test(test_secretion_composition),
+        cmocka_unit_test(test_wall_repulsion),
+        cmocka_unit_test(test_adams_bashforth),
+        cmocka_unit_test(test_dead_cells_do_not_adhere),
+        cmocka_unit_test(test_pressure),
+        cmocka_unit_test(test_persistence),
+        cmocka_unit_test(test_division_probability),
+        cmocka_unit_test(test_exponential_phase_exit),
+        cmocka_unit_test(test_fixed_phase_carry),
+        cmocka_unit_test(test_death_rates),
+        cmocka_unit_test(test_transformation_rate),
+        cmocka_unit_test(test_contact_rates),
+        cmocka_unit_test(test_removal_time),
+        cmocka_unit_test(test_volume_relaxation),
+        cmocka_unit_test(test_mechanics_overflow),
+        cmocka_unit_test(test_threads_bit_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,8 +15,9 @@
 #include "model/rules_tables.h"
 
 /* One rule reproduces PhysiCell's b0 + (sat - b0) x/(1 + x); rules combine independently of their order; the
- * result stays between the smallest and largest of b0 and the saturations; a saturated (infinite) term gives
- * its saturation. Tolerance 1e-15 relative (a few roundings). */
+ * result stays between the smallest and largest of b0 and the saturations and equals (b0 + sum x_i s_i)/(1 + sum x_i)
+ * for a mixed increasing/decreasing pair; a saturated (infinite) term gives its saturation, several give the mean
+ * of theirs. Tolerance 1e-15 relative (a few roundings). */
 static void test_combination_law(void **state) {
     (void)state;
     double x1[1] = {stroma_rules_hill(3, 2, 2)}, s1[1] = {5};
@@ -36,9 +37,18 @@ static void test_combination_law(void **state) {
         double v = stroma_rules_combine(2, 2, y, t, dd);
         assert_true(v >= 0 && v <= 10);
     }
+    /* the exact value of a mixed pair: b = (b0 + x1 s1 + x2 s2)/(1 + x1 + x2), whatever the directions */
+    double xm[2] = {1.5, 0.5}, sm[2] = {4, 0.2};
+    int dm[2] = {1, -1};
+    double wm = (1 + 1.5 * 4 + 0.5 * 0.2) / (1 + 1.5 + 0.5);
+    assert_true(fabs(stroma_rules_combine(1, 2, xm, sm, dm) - wm) < 1e-15 * wm);
     double xi[2] = {INFINITY, 1}, si[2] = {7, 3};
     int di[2] = {1, 1};
     assert_true(stroma_rules_combine(1, 2, xi, si, di) == 7);
+    /* two saturated terms: the limit is the mean of their saturations */
+    double xii[3] = {INFINITY, 2, INFINITY}, sii[3] = {7, 3, 0.5};
+    int dii[3] = {1, 1, -1};
+    assert_true(stroma_rules_combine(1, 3, xii, sii, dii) == 3.75);
     assert_true(stroma_rules_hill(-1, 1, 2) == 0 && stroma_rules_hill(0, 1, 2) == 0);
 }
 
@@ -210,6 +220,38 @@ static void test_signal_drives_cycle(void **state) {
     }
 }
 
+/* "cycle entry" set by a rule is a division rate like the type's own: the probability per step is e^(b dt) - 1.
+ * "time increases cycle entry" saturates at once (half-max 1e-9 min) at b = 1/100 per min; with dt = 50 min,
+ * p = e^(1/2) - 1 and N counts a Galton-Watson process (test_cells.c, test_division_probability): N0 = 5000
+ * cells for 4 steps, within 4 SD (0.61%) of N0 e^2. A probability 5% off is 13 SD away; 1 - e^(-b dt), 81 SD. */
+static void test_rule_division_probability(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    w.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
+    w.types[0].cycle_mean_min = 1000;
+    w.rules[0] = make_rule(&w.m, 0, "time", 1, "cycle entry", 0.01, 1e-9, 1);
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_rules_engine R;
+    stroma_cell_engine e;
+    world_engines(&w, &R, &e, 4000, 29);
+    const int n0 = 5000, steps = 4;
+    const double dt = 50;
+    for (int k = 0; k < n0; k++) {
+        double p[3] = {100.0 + 38 * (k % 100), 100.0 + 38 * (k / 100), 10};
+        stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    }
+    for (int s = 0; s < steps; s++)
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, dt, dt * (s + 1), NULL), STROMA_OK);
+    double p = expm1(0.5), m = 1 + p;
+    double want = n0 * pow(m, steps), sd = sqrt(n0 * p * (1 - p) * pow(m, steps - 1) * (pow(m, steps) - 1) / (m - 1));
+    int64_t counts[2], dead;
+    stroma_cell_engine_count(&e, counts, &dead);
+    if (!(fabs((double)counts[0] - want) < 4 * sd)) fail_msg("%lld cells, expected %g +- %g", (long long)counts[0], want, sd);
+    world_free(&w, &R, &e);
+}
+
 /* State variable with production P and decay D, one cell, no other rules: the implicit update gives exactly
  * v_n = (v_{n-1} + dt P)/(1 + dt D) — checked to 1e-14 — and tends to P/D. A rule "resistance increases
  * apoptosis" then reads the variable: the cell's apoptosis slot equals the combination law. */
@@ -278,7 +320,8 @@ static void test_contact_signal(void **state) {
 
 /* Death stops a cell's exchange (secretion, uptake, export become 0) and only rules marked apply_to_dead
  * change it afterwards: "apoptotic increases oxygen secretion" (debris) in cancer cells. A dead cancer cell
- * secretes (0 + x sat)/(1 + x), x = (1/h)^n, and no longer takes up; a dead CAF (no rule) exchanges nothing. */
+ * secretes (0 + x sat)/(1 + x), x = (1/h)^n, and no longer takes up; a dead CAF exchanges nothing: its rule
+ * "apoptotic increases oxygen uptake" is not marked apply_to_dead. */
 static void test_dead_cell_exchange(void **state) {
     (void)state;
     world w;
@@ -289,7 +332,9 @@ static void test_dead_cell_exchange(void **state) {
     }
     w.rules[0] = make_rule(&w.m, 0, "apoptotic", 1, "oxygen secretion", 0.5, 0.5, 2);
     w.rules[0].apply_to_dead = 1;
-    w.m.nrules = 1;
+    /* not marked apply_to_dead: must leave the dead CAF's uptake at 0 although its signal is 1 */
+    w.rules[1] = make_rule(&w.m, 1, "apoptotic", 1, "oxygen uptake", 3, 0.5, 2);
+    w.m.nrules = 2;
     w.m.rules = w.rules;
     stroma_rules_engine R;
     stroma_cell_engine e;
@@ -409,10 +454,11 @@ static void test_daughters_inherit_state(void **state) {
 
 /* "time increases cell-cell repulsion" to 4x the type's strength (half-max 1e-9 min: saturated at once) makes
  * two overlapping cancer cells push each other 4 times as fast: a pair's repulsion is sqrt(rep_i rep_j), so both
- * at 4x give 4x (1e-12 relative). */
+ * at 4x give 4x (1e-12 relative); the wall pushes a cell 3 um from it 4 times as fast too (it acts as a copy of
+ * the cell). */
 static void test_repulsion_rule(void **state) {
     (void)state;
-    double v[2];
+    double v[2], wall[2];
     for (int with_rule = 0; with_rule < 2; with_rule++) {
         world w;
         world_init(&w);
@@ -427,17 +473,23 @@ static void test_repulsion_rule(void **state) {
         stroma_rules_engine R;
         stroma_cell_engine e;
         world_engines(&w, &R, &e, 1000, 2);
-        double a[3] = {500, 500, 10}, b[3] = {510, 500, 10};
+        double a[3] = {500, 500, 10}, b[3] = {510, 500, 10}, near_wall[3] = {3, 200, 10};
         stroma_cell_engine_add(&e, 0, a, 0, NULL);
         stroma_cell_engine_add(&e, 0, b, 0, NULL);
+        stroma_cell_engine_add(&e, 0, near_wall, 0, NULL);
         assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6, &err), STROMA_OK); /* rules: time = 6 */
         assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 0.1, &err), STROMA_OK);
         v[with_rule] = e.cells.vx[1];
+        wall[with_rule] = e.cells.vx[2];
         world_free(&w, &R, &e);
     }
     double x = 6 / 1e-9, want = 4 * v[0] * (10 + x * 40) / (1 + x) / 40;
     assert_true(v[0] > 0);
     assert_true(fabs(v[1] - want) < 1e-12 * want);
+    /* the wall pushes as a copy of the cell would: 4x as well */
+    double wall_want = 4 * wall[0] * (10 + x * 40) / (1 + x) / 40;
+    assert_true(wall[0] > 0);
+    assert_true(fabs(wall[1] - wall_want) < 1e-12 * wall_want);
 }
 
 /* A rule on necrosis in one type (CAF) does not take over another type's oxygen-driven necrosis: cancer cells,
@@ -477,7 +529,8 @@ static void test_necrosis_rule_stays_in_its_type(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combination_law), cmocka_unit_test(test_tables_and_text),
-        cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_state_variable),
+        cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_rule_division_probability),
+        cmocka_unit_test(test_state_variable),
         cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_dead_cell_exchange),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_damage_short_attachments),
         cmocka_unit_test(test_daughters_inherit_state), cmocka_unit_test(test_repulsion_rule),
