@@ -628,10 +628,11 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
     e->vox_fresh = mesh != NULL;
     e->vox_n = c->n;
     if (bad_vel < n)
-        return stroma_error_set(err, STROMA_ERR_RANGE,
-                                "cell %lld (%s): its velocity is not finite: the forces overflow; are cell-cell "
-                                "repulsion, adhesion, affinity or migration speed absurdly large?",
-                                (long long)c->id[bad_vel], e->types[c->type[bad_vel]].name);
+        return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
+                                "cell %lld (%s): its velocity is not finite at mechanics step %lld: the forces "
+                                "overflow; are cell-cell repulsion, adhesion, affinity or migration speed absurdly "
+                                "large?",
+                                (long long)c->id[bad_vel], e->types[c->type[bad_vel]].name, (long long)e->mech_step);
     e->mech_step++;
     e->grid_stale = 1;
     e->sec_stale = 1;

@@ -861,7 +861,7 @@ static void test_volume_relaxation(void **state) {
 
 /* Forces that overflow stop the run instead of moving cells to NaN: two cells 0.5 um apart on one vertical line
  * with a repulsion of 1.7e308 um/min (no upper bound in the model file, a per-cell column or a rule) give an
- * infinite push whose x component is inf x 0 = NaN. Mechanics fails with STROMA_ERR_RANGE naming the cell, and
+ * infinite push whose x component is inf x 0 = NaN. Mechanics fails with STROMA_ERR_NOT_FINITE (exit 1) naming the cell, and
  * positions stay where they were (finite). Reproducer found by fuzz_cells_csv: fuzz/crashes/cells-nan-position.csv. */
 static void test_mechanics_overflow(void **state) {
     (void)state;
@@ -875,7 +875,7 @@ static void test_mechanics_overflow(void **state) {
     stroma_cell_engine_add(&e, 0, a, 0, NULL);
     stroma_cell_engine_add(&e, 0, b, 0, NULL);
     stroma_error err;
-    assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 6, &err), STROMA_ERR_RANGE);
+    assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, 6, &err), STROMA_ERR_NOT_FINITE);
     assert_non_null(strstr(err.message, "cell 1 (t0): its velocity is not finite"));
     for (int i = 0; i < 3; i++) assert_true(isfinite(e.cells.x[i]) && isfinite(e.cells.y[i]));
     assert_true(e.cells.x[1] == 100 && e.cells.y[2] == 100.5);
