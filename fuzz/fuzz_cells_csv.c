@@ -1,11 +1,12 @@
 /* libFuzzer target for the initial-cells CSV reader (load_read_csv in src/model/load.c): each input is the file
- * `cells.csv` of a fixed model with five cell types, two substrates and two state variables, so that type names
- * and indices, positions and per-cell columns (behaviours, custom:<variable>) all have something to match; a
- * model that loads is then simulated for two phenotype steps. Harness: fuzz_csv_common.h. */
+ * `cells.csv` of a fixed model with six cell types, two substrates and two state variables, so that type names
+ * and indices, positions and per-cell columns (behaviours, custom:<variable>) all have something to match (the
+ * tree's test files tests/data/models/cells.csv and percell.csv load as they are); a model that loads is then
+ * simulated for two phenotype steps. Harness: fuzz_csv_common.h. */
 #define FUZZ_TARGET "fuzz_cells_csv"
 #define FUZZ_CSV_NAME "cells.csv"
 #define FUZZ_MODEL                                                                                                \
-    "domain: {x: [-500, 500], y: [-500, 500], z: [-10, 10], voxel: 20}\n"                                        \
+    "domain: {x: [-1000, 1000], y: [-1000, 1000], z: [-10, 10], voxel: 20}\n"                                    \
     "time: {end: 12, dt_diffusion: 6, dt_mechanics: 6, dt_phenotype: 6}\n"                                       \
     "seed: 1\n"                                                                                                   \
     "substrates:\n"                                                                                               \
@@ -29,6 +30,7 @@
     "  CD8_T:\n"                                                                                                  \
     "    death: {apoptosis: {rate: 0.0001, duration: 60}}\n"                                                      \
     "    interactions: {attack: {cancer: 0.2}, attachment_duration: 60, kill_rate: 0.067, attack_damage: 1}\n"   \
+    "  a: {secretion: {oxygen: {uptake: 1}}}\n"                                                                  \
     "state_variables:\n"                                                                                          \
     "  stemness: {initial: {cancer: 0.5}, decay: {cancer: 0.01}}\n"                                              \
     "  resistance: {}\n"                                                                                          \

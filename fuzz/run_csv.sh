@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run a CSV-reader fuzzer (fuzz_cells_csv or fuzz_rules_csv) for a bounded time.
 # Usage: bash fuzz/run_csv.sh FUZZER SECONDS CORPUS ARTIFACTS
-# Seeds: the tree's CSV files of that kind (tests/data/models, tests/data/physicell/*) and the reproducers
-# fuzz/crashes/cells-*.csv or rules-*.csv; fuzz/csv.dict holds the fixed models' names and the CSV tokens.
+# Seeds: the tree's CSV files of that kind (tests/data/models, tests/data/physicell/*), files written for the
+# fixed models (fuzz/seeds/cells, fuzz/seeds/rules: they load, so mutants of them reach the simulation) and the
+# reproducers fuzz/crashes/cells-*.csv or rules-*.csv; fuzz/csv.dict holds the fixed models' names and tokens.
 # Crashes, sanitizer reports, leaks, timeouts (10 s per input) and OOMs (2 GiB) go to ARTIFACTS; exits nonzero
 # when anything was found.
 set -euo pipefail
@@ -15,9 +16,10 @@ trap 'rm -rf "$SCRATCH"' EXIT
 mkdir "$SCRATCH/seeds" "$SCRATCH/tmp"
 case $(basename "$FUZZER") in
   fuzz_cells_csv) seeds=("$SRC"/tests/data/models/cells*.csv "$SRC"/tests/data/models/percell*.csv
-                         "$SRC"/tests/data/physicell/*/cells.csv "$SRC"/fuzz/crashes/cells-*.csv) ;;
+                         "$SRC"/tests/data/physicell/*/cells.csv "$SRC"/fuzz/seeds/cells/*.csv
+                         "$SRC"/fuzz/crashes/cells-*.csv) ;;
   fuzz_rules_csv) seeds=("$SRC"/tests/data/models/rules*.csv "$SRC"/tests/data/physicell/*/cell_rules.csv
-                         "$SRC"/fuzz/crashes/rules-*.csv) ;;
+                         "$SRC"/fuzz/seeds/rules/*.csv "$SRC"/fuzz/crashes/rules-*.csv) ;;
   *) echo "fuzz/run_csv.sh: unknown fuzzer $(basename "$FUZZER")" >&2; exit 1 ;;
 esac
 for f in "${seeds[@]}"; do

@@ -607,7 +607,7 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
             e->mech_cost[i] = stroma_mechanics_velocity_one(c, g, &e->pairs, &e->dom, as, rs, g->pos[i]);
             /* Strengths, speeds and affinities have no upper bound: near DBL_MAX the force sums overflow and a
              * velocity becomes infinite or NaN, which would make positions NaN (and grid and voxel indices
-             * undefined). Such a cell is not moved and the step fails (found by fuzz_cells_csv:
+             * undefined). Such a cell is not moved and the step fails (reproducer:
              * fuzz/crashes/cells-nan-position.csv). */
             if (!isfinite(c->vx[i]) || !isfinite(c->vy[i]) || !isfinite(c->vz[i])) {
                 if ((long)i < bad_here) bad_here = (long)i;

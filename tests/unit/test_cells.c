@@ -862,7 +862,7 @@ static void test_volume_relaxation(void **state) {
 /* Forces that overflow stop the run instead of moving cells to NaN: two cells 0.5 um apart on one vertical line
  * with a repulsion of 1.7e308 um/min (no upper bound in the model file, a per-cell column or a rule) give an
  * infinite push whose x component is inf x 0 = NaN. Mechanics fails with STROMA_ERR_NOT_FINITE (exit 1) naming the cell, and
- * positions stay where they were (finite). Reproducer found by fuzz_cells_csv: fuzz/crashes/cells-nan-position.csv. */
+ * positions stay where they were (finite). Reproducer for fuzz_cells_csv: fuzz/crashes/cells-nan-position.csv. */
 static void test_mechanics_overflow(void **state) {
     (void)state;
     fixture f;
