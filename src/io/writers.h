@@ -74,7 +74,8 @@ void stroma_json_number(FILE *f, double v);
  * ("18446744073709551615"). stroma_json_get_u64 (util/json.h) reads either back exactly. */
 void stroma_json_u64(FILE *f, uint64_t v);
 
-/* Print a JSON string literal with escapes. */
+/* Print a JSON string literal with escapes; a byte that is not part of well-formed UTF-8 becomes U+FFFD, so the
+ * output is always valid JSON (file names may hold any byte). */
 void stroma_json_string(FILE *f, const char *s);
 
 #endif

@@ -53,4 +53,11 @@ PY
   grep -q "seed: $seed" "$WORK/seed/report.html" || fail "seed $seed: the report's model summary lacks it"
 done
 python3 -c "import json,sys; assert json.load(open('$WORK/o/run.json'))['seed'] == 7" || fail "a small seed is an integer"
+# a model file whose name is not UTF-8 (Linux allows any byte): summary.json and run.json stay valid JSON (the
+# byte becomes U+FFFD) and the run completes with its report (found by fuzz_checkpoint)
+odd="$WORK/$(printf 'm\x8e.yaml')"
+cp "$SRC/tests/cli/models/small.yaml" "$odd"
+"$STROMA" run "$odd" --out "$WORK/odd" --quiet || fail "a model name that is not UTF-8: exit $?"
+python3 -c "import json,sys; [json.load(open('$WORK/odd/' + f)) for f in ('summary.json', 'run.json')]" \
+  || fail "a model name that is not UTF-8 made invalid JSON"
 echo "run_outputs: ok"
