@@ -5,22 +5,15 @@
 # writes at start-up. The libFuzzer program sits next to $STROMA_FUZZER (set by `make test`), else in
 # SRC/build-fuzz; reproducers go to artifacts-checkpoint/ beside it (replay: fuzz_checkpoint FILE).
 source "$(dirname "$0")/lib.bash"
-DIR=$(dirname "${STROMA_FUZZER:-$SRC/build-fuzz/fuzz_model_loader}")
-FUZZER=$DIR/fuzz_checkpoint
-[ -x "$FUZZER" ] || fail "no fuzzer at $FUZZER: run 'make build-fuzz' (make test does)"
-ARTIFACTS=$(cd "$DIR" && pwd)/artifacts-checkpoint
-mkdir -p "$WORK/corpus" "$WORK/seeds" "$WORK/tmp" "$ARTIFACTS"
+source "$(dirname "$0")/fuzz.bash"
+fuzz_locate fuzz_checkpoint artifacts-checkpoint
+mkdir -p "$WORK/corpus" "$WORK/seeds" "$WORK/tmp"
 set +e
-LSAN_OPTIONS=suppressions=$SRC/fuzz/lsan-checkpoint.supp TMPDIR=$WORK/tmp STROMA_FUZZ_CKPT_SEEDS=$WORK/seeds "$FUZZER" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-  -artifact_prefix="$ARTIFACTS/" -max_total_time="${STROMA_CKPT_FUZZ_SECONDS:-30}" -print_final_stats=1 \
-  "$WORK/corpus" "$WORK/seeds" >"$WORK/fuzz.log" 2>&1
+LSAN_OPTIONS=suppressions=$SRC/fuzz/lsan-checkpoint.supp TMPDIR=$WORK/tmp STROMA_FUZZ_CKPT_SEEDS=$WORK/seeds "$FUZZER" \
+  -timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$ARTIFACTS/" \
+  -max_total_time="${STROMA_CKPT_FUZZ_SECONDS:-30}" -print_final_stats=1 "$WORK/corpus" "$WORK/seeds" >"$WORK/fuzz.log" 2>&1
 rc=$?
 set -e
-grep -E '^(#[0-9]+[[:space:]]+DONE|stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb))' \
-  "$WORK/fuzz.log" || true
 [ "$(ls "$WORK/seeds" | wc -l)" -eq 3 ] || fail "the harness wrote no seed checkpoints: $(tail -5 "$WORK/fuzz.log")"
-if [ $rc -ne 0 ]; then
-  grep -vE '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)|^[[:space:]]+NEW_FUNC' "$WORK/fuzz.log" | tail -n 100
-  fail "the fuzzer found a problem in checkpoint restore (exit $rc); reproducers in $ARTIFACTS"
-fi
+fuzz_verdict $rc "checkpoint restore"
 echo "ok: fuzz_checkpoint"
