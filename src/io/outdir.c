@@ -62,7 +62,7 @@ static const char *const run_top_files[] = {"summary.json", "run.json",  "timese
                                             "report.html",  "fields.pvd", "cells.pvd"};
 static const char *const run_subdirs[] = {"fields", "cells", "images"};
 
-/* `name` with a temporary suffix ".tmp-<pid>-<n>" removed into buf (or copied as it is). */
+/* `name` without a temporary suffix ".tmp-<pid>-<n>" (copied into buf), or `name` itself when it has none. */
 static const char *strip_tmp(const char *name, char *buf, size_t cap) {
     if (!stroma_atomic_is_tmp_name(name)) return name;
     const char *t = strstr(name, ".tmp-");
@@ -92,7 +92,6 @@ static int is_time_text(const char *s, size_t n) {
 static int is_run_file_in(const char *sub, const char *name) {
     char base[512];
     name = strip_tmp(name, base, sizeof base);
-    size_t n = strlen(name);
     const char *dot = strrchr(name, '.');
     if (!dot) return 0;
     const char *ext = dot + 1;
@@ -108,7 +107,6 @@ static int is_run_file_in(const char *sub, const char *name) {
     const char *us = NULL;
     for (const char *q = name; q < dot; q++)
         if (*q == '_') us = q;
-    (void)n;
     return us && us > name && is_time_text(us + 1, (size_t)(dot - us - 1));
 }
 
