@@ -6,14 +6,12 @@
  * run. A restored state is stepped (up to 12 diffusion steps, one phenotype step) so that a value the validation
  * let through and a later step would index with is found by ASan.
  *
- * Confinement: fopen and stroma_open_regular (util/file.h, how libstroma opens its inputs) are wrapped
- * (-Wl,--wrap=...). The model the checkpoints name is the virtual path FUZZ_MODEL_PATH, served from memory; any
- * other file opened for reading must lie in the harness's directory, everything else fails with EACCES (an input
- * names any model path it likes).
+ * Confinement (confine.h): the model the checkpoints name is the virtual path FUZZ_MODEL_PATH, served from
+ * memory; while stroma_resume runs, any other file opened for reading must be a name directly in the run directory
+ * (fuzz_dir), everything else fails with EACCES (an input names any model path it likes).
  *
  * Seeds: with STROMA_FUZZ_CKPT_SEEDS=DIR, LLVMFuzzerInitialize runs the model for 5, 20 and 60 min and writes
  * the payloads of their final checkpoints into DIR (give DIR as a corpus directory too). */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +22,10 @@
 #include "model/sha256.h"
 #include "sim/checkpoint.h"
 #include "stroma/stroma.h"
+#include "confine.h" /* fuzz_dir: the run directory stroma_resume is given; fuzz_confined */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-FILE *__real_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen(const char *path, const char *mode);
-FILE *__real_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
-FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
 
 #define FUZZ_MODEL_PATH "/stroma-fuzz/model.yaml"
 
@@ -71,40 +66,16 @@ static const char fuzz_model[] =
     "  - {type: b, count: 4, box: {lo: [40, 40, 10], hi: [160, 160, 30]}}\n"
     "outputs: {every: 5}\n";
 
-static char fuzz_dir[4096];  /* the harness's directory, e.g. /tmp/stroma-fuzz-ckpt-XXXXXX */
-static char run_dir[4200];   /* fuzz_dir/run: the run directory stroma_resume is given */
+static char fuzz_base[4096]; /* the harness's directory, e.g. /tmp/stroma-fuzz-ckpt-XXXXXX */
 
-FILE *__wrap_fopen(const char *path, const char *mode) {
-    int reading = mode[0] == 'r' && !strchr(mode, '+');
-    if (reading && strcmp(path, FUZZ_MODEL_PATH) == 0)
-        return fmemopen((void *)fuzz_model, sizeof fuzz_model - 1, "r");
-    if (reading) {
-        size_t n = strlen(fuzz_dir);
-        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strstr(path, "/../")) {
-            errno = EACCES;
-            return NULL;
-        }
-    }
-    return __real_fopen(path, mode);
+/* Confinement hooks (confine.h): the model is served from memory; opens are not counted. */
+static FILE *fuzz_serve(const char *path) {
+    return strcmp(path, FUZZ_MODEL_PATH) == 0 ? fmemopen((void *)fuzz_model, sizeof fuzz_model - 1, "r") : NULL;
 }
-
-FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap) {
-    if (strcmp(path, FUZZ_MODEL_PATH) == 0) {
-        if (code) *code = STROMA_OK;
-        return fmemopen((void *)fuzz_model, sizeof fuzz_model - 1, "r");
-    }
-    size_t n = strlen(fuzz_dir);
-    if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strstr(path, "/../")) {
-        if (code) *code = STROMA_ERR_IO;
-        if (cap) snprintf(why, cap, "%s", strerror(EACCES));
-        errno = EACCES;
-        return NULL;
-    }
-    return __real_stroma_open_regular(path, code, why, cap);
-}
+static void fuzz_opened(const char *path) { (void)path; }
 
 static void fuzz_cleanup(void) {
-    if (fuzz_dir[0]) stroma_remove_tree(fuzz_dir);
+    if (fuzz_base[0]) stroma_remove_tree(fuzz_base);
 }
 
 static int steps_seen;
@@ -135,7 +106,7 @@ static void make_seed(const char *dir, double end, const char *name) {
     stroma_sim_options so = {.threads = 1};
     stroma_sim *sim = stroma_sim_create(m, &so, &err);
     char out[4300];
-    snprintf(out, sizeof out, "%s/seedrun", fuzz_dir);
+    snprintf(out, sizeof out, "%s/seedrun", fuzz_base);
     stroma_run_options ro = {.checkpoint_every_min = end};
     if (!sim || stroma_run_with(sim, out, &ro, NULL, NULL, &err) != STROMA_OK) {
         fprintf(stderr, "fuzz_checkpoint: its seed run failed: %s\n", err.message);
@@ -162,13 +133,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
     const char *tmp = getenv("TMPDIR");
-    snprintf(fuzz_dir, sizeof fuzz_dir, "%s/stroma-fuzz-ckpt-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(fuzz_dir)) {
+    snprintf(fuzz_base, sizeof fuzz_base, "%s/stroma-fuzz-ckpt-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(fuzz_base)) {
         perror("fuzz_checkpoint: mkdtemp");
         abort();
     }
     atexit(fuzz_cleanup);
-    snprintf(run_dir, sizeof run_dir, "%s/run", fuzz_dir);
+    snprintf(fuzz_dir, sizeof fuzz_dir, "%s/run", fuzz_base);
     const char *seeds = getenv("STROMA_FUZZ_CKPT_SEEDS");
     if (seeds && seeds[0]) {
         make_seed(seeds, 5, "seed_5min");
@@ -179,13 +150,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    stroma_remove_tree(run_dir);
+    stroma_remove_tree(fuzz_dir);
     char path[4400];
     stroma_error err;
     stroma_outdir od;
-    if (stroma_outdir_begin(&od, run_dir, &err) != STROMA_OK) abort();
+    if (stroma_outdir_begin(&od, fuzz_dir, &err) != STROMA_OK) abort();
     static const char run_json[] = "{\n  \"stroma_version\": \"0.1.0\",\n  \"status\": \"running\"\n}\n";
-    snprintf(path, sizeof path, "%s/run.json", run_dir);
+    snprintf(path, sizeof path, "%s/run.json", fuzz_dir);
     put_file(path, run_json, sizeof run_json - 1);
     /* the header stroma writes: magic, format version, byte-order mark, payload length, SHA-256 of the payload */
     unsigned char head[88];
@@ -198,13 +169,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(head + 12, &bom, 4);
     memcpy(head + 16, &len, 8);
     memcpy(head + 24, hex, 64);
-    snprintf(path, sizeof path, "%s/checkpoint.bin", run_dir);
+    snprintf(path, sizeof path, "%s/checkpoint.bin", fuzz_dir);
     FILE *f = __real_fopen(path, "wb");
     if (!f || fwrite(head, 1, sizeof head, f) != sizeof head || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         abort();
     steps_seen = 0;
     stroma_resume_options ro = {.threads = 1};
-    stroma_code rc = stroma_resume(run_dir, &ro, stop_soon, NULL, &err);
+    fuzz_confined = 1;
+    stroma_code rc = stroma_resume(fuzz_dir, &ro, stop_soon, NULL, &err);
+    fuzz_confined = 0;
     /* The contract: a refusal is bad input (never a crash or an internal error), with a message. */
     if (rc != STROMA_OK && rc != STROMA_ERR_INTERRUPTED && rc != STROMA_ERR_ARGUMENT && rc != STROMA_ERR_NOT_FOUND &&
         rc != STROMA_ERR_TOO_LARGE) {

@@ -22,15 +22,10 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-FILE *__real_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen(const char *path, const char *mode);
-FILE *__real_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
-FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
+#include "confine.h" /* fuzz_dir: the empty directory, e.g. /tmp/stroma-fuzz-XXXXXX; fuzz_confined */
 
-static char fuzz_dir[4096];   /* the empty directory, e.g. /tmp/stroma-fuzz-XXXXXX */
 static char fuzz_name[4200];  /* fuzz_dir + "/model.yaml": the model's name, so its CSV file resolves here */
 static char fuzz_csv[4200];   /* fuzz_dir + "/" FUZZ_CSV_NAME: where each input is written */
-static int fuzz_in_loader;    /* nonzero while stroma_model_load_string runs */
 static int fuzz_csv_opens;    /* opens of fuzz_csv for reading during the current load */
 
 static void fuzz_cleanup(void) {
@@ -38,33 +33,13 @@ static void fuzz_cleanup(void) {
     if (fuzz_dir[0]) rmdir(fuzz_dir);
 }
 
-/* While the loader runs, a file opened for reading must be a name directly in fuzz_dir; anything else fails with
- * EACCES. Opens for writing pass (libFuzzer writes crash reports from a signal handler). */
-FILE *__wrap_fopen(const char *path, const char *mode) {
-    if (fuzz_in_loader && mode[0] == 'r' && !strchr(mode, '+')) {
-        size_t n = strlen(fuzz_dir);
-        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/')) {
-            errno = EACCES;
-            return NULL;
-        }
-        if (strcmp(path, fuzz_csv) == 0) fuzz_csv_opens++;
-    }
-    return __real_fopen(path, mode);
+/* Confinement hooks (confine.h): nothing served from memory; the CSV file's opens are counted. */
+static FILE *fuzz_serve(const char *path) {
+    (void)path;
+    return NULL;
 }
-
-/* The same rule for libstroma's opener of input files. */
-FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap) {
-    if (fuzz_in_loader) {
-        size_t n = strlen(fuzz_dir);
-        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/')) {
-            if (code) *code = STROMA_ERR_IO;
-            if (cap) snprintf(why, cap, "%s", strerror(EACCES));
-            errno = EACCES;
-            return NULL;
-        }
-        if (strcmp(path, fuzz_csv) == 0) fuzz_csv_opens++;
-    }
-    return __real_stroma_open_regular(path, code, why, cap);
+static void fuzz_opened(const char *path) {
+    if (strcmp(path, fuzz_csv) == 0) fuzz_csv_opens++;
 }
 
 static void fuzz_die(const char *what, const char *detail) {
@@ -81,9 +56,9 @@ static void fuzz_write_csv(const uint8_t *data, size_t size) {
 /* Load the fixed model (reading the CSV file as it now is); checks the error contract and that the CSV was read. */
 static stroma_model *fuzz_load(stroma_error *err) {
     fuzz_csv_opens = 0;
-    fuzz_in_loader = 1;
+    fuzz_confined = 1;
     stroma_model *m = stroma_model_load_string(FUZZ_MODEL, strlen(FUZZ_MODEL), fuzz_name, err);
-    fuzz_in_loader = 0;
+    fuzz_confined = 0;
     if (fuzz_csv_opens != 1) fuzz_die("the fixed model did not read its CSV file exactly once", err->message);
     /* the contract: on success the error is cleared; on failure it has a code and a NUL-terminated message */
     if (m ? err->code != STROMA_OK : err->code == STROMA_OK || !memchr(err->message, '\0', sizeof err->message))

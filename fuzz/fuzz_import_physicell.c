@@ -14,49 +14,24 @@
 
 #include "stroma/stroma.h"
 
+/* Confinement hooks (confine.h): nothing served from memory, opens not counted. */
+static FILE *fuzz_serve(const char *path) {
+    (void)path;
+    return NULL;
+}
+static void fuzz_opened(const char *path) { (void)path; }
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-FILE *__real_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen(const char *path, const char *mode);
-FILE *__real_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
-FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
+#include "confine.h" /* fuzz_dir, e.g. /tmp/stroma-fuzz-import-XXXXXX: reading is allowed only directly inside it */
 
-static char fuzz_dir[4096];     /* e.g. /tmp/stroma-fuzz-import-XXXXXX */
 static char settings[4200], out_yaml[4200], out_cells[4200];
-static int fuzz_in_import;
 
 static void fuzz_cleanup(void) {
     unlink(settings);
     unlink(out_yaml);
     unlink(out_cells);
     if (fuzz_dir[0]) rmdir(fuzz_dir);
-}
-
-/* While the importer runs, reading is allowed only directly inside fuzz_dir. */
-FILE *__wrap_fopen(const char *path, const char *mode) {
-    if (fuzz_in_import && mode[0] == 'r' && !strchr(mode, '+')) {
-        size_t n = strlen(fuzz_dir);
-        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/')) {
-            errno = EACCES;
-            return NULL;
-        }
-    }
-    return __real_fopen(path, mode);
-}
-
-/* libstroma opens its input files (cell and rules files, PhysiCell CSVs) with stroma_open_regular (util/file.h:
- * stat, then a non-blocking open), not fopen: wrapped the same way (-Wl,--wrap=stroma_open_regular). */
-FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap) {
-    if (fuzz_in_import) {
-        size_t n = strlen(fuzz_dir);
-        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/')) {
-            if (code) *code = STROMA_ERR_IO;
-            if (cap) snprintf(why, cap, "%s", strerror(EACCES));
-            errno = EACCES;
-            return NULL;
-        }
-    }
-    return __real_stroma_open_regular(path, code, why, cap);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -83,9 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     stroma_import_report *rep = stroma_import_report_create();
     if (!rep) abort();
     stroma_error err;
-    fuzz_in_import = 1;
+    fuzz_confined = 1;
     stroma_code rc = stroma_import_physicell(settings, NULL, out_yaml, rep, &err);
-    fuzz_in_import = 0;
+    fuzz_confined = 0;
     /* a successful import writes a model the loader must accept or refuse cleanly */
     if (rc == STROMA_OK) {
         stroma_model *m = stroma_model_load(out_yaml, &err);

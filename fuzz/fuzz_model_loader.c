@@ -15,48 +15,21 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-FILE *__real_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen(const char *path, const char *mode);
-FILE *__real_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
-FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
+#include "confine.h" /* fuzz_dir: the empty directory, e.g. /tmp/stroma-fuzz-XXXXXX; fuzz_confined */
 
-static char fuzz_dir[4096];   /* the empty directory, e.g. /tmp/stroma-fuzz-XXXXXX */
 static char fuzz_name[4200];  /* fuzz_dir + "/model.yaml": the model's name, so its cell files resolve here */
-static int fuzz_in_loader;    /* nonzero while stroma_model_load_string runs */
 static int fuzz_bad_utf8;     /* STROMA_FUZZ_BAD_UTF8=1: also load inputs that are not valid UTF-8 */
 
 static void fuzz_cleanup(void) {
     if (fuzz_dir[0]) rmdir(fuzz_dir);
 }
 
-/* While the loader runs, a file opened for reading must be a name directly in fuzz_dir (it is empty: ENOENT,
- * or EISDIR for "." and ".."); anything else fails with EACCES. Opens for writing pass: libFuzzer writes its
- * crash and timeout reports from a signal handler, possibly while the loader runs. */
-FILE *__wrap_fopen(const char *path, const char *mode) {
-    if (fuzz_in_loader && mode[0] == 'r' && !strchr(mode, '+')) {
-        size_t n = strlen(fuzz_dir);
-        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/')) {
-            errno = EACCES;
-            return NULL;
-        }
-    }
-    return __real_fopen(path, mode);
+/* Confinement hooks (confine.h): nothing served from memory, opens not counted. */
+static FILE *fuzz_serve(const char *path) {
+    (void)path;
+    return NULL;
 }
-
-/* libstroma opens its input files (cell and rules files, PhysiCell CSVs) with stroma_open_regular (util/file.h:
- * stat, then a non-blocking open), not fopen: wrapped the same way (-Wl,--wrap=stroma_open_regular). */
-FILE *__wrap_stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap) {
-    if (fuzz_in_loader) {
-        size_t n = strlen(fuzz_dir);
-        if (strncmp(path, fuzz_dir, n) != 0 || path[n] != '/' || strchr(path + n + 1, '/')) {
-            if (code) *code = STROMA_ERR_IO;
-            if (cap) snprintf(why, cap, "%s", strerror(EACCES));
-            errno = EACCES;
-            return NULL;
-        }
-    }
-    return __real_stroma_open_regular(path, code, why, cap);
-}
+static void fuzz_opened(const char *path) { (void)path; }
 
 /* Strict UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
  * libfyaml 0.7.12 (Debian 12) loops forever on a directive line holding bytes that are not UTF-8, e.g. the two
@@ -109,9 +82,9 @@ static void fuzz_check_confinement(void) {
              quoted, quoted);
     snprintf(denied, sizeof denied, "%s: %s", file, strerror(EACCES));
     stroma_error err;
-    fuzz_in_loader = 1;
+    fuzz_confined = 1;
     stroma_model *m = stroma_model_load_string(probe, strlen(probe), fuzz_name, &err);
-    fuzz_in_loader = 0;
+    fuzz_confined = 0;
     remove(file);
     int refused = 0;
     for (const char *p = err.message; m == NULL && (p = strstr(p, denied)) != NULL; p++) refused++;
@@ -146,9 +119,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!fuzz_bad_utf8 && !fuzz_utf8_valid(data, size)) return -1; /* -1: libFuzzer keeps it out of the corpus */
     stroma_error err;
-    fuzz_in_loader = 1;
+    fuzz_confined = 1;
     stroma_model *m = stroma_model_load_string((const char *)data, size, fuzz_name, &err);
-    fuzz_in_loader = 0;
+    fuzz_confined = 0;
     /* The contract: on success the error is cleared; on failure it has a code and a NUL-terminated message. */
     if (m ? err.code != STROMA_OK : err.code == STROMA_OK || !memchr(err.message, '\0', sizeof err.message))
         abort();
