@@ -64,6 +64,13 @@ static void test_reader_bounds(void **state) {
     stroma_buf_free(&b);
 }
 
+/* Create an empty file from the mkstemp template `path` (rewritten in place with its name). */
+static void make_temp_file(char *path) {
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
 static stroma_sim *make_sim(stroma_model **m) {
     stroma_error err;
     *m = stroma_model_load_string(model_text, strlen(model_text), "ck.yaml", &err);
@@ -93,9 +100,7 @@ static void same_state(const stroma_sim *a, const stroma_sim *b) {
 static void test_round_trip_continues_identically(void **state) {
     (void)state;
     char path[] = "/tmp/stroma_ckpt_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    make_temp_file(path);
     stroma_model *ma, *mb;
     stroma_sim *a = make_sim(&ma), *b = make_sim(&mb);
     stroma_error err;
@@ -160,9 +165,7 @@ static void test_round_trip_continues_identically(void **state) {
 static void test_restore_refuses_other_model(void **state) {
     (void)state;
     char path[] = "/tmp/stroma_ckpt_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    make_temp_file(path);
     stroma_model *ma;
     stroma_sim *a = make_sim(&ma);
     stroma_error err;
@@ -257,9 +260,7 @@ static int field_is_default(const stroma_cells_field *f, size_t n) {
 static void test_every_field_round_trips(void **state) {
     (void)state;
     char path[] = "/tmp/stroma_ckpt_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    make_temp_file(path);
     stroma_model *ma, *mb;
     stroma_sim *a = make_every_feature_sim(&ma), *b = make_every_feature_sim(&mb);
     stroma_error err;
@@ -346,9 +347,7 @@ static void test_crafted_state_refused(void **state) {
         {spoil_field, "not finite"},
     };
     char path[] = "/tmp/stroma_ckpt_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    make_temp_file(path);
     stroma_error err;
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         stroma_model *ma, *mb;
