@@ -21,7 +21,7 @@ done
 # The harness makes its empty directory for cell files under TMPDIR.
 export TMPDIR=$SCRATCH/tmp
 # Per input: 10 s, 2 GiB. -max_len: models are a few kilobytes.
-OPTS=(-timeout=10 -rss_limit_mb=2048 -max_len=8192 -dict="$SRC/fuzz/yaml.dict" -artifact_prefix="$ARTIFACTS/")
+OPTS=(-seed="${STROMA_FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -dict="$SRC/fuzz/yaml.dict" -artifact_prefix="$ARTIFACTS/")
 status=0
 LSAN_OPTIONS=suppressions=$SRC/fuzz/lsan.supp "$FUZZER" "${OPTS[@]}" -max_total_time="$SECONDS_MAX" \
   -print_final_stats=1 "$CORPUS" "$SEEDS" || status=$?

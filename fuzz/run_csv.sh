@@ -27,7 +27,7 @@ for f in "${seeds[@]}"; do
 done
 export TMPDIR=$SCRATCH/tmp
 status=0
-"$FUZZER" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -dict="$SRC/fuzz/csv.dict" \
+"$FUZZER" -seed="${STROMA_FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -dict="$SRC/fuzz/csv.dict" \
   -artifact_prefix="$ARTIFACTS/" -max_total_time="$SECONDS_MAX" -print_final_stats=1 \
   "$CORPUS" "$SCRATCH/seeds" || status=$?
 if [ $status -ne 0 ]; then

@@ -3,9 +3,11 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/rules_tables.h"
 #include "transport/solvers.h"
 #include "util/buf.h"
 #include "util/error_impl.h"
@@ -1237,6 +1239,59 @@ static int inside_domain(const stroma_mech_domain *d, double x, double y, double
            (d->dim < 3 || (z >= d->lo_um[2] && z <= d->hi_um[2]));
 }
 
+/* Whether n values at v (stride `stride`) lie in the range behaviour b can take in this model (its types',
+ * rules' and cell files' values: stroma_rule_behaviour_range); without a behaviour table entry (b < 0), in
+ * [min(0, type values), max(0, type values)] of `type_value`. On failure names cell and quantity. */
+static stroma_code check_range(const stroma_cell_engine *e, const stroma_model *m, int b, double tlo, double thi,
+                               const double *v, size_t stride, const char *what, stroma_error *err) {
+    double lo = tlo, hi = thi;
+    if (m && b >= 0) stroma_rule_behaviour_range(m, b, &lo, &hi);
+    const stroma_cells *c = &e->cells;
+    for (size_t i = 0; i < c->n; i++)
+        if (!(v[i * stride] >= lo && v[i * stride] <= hi))
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                    "checkpoint cell %zu (id %lld): its %s (%g) is outside what this model can give "
+                                    "it (%g to %g)",
+                                    i, (long long)c->id[i], what, v[i * stride], lo, hi);
+    return STROMA_OK;
+}
+
+/* Per-cell rates and rule-set behaviour values of restored cells must be values the model can produce: a
+ * crafted value (a repulsion of 1e300) would otherwise overflow the forces or the fields later. */
+static stroma_code check_rates(const stroma_cell_engine *e, stroma_error *err) {
+    const stroma_cells *c = &e->cells;
+    const stroma_model *m = e->rules ? e->rules->model : NULL;
+    stroma_code rc;
+    static const stroma_behaviour_kind kinds[4] = {STROMA_BEH_SECRETION, STROMA_BEH_SECRETION_TARGET,
+                                                   STROMA_BEH_UPTAKE, STROMA_BEH_EXPORT};
+    static const char *const names[4] = {"secretion rate", "secretion target", "uptake rate", "export rate"};
+    const double *arr[4] = {c->secretion, c->saturation, c->uptake, c->export_rate};
+    for (int q = 0; q < 4; q++)
+        for (int s = 0; s < e->nsub; s++) {
+            double tlo = 0, thi = 0;
+            for (int t = 0; t < e->ntypes; t++) {
+                const stroma_cell_type_desc *T = &e->types[t];
+                const double *tv = q == 0 ? T->secretion_per_min : q == 1 ? T->saturation
+                                                    : q == 2 ? T->uptake_per_min : T->export_per_min;
+                double v = tv ? tv[s] : 0;
+                if (v < tlo) tlo = v;
+                if (v > thi) thi = v;
+            }
+            int b = m ? stroma_rule_behaviour_of(&m->rule_tables, kinds[q], s) : -1;
+            char what[96];
+            snprintf(what, sizeof what, "%s of substrate %d", names[q], s);
+            if ((rc = check_range(e, m, b, tlo, thi, arr[q] + s, (size_t)e->nsub, what, err)) != STROMA_OK)
+                return rc;
+        }
+    for (int s = 0; m && s < e->rules->nslots; s++) {
+        int b = e->rules->slot_beh[s];
+        if ((rc = check_range(e, m, b, 0, 0, c->beh + s, (size_t)c->nbeh, m->rule_tables.behaviours[b].name, err)) !=
+            STROMA_OK)
+            return rc;
+    }
+    return STROMA_OK;
+}
+
 stroma_code stroma_cell_engine_load(stroma_cell_engine *e, stroma_reader *r, stroma_error *err) {
 #define STROMA_X_LOAD(f) e->f = stroma_reader_i64(r);
     STROMA_ENGINE_I64(STROMA_X_LOAD)
@@ -1273,6 +1328,10 @@ stroma_code stroma_cell_engine_load(stroma_cell_engine *e, stroma_reader *r, str
             return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cell %zu (id %lld): %s", i, (long long)id,
                                     bad);
         }
+    }
+    if ((rc = check_rates(e, err)) != STROMA_OK) {
+        c->n = 0;
+        return rc;
     }
     if (ensure_scratch(e, e->cells.n, err)) return STROMA_ERR_NOMEM;
     e->grid_stale = e->sec_stale = 1; /* rebuilt from the restored cells before their next use */

@@ -2,6 +2,7 @@
  * variables); a new channel adds its provider here and its evaluation in cells/rules.c. */
 #include "model/rules_tables.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,37 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     case STROMA_BEH_STATE_DECAY: return m->state_vars[a].decay[type];
     }
     return 0.0;
+}
+
+void stroma_rule_behaviour_range(const stroma_model *m, int behaviour, double *lo, double *hi) {
+    double a = 0, b = 0;
+#define WIDEN(v)                                                                                             \
+    do {                                                                                                     \
+        double v_ = (v);                                                                                     \
+        if (v_ < a) a = v_;                                                                                  \
+        if (v_ > b) b = v_;                                                                                  \
+    } while (0)
+    for (int t = 0; t < m->ntypes; t++) WIDEN(stroma_rule_behaviour_base(m, t, behaviour));
+    for (int k = 0; k < m->nrules; k++)
+        if (m->rules[k].behaviour == behaviour) WIDEN(m->rules[k].saturation);
+    for (int g = 0; g < m->ninitial; g++) {
+        const stroma_initial_cells_desc *ic = &m->initial_cells[g];
+        for (int col = 0; col < ic->ncols; col++)
+            if (ic->col_behaviour[col] == behaviour)
+                for (int k = 0; k < ic->count; k++) {
+                    double v = ic->csv_values[(size_t)k * (size_t)ic->ncols + (size_t)col];
+                    if (!isnan(v)) WIDEN(v);
+                }
+    }
+#undef WIDEN
+    *lo = a;
+    *hi = b;
+}
+
+int stroma_rule_behaviour_of(const stroma_rule_tables *t, stroma_behaviour_kind kind, int arg) {
+    for (int b = 0; b < t->nbehaviours; b++)
+        if (t->behaviours[b].kind == kind && t->behaviours[b].arg == arg) return b;
+    return -1;
 }
 
 size_t stroma_rule_describe(const stroma_model *m, const stroma_rule_desc *r, char *buf, size_t cap) {

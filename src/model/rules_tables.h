@@ -26,6 +26,15 @@ int stroma_rule_signals_named(const stroma_rule_tables *t, const char *name, con
  * the table entry. */
 double stroma_rule_behaviour_base(const stroma_model *model, int type, int behaviour);
 
+/* The range [*lo, *hi] of the values behaviour `behaviour` can take in any cell of the model: 0 (a dead
+ * cell's rates), each cell type's base value, each rule's saturation for it (rules combine base and
+ * saturations into a weighted mean) and each value a cell file gives it. A restored checkpoint is checked
+ * against it. */
+void stroma_rule_behaviour_range(const stroma_model *model, int behaviour, double *lo, double *hi);
+
+/* Index of the behaviour of this kind and argument (substrate, cell type or state variable), or -1. */
+int stroma_rule_behaviour_of(const stroma_rule_tables *t, stroma_behaviour_kind kind, int arg);
+
 /* "in CAF, TGFb increases IL6 secretion from 0.05 to 0.2 1/min, half-max 50 pg/mL, Hill 2" into buf.
  * Returns the length it wanted to write. */
 size_t stroma_rule_describe(const stroma_model *model, const stroma_rule_desc *rule, char *buf, size_t cap);

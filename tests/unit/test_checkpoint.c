@@ -281,7 +281,15 @@ static void test_every_field_round_trips(void **state) {
         if (fa[f].kind != STROMA_CELL_F64) continue;
         double *v = fa[f].data;
         int pos = !strcmp(fa[f].name, "x") || !strcmp(fa[f].name, "y") || !strcmp(fa[f].name, "z");
-        for (size_t j = 0; j < c->n * fa[f].per_cell; j++) v[j] += pos ? 1e-6 : 0.125 + 1e-3 * (double)f;
+        /* rates and rule-set behaviours must stay within what the model can give (the reader checks): they
+         * shrink towards 0, which every such range holds */
+        int rate = !strcmp(fa[f].name, "secretion") || !strcmp(fa[f].name, "saturation") ||
+                   !strcmp(fa[f].name, "uptake") || !strcmp(fa[f].name, "export_rate") || !strcmp(fa[f].name, "beh");
+        for (size_t j = 0; j < c->n * fa[f].per_cell; j++)
+            if (rate)
+                v[j] *= 0.875 - 1e-3 * (double)f;
+            else
+                v[j] += pos ? 1e-6 : 0.125 + 1e-3 * (double)f;
     }
     for (size_t k = 2; k < ns; k++) *sa[k].value += 1000 + (int64_t)k; /* counters (clocks must match the step) */
     size_t nfield = a->transport->mesh.nvox * (size_t)a->transport->nsub;
@@ -333,6 +341,10 @@ static void spoil_volume(stroma_sim *s) { s->cells.cells.volume_um3[7] = -1; }
 static void spoil_counter(stroma_sim *s) { s->cells.counters.kills = -5; }
 static void spoil_clock(stroma_sim *s) { s->cells.phen_step += 3; }
 static void spoil_field(stroma_sim *s) { s->transport->c[10] = NAN; }
+/* finite but beyond anything the model gives (a fuzzer's repulsion of 3e299 overflowed the forces later) */
+static void spoil_behaviour(stroma_sim *s) { s->cells.cells.beh[2 * (size_t)s->cells.cells.nbeh] = 3e299; }
+static void spoil_negative_behaviour(stroma_sim *s) { s->cells.cells.beh[1] = -1e-3; }
+static void spoil_secretion(stroma_sim *s) { s->cells.cells.secretion[5 * (size_t)s->cells.cells.nsub] = 1e200; }
 
 static void test_crafted_state_refused(void **state) {
     (void)state;
@@ -344,7 +356,8 @@ static void test_crafted_state_refused(void **state) {
         {spoil_x_nan, "x is not finite"}, {spoil_y_out, "outside the domain"}, {spoil_svar_inf, "svar is not finite"},
         {spoil_ids, "id"},              {spoil_next_id, "next id"},      {spoil_attached, "attached"},
         {spoil_volume, "volume"},       {spoil_counter, "kills is negative"}, {spoil_clock, "clocks"},
-        {spoil_field, "not finite"},
+        {spoil_field, "not finite"},    {spoil_behaviour, "outside what this model can give"},
+        {spoil_negative_behaviour, "outside what this model"}, {spoil_secretion, "secretion rate of substrate 0"},
     };
     char path[] = "/tmp/stroma_ckpt_XXXXXX";
     make_temp_file(path);
