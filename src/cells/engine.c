@@ -959,6 +959,9 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     case STROMA_SIG_NECROTIC: return c->state[i] == STROMA_CELL_NECROTIC;
     case STROMA_SIG_DEAD: return c->state[i] != STROMA_CELL_LIVE;
     case STROMA_SIG_STATE: return c->svar[i * (size_t)c->nstate + (size_t)sg->arg];
+    case STROMA_SIG_VESSEL_DENSITY:
+        return e->vessel_density && t ? e->vessel_density[stroma_mesh_voxel_of(&t->mesh, p)] : 0.0;
+    case STROMA_SIG_PLASMA: return e->plasma ? e->plasma[sg->arg] : 0.0;
     }
     return 0.0;
 }

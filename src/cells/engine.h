@@ -93,6 +93,9 @@ typedef struct stroma_cell_engine {
     stroma_sec_order sec, sec_prev;
     stroma_cell_counters counters;
     const stroma_rules_engine *rules; /* borrowed; NULL = no rules */
+    /* the body, as rules read it (set by sim/ when the model has them; borrowed, updated in place) */
+    const double *vessel_density;     /* [nvox] vessel volume fraction per voxel, or NULL */
+    const double *plasma;             /* [nsystemic] plasma values (clinical unit), or NULL */
 } stroma_cell_engine;
 
 /* Attach a rules engine (borrowed; must outlive e) before any cell is added: gives each cell its state

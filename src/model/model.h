@@ -36,6 +36,7 @@ typedef struct stroma_fixed_desc {
     stroma_srcloc loc;
 } stroma_fixed_desc;
 
+#include "model/body.h"
 #include "model/celltypes.h"
 #include "model/rules.h"
 
@@ -99,6 +100,9 @@ struct stroma_model {
     int output_images_stride;       /* output times per image (>= 1): a picture at output n when n % stride == 0,
                                        and at the end */
     int output_images_size_px;      /* width of the images, pixels */
+    /* the body (issue 10): vessels that grow and exchange with blood, and the plasma compartment */
+    stroma_vessels_desc vessels;
+    stroma_body_desc body;
 };
 
 /* Bytes the simulation will allocate for this model (fields, solver scratch, sources); used to refuse a grid

@@ -37,7 +37,9 @@ typedef enum stroma_signal_kind {
     STROMA_SIG_APOPTOTIC,          /* 1 if apoptotic */
     STROMA_SIG_NECROTIC,           /* 1 if necrotic */
     STROMA_SIG_DEAD,               /* 1 if dead */
-    STROMA_SIG_STATE               /* [variable] a named internal state variable */
+    STROMA_SIG_STATE,              /* [variable] a named internal state variable */
+    STROMA_SIG_VESSEL_DENSITY,     /* vessel volume fraction of the cell's voxel (models with vessels) */
+    STROMA_SIG_PLASMA              /* [systemic index] plasma value, clinical unit (models with a body) */
 } stroma_signal_kind;
 
 /* What a behaviour sets (its argument in brackets). */
@@ -64,7 +66,9 @@ typedef enum stroma_behaviour_kind {
     STROMA_BEH_ADHESION,           /* µm/min: cell-cell adhesion strength (scales the type's; base > 0) */
     STROMA_BEH_REPULSION,          /* µm/min: cell-cell repulsion strength (scales the type's; base > 0) */
     STROMA_BEH_STATE_PRODUCTION,   /* [variable] per min */
-    STROMA_BEH_STATE_DECAY         /* [variable] 1/min */
+    STROMA_BEH_STATE_DECAY,        /* [variable] 1/min */
+    STROMA_BEH_VESSEL_DEPOSIT,     /* 1/min: vessel density laid down in the cell's voxel, per min, x V/Vvox */
+    STROMA_BEH_VESSEL_PRUNE        /* 1/min: relative removal rate of the vessel density of the cell's voxel */
 } stroma_behaviour_kind;
 
 typedef struct stroma_signal_entry {

@@ -124,6 +124,20 @@ static void provide_state(table_builder *b, const stroma_model *m) {
     }
 }
 
+/* Provider: the body (model/body.h): the vessel density a cell sits in and the behaviours that lay down or
+ * prune vessel (models with vessels), and each systemic substrate's plasma value (models with a body). */
+static void provide_body(table_builder *b, const stroma_model *m) {
+    if (m->vessels.present) {
+        add_signal(b, STROMA_SIG_VESSEL_DENSITY, 0, "volume fraction", "vessel density");
+        add_behaviour(b, STROMA_BEH_VESSEL_DEPOSIT, 0, "1/min", "vessel deposition");
+        add_behaviour(b, STROMA_BEH_VESSEL_PRUNE, 0, "1/min", "vessel pruning");
+    }
+    for (int k = 0; m->body.present && k < m->body.nsystemic; k++) {
+        const stroma_systemic_desc *d = &m->body.systemic[k];
+        add_signal(b, STROMA_SIG_PLASMA, k, d->unit, "plasma %s", m->substrates[d->substrate].name);
+    }
+}
+
 /* Sorting entries by (name, index) for the lookups: the name is the first member of both entry types. */
 typedef struct name_ref {
     const char *name;
@@ -174,6 +188,7 @@ int stroma_rule_tables_build(stroma_model *m) {
     provide_substrates(&b, m);
     provide_cells(&b, m);
     provide_state(&b, m);
+    provide_body(&b, m);
     if (!b.failed) {
         stroma_rule_tables *t = &m->rule_tables;
         t->signal_order = sorted_order(t->signals, sizeof *t->signals, t->nsignals);
@@ -255,6 +270,8 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     case STROMA_BEH_REPULSION: return T->repulsion_um_per_min;
     case STROMA_BEH_STATE_PRODUCTION: return m->state_vars[a].production[type];
     case STROMA_BEH_STATE_DECAY: return m->state_vars[a].decay[type];
+    case STROMA_BEH_VESSEL_DEPOSIT: /* cell types lay down or prune vessel only through rules */
+    case STROMA_BEH_VESSEL_PRUNE: return 0.0;
     }
     return 0.0;
 }
