@@ -128,6 +128,42 @@ const char *stroma_sim_cell_type_name(const stroma_sim *sim, int type);
 int64_t stroma_sim_live_cells(const stroma_sim *sim, int type);
 int64_t stroma_sim_dead_cells(const stroma_sim *sim);
 
+/* ---- the body: vessels and plasma (models with `vessels:` / `body:`; docs/body.md) ---- */
+
+/* The vessel density field (volume fraction of each voxel), summed in a fixed order. present = 0: the model has
+ * no vessels (every other field 0). */
+typedef struct stroma_vessel_summary {
+    int present;
+    double mean_density;      /* mean volume fraction over the domain */
+    double max_density;
+    double vascular_fraction; /* fraction of voxels holding vessel */
+    double volume_um3;        /* vessel volume in the domain */
+    double surface_um2;       /* wall surface in the domain */
+    double grown_um3, regressed_um3, deposited_um3, pruned_um3; /* since the start: angiogenesis, regression,
+                                                                   laid down / pruned by cells */
+} stroma_vessel_summary;
+stroma_vessel_summary stroma_sim_vessels(const stroma_sim *sim);
+
+/* Vessel density of every voxel ([nvox], the field layout of the substrates without the substrate index), or
+ * NULL without vessels. Borrowed: valid until the next stroma_sim_step. */
+const double *stroma_sim_vessel_density(const stroma_sim *sim);
+
+/* Systemic substrates (body.systemic, in file order): their plasma value and the ledger of where their amounts
+ * went. Tissue amounts are value x µm³ of the simulated domain (tissue unit); plasma amounts are clinical unit x
+ * mL. Mass balance: secreted into the tissue = (tissue - tissue0) + decayed + exchanged + drained, and
+ * plasma - plasma0 = produced + received - cleared, where received = (exchanged + drained) x the scale of
+ * docs/body.md. decayed is NaN when the substrate has Dirichlet boundaries (what crosses them is not counted). */
+typedef struct stroma_plasma_summary {
+    const char *name;         /* the substrate's name (borrowed from the model) */
+    const char *unit;         /* clinical unit */
+    double value;             /* plasma value now, clinical unit */
+    double baseline;          /* healthy level, clinical unit */
+    double exchanged, drained, decayed, tissue0, tissue;   /* tissue side */
+    double plasma0, plasma, produced, received, cleared;    /* plasma side (plasma = volume x value) */
+} stroma_plasma_summary;
+int stroma_sim_plasma_count(const stroma_sim *sim);
+stroma_plasma_summary stroma_sim_plasma(const stroma_sim *sim, int k);
+
 /* ---- import from PhysiCell ---- */
 
 /* What an import could not reproduce exactly. NOT_IMPORTED: a setting with no stroma counterpart, dropped;

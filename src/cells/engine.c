@@ -933,6 +933,8 @@ static void count_contacts(const stroma_cell_engine *e, size_t i, double *counts
 /* PhysiCell's pressure normalisation: a confluent tissue reads about 1. */
 #define STROMA_PRESSURE_SCALE 0.027288820670331
 
+double stroma_cell_engine_pressure_signal(double pressure) { return pressure / STROMA_PRESSURE_SCALE; }
+
 static double signal_value(const stroma_cell_engine *e, const stroma_transport *t, size_t i,
                            const stroma_signal_entry *sg, const double *contacts, double t_min) {
     const stroma_cells *c = &e->cells;

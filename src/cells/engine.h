@@ -98,6 +98,9 @@ typedef struct stroma_cell_engine {
     const double *plasma;             /* [nsystemic] plasma values (clinical unit), or NULL */
 } stroma_cell_engine;
 
+/* A cell's stored pressure on the scale the `pressure` rule signal reads (1 ~ confluent, as in PhysiCell). */
+double stroma_cell_engine_pressure_signal(double pressure);
+
 /* Attach a rules engine (borrowed; must outlive e) before any cell is added: gives each cell its state
  * variables and behaviour slots. */
 stroma_code stroma_cell_engine_set_rules(stroma_cell_engine *e, const stroma_rules_engine *rules,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/rules_tables.h"
 #include "sim/placement.h"
 #include "util/error_impl.h"
 
@@ -146,6 +147,55 @@ static stroma_code cells_load(void *ctx, stroma_reader *r, stroma_error *err) {
     return STROMA_OK;
 }
 
+static void vessels_save(const void *ctx, stroma_buf *b) {
+    const stroma_sim *sim = ctx;
+    stroma_vessels_save(&sim->vessels, b);
+}
+
+/* The vessel field; the cells read it through a pointer that follows the field's buffer. */
+static stroma_code vessels_load(void *ctx, stroma_reader *r, stroma_error *err) {
+    stroma_sim *sim = ctx;
+    stroma_code rc = stroma_vessels_load(&sim->vessels, r, err);
+    if (sim->has_cells) sim->cells.vessel_density = sim->vessels.rho;
+    return rc;
+}
+
+/* The body's state: vessels, plasma and the exchange between them and the tissue (after the cells exist). */
+static stroma_code body_create(stroma_sim *sim, stroma_error *err) {
+    const stroma_model *m = sim->model;
+    int64_t never = sim->end_step + 1;
+    sim->vessel_dep_slot = sim->vessel_prune_slot = -1;
+    if (m->vessels.present) {
+        stroma_code rc = stroma_vessels_init(&sim->vessels, m, sim->rng, err);
+        if (rc != STROMA_OK) return rc;
+        sim->has_vessels = 1;
+        sim->vessel_every = stroma_model_steps(m->vessels.every_min, m->dt_diffusion_min, never);
+        if (sim->has_cells) sim->cells.vessel_density = sim->vessels.rho;
+        if (sim->has_rules) {
+            int bd = stroma_rule_behaviour_of(&m->rule_tables, STROMA_BEH_VESSEL_DEPOSIT, 0);
+            int bp = stroma_rule_behaviour_of(&m->rule_tables, STROMA_BEH_VESSEL_PRUNE, 0);
+            sim->vessel_dep_slot = bd >= 0 ? sim->rules.slot_of[bd] : -1;
+            sim->vessel_prune_slot = bp >= 0 ? sim->rules.slot_of[bp] : -1;
+        }
+    }
+    if (m->body.present) {
+        stroma_mesh *mesh = &sim->transport->mesh;
+        stroma_code rc = stroma_plasma_init(&sim->plasma, m, (double)mesh->nvox * mesh->voxel_volume_um3, err);
+        if (rc != STROMA_OK) return rc;
+        sim->has_body = 1;
+        sim->body_every = stroma_model_steps(m->body.dt_min, m->dt_diffusion_min, never);
+        if (sim->has_cells) sim->cells.plasma = sim->plasma.value;
+    }
+    if (sim->has_vessels || sim->has_body) {
+        stroma_code rc = stroma_exchange_init(&sim->exchange, m, err);
+        if (rc != STROMA_OK) return rc;
+        sim->has_exchange = 1;
+        if (sim->has_body && stroma_exchange_account(&sim->exchange, &sim->plasma, sim->transport, 1) != 0)
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the plasma ledger");
+    }
+    return STROMA_OK;
+}
+
 stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_options *opts, stroma_error *err) {
     stroma_error_clear(err);
     if (!model) {
@@ -226,11 +276,20 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
             return NULL;
         }
     }
+    if (body_create(sim, err) != STROMA_OK) {
+        stroma_sim_destroy(&sim);
+        return NULL;
+    }
     if (stroma_state_register(&sim->state, "clock", 1, sim, clock_save, clock_load, err) != STROMA_OK ||
         stroma_state_register(&sim->state, "transport", 1, sim->transport, transport_save, transport_load, err) !=
             STROMA_OK ||
         (sim->has_cells &&
-         stroma_state_register(&sim->state, "cells", 1, sim, cells_save, cells_load, err) != STROMA_OK)) {
+         stroma_state_register(&sim->state, "cells", 1, sim, cells_save, cells_load, err) != STROMA_OK) ||
+        (sim->has_vessels && stroma_state_register(&sim->state, "vessels", 1, sim, vessels_save, vessels_load,
+                                                   err) != STROMA_OK) ||
+        (sim->has_body &&
+         stroma_state_register(&sim->state, "plasma", 1, &sim->plasma, stroma_plasma_save, stroma_plasma_load, err) !=
+             STROMA_OK)) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -243,6 +302,9 @@ void stroma_sim_destroy(stroma_sim **simp) {
     stroma_transport_destroy(&sim->transport);
     if (sim->has_cells) stroma_cell_engine_free(&sim->cells);
     if (sim->has_rules) stroma_rules_free(&sim->rules);
+    if (sim->has_vessels) stroma_vessels_free(&sim->vessels);
+    if (sim->has_body) stroma_plasma_free(&sim->plasma);
+    if (sim->has_exchange) stroma_exchange_free(&sim->exchange);
     free(sim->points);
     free(sim->src_secretion);
     free(sim->src_saturation);
@@ -253,6 +315,43 @@ void stroma_sim_destroy(stroma_sim **simp) {
 }
 
 static stroma_code sim_advance(stroma_sim *sim, stroma_error *err);
+
+/* Cells lay down or prune vessel in their voxel, in index order (serial: several cells may share a voxel). */
+static void cells_act_on_vessels(stroma_sim *sim, double dt_min) {
+    const stroma_cells *c = &sim->cells.cells;
+    const stroma_mesh *mesh = &sim->transport->mesh;
+    size_t nb = (size_t)c->nbeh;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->state[i] != STROMA_CELL_LIVE) continue;
+        double dep = sim->vessel_dep_slot >= 0 ? c->beh[i * nb + (size_t)sim->vessel_dep_slot] : 0;
+        double pr = sim->vessel_prune_slot >= 0 ? c->beh[i * nb + (size_t)sim->vessel_prune_slot] : 0;
+        if (!(dep > 0) && !(pr > 0)) continue;
+        double p[3] = {c->x[i], c->y[i], c->z[i]};
+        stroma_vessels_cell_act(&sim->vessels, stroma_mesh_voxel_of(mesh, p), c->volume_um3[i], dep, pr, dt_min);
+    }
+    stroma_vessels_relist(&sim->vessels);
+}
+
+/* Mean pressure of the live cells of each voxel (the rules' `pressure` scale), for pressure regression. */
+static void vessel_pressure(stroma_sim *sim) {
+    double *pv = sim->vessels.pressure;
+    const stroma_mesh *mesh = &sim->transport->mesh;
+    memset(pv, 0, mesh->nvox * sizeof *pv);
+    if (!sim->has_cells) return;
+    const stroma_cells *c = &sim->cells.cells;
+    /* sums into pv, counts into next (scratch of the remodelling, overwritten by it) */
+    double *cnt = sim->vessels.next;
+    memset(cnt, 0, mesh->nvox * sizeof *cnt);
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->state[i] != STROMA_CELL_LIVE) continue;
+        double p[3] = {c->x[i], c->y[i], c->z[i]};
+        size_t v = stroma_mesh_voxel_of(mesh, p);
+        pv[v] += stroma_cell_engine_pressure_signal(c->pressure[i]);
+        cnt[v] += 1;
+    }
+    for (size_t v = 0; v < mesh->nvox; v++)
+        if (cnt[v] > 0) pv[v] /= cnt[v];
+}
 
 /* One step with the number of threads the team picks for it (sim/team.h); a phenotype step counts towards the
  * team's window but is not timed (it comes once per window or less). */
@@ -273,11 +372,25 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
                                       sim->src_secretion + o, sim->src_saturation + o, sim->src_uptake + o,
                                       sim->src_export + o, NULL);
     }
+    /* exchange with blood across the vessel walls, and lymphatic drainage */
+    if (sim->has_exchange &&
+        stroma_exchange_step(&sim->exchange, sim->model, sim->has_vessels ? &sim->vessels : NULL,
+                             sim->has_body ? &sim->plasma : NULL, sim->transport, sim->dt_min) != 0)
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory exchanging with blood");
     /* the cells' secretion runs inside the diffusion step, voxel range by voxel range */
     stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells};
     int secrete = sim->has_cells && stroma_cell_engine_secrete_prepare(&sim->cells, sim->transport);
     stroma_transport_step_with(sim->transport, secrete ? &secretion : NULL);
     sim->step++;
+    if (sim->has_body) {
+        if (stroma_exchange_account(&sim->exchange, &sim->plasma, sim->transport, 0) != 0)
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the plasma ledger");
+        if (sim->step % sim->body_every == 0 || sim->step == sim->end_step) {
+            /* the last interval may be shorter than body.dt */
+            int64_t since = sim->step % sim->body_every ? sim->step % sim->body_every : sim->body_every;
+            stroma_plasma_update(&sim->plasma, (double)since * sim->dt_min);
+        }
+    }
     if (sim->has_cells) {
         stroma_code rc;
         if (sim->step % sim->mech_every == 0 &&
@@ -289,6 +402,13 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
                                                (double)sim->phen_every * sim->dt_min, stroma_sim_time(sim), err)) !=
                 STROMA_OK)
             return rc;
+        if (sim->step % sim->phen_every == 0 && (sim->vessel_dep_slot >= 0 || sim->vessel_prune_slot >= 0))
+            cells_act_on_vessels(sim, (double)sim->phen_every * sim->dt_min);
+    }
+    if (sim->has_vessels && sim->step % sim->vessel_every == 0) {
+        if (sim->vessels.pressure) vessel_pressure(sim);
+        stroma_vessels_remodel(&sim->vessels, sim->transport, (double)sim->vessel_every * sim->dt_min);
+        if (sim->has_cells) sim->cells.vessel_density = sim->vessels.rho;
     }
     return STROMA_OK;
 }
@@ -325,6 +445,47 @@ int64_t stroma_sim_dead_cells(const stroma_sim *sim) {
     const stroma_cells *c = &sim->cells.cells;
     for (size_t i = 0; i < c->n; i++) n += c->state[i] != STROMA_CELL_LIVE;
     return n;
+}
+
+stroma_vessel_summary stroma_sim_vessels(const stroma_sim *sim) {
+    stroma_vessel_summary out = {0};
+    if (!sim->has_vessels) return out;
+    stroma_vessel_stats st = stroma_vessels_stats(&sim->vessels);
+    out.present = 1;
+    out.mean_density = st.mean_density;
+    out.max_density = st.max_density;
+    out.vascular_fraction = st.vascular_fraction;
+    out.volume_um3 = st.volume_um3;
+    out.surface_um2 = st.surface_um2;
+    out.grown_um3 = sim->vessels.grown;
+    out.regressed_um3 = sim->vessels.regressed;
+    out.deposited_um3 = sim->vessels.deposited;
+    out.pruned_um3 = sim->vessels.pruned;
+    return out;
+}
+
+const double *stroma_sim_vessel_density(const stroma_sim *sim) { return sim->has_vessels ? sim->vessels.rho : NULL; }
+
+int stroma_sim_plasma_count(const stroma_sim *sim) { return sim->has_body ? sim->plasma.n : 0; }
+
+stroma_plasma_summary stroma_sim_plasma(const stroma_sim *sim, int k) {
+    const stroma_systemic_desc *d = &sim->model->body.systemic[k];
+    const stroma_plasma_ledger *l = &sim->plasma.ledger[k];
+    double V = sim->model->body.plasma_volume_ml;
+    return (stroma_plasma_summary){.name = sim->model->substrates[d->substrate].name,
+                                   .unit = d->unit,
+                                   .value = sim->plasma.value[k],
+                                   .baseline = d->baseline,
+                                   .exchanged = l->exchanged,
+                                   .drained = l->drained,
+                                   .decayed = l->decayed,
+                                   .tissue0 = l->tissue0,
+                                   .tissue = l->tissue,
+                                   .plasma0 = l->plasma0,
+                                   .plasma = V * sim->plasma.value[k],
+                                   .produced = l->produced,
+                                   .received = l->received,
+                                   .cleared = l->cleared};
 }
 
 /* "at t = 6 min (step 60; finite at t = 0 min)" into buf. */

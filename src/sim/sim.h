@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "body/exchange.h"
+#include "body/plasma.h"
+#include "body/vessels.h"
 #include "cells/engine.h"
 #include "model/model.h"
 #include "sim/checkpoint.h"
@@ -39,6 +42,16 @@ struct stroma_sim {
     stroma_rules_engine rules;
     int64_t mech_every;        /* diffusion steps per mechanics step */
     int64_t phen_every;        /* diffusion steps per phenotype step */
+    /* the body (body/): vessels, exchange with blood and lymph, plasma */
+    int has_vessels;
+    stroma_vessels vessels;
+    int64_t vessel_every;      /* diffusion steps per remodelling update */
+    int has_body;
+    stroma_plasma plasma;
+    int64_t body_every;        /* diffusion steps per plasma update */
+    int has_exchange;          /* exchange or drainage runs each diffusion step */
+    stroma_exchange exchange;
+    int vessel_dep_slot, vessel_prune_slot; /* rule slots of vessel deposition / pruning, -1 if none */
     /* every module's checkpointable state (clock, transport, cells; the run adds its outputs) */
     stroma_state_registry state;
     /* threads: the run's count (--threads, OMP_NUM_THREADS or stroma_team_default_threads) and the team that

@@ -94,5 +94,11 @@ static void explicit_destroy(stroma_transport *t) {
     t->solver_bytes = 0;
 }
 
-const stroma_solver_ops stroma_solver_explicit_ops = {
-    .name = "explicit", .prepare = explicit_prepare, .step = explicit_step, .destroy = explicit_destroy};
+/* Forward Euler: the Laplacian's sum vanishes with no-flux faces, decay removes dt lambda of the total. */
+static double explicit_kept(const stroma_transport *t, int s) { return 1.0 - t->dt_min * t->decay_per_min[s]; }
+
+const stroma_solver_ops stroma_solver_explicit_ops = {.name = "explicit",
+                                                      .prepare = explicit_prepare,
+                                                      .step = explicit_step,
+                                                      .destroy = explicit_destroy,
+                                                      .kept = explicit_kept};

@@ -806,5 +806,15 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
     return STROMA_OK;
 }
 
+/* Each active axis's implicit solve with no-flux faces keeps the line sums divided by 1 + dt lambda / dim (the
+ * diffusion part's columns sum to zero), so a step keeps 1 / (1 + dt lambda / dim)^(active axes). */
+static double lod_kept(const stroma_transport *t, int s) {
+    const stroma_mesh *m = &t->mesh;
+    double one = 1.0 + t->dt_min * t->decay_per_min[s] / m->dim, kept = 1.0;
+    for (int a = 0; a < 3; a++)
+        if (stroma_mesh_axis_active(m, a)) kept /= one;
+    return kept;
+}
+
 const stroma_solver_ops stroma_solver_lod_ops = {
-    .name = "lod", .prepare = lod_prepare, .step = lod_step, .destroy = lod_destroy};
+    .name = "lod", .prepare = lod_prepare, .step = lod_step, .destroy = lod_destroy, .kept = lod_kept};

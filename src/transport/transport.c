@@ -337,3 +337,15 @@ size_t stroma_transport_bytes(const stroma_transport *t) {
     return sizeof *t + (t->mesh.nvox * ns * sizeof(double) + 63) / 64 * 64 + 2 * (ns + 1) * sizeof(double) +
            (ns * STROMA_FACE_COUNT + 1) * (1 + sizeof(double)) + t->nfixed * sizeof *t->fixed + t->solver_bytes;
 }
+
+double stroma_transport_decay_kept(const stroma_transport *t, int s) { return t->ops->kept(t, s); }
+
+int stroma_transport_open(const stroma_transport *t, int s) {
+    for (int f = 0; f < STROMA_FACE_COUNT; f++)
+        /* a face of an axis that is not solved (a 2D slab's z faces) carries nothing */
+        if (t->face_dirichlet[(size_t)s * STROMA_FACE_COUNT + (size_t)f] && stroma_mesh_axis_active(&t->mesh, f / 2))
+            return 1;
+    for (size_t k = 0; k < t->nfixed; k++)
+        if (t->fixed[k].substrate == s) return 1;
+    return 0;
+}

@@ -60,12 +60,15 @@ typedef struct stroma_prestep {
 /* A diffusion solver. `prepare` (re)computes coefficients after dt, substrates or fixed voxels change (it may
  * be called again on a prepared state; on failure it leaves the previous solver_data in place and fills *err);
  * `step` applies `pre` (NULL: nothing) and advances the field by dt in place; `destroy` frees the solver's
- * private data (solver_data). */
+ * private data (solver_data); `kept` is the fraction of substrate s's domain total that one step leaves after
+ * decay when nothing crosses the boundary (no Dirichlet faces or voxels): the total after a step is exactly
+ * kept x the total before it (after `pre`), so the decayed amount can be accounted without another pass. */
 typedef struct stroma_solver_ops {
     const char *name;
     int (*prepare)(stroma_transport *t, stroma_error *err);
     void (*step)(stroma_transport *t, const stroma_prestep *pre);
     void (*destroy)(stroma_transport *t);
+    double (*kept)(const stroma_transport *t, int s);
 } stroma_solver_ops;
 
 /* Look up a solver by name ("lod" is the default; NULL means "lod"; "explicit" is a forward-Euler 7-point
@@ -141,6 +144,12 @@ void stroma_transport_gradient_at(const stroma_transport *t, const double p_um[3
 /* Statistics of substrate s in fixed summation order (deterministic at any thread count). */
 void stroma_transport_stats(const stroma_transport *t, int s, double *mean, double *min, double *max,
                             double *total);
+
+/* Fraction of substrate s's total kept by one step's decay (stroma_solver_ops.kept), in (0, 1]. */
+double stroma_transport_decay_kept(const stroma_transport *t, int s);
+
+/* Whether mass of substrate s can cross the domain's boundary or be held: a Dirichlet face or voxel. */
+int stroma_transport_open(const stroma_transport *t, int s);
 
 /* Bytes allocated by the transport state (field + coefficients + scratch), for benchmarks and estimates. */
 size_t stroma_transport_bytes(const stroma_transport *t);

@@ -14,6 +14,7 @@ typedef enum stroma_rng_purpose {
     STROMA_RNG_MOTILITY,
     STROMA_RNG_DIVISION,
     STROMA_RNG_INTERACTION,
+    STROMA_RNG_VESSELS,       /* random vessel seeding */
     STROMA_RNG_TEST = 1000
 } stroma_rng_purpose;
 

@@ -1,0 +1,42 @@
+/* Where factors leave the tumour for plasma (and oxygen and drugs come back): exchange across the vessel walls
+ * and lymphatic drainage, per voxel and per substrate, once per diffusion step before the diffusion solve.
+ *
+ * Design notes
+ * - Exchange in a voxel with wall surface S per volume (vessels.h) for a substrate of permeability P, blood
+ *   value b (the blood pO2 for oxygen, the plasma value / conversion for a systemic substrate) is
+ *   dc/dt = P S (b - c), taken implicitly over dt: c <- (c + dt P S b) / (1 + dt P S): stable for any
+ *   permeability, never overshooting b. Drainage is dc/dt = -L c, implicit likewise, in every voxel.
+ * - Fixed (Dirichlet) voxels keep their value for that substrate and exchange nothing.
+ * - What leaves the tissue is summed per systemic substrate over fixed chunks of voxels in parallel, then the
+ *   chunks in order: the sums, and so plasma, are bit-identical at any thread count. */
+#ifndef STROMA_BODY_EXCHANGE_H
+#define STROMA_BODY_EXCHANGE_H
+
+#include "body/plasma.h"
+#include "body/vessels.h"
+#include "transport/transport.h"
+
+typedef struct stroma_exchange {
+    int nsub, nsys;
+    int *exch;            /* [nexch] substrates that cross the wall (permeability > 0) */
+    int nexch;
+    int *drain;           /* [ndrain] systemic substrates with drainage > 0 */
+    int ndrain;
+    double *partial;      /* [nchunks x nsys] per-chunk amounts sent to blood; grown as needed */
+    size_t partial_cap;
+    double *sent;         /* [nsys] scratch: this step's amounts */
+} stroma_exchange;
+
+stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stroma_error *err);
+void stroma_exchange_free(stroma_exchange *x);
+
+/* One step of dt on t: exchange in the voxels of v (NULL: none) and drainage (p NULL: none); adds what left the
+ * tissue per systemic substrate to p->pending and the ledgers. Returns 0, or -1 if scratch could not grow. */
+int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma_vessels *v, stroma_plasma *p,
+                         stroma_transport *t, double dt_min);
+
+/* Domain totals (value x voxel volume) of every systemic substrate into p's ledgers after a diffusion step, and
+ * what that step's decay removed (stroma_transport_decay_kept); summed in fixed chunks, thread-independent. */
+int stroma_exchange_account(stroma_exchange *x, stroma_plasma *p, const stroma_transport *t, int first);
+
+#endif
