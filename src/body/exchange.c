@@ -61,7 +61,7 @@ int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma
     const double *perm = m->vessels.permeability_um_per_min;
     const int has_fixed = t->nfixed > 0;
     double *c = t->c, *partial = x->partial;
-#pragma omp parallel
+#pragma omp parallel if (nch_ex + nch_dr > 2)
     {
 #pragma omp for schedule(static)
         for (size_t q = 0; q < nch_ex; q++) {

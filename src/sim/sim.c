@@ -553,6 +553,14 @@ stroma_code stroma_sim_check_finite(const stroma_sim *sim, double finite_at_min,
                                 mesh->lo_um[1] + (j + 0.5) * mesh->dx_um, mesh->lo_um[2] + (k + 0.5) * mesh->dx_um,
                                 nonfinite_name(worst), bad, mesh->nvox, finite_hint);
     }
+    for (int k = 0; sim->has_body && k < sim->plasma.n; k++)
+        if (!isfinite(sim->plasma.value[k])) {
+            finite_when(sim, finite_at_min, when, sizeof when);
+            return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
+                                    "the plasma value of %s is no longer a finite number %s (%s)%s",
+                                    m->substrates[m->body.systemic[k].substrate].name, when,
+                                    nonfinite_name(sim->plasma.value[k]), finite_hint);
+        }
     if (!sim->has_cells) return STROMA_OK;
     const stroma_cells *c = &sim->cells.cells;
     size_t bad = 0, first = 0;
