@@ -57,8 +57,10 @@ void stroma_plasma_update(stroma_plasma *p, double interval_min) {
         double produced = kc * V * sd->baseline * interval_min; /* P D */
         double received = p->pending[k] * p->scale[k];          /* J D */
         double c0 = p->value[k];
-        double cinf = (produced + received) / (interval_min * kc * V);
-        double c1 = cinf + (c0 - cinf) * exp(-kc * interval_min);
+        /* C_inf + (C0 - C_inf) e^(-kD) written as C0 e^(-kD) + (input / V) (1 - e^(-kD)) / k, with expm1 so that
+         * a half-life far longer than the interval (k D below the rounding of 1) still takes the input */
+        double decay = exp(-kc * interval_min), gain = -expm1(-kc * interval_min) / kc;
+        double c1 = c0 * decay + (produced + received) / (interval_min * V) * gain;
         if (c1 < 0) c1 = 0; /* only if the tissue took more from blood than plasma held: a sink, not a level */
         stroma_plasma_ledger *l = &p->ledger[k];
         l->produced += produced;

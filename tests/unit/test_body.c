@@ -83,8 +83,9 @@ static void test_one_compartment(void **state) {
     assert_true(close_rel(p.value[0], B + J / (k * V), 1e-9));
     /* the ledger: V (C - C0) = produced + received - cleared */
     const stroma_plasma_ledger *l = &p.ledger[0];
-    assert_true(close_rel(V * p.value[0] - l->plasma0, l->produced + l->received - l->cleared, 1e-12) ||
-                fabs(V * p.value[0] - l->plasma0 - (l->produced + l->received - l->cleared)) < 1e-9 * l->produced);
+    double change = V * p.value[0] - 0.0; /* from the emptied plasma */
+    if (!close_rel(change, l->produced + l->received - l->cleared, 1e-12))
+        fail_msg("plasma gained %.15g, ledger says %.15g", change, l->produced + l->received - l->cleared);
     /* the blood value the tissue sees is plasma / conversion */
     assert_true(close_rel(p.blood[0], p.value[0] / 2, 1e-15));
     stroma_plasma_free(&p);
@@ -209,7 +210,7 @@ static const char balance[] =
     "  oxygen: {substrate: oxygen, blood: 40}\n"
     "  permeability: {oxygen: 300, VEGF: 2}\n"
     "body:\n  plasma_volume: 3000\n  tumour_volume: 10\n  dt: 1\n"
-    "  systemic:\n    VEGF: {unit: pg/mL, conversion: 2, half_life: 34, baseline: 17, drainage: 0.001}\n";
+    "  systemic:\n    VEGF: {unit: pg/mL, conversion: 2, half_life: 34, baseline: 1, drainage: 0.001}\n";
 
 /* Everything the source exported (600 min x 50,000 = 3e7 exactly) is in the tissue, decayed, exchanged or
  * drained, to 1e-9 relative; plasma's content = baseline content + produced + received - cleared; received is
@@ -226,13 +227,14 @@ static void test_mass_balance(void **state) {
     if (!close_rel(tissue_side, secreted, 1e-9))
         fail_msg("tissue side %.15g, exported %.15g (rel %.3g)", tissue_side, secreted,
                  fabs(tissue_side - secreted) / secreted);
-    assert_true(p.decayed > 0.1 * secreted && p.exchanged > 0 && p.drained > 0);
+    if (!(p.decayed > 0.1 * secreted && p.exchanged > 0 && p.drained > 0))
+        fail_msg("decayed %g, exchanged %g, drained %g of %g", p.decayed, p.exchanged, p.drained, secreted);
     double plasma_side = p.plasma0 + p.produced + p.received - p.cleared;
     if (!close_rel(p.plasma, plasma_side, 1e-9)) fail_msg("plasma %.15g, ledger %.15g", p.plasma, plasma_side);
     double scale = 2.0 * 10.0 / (200.0 * 200.0 * 20.0);
     if (!close_rel(p.received, (p.exchanged + p.drained) * scale, 1e-9))
         fail_msg("received %.15g, sent x scale %.15g", p.received, (p.exchanged + p.drained) * scale);
-    assert_true(p.value > 17);
+    assert_true(p.value > 1);
     stroma_vessel_summary v1 = stroma_sim_vessels(sim);
     assert_true(v1.volume_um3 > 1.5 * v0.volume_um3);
     assert_true(v1.grown_um3 > 0);
