@@ -245,14 +245,14 @@ stroma_code stroma_plot_png(const stroma_table *t, const stroma_plot_spec *spec,
     cairo_clip(cr);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     if (ref && have_data) { /* under the series: a light band 1.2 f px high around a dashed line */
-        double y = plot_y(&ax, spec->ref_y);
+        double y = round(plot_y(&ax, spec->ref_y)); /* a crisp 2-px line */
         cairo_set_source_rgb(cr, 0.88, 0.95, 0.88);
         cairo_rectangle(cr, ax.x0, y - 0.6 * f, ax.w, 1.2 * f);
         cairo_fill(cr);
         double dash[2] = {0.7 * f, 0.35 * f};
         cairo_set_dash(cr, dash, 2, 0);
         stroma_draw_rgb(cr, plot_ref_rgb);
-        cairo_set_line_width(cr, 1.6);
+        cairo_set_line_width(cr, 2);
         cairo_move_to(cr, ax.x0, y);
         cairo_line_to(cr, ax.x0 + ax.w, y);
         cairo_stroke(cr);
@@ -326,7 +326,7 @@ stroma_code stroma_plot_png(const stroma_table *t, const stroma_plot_spec *spec,
             double dash[2] = {0.7 * f, 0.35 * f};
             cairo_set_dash(cr, dash, 2, 0);
             stroma_draw_rgb(cr, plot_ref_rgb);
-            cairo_set_line_width(cr, 1.6);
+            cairo_set_line_width(cr, 2);
             cairo_move_to(cr, lx, cy);
             cairo_line_to(cr, lx + 1.8 * f, cy);
             cairo_stroke(cr);
