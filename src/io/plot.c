@@ -108,9 +108,12 @@ stroma_code stroma_plot_png(const stroma_table *t, const stroma_plot_spec *spec,
         }
     }
     const int ref = spec->ref_label && plot_usable(&ax, spec->ref_y);
-    if (ref && ymin <= ymax) { /* the reference line is always inside the y range */
+    if (ref && ymin <= ymax) { /* the reference line is always inside the y range, clear of its edges */
         if (spec->ref_y < ymin) ymin = spec->ref_y;
         if (spec->ref_y > ymax) ymax = spec->ref_y;
+        double pad = 0.04 * (ymax - ymin > 0 ? ymax - ymin : fabs(spec->ref_y) > 0 ? fabs(spec->ref_y) : 1);
+        if (spec->ref_y - pad < ymin && (!ax.log_y || spec->ref_y - pad > 0)) ymin = spec->ref_y - pad;
+        if (spec->ref_y + pad > ymax) ymax = spec->ref_y + pad;
     }
     int have_data = xmin <= xmax && ymin <= ymax;
     if (!have_data) {

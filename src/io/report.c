@@ -45,12 +45,13 @@ static const report_group report_groups[] = {
     {.name = "mean", .prefix = "", .suffix = "_mean", .per_column = 1, .title = "%s: mean over the domain",
      .y_label = "%s mean [%u]", .skip = "vessel_density_mean"},
     {.name = "plasma", .prefix = "plasma_", .suffix = "", .per_column = 1, .title = "Plasma %s",
-     .y_label = "%s in plasma [%u]", .from_zero = 1, .units_in = "plasma", .ref_key = "healthy",
-     .ref_label = "healthy"},
-    {.name = "vessels", .prefix = "", .suffix = "", .title = "Vessels",
-     .y_label = "volume fraction / fraction of voxels", .from_zero = 1,
-     .columns = (const char *const[]){"vessel_density_mean", "vascular_fraction", NULL},
-     .labels = (const char *const[]){"mean density", "vascular fraction", NULL}},
+     .y_label = "%s in plasma [%u]", .units_in = "plasma", .ref_key = "healthy", .ref_label = "healthy"},
+    {.name = "vessels", .prefix = "", .suffix = "", .title = "Vessel density: mean over the domain",
+     .y_label = "vessel density [volume fraction]", .from_zero = 1,
+     .columns = (const char *const[]){"vessel_density_mean", NULL}},
+    {.name = "vascular_fraction", .prefix = "", .suffix = "", .title = "Vascular fraction: voxels with vessel",
+     .y_label = "vascular fraction [fraction of voxels]", .from_zero = 1,
+     .columns = (const char *const[]){"vascular_fraction", NULL}},
 };
 
 /* What the report is built from. */
@@ -534,9 +535,9 @@ static stroma_code section_plots(FILE *f, stroma_outdir *od, const report_in *in
             if (!report_group_takes(in, g, nm)) continue;
             char label[128];
             snprintf(label, sizeof label, "%.*s", (int)(n - lp - ls), nm + lp);
-            const char *cols[2] = {nm, NULL};
+            const char *cols[2] = {nm, NULL}, *labs[2] = {label, NULL};
             spec.columns = cols;
-            spec.labels = NULL;
+            spec.labels = labs;
             spec.ref_label = NULL;
             if (g->ref_key) { /* e.g. the healthy plasma level */
                 const stroma_json *o = stroma_json_get(stroma_json_get(in->summary, g->units_in), label);

@@ -170,7 +170,7 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     char vessel_text[96] = "";
     if (stroma_sim_vessel_density(sim)) {
         snprintf(vessel_text, sizeof vessel_text, "vessels 0–%g", model->vessels.max_density);
-        double w = 2.4 * f + stroma_draw_text_width(pc, vessel_text);
+        double w = 2.4 * f + margin + stroma_draw_text_width(pc, vessel_text); /* the legend text has panel_w - margin */
         if (w > panel_w) panel_w = w;
     }
     double cb_w = 1.3 * f;
