@@ -1,7 +1,7 @@
 /* Private to the model loader (src/model/load*.c): the loader's state during one load, the types its pieces share,
  * and the helpers they call across files. load.c walks the YAML against the schema; each section's cross-checks
- * after the walk live in that section's file (load_cells.c, load_rules.c), the CSV reading in load_csv.c. A new
- * section adds load_<section>.c and declares its check here (docs/dev/loader.md). */
+ * after the walk live in that section's file (load_cells.c, load_rules.c, load_body.c), the CSV reading in
+ * load_csv.c. A new section adds load_<section>.c and declares its check here (docs/dev/loader.md). */
 #ifndef STROMA_MODEL_LOAD_IMPL_H
 #define STROMA_MODEL_LOAD_IMPL_H
 
@@ -11,6 +11,7 @@
 #include "model/model.h"
 #include "model/region.h"
 #include "model/schema.h"
+#include "model/yaml_tree.h"
 #include "util/error_impl.h"
 
 /* Longest piece of user text echoed in a message. */
@@ -156,6 +157,7 @@ typedef struct loader {
     int rules_cap;                  /* of m->rules */
     load_name images_field;         /* outputs.images.field, resolved after the walk */
     stroma_srcloc images_every_at;  /* outputs.images.every (line 0: absent) */
+    struct load_body_walk *body;    /* what the walk found in vessels/body (load_body.c); NULL: nothing yet */
 } loader;
 
 /* A parsed value handed to load_store. */
@@ -263,5 +265,21 @@ int load_csv_is(const load_csv_field *f, const char *word);
 /* Resolve every rule, inline or from a file, into model->rules in the order written; `rules_at` is where
  * `rules` is written. Needs the rule tables. */
 void load_check_rules(loader *ld, const load_names *nl, stroma_srcloc rules_at);
+
+/* load_body.c: the `vessels:` and `body:` sections. */
+/* Store a value of a vessels/body row (any other row is ignored): load_store's default. */
+void load_body_store(loader *ld, int id, const load_value *v);
+/* Start an item of a vessels/body list or named map (segments, permeability, systemic); 0, or -1 when out of
+ * memory. Any other row: 0. */
+int load_body_item(loader *ld, int id, const char *name, const char *path, stroma_srcloc at);
+/* Mapping-level checks of the vessels/body rows (presence, a segment's `to`); returns ok, cleared on failure. */
+int load_body_map_done(loader *ld, int id, const char *path, stroma_srcloc at, const stroma_yaml_node *const *keys,
+                       const stroma_yaml_node *const *vals, const int *valid, int ok);
+/* The checks after the walk: substrate names (with suggestions), which substrates cross the vessel wall and have a
+ * plasma value, places inside the domain, densities, time steps, the vessel file. Runs before the rule tables are
+ * built: it leaves body.systemic with resolved substrates only. */
+void load_check_body(loader *ld, const load_names *nl, int grid);
+/* Free what the walk kept for load_check_body. */
+void load_body_free(loader *ld);
 
 #endif

@@ -39,6 +39,11 @@ void stroma_model_destroy(stroma_model **model) {
         free(m->state_vars[v].decay);
     }
     free(m->state_vars);
+    free(m->vessels.segments);
+    free(m->vessels.points_um);
+    free(m->vessels.points_density);
+    free(m->vessels.permeability_um_per_min);
+    free(m->body.systemic);
     stroma_rule_tables_free(&m->rule_tables);
     free(m->rules);
     free(m->cell_types);
@@ -229,6 +234,53 @@ static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
     model_put(t, "\n");
 }
 
+/* Two lines for the vessels (if any): seeding and exchange, then growth and regression. */
+static void model_put_vessels(model_text *t, const stroma_model *m) {
+    const stroma_vessels_desc *v = &m->vessels;
+    if (!v->present) return;
+    model_put(t, "vessels: capillary radius %g µm, max density %g; initial: uniform %g", v->capillary_radius_um,
+              v->max_density, v->uniform_density);
+    if (v->random_fraction > 0) model_put(t, ", %g at random in %g of voxels", v->random_density, v->random_fraction);
+    model_put(t, ", %d segment%s, %d point%s from a file; exchange:", v->nsegments, v->nsegments == 1 ? "" : "s",
+              v->npoints, v->npoints == 1 ? "" : "s");
+    int any = 0;
+    for (int s = 0; v->permeability_um_per_min && s < m->nsub; s++) {
+        if (v->permeability_um_per_min[s] == 0) continue;
+        model_put(t, "%s %s %g µm/min", any ? "," : "", m->substrates[s].name, v->permeability_um_per_min[s]);
+        any = 1;
+    }
+    if (!any) model_put(t, " none");
+    if (v->oxygen >= 0) {
+        const stroma_substrate_desc *d = &m->substrates[v->oxygen];
+        model_put(t, " (blood %s %g%s%s)", d->name, v->blood_oxygen, d->unit[0] ? " " : "", d->unit);
+    }
+    model_put(t, "\n  growth: ");
+    if (v->angio_substrate >= 0)
+        model_put(t, "%g 1/min by %s (half max %g, hill %g)", v->angio_rate_per_min,
+                  m->substrates[v->angio_substrate].name, v->angio_half_max, v->angio_hill);
+    else
+        model_put(t, "none");
+    model_put(t, ", regression %g 1/min (survival half max %g, hill %g), pressure %g 1/min (half max %g, hill %g), "
+                 "every %g min\n",
+              v->regress_rate_per_min, v->survival_half_max, v->survival_hill, v->pressure_rate_per_min,
+              v->pressure_half_max, v->pressure_hill, v->every_min);
+}
+
+/* Two lines for the body (if any): the plasma compartment, then its systemic substrates. */
+static void model_put_body(model_text *t, const stroma_model *m) {
+    const stroma_body_desc *b = &m->body;
+    if (!b->present) return;
+    model_put(t, "body: plasma %g mL, tumour %g mL, dt %g min, %d systemic substrate%s\n", b->plasma_volume_ml,
+              b->tumour_volume_ml, b->dt_min, b->nsystemic, b->nsystemic == 1 ? "" : "s");
+    for (int k = 0; k < b->nsystemic; k++) {
+        const stroma_systemic_desc *d = &b->systemic[k];
+        model_put(t, "%s%s [%s] = %g x tissue value, half-life %g min, baseline %g, drainage %g 1/min", k ? "; " : "  ",
+                  m->substrates[d->substrate].name, d->unit, d->conversion, d->half_life_min, d->baseline,
+                  d->drainage_per_min);
+    }
+    if (b->nsystemic) model_put(t, "\n");
+}
+
 /* One line for a state variable: the types whose initial value, production or decay is not 0. */
 static void model_put_state_var(model_text *t, const stroma_model *m, int v) {
     const stroma_state_var_desc *d = &m->state_vars[v];
@@ -358,6 +410,8 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
             model_put(&t, "at every output time");
         model_put(&t, ", %d pixels wide\n", m->output_images_size_px);
     }
+    model_put_vessels(&t, m);
+    model_put_body(&t, m);
     model_put(&t, "memory estimate: %.3g MiB\n", stroma_model_memory_estimate(m) / (1024.0 * 1024.0));
     return t.len;
 }

@@ -492,6 +492,148 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                         .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 4000,
                                         .doc = "Width of the pictures; the height follows the domain's aspect "
                                                "ratio."},
+    [STROMA_KEY_VESSELS] = {"vessels", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                            .doc = "The vasculature: a vessel density field (the volume fraction of each voxel "
+                                   "occupied by vessels) that grows, regresses and exchanges substrates with blood. "
+                                   "Gives rules the signal `vessel density` and the behaviours `vessel deposition` "
+                                   "and `vessel pruning`."},
+    [STROMA_KEY_VESSELS_CAPILLARY_RADIUS] = {"vessels.capillary_radius", STROMA_SCHEMA_NUMBER, "µm", OPTIONAL,
+                                             DEFAULT("5", 5.0), GT_0,
+                                             .doc = "Radius of a capillary: the wall surface per tissue volume is "
+                                                    "density x 2 / capillary_radius."},
+    [STROMA_KEY_VESSELS_MAX_DENSITY] = {"vessels.max_density", STROMA_SCHEMA_NUMBER, "volume fraction", OPTIONAL,
+                                        DEFAULT("0.1", 0.1), GT_0, .upper = STROMA_BOUND_INCLUSIVE,
+                                        .upper_value = 1.0,
+                                        .doc = "Density at which growth saturates (> 0); no voxel exceeds it, and "
+                                               "no initial density may."},
+    [STROMA_KEY_VESSELS_INITIAL] = {"vessels.initial", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                    .default_text = "no vessels at the start",
+                                    .doc = "Vessels at the start: any combination of the keys below; where two "
+                                           "give a voxel a density, the larger one holds."},
+    [STROMA_KEY_VESSELS_UNIFORM] = {"vessels.initial.uniform", STROMA_SCHEMA_NUMBER, "volume fraction", OPTIONAL,
+                                    DEFAULT("0", 0.0), GE_0,
+                                    .doc = "Density of every voxel; at most max_density."},
+    [STROMA_KEY_VESSELS_RANDOM] = {"vessels.initial.random", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                                   .doc = "Each voxel independently, with probability `fraction` (the run's seed), "
+                                          "gets `density`."},
+    [STROMA_KEY_VESSELS_RANDOM_FRACTION] = {"vessels.initial.random.fraction", STROMA_SCHEMA_NUMBER, "", REQUIRED,
+                                            GE_0, .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1.0,
+                                            .doc = "Probability that a voxel gets a vessel."},
+    [STROMA_KEY_VESSELS_RANDOM_DENSITY] = {"vessels.initial.random.density", STROMA_SCHEMA_NUMBER, "volume fraction",
+                                           REQUIRED, GT_0,
+                                           .doc = "Density of a voxel that gets one; at most max_density."},
+    [STROMA_KEY_VESSELS_SEGMENTS] = {"vessels.initial.segments", STROMA_SCHEMA_LIST, "", OPTIONAL,
+                                     .default_text = "none", .doc = "Listed vessels: straight tubes."},
+    [STROMA_KEY_VESSELS_SEGMENT] = {"vessels.initial.segments[]", STROMA_SCHEMA_MAP, "", REQUIRED,
+                                    .doc = "A tube from `from` to `to`: every voxel whose centre lies within `radius` "
+                                           "of the segment, and every voxel it passes through, gets `density`."},
+    [STROMA_KEY_VESSELS_SEGMENT_FROM] = {"vessels.initial.segments[].from", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                         .doc = "One end; must lie in the domain."},
+    [STROMA_KEY_VESSELS_SEGMENT_TO] = {"vessels.initial.segments[].to", STROMA_SCHEMA_POINT, "µm", OPTIONAL,
+                                       .default_text = "from (a single point)",
+                                       .doc = "The other end; must lie in the domain."},
+    [STROMA_KEY_VESSELS_SEGMENT_RADIUS] = {"vessels.initial.segments[].radius", STROMA_SCHEMA_NUMBER, "µm", OPTIONAL,
+                                           DEFAULT("0", 0.0), GE_0,
+                                           .doc = "Radius of the tube (0: the voxels the segment passes through)."},
+    [STROMA_KEY_VESSELS_SEGMENT_DENSITY] = {"vessels.initial.segments[].density", STROMA_SCHEMA_NUMBER,
+                                            "volume fraction", REQUIRED, GT_0,
+                                            .doc = "Density of the voxels of the tube; at most max_density."},
+    [STROMA_KEY_VESSELS_FILE] = {"vessels.initial.file", STROMA_SCHEMA_STRING, "", OPTIONAL, .default_text = "none",
+                                 .max_len = 511,
+                                 .doc = "CSV file of vessel points, relative to the model file's directory: a header "
+                                        "`x,y,z,density`, then one row per point: a point inside the domain (µm) "
+                                        "and the density of its voxel, in (0, max_density]."},
+    [STROMA_KEY_VESSELS_ANGIOGENESIS] = {"vessels.angiogenesis", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                         .default_text = "no growth",
+                                         .doc = "Growth driven by a substrate (VEGF): d(rho)/dt = rate x H x "
+                                                "rho_near x (1 - rho / max_density), H = v^hill / (half_max^hill + "
+                                                "v^hill), rho_near the largest density of the voxel and its face "
+                                                "neighbours."},
+    [STROMA_KEY_VESSELS_ANGIO_SUBSTRATE] = {"vessels.angiogenesis.substrate", STROMA_SCHEMA_NAME, "", REQUIRED,
+                                            NAME_LEN, .doc = "Substrate that drives growth (a key of `substrates`)."},
+    [STROMA_KEY_VESSELS_ANGIO_RATE] = {"vessels.angiogenesis.rate", STROMA_SCHEMA_NUMBER, "1/min", REQUIRED, GE_0,
+                                       .doc = "Largest growth rate."},
+    [STROMA_KEY_VESSELS_ANGIO_HALF_MAX] = {"vessels.angiogenesis.half_max", STROMA_SCHEMA_NUMBER, "substrate unit",
+                                           REQUIRED, GT_0, .doc = "Level of the substrate giving half the rate."},
+    [STROMA_KEY_VESSELS_ANGIO_HILL] = {"vessels.angiogenesis.hill", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                       DEFAULT("1", 1.0), GT_0, .doc = "Hill coefficient of the response."},
+    [STROMA_KEY_VESSELS_REGRESSION] = {"vessels.regression", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                       .default_text = "no regression",
+                                       .doc = "Loss of vessels: d(rho)/dt = - rho x [rate x (1 - H(v; "
+                                              "survival_half_max, hill)) + pressure_rate x H(pressure; "
+                                              "pressure_half_max, pressure_hill)], v the angiogenesis substrate."},
+    [STROMA_KEY_VESSELS_REGRESS_RATE] = {"vessels.regression.rate", STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL,
+                                         DEFAULT("0", 0.0), GE_0,
+                                         .doc = "Regression rate without survival signal; > 0 needs "
+                                                "vessels.angiogenesis (its substrate is the survival signal)."},
+    [STROMA_KEY_VESSELS_REGRESS_SURVIVAL_HALF_MAX] = {"vessels.regression.survival_half_max", STROMA_SCHEMA_NUMBER,
+                                                      "substrate unit", OPTIONAL, DEFAULT("1", 1.0), GT_0,
+                                                      .doc = "Level of the angiogenesis substrate that halves "
+                                                             "regression."},
+    [STROMA_KEY_VESSELS_REGRESS_HILL] = {"vessels.regression.hill", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                         DEFAULT("1", 1.0), GT_0, .doc = "Hill coefficient of survival."},
+    [STROMA_KEY_VESSELS_REGRESS_PRESSURE_RATE] = {"vessels.regression.pressure_rate", STROMA_SCHEMA_NUMBER, "1/min",
+                                                  OPTIONAL, DEFAULT("0", 0.0), GE_0,
+                                                  .doc = "Largest regression rate caused by the pressure of cells "
+                                                         "(vessel collapse)."},
+    [STROMA_KEY_VESSELS_REGRESS_PRESSURE_HALF_MAX] = {"vessels.regression.pressure_half_max", STROMA_SCHEMA_NUMBER,
+                                                      "", OPTIONAL, DEFAULT("1", 1.0), GT_0,
+                                                      .doc = "Pressure (the rules' `pressure` signal, dimensionless) "
+                                                             "giving half that rate."},
+    [STROMA_KEY_VESSELS_REGRESS_PRESSURE_HILL] = {"vessels.regression.pressure_hill", STROMA_SCHEMA_NUMBER, "",
+                                                  OPTIONAL, DEFAULT("1", 1.0), GT_0,
+                                                  .doc = "Hill coefficient of the pressure response."},
+    [STROMA_KEY_VESSELS_EVERY] = {"vessels.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL,
+                                  .default_text = "time.dt_phenotype", GT_0,
+                                  .doc = "Interval of the growth and regression update; a whole multiple of "
+                                         "time.dt_diffusion (to 1e-9 relative)."},
+    [STROMA_KEY_VESSELS_OXYGEN] = {"vessels.oxygen", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                                   .doc = "The substrate whose blood value is fixed (oxygen); it needs a permeability "
+                                          "> 0 and is not listed in body.systemic."},
+    [STROMA_KEY_VESSELS_OXYGEN_SUBSTRATE] = {"vessels.oxygen.substrate", STROMA_SCHEMA_NAME, "", REQUIRED, NAME_LEN,
+                                             .doc = "The substrate (a key of `substrates`)."},
+    [STROMA_KEY_VESSELS_OXYGEN_BLOOD] = {"vessels.oxygen.blood", STROMA_SCHEMA_NUMBER, "substrate unit", REQUIRED,
+                                         GE_0, .doc = "Its value in blood (e.g. blood pO2 in mmHg)."},
+    [STROMA_KEY_VESSELS_PERMEABILITY] = {"vessels.permeability", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                         .default_text = "0 for every substrate", NAME_LEN,
+                                         .doc = "Permeability of the vessel wall to each substrate named (others: 0, "
+                                                "no exchange): the flux into tissue per volume is P x (2 rho / "
+                                                "capillary_radius) x (blood value - tissue value). A substrate with "
+                                                "P > 0 other than vessels.oxygen's takes its blood value from "
+                                                "body.systemic, so it must be listed there."},
+    [STROMA_KEY_VESSELS_PERMEABILITY_SUBSTRATE] = {"vessels.permeability.<name>", STROMA_SCHEMA_NUMBER, "µm/min",
+                                                   REQUIRED, GE_0,
+                                                   .doc = "Permeability to that substrate (a key of `substrates`)."},
+    [STROMA_KEY_BODY] = {"body", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                         .doc = "The plasma compartment around the tissue: substrates with a plasma value (biomarkers, "
+                                "systemic factors). Gives rules the signal `plasma <name>` for each."},
+    [STROMA_KEY_BODY_PLASMA_VOLUME] = {"body.plasma_volume", STROMA_SCHEMA_NUMBER, "mL", REQUIRED, GT_0,
+                                       .doc = "Volume of plasma."},
+    [STROMA_KEY_BODY_TUMOUR_VOLUME] = {"body.tumour_volume", STROMA_SCHEMA_NUMBER, "mL", REQUIRED, GT_0,
+                                       .doc = "Volume of the tumour the domain stands for: exchange with plasma is "
+                                              "scaled by tumour volume / domain volume."},
+    [STROMA_KEY_BODY_DT] = {"body.dt", STROMA_SCHEMA_NUMBER, "min", OPTIONAL, DEFAULT("1", 1.0), GT_0,
+                            .doc = "Time step of the plasma values; a whole multiple of time.dt_diffusion (to 1e-9 "
+                                   "relative)."},
+    [STROMA_KEY_BODY_SYSTEMIC] = {"body.systemic", STROMA_SCHEMA_NAMED_MAP, "", REQUIRED, .min_items = 1, NAME_LEN,
+                                  .doc = "Substrates with a plasma value, by substrate name (a key of `substrates`, "
+                                         "each at most once, not vessels.oxygen's)."},
+    [STROMA_KEY_SYSTEMIC] = {"body.systemic.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                             .doc = "The plasma value of one substrate."},
+    [STROMA_KEY_SYSTEMIC_UNIT] = {"body.systemic.<name>.unit", STROMA_SCHEMA_STRING, "", REQUIRED, .max_len = 31,
+                                  .doc = "Clinical unit of the plasma value, free text (e.g. pg/mL)."},
+    [STROMA_KEY_SYSTEMIC_CONVERSION] = {"body.systemic.<name>.conversion", STROMA_SCHEMA_NUMBER,
+                                        "clinical unit / substrate unit", REQUIRED, GT_0,
+                                        .doc = "Clinical value = conversion x tissue value."},
+    [STROMA_KEY_SYSTEMIC_HALF_LIFE] = {"body.systemic.<name>.half_life", STROMA_SCHEMA_NUMBER, "min", REQUIRED, GT_0,
+                                       .doc = "Plasma half-life: clearance k = ln 2 / half_life."},
+    [STROMA_KEY_SYSTEMIC_BASELINE] = {"body.systemic.<name>.baseline", STROMA_SCHEMA_NUMBER, "clinical unit",
+                                      OPTIONAL, DEFAULT("0", 0.0), GE_0,
+                                      .doc = "Healthy plasma level: the body produces k x baseline x plasma_volume "
+                                             "per min, so that a body without tumour stays there."},
+    [STROMA_KEY_SYSTEMIC_DRAINAGE] = {"body.systemic.<name>.drainage", STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL,
+                                      DEFAULT("0", 0.0), GE_0,
+                                      .doc = "Lymphatic drainage of the tissue into plasma, per voxel."},
 };
 
 const char stroma_schema_example[] =
@@ -546,7 +688,19 @@ const char stroma_schema_example[] =
     "initial_cells:\n"
     "  - {type: cancer, count: 20, box: {lo: [400, 0, 0], hi: [600, 20, 20]}}\n"
     "  - {type: macrophage, at: [900, 10, 10]}\n"
-    "outputs: {every: 60, fields: [csv], cells: [csv]}\n";
+    "outputs: {every: 60, fields: [csv], cells: [csv]}\n"
+    "vessels:\n"
+    "  initial:\n"
+    "    segments:\n"
+    "      - {from: [0, 10, 10], to: [200, 10, 10], radius: 10, density: 0.05}\n"
+    "  regression: {pressure_rate: 0.001, pressure_half_max: 1}\n"
+    "  oxygen: {substrate: oxygen, blood: 38}\n"
+    "  permeability: {oxygen: 300, IL6: 0.6}\n"
+    "body:\n"
+    "  plasma_volume: 3000\n"
+    "  tumour_volume: 10\n"
+    "  systemic:\n"
+    "    IL6: {unit: pg/mL, conversion: 1000, half_life: 60, baseline: 5}\n";
 
 /* Length of the path of the row's parent (0 for a top-level key). */
 static size_t schema_parent_len(const char *path) {
@@ -697,10 +851,19 @@ static void schema_signals_behaviours(schema_text *t) {
     m.cell_types = &type;
     m.nstate = 1;
     m.state_vars = &var;
+    stroma_systemic_desc sys; /* a model with vessels and a body, `<substrate>` in body.systemic */
+    memset(&sys, 0, sizeof sys);
+    snprintf(sys.unit, sizeof sys.unit, "clinical unit");
+    m.vessels.present = 1;
+    m.body.present = 1;
+    m.body.nsystemic = 1;
+    m.body.systemic = &sys;
     schema_put(t, "\n## Signals and behaviours\n\n"
                   "The names a rule may use. `<substrate>`, `<type>` and `<variable>` stand for each substrate, cell\n"
                   "type and state variable of the model (`contact with CAF`, `IL6 secretion`, `stemness decay`). A\n"
-                  "state variable is also accepted as the signal `custom:<variable>` (PhysiCell's spelling).\n");
+                  "state variable is also accepted as the signal `custom:<variable>` (PhysiCell's spelling).\n"
+                  "`vessel density`, `vessel deposition` and `vessel pruning` exist in a model with `vessels`, and\n"
+                  "`plasma <substrate>` for each substrate of `body.systemic`.\n");
     if (stroma_rule_tables_build(&m) != 0) {
         schema_put(t, "\n(out of memory listing the names)\n");
         return;
@@ -755,6 +918,11 @@ size_t stroma_model_reference_markdown(char *buf, size_t cap) {
                "  centre, a ball or a 3D annulus (a shell) in every direction.\n"
                "- A cell file (`initial_cells[].file`) is CSV: the header `x,y,z,type`, then one cell per row;\n"
                "  blank lines are skipped. Its mistakes are reported as `cells.csv:line:column: message`.\n"
+               "- A vessel file (`vessels.initial.file`) is CSV: the header `x,y,z,density`, then one point per\n"
+               "  row, inside the domain, with a density in (0, max_density].\n"
+               "- A substrate that crosses the vessel wall (`vessels.permeability` > 0) takes its blood value from\n"
+               "  `body.systemic`, except `vessels.oxygen`'s, whose blood value is fixed; `vessels.every` and\n"
+               "  `body.dt` are whole multiples of `time.dt_diffusion`.\n"
                "- Before anything is allocated the loader estimates the memory the run needs (field: voxels x\n"
                "  substrates x 8 bytes; solver scratch: 2 x largest plane x substrates x 8 bytes x 2 threads;\n"
                "  coefficients; sources; cells: 512 bytes x initial cells x 4, room for the population to grow)\n"

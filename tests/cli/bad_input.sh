@@ -49,6 +49,31 @@ expect unknown_substrate "$base
 $sub
 sources:
   - {substrate: oxygn, at: [50, 10, 10], uptake: 1}" "unknown_substrate\.yaml:8:[0-9]+: .*oxygn.*oxygen"
+# The body: a substrate name that is not one, a vessel outside the domain, a substrate that crosses the vessel wall
+# without a plasma value.
+expect body_unknown_substrate "$base
+$sub
+body:
+  plasma_volume: 3000
+  tumour_volume: 10
+  systemic:
+    IL7: {unit: pg/mL, conversion: 1, half_life: 60}" \
+  "body_unknown_substrate\.yaml:11:5: body\.systemic: no substrate named 'IL7'"
+expect vessel_outside "$base
+$sub
+vessels:
+  oxygen: {substrate: oxygen, blood: 38}
+  permeability: {oxygen: 300}
+  initial:
+    segments:
+      - {from: [10, 10, 10], to: [150, 10, 10], density: 0.05}" \
+  "vessel_outside\.yaml:12:34: vessels\.initial\.segments\[0\]\.to \(150, 10, 10\) lies outside the domain"
+expect permeability_no_plasma "$base
+$sub
+  IL6: {diffusion: 100, decay: 0.01}
+vessels:
+  permeability: {IL6: 0.6}" \
+  "permeability_no_plasma\.yaml:9:18: vessels\.permeability\.IL6: IL6 crosses the vessel wall .* no plasma value"
 # A cell or rules file that is not a regular file (a device that never ends, a FIFO that blocks) is refused.
 expect device_file "$base
 $sub

@@ -1,8 +1,8 @@
 /* Unit tests of the model loader (src/model): a valid model loads with every field right (also cell types and
- * initial cells, with their CSV files, state variables and rules, inline and from PhysiCell rules files); each
- * kind of mistake is reported with its code, file, line, column and key path; all mistakes are reported at once;
- * absurd grids are refused before allocation; docs/model-reference.md matches the schema table; SHA-256 test
- * vectors. */
+ * initial cells, with their CSV files, state variables and rules, inline and from PhysiCell rules files, vessels
+ * with their vessel file, and the body); each kind of mistake is reported with its code, file, line, column and
+ * key path; all mistakes are reported at once; absurd grids are refused before allocation;
+ * docs/model-reference.md matches the schema table; SHA-256 test vectors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -279,6 +279,10 @@ static void test_example_in_docs_loads(void **state) {
     assert_int_equal(m->nsub, 2);
     assert_int_equal(m->nsources, 2);
     assert_int_equal(m->dim, 1);
+    assert_int_equal(m->vessels.present, 1);
+    assert_int_equal(m->vessels.nsegments, 1);
+    assert_int_equal(m->body.present, 1);
+    assert_int_equal(m->body.nsystemic, 1);
     stroma_model_destroy(&m);
 }
 
@@ -410,7 +414,7 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "tissue: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key tissue (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules, outputs)");
+                 "state_variables, rules, outputs, vessels, body)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
@@ -1636,6 +1640,295 @@ static void test_rules_csv(void **state) {
     assert_null(line);
 }
 
+/* ---- vessels and body ---- */
+
+static void test_body_every_field(void **state) {
+    (void)state;
+    char path[1200];
+    data_path(path, sizeof path, "models/body.yaml");
+    stroma_error err;
+    stroma_model *m = stroma_model_load(path, &err);
+    if (!m) fail_msg("body.yaml did not load: %s", err.message);
+    const int O2 = 0, VEGF = 1, IL6 = 2, TNF = 3;
+    const stroma_vessels_desc *v = &m->vessels;
+    assert_int_equal(v->present, 1);
+    assert_int_equal(v->loc.line, 9);
+    assert_int_equal(v->loc.column, 1);
+    assert_true(v->capillary_radius_um == 4 && v->max_density == 0.2);
+    assert_true(v->uniform_density == 0.01);
+    assert_true(v->random_fraction == 0.05 && v->random_density == 0.04);
+    assert_int_equal(v->nsegments, 2);
+    const stroma_vessel_segment_desc *s0 = &v->segments[0], *s1 = &v->segments[1];
+    const double from0[3] = {0, 10, 10}, to0[3] = {200, 90, 10}, p1[3] = {100, 50, 10};
+    for (int a = 0; a < 3; a++) {
+        assert_true(s0->from_um[a] == from0[a] && s0->to_um[a] == to0[a]);
+        assert_true(s1->from_um[a] == p1[a] && s1->to_um[a] == p1[a]); /* `to` defaults to `from` */
+    }
+    assert_true(s0->radius_um == 10 && s0->density == 0.05);
+    assert_true(s1->radius_um == 0 && s1->density == 0.15);
+    assert_int_equal(s0->loc.line, 16);
+    assert_int_equal(s0->loc.column, 9);
+    /* vessels.csv: three points (a blank line skipped) */
+    assert_int_equal(v->npoints, 3);
+    const double pts[3][4] = {{10, 10, 10, 0.05}, {190.5, 90, 0, 0.2}, {100, 50, 20, 0.125}};
+    for (int i = 0; i < 3; i++) {
+        for (int a = 0; a < 3; a++) assert_true(v->points_um[3 * i + a] == pts[i][a]);
+        assert_true(v->points_density[i] == pts[i][3]);
+    }
+    assert_int_equal(v->angio_substrate, VEGF);
+    assert_true(v->angio_rate_per_min == 0.001 && v->angio_half_max == 50 && v->angio_hill == 2);
+    assert_true(v->regress_rate_per_min == 0.0005 && v->survival_half_max == 5 && v->survival_hill == 3);
+    assert_true(v->pressure_rate_per_min == 0.002 && v->pressure_half_max == 0.5 && v->pressure_hill == 4);
+    assert_true(v->every_min == 6.5);
+    assert_int_equal(v->oxygen, O2);
+    assert_true(v->blood_oxygen == 38);
+    assert_non_null(v->permeability_um_per_min);
+    assert_true(v->permeability_um_per_min[O2] == 300 && v->permeability_um_per_min[VEGF] == 0);
+    assert_true(v->permeability_um_per_min[IL6] == 0.6 && v->permeability_um_per_min[TNF] == 0);
+
+    const stroma_body_desc *b = &m->body;
+    assert_int_equal(b->present, 1);
+    assert_int_equal(b->loc.line, 34);
+    assert_true(b->plasma_volume_ml == 3000 && b->tumour_volume_ml == 10 && b->dt_min == 0.5);
+    assert_int_equal(b->nsystemic, 2);
+    const stroma_systemic_desc *il6 = &b->systemic[0], *tnf = &b->systemic[1];
+    assert_int_equal(il6->substrate, IL6);
+    assert_string_equal(il6->unit, "pg/mL");
+    assert_true(il6->conversion == 1000 && il6->half_life_min == 60 && il6->baseline == 5.2);
+    assert_true(il6->drainage_per_min == 0.001);
+    assert_int_equal(il6->loc.line, 39);
+    assert_int_equal(il6->loc.column, 5);
+    assert_int_equal(tnf->substrate, TNF);
+    assert_string_equal(tnf->unit, "pg/mL");
+    assert_true(tnf->conversion == 2 && tnf->half_life_min == 30 && tnf->baseline == 0 && tnf->drainage_per_min == 0);
+
+    /* the rule tables know the body: the rules use its signals and behaviours */
+    const stroma_rule_tables *t = &m->rule_tables;
+    assert_true(stroma_rule_signal_find(t, "plasma IL6") >= 0);
+    assert_true(stroma_rule_signal_find(t, "plasma TNF") >= 0);
+    assert_true(stroma_rule_signal_find(t, "plasma VEGF") < 0);
+    assert_true(stroma_rule_signal_find(t, "vessel density") >= 0);
+    assert_true(stroma_rule_behaviour_find(t, "vessel deposition") >= 0);
+    assert_int_equal(m->nrules, 2);
+
+    char buf[8192];
+    stroma_model_describe(m, buf, sizeof buf);
+    expect_contains(buf, "vessels: capillary radius 4 µm, max density 0.2; initial: uniform 0.01, 0.04 at random in "
+                         "0.05 of voxels, 2 segments, 3 points from a file; exchange: oxygen 300 µm/min, IL6 0.6 "
+                         "µm/min (blood oxygen 38 mmHg)\n");
+    expect_contains(buf, "  growth: 0.001 1/min by VEGF (half max 50, hill 2), regression 0.0005 1/min (survival "
+                         "half max 5, hill 3), pressure 0.002 1/min (half max 0.5, hill 4), every 6.5 min\n");
+    expect_contains(buf, "body: plasma 3000 mL, tumour 10 mL, dt 0.5 min, 2 systemic substrates\n"
+                         "  IL6 [pg/mL] = 1000 x tissue value, half-life 60 min, baseline 5.2, drainage 0.001 1/min; "
+                         "TNF [pg/mL] = 2 x tissue value");
+    stroma_model_destroy(&m);
+}
+
+/* Line 7 adds IL6 to BASE; the sections start at line 8. */
+#define L7_IL6 "  IL6: {diffusion: 100, decay: 0.01}\n"
+#define BODY_BASE BASE L7_IL6
+/* lines 8-10 */
+#define VESSELS_OK "vessels:\n  oxygen: {substrate: oxygen, blood: 38}\n  permeability: {oxygen: 300}\n"
+/* lines 8-11, then the entries of systemic */
+#define BODY_HEAD "body:\n  plasma_volume: 3000\n  tumour_volume: 10\n  systemic:\n"
+
+static void test_body_defaults(void **state) {
+    (void)state;
+    stroma_error err;
+    /* Without the sections: nothing is present, nothing allocated. */
+    stroma_model *m = load_str(BODY_BASE, &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->vessels.present, 0);
+    assert_int_equal(m->vessels.angio_substrate, -1);
+    assert_int_equal(m->vessels.oxygen, -1);
+    assert_null(m->vessels.permeability_um_per_min);
+    assert_null(m->vessels.segments);
+    assert_int_equal(m->body.present, 0);
+    assert_int_equal(m->body.nsystemic, 0);
+    assert_null(m->body.systemic);
+    assert_true(stroma_rule_signal_find(&m->rule_tables, "vessel density") < 0);
+    char buf[8192];
+    stroma_model_describe(m, buf, sizeof buf);
+    assert_null(strstr(buf, "vessels:"));
+    assert_null(strstr(buf, "body:"));
+    stroma_model_destroy(&m);
+
+    /* Empty sections (vessels as `{}`, or with no value at all) take every default. */
+    const char *yamls[2] = {BODY_BASE "vessels: {}\n" BODY_HEAD "    IL6: {unit: pg/mL, conversion: 1, half_life: 60}\n",
+                            BODY_BASE "vessels:\n" BODY_HEAD "    IL6: {unit: pg/mL, conversion: 1, half_life: 60}\n"};
+    for (int i = 0; i < 2; i++) {
+        m = load_str(yamls[i], &err);
+        if (!m) fail_msg("%s", err.message);
+        const stroma_vessels_desc *v = &m->vessels;
+        assert_int_equal(v->present, 1);
+        assert_true(v->capillary_radius_um == 5 && v->max_density == 0.1);
+        assert_true(v->uniform_density == 0 && v->random_fraction == 0 && v->random_density == 0);
+        assert_int_equal(v->nsegments, 0);
+        assert_int_equal(v->npoints, 0);
+        assert_null(v->points_um);
+        assert_int_equal(v->angio_substrate, -1);
+        assert_true(v->angio_rate_per_min == 0);
+        assert_true(v->regress_rate_per_min == 0 && v->survival_half_max == 1 && v->survival_hill == 1);
+        assert_true(v->pressure_rate_per_min == 0 && v->pressure_half_max == 1 && v->pressure_hill == 1);
+        assert_true(v->every_min == 6); /* time.dt_phenotype */
+        assert_int_equal(v->oxygen, -1);
+        assert_non_null(v->permeability_um_per_min); /* zeros, one per substrate */
+        assert_true(v->permeability_um_per_min[0] == 0 && v->permeability_um_per_min[1] == 0);
+        const stroma_body_desc *b = &m->body;
+        assert_int_equal(b->present, 1);
+        assert_true(b->dt_min == 1);
+        assert_int_equal(b->nsystemic, 1);
+        assert_int_equal(b->systemic[0].substrate, 1);
+        assert_true(b->systemic[0].baseline == 0 && b->systemic[0].drainage_per_min == 0);
+        assert_true(stroma_rule_signal_find(&m->rule_tables, "plasma IL6") >= 0);
+        stroma_model_destroy(&m);
+    }
+    /* vessels.every follows time.dt_phenotype when absent */
+    m = load_str(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.1, dt_phenotype: 3}\n" L3_5_OXYGEN "vessels: {}\n", &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_true(m->vessels.every_min == 3);
+    stroma_model_destroy(&m);
+}
+
+static void test_body_errors(void **state) {
+    (void)state;
+    const char *il6 = "    IL6: {unit: pg/mL, conversion: 1, half_life: 60}\n"; /* line 12 after BODY_HEAD */
+    char yaml[4096];
+    /* substrate names, with suggestions */
+    expect_error(BODY_BASE BODY_HEAD "    IL7: {unit: pg/mL, conversion: 1, half_life: 60}\n", STROMA_ERR_UNKNOWN_KEY,
+                 12, 5, "t.yaml:12:5: body.systemic: no substrate named 'IL7'; did you mean 'IL6'?");
+    expect_error(BODY_BASE "vessels:\n  angiogenesis: {substrate: VEFG, rate: 1, half_max: 1}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 9, 29,
+                 "vessels.angiogenesis.substrate: no substrate named 'VEFG' (substrates: oxygen, IL6)");
+    expect_error(BODY_BASE "vessels:\n  oxygen: {substrate: oxygn, blood: 38}\n  permeability: {oxygen: 1}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 9, 23,
+                 "vessels.oxygen.substrate: no substrate named 'oxygn'; did you mean 'oxygen'?");
+    expect_error(BODY_BASE "vessels:\n  permeability: {IL66: 0}\n", STROMA_ERR_UNKNOWN_KEY, 9, 18,
+                 "vessels.permeability: no substrate named 'IL66'; did you mean 'IL6'?");
+    /* ranges: volumes, half-life, densities */
+    expect_error(BODY_BASE "body:\n  plasma_volume: -3000\n  tumour_volume: 10\n  systemic:\n    IL6: {unit: pg/mL, "
+                           "conversion: 1, half_life: 60}\n",
+                 STROMA_ERR_RANGE, 9, 18, "t.yaml:9:18: body.plasma_volume must be > 0 (got -3000) [mL]");
+    expect_error(BODY_BASE "body:\n  plasma_volume: 3000\n  tumour_volume: 0\n  systemic:\n    IL6: {unit: pg/mL, "
+                           "conversion: 1, half_life: 60}\n",
+                 STROMA_ERR_RANGE, 10, 18, "body.tumour_volume must be > 0 (got 0) [mL]");
+    expect_error(BODY_BASE BODY_HEAD "    IL6: {unit: pg/mL, conversion: 1, half_life: -60}\n", STROMA_ERR_RANGE, 12,
+                 50, "t.yaml:12:50: body.systemic.IL6.half_life must be > 0 (got -60) [min]");
+    expect_error(BODY_BASE BODY_HEAD "    IL6: {unit: pg/mL, conversion: 1, half_life: 60, drainage: -1}\n",
+                 STROMA_ERR_RANGE, 12, 64, "body.systemic.IL6.drainage must be >= 0 (got -1) [1/min]");
+    expect_error(BODY_BASE "vessels: {max_density: 1.5}\n", STROMA_ERR_RANGE, 8, 24,
+                 "vessels.max_density must be between 0 and 1 (got 1.5) [volume fraction]");
+    expect_error(BODY_BASE VESSELS_OK "  initial: {uniform: 0.2}\n", STROMA_ERR_RANGE, 11, 22,
+                 "vessels.initial.uniform 0.2 is more than vessels.max_density 0.1");
+    expect_error(BODY_BASE VESSELS_OK "  max_density: 0.04\n  initial: {random: {fraction: 0.5, density: 0.05}}\n",
+                 STROMA_ERR_RANGE, 12, 46,
+                 "vessels.initial.random.density 0.05 is more than vessels.max_density 0.04: no voxel may exceed it "
+                 "[volume fraction]");
+    /* required keys: a systemic substrate without its conversion or unit */
+    expect_error(BODY_BASE BODY_HEAD "    IL6: {unit: pg/mL, half_life: 60}\n", STROMA_ERR_MISSING, 12, 5,
+                 "t.yaml:12:5: missing required key body.systemic.IL6.conversion (number) [clinical unit / substrate "
+                 "unit]");
+    expect_error(BODY_BASE BODY_HEAD "    IL6: {conversion: 1, half_life: 60}\n", STROMA_ERR_MISSING, 12, 5,
+                 "missing required key body.systemic.IL6.unit (string)");
+    expect_error(BODY_BASE "body:\n  plasma_volume: 3000\n  tumour_volume: 10\n", STROMA_ERR_MISSING, 8, 1,
+                 "missing required key body.systemic (mapping of names)");
+    expect_error(BODY_BASE "vessels:\n  angiogenesis: {substrate: IL6, half_max: 1}\n", STROMA_ERR_MISSING, 9, 3,
+                 "missing required key vessels.angiogenesis.rate (number) [1/min]");
+    /* a segment outside the domain */
+    expect_error(BODY_BASE VESSELS_OK "  initial:\n    segments:\n      - {from: [10, 10, 10], to: [150, 10, 10], "
+                                      "density: 0.05}\n",
+                 STROMA_ERR_RANGE, 13, 34,
+                 "t.yaml:13:34: vessels.initial.segments[0].to (150, 10, 10) lies outside the domain [0, 100] x [0, "
+                 "20] x [0, 20] [µm]");
+    expect_error(BODY_BASE VESSELS_OK "  initial:\n    segments:\n      - {from: [10, 10, 10], density: 0.05}\n"
+                                      "      - {from: [10, -1, 10], density: 0.5}\n",
+                 STROMA_ERR_RANGE, 14, 16,
+                 "vessels.initial.segments[1].from (10, -1, 10) lies outside the domain [0, 100] x [0, 20] x [0, 20] "
+                 "[µm]\nt.yaml:14:39: vessels.initial.segments[1].density 0.5 is more than vessels.max_density 0.1");
+    /* time steps: whole multiples of dt_diffusion, given or by default */
+    expect_error(BODY_BASE VESSELS_OK "  every: 0.25\n", STROMA_ERR_RANGE, 11, 10,
+                 "t.yaml:11:10: vessels.every 0.25 is not a whole multiple of time.dt_diffusion 0.1 (ratio 2.5)");
+    expect_error(BODY_BASE BODY_HEAD "    IL6: {unit: pg/mL, conversion: 1, half_life: 60}\n  dt: 0.15\n",
+                 STROMA_ERR_RANGE, 13, 7, "body.dt 0.15 is not a whole multiple of time.dt_diffusion 0.1");
+    expect_error(L1_DOMAIN "time: {end: 10, dt_diffusion: 0.7}\n" L3_5_OXYGEN L7_IL6 "vessels: {}\n" BODY_HEAD
+                           "    IL6: {unit: pg/mL, conversion: 1, half_life: 60}\n",
+                 STROMA_ERR_RANGE, 8, 1,
+                 "t.yaml:8:1: vessels.every 6 (the default, time.dt_phenotype) is not a whole multiple of "
+                 "time.dt_diffusion 0.7 (ratio 8.57143); give vessels.every, e.g. 6.3 [min]\nt.yaml:9:1: body.dt 1 "
+                 "(the default) is not a whole multiple of time.dt_diffusion 0.7 (ratio 1.42857); give body.dt, e.g. "
+                 "0.7 [min]");
+    /* what crosses the vessel wall: a plasma value for everything but oxygen; oxygen needs a permeability */
+    expect_error(BODY_BASE "vessels:\n  permeability: {IL6: 0.6}\n", STROMA_ERR_RANGE, 9, 18,
+                 "t.yaml:9:18: vessels.permeability.IL6: IL6 crosses the vessel wall (permeability 0.6 µm/min) but "
+                 "has no plasma value: list it in body.systemic (the model has no body)");
+    expect_error(BODY_BASE "vessels:\n  oxygen: {substrate: oxygen, blood: 38}\n  permeability: {oxygen: 0}\n",
+                 STROMA_ERR_RANGE, 9, 23,
+                 "vessels.oxygen.substrate: oxygen has no permeability (vessels.permeability.oxygen absent or 0): it "
+                 "never crosses the vessel wall");
+    snprintf(yaml, sizeof yaml, BODY_BASE VESSELS_OK BODY_HEAD "%s    oxygen: {unit: mmHg, conversion: 1, "
+                                "half_life: 1}\n", "    IL6: {unit: pg/mL, conversion: 1, half_life: 60}\n");
+    expect_error(yaml, STROMA_ERR_RANGE, 16, 5,
+                 "t.yaml:16:5: body.systemic.oxygen: oxygen is vessels.oxygen's substrate, whose blood value is fixed");
+    expect_error(BODY_BASE VESSELS_OK "  regression: {rate: 0.1}\n", STROMA_ERR_MISSING, 11, 22,
+                 "vessels.regression.rate 0.1 needs vessels.angiogenesis.substrate");
+    /* unknown keys, with the nearest one; a substrate listed twice */
+    expect_error(BODY_BASE "vessels:\n  permability: {oxygen: 1}\n", STROMA_ERR_UNKNOWN_KEY, 9, 3,
+                 "t.yaml:9:3: unknown key vessels.permability; did you mean 'permeability'?");
+    expect_error(BODY_BASE BODY_HEAD "    IL6: {unit: pg/mL, conversion: 1, half_life: 60, halflife: 3}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 12, 54,
+                 "t.yaml:12:54: unknown key body.systemic.IL6.halflife; did you mean 'half_life'?");
+    expect_error(BODY_BASE "bodi: {}\n", STROMA_ERR_UNKNOWN_KEY, 8, 1, "unknown key bodi; did you mean 'body'?");
+    snprintf(yaml, sizeof yaml, BODY_BASE BODY_HEAD "%s%s", il6, il6);
+    expect_error(yaml, STROMA_ERR_PARSE, 13, 5, "duplicate key body.systemic.IL6 (first given at line 12, column 5)");
+
+    /* An unresolved systemic substrate is dropped before the rule tables are built: the rule on `plasma IL6` still
+     * resolves, and only the misspelt name is reported. */
+    stroma_error err;
+    const char *text = BODY_BASE BODY_HEAD "    IL7: {unit: pg/mL, conversion: 1, half_life: 60}\n"
+                       "    IL6: {unit: pg/mL, conversion: 1, half_life: 60}\n"
+                       "cell_types: {a: {}}\n"
+                       "rules:\n  - {type: a, signal: plasma IL6, direction: increases, behaviour: apoptosis, "
+                       "saturation: 1, half_max: 1, hill: 1}\n";
+    assert_null(load_str(text, &err));
+    assert_int_equal(err.count, 1);
+    expect_contains(err.message, "t.yaml:12:5: body.systemic: no substrate named 'IL7'");
+    /* behaviours of the vessels exist only in a model with vessels */
+    expect_error(BODY_BASE "cell_types: {a: {}}\nrules:\n  - {type: a, signal: oxygen, direction: increases, "
+                           "behaviour: vessel pruning, saturation: 1, half_max: 1, hill: 1}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 10, 64, "no behaviour named 'vessel pruning'");
+}
+
+static void test_body_vessel_file(void **state) {
+    (void)state;
+    const char *head = BODY_BASE VESSELS_OK "  initial: {file: %s}\n"; /* the file name at 11:19 */
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml, head, "nope.csv");
+    expect_error_in(yaml, "models/inline.yaml", STROMA_ERR_NOT_FOUND, NULL, 11, 19,
+                    "vessels.initial.file: cannot open vessel file ");
+    snprintf(yaml, sizeof yaml, head, "cells.csv");
+    expect_error_in(yaml, "models/inline.yaml", STROMA_ERR_PARSE, "models/cells.csv", 1, 7,
+                    "the header must be x,y,z,density (got 'x,y,z,type')");
+    /* every mistake of the file, at its line and column */
+    snprintf(yaml, sizeof yaml, head, "vessels_errors.csv");
+    expect_error_in(yaml, "models/inline.yaml", STROMA_ERR_RANGE, "models/vessels_errors.csv", 2, 10,
+                    "density must be > 0 (got '0')");
+    char csv[1200], model[1200];
+    data_path(csv, sizeof csv, "models/vessels_errors.csv");
+    data_path(model, sizeof model, "models/inline.yaml");
+    stroma_error err;
+    assert_null(stroma_model_load_string(yaml, strlen(yaml), model, &err));
+    assert_int_equal(err.count, 5);
+    char want[5][1400];
+    snprintf(want[0], sizeof want[0], "%s:2:10: density must be > 0 (got '0')", csv);
+    snprintf(want[1], sizeof want[1], "%s:3:1: point (500, 10, 10) lies outside the domain [0, 100] x [0, 20] x "
+                                      "[0, 20] [µm]", csv);
+    snprintf(want[2], sizeof want[2], "%s:4:10: density 0.5 is more than vessels.max_density 0.1 [volume fraction]",
+             csv);
+    snprintf(want[3], sizeof want[3], "%s:5:4: y must be a number (got '1O')", csv);
+    snprintf(want[4], sizeof want[4], "%s:6:6: the row has 2 fields; expected 4 (x,y,z,density)", csv);
+    for (int i = 0; i < 5; i++) expect_contains(err.message, want[i]);
+}
+
 /* ---- schema and manual ---- */
 
 static void test_schema_table_consistent(void **state) {
@@ -1758,6 +2051,10 @@ int main(void) {
         cmocka_unit_test(test_rules_errors),
         cmocka_unit_test(test_state_variable_errors),
         cmocka_unit_test(test_rules_csv),
+        cmocka_unit_test(test_body_every_field),
+        cmocka_unit_test(test_body_defaults),
+        cmocka_unit_test(test_body_errors),
+        cmocka_unit_test(test_body_vessel_file),
         cmocka_unit_test(test_schema_table_consistent),
         cmocka_unit_test(test_reference_manual_matches_schema),
     };
