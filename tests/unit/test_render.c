@@ -306,12 +306,48 @@ static void test_tissue_heat_map(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* Vessels over the heat map: at max_density a voxel shows 0.85 of the dark red over 0.15 of its viridis colour,
+ * at half of it 0.425; the cells stay on top. */
+static void test_tissue_vessels(void **state) {
+    (void)state;
+    static const char yaml[] = "domain: {x: [0, 200], y: [0, 100], z: [0, 20], voxel: 20}\n"
+                               "time: {end: 1, dt_diffusion: 0.1}\n"
+                               "substrates:\n  a: {diffusion: 1000, decay: 0, initial: 10, unit: mM}\n"
+                               "vessels:\n  max_density: 0.1\n  initial: {uniform: %s}\n";
+    const double want_alpha[2] = {0.85, 0.425};
+    const char *uniform[2] = {"0.1", "0.05"};
+    for (int k = 0; k < 2; k++) {
+        char text[512];
+        snprintf(text, sizeof text, yaml, uniform[k]);
+        stroma_error err;
+        stroma_model *m = stroma_model_load_string(text, strlen(text), "t.yaml", &err);
+        if (!m) fail_msg("%s", err.message);
+        stroma_sim *sim = stroma_sim_create(m, NULL, &err);
+        assert_non_null(sim);
+        assert_non_null(stroma_sim_vessel_density(sim));
+        cairo_surface_t *s = stroma_tissue_render(sim, 0, 300, &err);
+        assert_non_null(s);
+        const unsigned char *px = cairo_image_surface_get_data(s);
+        int stride = cairo_image_surface_get_stride(s);
+        uint32_t p = *(const uint32_t *)(const void *)(px + 30 * stride + 15 * 4); /* inside the map */
+        stroma_rgb heat = stroma_viridis(1);
+        const double red[3] = {0.55, 0.0, 0.04}, a = want_alpha[k];
+        assert_near((double)((p >> 16) & 0xFF), 255 * (a * red[0] + (1 - a) * heat.r), 1.6);
+        assert_near((double)((p >> 8) & 0xFF), 255 * (a * red[1] + (1 - a) * heat.g), 1.6);
+        assert_near((double)(p & 0xFF), 255 * (a * red[2] + (1 - a) * heat.b), 1.6);
+        cairo_surface_destroy(s);
+        stroma_sim_destroy(&sim);
+        stroma_model_destroy(&m);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_viridis),          cmocka_unit_test(test_palette),
         cmocka_unit_test(test_nice_ticks),       cmocka_unit_test(test_tick_labels),
         cmocka_unit_test(test_log_ticks_and_scale), cmocka_unit_test(test_plot_png),
         cmocka_unit_test(test_tissue_heat_map),  cmocka_unit_test(test_plot_reference),
+        cmocka_unit_test(test_tissue_vessels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
