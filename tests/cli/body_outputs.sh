@@ -4,10 +4,16 @@
 # tumour / domain volume, the plasma residual ~ 0), timeseries.csv's plasma_<name>, vessel_density_mean and
 # vascular_fraction (finite, positive, equal to the summary at the end), the vessel density field (CSV and .vti,
 # equal to each other and to the time series), the vessel overlay in the tissue pictures and the plasma plots
-# with their healthy line in the report. A model without a body writes none of it.
+# with their healthy line in the report; the same bytes at 1 and 2 threads. A model without a body writes none
+# of it.
 source "$(dirname "$0")/lib.bash"
 M="$SRC/tests/cli/models/body_small.yaml"
-"$STROMA" run "$M" --out "$WORK/o" --quiet || fail "run failed"
+"$STROMA" run "$M" --out "$WORK/o" --quiet --threads 2 || fail "run failed"
+# thread-independent: the same bytes at one thread
+"$STROMA" run "$M" --out "$WORK/o1" --quiet --threads 1 || fail "run at one thread failed"
+for f in summary.json timeseries.csv fields/fields_120.vti fields/vessel_density_120.csv images/tissue_120.png; do
+  cmp -s "$WORK/o/$f" "$WORK/o1/$f" || fail "$f differs between 1 and 2 threads"
+done
 PYTHONPATH="$SRC/tests/cli" python3 - "$WORK/o" <<'PY' || fail "the body's outputs are wrong"
 import csv, json, math, os, re, struct, sys
 d = sys.argv[1]
