@@ -294,7 +294,7 @@ static void section_headline_body(FILE *f, const stroma_json *s) {
             html_num_td(f, h);
             fputs("<td class=\"n\">", f);
             if (h > 0 && isfinite(v))
-                fprintf(f, "%.3g", v / h);
+                fprintf(f, "%.4g", v / h);
             else
                 fputs("–", f);
             fputs("</td></tr>\n", f);
