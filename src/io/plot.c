@@ -12,6 +12,8 @@
 
 #define PLOT_MAX_SERIES 64
 
+static const stroma_rgb plot_ref_rgb = {0.13, 0.55, 0.13}; /* the reference line: green */
+
 typedef struct plot_series {
     int col;
     int muted;
@@ -105,6 +107,14 @@ stroma_code stroma_plot_png(const stroma_table *t, const stroma_plot_spec *spec,
             if (y > ymax) ymax = y;
         }
     }
+    const int ref = spec->ref_label && plot_usable(&ax, spec->ref_y);
+    if (ref && ymin <= ymax) { /* the reference line is always inside the y range, clear of its edges */
+        if (spec->ref_y < ymin) ymin = spec->ref_y;
+        if (spec->ref_y > ymax) ymax = spec->ref_y;
+        double pad = 0.04 * (ymax - ymin > 0 ? ymax - ymin : fabs(spec->ref_y) > 0 ? fabs(spec->ref_y) : 1);
+        if (spec->ref_y - pad < ymin && (!ax.log_y || spec->ref_y - pad > 0)) ymin = spec->ref_y - pad;
+        if (spec->ref_y + pad > ymax) ymax = spec->ref_y + pad;
+    }
     int have_data = xmin <= xmax && ymin <= ymax;
     if (!have_data) {
         xmin = 0;
@@ -162,11 +172,14 @@ stroma_code stroma_plot_png(const stroma_table *t, const stroma_plot_spec *spec,
         if (w > ytw) ytw = w;
     }
     double legend_w = 0;
-    if (ns > 1) {
+    const int legend = ns > 1 || ref;
+    if (legend) {
         for (int s = 0; s < ns; s++) {
             double w = stroma_draw_text_width(cr, ser[s].label);
             if (w > legend_w) legend_w = w;
         }
+        if (ref && stroma_draw_text_width(cr, spec->ref_label) > legend_w)
+            legend_w = stroma_draw_text_width(cr, spec->ref_label);
         legend_w += 3.2 * f;
         if (legend_w > 0.35 * W) legend_w = 0.35 * W;
     }
@@ -234,6 +247,20 @@ stroma_code stroma_plot_png(const stroma_table *t, const stroma_plot_spec *spec,
     cairo_rectangle(cr, ax.x0, ax.y0, ax.w, ax.h);
     cairo_clip(cr);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    if (ref && have_data) { /* under the series: a light band 1.2 f px high around a dashed line */
+        double y = round(plot_y(&ax, spec->ref_y)); /* a crisp 2-px line */
+        cairo_set_source_rgb(cr, 0.88, 0.95, 0.88);
+        cairo_rectangle(cr, ax.x0, y - 0.6 * f, ax.w, 1.2 * f);
+        cairo_fill(cr);
+        double dash[2] = {0.7 * f, 0.35 * f};
+        cairo_set_dash(cr, dash, 2, 0);
+        stroma_draw_rgb(cr, plot_ref_rgb);
+        cairo_set_line_width(cr, 2);
+        cairo_move_to(cr, ax.x0, y);
+        cairo_line_to(cr, ax.x0 + ax.w, y);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
     int markers = t->nrows <= 40;
     for (int pass = 0; pass < 2 && have_data; pass++) {
         for (int s = 0; s < ns; s++) {
@@ -276,7 +303,7 @@ stroma_code stroma_plot_png(const stroma_table *t, const stroma_plot_spec *spec,
     cairo_restore(cr);
 
     /* legend, right of the plot area */
-    if (ns > 1) {
+    if (legend) {
         double lx = ax.x0 + ax.w + 0.8 * f, ly = ax.y0;
         for (int s = 0; s < ns && ly + 1.4 * f <= H; s++) {
             double cy = ly + 0.7 * f;
@@ -296,6 +323,19 @@ stroma_code stroma_plot_png(const stroma_table *t, const stroma_plot_spec *spec,
             cairo_set_source_rgb(cr, 0, 0, 0);
             stroma_draw_text(cr, lx + 2.3 * f, cy, ser[s].label, 0, 0.5);
             ly += 1.4 * f;
+        }
+        if (ref && ly + 1.4 * f <= H) {
+            double cy = ly + 0.7 * f;
+            double dash[2] = {0.7 * f, 0.35 * f};
+            cairo_set_dash(cr, dash, 2, 0);
+            stroma_draw_rgb(cr, plot_ref_rgb);
+            cairo_set_line_width(cr, 2);
+            cairo_move_to(cr, lx, cy);
+            cairo_line_to(cr, lx + 1.8 * f, cy);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            stroma_draw_text(cr, lx + 2.3 * f, cy, spec->ref_label, 0, 0.5);
         }
     }
     cairo_destroy(cr);

@@ -25,6 +25,10 @@ typedef struct stroma_plot_spec {
     int y_from_zero;              /* linear axis: include 0 */
     int log_y;                    /* logarithmic y axis; values <= 0 are left out (the line breaks) */
     int width_px, height_px;      /* 0: 640 x 400 */
+    const char *ref_label;        /* non-NULL: a horizontal reference line at y = ref_y (e.g. a healthy level),
+                                     drawn as a dashed green line over a light green band, under the series
+                                     and always inside the y range, with this label in the legend */
+    double ref_y;
 } stroma_plot_spec;
 
 /* Number of series the spec selects from t. */

@@ -22,7 +22,7 @@
 
 /* A group of timeseries.csv columns plotted together (or, with per_column, one plot per column). Adding a
  * quantity to the report is adding a row here. In the texts, %s is the column's label (the name without
- * prefix and suffix) and %u its unit, looked up in summary.json's "substrates". */
+ * prefix and suffix) and %u its unit, looked up in summary.json's object `units_in` ("substrates" if NULL). */
 typedef struct report_group {
     const char *name;      /* file name part: images/plot_<name>.png (per column: plot_<label>_<name>.png) */
     const char *prefix, *suffix;
@@ -31,11 +31,27 @@ typedef struct report_group {
     const char *muted;     /* column drawn grey and dashed */
     int from_zero;
     int log_if_spread;     /* log y when the largest series peaks over 100 x the smallest (positive) one */
+    const char *skip;      /* a column of the prefix and suffix that is not in the group */
+    const char *units_in;  /* summary.json object keyed by label that holds "unit"; when summary.json has it,
+                              only the columns whose label is one of its keys are in the group */
+    const char *ref_key;   /* per column: the number units_in.<label>.<ref_key> is drawn as a reference line */
+    const char *ref_label; /* ... labelled so */
+    const char *const *columns, *const *labels; /* instead of prefix and suffix: these columns (one plot) */
 } report_group;
 
 static const report_group report_groups[] = {
-    {"cells", "cells_", "", 0, "Cells by type", "cells", "cells_dead", 1, 1},
-    {"mean", "", "_mean", 1, "%s: mean over the domain", "%s mean [%u]", NULL, 0, 0},
+    {.name = "cells", .prefix = "cells_", .suffix = "", .title = "Cells by type", .y_label = "cells",
+     .muted = "cells_dead", .from_zero = 1, .log_if_spread = 1},
+    {.name = "mean", .prefix = "", .suffix = "_mean", .per_column = 1, .title = "%s: mean over the domain",
+     .y_label = "%s mean [%u]", .skip = "vessel_density_mean"},
+    {.name = "plasma", .prefix = "plasma_", .suffix = "", .per_column = 1, .title = "Plasma %s",
+     .y_label = "%s in plasma [%u]", .units_in = "plasma", .ref_key = "healthy", .ref_label = "healthy"},
+    {.name = "vessels", .prefix = "", .suffix = "", .title = "Vessel density: mean over the domain",
+     .y_label = "vessel density [volume fraction]", .from_zero = 1,
+     .columns = (const char *const[]){"vessel_density_mean", NULL}},
+    {.name = "vascular_fraction", .prefix = "", .suffix = "", .title = "Vascular fraction: voxels with vessel",
+     .y_label = "vascular fraction [fraction of voxels]", .from_zero = 1,
+     .columns = (const char *const[]){"vascular_fraction", NULL}},
 };
 
 /* What the report is built from. */
@@ -206,21 +222,37 @@ static void html_img(FILE *f, const unsigned char *png, size_t len, const char *
     fputs("\">", f);
 }
 
-/* Unit of a substrate from summary.json ("" if unknown). */
-static const char *report_unit(const report_in *in, const char *substrate) {
-    const stroma_json *s = stroma_json_get(stroma_json_get(in->summary, "substrates"), substrate);
+/* Unit of a substrate (or of another object of summary.json, `where`, keyed by name) from summary.json ("" if
+ * unknown). */
+static const char *report_unit(const report_in *in, const char *where, const char *name) {
+    const stroma_json *s = stroma_json_get(stroma_json_get(in->summary, where ? where : "substrates"), name);
     const char *u = stroma_json_get_string(s, "unit");
     return u ? u : "";
 }
 
-/* Expand a group text: %s the label, %u the unit (or "no unit"). */
-static void report_expand(const report_in *in, const char *tmpl, const char *label, char *out, size_t cap) {
+/* Whether column `name` is in group g (prefix, suffix, skip and units_in; not for a list of columns). */
+static int report_group_takes(const report_in *in, const report_group *g, const char *name) {
+    size_t lp = strlen(g->prefix), ls = strlen(g->suffix), n = strlen(name);
+    if (n <= lp + ls || strncmp(name, g->prefix, lp) || strcmp(name + n - ls, g->suffix)) return 0;
+    if (g->skip && strcmp(name, g->skip) == 0) return 0;
+    const stroma_json *known = g->units_in ? stroma_json_get(in->summary, g->units_in) : NULL;
+    if (known && known->kind == STROMA_JSON_OBJECT) {
+        char label[128];
+        snprintf(label, sizeof label, "%.*s", (int)(n - lp - ls), name + lp);
+        return stroma_json_get(known, label) != NULL;
+    }
+    return 1;
+}
+
+/* Expand a group text: %s the label, %u the unit (or "no unit") from summary.json's `where` object. */
+static void report_expand(const report_in *in, const char *where, const char *tmpl, const char *label, char *out,
+                          size_t cap) {
     size_t n = 0;
     for (const char *p = tmpl; *p && n + 1 < cap; p++) {
         const char *ins = NULL;
         if (p[0] == '%' && p[1] == 's') ins = label;
         if (p[0] == '%' && p[1] == 'u') {
-            ins = report_unit(in, label);
+            ins = report_unit(in, where, label);
             if (!ins[0]) ins = "no unit";
         }
         if (ins) {
@@ -235,6 +267,87 @@ static void report_expand(const report_in *in, const char *tmpl, const char *lab
 }
 
 /* ---- sections ---- */
+
+/* <td class="n">number</td> */
+static void html_num_td(FILE *f, double v) {
+    fputs("<td class=\"n\">", f);
+    html_num(f, v);
+    fputs("</td>", f);
+}
+
+/* The body's headline numbers: plasma values against their healthy levels, the vessels, the mass balance. */
+static void section_headline_body(FILE *f, const stroma_json *s) {
+    const stroma_json *plasma = stroma_json_get(s, "plasma");
+    if (plasma && plasma->kind == STROMA_JSON_OBJECT) {
+        fputs("<h3>Plasma at the end</h3>\n<table>\n<tr><th>substrate</th><th>unit</th><th class=\"n\">plasma</th>"
+              "<th class=\"n\">healthy</th><th class=\"n\">× healthy</th></tr>\n",
+              f);
+        for (size_t i = 0; i < plasma->n; i++) {
+            const stroma_json *x = &plasma->items[i];
+            double v = stroma_json_get_number(x, "value", NAN), h = stroma_json_get_number(x, "healthy", NAN);
+            fputs("<tr><td>", f);
+            html_esc(f, x->key);
+            fputs("</td><td>", f);
+            html_esc(f, stroma_json_get_string(x, "unit"));
+            fputs("</td>", f);
+            html_num_td(f, v);
+            html_num_td(f, h);
+            fputs("<td class=\"n\">", f);
+            if (h > 0 && isfinite(v))
+                fprintf(f, "%.4g", v / h);
+            else
+                fputs("–", f);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    const stroma_json *ves = stroma_json_get(s, "vessels");
+    if (ves && ves->kind == STROMA_JSON_OBJECT) {
+        static const char *const rows[][3] = {
+            {"mean_density", "mean density", "volume fraction"},
+            {"max_density", "largest density", "volume fraction"},
+            {"vascular_fraction", "vascular fraction", "of voxels"},
+            {"volume_um3", "vessel volume", "µm³"},
+            {"surface_um2", "wall surface", "µm²"},
+            {"grown_um3", "grown (angiogenesis)", "µm³"},
+            {"regressed_um3", "regressed", "µm³"},
+            {"deposited_um3", "laid down by cells", "µm³"},
+            {"pruned_um3", "pruned by cells", "µm³"},
+        };
+        fputs("<h3>Vessels at the end</h3>\n<table class=\"kv\">\n", f);
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            fputs("<tr><th>", f);
+            html_esc(f, rows[i][1]);
+            fputs("</th><td>", f);
+            html_num(f, stroma_json_get_number(ves, rows[i][0], NAN));
+            fputc(' ', f);
+            html_esc(f, rows[i][2]);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    const stroma_json *mb = stroma_json_get(s, "mass_balance");
+    if (mb && mb->kind == STROMA_JSON_OBJECT) {
+        fputs("<h3>Mass balance over the run</h3>\n<p>In the tissue (tissue unit·µm³ of the domain): secreted = "
+              "change in content + decayed + exchanged + drained. In plasma (clinical unit·mL): change = produced + "
+              "received − cleared; the residual is what that misses (rounding).</p>\n<table>\n<tr><th>substrate</th>"
+              "<th class=\"n\">secreted</th><th class=\"n\">decayed</th><th class=\"n\">exchanged</th>"
+              "<th class=\"n\">drained</th><th class=\"n\">plasma received</th><th class=\"n\">plasma cleared</th>"
+              "<th class=\"n\">plasma residual</th></tr>\n",
+              f);
+        static const char *const cols[] = {"secreted", "decayed", "exchanged", "drained",
+                                           "received", "cleared", "plasma_residual"};
+        for (size_t i = 0; i < mb->n; i++) {
+            const stroma_json *x = &mb->items[i];
+            fputs("<tr><td>", f);
+            html_esc(f, x->key);
+            fputs("</td>", f);
+            for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) html_num_td(f, stroma_json_get_number(x, cols[k], NAN));
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+}
 
 static void section_headline(FILE *f, const report_in *in) {
     fputs("<section id=\"summary\">\n<h2>Headline numbers</h2>\n", f);
@@ -323,6 +436,7 @@ static void section_headline(FILE *f, const report_in *in) {
         }
         fputs("</table>\n", f);
     }
+    section_headline_body(f, s);
     fputs("</section>\n", f);
 }
 
@@ -384,18 +498,18 @@ static stroma_code section_plots(FILE *f, stroma_outdir *od, const report_in *in
             .height_px = 400,
         };
         char title[256], ylab[256], file[160];
+        if (g->columns) {
+            spec.columns = g->columns;
+            spec.labels = g->labels;
+        }
         if (!g->per_column) {
             if (stroma_plot_series_count(&in->ts, &spec) == 0) continue;
             if (g->log_if_spread) {
                 /* peaks of the series (positive ones) */
                 double lo = INFINITY, hi = 0;
-                size_t lp = strlen(g->prefix), ls = strlen(g->suffix);
                 for (int c = 0; c < in->ts.ncols; c++) {
                     const char *nm = in->ts.names[c];
-                    size_t n = strlen(nm);
-                    if (n <= lp + ls || strncmp(nm, g->prefix, lp) || strcmp(nm + n - ls, g->suffix) ||
-                        (g->muted && !strcmp(nm, g->muted)))
-                        continue;
+                    if (!report_group_takes(in, g, nm) || (g->muted && !strcmp(nm, g->muted))) continue;
                     double peak = 0;
                     for (size_t r = 0; r < in->ts.nrows; r++) {
                         double v = stroma_table_at(&in->ts, r, c);
@@ -406,8 +520,8 @@ static stroma_code section_plots(FILE *f, stroma_outdir *od, const report_in *in
                 }
                 spec.log_y = hi > 100 * lo;
             }
-            report_expand(in, g->title, "", title, sizeof title);
-            report_expand(in, g->y_label, "", ylab, sizeof ylab);
+            report_expand(in, g->units_in, g->title, "", title, sizeof title);
+            report_expand(in, g->units_in, g->y_label, "", ylab, sizeof ylab);
             if (spec.log_y) snprintf(ylab + strlen(ylab), sizeof ylab - strlen(ylab), " (log scale)");
             spec.title = title;
             spec.y_label = ylab;
@@ -418,13 +532,20 @@ static stroma_code section_plots(FILE *f, stroma_outdir *od, const report_in *in
         for (int c = 0; c < in->ts.ncols && rc == STROMA_OK; c++) {
             const char *nm = in->ts.names[c];
             size_t n = strlen(nm);
-            if (n <= lp + ls || strncmp(nm, g->prefix, lp) || strcmp(nm + n - ls, g->suffix)) continue;
+            if (!report_group_takes(in, g, nm)) continue;
             char label[128];
             snprintf(label, sizeof label, "%.*s", (int)(n - lp - ls), nm + lp);
-            const char *cols[2] = {nm, NULL};
+            const char *cols[2] = {nm, NULL}, *labs[2] = {label, NULL};
             spec.columns = cols;
-            report_expand(in, g->title, label, title, sizeof title);
-            report_expand(in, g->y_label, label, ylab, sizeof ylab);
+            spec.labels = labs;
+            spec.ref_label = NULL;
+            if (g->ref_key) { /* e.g. the healthy plasma level */
+                const stroma_json *o = stroma_json_get(stroma_json_get(in->summary, g->units_in), label);
+                spec.ref_y = stroma_json_get_number(o, g->ref_key, NAN);
+                if (isfinite(spec.ref_y)) spec.ref_label = g->ref_label;
+            }
+            report_expand(in, g->units_in, g->title, label, title, sizeof title);
+            report_expand(in, g->units_in, g->y_label, label, ylab, sizeof ylab);
             snprintf(file, sizeof file, "%s_%s", label, g->name);
             spec.title = title;
             spec.y_label = ylab;

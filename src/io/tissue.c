@@ -43,19 +43,21 @@ static void tissue_axes(const stroma_mesh *m, tissue_geom *g) {
     g->plane_um = g->lo[g->c] + 0.5 * g->len[g->c];
 }
 
-/* Value of substrate s at voxel (i, j) of the picture's plane. */
-static double tissue_value(const stroma_transport *t, const tissue_geom *g, int s, int i, int j) {
+/* Value at voxel (i, j) of the picture's plane of the field v[voxel * stride] (a substrate: t->c + s, stride
+ * nsub; the vessel density: stride 1). */
+static double tissue_value(const stroma_mesh *m, const double *v, size_t stride, const tissue_geom *g, int i,
+                           int j) {
     int idx[3];
     idx[g->a] = i;
     idx[g->b] = j;
     int nc = g->n[g->c];
     idx[g->c] = nc / 2;
-    double v = t->c[stroma_mesh_index(&t->mesh, idx[0], idx[1], idx[2]) * (size_t)t->nsub + (size_t)s];
+    double x = v[stroma_mesh_index(m, idx[0], idx[1], idx[2]) * stride];
     if (nc > 1 && nc % 2 == 0) { /* the mid plane separates layers nc/2 - 1 and nc/2 */
         idx[g->c] = nc / 2 - 1;
-        v = 0.5 * (v + t->c[stroma_mesh_index(&t->mesh, idx[0], idx[1], idx[2]) * (size_t)t->nsub + (size_t)s]);
+        x = 0.5 * (x + v[stroma_mesh_index(m, idx[0], idx[1], idx[2]) * stride]);
     }
-    return v;
+    return x;
 }
 
 /* Shorten s (UTF-8) with a trailing "…" until it fits in width w; out has cap bytes. */
@@ -84,6 +86,39 @@ static void tissue_disc(cairo_t *cr, double x, double y, double r, stroma_rgb fi
 static const stroma_rgb tissue_outline = {0.1, 0.1, 0.1};
 static const stroma_rgb tissue_apoptotic = {0.86, 0.86, 0.86};
 static const stroma_rgb tissue_necrotic = {0.42, 0.42, 0.42};
+static const stroma_rgb tissue_vessel = {0.55, 0.0, 0.04}; /* dark red */
+
+/* Vessel overlay: the vessel colour with this opacity at the model's max_density, proportionally less below. */
+#define TISSUE_VESSEL_ALPHA 0.85
+
+/* The vessel overlay as an na x nb ARGB32 image (top row = largest b): dark red, opacity
+ * TISSUE_VESSEL_ALPHA x density / max_density. NULL when out of memory. */
+static cairo_surface_t *tissue_vessel_layer(const stroma_sim *sim, const tissue_geom *g) {
+    const stroma_mesh *m = &sim->transport->mesh;
+    const double *rho = stroma_sim_vessel_density(sim);
+    const double rho_max = sim->model->vessels.max_density;
+    const int na = g->n[g->a], nb = g->n[g->b];
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, na, nb);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    cairo_surface_flush(s);
+    unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int j = 0; j < nb; j++) {
+        uint32_t *rowp = (uint32_t *)(void *)(px + (size_t)(nb - 1 - j) * (size_t)stride);
+        for (int i = 0; i < na; i++) {
+            double r = rho_max > 0 ? tissue_value(m, rho, 1, g, i, j) / rho_max : 0;
+            double a = TISSUE_VESSEL_ALPHA * (r > 1 ? 1 : r > 0 ? r : 0);
+            /* premultiplied alpha */
+            rowp[i] = (uint32_t)lround(a * 255) << 24 | (uint32_t)lround(a * tissue_vessel.r * 255) << 16 |
+                      (uint32_t)lround(a * tissue_vessel.g * 255) << 8 | (uint32_t)lround(a * tissue_vessel.b * 255);
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
 
 cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int width_px, stroma_error *err) {
     const stroma_model *model = sim->model;
@@ -112,7 +147,7 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     double vmin = INFINITY, vmax = -INFINITY;
     for (int j = 0; j < nb; j++)
         for (int i = 0; i < na; i++) {
-            double v = tissue_value(tr, &g, field, i, j);
+            double v = tissue_value(&tr->mesh, tr->c + field, (size_t)tr->nsub, &g, i, j);
             val[(size_t)j * (size_t)na + (size_t)i] = v;
             if (v < vmin) vmin = v;
             if (v > vmax) vmax = v;
@@ -132,6 +167,12 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
         double w = 1.6 * f + stroma_draw_text_width(pc, text);
         if (w > panel_w) panel_w = w;
     }
+    char vessel_text[96] = "";
+    if (stroma_sim_vessel_density(sim)) {
+        snprintf(vessel_text, sizeof vessel_text, "vessels 0–%g", model->vessels.max_density);
+        double w = 2.4 * f + margin + stroma_draw_text_width(pc, vessel_text); /* the legend text has panel_w - margin */
+        if (w > panel_w) panel_w = w;
+    }
     double cb_w = 1.3 * f;
     double w_sub = stroma_draw_text_width(pc, sub->name);
     if (w_sub > panel_w) panel_w = w_sub;
@@ -149,7 +190,8 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     if (g.len[g.b] * scale > 1.25 * avail_w) scale = 1.25 * avail_w / g.len[g.b];
     const double map_w = g.len[g.a] * scale, map_h = g.len[g.b] * scale;
     const double row = 1.5 * f;
-    const double legend_h = ntypes > 0 ? row * (ntypes + 3) + f : 0;
+    const int vessels = stroma_sim_vessel_density(sim) != NULL;
+    const double legend_h = (ntypes > 0 ? row * (ntypes + 3) + f : 0) + (vessels ? row + f : 0);
     const double cb_title_h = 3.3 * f;
     double cb_h = map_h - legend_h - cb_title_h - f;
     if (cb_h > 0.7 * map_h) cb_h = 0.7 * map_h;
@@ -197,6 +239,28 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     cairo_paint(cr);
     cairo_restore(cr);
     cairo_surface_destroy(heat);
+
+    /* vessels: over the heat map, under the cells */
+    if (vessels) {
+        cairo_surface_t *vl = tissue_vessel_layer(sim, &g);
+        if (!vl) {
+            cairo_destroy(cr);
+            cairo_surface_destroy(surf);
+            stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory drawing the vessels");
+            return NULL;
+        }
+        cairo_save(cr);
+        cairo_rectangle(cr, map_x, map_y, map_w, map_h);
+        cairo_clip(cr);
+        cairo_translate(cr, map_x, map_y);
+        cairo_scale(cr, map_w / na, map_h / nb);
+        cairo_set_source_surface(cr, vl, 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+        cairo_paint(cr);
+        cairo_restore(cr);
+        cairo_surface_destroy(vl);
+    }
 
     /* cells: dead ones first, live ones on top, each pass in id order */
     int64_t live[STROMA_MAX_CELL_TYPES_RULES] = {0};
@@ -291,6 +355,25 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
             y += row;
         }
         y += f;
+    }
+    if (vessels) { /* a swatch from transparent to the full overlay colour, and the density range */
+        double cy = y + 0.5 * row - 0.1 * f, sw = 2.0 * f;
+        cairo_pattern_t *grad = cairo_pattern_create_linear(px, 0, px + sw, 0);
+        cairo_pattern_add_color_stop_rgba(grad, 0, tissue_vessel.r, tissue_vessel.g, tissue_vessel.b, 0);
+        cairo_pattern_add_color_stop_rgba(grad, 1, tissue_vessel.r, tissue_vessel.g, tissue_vessel.b,
+                                          TISSUE_VESSEL_ALPHA);
+        cairo_rectangle(cr, px, cy - 0.45 * f, sw, 0.9 * f);
+        cairo_set_source(cr, grad);
+        cairo_fill_preserve(cr);
+        cairo_pattern_destroy(grad);
+        cairo_set_line_width(cr, 1);
+        stroma_draw_rgb(cr, tissue_outline);
+        cairo_stroke(cr);
+        char fit[160];
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        tissue_fit(cr, vessel_text, pw - sw - 0.4 * f, fit, sizeof fit);
+        stroma_draw_text(cr, px + sw + 0.4 * f, cy, fit, 0, 0.5);
+        y += row + f;
     }
 
     /* colour bar: name, then [unit], then the bar */

@@ -1,6 +1,7 @@
 /* Tissue snapshots: a picture of the simulation at one time, images/tissue_<time>.png. Cells are discs
  * coloured by type (io/render.h palette; dead cells grey inside a ring of their type's colour), over a viridis
- * heat map of one substrate at the voxel centres, with a legend, a colour bar labelled with the substrate's
+ * heat map of one substrate at the voxel centres — with, for a model with vessels, a dark red overlay whose
+ * opacity follows the vessel density (0 to 0.85 at the model's max_density) between the two — with a legend, a colour bar labelled with the substrate's
  * name and unit, a scale bar in µm and the time in the title. A 2D model is drawn whole; a 3D model as its
  * mid-z plane: the heat map of that plane (the mean of the two voxel layers it separates when it falls on a
  * layer boundary) and the cells whose sphere it cuts, drawn with the radius of the cut. */

@@ -175,12 +175,17 @@ stroma_code stroma_write_fields_vti(stroma_outdir *od, const stroma_sim *sim, st
     const stroma_transport *t = sim->transport;
     const stroma_mesh *m = &t->mesh;
     const double time_min = stroma_sim_time(sim);
-    vtk_array *arrays = calloc((size_t)(t->nsub > 0 ? t->nsub : 1), sizeof *arrays);
+    const double *rho = stroma_sim_vessel_density(sim);
+    const size_t narr = (size_t)t->nsub + (rho != NULL);
+    vtk_array *arrays = calloc(narr > 0 ? narr : 1, sizeof *arrays);
     if (!arrays) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory writing the field file");
     for (int s = 0; s < t->nsub; s++)
         arrays[s] = (vtk_array){.name = sim->model->substrates[s].name, .type = "Float64", .ncomp = 1,
                                 .elem_size = sizeof(double), .count = m->nvox, .source = VTK_STRIDED_F64,
                                 .f64 = t->c + s, .stride = (size_t)t->nsub};
+    if (rho) /* the vessel density field after the substrates */
+        arrays[t->nsub] = (vtk_array){.name = STROMA_VESSEL_FIELD_NAME, .type = "Float64", .ncomp = 1,
+                                      .elem_size = sizeof(double), .count = m->nvox, .data = rho};
     char rel[256];
     vtk_data_name(rel, sizeof rel, "fields", time_min, "vti");
     FILE *f = stroma_outdir_open(od, rel, err);
@@ -197,16 +202,16 @@ stroma_code stroma_write_fields_vti(stroma_outdir *od, const stroma_sim *sim, st
     fprintf(f, "    <Piece Extent=\"0 %d 0 %d 0 %d\">\n      <PointData>\n      </PointData>\n", m->nx, m->ny,
             m->nz);
     fputs("      <CellData", f);
-    if (t->nsub > 0) {
+    if (narr > 0) {
         fputs(" Scalars=\"", f);
         vtk_xml_text(f, arrays[0].name);
         fputc('"', f);
     }
     fputs(">\n", f);
     uint64_t offset = 0;
-    for (int s = 0; s < t->nsub; s++) vtk_array_tag(f, "        ", &arrays[s], &offset);
+    for (size_t a = 0; a < narr; a++) vtk_array_tag(f, "        ", &arrays[a], &offset);
     fputs("      </CellData>\n    </Piece>\n  </ImageData>\n", f);
-    vtk_appended(f, arrays, (size_t)t->nsub);
+    vtk_appended(f, arrays, narr);
     free(arrays);
     stroma_code rc = stroma_outdir_close(od, f, rel, err);
     if (rc != STROMA_OK) return rc;

@@ -20,7 +20,8 @@ typedef struct stroma_vtk_series {
 void stroma_vtk_series_free(stroma_vtk_series *series);
 
 /* Write fields/fields_<time>.vti for the current state: one voxel-centred (CellData) Float64 array per
- * substrate, named by the substrate; WholeExtent 0..n per axis (a 2D run is a slab one voxel thick), Origin =
+ * substrate, named by the substrate, then, when the model has vessels, the vessel density (volume fraction)
+ * as "vessel_density"; WholeExtent 0..n per axis (a 2D run is a slab one voxel thick), Origin =
  * the domain's lower corner, Spacing = the voxel edge (µm). Then add the time to `series` (borrowed, grown)
  * and rewrite fields.pvd listing every time in it. The directory "fields" must exist. Returns STROMA_OK, or
  * an I/O or allocation error in *err. */

@@ -73,6 +73,8 @@ void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim) {
         for (int k = 0; k < sim->model->ntypes; k++) fprintf(f, ",cells_%s", sim->model->cell_types[k].name);
         fputs(",cells_dead", f);
     }
+    for (int k = 0; k < stroma_sim_plasma_count(sim); k++) fprintf(f, ",plasma_%s", stroma_sim_plasma(sim, k).name);
+    if (sim->has_vessels) fputs(",vessel_density_mean,vascular_fraction", f);
     fputc('\n', f);
 }
 
@@ -88,29 +90,104 @@ void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim) {
         for (int k = 0; k < sim->model->ntypes; k++) fprintf(f, ",%lld", (long long)live[k]);
         fprintf(f, ",%lld", (long long)dead);
     }
+    for (int k = 0; k < stroma_sim_plasma_count(sim); k++) fprintf(f, ",%.17g", stroma_sim_plasma(sim, k).value);
+    if (sim->has_vessels) {
+        stroma_vessel_summary v = stroma_sim_vessels(sim);
+        fprintf(f, ",%.17g,%.17g", v.mean_density, v.vascular_fraction);
+    }
     fputc('\n', f);
+}
+
+/* fields/<name>_<time>.csv: x,y,z,value at the voxel centres, value = v[voxel * stride]. */
+static stroma_code write_field_csv(stroma_outdir *od, const stroma_sim *sim, const char *name, const double *v,
+                                   size_t stride, stroma_error *err) {
+    const stroma_mesh *m = &sim->transport->mesh;
+    char rel[256];
+    snprintf(rel, sizeof rel, "fields/%s_" STROMA_FILE_TIME ".csv", name, stroma_sim_time(sim));
+    FILE *f = stroma_outdir_open(od, rel, err);
+    if (!f) return err ? err->code : STROMA_ERR_IO;
+    fputs("x,y,z,value\n", f);
+    for (int k = 0; k < m->nz; k++)
+        for (int j = 0; j < m->ny; j++)
+            for (int i = 0; i < m->nx; i++)
+                fprintf(f, "%.10g,%.10g,%.10g,%.17g\n", m->lo_um[0] + (i + 0.5) * m->dx_um,
+                        m->lo_um[1] + (j + 0.5) * m->dx_um, m->lo_um[2] + (k + 0.5) * m->dx_um,
+                        v[stroma_mesh_index(m, i, j, k) * stride]);
+    return stroma_outdir_close(od, f, rel, err);
 }
 
 stroma_code stroma_write_fields_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
     const stroma_transport *t = sim->transport;
-    const stroma_mesh *m = &t->mesh;
     for (int s = 0; s < t->nsub; s++) {
-        char rel[256];
-        snprintf(rel, sizeof rel, "fields/%s_" STROMA_FILE_TIME ".csv", sim->model->substrates[s].name, stroma_sim_time(sim));
-        FILE *f = stroma_outdir_open(od, rel, err);
-        if (!f) return err ? err->code : STROMA_ERR_IO;
-        fputs("x,y,z,value\n", f);
-        for (int k = 0; k < m->nz; k++)
-            for (int j = 0; j < m->ny; j++)
-                for (int i = 0; i < m->nx; i++) {
-                    double v = t->c[stroma_mesh_index(m, i, j, k) * (size_t)t->nsub + (size_t)s];
-                    fprintf(f, "%.10g,%.10g,%.10g,%.17g\n", m->lo_um[0] + (i + 0.5) * m->dx_um,
-                            m->lo_um[1] + (j + 0.5) * m->dx_um, m->lo_um[2] + (k + 0.5) * m->dx_um, v);
-                }
-        stroma_code rc = stroma_outdir_close(od, f, rel, err);
+        stroma_code rc =
+            write_field_csv(od, sim, sim->model->substrates[s].name, t->c + s, (size_t)t->nsub, err);
         if (rc != STROMA_OK) return rc;
     }
-    return STROMA_OK;
+    const double *rho = stroma_sim_vessel_density(sim);
+    return rho ? write_field_csv(od, sim, STROMA_VESSEL_FIELD_NAME, rho, 1, err) : STROMA_OK;
+}
+
+/* "<key>": <number> inside an object on one line (", " before every member but the first). */
+static void json_member(FILE *f, const char *key, double v, int first) {
+    fprintf(f, "%s\"%s\": ", first ? "" : ", ", key);
+    stroma_json_number(f, v);
+}
+
+/* "vessels", "plasma" and "mass_balance" of a model with vessels / a body (docs/outputs.md). */
+static void write_summary_body(FILE *f, const stroma_sim *sim) {
+    stroma_vessel_summary v = stroma_sim_vessels(sim);
+    if (v.present) {
+        fputs(",\n  \"vessels\": {", f);
+        json_member(f, "mean_density", v.mean_density, 1);
+        json_member(f, "max_density", v.max_density, 0);
+        json_member(f, "vascular_fraction", v.vascular_fraction, 0);
+        json_member(f, "volume_um3", v.volume_um3, 0);
+        json_member(f, "surface_um2", v.surface_um2, 0);
+        json_member(f, "grown_um3", v.grown_um3, 0);
+        json_member(f, "regressed_um3", v.regressed_um3, 0);
+        json_member(f, "deposited_um3", v.deposited_um3, 0);
+        json_member(f, "pruned_um3", v.pruned_um3, 0);
+        fputc('}', f);
+    }
+    int n = stroma_sim_plasma_count(sim);
+    if (n == 0) return;
+    fputs(",\n  \"plasma\": {", f);
+    for (int k = 0; k < n; k++) {
+        stroma_plasma_summary p = stroma_sim_plasma(sim, k);
+        fputs(k ? ",\n    " : "\n    ", f);
+        stroma_json_string(f, p.name);
+        fputs(": {", f);
+        json_member(f, "value", p.value, 1);
+        fputs(", \"unit\": ", f);
+        stroma_json_string(f, p.unit);
+        json_member(f, "healthy", p.baseline, 0);
+        fputc('}', f);
+    }
+    fputs("\n  },\n  \"mass_balance\": {", f);
+    for (int k = 0; k < n; k++) {
+        stroma_plasma_summary p = stroma_sim_plasma(sim, k);
+        int sub = sim->model->body.systemic[k].substrate;
+        fputs(k ? ",\n    " : "\n    ", f);
+        stroma_json_string(f, p.name);
+        fputs(": {\"tissue_unit\": ", f);
+        stroma_json_string(f, sim->model->substrates[sub].unit);
+        fputs(", \"clinical_unit\": ", f);
+        stroma_json_string(f, p.unit);
+        json_member(f, "tissue0", p.tissue0, 0);
+        json_member(f, "tissue", p.tissue, 0);
+        json_member(f, "decayed", p.decayed, 0); /* NaN (Dirichlet boundaries): null */
+        json_member(f, "exchanged", p.exchanged, 0);
+        json_member(f, "drained", p.drained, 0);
+        json_member(f, "secreted", p.tissue - p.tissue0 + p.decayed + p.exchanged + p.drained, 0);
+        json_member(f, "plasma0", p.plasma0, 0);
+        json_member(f, "plasma", p.plasma, 0);
+        json_member(f, "produced", p.produced, 0);
+        json_member(f, "received", p.received, 0);
+        json_member(f, "cleared", p.cleared, 0);
+        json_member(f, "plasma_residual", p.plasma - p.plasma0 - p.produced - p.received + p.cleared, 0);
+        fputc('}', f);
+    }
+    fputs("\n  }", f);
 }
 
 stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
@@ -168,6 +245,7 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
                 (long long)ev->necroses, (long long)ev->kills, (long long)ev->phagocytoses,
                 (long long)ev->transformations, (long long)ev->removals);
     }
+    write_summary_body(f, sim);
     fputs("\n}\n", f);
     return stroma_outdir_close(od, f, "summary.json", err);
 }

@@ -13,13 +13,19 @@
  * sampled runs keep distinct names (plain %g would merge 12345.62 and 12345.64). */
 #define STROMA_FILE_TIME "%.10g"
 
-/* Write timeseries.csv's header: time then <substrate>_mean,<substrate>_total per substrate. */
+/* Name of the vessel density field in the field files (fields/vessel_density_<time>.csv, the .vti array). */
+#define STROMA_VESSEL_FIELD_NAME "vessel_density"
+
+/* Write timeseries.csv's header: time, <substrate>_mean,<substrate>_total per substrate, cells_<type> per cell
+ * type and cells_dead (models with cells), plasma_<name> per systemic substrate (models with a body: its plasma
+ * value in its clinical unit), vessel_density_mean,vascular_fraction (models with vessels). */
 void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim);
 
 /* Append one row for the simulation's current time. */
 void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim);
 
-/* Write fields/<name>_<time>.csv for every substrate (x,y,z,value at voxel centres, µm). */
+/* Write fields/<name>_<time>.csv for every substrate, and fields/vessel_density_<time>.csv when the model has
+ * vessels (x,y,z,value at voxel centres, µm). */
 stroma_code stroma_write_fields_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
 
 /* Write cells/cells_<time>.csv: one row per cell in id order (id,type,state,x,y,z,radius,volume,phase,
@@ -27,7 +33,8 @@ stroma_code stroma_write_fields_csv(stroma_outdir *od, const stroma_sim *sim, st
 stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
 
 /* Write summary.json for the current state: deterministic (no wall time, no thread count), so two runs of
- * the same model and seed give identical files. */
+ * the same model and seed give identical files. A model with vessels adds "vessels", one with a body "plasma"
+ * and "mass_balance" (docs/outputs.md); other models' files are as before. */
 stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
 
 /* How far a run got, for run.json. */

@@ -3,7 +3,9 @@
 Used by tests/cli/vtk_outputs.sh. Reads every file the .pvd collections list with VTK's own XML readers and
 checks them against summary.json, timeseries.csv and, where written, the CSV files of the same time:
   - each collection lists every output time of timeseries.csv, in order, and nothing else is in the folder;
-  - fields: extents, origin and spacing of the grid; one voxel (cell) array per substrate; at every time the
+  - fields: extents, origin and spacing of the grid; one voxel (cell) array per substrate (and vessel_density
+    when summary.json has "vessels": its mean and vascular fraction as timeseries.csv's, its values as the
+    vessel_density CSV's, at the end its statistics as summary.json's); at every time the
     in-order mean equals timeseries.csv's bit for bit; at the end mean (in order: exact; any order: 1e-12),
     min, max and total equal summary.json's; values equal the field CSVs exactly;
   - cells: array names, the name lists in FieldData, one vertex per point; live cells per type and dead cells
@@ -87,6 +89,25 @@ def csv_time(t):
     return "%g" % t
 
 
+def check_vessel_array(out, img, path, t, nvox, row):
+    """The vessel density array of one field file: Float64, a volume fraction per voxel, its in-order mean and
+    vascular fraction equal to timeseries.csv's, its values equal to fields/vessel_density_<t>.csv if written."""
+    arr = img.GetCellData().GetArray("vessel_density")
+    check(arr.GetClassName() == "vtkDoubleArray" and arr.GetNumberOfComponents() == 1,
+          f"{path}: vessel_density is not one Float64 component")
+    v = values(arr)
+    check(len(v) == nvox and all(0 <= x <= 1 for x in v), f"{path}: vessel_density is not a fraction per voxel")
+    s = 0.0
+    for x in v:
+        s += x
+    check(s / nvox == float(row["vessel_density_mean"]), f"{path}: vessel_density mean differs from timeseries.csv")
+    check(sum(x > 0 for x in v) / nvox == float(row["vascular_fraction"]),
+          f"{path}: vascular fraction differs from timeseries.csv")
+    fcsv = os.path.join(out, "fields", f"vessel_density_{csv_time(t)}.csv")
+    if os.path.isfile(fcsv):
+        check([float(r["value"]) for r in csv.DictReader(open(fcsv))] == v, f"{path}: vessel_density differs from {fcsv}")
+
+
 def check_fields(out, summary, rows, times, origin):
     grid = summary["grid"]
     nx, ny, nz, dx = grid["nx"], grid["ny"], grid["nz"], grid["voxel"]
@@ -102,7 +123,8 @@ def check_fields(out, summary, rows, times, origin):
         check(img.GetNumberOfCells() == nvox, f"{path}: {img.GetNumberOfCells()} cells, {nvox} voxels")
         cd = img.GetCellData()
         got = [cd.GetArray(i).GetName() for i in range(cd.GetNumberOfArrays())]
-        check(got == names, f"{path}: voxel arrays {got}, substrates {names}")
+        want = names + (["vessel_density"] if "vessels" in summary else [])
+        check(got == want, f"{path}: voxel arrays {got}, expected {want}")
         check(img.GetPointData().GetNumberOfArrays() == 0, f"{path}: unexpected point arrays")
         row = rows[times.index(t)]
         for name in names:
@@ -125,8 +147,20 @@ def check_fields(out, summary, rows, times, origin):
                     want = [float(crow[idx][k]) for k in "xyz"]
                     check(all(math.isclose(p, q, rel_tol=1e-9, abs_tol=1e-9) for p, q in zip(centre, want)),
                           f"{path}: voxel {idx} centre {centre}, CSV {want}")
+        if "vessels" in summary:
+            check_vessel_array(out, img, path, t, nvox, row)
         last = (t, img)
     t, img = last
+    if "vessels" in summary:
+        vs = summary["vessels"]
+        v = values(img.GetCellData().GetArray("vessel_density"))
+        s = 0.0
+        for x in v:
+            s += x
+        check(s / nvox == vs["mean_density"], f"vessel_density: in-order mean != summary {vs['mean_density']!r}")
+        check(max(v) == vs["max_density"], f"vessel_density: max {max(v)} != summary {vs['max_density']}")
+        check(sum(x > 0 for x in v) / nvox == vs["vascular_fraction"], "vessel_density: vascular fraction differs")
+        check(s * dx ** 3 == vs["volume_um3"], "vessel_density: volume differs from summary")
     check(t == summary["time"], f"last field file at {t}, summary at {summary['time']}")
     for name in names:
         st = summary["substrates"][name]

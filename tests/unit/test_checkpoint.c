@@ -1,7 +1,8 @@
 /* Unit tests for checkpoints (src/sim/checkpoint.c, the sections of sim.c and cells): the byte reader refuses
  * reads past its end; a simulation saved mid-run and restored into a fresh simulation of the same model
  * continues bit-identically; a checkpoint with any single byte changed is refused (never crashes, never
- * loads); registry misuse is refused. Runs under ASan+UBSan too. */
+ * loads); registry misuse is refused; a run with vessels and a body stopped and resumed writes the same outputs.
+ * Runs under ASan+UBSan too. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "io/outdir.h"
 #include "sim/checkpoint.h"
 #include "sim/sim.h"
 #include "stroma/stroma.h"
@@ -382,6 +384,80 @@ static void test_crafted_state_refused(void **state) {
     unlink(path);
 }
 
+/* ---- a run with vessels and a body, interrupted and resumed ---- */
+
+static int stop_at_45(void *user, double t_min, double end_min) {
+    (void)end_min;
+    *(int *)user += t_min >= 45;
+    return t_min >= 45;
+}
+
+/* The whole text of dir/rel (NUL-terminated; *n bytes), or NULL. */
+static char *slurp_file(const char *dir, const char *rel, size_t *n) {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    rewind(f);
+    char *p = malloc((size_t)len + 1);
+    assert_non_null(p);
+    assert_int_equal(fread(p, 1, (size_t)len, f), (size_t)len);
+    p[len] = '\0';
+    fclose(f);
+    *n = (size_t)len;
+    return p;
+}
+
+/* tests/cli/models/body_small.yaml (vessels, IL6 and VEGF in plasma) run whole, and run with a stop at t = 45 min
+ * (between checkpoints: the state there is saved) then resumed: the body's outputs — the plasma and vessel columns
+ * of timeseries.csv, summary.json's keys, the vessel density field, the pictures — are byte-identical. */
+static void test_body_run_resumes_identically(void **state) {
+    (void)state;
+    const char *data = getenv("STROMA_TEST_DATA");
+    assert_non_null(data);
+    char model[1024], base[] = "/tmp/stroma_test_body_XXXXXX", a[1100], b[1100];
+    snprintf(model, sizeof model, "%s/../cli/models/body_small.yaml", data);
+    assert_non_null(mkdtemp(base));
+    snprintf(a, sizeof a, "%s/a", base);
+    snprintf(b, sizeof b, "%s/b", base);
+    stroma_run_options ro = {.checkpoint_every_min = 30};
+    stroma_error err;
+    for (int run = 0; run < 2; run++) {
+        stroma_model *m = stroma_model_load(model, &err);
+        if (!m) fail_msg("model: %s", err.message);
+        stroma_sim *sim = stroma_sim_create(m, NULL, &err);
+        assert_non_null(sim);
+        int stops = 0;
+        stroma_code rc = stroma_run_with(sim, run ? b : a, &ro, run ? stop_at_45 : NULL, &stops, &err);
+        assert_int_equal(rc, run ? STROMA_ERR_INTERRUPTED : STROMA_OK);
+        stroma_sim_destroy(&sim);
+        stroma_model_destroy(&m);
+    }
+    if (stroma_resume(b, NULL, NULL, NULL, &err) != STROMA_OK) fail_msg("resume: %s", err.message);
+    static const char *const same[] = {"summary.json", "timeseries.csv", "checkpoint.bin", "fields.pvd",
+                                       "fields/fields_60.vti", "fields/fields_120.vti",
+                                       "fields/vessel_density_60.csv", "fields/vessel_density_120.csv",
+                                       "images/tissue_60.png", "images/tissue_120.png",
+                                       "images/plot_IL6_plasma.png", "images/plot_vessels.png"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        size_t na, nb;
+        char *ta = slurp_file(a, same[i], &na), *tb = slurp_file(b, same[i], &nb);
+        if (!ta || !tb) fail_msg("%s is missing", same[i]);
+        if (na != nb || memcmp(ta, tb, na) != 0) fail_msg("%s differs after resuming", same[i]);
+        if (strcmp(same[i], "timeseries.csv") == 0) {
+            assert_non_null(strstr(ta, ",plasma_IL6,plasma_VEGF,vessel_density_mean,vascular_fraction\n"));
+            int rows = 0;
+            for (const char *p = ta; (p = strchr(p, '\n')) != NULL; p++) rows++;
+            assert_int_equal(rows, 1 + 5); /* header, t = 0, 30, 60, 90, 120 */
+        }
+        free(ta);
+        free(tb);
+    }
+    stroma_remove_tree(base);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_field_round_trips),
@@ -389,6 +465,7 @@ int main(void) {
         cmocka_unit_test(test_reader_bounds),
         cmocka_unit_test(test_round_trip_continues_identically),
         cmocka_unit_test(test_restore_refuses_other_model),
+        cmocka_unit_test(test_body_run_resumes_identically),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

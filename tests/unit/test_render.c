@@ -1,6 +1,7 @@
 /* Unit tests for the pictures (src/io/render, plot, tissue): viridis endpoints and monotone lightness, the
  * palette, nice ticks and their labels, log ticks, scale-bar lengths; a plot and a tissue picture come out as
- * PNGs / surfaces of the requested width, and the heat map shows a voxel's value in its viridis colour. */
+ * PNGs / surfaces of the requested width, the heat map shows a voxel's value in its viridis colour, and a plot's
+ * reference line (the healthy plasma level) is drawn inside the y range. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -201,6 +202,74 @@ static void test_plot_png(void **state) {
     stroma_table_free(&t);
 }
 
+/* Reading a PNG in memory back into a cairo surface. */
+typedef struct png_reader {
+    const unsigned char *p;
+    size_t len, pos;
+} png_reader;
+
+static cairo_status_t read_png_chunk(void *closure, unsigned char *data, unsigned int length) {
+    png_reader *rd = closure;
+    if (rd->len - rd->pos < length) return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, rd->p + rd->pos, length);
+    rd->pos += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Pixels of an encoded PNG within 2 of the colour (r, g, b) (0-255 each). */
+static size_t count_png_colour(const unsigned char *png, size_t len, int r, int g, int b) {
+    png_reader rd = {png, len, 0};
+    cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_png_chunk, &rd);
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    size_t n = 0;
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t v = *(const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride + (size_t)x * 4);
+            if (abs((int)((v >> 16) & 0xFF) - r) <= 2 && abs((int)((v >> 8) & 0xFF) - g) <= 2 &&
+                abs((int)(v & 0xFF) - b) <= 2)
+                n++;
+        }
+    cairo_surface_destroy(s);
+    return n;
+}
+
+/* A reference line (the healthy plasma level) far below the data is drawn, in its green, inside the y range. */
+static void test_plot_reference(void **state) {
+    (void)state;
+    char path[] = "/tmp/stroma_test_plot_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("time,plasma_IL6\n0,10\n60,15\n120,20\n", f);
+    fclose(f);
+    stroma_table t;
+    stroma_error err;
+    assert_int_equal(stroma_table_read(path, &t, &err), STROMA_OK);
+    remove(path);
+    const char *cols[] = {"plasma_IL6", NULL};
+    stroma_plot_spec sp = {.title = "Plasma IL6", .columns = cols, .y_label = "IL6 in plasma [pg/mL]"};
+    unsigned char *png;
+    size_t len;
+    assert_int_equal(stroma_plot_png(&t, &sp, &png, &len, &err), STROMA_OK);
+    size_t green_without = count_png_colour(png, len, 33, 140, 33);
+    free(png);
+    sp.ref_label = "healthy";
+    sp.ref_y = 5.2; /* below every value: the y range must grow to show it */
+    assert_int_equal(stroma_plot_png(&t, &sp, &png, &len, &err), STROMA_OK);
+    size_t green_with = count_png_colour(png, len, 33, 140, 33);
+    free(png);
+    assert_int_equal(green_without, 0);
+    assert_true(green_with > 300); /* the dashed line across the plot area and its legend entry */
+    sp.ref_y = NAN; /* no level: no line */
+    assert_int_equal(stroma_plot_png(&t, &sp, &png, &len, &err), STROMA_OK);
+    assert_int_equal(count_png_colour(png, len, 33, 140, 33), 0);
+    free(png);
+    stroma_table_free(&t);
+}
+
 /* A uniform field of 10: the colour range is [0, 10], so every voxel is viridis(1). */
 static void test_tissue_heat_map(void **state) {
     (void)state;
@@ -237,12 +306,48 @@ static void test_tissue_heat_map(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* Vessels over the heat map: at max_density a voxel shows 0.85 of the dark red over 0.15 of its viridis colour,
+ * at half of it 0.425; the cells stay on top. */
+static void test_tissue_vessels(void **state) {
+    (void)state;
+    static const char yaml[] = "domain: {x: [0, 200], y: [0, 100], z: [0, 20], voxel: 20}\n"
+                               "time: {end: 1, dt_diffusion: 0.1}\n"
+                               "substrates:\n  a: {diffusion: 1000, decay: 0, initial: 10, unit: mM}\n"
+                               "vessels:\n  max_density: 0.1\n  initial: {uniform: %s}\n";
+    const double want_alpha[2] = {0.85, 0.425};
+    const char *uniform[2] = {"0.1", "0.05"};
+    for (int k = 0; k < 2; k++) {
+        char text[512];
+        snprintf(text, sizeof text, yaml, uniform[k]);
+        stroma_error err;
+        stroma_model *m = stroma_model_load_string(text, strlen(text), "t.yaml", &err);
+        if (!m) fail_msg("%s", err.message);
+        stroma_sim *sim = stroma_sim_create(m, NULL, &err);
+        assert_non_null(sim);
+        assert_non_null(stroma_sim_vessel_density(sim));
+        cairo_surface_t *s = stroma_tissue_render(sim, 0, 300, &err);
+        assert_non_null(s);
+        const unsigned char *px = cairo_image_surface_get_data(s);
+        int stride = cairo_image_surface_get_stride(s);
+        uint32_t p = *(const uint32_t *)(const void *)(px + 30 * stride + 15 * 4); /* inside the map */
+        stroma_rgb heat = stroma_viridis(1);
+        const double red[3] = {0.55, 0.0, 0.04}, a = want_alpha[k];
+        assert_near((double)((p >> 16) & 0xFF), 255 * (a * red[0] + (1 - a) * heat.r), 1.6);
+        assert_near((double)((p >> 8) & 0xFF), 255 * (a * red[1] + (1 - a) * heat.g), 1.6);
+        assert_near((double)(p & 0xFF), 255 * (a * red[2] + (1 - a) * heat.b), 1.6);
+        cairo_surface_destroy(s);
+        stroma_sim_destroy(&sim);
+        stroma_model_destroy(&m);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_viridis),          cmocka_unit_test(test_palette),
         cmocka_unit_test(test_nice_ticks),       cmocka_unit_test(test_tick_labels),
         cmocka_unit_test(test_log_ticks_and_scale), cmocka_unit_test(test_plot_png),
-        cmocka_unit_test(test_tissue_heat_map),
+        cmocka_unit_test(test_tissue_heat_map),  cmocka_unit_test(test_plot_reference),
+        cmocka_unit_test(test_tissue_vessels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* Unit tests for the report and what it reads (src/io/report, src/io/table, src/util/json, src/util/base64):
  * base64 test vectors; JSON parsing of stroma's files and refusal of malformed text with line and column; the
  * CSV table; a report built from a made-up output directory escapes every string it takes from the files,
- * has no external reference, notes a missing model file, and refuses a missing directory. */
+ * has no external reference, notes a missing model file, and refuses a missing directory; the body's plots (plasma
+ * with its healthy level, vessels) and headline tables. */
 #define _XOPEN_SOURCE 700
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cairo.h>
 #include <cmocka.h>
 
 #include "io/outdir.h"
@@ -204,6 +206,83 @@ static void test_report_escapes_and_notes(void **state) {
     stroma_remove_tree(dir);
 }
 
+/* Pixels of a PNG file within 2 of the colour (r, g, b) (0-255 each); -1 if it does not read as a PNG. */
+static long count_colour(const char *path, int r, int g, int b) {
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return -1;
+    }
+    long n = 0;
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t v = *(const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride + (size_t)x * 4);
+            n += abs((int)((v >> 16) & 0xFF) - r) <= 2 && abs((int)((v >> 8) & 0xFF) - g) <= 2 &&
+                 abs((int)(v & 0xFF) - b) <= 2;
+        }
+    cairo_surface_destroy(s);
+    return n;
+}
+
+static int exists(const char *dir, const char *rel) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The body in the report: a plot per plasma value with its healthy level (the green line; none where summary.json
+ * has no level), the vessel plots, no "vessel_density" among the substrates' means, and the final plasma values,
+ * vessels and mass balance in the headline numbers. A substrate whose name starts with plasma_ is not a plasma
+ * value. */
+static void test_report_body(void **state) {
+    (void)state;
+    char dir[] = "/tmp/stroma_test_report_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "run.json", "{\"stroma_version\": \"0.1.0\", \"status\": \"complete\"}\n");
+    write_file(dir, "summary.json",
+               "{\"time\": 120, \"substrates\": {\"IL6\": {\"unit\": \"ng/mL\", \"mean\": 1},"
+               " \"plasma_x\": {\"unit\": \"nM\", \"mean\": 2}},"
+               " \"vessels\": {\"mean_density\": 0.0123, \"max_density\": 0.09, \"vascular_fraction\": 0.5},"
+               " \"plasma\": {\"IL6\": {\"value\": 7.75, \"unit\": \"pg/mL\", \"healthy\": 5.2},"
+               " \"TNF\": {\"value\": 0.25, \"unit\": \"pg/mL\", \"healthy\": null}},"
+               " \"mass_balance\": {\"IL6\": {\"secreted\": 123456, \"decayed\": null, \"plasma_residual\": 0}}}\n");
+    write_file(dir, "timeseries.csv",
+               "time,IL6_mean,IL6_total,plasma_x_mean,plasma_x_total,plasma_IL6,plasma_TNF,vessel_density_mean,"
+               "vascular_fraction\n0,0,0,2,2,5.2,0,0.01,0.1\n60,1,1,2,2,6.5,0.1,0.011,0.3\n120,1,1,2,2,7.75,0.25,0.0123,0.5\n");
+    stroma_error err;
+    assert_int_equal(stroma_report_build(dir, &err), STROMA_OK);
+    assert_true(exists(dir, "images/plot_IL6_plasma.png"));
+    assert_true(exists(dir, "images/plot_TNF_plasma.png"));
+    assert_true(exists(dir, "images/plot_vessels.png"));
+    assert_true(exists(dir, "images/plot_vascular_fraction.png"));
+    assert_true(exists(dir, "images/plot_IL6_mean.png"));
+    assert_true(exists(dir, "images/plot_plasma_x_mean.png"));
+    assert_false(exists(dir, "images/plot_vessel_density_mean.png")); /* not a substrate */
+    assert_false(exists(dir, "images/plot_x_mean_plasma.png"));       /* not a plasma value */
+    assert_false(exists(dir, "images/plot_x_total_plasma.png"));
+    char path[1024];
+    snprintf(path, sizeof path, "%s/images/plot_IL6_plasma.png", dir);
+    assert_true(count_colour(path, 33, 140, 33) > 300); /* the healthy line */
+    snprintf(path, sizeof path, "%s/images/plot_TNF_plasma.png", dir);
+    assert_int_equal(count_colour(path, 33, 140, 33), 0); /* no level, no line */
+    char *html = read_text(dir, "report.html");
+    assert_non_null(html);
+    assert_non_null(strstr(html, "Plasma at the end"));
+    assert_non_null(strstr(html, "<td class=\"n\">7.75</td><td class=\"n\">5.2</td><td class=\"n\">1.49</td>"));
+    assert_non_null(strstr(html, "Vessels at the end"));
+    assert_non_null(strstr(html, "0.0123 volume fraction"));
+    assert_non_null(strstr(html, "Mass balance over the run"));
+    assert_non_null(strstr(html, "<td class=\"n\">123456</td><td class=\"n\">–</td>"));
+    assert_non_null(strstr(html, "images/plot_IL6_plasma.png"));
+    assert_non_null(strstr(html, "Plasma IL6"));
+    free(html);
+    stroma_remove_tree(dir);
+}
+
 static void test_report_refuses(void **state) {
     (void)state;
     stroma_error err;
@@ -226,6 +305,7 @@ int main(void) {
         cmocka_unit_test(test_json_u64),
         cmocka_unit_test(test_report_escapes_and_notes),
         cmocka_unit_test(test_report_refuses),
+        cmocka_unit_test(test_report_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* Unit tests for src/io/vtk (ParaView files), also run under ASan+UBSan: the appended blocks of a .vti and a
  * .vtp hold exactly the simulation's values (byte for byte) at the offsets the XML header gives; the .pvd
- * collections list every time written; a failed write reports the file and leaks nothing. Reading the files
+ * collections list every time written; a model with vessels adds their density field, one without has none; a
+ * failed write reports the file and leaks nothing. Reading the files
  * with VTK itself is tests/cli/vtk_outputs.sh. */
 #define _XOPEN_SOURCE 700
 #include <setjmp.h>
@@ -161,6 +162,9 @@ static void test_vtk_round_trip(void **state) {
         assert_int_equal(stroma_write_fields_vti(&od, sim, &fs, &err), STROMA_OK);
         assert_int_equal(stroma_write_cells_vtp(&od, sim, &cs, &err), STROMA_OK);
         check_fields(dir, sim, snap ? "fields/fields_2.vti" : "fields/fields_1.vti");
+        file_text ff = slurp(dir, snap ? "fields/fields_2.vti" : "fields/fields_1.vti");
+        assert_null(strstr(ff.p, "vessel_density")); /* no vessels, no array */
+        free(ff.p);
         check_cells(dir, sim, snap ? "cells/cells_2.vtp" : "cells/cells_1.vtp");
     }
     /* the same time again (a repeated snapshot) is listed once */
@@ -187,6 +191,50 @@ static void test_vtk_round_trip(void **state) {
 
 /* Without the subdirectories the writes fail with an I/O error naming the file; nothing leaks and the
  * series lists nothing. */
+/* A model with vessels: the field file holds the vessel density field after the substrates, byte for byte
+ * (a random seeding makes it uneven); a model without vessels has no such array (test_vtk_round_trip). */
+static void test_vtk_vessels(void **state) {
+    (void)state;
+    static const char text[] =
+        "domain: {x: [0, 100], y: [0, 60], z: [0, 40], voxel: 20}\n"
+        "time: {end: 1, dt_diffusion: 0.1}\n"
+        "substrates:\n  VEGF: {diffusion: 100, decay: 0.01, initial: 80}\n  o2: {diffusion: 1000, decay: 0.1}\n"
+        "vessels:\n  max_density: 0.1\n  initial: {uniform: 0.01, random: {fraction: 0.3, density: 0.07}}\n"
+        "  angiogenesis: {substrate: VEGF, rate: 0.01, half_max: 50}\n  every: 0.5\n";
+    stroma_error err;
+    stroma_model *m = stroma_model_load_string(text, strlen(text), "vessels.yaml", &err);
+    if (!m) fail_msg("%s", err.message);
+    stroma_sim *sim = stroma_sim_create(m, NULL, &err);
+    assert_non_null(sim);
+    for (int k = 0; k < 10; k++) assert_int_equal(stroma_sim_step(sim, &err), STROMA_OK);
+    char dir[] = "/tmp/stroma_test_vtk_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    stroma_outdir od;
+    assert_int_equal(stroma_outdir_begin(&od, dir, &err), STROMA_OK);
+    assert_int_equal(stroma_outdir_mkdir(&od, "fields", &err), STROMA_OK);
+    stroma_vtk_series fs = {0};
+    assert_int_equal(stroma_write_fields_vti(&od, sim, &fs, &err), STROMA_OK);
+    file_text f = slurp(dir, "fields/fields_1.vti");
+    const size_t nvox = sim->transport->mesh.nvox;
+    const double *rho = stroma_sim_vessel_density(sim);
+    assert_non_null(rho);
+    double lo = rho[0], hi = rho[0];
+    for (size_t i = 0; i < nvox; i++) {
+        if (rho[i] < lo) lo = rho[i];
+        if (rho[i] > hi) hi = rho[i];
+    }
+    assert_true(lo > 0 && hi > lo); /* an uneven field: a wrong layout would show */
+    assert_memory_equal(block(&f, "vessel_density", nvox * 8), rho, nvox * 8);
+    const char *o2 = strstr(f.p, "Name=\"o2\""), *vd = strstr(f.p, "Name=\"vessel_density\"");
+    assert_true(o2 && vd && o2 < vd && vd < strstr(f.p, "</CellData>"));
+    assert_int_equal(count(f.p, "<DataArray type=\"Float64\" Name="), 4); /* TimeValue, VEGF, o2, vessels */
+    free(f.p);
+    stroma_vtk_series_free(&fs);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+    stroma_remove_tree(dir);
+}
+
 static void test_vtk_write_error(void **state) {
     (void)state;
     stroma_error err;
@@ -214,6 +262,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vtk_round_trip),
         cmocka_unit_test(test_vtk_write_error),
+        cmocka_unit_test(test_vtk_vessels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
