@@ -136,7 +136,8 @@ typedef struct stroma_vessel_summary {
     int present;
     double mean_density;      /* mean volume fraction over the domain */
     double max_density;
-    double vascular_fraction; /* fraction of voxels holding vessel */
+    double vascular_fraction; /* fraction of voxels holding vessel: density >= vascular_threshold */
+    double vascular_threshold;/* 1 % of the model's max_density */
     double volume_um3;        /* vessel volume in the domain */
     double surface_um2;       /* wall surface in the domain */
     double grown_um3, regressed_um3, deposited_um3, pruned_um3; /* since the start: angiogenesis, regression,

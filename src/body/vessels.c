@@ -189,12 +189,12 @@ void stroma_vessels_cell_act(stroma_vessels *v, size_t voxel, double vol_um3, do
 stroma_vessel_stats stroma_vessels_stats(const stroma_vessels *v) {
     stroma_vessel_stats st = {0};
     size_t n = v->mesh.nvox, with = 0;
-    double sum = 0;
+    double sum = 0, vascular = STROMA_VESSEL_VASCULAR_FRACTION * v->d->max_density;
     for (size_t k = 0; k < n; k++) {
         double r = v->rho[k];
         sum += r;
         if (r > st.max_density) st.max_density = r;
-        with += r > 0;
+        with += r >= vascular;
     }
     st.mean_density = sum / (double)n;
     st.vascular_fraction = (double)with / (double)n;

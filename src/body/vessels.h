@@ -24,6 +24,10 @@
 
 #define STROMA_VESSEL_MIN_FRACTION 1e-6
 
+/* A voxel counts as vascular (the vascular_fraction statistic) from this fraction of max_density: sprouting
+ * gives neighbours of vessels a tiny density at once, which is not yet a vessel one would see. */
+#define STROMA_VESSEL_VASCULAR_FRACTION 0.01
+
 typedef struct stroma_vessels {
     const stroma_vessels_desc *d; /* borrowed from the model */
     stroma_mesh mesh;
@@ -61,7 +65,7 @@ static inline double stroma_vessels_surface(const stroma_vessels *v, size_t voxe
 typedef struct stroma_vessel_stats {
     double mean_density;     /* mean volume fraction over the domain */
     double max_density;
-    double vascular_fraction;/* fraction of voxels holding vessel */
+    double vascular_fraction;/* fraction of voxels with density >= 1 % of max_density */
     double volume_um3;       /* vessel volume in the domain */
     double surface_um2;      /* wall surface in the domain */
 } stroma_vessel_stats;

@@ -141,6 +141,7 @@ static void write_summary_body(FILE *f, const stroma_sim *sim) {
         json_member(f, "mean_density", v.mean_density, 1);
         json_member(f, "max_density", v.max_density, 0);
         json_member(f, "vascular_fraction", v.vascular_fraction, 0);
+        json_member(f, "vascular_threshold", v.vascular_threshold, 0);
         json_member(f, "volume_um3", v.volume_um3, 0);
         json_member(f, "surface_um2", v.surface_um2, 0);
         json_member(f, "grown_um3", v.grown_um3, 0);

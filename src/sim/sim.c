@@ -455,6 +455,7 @@ stroma_vessel_summary stroma_sim_vessels(const stroma_sim *sim) {
     out.mean_density = st.mean_density;
     out.max_density = st.max_density;
     out.vascular_fraction = st.vascular_fraction;
+    out.vascular_threshold = STROMA_VESSEL_VASCULAR_FRACTION * sim->model->vessels.max_density;
     out.volume_um3 = st.volume_um3;
     out.surface_um2 = st.surface_um2;
     out.grown_um3 = sim->vessels.grown;

@@ -28,10 +28,11 @@ nvox = nx * ny * nz
 
 # summary.json: vessels
 v = s["vessels"]
-assert list(v) == ["mean_density", "max_density", "vascular_fraction", "volume_um3", "surface_um2", "grown_um3",
+assert list(v) == ["mean_density", "max_density", "vascular_fraction", "vascular_threshold", "volume_um3", "surface_um2", "grown_um3",
                    "regressed_um3", "deposited_um3", "pruned_um3"], list(v)
 assert all(fin(x) and x >= 0 for x in v.values()), v
 assert 0 < v["mean_density"] <= v["max_density"] <= 0.1 and 0 < v["vascular_fraction"] <= 1, v
+assert v["vascular_threshold"] == 0.01 * 0.1, v  # 1 % of max_density
 assert close(v["volume_um3"], v["mean_density"] * nvox * dx ** 3, 1e-12), v
 assert close(v["surface_um2"], v["volume_um3"] * 2 / 5, 1e-12), v  # capillary radius 5 µm
 assert v["grown_um3"] > 0, "VEGF grows vessels"
@@ -89,7 +90,7 @@ for r in rows:
     for x in vals:  # stroma's order
         acc += x
     assert acc / nvox == float(r["vessel_density_mean"]), f"vessel_density_{t}.csv mean != timeseries.csv"
-    assert sum(x > 0 for x in vals) / nvox == float(r["vascular_fraction"]), t
+    assert sum(x >= v["vascular_threshold"] for x in vals) / nvox == float(r["vascular_fraction"]), t
     vti = open(os.path.join(d, "fields", f"fields_{t}.vti"), "rb").read()
     head = vti[:vti.index(b"<AppendedData")].decode()
     names = re.findall(r'<DataArray type="Float64" Name="([^"]+)" format="appended"', head)

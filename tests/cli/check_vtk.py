@@ -89,9 +89,9 @@ def csv_time(t):
     return "%g" % t
 
 
-def check_vessel_array(out, img, path, t, nvox, row):
+def check_vessel_array(out, img, path, t, nvox, row, threshold):
     """The vessel density array of one field file: Float64, a volume fraction per voxel, its in-order mean and
-    vascular fraction equal to timeseries.csv's, its values equal to fields/vessel_density_<t>.csv if written."""
+    vascular fraction (density >= threshold) equal to timeseries.csv's, its values equal to fields/vessel_density_<t>.csv if written."""
     arr = img.GetCellData().GetArray("vessel_density")
     check(arr.GetClassName() == "vtkDoubleArray" and arr.GetNumberOfComponents() == 1,
           f"{path}: vessel_density is not one Float64 component")
@@ -101,7 +101,7 @@ def check_vessel_array(out, img, path, t, nvox, row):
     for x in v:
         s += x
     check(s / nvox == float(row["vessel_density_mean"]), f"{path}: vessel_density mean differs from timeseries.csv")
-    check(sum(x > 0 for x in v) / nvox == float(row["vascular_fraction"]),
+    check(sum(x >= threshold for x in v) / nvox == float(row["vascular_fraction"]),
           f"{path}: vascular fraction differs from timeseries.csv")
     fcsv = os.path.join(out, "fields", f"vessel_density_{csv_time(t)}.csv")
     if os.path.isfile(fcsv):
@@ -148,7 +148,7 @@ def check_fields(out, summary, rows, times, origin):
                     check(all(math.isclose(p, q, rel_tol=1e-9, abs_tol=1e-9) for p, q in zip(centre, want)),
                           f"{path}: voxel {idx} centre {centre}, CSV {want}")
         if "vessels" in summary:
-            check_vessel_array(out, img, path, t, nvox, row)
+            check_vessel_array(out, img, path, t, nvox, row, summary["vessels"]["vascular_threshold"])
         last = (t, img)
     t, img = last
     if "vessels" in summary:
@@ -159,7 +159,8 @@ def check_fields(out, summary, rows, times, origin):
             s += x
         check(s / nvox == vs["mean_density"], f"vessel_density: in-order mean != summary {vs['mean_density']!r}")
         check(max(v) == vs["max_density"], f"vessel_density: max {max(v)} != summary {vs['max_density']}")
-        check(sum(x > 0 for x in v) / nvox == vs["vascular_fraction"], "vessel_density: vascular fraction differs")
+        check(sum(x >= vs["vascular_threshold"] for x in v) / nvox == vs["vascular_fraction"],
+              "vessel_density: vascular fraction differs")
         check(s * dx ** 3 == vs["volume_um3"], "vessel_density: volume differs from summary")
     check(t == summary["time"], f"last field file at {t}, summary at {summary['time']}")
     for name in names:
