@@ -485,6 +485,13 @@ void load_check_body(loader *ld, const load_names *nl, int grid) {
     if (vs->present && w->oxygen.ok) vs->oxygen = load_resolve(ld, nl, 0, &w->oxygen, "vessels.oxygen.substrate");
     if (b->present) body_check_body(ld, nl);
     if (vs->present) body_check_vessels(ld, nl, grid);
+    /* the vessel field is written as fields/vessel_density_<t>.csv and the .vti array vessel_density: a
+     * substrate of that name would collide with it */
+    for (int s = 0; vs->present && s < m->nsub; s++)
+        if (strcmp(m->substrates[s].name, "vessel_density") == 0)
+            load_error(ld, STROMA_ERR_RANGE, m->substrates[s].loc,
+                       "substrates.vessel_density: this name is the vessel field's in a model with vessels (its "
+                       "outputs would collide); rename the substrate");
     /* the rule tables name a signal after each systemic substrate: keep only the resolved ones (the load fails
      * anyway when one is not) */
     int kept = 0;

@@ -111,7 +111,10 @@ double stroma_model_memory_estimate(const stroma_model *model) {
     double coefficients = 3.0 * (nx + ny + nz) * nsub * 8.0;
     double points = 0.0;
     for (int i = 0; i < model->nsources; i++) points += model->sources[i].count;
-    return field + scratch + coefficients + 32.0 * model->nfixed + 32.0 * points +
+    /* vessels: density, update scratch, pressure and the list of vessel voxels, 8 bytes each per voxel; the
+     * file's points 32 bytes each */
+    double vessels = model->vessels.present ? nx * ny * nz * 32.0 + 32.0 * model->vessels.npoints : 0.0;
+    return field + scratch + coefficients + vessels + 32.0 * model->nfixed + 32.0 * points +
            STROMA_MODEL_CELL_BYTES * STROMA_MODEL_CELL_HEADROOM * cells;
 }
 

@@ -110,7 +110,8 @@ struct stroma_model {
  *   field        nvox x nsub x 8
  *   scratch      2 x (largest plane of the grid) x nsub x 8 x STROMA_MEMORY_THREADS
  *   coefficients 3 x (nx + ny + nz) x nsub x 8
- *   fixed voxels 32 per fixed voxel; sources 32 per point. */
+ *   fixed voxels 32 per fixed voxel; sources 32 per point
+ *   vessels      nvox x 32 (density, scratch, pressure, list) + 32 per vessel point of a file. */
 double stroma_model_memory_estimate(const stroma_model *model);
 
 /* Threads the memory estimate budgets solver scratch for. */

@@ -1805,6 +1805,10 @@ static void test_body_errors(void **state) {
                  "vessels.oxygen.substrate: no substrate named 'oxygn'; did you mean 'oxygen'?");
     expect_error(BODY_BASE "vessels:\n  permeability: {IL66: 0}\n", STROMA_ERR_UNKNOWN_KEY, 9, 18,
                  "vessels.permeability: no substrate named 'IL66'; did you mean 'IL6'?");
+    /* the vessel field's output name is reserved in a model with vessels */
+    expect_error("domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\ntime: {end: 1, dt_diffusion: 0.1}\n"
+                 "substrates:\n  vessel_density: {diffusion: 1, decay: 0}\nvessels: {}\n",
+                 STROMA_ERR_RANGE, 4, 3, "substrates.vessel_density: this name is the vessel field's");
     /* ranges: volumes, half-life, densities */
     expect_error(BODY_BASE "body:\n  plasma_volume: -3000\n  tumour_volume: 10\n  systemic:\n    IL6: {unit: pg/mL, "
                            "conversion: 1, half_life: 60}\n",
