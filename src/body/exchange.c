@@ -18,7 +18,8 @@ stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stro
     x->exch = malloc(ns * sizeof *x->exch);
     x->drain = malloc(ns * sizeof *x->drain);
     x->sent = calloc(2 * (size_t)(x->nsys > 0 ? x->nsys : 1), sizeof *x->sent);
-    if (!x->exch || !x->drain || !x->sent) {
+    x->drain_keep = calloc(ns, sizeof *x->drain_keep);
+    if (!x->exch || !x->drain || !x->sent || !x->drain_keep) {
         stroma_exchange_free(x);
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for vessel exchange");
     }
@@ -34,6 +35,8 @@ void stroma_exchange_free(stroma_exchange *x) {
     free(x->drain);
     free(x->partial);
     free(x->sent);
+    free(x->coef);
+    free(x->drain_keep);
     memset(x, 0, sizeof *x);
 }
 
@@ -46,64 +49,104 @@ static int ensure_partial(stroma_exchange *x, size_t n) {
     return 0;
 }
 
+/* The per-entry coefficients dt k / (1 + dt k) for the vessels as they are, and the drainage factors. */
+static int refresh_coef(stroma_exchange *x, const stroma_model *m, const stroma_vessels *v, const stroma_plasma *p,
+                        double dt_min) {
+    size_t n = v ? v->nlist * (size_t)x->nexch : 0;
+    if (v && x->coef && x->coef_gen == v->gen && x->coef_dt == dt_min) return 0;
+    if (n > x->coef_cap) {
+        double *c = realloc(x->coef, n * sizeof *c);
+        if (!c) return -1;
+        x->coef = c;
+        x->coef_cap = n;
+    }
+    const double *perm = m->vessels.permeability_um_per_min;
+    for (size_t e = 0; v && e < v->nlist; e++) {
+        double S = stroma_vessels_surface(v, v->list[e]);
+        for (int a = 0; a < x->nexch; a++) {
+            double dk = dt_min * perm[x->exch[a]] * S;
+            x->coef[e * (size_t)x->nexch + (size_t)a] = dk / (1.0 + dk);
+        }
+    }
+    for (int a = 0; p && a < x->ndrain; a++)
+        x->drain_keep[a] = 1.0 / (1.0 + dt_min * p->d->systemic[x->drain[a]].drainage_per_min);
+    x->coef_gen = v ? v->gen : 0;
+    x->coef_dt = dt_min;
+    return 0;
+}
+
 int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma_vessels *v, stroma_plasma *p,
                          stroma_transport *t, double dt_min) {
-    const int nsub = t->nsub, nsys = p ? p->n : 0;
-    const size_t nl = v && x->nexch > 0 ? v->nlist : 0, nvox = t->mesh.nvox;
+    if ((v || (p && x->ndrain > 0)) && (x->coef_dt != dt_min || (v && x->coef_gen != v->gen) || !x->coef_dt) &&
+        refresh_coef(x, m, v, p, dt_min))
+        return -1;
+    const int nsub = t->nsub, nex = x->nexch, ndr = p ? x->ndrain : 0;
+    const size_t nl = v && nex > 0 ? v->nlist : 0, nvox = t->mesh.nvox;
     const size_t nch_ex = (nl + EXCHANGE_CHUNK - 1) / EXCHANGE_CHUNK;
-    const size_t nch_dr = p && x->ndrain > 0 ? (nvox + EXCHANGE_CHUNK - 1) / EXCHANGE_CHUNK : 0;
-    const size_t need = (nch_ex + nch_dr) * (size_t)nsys;
-    if (nsys > 0 && ensure_partial(x, need)) return -1;
-    if (need) memset(x->partial, 0, need * sizeof *x->partial);
+    const size_t nch_dr = ndr > 0 ? (nvox + EXCHANGE_CHUNK - 1) / EXCHANGE_CHUNK : 0;
+    /* per chunk, one sum per exchanging substrate, then one per drained substrate */
+    const size_t per = (size_t)nex + (size_t)ndr, need = (nch_ex + nch_dr) * per;
+    if (need && ensure_partial(x, need)) return -1;
     const double vv = t->mesh.voxel_volume_um3;
     const int oxy = m->vessels.present ? m->vessels.oxygen : -1;
-    const double blood_o2 = m->vessels.blood_oxygen;
-    const double *perm = m->vessels.permeability_um_per_min;
     const int has_fixed = t->nfixed > 0;
-    double *c = t->c, *partial = x->partial;
+    double *restrict c = t->c, *restrict partial = x->partial;
+    const double *restrict coef = x->coef;
+    const size_t *restrict list = v ? v->list : NULL;
 #pragma omp parallel if (nch_ex + nch_dr > 2)
     {
 #pragma omp for schedule(static)
         for (size_t q = 0; q < nch_ex; q++) {
-            size_t e1 = (q + 1) * EXCHANGE_CHUNK < nl ? (q + 1) * EXCHANGE_CHUNK : nl;
-            for (size_t e = q * EXCHANGE_CHUNK; e < e1; e++) {
-                size_t vox = v->list[e];
-                double S = stroma_vessels_surface(v, vox);
-                for (int a = 0; a < x->nexch; a++) {
-                    int s = x->exch[a];
-                    double k = perm[s] * S;
-                    if (!(k > 0) || (has_fixed && stroma_transport_fixed_find(t, vox, s, NULL))) continue;
-                    double b = s == oxy ? blood_o2 : p ? p->blood[s] : 0.0;
+            size_t e0 = q * EXCHANGE_CHUNK, e1 = e0 + EXCHANGE_CHUNK < nl ? e0 + EXCHANGE_CHUNK : nl;
+            for (int a = 0; a < nex; a++) {
+                const int s = x->exch[a];
+                const double b = s == oxy ? m->vessels.blood_oxygen : p ? p->blood[s] : 0.0;
+                double sum = 0;
+                for (size_t e = e0; e < e1; e++) {
+                    size_t vox = list[e];
+                    if (has_fixed && stroma_transport_fixed_find(t, vox, s, NULL)) continue;
                     double *cv = &c[vox * (size_t)nsub + (size_t)s];
-                    double old = *cv, nw = (old + dt_min * k * b) / (1.0 + dt_min * k);
+                    /* (c + dt k b) / (1 + dt k), as c + (dt k / (1 + dt k)) (b - c) */
+                    double old = *cv, nw = old + coef[e * (size_t)nex + (size_t)a] * (b - old);
                     *cv = nw;
-                    int sys = p ? p->sys_of[s] : -1;
-                    if (sys >= 0) partial[q * (size_t)nsys + (size_t)sys] += (old - nw) * vv;
+                    sum += old - nw;
                 }
+                partial[q * per + (size_t)a] = sum * vv;
             }
         }
 #pragma omp for schedule(static)
         for (size_t q = 0; q < nch_dr; q++) {
-            size_t v1 = (q + 1) * EXCHANGE_CHUNK < nvox ? (q + 1) * EXCHANGE_CHUNK : nvox;
-            double *row = partial + (nch_ex + q) * (size_t)nsys;
-            for (size_t vox = q * EXCHANGE_CHUNK; vox < v1; vox++)
-                for (int a = 0; a < x->ndrain; a++) {
-                    int k = x->drain[a], s = p->d->systemic[k].substrate;
+            size_t v0 = q * EXCHANGE_CHUNK, v1 = v0 + EXCHANGE_CHUNK < nvox ? v0 + EXCHANGE_CHUNK : nvox;
+            for (int a = 0; a < ndr; a++) {
+                const int s = p->d->systemic[x->drain[a]].substrate;
+                const double keep = x->drain_keep[a];
+                double sum = 0;
+                for (size_t vox = v0; vox < v1; vox++) {
                     if (has_fixed && stroma_transport_fixed_find(t, vox, s, NULL)) continue;
                     double *cv = &c[vox * (size_t)nsub + (size_t)s];
-                    double old = *cv, nw = old / (1.0 + dt_min * p->d->systemic[k].drainage_per_min);
+                    double old = *cv, nw = old * keep;
                     *cv = nw;
-                    row[k] += (old - nw) * vv;
+                    sum += old - nw;
                 }
+                partial[(nch_ex + q) * per + (size_t)nex + (size_t)a] = sum * vv;
+            }
         }
     }
-    for (int k = 0; k < nsys; k++) {
-        double ex = 0, dr = 0;
-        for (size_t q = 0; q < nch_ex; q++) ex += partial[q * (size_t)nsys + (size_t)k];
-        for (size_t q = 0; q < nch_dr; q++) dr += partial[(nch_ex + q) * (size_t)nsys + (size_t)k];
+    /* the chunks in order: sums that do not depend on the thread count */
+    for (int a = 0; a < nex; a++) {
+        int k = p ? p->sys_of[x->exch[a]] : -1;
+        if (k < 0) continue;
+        double ex = 0;
+        for (size_t q = 0; q < nch_ex; q++) ex += partial[q * per + (size_t)a];
         p->ledger[k].exchanged += ex;
+        p->pending[k] += ex;
+    }
+    for (int a = 0; a < ndr; a++) {
+        int k = x->drain[a];
+        double dr = 0;
+        for (size_t q = 0; q < nch_dr; q++) dr += partial[(nch_ex + q) * per + (size_t)nex + (size_t)a];
         p->ledger[k].drained += dr;
-        p->pending[k] += ex + dr;
+        p->pending[k] += dr;
     }
     return 0;
 }

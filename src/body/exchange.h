@@ -25,6 +25,14 @@ typedef struct stroma_exchange {
     double *partial;      /* [nchunks x nsys] per-chunk amounts sent to blood; grown as needed */
     size_t partial_cap;
     double *sent;         /* [nsys] scratch: this step's amounts */
+    /* per vessel-list entry e and exchanging substrate a: dt k / (1 + dt k), k = P S, so that a step is
+     * c <- c + coef (b - c); recomputed when the vessels (gen) or dt change */
+    double *coef;
+    size_t coef_cap;
+    uint64_t coef_gen;
+    double coef_dt;
+    /* per drained systemic substrate: 1 / (1 + dt L) at coef_dt */
+    double *drain_keep;
 } stroma_exchange;
 
 stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stroma_error *err);

@@ -79,6 +79,7 @@ void stroma_vessels_relist(stroma_vessels *v) {
     for (size_t k = 0; k < v->mesh.nvox; k++)
         if (v->rho[k] > 0) v->list[n++] = k;
     v->nlist = n;
+    v->gen++;
 }
 
 stroma_code stroma_vessels_init(stroma_vessels *v, const stroma_model *m, stroma_rng_key rng, stroma_error *err) {

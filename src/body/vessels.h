@@ -16,6 +16,7 @@
 #define STROMA_BODY_VESSELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/model.h"
 #include "transport/transport.h"
@@ -37,6 +38,7 @@ typedef struct stroma_vessels {
                                      model has no pressure regression */
     size_t *list;                 /* voxels with rho > 0, increasing; owned */
     size_t nlist;
+    uint64_t gen;                 /* bumped whenever rho changes (by stroma_vessels_relist): caches key on it */
     double deposited, pruned;     /* vessel volume (µm³ of the domain) laid down / removed by cells so far */
     double grown, regressed;      /* ... gained by angiogenesis / lost by regression so far */
 } stroma_vessels;
@@ -45,7 +47,7 @@ typedef struct stroma_vessels {
 stroma_code stroma_vessels_init(stroma_vessels *v, const stroma_model *m, stroma_rng_key rng, stroma_error *err);
 void stroma_vessels_free(stroma_vessels *v);
 
-/* Rebuild `list` from rho. */
+/* Rebuild `list` from rho and bump gen; call after any change of rho. */
 void stroma_vessels_relist(stroma_vessels *v);
 
 /* One remodelling update over dt_min (angiogenesis and regression) from the field t (VEGF) and v->pressure
