@@ -6,12 +6,16 @@ grep -q oxygen "$WORK/check.txt" || fail "check summary lacks substrates"
 python3 - "$WORK/demo/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))["substrates"]
-# oxygen stays within [0, boundary value]; the tumour makes it hypoxic somewhere
-assert 0 <= s["oxygen"]["min"] < 30 and s["oxygen"]["max"] <= 38 + 1e-9, s["oxygen"]
+# oxygen stays within [0, blood pO2 55 mmHg]; the tumour makes it hypoxic somewhere
+assert 0 <= s["oxygen"]["min"] < 30 and s["oxygen"]["max"] <= 55 + 1e-9, s["oxygen"]
 for f in ("IL6", "CXCL8", "TGFb", "VEGF"):
     assert s[f]["min"] >= 0 and s[f]["total"] > 0, (f, s[f])
 c = json.load(open(sys.argv[1]))["cells"]
 assert set(c) == {"cancer", "fibroblast", "CAF", "CD8_T", "macrophage"}, c
 assert c["cancer"] > 300 and c["CD8_T"] > 0, c
+# the body: plasma starts at the healthy levels and the tumour raises them
+p = json.load(open(sys.argv[1]))["plasma"]
+assert set(p) == {"IL6", "VEGF", "CXCL8"}, p
+assert p["IL6"]["value"] > 5.2 and p["VEGF"]["value"] > 17 and p["IL6"]["unit"] == "pg/mL", p
 PY
 echo "demo_model: ok"

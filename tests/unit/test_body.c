@@ -193,6 +193,52 @@ static void test_angiogenesis(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* ---- cells and rules ---- */
+
+static const char cells_act[] =
+    "domain: {x: [0, 200], y: [0, 200], z: [0, 20], voxel: 20}\n"
+    "time: {end: 60, dt_diffusion: 0.1, dt_mechanics: 0.1, dt_phenotype: 6}\n"
+    "substrates:\n  F: {diffusion: 0, decay: 0}\n"
+    "cell_types:\n  tip: {volume: 4000}\n  pruner: {volume: 4000}\n"
+    "vessels:\n  max_density: 0.1\n  initial: {uniform: 0.02}\n  every: 60\n"
+    "body:\n  plasma_volume: 3\n  tumour_volume: 1\n  dt: 1\n"
+    "  systemic:\n    F: {unit: pg/mL, conversion: 1, half_life: 1e9, baseline: 40}\n"
+    "rules:\n"
+    "  - {type: tip, signal: plasma F, direction: increases, behaviour: vessel deposition, saturation: 0.001, "
+    "half_max: 40, hill: 1}\n"
+    "  - {type: pruner, signal: vessel density, direction: increases, behaviour: vessel pruning, saturation: 0.01, "
+    "half_max: 0.02, hill: 1}\n"
+    "initial_cells:\n  - {type: tip, at: [50, 50, 10]}\n  - {type: pruner, at: [150, 150, 10]}\n";
+
+/* Rules read `plasma F` (40 pg/mL: half-max, so deposition is half its saturation, 0.0005 /min) and `vessel
+ * density` (0.02: half-max, pruning 0.005 /min): after 10 phenotype steps of 6 min the tip cell's voxel holds
+ * 0.02 + 10 x 6 x 0.0005 x V/Vvox (V = 4000, Vvox = 8000) and the pruner's has been divided by (1 + 6 r) each
+ * step, r following its own density. Other voxels keep 0.02. */
+static void test_cells_act_on_vessels(void **state) {
+    (void)state;
+    stroma_model *m = load(cells_act);
+    stroma_sim *sim = create(m, 1);
+    run_steps(sim, 600);
+    const stroma_mesh *mesh = &sim->transport->mesh;
+    double p1[3] = {50, 50, 10}, p2[3] = {150, 150, 10};
+    double tip = sim->vessels.rho[stroma_mesh_voxel_of(mesh, p1)];
+    double pr = sim->vessels.rho[stroma_mesh_voxel_of(mesh, p2)];
+    double want_tip = 0.02 + 10 * 6 * 0.0005 * 0.5;
+    double want_pr = 0.02;
+    for (int k = 0; k < 10; k++) {
+        double r = 0.01 * (want_pr / 0.02) / (1 + want_pr / 0.02);
+        want_pr /= 1 + 6 * r;
+    }
+    if (!close_rel(tip, want_tip, 1e-9)) fail_msg("tip voxel %.12g, expected %.12g", tip, want_tip);
+    if (!close_rel(pr, want_pr, 1e-9)) fail_msg("pruned voxel %.12g, expected %.12g", pr, want_pr);
+    assert_true(sim->vessels.rho[stroma_mesh_index(mesh, 9, 0, 0)] == 0.02);
+    stroma_vessel_summary vs = stroma_sim_vessels(sim);
+    assert_true(close_rel(vs.deposited_um3, 10 * 6 * 0.0005 * 0.5 * 8000, 1e-9));
+    assert_true(close_rel(vs.pruned_um3, (0.02 - want_pr) * 8000, 1e-9));
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
 /* ---- mass balance ---- */
 
 static const char balance[] =
@@ -304,7 +350,7 @@ int main(void) {
         cmocka_unit_test(test_one_compartment), cmocka_unit_test(test_healthy_stays),
         cmocka_unit_test(test_two_compartment), cmocka_unit_test(test_angiogenesis),
         cmocka_unit_test(test_mass_balance),    cmocka_unit_test(test_threads_identical),
-        cmocka_unit_test(test_checkpoint_continues),
+        cmocka_unit_test(test_checkpoint_continues), cmocka_unit_test(test_cells_act_on_vessels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
