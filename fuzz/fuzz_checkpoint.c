@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_MODEL_PATH "/stroma-fuzz/model.yaml"
 
 /* Cells that divide, die, move, attack with damage, engulf, transform, secrete and follow rules with a state
- * variable, in 3D: every kind of per-cell state a checkpoint holds. */
+ * variable, in 3D, in tissue with growing vessels and a plasma compartment: every kind of state a checkpoint
+ * holds. */
 static const char fuzz_model[] =
     "domain: {x: [0, 200], y: [0, 200], z: [0, 40], voxel: 20}\n"
     "time: {end: 600, dt_diffusion: 0.1, dt_mechanics: 0.1, dt_phenotype: 1}\n"
@@ -60,10 +61,26 @@ static const char fuzz_model[] =
     "hill: 2}\n"
     "  - {type: a, signal: apoptotic, direction: increases, behaviour: f secretion, saturation: 3, half_max: 0.5, "
     "hill: 2, apply_to_dead: true}\n"
+    "  - {type: b, signal: plasma f, direction: increases, behaviour: vessel deposition, saturation: 0.01, "
+    "half_max: 3, hill: 1}\n"
     "initial_cells:\n"
     "  - {type: a, count: 20, box: {lo: [40, 40, 10], hi: [160, 160, 30]}}\n"
     "  - {type: k, count: 6, box: {lo: [40, 40, 10], hi: [160, 160, 30]}}\n"
     "  - {type: b, count: 4, box: {lo: [40, 40, 10], hi: [160, 160, 30]}}\n"
+    "vessels:\n"
+    "  max_density: 0.2\n"
+    "  initial: {random: {fraction: 0.2, density: 0.05}}\n"
+    "  angiogenesis: {substrate: f, rate: 0.01, half_max: 2}\n"
+    "  regression: {rate: 0.002, survival_half_max: 1, pressure_rate: 0.01, pressure_half_max: 0.5}\n"
+    "  every: 1\n"
+    "  oxygen: {substrate: o, blood: 20}\n"
+    "  permeability: {o: 50, f: 2}\n"
+    "body:\n"
+    "  plasma_volume: 3000\n"
+    "  tumour_volume: 5\n"
+    "  dt: 0.5\n"
+    "  systemic:\n"
+    "    f: {unit: pg/mL, conversion: 2, half_life: 20, baseline: 3, drainage: 0.002}\n"
     "outputs: {every: 5}\n";
 
 static char fuzz_base[4096]; /* the harness's directory, e.g. /tmp/stroma-fuzz-ckpt-XXXXXX */
