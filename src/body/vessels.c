@@ -90,9 +90,10 @@ stroma_code stroma_vessels_init(stroma_vessels *v, const stroma_model *m, stroma
     v->rho = calloc(nvox, sizeof *v->rho);
     v->next = calloc(nvox, sizeof *v->next);
     v->list = malloc(nvox * sizeof *v->list);
+    v->rowsum = malloc(2 * (size_t)v->mesh.ny * (size_t)v->mesh.nz * sizeof *v->rowsum);
     int pressure = v->d->pressure_rate_per_min > 0;
     if (pressure) v->pressure = calloc(nvox, sizeof *v->pressure);
-    if (!v->rho || !v->next || !v->list || (pressure && !v->pressure)) {
+    if (!v->rho || !v->next || !v->list || !v->rowsum || (pressure && !v->pressure)) {
         stroma_vessels_free(v);
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the vessel field (%zu voxels)", nvox);
     }
@@ -117,6 +118,7 @@ void stroma_vessels_free(stroma_vessels *v) {
     free(v->next);
     free(v->pressure);
     free(v->list);
+    free(v->rowsum);
     memset(v, 0, sizeof *v);
 }
 
@@ -127,44 +129,56 @@ void stroma_vessels_remodel(stroma_vessels *v, const stroma_transport *t, double
     const double rmax = d->max_density, floor_rho = STROMA_VESSEL_MIN_FRACTION * rmax;
     const double *rho = v->rho;
     double *next = v->next;
-    double grown = 0, regressed = 0;
-#pragma omp parallel for schedule(static) reduction(+ : grown, regressed) if (m->nvox > 4096)
-    for (int k = 0; k < nz; k++)
-        for (int j = 0; j < ny; j++)
-            for (int i = 0; i < nx; i++) {
-                size_t c = stroma_mesh_index(m, i, j, k);
-                double near = rho[c];
-                if (i > 0) near = fmax(near, rho[c - 1]);
-                if (i < nx - 1) near = fmax(near, rho[c + 1]);
-                if (j > 0) near = fmax(near, rho[c - (size_t)nx]);
-                if (j < ny - 1) near = fmax(near, rho[c + (size_t)nx]);
-                if (k > 0) near = fmax(near, rho[c - (size_t)nx * (size_t)ny]);
-                if (k < nz - 1) near = fmax(near, rho[c + (size_t)nx * (size_t)ny]);
-                if (near == 0) {
-                    next[c] = 0;
-                    continue;
-                }
-                double vegf = vs >= 0 ? t->c[c * (size_t)nsub + (size_t)vs] : 0;
-                double g = vs >= 0 ? d->angio_rate_per_min * hill(vegf, d->angio_half_max, d->angio_hill) * near : 0;
-                double r = 0;
-                if (d->regress_rate_per_min > 0)
-                    r += d->regress_rate_per_min * (1.0 - (vs >= 0 ? hill(vegf, d->survival_half_max, d->survival_hill) : 0));
-                if (v->pressure && d->pressure_rate_per_min > 0)
-                    r += d->pressure_rate_per_min * hill(v->pressure[c], d->pressure_half_max, d->pressure_hill);
-                double old = rho[c];
-                double nw = (old + dt_min * g) / (1.0 + dt_min * (g / rmax + r));
-                if (nw > rmax) nw = rmax;
-                /* the change split into growth and loss, for the record; a density that falls below the floor
-                 * is gone, counted as regressed */
-                double loss = dt_min * r * nw;
-                grown += nw - old + loss;
-                if (nw < floor_rho) {
-                    loss += nw;
-                    nw = 0;
-                }
-                regressed += loss;
-                next[c] = nw;
+    /* per x-row sums of growth and loss, added in row order afterwards: the same totals at any thread count */
+    double *rows = v->rowsum;
+    const int nrows = ny * nz;
+#pragma omp parallel for schedule(static) if (m->nvox > 4096)
+    for (int row = 0; row < nrows; row++) {
+        const int j = row % ny, k = row / ny;
+        double grown = 0, regressed = 0;
+        for (int i = 0; i < nx; i++) {
+            size_t c = stroma_mesh_index(m, i, j, k);
+            double near = rho[c];
+            if (i > 0) near = fmax(near, rho[c - 1]);
+            if (i < nx - 1) near = fmax(near, rho[c + 1]);
+            if (j > 0) near = fmax(near, rho[c - (size_t)nx]);
+            if (j < ny - 1) near = fmax(near, rho[c + (size_t)nx]);
+            if (k > 0) near = fmax(near, rho[c - (size_t)nx * (size_t)ny]);
+            if (k < nz - 1) near = fmax(near, rho[c + (size_t)nx * (size_t)ny]);
+            if (near == 0) {
+                next[c] = 0;
+                continue;
             }
+            double vegf = vs >= 0 ? t->c[c * (size_t)nsub + (size_t)vs] : 0;
+            double g = vs >= 0 ? d->angio_rate_per_min * hill(vegf, d->angio_half_max, d->angio_hill) * near : 0;
+            double r = 0;
+            if (d->regress_rate_per_min > 0)
+                r += d->regress_rate_per_min *
+                     (1.0 - (vs >= 0 ? hill(vegf, d->survival_half_max, d->survival_hill) : 0));
+            if (v->pressure && d->pressure_rate_per_min > 0)
+                r += d->pressure_rate_per_min * hill(v->pressure[c], d->pressure_half_max, d->pressure_hill);
+            double old = rho[c];
+            double nw = (old + dt_min * g) / (1.0 + dt_min * (g / rmax + r));
+            if (nw > rmax) nw = rmax;
+            /* the change split into growth and loss, for the record; a density that falls below the floor is
+             * gone, counted as regressed */
+            double loss = dt_min * r * nw;
+            grown += nw - old + loss;
+            if (nw < floor_rho) {
+                loss += nw;
+                nw = 0;
+            }
+            regressed += loss;
+            next[c] = nw;
+        }
+        rows[2 * row] = grown;
+        rows[2 * row + 1] = regressed;
+    }
+    double grown = 0, regressed = 0;
+    for (int row = 0; row < nrows; row++) {
+        grown += rows[2 * row];
+        regressed += rows[2 * row + 1];
+    }
     double *tmp = v->rho;
     v->rho = v->next;
     v->next = tmp;

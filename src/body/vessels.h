@@ -10,7 +10,8 @@
  *   which stays in [0, rho_max] for any D; a density below STROMA_VESSEL_MIN_FRACTION x rho_max becomes 0 (the
  *   vessel is gone and stops exchanging). rho_near (the largest density of the voxel and its face neighbours,
  *   from before the update) makes growth happen only next to existing vessel.
- * - Voxels are updated from the old field into a new one, in parallel: bit-identical at any thread count.
+ * - Voxels are updated from the old field into a new one, in parallel over x-rows; the growth and loss totals
+ *   are summed per row and the rows added in order: bit-identical at any thread count.
  * - `list` holds the voxels with vessel (rho > 0) in increasing order: exchange walks only those. */
 #ifndef STROMA_BODY_VESSELS_H
 #define STROMA_BODY_VESSELS_H
@@ -37,6 +38,7 @@ typedef struct stroma_vessels {
     double *pressure;             /* [nvox] mean cell pressure per voxel (rule signal scale), owned; NULL if the
                                      model has no pressure regression */
     size_t *list;                 /* voxels with rho > 0, increasing; owned */
+    double *rowsum;               /* [2 x ny x nz] per-row growth and loss of an update (scratch), owned */
     size_t nlist;
     uint64_t gen;                 /* bumped whenever rho changes (by stroma_vessels_relist): caches key on it */
     double deposited, pruned;     /* vessel volume (µm³ of the domain) laid down / removed by cells so far */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <omp.h>
 
 #include "body/plasma.h"
 #include "body/vessels.h"
@@ -239,6 +240,40 @@ static void test_cells_act_on_vessels(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* Remodelling a 100 x 100 field (above the size where it runs in parallel) at 1 and 2 threads gives the same
+ * densities and the same growth and loss totals, bit for bit. */
+static void test_remodel_threads(void **state) {
+    (void)state;
+    static const char big[] = "domain: {x: [0, 2000], y: [0, 2000], z: [0, 20], voxel: 20}\n"
+                              "time: {end: 10, dt_diffusion: 1}\n"
+                              "substrates:\n  VEGF: {diffusion: 0, decay: 0}\n"
+                              "vessels:\n  max_density: 0.1\n  initial: {random: {fraction: 0.3, density: 0.05}}\n"
+                              "  angiogenesis: {substrate: VEGF, rate: 0.01, half_max: 10, hill: 2}\n"
+                              "  regression: {rate: 0.002, survival_half_max: 5, hill: 2}\n";
+    stroma_model *m = load(big);
+    stroma_sim *a = create(m, 1);
+    assert_true(a->transport->mesh.nvox > 4096);
+    for (size_t k = 0; k < a->transport->mesh.nvox; k++) a->transport->c[k] = (double)(k % 97) * 0.37;
+    stroma_vessels one, two;
+    stroma_error err;
+    assert_int_equal(stroma_vessels_init(&one, m, a->rng, &err), STROMA_OK);
+    assert_int_equal(stroma_vessels_init(&two, m, a->rng, &err), STROMA_OK);
+    for (int n = 0; n < 5; n++) {
+        omp_set_num_threads(1);
+        stroma_vessels_remodel(&one, a->transport, 30);
+        omp_set_num_threads(2);
+        stroma_vessels_remodel(&two, a->transport, 30);
+    }
+    assert_memory_equal(one.rho, two.rho, a->transport->mesh.nvox * sizeof(double));
+    assert_memory_equal(&one.grown, &two.grown, sizeof(double));
+    assert_memory_equal(&one.regressed, &two.regressed, sizeof(double));
+    assert_true(one.grown > 0 && one.regressed > 0);
+    stroma_vessels_free(&one);
+    stroma_vessels_free(&two);
+    stroma_sim_destroy(&a);
+    stroma_model_destroy(&m);
+}
+
 /* ---- mass balance ---- */
 
 static const char balance[] =
@@ -351,6 +386,7 @@ int main(void) {
         cmocka_unit_test(test_two_compartment), cmocka_unit_test(test_angiogenesis),
         cmocka_unit_test(test_mass_balance),    cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_checkpoint_continues), cmocka_unit_test(test_cells_act_on_vessels),
+        cmocka_unit_test(test_remodel_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
