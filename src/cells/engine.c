@@ -964,6 +964,7 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     case STROMA_SIG_VESSEL_DENSITY:
         return e->vessel_density && t ? e->vessel_density[stroma_mesh_voxel_of(&t->mesh, p)] : 0.0;
     case STROMA_SIG_PLASMA: return e->plasma ? e->plasma[sg->arg] : 0.0;
+    case STROMA_SIG_ECM: return e->ecm && t ? e->ecm[stroma_mesh_voxel_of(&t->mesh, p)] : 0.0;
     }
     return 0.0;
 }

@@ -96,6 +96,8 @@ typedef struct stroma_cell_engine {
     /* the body, as rules read it (set by sim/ when the model has them; borrowed, updated in place) */
     const double *vessel_density;     /* [nvox] vessel volume fraction per voxel, or NULL */
     const double *plasma;             /* [nsystemic] plasma values (clinical unit), or NULL */
+    const double *ecm;                /* [nvox] ECM density (mg/mL), or NULL */
+    const double *ecm_migration;      /* [ntypes] migration sensitivity to ECM (speed / (1 + m E)), or NULL */
 } stroma_cell_engine;
 
 /* A cell's stored pressure on the scale the `pressure` rule signal reads (1 ~ confluent, as in PhysiCell). */

@@ -1,9 +1,11 @@
-/* Vessels and the body around the tissue in the model description (the `vessels:` and `body:` sections):
- * plain data filled by the loader (load_body.c), read by body/. Units on every field. */
+/* Vessels and the body around the tissue, and the extracellular matrix, in the model description (the
+ * `vessels:`, `body:` and `ecm:` sections): plain data filled by the loader (load_body.c, load_ecm.c), read by
+ * body/. Units on every field. */
 #ifndef STROMA_MODEL_BODY_H
 #define STROMA_MODEL_BODY_H
 
 /* Included by model/model.h (after stroma_srcloc); include that instead. */
+#include "model/region.h"
 
 /* A listed vessel: a straight tube from `from_um` to `to_um` (equal: one point). Every voxel whose centre lies
  * within radius_um of the segment, and every voxel the segment passes through, gets `density`. */
@@ -67,5 +69,31 @@ typedef struct stroma_body_desc {
     stroma_systemic_desc *systemic; /* [nsystemic], owned, in file order */
     stroma_srcloc loc;
 } stroma_body_desc;
+
+/* A region of the tissue seeded with matrix. */
+typedef struct stroma_ecm_region_desc {
+    stroma_region region;           /* disc, sphere, box, annulus (model/region.h) */
+    double density;                 /* mg/mL */
+    stroma_srcloc loc;
+} stroma_ecm_region_desc;
+
+/* The extracellular matrix: a density field (mg/mL collagen equivalent) that cells deposit, a protease degrades,
+ * and that slows cell migration and diffusion (the `ecm:` section; src/body/ecm.c). */
+typedef struct stroma_ecm_desc {
+    int present;                    /* the model has an `ecm:` section */
+    double initial;                 /* mg/mL in every voxel at the start */
+    int nregions;
+    stroma_ecm_region_desc *regions;/* [nregions], owned: raise their voxels to `density` */
+    double max_density;             /* > 0, mg/mL: deposition saturates there */
+    double *deposition;             /* [ntypes] base deposition of a cell of each type, mg/mL per min when the
+                                       cell fills the voxel (x V_cell / V_voxel); owned */
+    double *migration;              /* [ntypes] migration sensitivity m: speed x 1 / (1 + m E), 1/(mg/mL); owned */
+    double *hindrance;              /* [nsub] diffusion sensitivity s: D x 1 / (1 + s E), 1/(mg/mL); owned */
+    int protease;                   /* substrate that degrades it (MMP), or -1 */
+    double degradation_per_min;     /* k: dE/dt = -k x protease x E / (K + E), per unit of protease */
+    double degradation_half;        /* K, mg/mL */
+    double every_min;               /* interval of the matrix update (deposition, degradation) */
+    stroma_srcloc loc;
+} stroma_ecm_desc;
 
 #endif

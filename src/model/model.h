@@ -103,6 +103,8 @@ struct stroma_model {
     /* the body (issue 10): vessels that grow and exchange with blood, and the plasma compartment */
     stroma_vessels_desc vessels;
     stroma_body_desc body;
+    /* the extracellular matrix (issue 11) */
+    stroma_ecm_desc ecm;
 };
 
 /* Bytes the simulation will allocate for this model (fields, solver scratch, sources); used to refuse a grid

@@ -39,7 +39,8 @@ typedef enum stroma_signal_kind {
     STROMA_SIG_DEAD,               /* 1 if dead */
     STROMA_SIG_STATE,              /* [variable] a named internal state variable */
     STROMA_SIG_VESSEL_DENSITY,     /* vessel volume fraction of the cell's voxel (models with vessels) */
-    STROMA_SIG_PLASMA              /* [systemic index] plasma value, clinical unit (models with a body) */
+    STROMA_SIG_PLASMA,             /* [systemic index] plasma value, clinical unit (models with a body) */
+    STROMA_SIG_ECM                 /* ECM density of the cell's voxel, mg/mL (models with an ecm section) */
 } stroma_signal_kind;
 
 /* What a behaviour sets (its argument in brackets). */
@@ -68,7 +69,9 @@ typedef enum stroma_behaviour_kind {
     STROMA_BEH_STATE_PRODUCTION,   /* [variable] per min */
     STROMA_BEH_STATE_DECAY,        /* [variable] 1/min */
     STROMA_BEH_VESSEL_DEPOSIT,     /* 1/min: vessel density laid down in the cell's voxel, per min, x V/Vvox */
-    STROMA_BEH_VESSEL_PRUNE        /* 1/min: relative removal rate of the vessel density of the cell's voxel */
+    STROMA_BEH_VESSEL_PRUNE,       /* 1/min: relative removal rate of the vessel density of the cell's voxel */
+    STROMA_BEH_ECM_DEPOSIT,        /* mg/mL per min laid down in the cell's voxel, x V/Vvox */
+    STROMA_BEH_ECM_DEGRADE         /* 1/min: relative removal rate of the ECM of the cell's voxel */
 } stroma_behaviour_kind;
 
 typedef struct stroma_signal_entry {

@@ -125,12 +125,18 @@ static void provide_state(table_builder *b, const stroma_model *m) {
 }
 
 /* Provider: the body (model/body.h): the vessel density a cell sits in and the behaviours that lay down or
- * prune vessel (models with vessels), and each systemic substrate's plasma value (models with a body). */
+ * prune vessel (models with vessels), the matrix density and the behaviours that lay down or degrade it
+ * (models with an ecm section), and each systemic substrate's plasma value (models with a body). */
 static void provide_body(table_builder *b, const stroma_model *m) {
     if (m->vessels.present) {
         add_signal(b, STROMA_SIG_VESSEL_DENSITY, 0, "volume fraction", "vessel density");
         add_behaviour(b, STROMA_BEH_VESSEL_DEPOSIT, 0, "1/min", "vessel deposition");
         add_behaviour(b, STROMA_BEH_VESSEL_PRUNE, 0, "1/min", "vessel pruning");
+    }
+    if (m->ecm.present) {
+        add_signal(b, STROMA_SIG_ECM, 0, "mg/mL", "ECM density");
+        add_behaviour(b, STROMA_BEH_ECM_DEPOSIT, 0, "mg/mL/min", "ECM deposition");
+        add_behaviour(b, STROMA_BEH_ECM_DEGRADE, 0, "1/min", "ECM degradation");
     }
     for (int k = 0; m->body.present && k < m->body.nsystemic; k++) {
         const stroma_systemic_desc *d = &m->body.systemic[k];
@@ -272,6 +278,8 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     case STROMA_BEH_STATE_DECAY: return m->state_vars[a].decay[type];
     case STROMA_BEH_VESSEL_DEPOSIT: /* cell types lay down or prune vessel only through rules */
     case STROMA_BEH_VESSEL_PRUNE: return 0.0;
+    case STROMA_BEH_ECM_DEPOSIT: return m->ecm.present && m->ecm.deposition ? m->ecm.deposition[type] : 0.0;
+    case STROMA_BEH_ECM_DEGRADE: return 0.0; /* cells degrade matrix through rules (or the protease field) */
     }
     return 0.0;
 }
