@@ -508,7 +508,10 @@ static void load_store(loader *ld, int id, const load_value *v) {
         ld->images_every_at = v->loc;
         break;
     case STROMA_KEY_OUTPUTS_IMAGES_SIZE: m->output_images_size_px = (int)v->integer; break;
-    default: load_body_store(ld, id, v); break; /* vessels and body (containers: nothing to store) */
+    default: /* vessels, body and ecm (containers: nothing to store) */
+        load_body_store(ld, id, v);
+        load_ecm_store(ld, id, v);
+        break;
     }
 }
 
@@ -667,7 +670,10 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
         ld->cur_rule = ld->nrule_items++;
         return 0;
     }
-    default: return load_body_item(ld, id, name, path, at);
+    default: {
+        int r = load_body_item(ld, id, name, path, at);
+        return r ? r : load_ecm_item(ld, id, name, path, at);
+    }
     }
 }
 
@@ -950,7 +956,10 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
             ok = 0;
         }
         break;
-    default: ok = load_body_map_done(ld, id, path, at, keys, vals, valid, ok); break;
+    default:
+        ok = load_body_map_done(ld, id, path, at, keys, vals, valid, ok);
+        ok = load_ecm_map_done(ld, id, path, at, keys, vals, valid, ok);
+        break;
     }
     return ok;
 }
@@ -1835,6 +1844,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         load_check_cell_types(&ld, &names);
         if (!ld.nomem) load_check_state(&ld, &names);
         if (!ld.nomem) load_check_body(&ld, &names, grid); /* before the tables: they name the systemic ones */
+        if (!ld.nomem) load_check_ecm(&ld, &names, grid);
         if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
         if (!ld.nomem) load_check_state_names(&ld);
         /* after the tables: a cell file's extra columns are behaviours */
@@ -1859,6 +1869,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     free(ld.srefs);
     free(ld.rule_items);
     load_body_free(&ld);
+    load_ecm_free(&ld);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {
         stroma_model_destroy(&m);

@@ -1,6 +1,6 @@
 /* Private to the model loader (src/model/load*.c): the loader's state during one load, the types its pieces share,
  * and the helpers they call across files. load.c walks the YAML against the schema; each section's cross-checks
- * after the walk live in that section's file (load_cells.c, load_rules.c, load_body.c), the CSV reading in
+ * after the walk live in that section's file (load_cells.c, load_rules.c, load_body.c, load_ecm.c), the CSV reading in
  * load_csv.c. A new section adds load_<section>.c and declares its check here (docs/dev/loader.md). */
 #ifndef STROMA_MODEL_LOAD_IMPL_H
 #define STROMA_MODEL_LOAD_IMPL_H
@@ -158,6 +158,7 @@ typedef struct loader {
     load_name images_field;         /* outputs.images.field, resolved after the walk */
     stroma_srcloc images_every_at;  /* outputs.images.every (line 0: absent) */
     struct load_body_walk *body;    /* what the walk found in vessels/body (load_body.c); NULL: nothing yet */
+    struct load_ecm_walk *ecm;      /* what the walk found in ecm (load_ecm.c); NULL: nothing yet */
 } loader;
 
 /* A parsed value handed to load_store. */
@@ -281,5 +282,15 @@ int load_body_map_done(loader *ld, int id, const char *path, stroma_srcloc at, c
 void load_check_body(loader *ld, const load_names *nl, int grid);
 /* Free what the walk kept for load_check_body. */
 void load_body_free(loader *ld);
+
+/* load_ecm.c: the `ecm:` section, in the same way: store, items (regions, per-type and per-substrate maps),
+ * mapping-level checks (one shape per region, box corners, annulus radii), the checks after the walk (names,
+ * densities, regions inside the domain, the update interval; needs the cell types), and freeing. */
+void load_ecm_store(loader *ld, int id, const load_value *v);
+int load_ecm_item(loader *ld, int id, const char *name, const char *path, stroma_srcloc at);
+int load_ecm_map_done(loader *ld, int id, const char *path, stroma_srcloc at, const stroma_yaml_node *const *keys,
+                      const stroma_yaml_node *const *vals, const int *valid, int ok);
+void load_check_ecm(loader *ld, const load_names *nl, int grid);
+void load_ecm_free(loader *ld);
 
 #endif

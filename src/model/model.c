@@ -44,6 +44,10 @@ void stroma_model_destroy(stroma_model **model) {
     free(m->vessels.points_density);
     free(m->vessels.permeability_um_per_min);
     free(m->body.systemic);
+    free(m->ecm.regions);
+    free(m->ecm.deposition);
+    free(m->ecm.migration);
+    free(m->ecm.hindrance);
     stroma_rule_tables_free(&m->rule_tables);
     free(m->rules);
     free(m->cell_types);
@@ -284,6 +288,41 @@ static void model_put_body(model_text *t, const stroma_model *m) {
     if (b->nsystemic) model_put(t, "\n");
 }
 
+/* Two lines for the matrix (if any): its density and update, then what deposits it, whom it slows, what degrades it. */
+static void model_put_ecm(model_text *t, const stroma_model *m) {
+    const stroma_ecm_desc *e = &m->ecm;
+    if (!e->present) return;
+    model_put(t, "ecm: initial %g mg/mL, max %g mg/mL, %d region%s, every %g min\n  deposition:", e->initial,
+              e->max_density, e->nregions, e->nregions == 1 ? "" : "s", e->every_min);
+    int any = 0;
+    for (int k = 0; e->deposition && k < m->ntypes; k++)
+        if (e->deposition[k] > 0) {
+            model_put(t, "%s %s %g mg/mL/min", any ? "," : "", m->cell_types[k].name, e->deposition[k]);
+            any = 1;
+        }
+    if (!any) model_put(t, " none");
+    model_put(t, "; slows migration of:");
+    any = 0;
+    for (int k = 0; e->migration && k < m->ntypes; k++)
+        if (e->migration[k] > 0) {
+            model_put(t, "%s %s (1 + %g E)", any ? "," : "", m->cell_types[k].name, e->migration[k]);
+            any = 1;
+        }
+    if (!any) model_put(t, " none");
+    model_put(t, "; hinders diffusion of:");
+    any = 0;
+    for (int s = 0; e->hindrance && s < m->nsub; s++)
+        if (e->hindrance[s] > 0) {
+            model_put(t, "%s %s (1 + %g E)", any ? "," : "", m->substrates[s].name, e->hindrance[s]);
+            any = 1;
+        }
+    if (!any) model_put(t, " none");
+    if (e->protease >= 0)
+        model_put(t, "; degraded by %s (rate %g, half max %g mg/mL)", m->substrates[e->protease].name,
+                  e->degradation_per_min, e->degradation_half);
+    model_put(t, "\n");
+}
+
 /* One line for a state variable: the types whose initial value, production or decay is not 0. */
 static void model_put_state_var(model_text *t, const stroma_model *m, int v) {
     const stroma_state_var_desc *d = &m->state_vars[v];
@@ -415,6 +454,7 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     }
     model_put_vessels(&t, m);
     model_put_body(&t, m);
+    model_put_ecm(&t, m);
     model_put(&t, "memory estimate: %.3g MiB\n", stroma_model_memory_estimate(m) / (1024.0 * 1024.0));
     return t.len;
 }

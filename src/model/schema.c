@@ -492,6 +492,83 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                         .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 4000,
                                         .doc = "Width of the pictures; the height follows the domain's aspect "
                                                "ratio."},
+    [STROMA_KEY_ECM] = {"ecm", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                        .doc = "The extracellular matrix: a density field (mg/mL collagen equivalent) that cell types "
+                               "deposit, a protease degrades, and that slows cell migration and the diffusion of "
+                               "substrates (docs/ecm.md). Gives rules the signal `ECM density` and the behaviours "
+                               "`ECM deposition` and `ECM degradation`."},
+    [STROMA_KEY_ECM_INITIAL] = {"ecm.initial", STROMA_SCHEMA_NUMBER, "mg/mL", OPTIONAL, DEFAULT("0", 0.0), GE_0,
+                                .doc = "Density in every voxel at the start; at most max_density."},
+    [STROMA_KEY_ECM_MAX_DENSITY] = {"ecm.max_density", STROMA_SCHEMA_NUMBER, "mg/mL", OPTIONAL, DEFAULT("10", 10.0),
+                                    GT_0, .doc = "Deposition stops there; no voxel exceeds it, and no initial "
+                                                 "density may."},
+    [STROMA_KEY_ECM_REGIONS] = {"ecm.regions", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
+                                .doc = "Regions of denser matrix at the start, in order (a later region sets its "
+                                       "voxels again)."},
+    [STROMA_KEY_ECM_REGION] = {"ecm.regions[]", STROMA_SCHEMA_MAP, "", REQUIRED,
+                               .doc = "A region: `density` and exactly one of `box`, `disc`, `annulus` (discs and "
+                                      "annuli are in-plane: they span z); a voxel belongs to it by its centre."},
+    [STROMA_KEY_ECM_REGION_DENSITY] = {"ecm.regions[].density", STROMA_SCHEMA_NUMBER, "mg/mL", REQUIRED, GE_0,
+                                       .doc = "Density of its voxels; at most max_density."},
+    [STROMA_KEY_ECM_REGION_BOX] = {"ecm.regions[].box", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                   .need_text = "one of box, disc, annulus", .doc = "An axis-aligned box."},
+    [STROMA_KEY_ECM_REGION_BOX_LO] = {"ecm.regions[].box.lo", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                      .doc = "Lower corner."},
+    [STROMA_KEY_ECM_REGION_BOX_HI] = {"ecm.regions[].box.hi", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                      .doc = "Upper corner; above lo on every axis."},
+    [STROMA_KEY_ECM_REGION_DISC] = {"ecm.regions[].disc", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                    .need_text = "one of box, disc, annulus",
+                                    .doc = "Voxels whose centre lies within radius of center in x and y."},
+    [STROMA_KEY_ECM_REGION_DISC_CENTER] = {"ecm.regions[].disc.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                           .doc = "Centre; must lie in the domain."},
+    [STROMA_KEY_ECM_REGION_DISC_RADIUS] = {"ecm.regions[].disc.radius", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GT_0,
+                                           .doc = "Radius."},
+    [STROMA_KEY_ECM_REGION_ANNULUS] = {"ecm.regions[].annulus", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                       .need_text = "one of box, disc, annulus",
+                                       .doc = "Voxels whose centre lies between inner and outer of center in x and "
+                                              "y (a capsule around a tumour)."},
+    [STROMA_KEY_ECM_REGION_ANNULUS_CENTER] = {"ecm.regions[].annulus.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                              .doc = "Centre; must lie in the domain."},
+    [STROMA_KEY_ECM_REGION_ANNULUS_INNER] = {"ecm.regions[].annulus.inner", STROMA_SCHEMA_NUMBER, "µm", REQUIRED,
+                                             GE_0, .doc = "Inner radius."},
+    [STROMA_KEY_ECM_REGION_ANNULUS_OUTER] = {"ecm.regions[].annulus.outer", STROMA_SCHEMA_NUMBER, "µm", REQUIRED,
+                                             GT_0, .doc = "Outer radius; above inner."},
+    [STROMA_KEY_ECM_DEPOSITION] = {"ecm.deposition", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                   .default_text = "0 for every type", NAME_LEN,
+                                   .doc = "Base deposition rate of each cell type named (the `ECM deposition` "
+                                          "behaviour, which rules may change)."},
+    [STROMA_KEY_ECM_DEPOSITION_TYPE] = {"ecm.deposition.<name>", STROMA_SCHEMA_NUMBER, "mg/mL/min", REQUIRED, GE_0,
+                                        .doc = "Density a cell of that type adds to its voxel per minute when it "
+                                               "fills the voxel (scaled by its volume / the voxel's)."},
+    [STROMA_KEY_ECM_MIGRATION] = {"ecm.migration", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                  .default_text = "0 for every type (matrix does not slow them)", NAME_LEN,
+                                  .doc = "Sensitivity m of each cell type's migration to matrix: its speed is "
+                                         "divided by 1 + m E (E the density of its voxel)."},
+    [STROMA_KEY_ECM_MIGRATION_TYPE] = {"ecm.migration.<name>", STROMA_SCHEMA_NUMBER, "1/(mg/mL)", REQUIRED, GE_0,
+                                       .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 100.0,
+                                       .doc = "Migration sensitivity of that type, 0 to 100."},
+    [STROMA_KEY_ECM_HINDRANCE] = {"ecm.hindrance", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                  .default_text = "0 for every substrate (free diffusion)", NAME_LEN,
+                                  .doc = "Sensitivity s of each substrate's diffusion to matrix: its coefficient "
+                                         "in a voxel is D / (1 + s E), larger molecules and vesicles more."},
+    [STROMA_KEY_ECM_HINDRANCE_SUBSTRATE] = {"ecm.hindrance.<name>", STROMA_SCHEMA_NUMBER, "1/(mg/mL)", REQUIRED,
+                                            GE_0, .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 100.0,
+                                            .doc = "Hindrance of that substrate, 0 to 100."},
+    [STROMA_KEY_ECM_DEGRADATION] = {"ecm.degradation", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                                    .doc = "Degradation by a protease substrate (MMP), saturable in the matrix: "
+                                           "dE/dt = -rate x protease x E / (half_max + E), integrated exactly over "
+                                           "each update with the protease held."},
+    [STROMA_KEY_ECM_DEGRADATION_SUBSTRATE] = {"ecm.degradation.substrate", STROMA_SCHEMA_NAME, "", REQUIRED,
+                                              NAME_LEN, .doc = "The protease (a key of `substrates`)."},
+    [STROMA_KEY_ECM_DEGRADATION_RATE] = {"ecm.degradation.rate", STROMA_SCHEMA_NUMBER, "1/min per protease unit",
+                                         REQUIRED, GE_0, .doc = "Rate per unit of protease."},
+    [STROMA_KEY_ECM_DEGRADATION_HALF_MAX] = {"ecm.degradation.half_max", STROMA_SCHEMA_NUMBER, "mg/mL", OPTIONAL,
+                                             DEFAULT("1", 1.0), GT_0,
+                                             .doc = "Matrix density at half the maximal degradation rate."},
+    [STROMA_KEY_ECM_EVERY] = {"ecm.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL,
+                              .default_text = "time.dt_phenotype", GT_0,
+                              .doc = "Interval of the matrix update (deposition, degradation, and the "
+                                     "diffusion coefficients that follow); a whole multiple of time.dt_diffusion."},
     [STROMA_KEY_VESSELS] = {"vessels", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
                             .doc = "The vasculature: a vessel density field (the volume fraction of each voxel "
                                    "occupied by vessels) that grows, regresses and exchanges substrates with blood. "
