@@ -163,6 +163,18 @@ typedef struct stroma_plasma_summary {
     double plasma0, plasma, produced, received, cleared;    /* plasma side (plasma = volume x value) */
 } stroma_plasma_summary;
 int stroma_sim_plasma_count(const stroma_sim *sim);
+
+/* The extracellular matrix (models with `ecm:`; docs/ecm.md). present = 0: none (all 0). Densities in mg/mL;
+ * total, deposited and degraded in mg/mL x µm³ of the domain (x 1e-9 gives µg). */
+typedef struct stroma_ecm_summary {
+    int present;
+    double mean, max, total;
+    double deposited, degraded; /* since the start: laid down by cells, removed by cells and the protease */
+} stroma_ecm_summary;
+stroma_ecm_summary stroma_sim_ecm(const stroma_sim *sim);
+
+/* ECM density of every voxel ([nvox], mg/mL), or NULL without a matrix. Borrowed: valid until the next step. */
+const double *stroma_sim_ecm_density(const stroma_sim *sim);
 stroma_plasma_summary stroma_sim_plasma(const stroma_sim *sim, int k);
 
 /* ---- import from PhysiCell ---- */

@@ -487,6 +487,11 @@ static void update_motility_one(stroma_cell_engine *e, const stroma_transport *t
     double speed = beh(e, i, R ? R->s_speed : -1, T->speed_um_per_min);
     double persist = beh(e, i, R ? R->s_persist : -1, T->persistence_min);
     double bias = beh(e, i, R ? R->s_bias : -1, T->bias);
+    /* dense matrix slows migration: speed / (1 + m E) (docs/ecm.md) */
+    if (e->ecm && e->ecm_migration && e->ecm_migration[c->type[i]] > 0 && t) {
+        double p[3] = {c->x[i], c->y[i], c->z[i]};
+        speed /= 1.0 + e->ecm_migration[c->type[i]] * e->ecm[stroma_mesh_voxel_of(&t->mesh, p)];
+    }
     if (c->state[i] != STROMA_CELL_LIVE || !(speed > 0)) {
         c->mx[i] = c->my[i] = c->mz[i] = 0;
         return;

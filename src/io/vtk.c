@@ -175,8 +175,8 @@ stroma_code stroma_write_fields_vti(stroma_outdir *od, const stroma_sim *sim, st
     const stroma_transport *t = sim->transport;
     const stroma_mesh *m = &t->mesh;
     const double time_min = stroma_sim_time(sim);
-    const double *rho = stroma_sim_vessel_density(sim);
-    const size_t narr = (size_t)t->nsub + (rho != NULL);
+    const double *rho = stroma_sim_vessel_density(sim), *ecm = stroma_sim_ecm_density(sim);
+    const size_t narr = (size_t)t->nsub + (rho != NULL) + (ecm != NULL);
     vtk_array *arrays = calloc(narr > 0 ? narr : 1, sizeof *arrays);
     if (!arrays) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory writing the field file");
     for (int s = 0; s < t->nsub; s++)
@@ -186,6 +186,9 @@ stroma_code stroma_write_fields_vti(stroma_outdir *od, const stroma_sim *sim, st
     if (rho) /* the vessel density field after the substrates */
         arrays[t->nsub] = (vtk_array){.name = STROMA_VESSEL_FIELD_NAME, .type = "Float64", .ncomp = 1,
                                       .elem_size = sizeof(double), .count = m->nvox, .data = rho};
+    if (ecm) /* then the matrix */
+        arrays[narr - 1] = (vtk_array){.name = STROMA_ECM_FIELD_NAME, .type = "Float64", .ncomp = 1,
+                                       .elem_size = sizeof(double), .count = m->nvox, .data = ecm};
     char rel[256];
     vtk_data_name(rel, sizeof rel, "fields", time_min, "vti");
     FILE *f = stroma_outdir_open(od, rel, err);

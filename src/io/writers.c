@@ -75,6 +75,7 @@ void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim) {
     }
     for (int k = 0; k < stroma_sim_plasma_count(sim); k++) fprintf(f, ",plasma_%s", stroma_sim_plasma(sim, k).name);
     if (sim->has_vessels) fputs(",vessel_density_mean,vascular_fraction", f);
+    if (sim->has_ecm) fputs("," STROMA_ECM_FIELD_NAME "_mean", f);
     fputc('\n', f);
 }
 
@@ -95,6 +96,7 @@ void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim) {
         stroma_vessel_summary v = stroma_sim_vessels(sim);
         fprintf(f, ",%.17g,%.17g", v.mean_density, v.vascular_fraction);
     }
+    if (sim->has_ecm) fprintf(f, ",%.17g", stroma_sim_ecm(sim).mean);
     fputc('\n', f);
 }
 
@@ -123,8 +125,9 @@ stroma_code stroma_write_fields_csv(stroma_outdir *od, const stroma_sim *sim, st
             write_field_csv(od, sim, sim->model->substrates[s].name, t->c + s, (size_t)t->nsub, err);
         if (rc != STROMA_OK) return rc;
     }
-    const double *rho = stroma_sim_vessel_density(sim);
-    return rho ? write_field_csv(od, sim, STROMA_VESSEL_FIELD_NAME, rho, 1, err) : STROMA_OK;
+    const double *rho = stroma_sim_vessel_density(sim), *ecm = stroma_sim_ecm_density(sim);
+    stroma_code rc = rho ? write_field_csv(od, sim, STROMA_VESSEL_FIELD_NAME, rho, 1, err) : STROMA_OK;
+    return rc == STROMA_OK && ecm ? write_field_csv(od, sim, STROMA_ECM_FIELD_NAME, ecm, 1, err) : rc;
 }
 
 /* "<key>": <number> inside an object on one line (", " before every member but the first). */
@@ -148,6 +151,16 @@ static void write_summary_body(FILE *f, const stroma_sim *sim) {
         json_member(f, "regressed_um3", v.regressed_um3, 0);
         json_member(f, "deposited_um3", v.deposited_um3, 0);
         json_member(f, "pruned_um3", v.pruned_um3, 0);
+        fputc('}', f);
+    }
+    stroma_ecm_summary e = stroma_sim_ecm(sim);
+    if (e.present) {
+        fputs(",\n  \"ecm\": {", f);
+        json_member(f, "mean", e.mean, 1);
+        json_member(f, "max", e.max, 0);
+        json_member(f, "total", e.total, 0);
+        json_member(f, "deposited", e.deposited, 0);
+        json_member(f, "degraded", e.degraded, 0);
         fputc('}', f);
     }
     int n = stroma_sim_plasma_count(sim);

@@ -15,6 +15,8 @@
 
 /* Name of the vessel density field in the field files (fields/vessel_density_<time>.csv, the .vti array). */
 #define STROMA_VESSEL_FIELD_NAME "vessel_density"
+/* ... and of the matrix density field (mg/mL): fields/ECM_<time>.csv, the .vti array ECM. */
+#define STROMA_ECM_FIELD_NAME "ECM"
 
 /* Write timeseries.csv's header: time, <substrate>_mean,<substrate>_total per substrate, cells_<type> per cell
  * type and cells_dead (models with cells), plasma_<name> per systemic substrate (models with a body: its plasma

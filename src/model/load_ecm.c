@@ -248,6 +248,13 @@ void load_check_ecm(loader *ld, const load_names *nl, int grid) {
     ecm_resolve_map(ld, nl, ECM_MAP_MIGRATION, 1, m->ntypes, &e->migration, "ecm.migration");
     ecm_resolve_map(ld, nl, ECM_MAP_HINDRANCE, 0, m->nsub, &e->hindrance, "ecm.hindrance");
     if (w->protease.ok) e->protease = load_resolve(ld, nl, 0, &w->protease, "ecm.degradation.substrate");
+    /* the matrix field is written as fields/ECM_<t>.csv and the .vti array ECM: a substrate of that name would
+     * collide with it */
+    for (int s = 0; s < m->nsub; s++)
+        if (strcmp(m->substrates[s].name, "ECM") == 0)
+            load_error(ld, STROMA_ERR_RANGE, m->substrates[s].loc,
+                       "substrates.ECM: this name is the matrix field's in a model with an ecm section (its "
+                       "outputs would collide); rename the substrate");
     ecm_check_density(ld, e->initial, "ecm.initial", w->initial_at);
     for (int i = 0; i < e->nregions; i++) {
         const ecm_region_extra *x = &w->regions[i];

@@ -186,6 +186,23 @@ static stroma_code body_create(stroma_sim *sim, stroma_error *err) {
         sim->body_every = stroma_model_steps(m->body.dt_min, m->dt_diffusion_min, never);
         if (sim->has_cells) sim->cells.plasma = sim->plasma.value;
     }
+    sim->ecm_dep_slot = sim->ecm_deg_slot = -1;
+    if (m->ecm.present) {
+        stroma_code rc = stroma_ecm_init(&sim->ecm, m, err);
+        if (rc != STROMA_OK) return rc;
+        sim->has_ecm = 1;
+        sim->ecm_every = stroma_model_steps(m->ecm.every_min, m->dt_diffusion_min, never);
+        if (sim->has_cells) {
+            sim->cells.ecm = sim->ecm.E;
+            sim->cells.ecm_migration = m->ecm.migration;
+        }
+        if (sim->has_rules) {
+            int bd = stroma_rule_behaviour_of(&m->rule_tables, STROMA_BEH_ECM_DEPOSIT, 0);
+            int bg = stroma_rule_behaviour_of(&m->rule_tables, STROMA_BEH_ECM_DEGRADE, 0);
+            sim->ecm_dep_slot = bd >= 0 ? sim->rules.slot_of[bd] : -1;
+            sim->ecm_deg_slot = bg >= 0 ? sim->rules.slot_of[bg] : -1;
+        }
+    }
     if (sim->has_vessels || sim->has_body) {
         stroma_code rc = stroma_exchange_init(&sim->exchange, m, err);
         if (rc != STROMA_OK) return rc;
@@ -289,7 +306,9 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
                                                    err) != STROMA_OK) ||
         (sim->has_body &&
          stroma_state_register(&sim->state, "plasma", 1, &sim->plasma, stroma_plasma_save, stroma_plasma_load, err) !=
-             STROMA_OK)) {
+             STROMA_OK) ||
+        (sim->has_ecm &&
+         stroma_state_register(&sim->state, "ecm", 1, &sim->ecm, stroma_ecm_save, stroma_ecm_load, err) != STROMA_OK)) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -305,6 +324,7 @@ void stroma_sim_destroy(stroma_sim **simp) {
     if (sim->has_vessels) stroma_vessels_free(&sim->vessels);
     if (sim->has_body) stroma_plasma_free(&sim->plasma);
     if (sim->has_exchange) stroma_exchange_free(&sim->exchange);
+    if (sim->has_ecm) stroma_ecm_free(&sim->ecm);
     free(sim->points);
     free(sim->src_secretion);
     free(sim->src_saturation);
@@ -330,6 +350,26 @@ static void cells_act_on_vessels(stroma_sim *sim, double dt_min) {
         stroma_vessels_cell_act(&sim->vessels, stroma_mesh_voxel_of(mesh, p), c->volume_um3[i], dep, pr, dt_min);
     }
     stroma_vessels_relist(&sim->vessels);
+}
+
+/* One matrix update over dt_min: the cells deposit and degrade, in index order (their rule-set values, or their
+ * type's deposition rate when no rule sets it), then the protease degrades it everywhere. */
+static void ecm_update(stroma_sim *sim, double dt_min) {
+    const stroma_model *m = sim->model;
+    if (sim->has_cells) {
+        const stroma_cells *c = &sim->cells.cells;
+        const stroma_mesh *mesh = &sim->transport->mesh;
+        size_t nb = (size_t)c->nbeh;
+        for (size_t i = 0; i < c->n; i++) {
+            if (c->state[i] != STROMA_CELL_LIVE) continue;
+            double dep = sim->ecm_dep_slot >= 0 ? c->beh[i * nb + (size_t)sim->ecm_dep_slot] : m->ecm.deposition[c->type[i]];
+            double deg = sim->ecm_deg_slot >= 0 ? c->beh[i * nb + (size_t)sim->ecm_deg_slot] : 0.0;
+            if (!(dep > 0) && !(deg > 0)) continue;
+            double p[3] = {c->x[i], c->y[i], c->z[i]};
+            stroma_ecm_cell_act(&sim->ecm, stroma_mesh_voxel_of(mesh, p), c->volume_um3[i], dep, deg, dt_min);
+        }
+    }
+    stroma_ecm_degrade(&sim->ecm, sim->transport, dt_min);
 }
 
 /* Mean pressure of the live cells of each voxel (the rules' `pressure` scale), for pressure regression. */
@@ -405,6 +445,7 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         if (sim->step % sim->phen_every == 0 && (sim->vessel_dep_slot >= 0 || sim->vessel_prune_slot >= 0))
             cells_act_on_vessels(sim, (double)sim->phen_every * sim->dt_min);
     }
+    if (sim->has_ecm && sim->step % sim->ecm_every == 0) ecm_update(sim, (double)sim->ecm_every * sim->dt_min);
     if (sim->has_vessels && sim->step % sim->vessel_every == 0) {
         if (sim->vessels.pressure) vessel_pressure(sim);
         stroma_vessels_remodel(&sim->vessels, sim->transport, (double)sim->vessel_every * sim->dt_min);
@@ -466,6 +507,21 @@ stroma_vessel_summary stroma_sim_vessels(const stroma_sim *sim) {
 }
 
 const double *stroma_sim_vessel_density(const stroma_sim *sim) { return sim->has_vessels ? sim->vessels.rho : NULL; }
+
+stroma_ecm_summary stroma_sim_ecm(const stroma_sim *sim) {
+    stroma_ecm_summary out = {0};
+    if (!sim->has_ecm) return out;
+    stroma_ecm_stats st = stroma_ecm_stats_of(&sim->ecm);
+    out.present = 1;
+    out.mean = st.mean;
+    out.max = st.max;
+    out.total = st.total;
+    out.deposited = sim->ecm.deposited;
+    out.degraded = sim->ecm.degraded;
+    return out;
+}
+
+const double *stroma_sim_ecm_density(const stroma_sim *sim) { return sim->has_ecm ? sim->ecm.E : NULL; }
 
 int stroma_sim_plasma_count(const stroma_sim *sim) { return sim->has_body ? sim->plasma.n : 0; }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "body/ecm.h"
 #include "body/exchange.h"
 #include "body/plasma.h"
 #include "body/vessels.h"
@@ -52,6 +53,11 @@ struct stroma_sim {
     int has_exchange;          /* exchange or drainage runs each diffusion step */
     stroma_exchange exchange;
     int vessel_dep_slot, vessel_prune_slot; /* rule slots of vessel deposition / pruning, -1 if none */
+    /* the extracellular matrix (body/ecm.h) */
+    int has_ecm;
+    stroma_ecm ecm;
+    int64_t ecm_every;         /* diffusion steps per matrix update */
+    int ecm_dep_slot, ecm_deg_slot; /* rule slots of ECM deposition / degradation, -1 if none */
     /* every module's checkpointable state (clock, transport, cells; the run adds its outputs) */
     stroma_state_registry state;
     /* threads: the run's count (--threads, OMP_NUM_THREADS or stroma_team_default_threads) and the team that
