@@ -123,7 +123,7 @@ def check_fields(out, summary, rows, times, origin):
         check(img.GetNumberOfCells() == nvox, f"{path}: {img.GetNumberOfCells()} cells, {nvox} voxels")
         cd = img.GetCellData()
         got = [cd.GetArray(i).GetName() for i in range(cd.GetNumberOfArrays())]
-        want = names + (["vessel_density"] if "vessels" in summary else [])
+        want = names + (["vessel_density"] if "vessels" in summary else []) + (["ECM"] if "ecm" in summary else [])
         check(got == want, f"{path}: voxel arrays {got}, expected {want}")
         check(img.GetPointData().GetNumberOfArrays() == 0, f"{path}: unexpected point arrays")
         row = rows[times.index(t)]
@@ -149,6 +149,13 @@ def check_fields(out, summary, rows, times, origin):
                           f"{path}: voxel {idx} centre {centre}, CSV {want}")
         if "vessels" in summary:
             check_vessel_array(out, img, path, t, nvox, row, summary["vessels"]["vascular_threshold"])
+        if "ecm" in summary:
+            v = values(cd.GetArray("ECM"))
+            s = 0.0
+            for x in v:
+                s += x
+            check(len(v) == nvox and all(x >= 0 for x in v), f"{path}: ECM is not a density per voxel")
+            check(s / nvox == float(row["ECM_mean"]), f"{path}: ECM mean differs from timeseries.csv")
         last = (t, img)
     t, img = last
     if "vessels" in summary:
