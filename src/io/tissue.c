@@ -91,12 +91,15 @@ static const stroma_rgb tissue_vessel = {0.55, 0.0, 0.04}; /* dark red */
 /* Vessel overlay: the vessel colour with this opacity at the model's max_density, proportionally less below. */
 #define TISSUE_VESSEL_ALPHA 0.85
 
-/* The vessel overlay as an na x nb ARGB32 image (top row = largest b): dark red, opacity
- * TISSUE_VESSEL_ALPHA x density / max_density. NULL when out of memory. */
-static cairo_surface_t *tissue_vessel_layer(const stroma_sim *sim, const tissue_geom *g) {
+/* Matrix overlay: a cool blue-grey, at this opacity at the model's ecm.max_density, under the vessels. */
+static const stroma_rgb tissue_ecm = {0.18, 0.32, 0.55};
+#define TISSUE_ECM_ALPHA 0.6
+
+/* An overlay of a per-voxel field v (stride 1) as an na x nb ARGB32 image (top row = largest b): colour col with
+ * opacity alpha x v / vmax (clamped to [0, 1]). NULL when out of memory. */
+static cairo_surface_t *tissue_overlay_layer(const stroma_sim *sim, const tissue_geom *g, const double *v,
+                                             double vmax, stroma_rgb col, double alpha) {
     const stroma_mesh *m = &sim->transport->mesh;
-    const double *rho = stroma_sim_vessel_density(sim);
-    const double rho_max = sim->model->vessels.max_density;
     const int na = g->n[g->a], nb = g->n[g->b];
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, na, nb);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
@@ -109,15 +112,53 @@ static cairo_surface_t *tissue_vessel_layer(const stroma_sim *sim, const tissue_
     for (int j = 0; j < nb; j++) {
         uint32_t *rowp = (uint32_t *)(void *)(px + (size_t)(nb - 1 - j) * (size_t)stride);
         for (int i = 0; i < na; i++) {
-            double r = rho_max > 0 ? tissue_value(m, rho, 1, g, i, j) / rho_max : 0;
-            double a = TISSUE_VESSEL_ALPHA * (r > 1 ? 1 : r > 0 ? r : 0);
+            double r = vmax > 0 ? tissue_value(m, v, 1, g, i, j) / vmax : 0;
+            double a = alpha * (r > 1 ? 1 : r > 0 ? r : 0);
             /* premultiplied alpha */
-            rowp[i] = (uint32_t)lround(a * 255) << 24 | (uint32_t)lround(a * tissue_vessel.r * 255) << 16 |
-                      (uint32_t)lround(a * tissue_vessel.g * 255) << 8 | (uint32_t)lround(a * tissue_vessel.b * 255);
+            rowp[i] = (uint32_t)lround(a * 255) << 24 | (uint32_t)lround(a * col.r * 255) << 16 |
+                      (uint32_t)lround(a * col.g * 255) << 8 | (uint32_t)lround(a * col.b * 255);
         }
     }
     cairo_surface_mark_dirty(s);
     return s;
+}
+
+/* Paint an overlay over the map area. Returns 0, or -1 when out of memory. */
+static int tissue_paint_overlay(cairo_t *cr, cairo_surface_t *layer, double map_x, double map_y, double map_w,
+                                double map_h, int na, int nb) {
+    if (!layer) return -1;
+    cairo_save(cr);
+    cairo_rectangle(cr, map_x, map_y, map_w, map_h);
+    cairo_clip(cr);
+    cairo_translate(cr, map_x, map_y);
+    cairo_scale(cr, map_w / na, map_h / nb);
+    cairo_set_source_surface(cr, layer, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(layer);
+    return 0;
+}
+
+/* A legend row: a swatch from transparent to the full overlay colour, and its text. */
+static void tissue_overlay_legend(cairo_t *cr, double px, double y, double row, double f, double pw, stroma_rgb col,
+                                  double alpha, const char *text) {
+    double cy = y + 0.5 * row - 0.1 * f, sw = 2.0 * f;
+    cairo_pattern_t *grad = cairo_pattern_create_linear(px, 0, px + sw, 0);
+    cairo_pattern_add_color_stop_rgba(grad, 0, col.r, col.g, col.b, 0);
+    cairo_pattern_add_color_stop_rgba(grad, 1, col.r, col.g, col.b, alpha);
+    cairo_rectangle(cr, px, cy - 0.45 * f, sw, 0.9 * f);
+    cairo_set_source(cr, grad);
+    cairo_fill_preserve(cr);
+    cairo_pattern_destroy(grad);
+    cairo_set_line_width(cr, 1);
+    stroma_draw_rgb(cr, tissue_outline);
+    cairo_stroke(cr);
+    char fit[160];
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    tissue_fit(cr, text, pw - sw - 0.4 * f, fit, sizeof fit);
+    stroma_draw_text(cr, px + sw + 0.4 * f, cy, fit, 0, 0.5);
 }
 
 cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int width_px, stroma_error *err) {
@@ -167,10 +208,15 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
         double w = 1.6 * f + stroma_draw_text_width(pc, text);
         if (w > panel_w) panel_w = w;
     }
-    char vessel_text[96] = "";
+    char vessel_text[96] = "", ecm_text[96] = "";
     if (stroma_sim_vessel_density(sim)) {
         snprintf(vessel_text, sizeof vessel_text, "vessels 0–%g", model->vessels.max_density);
         double w = 2.4 * f + margin + stroma_draw_text_width(pc, vessel_text); /* the legend text has panel_w - margin */
+        if (w > panel_w) panel_w = w;
+    }
+    if (stroma_sim_ecm_density(sim)) {
+        snprintf(ecm_text, sizeof ecm_text, "ECM 0–%g mg/mL", model->ecm.max_density);
+        double w = 2.4 * f + margin + stroma_draw_text_width(pc, ecm_text);
         if (w > panel_w) panel_w = w;
     }
     double cb_w = 1.3 * f;
@@ -190,8 +236,8 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     if (g.len[g.b] * scale > 1.25 * avail_w) scale = 1.25 * avail_w / g.len[g.b];
     const double map_w = g.len[g.a] * scale, map_h = g.len[g.b] * scale;
     const double row = 1.5 * f;
-    const int vessels = stroma_sim_vessel_density(sim) != NULL;
-    const double legend_h = (ntypes > 0 ? row * (ntypes + 3) + f : 0) + (vessels ? row + f : 0);
+    const int vessels = stroma_sim_vessel_density(sim) != NULL, ecm = stroma_sim_ecm_density(sim) != NULL;
+    const double legend_h = (ntypes > 0 ? row * (ntypes + 3) + f : 0) + (vessels ? row + f : 0) + (ecm ? row + f : 0);
     const double cb_title_h = 3.3 * f;
     double cb_h = map_h - legend_h - cb_title_h - f;
     if (cb_h > 0.7 * map_h) cb_h = 0.7 * map_h;
@@ -240,26 +286,25 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     cairo_restore(cr);
     cairo_surface_destroy(heat);
 
-    /* vessels: over the heat map, under the cells */
-    if (vessels) {
-        cairo_surface_t *vl = tissue_vessel_layer(sim, &g);
-        if (!vl) {
-            cairo_destroy(cr);
-            cairo_surface_destroy(surf);
-            stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory drawing the vessels");
-            return NULL;
-        }
-        cairo_save(cr);
-        cairo_rectangle(cr, map_x, map_y, map_w, map_h);
-        cairo_clip(cr);
-        cairo_translate(cr, map_x, map_y);
-        cairo_scale(cr, map_w / na, map_h / nb);
-        cairo_set_source_surface(cr, vl, 0, 0);
-        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
-        cairo_paint(cr);
-        cairo_restore(cr);
-        cairo_surface_destroy(vl);
+    /* matrix, then vessels: over the heat map, under the cells */
+    if (ecm && tissue_paint_overlay(cr,
+                                    tissue_overlay_layer(sim, &g, stroma_sim_ecm_density(sim), model->ecm.max_density,
+                                                         tissue_ecm, TISSUE_ECM_ALPHA),
+                                    map_x, map_y, map_w, map_h, na, nb)) {
+        cairo_destroy(cr);
+        cairo_surface_destroy(surf);
+        stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory drawing the matrix");
+        return NULL;
+    }
+    if (vessels && tissue_paint_overlay(cr,
+                                        tissue_overlay_layer(sim, &g, stroma_sim_vessel_density(sim),
+                                                             model->vessels.max_density, tissue_vessel,
+                                                             TISSUE_VESSEL_ALPHA),
+                                        map_x, map_y, map_w, map_h, na, nb)) {
+        cairo_destroy(cr);
+        cairo_surface_destroy(surf);
+        stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory drawing the vessels");
+        return NULL;
     }
 
     /* cells: dead ones first, live ones on top, each pass in id order */
@@ -357,22 +402,11 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
         y += f;
     }
     if (vessels) { /* a swatch from transparent to the full overlay colour, and the density range */
-        double cy = y + 0.5 * row - 0.1 * f, sw = 2.0 * f;
-        cairo_pattern_t *grad = cairo_pattern_create_linear(px, 0, px + sw, 0);
-        cairo_pattern_add_color_stop_rgba(grad, 0, tissue_vessel.r, tissue_vessel.g, tissue_vessel.b, 0);
-        cairo_pattern_add_color_stop_rgba(grad, 1, tissue_vessel.r, tissue_vessel.g, tissue_vessel.b,
-                                          TISSUE_VESSEL_ALPHA);
-        cairo_rectangle(cr, px, cy - 0.45 * f, sw, 0.9 * f);
-        cairo_set_source(cr, grad);
-        cairo_fill_preserve(cr);
-        cairo_pattern_destroy(grad);
-        cairo_set_line_width(cr, 1);
-        stroma_draw_rgb(cr, tissue_outline);
-        cairo_stroke(cr);
-        char fit[160];
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        tissue_fit(cr, vessel_text, pw - sw - 0.4 * f, fit, sizeof fit);
-        stroma_draw_text(cr, px + sw + 0.4 * f, cy, fit, 0, 0.5);
+        tissue_overlay_legend(cr, px, y, row, f, pw, tissue_vessel, TISSUE_VESSEL_ALPHA, vessel_text);
+        y += row + f;
+    }
+    if (ecm) {
+        tissue_overlay_legend(cr, px, y, row, f, pw, tissue_ecm, TISSUE_ECM_ALPHA, ecm_text);
         y += row + f;
     }
 
