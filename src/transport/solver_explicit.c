@@ -13,7 +13,8 @@ typedef struct explicit_data {
 
 /* Refuses dt above the forward-Euler limit. The largest eigenvalue of the discrete operator D lap - lambda is
  * at most 4 dim D / dx^2 + lambda in magnitude (Gershgorin; the Dirichlet ghost closure keeps the bound), so
- * stability needs dt <= 2 / (4 dim D / dx^2 + lambda), which is dx^2 / (2 dim D) without decay. */
+ * stability needs dt <= 2 / (4 dim D / dx^2 + lambda), which is dx^2 / (2 dim D) without decay. With ECM
+ * hindrance every face coefficient is at most D_s (the largest D), so the same limit holds. */
 static int explicit_prepare(stroma_transport *t, stroma_error *err) {
     const stroma_mesh *m = &t->mesh;
     int dim = 0;
@@ -56,8 +57,12 @@ static void explicit_step(stroma_transport *t, const stroma_prestep *pre) {
     const int ns = t->nsub, n[3] = {m->nx, m->ny, m->nz};
     const size_t step[3] = {(size_t)ns, (size_t)m->nx * (size_t)ns, (size_t)m->nx * (size_t)m->ny * (size_t)ns};
     const double inv_dx2 = 1.0 / (m->dx_um * m->dx_um), dt = t->dt_min;
-    const double *c = t->c;
+    const double *c = t->c, *E = t->ecm;
     double *next = d->next;
+    /* sigma per substrate while hindered, else zeros (the constant 7-point Laplacian, as before) */
+    double sg[ns > 0 ? ns : 1];
+    for (int s = 0; s < ns; s++)
+        sg[s] = t->hindered ? t->ecm_sensitivity[s] : 0.0;
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < m->nz; k++)
         for (int j = 0; j < m->ny; j++)
@@ -74,7 +79,16 @@ static void explicit_step(stroma_transport *t, const stroma_prestep *pre) {
                         /* Ghost closures: no flux c_ghost = c; Dirichlet at the face c_ghost = 2 v - c. */
                         double lo = idx[a] > 0 ? c[v - step[a] + (size_t)s] : (dir[0] ? 2.0 * val[0] - cv : cv);
                         double hi = idx[a] < n[a] - 1 ? c[v + step[a] + (size_t)s] : (dir[1] ? 2.0 * val[1] - cv : cv);
-                        lap += lo - 2.0 * cv + hi;
+                        if (sg[s] > 0.0) {
+                            /* face factors 1 / (1 + sigma (E_v + E_nb) / 2) (harmonic mean of the voxels' D),
+                             * the voxel's own 1 / (1 + sigma E_v) at a Dirichlet face */
+                            const double ev = E[v / (size_t)ns];
+                            const double elo = idx[a] > 0 ? 0.5 * (ev + E[(v - step[a]) / (size_t)ns]) : ev;
+                            const double ehi = idx[a] < n[a] - 1 ? 0.5 * (ev + E[(v + step[a]) / (size_t)ns]) : ev;
+                            lap += (lo - cv) / (1.0 + sg[s] * elo) + (hi - cv) / (1.0 + sg[s] * ehi);
+                        } else {
+                            lap += lo - 2.0 * cv + hi;
+                        }
                     }
                     next[v + (size_t)s] =
                         cv + dt * (t->diffusion_um2_per_min[s] * inv_dx2 * lap - t->decay_per_min[s] * cv);

@@ -72,6 +72,18 @@ typedef struct lod_data {
     size_t per_thread;        /* lines_cap + pivot scratch, doubles */
     double *scratch;          /* [nthreads][per_thread] */
     size_t bytes;
+    /* Space-varying coefficients (t->hindered; see "Variable coefficients" below): */
+    int var;                  /* the variable-coefficient kernels solve every line */
+    int nwg;                  /* distinct sigma > 0 */
+    int *wgroup;              /* [nsub] sigma group of substrate s, -1: sigma = 0 (r constant) */
+    double *wf;               /* [nwg][3][nvox] face factor 1 / (1 + sigma (E_v + E_v+)/2) between voxel v and
+                                 its next voxel along the axis (1 on the last voxel of a line) */
+    const double *ecm;        /* t->ecm, t->ecm_sensitivity (owned by t; re-prepared when they change) */
+    const double *sigma;
+    double *odL;              /* [3][period] 1 + dt lambda / dim of value q mod period (y, z rows) */
+    double *ones;             /* [nmax] 1.0: the face factors of a substrate with sigma = 0 */
+    size_t var_per_thread;    /* doubles of variable-coefficient scratch per thread */
+    double *var_scratch;      /* [nthreads][var_per_thread] */
 } lod_data;
 
 static void *lod_calloc(lod_data *d, size_t n, size_t size) {
@@ -100,6 +112,11 @@ static void lod_free(lod_data *d) {
         free(ax->fix_val);
     }
     free(d->scratch);
+    free(d->wgroup);
+    free(d->wf);
+    free(d->odL);
+    free(d->ones);
+    free(d->var_scratch);
     free(d->yfix);
     free(d->fwd);
     free(d->back);
@@ -577,6 +594,278 @@ LOD_CLONES static void lod_yfix(const lod_data *d, int k, double *cp) {
 #undef LOD_CALL
 }
 
+/* Variable coefficients (stroma_transport_set_hindrance). A line's system has per-face coefficients
+ * r_{p+1/2} = r_s w_{p+1/2}, with w the face factor 1 / (1 + sigma (E_p + E_p+1)/2) (harmonic mean of the two
+ * voxels' D), and at a Dirichlet face the end voxel's own r_s / (1 + sigma E). Row p:
+ *   -r_lo c[p-1] + (1 + dec + r_lo + r_hi) c[p] - r_hi c[p+1] = c_old[p] (+ 2 r_b v and + 2 r_b on the diagonal
+ * at a Dirichlet face). The pivots depend on the line's ECM, so they are computed during the forward sweep (one
+ * division per value, vectorised along the contiguous direction as in the constant kernels) from the stored face
+ * factors, and u_p = r_hi / pivot_p is kept in per-thread scratch for the back substitution. The operations are
+ * those of the constant path with r_lo and r_hi in place of r, in the same order: a substrate with sigma = 0
+ * (w = 1, r_s * 1 = r_s) gets bit-identical values. */
+
+/* Forward elimination at position p of n for `len` values: x (this row, overwritten), pr (row p - 1; unused at
+ * p = 0), rlo / rhi (per value: the face coefficients towards p - 1 and p + 1; unused at p = 0 / p = n - 1), U (out:
+ * r_hi / pivot, unused at p = n - 1), Up (U of row p - 1), od (period L: 1 + dec), at an end row (first or last)
+ * bnd (2 r_b on Dirichlet lanes, else 0) and g (2 r_b v on Dirichlet lanes, else 0). */
+LOD_INLINE void var_k_fwd(int p, int n, double *restrict x, const double *restrict pr, const double *restrict rlo,
+                          const double *restrict rhi, double *restrict U, const double *restrict Up,
+                          const double *restrict od, const double *restrict bnd, const double *restrict g, size_t len,
+                          int L) {
+    const int first = p == 0, last = p == n - 1;
+    for (size_t q0 = 0; q0 < len; q0 += (size_t)L) {
+        const int m = len - q0 < (size_t)L ? (int)(len - q0) : L;
+        if (first) {
+#pragma omp simd
+            for (int u = 0; u < m; u++) {
+                const size_t q = q0 + (size_t)u;
+                double b = od[u];
+                if (!last)
+                    b += rhi[q];
+                b += bnd[q];
+                double inv = 1.0 / b;
+                x[q] = (x[q] + g[q]) * inv;
+                U[q] = rhi[q] * inv;
+            }
+        } else if (last) {
+#pragma omp simd
+            for (int u = 0; u < m; u++) {
+                const size_t q = q0 + (size_t)u;
+                double b = od[u];
+                b += rlo[q];
+                b += bnd[q];
+                double inv = 1.0 / (b - rlo[q] * Up[q]), lo = rlo[q] * inv;
+                x[q] = (x[q] + g[q]) * inv + lo * pr[q];
+            }
+        } else {
+#pragma omp simd
+            for (int u = 0; u < m; u++) {
+                const size_t q = q0 + (size_t)u;
+                double b = od[u];
+                b += rlo[q];
+                b += rhi[q];
+                double inv = 1.0 / (b - rlo[q] * Up[q]), lo = rlo[q] * inv;
+                x[q] = x[q] * inv + lo * pr[q];
+                U[q] = rhi[q] * inv;
+            }
+        }
+    }
+}
+
+/* Back substitution: x = x + U next. */
+LOD_INLINE void var_k_back(double *restrict x, const double *restrict nx, const double *restrict U, size_t len) {
+#pragma omp simd
+    for (size_t q = 0; q < len; q++)
+        x[q] += U[q] * nx[q];
+}
+
+/* Face factors of substrate s along axis a from voxel v on (d->ones for sigma = 0). */
+static inline const double *var_w(const lod_data *d, int a, int s, size_t v, size_t nvox) {
+    int g = d->wgroup[s];
+    return g < 0 ? d->ones : d->wf + ((size_t)g * 3 + (size_t)a) * nvox + v;
+}
+
+/* Coefficient 2 r_b of a Dirichlet face next to voxel v (the voxel's own D), and g = 2 r_b value; 0 and 0 on a
+ * no-flux face. */
+static inline void var_bnd(const lod_data *d, const lod_axis *ax, int s, int hi_face, size_t v, double value,
+                           double *bnd, double *g) {
+    const unsigned char dir = hi_face ? ax->dir_hi[s] : ax->dir_lo[s];
+    if (!dir) {
+        *bnd = 0.0;
+        *g = 0.0;
+        return;
+    }
+    double rb = ax->r[s] * (1.0 / (1.0 + d->sigma[s] * d->ecm[v]));
+    *bnd = 2.0 * rb;
+    *g = 2.0 * rb * value;
+}
+
+/* Per-value face coefficients towards the next position of a row of nvr voxels x ns substrates starting at voxel
+ * v (rhi), and at an end position (end = 1 first, 2 last) the Dirichlet terms bnd and g. */
+LOD_INLINE void var_row_coef(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a, size_t v,
+                             size_t nvr, int ns, int p, double *rhi, double *bnd, double *g) {
+    const size_t nvox = t->mesh.nvox;
+    if (p < ax->n - 1) {
+        for (int s = 0; s < ns; s++) {
+            const double r = ax->r[s], *w = var_w(d, a, s, v, nvox); /* d->ones holds nmax >= nvr values */
+            for (size_t i = 0; i < nvr; i++)
+                rhi[i * (size_t)ns + (size_t)s] = r * w[i];
+        }
+    } else {
+        memset(rhi, 0, nvr * (size_t)ns * sizeof *rhi);
+    }
+    if (p == 0 || p == ax->n - 1) {
+        const int hi_face = p == ax->n - 1 && p > 0; /* n = 1 (x of a single voxel): no Dirichlet on either */
+        for (int s = 0; s < ns; s++) {
+            const double value = t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a + (size_t)hi_face];
+            for (size_t i = 0; i < nvr; i++)
+                var_bnd(d, ax, s, hi_face, v + i, value, &bnd[i * (size_t)ns + (size_t)s],
+                        &g[i * (size_t)ns + (size_t)s]);
+        }
+    }
+}
+
+/* General path of a line with fixed voxels (or any line), variable coefficients: lod_solve_line with r_lo / r_hi
+ * per face. Line ln of axis a starts at voxel v0, its voxels vs apart. */
+LOD_INLINE void var_solve_line(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a,
+                               const lod_line *ln, size_t v0, size_t vs, double *x, double *cp) {
+    const int n = ax->n, s = ln->s;
+    const double r = ax->r[s];
+    const double *w = var_w(d, a, s, v0, t->mesh.nvox);
+    const int wstep = d->wgroup[s] < 0 ? 0 : 1;
+    double blo = 0.0, glo = 0.0, bhi = 0.0, ghi = 0.0;
+    const double *fv = &t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a];
+    var_bnd(d, ax, s, 0, v0, fv[0], &blo, &glo);
+    if (n > 1)
+        var_bnd(d, ax, s, 1, v0 + (size_t)(n - 1) * vs, fv[1], &bhi, &ghi);
+    size_t f = ln->fix_begin;
+    double up_prev = 0.0, dp_prev = 0.0, rlo = 0.0;
+    for (int p = 0; p < n; p++) {
+        const double rhi = p < n - 1 ? r * w[(size_t)wstep * (size_t)p * vs] : 0.0;
+        if (f < ln->fix_end && ax->fix_pos[f] == p) {
+            x[p] = ax->fix_val[f++];
+            cp[p] = 0.0;
+            up_prev = 0.0;
+            dp_prev = x[p];
+            rlo = rhi;
+            continue;
+        }
+        double rhs = x[p] + (p == 0 ? glo : 0.0) + (p == n - 1 ? ghi : 0.0);
+        double b = ax->one_dec[s];
+        if (p > 0)
+            b += rlo;
+        if (p < n - 1)
+            b += rhi;
+        if (p == 0)
+            b += blo;
+        if (p == n - 1)
+            b += bhi;
+        double piv = b - rlo * up_prev;
+        x[p] = (rhs + rlo * dp_prev) / piv;
+        cp[p] = rhi / piv;
+        up_prev = cp[p];
+        dp_prev = x[p];
+        rlo = rhi;
+    }
+    for (int p = n - 2; p >= 0; p--)
+        if (cp[p] != 0.0)
+            x[p] += cp[p] * x[p + 1];
+}
+
+/* Solves lines [l0, l1) of axis a, saved in buf (n values each), and writes them into c. */
+LOD_INLINE void var_finish_lines(const lod_data *d, const stroma_transport *t, int a, size_t l0, size_t l1,
+                                 double *c, double *buf, double *cp) {
+    const lod_axis *ax = &d->ax[a];
+    const size_t ns = (size_t)t->nsub;
+    const size_t vs = ax->stride / ns;
+    for (size_t l = l0; l < l1; l++) {
+        const lod_line *ln = &ax->line[l];
+        double *src = buf + (l - l0) * (size_t)ax->n;
+        var_solve_line(d, t, ax, a, ln, (ln->base - (size_t)ln->s) / ns, vs, src, cp);
+        double *dst = c + ln->base;
+        for (int p = 0; p < ax->n; p++)
+            dst[(size_t)p * ax->stride] = src[p];
+    }
+}
+
+/* y or z lines of whole rows: position p's row (nx voxels, R values) at S + p * PS, its first voxel v0 + p * VS.
+ * vs: scratch of n * R (U) + 4 R doubles. */
+LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *S, size_t PS, size_t v0,
+                         size_t VS, double *vs, int ns, int L) {
+    const lod_axis *ax = &d->ax[a];
+    const int n = ax->n;
+    const size_t R = d->row, nx = (size_t)t->mesh.nx;
+    double *U = vs, *ra = vs + (size_t)n * R, *rb = ra + R, *bnd = rb + R, *g = bnd + R;
+    const double *od = d->odL + (size_t)a * (size_t)d->period;
+    for (int p = 0; p < n; p++) {
+        double *rhi = (p & 1) ? rb : ra, *rlo = (p & 1) ? ra : rb;
+        var_row_coef(d, t, ax, a, v0 + (size_t)p * VS, nx, ns, p, rhi, bnd, g);
+        var_k_fwd(p, n, S + (size_t)p * PS, p > 0 ? S + (size_t)(p - 1) * PS : NULL, rlo, rhi, U + (size_t)p * R,
+                  p > 0 ? U + (size_t)(p - 1) * R : NULL, od, bnd, g, R, L);
+    }
+    for (int p = n - 2; p >= 0; p--)
+        var_k_back(S + (size_t)p * PS, S + (size_t)(p + 1) * PS, U + (size_t)p * R, R);
+}
+
+/* x lines of nb rows from P (row stride R; first voxel v0, rows nx voxels apart), position outer, rows inner. */
+LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *P, size_t v0, int nb,
+                          double *vs, int ns) {
+    const lod_axis *X = &d->ax[0];
+    const int n = X->n;
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, S = (size_t)ns;
+    double *U = vs, *rr = vs + (size_t)nb * R, *bnd = rr + 2 * (size_t)nb * S, *g = bnd + S;
+    for (int p = 0; p < n; p++)
+        for (int b = 0; b < nb; b++) {
+            double *rhi = rr + ((size_t)(p & 1) * (size_t)nb + (size_t)b) * S;
+            double *rlo = rr + ((size_t)((p + 1) & 1) * (size_t)nb + (size_t)b) * S;
+            double *x = P + (size_t)b * R + (size_t)p * S, *Ub = U + (size_t)b * R;
+            var_row_coef(d, t, X, 0, v0 + (size_t)b * nx + (size_t)p, 1, ns, p, rhi, bnd, g);
+            var_k_fwd(p, n, x, p > 0 ? x - S : NULL, rlo, rhi, Ub + (size_t)p * S, p > 0 ? Ub + (size_t)(p - 1) * S : NULL,
+                      X->one_dec, bnd, g, S, ns);
+        }
+    for (int p = n - 2; p >= 0; p--)
+        for (int b = 0; b < nb; b++) {
+            double *x = P + (size_t)b * R + (size_t)p * S;
+            var_k_back(x, x + S, U + (size_t)b * R + (size_t)p * S, S);
+        }
+}
+
+/* Pass 1 on z-plane k, variable coefficients: x lines (blocks of rows), their fixed lines re-solved, then the y
+ * lines of the plane, their fixed lines re-solved (from the x-solved values saved before the y sweep). */
+LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, double *c, int k, double *buf,
+                               double *cp, double *vs, int ns, int L) {
+    const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
+    const int ny = d->ny;
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny;
+    double *P = c + (size_t)k * (size_t)ny * R;
+    if (X->active) {
+        const size_t nxl = lod_group_size(X, k);
+        if (nxl)
+            lod_save_lines(X, k, c, buf);
+        for (int jb = 0; jb < ny; jb += d->xblock) {
+            int nb = ny - jb < d->xblock ? ny - jb : d->xblock;
+            var_xrows(d, t, P + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, ns);
+        }
+        if (nxl)
+            var_finish_lines(d, t, 0, X->group[k], X->group[k + 1], c, buf, cp);
+    }
+    if (Y->active) {
+        const size_t nyl = lod_group_size(Y, k);
+        if (nyl)
+            lod_save_lines(Y, k, c, buf);
+        var_rows(d, t, 1, P, R, (size_t)k * vplane, nx, vs, ns, L);
+        if (nyl)
+            var_finish_lines(d, t, 1, Y->group[k], Y->group[k + 1], c, buf, cp);
+    }
+}
+
+/* Pass 2 on y-slab j, variable coefficients. */
+LOD_INLINE void var_slab_impl(const lod_data *d, const stroma_transport *t, double *c, int j, double *buf,
+                              double *cp, double *vs, int ns, int L) {
+    const lod_axis *Z = &d->ax[2];
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)d->ny;
+    const size_t nzl = lod_group_size(Z, j);
+    if (nzl)
+        lod_save_lines(Z, j, c, buf);
+    var_rows(d, t, 2, c + (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, vs, ns, L);
+    if (nzl)
+        var_finish_lines(d, t, 2, Z->group[j], Z->group[j + 1], c, buf, cp);
+}
+
+LOD_CLONES static void var_plane(const lod_data *d, const stroma_transport *t, double *c, int k, double *buf,
+                                 double *cp, double *vs) {
+#define LOD_CALL(NS, L) var_plane_impl(d, t, c, k, buf, cp, vs, NS, L)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
+}
+
+LOD_CLONES static void var_slab(const lod_data *d, const stroma_transport *t, double *c, int j, double *buf,
+                                double *cp, double *vs) {
+#define LOD_CALL(NS, L) var_slab_impl(d, t, c, j, buf, cp, vs, NS, L)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
+}
+
 /* [lo, hi) of `count` items for thread tid of nth, in blocks of `unit` (static, contiguous). */
 static void lod_split(size_t count, size_t unit, int tid, int nth, size_t *lo, size_t *hi) {
     size_t blocks = (count + unit - 1) / unit;
@@ -697,6 +986,30 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
     if (nz < 4 * nt)
         while (nt > 1 && ny < 2 * nt)
             nt--;
+    if (d->var) {
+        /* variable coefficients: plane-parallel pass 1 only (no shared-plane variant yet: thin domains run on
+         * one thread) */
+        if (nz < 4 * nt)
+            nt = 1;
+#pragma omp parallel num_threads(nt)
+        {
+            const int tid = omp_get_thread_num();
+            double *buf = d->scratch + (size_t)tid * d->per_thread, *cp = buf + d->lines_cap;
+            double *vs = d->var_scratch + (size_t)tid * d->var_per_thread;
+#pragma omp for schedule(static)
+            for (int k = 0; k < nz; k++) {
+                if (pre)
+                    pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
+                var_plane(d, t, c, k, buf, cp, vs);
+            }
+            if (d->ax[2].active) {
+#pragma omp for schedule(static)
+                for (int j = 0; j < ny; j++)
+                    var_slab(d, t, c, j, buf, cp, vs);
+            }
+        }
+        return;
+    }
     if (nt == 1) {
         /* one thread: no parallel region at all (no fork, no barriers) */
         double *buf = d->scratch, *cp = buf + d->lines_cap;
@@ -749,6 +1062,72 @@ static int lod_gcd(int a, int b) {
     return a;
 }
 
+/* Variable coefficients: the sigma groups, their face factors per axis, the decay row of period L, the per-thread
+ * scratch. O(nvox) per distinct sigma > 0. */
+static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
+    const stroma_mesh *m = &t->mesh;
+    const int ns = t->nsub;
+    const size_t nvox = m->nvox, L = (size_t)d->period;
+    d->var = 1;
+    d->ecm = t->ecm;
+    d->sigma = t->ecm_sensitivity;
+    d->wgroup = lod_calloc(d, (size_t)ns, sizeof *d->wgroup);
+    d->odL = lod_calloc(d, 3 * L, sizeof *d->odL);
+    d->ones = lod_calloc(d, (size_t)nmax, sizeof *d->ones);
+    if (!d->wgroup || !d->odL || !d->ones)
+        return -1;
+    for (int i = 0; i < nmax; i++)
+        d->ones[i] = 1.0;
+    d->nwg = 0;
+    for (int s = 0; s < ns; s++) {
+        d->wgroup[s] = -1;
+        if (!(d->sigma[s] > 0.0))
+            continue;
+        for (int q = 0; q < s && d->wgroup[s] < 0; q++)
+            if (d->sigma[q] == d->sigma[s])
+                d->wgroup[s] = d->wgroup[q];
+        if (d->wgroup[s] < 0)
+            d->wgroup[s] = d->nwg++;
+    }
+    for (int a = 0; a < 3; a++)
+        if (d->ax[a].active)
+            for (size_t q = 0; q < L; q++)
+                d->odL[(size_t)a * L + q] = d->ax[a].one_dec[q % (size_t)ns];
+    d->wf = lod_calloc(d, (size_t)d->nwg * 3 * nvox, sizeof *d->wf);
+    if (!d->wf)
+        return -1;
+    const int n[3] = {m->nx, m->ny, m->nz};
+    const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
+    for (int gi = 0; gi < d->nwg; gi++) {
+        double sg = 0.0;
+        for (int s = 0; s < ns; s++)
+            if (d->wgroup[s] == gi)
+                sg = d->sigma[s];
+        for (int a = 0; a < 3; a++) {
+            double *w = d->wf + ((size_t)gi * 3 + (size_t)a) * nvox;
+            const double *E = t->ecm;
+            const int na = n[a];
+            const size_t st = step[a];
+#pragma omp parallel for schedule(static)
+            for (int k = 0; k < m->nz; k++)
+                for (int j = 0; j < m->ny; j++)
+                    for (int i = 0; i < m->nx; i++) {
+                        const int idx[3] = {i, j, k};
+                        size_t v = stroma_mesh_index(m, i, j, k);
+                        /* harmonic mean of D_s / (1 + sg E): D_s / (1 + sg (E_v + E_v+) / 2) */
+                        w[v] = idx[a] < na - 1 ? 1.0 / (1.0 + sg * (0.5 * (E[v] + E[v + st]))) : 1.0;
+                    }
+        }
+    }
+    const size_t R = d->row;
+    size_t nlong = (size_t)(d->ny > m->nz ? d->ny : m->nz);
+    if ((size_t)d->xblock > nlong)
+        nlong = (size_t)d->xblock;
+    d->var_per_thread = (nlong * R + 4 * R + 2 * (size_t)d->xblock * (size_t)ns + 2 * (size_t)ns + 7) / 8 * 8 + 16;
+    d->var_scratch = lod_calloc(d, (size_t)d->nthreads * d->var_per_thread, sizeof(double));
+    return d->var_scratch ? 0 : -1;
+}
+
 static int lod_prepare(stroma_transport *t, stroma_error *err) {
     lod_data *d = calloc(1, sizeof *d);
     if (!d)
@@ -795,6 +1174,8 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
         d->fwd = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
         d->back = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
         failed = !d->scratch || !d->yfix || !d->fwd || !d->back;
+        if (!failed && t->hindered)
+            failed = lod_prepare_var(d, t, nmax) != 0;
     }
     if (failed) {
         lod_free(d);

@@ -217,6 +217,8 @@ void stroma_transport_destroy(stroma_transport **tp) {
     free(t->face_dirichlet);
     free(t->face_value);
     free(t->fixed);
+    free(t->ecm);
+    free(t->ecm_sensitivity);
     free(t);
     *tp = NULL;
 }
@@ -251,6 +253,56 @@ stroma_code stroma_transport_fix_voxel(stroma_transport *t, size_t voxel, int s,
         return rc;
     }
     t->c[voxel * (size_t)t->nsub + (size_t)s] = value;
+    return STROMA_OK;
+}
+
+stroma_code stroma_transport_set_hindrance(stroma_transport *t, const double *ecm, const double *sensitivity,
+                                           stroma_error *err) {
+    const size_t nvox = t->mesh.nvox, ns = (size_t)t->nsub;
+    int any = 0;
+    if (ecm) {
+        if (!sensitivity && ns > 0)
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT, "transport: hindrance needs a sensitivity per substrate");
+        for (size_t s = 0; s < ns; s++) {
+            if (!(sensitivity[s] >= 0.0) || !isfinite(sensitivity[s]))
+                return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                        "transport: ECM sensitivity of substrate %zu must be finite and >= 0 (got %g)", s,
+                                        sensitivity[s]);
+            any |= sensitivity[s] > 0.0;
+        }
+        for (size_t v = 0; v < nvox; v++)
+            if (!(ecm[v] >= 0.0) || !isfinite(ecm[v]))
+                return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                        "transport: ECM density at voxel %zu must be finite and >= 0 (got %g)", v, ecm[v]);
+    }
+    double *old_ecm = t->ecm, *old_sens = t->ecm_sensitivity;
+    int old_hindered = t->hindered;
+    double *new_ecm = NULL, *new_sens = NULL;
+    if (any) {
+        new_ecm = malloc((nvox > 0 ? nvox : 1) * sizeof *new_ecm);
+        new_sens = malloc((ns > 0 ? ns : 1) * sizeof *new_sens);
+        if (!new_ecm || !new_sens) {
+            free(new_ecm);
+            free(new_sens);
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for the ECM field (%zu voxels)", nvox);
+        }
+        memcpy(new_ecm, ecm, nvox * sizeof *new_ecm);
+        memcpy(new_sens, sensitivity, ns * sizeof *new_sens);
+    }
+    t->ecm = new_ecm;
+    t->ecm_sensitivity = new_sens;
+    t->hindered = any;
+    stroma_code rc = t->ops->prepare(t, err);
+    if (rc != STROMA_OK) { /* the solver kept its previous data: so does the transport */
+        free(new_ecm);
+        free(new_sens);
+        t->ecm = old_ecm;
+        t->ecm_sensitivity = old_sens;
+        t->hindered = old_hindered;
+        return rc;
+    }
+    free(old_ecm);
+    free(old_sens);
     return STROMA_OK;
 }
 
@@ -335,7 +387,8 @@ void stroma_transport_stats(const stroma_transport *t, int s, double *mean, doub
 size_t stroma_transport_bytes(const stroma_transport *t) {
     size_t ns = (size_t)t->nsub;
     return sizeof *t + (t->mesh.nvox * ns * sizeof(double) + 63) / 64 * 64 + 2 * (ns + 1) * sizeof(double) +
-           (ns * STROMA_FACE_COUNT + 1) * (1 + sizeof(double)) + t->nfixed * sizeof *t->fixed + t->solver_bytes;
+           (ns * STROMA_FACE_COUNT + 1) * (1 + sizeof(double)) + t->nfixed * sizeof *t->fixed + t->solver_bytes +
+           (t->ecm ? t->mesh.nvox * sizeof(double) + ns * sizeof(double) : 0);
 }
 
 double stroma_transport_decay_kept(const stroma_transport *t, int s) { return t->ops->kept(t, s); }

@@ -95,6 +95,10 @@ struct stroma_transport {
     const stroma_solver_ops *ops;
     void *solver_data;                   /* owned by ops */
     size_t solver_bytes;                 /* bytes held through solver_data; set by ops->prepare */
+    /* ECM hindrance (stroma_transport_set_hindrance): NULL / 0 when diffusion is constant in space. */
+    double *ecm;                         /* [nvox] copy of the ECM density, mg/mL; owned; NULL: none */
+    double *ecm_sensitivity;             /* [nsub] sigma_s, 1/(mg/mL); owned; NULL with ecm */
+    int hindered;                        /* ecm != NULL and some sigma_s > 0 */
 };
 
 /* Create transport state for a validated model: allocates the field, sets initial values, maps the model's
@@ -116,6 +120,24 @@ int stroma_transport_fixed_find(const stroma_transport *t, size_t voxel, int s, 
 /* Index in t->fixed of the first fixed voxel entry at or after `voxel` (t->nfixed if none): the entries of
  * one voxel follow each other there, by substrate (O(log nfixed)). */
 size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel);
+
+/* Space-varying diffusion: the extracellular matrix slows diffusion. Voxel v's coefficient for substrate s
+ * becomes D_s(v) = D_s / (1 + sigma_s E_v), with E_v the ECM density (mg/mL, finite, >= 0) and sigma_s the
+ * substrate's sensitivity (1/(mg/mL), finite, >= 0). Between two voxels a and b the solvers use the conservative
+ * face coefficient, the harmonic mean D_face = 2 D_a D_b / (D_a + D_b), computed as D_s / (1 + sigma_s (E_a +
+ * E_b) / 2) (the same number; 0 when D_s = 0), so with no-flux faces the diffusion part conserves mass exactly
+ * and stroma_transport_decay_kept is unchanged. At a Dirichlet face the boundary voxel's own D_s(v) is used.
+ * ecm: [nvox] values in voxel order (borrowed during the call: it is copied); sensitivity: [nsub] (borrowed).
+ * Call it after create and again whenever E changes (e.g. every few minutes of simulated time): it copies E and
+ * re-prepares the solver, O(nvox) work (for lod: one pass per distinct sigma > 0 writing 3 face factors per
+ * voxel, 24 bytes per voxel per distinct sigma, plus the 8-byte-per-voxel copy of E; about the cost of one
+ * step). ecm = NULL, or every sigma_s = 0, returns to the constant-coefficient path and frees the copies:
+ * fields are then bit-identical to a transport that never had hindrance set. Substrates with sigma_s = 0 keep
+ * their constant coefficients (their values are bit-identical to the constant path's even while others are
+ * hindered). Errors: STROMA_ERR_ARGUMENT (negative or non-finite E or sigma; sensitivity NULL with ecm
+ * non-NULL), STROMA_ERR_NOMEM; on error the previous hindrance stays in effect. */
+stroma_code stroma_transport_set_hindrance(stroma_transport *t, const double *ecm, const double *sensitivity,
+                                           stroma_error *err);
 
 /* One diffusion-decay step of dt (sources are applied separately, before it). */
 void stroma_transport_step(stroma_transport *t);

@@ -546,6 +546,283 @@ static void test_readout(void **state) {
     model_free(m);
 }
 
+/* ---- Space-varying diffusion (stroma_transport_set_hindrance) ---- */
+
+/* Deterministic pseudo-random numbers in [0, 1) (a 64-bit LCG; the same on every platform). */
+static double rnd(uint64_t *state) {
+    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*state >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static void hindrance_ok(stroma_transport *t, const double *ecm, const double *sigma) {
+    stroma_error err;
+    stroma_error_clear(&err);
+    if (stroma_transport_set_hindrance(t, ecm, sigma, &err) != STROMA_OK)
+        fail_msg("set_hindrance failed: %s", err.message);
+}
+
+/* A random ECM field in [0, emax) for t's mesh (free it). */
+static double *random_ecm(const stroma_transport *t, double emax, uint64_t seed) {
+    double *e = malloc(t->mesh.nvox * sizeof *e);
+    assert_non_null(e);
+    for (size_t v = 0; v < t->mesh.nvox; v++)
+        e[v] = emax * rnd(&seed);
+    return e;
+}
+
+/* Steps until the field stops changing (at most max_steps); returns the steps taken. */
+static int step_to_steady(stroma_transport *t, int max_steps) {
+    size_t n = t->mesh.nvox * (size_t)t->nsub;
+    double *prev = malloc(n * sizeof *prev);
+    assert_non_null(prev);
+    int it;
+    for (it = 0; it < max_steps; it++) {
+        memcpy(prev, t->c, n * sizeof *prev);
+        stroma_transport_step(t);
+        double change = 0.0;
+        for (size_t q = 0; q < n; q++)
+            change = fmax(change, fabs(t->c[q] - prev[q]));
+        if (change == 0.0)
+            break;
+    }
+    free(prev);
+    return it;
+}
+
+/* Steady diffusion across two layers: a line of 20 voxels of 10 um along axis a (1 voxel across), c = 1 at the
+ * lower face and 0 at the upper (Dirichlet at the faces), no decay, D = 100 um^2/min, E = 0 on the lower half and
+ * 5 mg/mL on the upper, sigma = 0.5: D1 = 100, D2 = 100 / 3.5. The flux J is continuous: the profile is linear in
+ * each layer with slopes in the ratio D2 : D1, J = 1 / ((L/2)(1/D1 + 1/D2)). The harmonic face coefficient (and
+ * the end voxels' own D at the Dirichlet faces) makes each face's discrete flux the exact series flux of the two
+ * half-voxels, so the discrete steady state equals the analytic one at the voxel centres: tolerance 1e-12
+ * (rounding; measured in the docs). LOD at dt = 1e4 min (r = 1e4; one axis, so backward Euler exactly) and
+ * explicit at dt = 0.45 min (limit 0.5) are stepped until the field stops changing. The arithmetic mean of the
+ * D's at the interface, a face coefficient on the wrong side, or an axis left constant all fail (by > 1e-2). */
+static double two_layer_error(const char *solver, int axis, double dt) {
+    const int n = 20;
+    const double dx = 10.0, D1 = 100.0, D2 = 100.0 / 3.5, L = n * dx;
+    int nn[3] = {1, 1, 1};
+    nn[axis] = n;
+    stroma_model *m = model_new(nn[0], nn[1], nn[2], dx, dt, 1);
+    stroma_substrate_desc *d = &m->substrates[0];
+    d->diffusion_um2_per_min = D1;
+    d->initial = 0.5;
+    d->face_dirichlet[2 * axis] = 1;
+    d->face_value[2 * axis] = 1.0;
+    d->face_dirichlet[2 * axis + 1] = 1;
+    d->face_value[2 * axis + 1] = 0.0;
+    stroma_transport *t = create_ok(m, solver);
+    double *ecm = malloc((size_t)n * sizeof *ecm);
+    assert_non_null(ecm);
+    for (int i = 0; i < n; i++)
+        ecm[i] = i < n / 2 ? 0.0 : 5.0;
+    const double sigma = 0.5;
+    hindrance_ok(t, ecm, &sigma);
+    int steps = step_to_steady(t, 200000);
+    assert_true(steps < 200000);
+    const double J = 1.0 / ((L / 2) * (1.0 / D1 + 1.0 / D2));
+    double err = 0.0;
+    for (int i = 0; i < n; i++) {
+        double x = (i + 0.5) * dx;
+        double exact = x < L / 2 ? 1.0 - J * x / D1 : 1.0 - J * (L / 2) / D1 - J * (x - L / 2) / D2;
+        err = fmax(err, fabs(t->c[i] - exact));
+    }
+    free(ecm);
+    stroma_transport_destroy(&t);
+    model_free(m);
+    return err;
+}
+
+static void test_hindrance_two_layer(void **state) {
+    (void)state;
+    for (int a = 0; a < 3; a++) {
+        double e_lod = two_layer_error("lod", a, 1e4), e_ex = two_layer_error("explicit", a, 0.45);
+        if (!(e_lod <= 1e-12) || !(e_ex <= 1e-12))
+            fail_msg("two layers along axis %d: max error lod %g, explicit %g (tolerance 1e-12)", a, e_lod, e_ex);
+    }
+}
+
+/* A 3D box of 13 x 11 x 10 voxels of 10 um, 3 substrates (sigma 0.5, 0, 2; D 300, 500, 900 um^2/min), no-flux
+ * faces, a random initial field and random E in [0, 5). */
+static stroma_transport *hindered_box(const char *solver, double dt, double decay, uint64_t seed) {
+    stroma_model *m = model_new(13, 11, 10, 10.0, dt, 3);
+    const double D[3] = {300.0, 500.0, 900.0};
+    for (int s = 0; s < 3; s++) {
+        m->substrates[s].diffusion_um2_per_min = D[s];
+        m->substrates[s].decay_per_min = decay * (s + 1);
+    }
+    stroma_transport *t = create_ok(m, solver);
+    model_free(m);
+    for (size_t q = 0; q < t->mesh.nvox * 3; q++)
+        t->c[q] = 10.0 * rnd(&seed);
+    double *ecm = random_ecm(t, 5.0, seed + 1);
+    const double sigma[3] = {0.5, 0.0, 2.0};
+    hindrance_ok(t, ecm, sigma);
+    free(ecm);
+    return t;
+}
+
+/* Mass conservation with variable coefficients: no flux, no decay, 200 steps (LOD at dt = 2 min, r up to 18;
+ * explicit at dt = 0.015 min): every substrate's total stays within 1e-12 relative of the start (the harmonic
+ * face coefficient is the same on both sides of a face, so the diffusion part's columns sum to zero). The field
+ * must also have moved away from its start (the test would pass trivially otherwise). A face coefficient taken
+ * from the wrong voxel on one side breaks the symmetry and fails this by far more. */
+static void test_hindrance_conservation(void **state) {
+    (void)state;
+    const char *solvers[2] = {"lod", "explicit"};
+    const double dts[2] = {2.0, 0.015};
+    for (int q = 0; q < 2; q++) {
+        stroma_transport *t = hindered_box(solvers[q], dts[q], 0.0, 7 + (uint64_t)q);
+        double total0[3], c0 = t->c[0];
+        for (int s = 0; s < 3; s++)
+            stroma_transport_stats(t, s, NULL, NULL, NULL, &total0[s]);
+        for (int n = 0; n < 200; n++)
+            stroma_transport_step(t);
+        for (int s = 0; s < 3; s++) {
+            double total;
+            stroma_transport_stats(t, s, NULL, NULL, NULL, &total);
+            if (!(fabs(total - total0[s]) <= 1e-12 * total0[s]))
+                fail_msg("%s, substrate %d: total %.17g, start %.17g (rel %g)", solvers[q], s, total, total0[s],
+                         fabs(total / total0[s] - 1.0));
+        }
+        assert_true(fabs(t->c[0] - c0) > 1e-3);
+        stroma_transport_destroy(&t);
+    }
+}
+
+/* The decay ledger with variable coefficients: with decay and no flux, every step's total is kept x the total
+ * before it (stroma_transport_decay_kept, unchanged by hindrance), to 1e-13 relative per step, over 50 steps of
+ * each solver. */
+static void test_hindrance_decay_kept(void **state) {
+    (void)state;
+    const char *solvers[2] = {"lod", "explicit"};
+    const double dts[2] = {2.0, 0.015};
+    for (int q = 0; q < 2; q++) {
+        stroma_transport *t = hindered_box(solvers[q], dts[q], 0.05, 11 + (uint64_t)q);
+        double worst = 0.0;
+        for (int n = 0; n < 50; n++) {
+            double before[3];
+            for (int s = 0; s < 3; s++)
+                stroma_transport_stats(t, s, NULL, NULL, NULL, &before[s]);
+            stroma_transport_step(t);
+            for (int s = 0; s < 3; s++) {
+                double after, expect = stroma_transport_decay_kept(t, s) * before[s];
+                stroma_transport_stats(t, s, NULL, NULL, NULL, &after);
+                worst = fmax(worst, fabs(after - expect) / expect);
+            }
+        }
+        if (!(worst <= 1e-13))
+            fail_msg("%s: total after a step differs from kept x before by %g relative", solvers[q], worst);
+        stroma_transport_destroy(&t);
+    }
+}
+
+/* A 4-substrate problem (sigma 0.5, 0, 1.3, 0), Dirichlet faces, fixed voxels on a hindered and an unhindered
+ * substrate, a source; `hind` 0: never set, 1: set with those sigmas, 2: set with all sigma = 0, 3: set, then
+ * set again with ecm = NULL. Runs `steps` steps at `threads` threads and returns a copy of the field. */
+static double *run_hindered(const char *solver, int nx, int ny, int nz, int threads, int hind, int steps) {
+    stroma_model *m = model_new(nx, ny, nz, 7.0, solver && strcmp(solver, "explicit") == 0 ? 0.01 : 0.9, 4);
+    for (int s = 0; s < 4; s++) {
+        stroma_substrate_desc *d = &m->substrates[s];
+        d->diffusion_um2_per_min = 100.0 + 150.0 * s;
+        d->decay_per_min = 0.02 * s;
+        d->initial = 0.5 * s;
+        d->face_dirichlet[(2 * s + 1) % 6] = 1;
+        d->face_value[(2 * s + 1) % 6] = 10.0 + s;
+        d->face_dirichlet[STROMA_FACE_X_MIN] = 1;
+        d->face_value[STROMA_FACE_X_MIN] = 2.0;
+    }
+    const double ztop = nz * 7.0 - 1.0;
+    model_add_fixed(m, 0, 30.0, 40.0, fmin(10.0, ztop), 7.0);
+    model_add_fixed(m, 2, 30.0, 40.0, fmin(10.0, ztop), 3.0);
+    model_add_fixed(m, 1, 50.0, 20.0, fmin(30.0, ztop), 5.0);
+    omp_set_num_threads(threads);
+    stroma_transport *t = create_ok(m, solver);
+    double *ecm = random_ecm(t, 5.0, 99);
+    const double sig[4] = {0.5, 0.0, 1.3, 0.0}, zero[4] = {0, 0, 0, 0};
+    if (hind == 1 || hind == 3)
+        hindrance_ok(t, ecm, sig);
+    if (hind == 2)
+        hindrance_ok(t, ecm, zero);
+    if (hind == 3)
+        hindrance_ok(t, NULL, NULL);
+    const double sec[4] = {1.0, 0.5, 0.0, 0.3}, sat[4] = {20.0, 20.0, 0.0, 4.0}, upt[4] = {0.2, 0.0, 1.0, 0.0};
+    size_t v = stroma_mesh_index(&t->mesh, nx / 2, ny / 3, nz / 2);
+    for (int n = 0; n < steps; n++) {
+        stroma_transport_apply_source(t, v, 3000.0, sec, sat, upt, NULL, NULL);
+        stroma_transport_step(t);
+    }
+    size_t bytes = t->mesh.nvox * 4 * sizeof(double);
+    double *copy = malloc(bytes);
+    assert_non_null(copy);
+    memcpy(copy, t->c, bytes);
+    free(ecm);
+    stroma_transport_destroy(&t);
+    model_free(m);
+    return copy;
+}
+
+/* Variable coefficients are bit-identical at 1 and 2 threads (a 21 x 19 x 17 cube, plane-parallel; a 23 x 17 x 3
+ * slab, which runs on one thread); the substrates with sigma = 0 are bit-identical to a run that never had
+ * hindrance, the hindered ones are not (so hindrance acted). */
+static void test_hindrance_threads(void **state) {
+    (void)state;
+    const int shapes[2][3] = {{21, 19, 17}, {23, 17, 3}};
+    int saved = omp_get_max_threads();
+    for (int c = 0; c < 2; c++) {
+        const int *n = shapes[c];
+        const size_t nvox = (size_t)n[0] * (size_t)n[1] * (size_t)n[2];
+        double *one = run_hindered(NULL, n[0], n[1], n[2], 1, 1, 10);
+        double *two = run_hindered(NULL, n[0], n[1], n[2], 2, 1, 10);
+        assert_memory_equal(one, two, nvox * 4 * sizeof(double));
+        double *plain = run_hindered(NULL, n[0], n[1], n[2], 1, 0, 10);
+        size_t differ[4] = {0, 0, 0, 0};
+        for (size_t v = 0; v < nvox; v++)
+            for (int s = 0; s < 4; s++)
+                differ[s] += memcmp(&one[v * 4 + (size_t)s], &plain[v * 4 + (size_t)s], sizeof(double)) != 0;
+        assert_int_equal(differ[1], 0);
+        assert_int_equal(differ[3], 0);
+        assert_true(differ[0] > nvox / 2 && differ[2] > nvox / 2);
+        free(one);
+        free(two);
+        free(plain);
+    }
+    omp_set_num_threads(saved);
+}
+
+/* All sigma = 0, or ecm = NULL after a hindered setting, give fields bit-identical to a transport that never had
+ * hindrance set (both solvers, 2 threads). Bad arguments are refused and leave the setting as it was. */
+static void test_hindrance_off(void **state) {
+    (void)state;
+    int saved = omp_get_max_threads();
+    const char *solvers[2] = {"lod", "explicit"};
+    for (int q = 0; q < 2; q++) {
+        const size_t bytes = (size_t)21 * 19 * 17 * 4 * sizeof(double);
+        double *plain = run_hindered(solvers[q], 21, 19, 17, 2, 0, 8);
+        for (int hind = 2; hind <= 3; hind++) {
+            double *other = run_hindered(solvers[q], 21, 19, 17, 2, hind, 8);
+            assert_memory_equal(plain, other, bytes);
+            free(other);
+        }
+        free(plain);
+    }
+    omp_set_num_threads(saved);
+    stroma_model *m = model_new(4, 3, 2, 10.0, 1.0, 2);
+    stroma_transport *t = create_ok(m, NULL);
+    double ecm[24] = {0}, sig[2] = {0.5, 0.0};
+    hindrance_ok(t, ecm, sig);
+    stroma_error err;
+    ecm[5] = -1.0;
+    assert_int_equal(stroma_transport_set_hindrance(t, ecm, sig, &err), STROMA_ERR_ARGUMENT);
+    ecm[5] = 0.0;
+    sig[1] = NAN;
+    assert_int_equal(stroma_transport_set_hindrance(t, ecm, sig, &err), STROMA_ERR_ARGUMENT);
+    assert_int_equal(stroma_transport_set_hindrance(t, ecm, NULL, &err), STROMA_ERR_ARGUMENT);
+    assert_true(t->hindered && t->ecm_sensitivity[0] == 0.5);
+    stroma_transport_destroy(&t);
+    model_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mesh),
@@ -561,6 +838,11 @@ int main(void) {
         cmocka_unit_test(test_lod_vs_explicit),
         cmocka_unit_test(test_source_limits),
         cmocka_unit_test(test_readout),
+        cmocka_unit_test(test_hindrance_two_layer),
+        cmocka_unit_test(test_hindrance_conservation),
+        cmocka_unit_test(test_hindrance_decay_kept),
+        cmocka_unit_test(test_hindrance_threads),
+        cmocka_unit_test(test_hindrance_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
