@@ -160,6 +160,28 @@ static stroma_code vessels_load(void *ctx, stroma_reader *r, stroma_error *err) 
     return rc;
 }
 
+/* The transport's diffusion follows the matrix: D / (1 + s E) per voxel (after every matrix update, and at
+ * creation and restore). Nothing to do when no substrate is hindered. */
+static stroma_code ecm_hinder(stroma_sim *sim, stroma_error *err) {
+    const stroma_ecm_desc *d = &sim->model->ecm;
+    int any = 0;
+    for (int s = 0; d->hindrance && s < sim->model->nsub; s++) any |= d->hindrance[s] > 0;
+    if (!any) return STROMA_OK;
+    return stroma_transport_set_hindrance(sim->transport, sim->ecm.E, d->hindrance, err);
+}
+
+/* The matrix section of a checkpoint, and the transport's coefficients that follow from it. */
+static stroma_code ecm_load(void *ctx, stroma_reader *r, stroma_error *err) {
+    stroma_sim *sim = ctx;
+    stroma_code rc = stroma_ecm_load(&sim->ecm, r, err);
+    return rc == STROMA_OK ? ecm_hinder(sim, err) : rc;
+}
+
+static void ecm_save(const void *ctx, stroma_buf *b) {
+    const stroma_sim *sim = ctx;
+    stroma_ecm_save(&sim->ecm, b);
+}
+
 /* The body's state: vessels, plasma and the exchange between them and the tissue (after the cells exist). */
 static stroma_code body_create(stroma_sim *sim, stroma_error *err) {
     const stroma_model *m = sim->model;
@@ -196,6 +218,7 @@ static stroma_code body_create(stroma_sim *sim, stroma_error *err) {
             sim->cells.ecm = sim->ecm.E;
             sim->cells.ecm_migration = m->ecm.migration;
         }
+        if ((rc = ecm_hinder(sim, err)) != STROMA_OK) return rc;
         if (sim->has_rules) {
             int bd = stroma_rule_behaviour_of(&m->rule_tables, STROMA_BEH_ECM_DEPOSIT, 0);
             int bg = stroma_rule_behaviour_of(&m->rule_tables, STROMA_BEH_ECM_DEGRADE, 0);
@@ -308,7 +331,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
          stroma_state_register(&sim->state, "plasma", 1, &sim->plasma, stroma_plasma_save, stroma_plasma_load, err) !=
              STROMA_OK) ||
         (sim->has_ecm &&
-         stroma_state_register(&sim->state, "ecm", 1, &sim->ecm, stroma_ecm_save, stroma_ecm_load, err) != STROMA_OK)) {
+         stroma_state_register(&sim->state, "ecm", 1, sim, ecm_save, ecm_load, err) != STROMA_OK)) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -353,8 +376,9 @@ static void cells_act_on_vessels(stroma_sim *sim, double dt_min) {
 }
 
 /* One matrix update over dt_min: the cells deposit and degrade, in index order (their rule-set values, or their
- * type's deposition rate when no rule sets it), then the protease degrades it everywhere. */
-static void ecm_update(stroma_sim *sim, double dt_min) {
+ * type's deposition rate when no rule sets it), then the protease degrades it everywhere, then the transport's
+ * coefficients follow. */
+static stroma_code ecm_update(stroma_sim *sim, double dt_min, stroma_error *err) {
     const stroma_model *m = sim->model;
     if (sim->has_cells) {
         const stroma_cells *c = &sim->cells.cells;
@@ -370,6 +394,7 @@ static void ecm_update(stroma_sim *sim, double dt_min) {
         }
     }
     stroma_ecm_degrade(&sim->ecm, sim->transport, dt_min);
+    return ecm_hinder(sim, err);
 }
 
 /* Mean pressure of the live cells of each voxel (the rules' `pressure` scale), for pressure regression. */
@@ -404,6 +429,7 @@ stroma_code stroma_sim_step(stroma_sim *sim, stroma_error *err) {
 
 static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
     int nsub = sim->model->nsub;
+    stroma_code rc;
     /* Sources in placement order (serial: several may share a voxel; order fixes the result). */
     for (size_t p = 0; p < sim->npoints; p++) {
         const stroma_source_point *pt = &sim->points[p];
@@ -432,7 +458,6 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         }
     }
     if (sim->has_cells) {
-        stroma_code rc;
         if (sim->step % sim->mech_every == 0 &&
             (rc = stroma_cell_engine_mechanics(&sim->cells, sim->transport, (double)sim->mech_every * sim->dt_min, err)) !=
                 STROMA_OK)
@@ -445,7 +470,9 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         if (sim->step % sim->phen_every == 0 && (sim->vessel_dep_slot >= 0 || sim->vessel_prune_slot >= 0))
             cells_act_on_vessels(sim, (double)sim->phen_every * sim->dt_min);
     }
-    if (sim->has_ecm && sim->step % sim->ecm_every == 0) ecm_update(sim, (double)sim->ecm_every * sim->dt_min);
+    if (sim->has_ecm && sim->step % sim->ecm_every == 0 &&
+        (rc = ecm_update(sim, (double)sim->ecm_every * sim->dt_min, err)) != STROMA_OK)
+        return rc;
     if (sim->has_vessels && sim->step % sim->vessel_every == 0) {
         if (sim->vessels.pressure) vessel_pressure(sim);
         stroma_vessels_remodel(&sim->vessels, sim->transport, (double)sim->vessel_every * sim->dt_min);

@@ -93,7 +93,7 @@ static const char deposit[] = "domain: {x: [0, 200], y: [0, 200], z: [0, 20], vo
                               "substrates:\n  F: {diffusion: 0, decay: 0}\n"
                               "cell_types:\n  myCAF: {volume: 2000}\n  iCAF: {volume: 2000}\n"
                               "ecm:\n  initial: 0.5\n  max_density: 10\n  every: 12\n"
-                              "  deposition: {myCAF: 0.01, iCAF: 0.001}\n"
+                              "  deposition: {myCAF: 0.01, iCAF: 0.001}\n  hindrance: {F: 0.5}\n"
                               "initial_cells:\n"
                               "  - {type: myCAF, count: 3, box: {lo: [20, 20, 10], hi: [180, 60, 10]}}\n"
                               "  - {type: iCAF, count: 2, box: {lo: [20, 140, 10], hi: [180, 180, 10]}}\n";
@@ -115,6 +115,9 @@ static void test_deposition_by_cells(void **state) {
     double p[3] = {c->x[0], c->y[0], c->z[0]};
     double v = sim->ecm.E[stroma_mesh_voxel_of(&sim->transport->mesh, p)];
     assert_true(v >= 0.5 + 0.01 * 0.25 * 120 - 1e-12);
+    /* the transport diffuses with the matrix as it is now (its copy follows every update) */
+    assert_true(sim->transport->hindered);
+    assert_memory_equal(sim->transport->ecm, sim->ecm.E, sim->transport->mesh.nvox * sizeof(double));
     stroma_sim_destroy(&sim);
     stroma_model_destroy(&m);
 }
@@ -215,6 +218,8 @@ static void test_checkpoint(void **state) {
     assert_int_equal(stroma_checkpoint_read(path, &got, &payload, &err), STROMA_OK);
     if (stroma_checkpoint_restore(path, &payload, &b->state, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
     stroma_buf_free(&payload);
+    /* the restored matrix is the transport's too */
+    assert_memory_equal(b->transport->ecm, a->ecm.E, a->transport->mesh.nvox * sizeof(double));
     run_steps(a, 140);
     run_steps(b, 140);
     assert_memory_equal(a->ecm.E, b->ecm.E, a->transport->mesh.nvox * sizeof(double));
