@@ -63,6 +63,25 @@ static void load_verror(loader *ld, const char *file, stroma_srcloc sort_at, str
     ld->nissues++;
 }
 
+void load_warning(loader *ld, stroma_srcloc at, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char line[1400];
+    int n = snprintf(line, sizeof line, "%s:%d:%d: warning: %s\n", ld->file, at.line, at.column, msg);
+    if (n < 0) return;
+    size_t have = ld->m->warnings ? strlen(ld->m->warnings) : 0, add = strlen(line);
+    char *w = realloc(ld->m->warnings, have + add + 1);
+    if (!w) {
+        ld->nomem = 1;
+        return;
+    }
+    memcpy(w + have, line, add + 1);
+    ld->m->warnings = w;
+}
+
 void load_error(loader *ld, stroma_code code, stroma_srcloc at, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -508,7 +527,10 @@ static void load_store(loader *ld, int id, const load_value *v) {
         ld->images_every_at = v->loc;
         break;
     case STROMA_KEY_OUTPUTS_IMAGES_SIZE: m->output_images_size_px = (int)v->integer; break;
-    default: load_body_store(ld, id, v); break; /* vessels and body (containers: nothing to store) */
+    default: /* vessels, body and vesicles (containers: nothing to store) */
+        load_body_store(ld, id, v);
+        load_vesicles_store(ld, id, v);
+        break;
     }
 }
 
@@ -667,7 +689,7 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
         ld->cur_rule = ld->nrule_items++;
         return 0;
     }
-    default: return load_body_item(ld, id, name, path, at);
+    default: return load_body_item(ld, id, name, path, at) ? -1 : load_vesicles_item(ld, id, name, path, at);
     }
 }
 
@@ -950,7 +972,10 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
             ok = 0;
         }
         break;
-    default: ok = load_body_map_done(ld, id, path, at, keys, vals, valid, ok); break;
+    default:
+        ok = load_body_map_done(ld, id, path, at, keys, vals, valid, ok);
+        ok = load_vesicles_map_done(ld, id, path, at, keys, valid, ok);
+        break;
     }
     return ok;
 }
@@ -1809,6 +1834,8 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     const stroma_yaml_node *root = tree->root ? tree->root : &empty;
     stroma_srcloc start = {1, 1};
     load_walk_map(&ld, -1, root, "", root == &empty ? start : load_loc(root));
+    /* a vesicle class's field is a substrate: appended before any name is resolved */
+    if (!ld.nomem) load_vesicles_append(&ld);
 
     stroma_srcloc domain_at = load_top_key(root, "domain");
     m->domain_loc = domain_at;
@@ -1834,6 +1861,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         load_check_sources(&ld, &names, grid);
         load_check_cell_types(&ld, &names);
         if (!ld.nomem) load_check_state(&ld, &names);
+        if (!ld.nomem) load_check_vesicles(&ld, &names); /* after the types and state variables it names */
         if (!ld.nomem) load_check_body(&ld, &names, grid); /* before the tables: they name the systemic ones */
         if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
         if (!ld.nomem) load_check_state_names(&ld);
@@ -1859,6 +1887,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     free(ld.srefs);
     free(ld.rule_items);
     load_body_free(&ld);
+    load_vesicles_free(&ld);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {
         stroma_model_destroy(&m);

@@ -44,6 +44,14 @@ void stroma_model_destroy(stroma_model **model) {
     free(m->vessels.points_density);
     free(m->vessels.permeability_um_per_min);
     free(m->body.systemic);
+    for (int k = 0; k < m->vesicles.nclasses; k++) {
+        free(m->vesicles.classes[k].cargo);
+        free(m->vesicles.classes[k].release);
+        free(m->vesicles.classes[k].uptake_rate);
+        free(m->vesicles.classes[k].uptake_half_max);
+    }
+    free(m->vesicles.classes);
+    free(m->warnings);
     stroma_rule_tables_free(&m->rule_tables);
     free(m->rules);
     free(m->cell_types);
@@ -417,4 +425,8 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     model_put_body(&t, m);
     model_put(&t, "memory estimate: %.3g MiB\n", stroma_model_memory_estimate(m) / (1024.0 * 1024.0));
     return t.len;
+}
+
+const char *stroma_model_warnings(const stroma_model *model) {
+    return model && model->warnings ? model->warnings : "";
 }
