@@ -9,6 +9,7 @@
 
 #include "body/exchange.h"
 #include "body/plasma.h"
+#include "body/vesicles.h"
 #include "body/vessels.h"
 #include "cells/engine.h"
 #include "model/model.h"
@@ -52,6 +53,9 @@ struct stroma_sim {
     int has_exchange;          /* exchange or drainage runs each diffusion step */
     stroma_exchange exchange;
     int vessel_dep_slot, vessel_prune_slot; /* rule slots of vessel deposition / pruning, -1 if none */
+    /* extracellular vesicles (body/vesicles.h): release and uptake by cells, and their ledger */
+    int has_vesicles;
+    stroma_vesicles vesicles;
     /* every module's checkpointable state (clock, transport, cells; the run adds its outputs) */
     stroma_state_registry state;
     /* threads: the run's count (--threads, OMP_NUM_THREADS or stroma_team_default_threads) and the team that
