@@ -414,7 +414,7 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "tissue: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key tissue (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules, outputs, vessels, body)");
+                 "state_variables, rules, outputs, vessels, body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
