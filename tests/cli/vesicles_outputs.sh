@@ -3,7 +3,7 @@
 # every key; the balance released = (tissue - tissue0) + taken_up + decayed + exchanged + drained holds per class
 # to 1e-9 from the summary alone; each class's field is written like a substrate's (fields/<class>_<t>.csv, its
 # mean and total in timeseries.csv, the field total equal to the summary's tissue); the same bytes at 1 and 2
-# threads. A class no cell type releases gives a warning on stderr (check and run), not an error.
+# threads, and after a kill and resume. A class no cell type releases gives a warning on stderr (check and run), not an error.
 source "$(dirname "$0")/lib.bash"
 M="$SRC/tests/cli/models/vesicles_small.yaml"
 "$STROMA" run "$M" --out "$WORK/o" --quiet --threads 2 2>"$WORK/run.err" || { cat "$WORK/run.err"; fail "run failed"; }
@@ -41,6 +41,22 @@ assert t["plasma"] is None and t["exchanged"] == 0 and t["drained"] == 0, t  # n
 rows = list(csv.reader(open(os.path.join(d, "fields", "CAF_exosome_120.csv"))))
 assert len(rows) > 1, rows[:2]
 PY
+# killed after its first checkpoint and resumed at another thread count: the same outputs and final state
+(
+    cd "$WORK"
+    cp "$M" v.yaml
+    RARGS=(--end 1200 --checkpoint-every 30 --quiet)
+    "$STROMA" run v.yaml "${RARGS[@]}" --threads 1 --out ra || fail "uninterrupted run failed"
+    "$STROMA" run v.yaml "${RARGS[@]}" --threads 2 --out rb &
+    pid=$!
+    for _ in $(seq 1 6000); do [ -f rb/checkpoint.bin ] && break; sleep 0.005; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    grep -q '"status": "running"' rb/run.json || fail "the run finished before it could be killed"
+    "$STROMA" resume rb --threads 1 --quiet || fail "resume failed"
+    diff -r -x run.json -x report.html ra rb >diff.txt || fail "the resumed run differs: $(head -20 diff.txt)"
+    cmp ra/checkpoint.bin rb/checkpoint.bin || fail "final states differ"
+)
 # a class no cell type releases: a warning with its position, exit 0, on stderr only
 sed 's/    release: {CAF: 1.0}/    release: {CAF: 0}/' "$M" > "$WORK/norelease.yaml"
 "$STROMA" check "$WORK/norelease.yaml" >"$WORK/check.out" 2>"$WORK/check.err" || fail "check refused a class nobody releases"
