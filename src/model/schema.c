@@ -907,8 +907,21 @@ static void schema_signals_behaviours(schema_text *t) {
     snprintf(var.name, sizeof var.name, "<variable>");
     stroma_model m;
     memset(&m, 0, sizeof m);
-    m.nsub = 1;
-    m.substrates = &sub;
+    stroma_substrate_desc subs[2]; /* `<substrate>`, and the field of a vesicle class `<class>` */
+    memset(subs, 0, sizeof subs);
+    subs[0] = sub;
+    snprintf(subs[1].name, sizeof subs[1].name, "<class>");
+    snprintf(subs[1].unit, sizeof subs[1].unit, "particles/mL");
+    stroma_vesicle_class_desc cls;
+    memset(&cls, 0, sizeof cls);
+    snprintf(cls.name, sizeof cls.name, "<class>");
+    cls.substrate = 1;
+    m.nsub = 2;
+    m.substrates = subs;
+    m.vesicles.present = 1;
+    m.vesicles.nclasses = 1;
+    m.vesicles.classes = &cls;
+    m.vesicles.first_substrate = 1;
     m.ntypes = 1;
     m.cell_types = &type;
     m.nstate = 1;
@@ -925,7 +938,9 @@ static void schema_signals_behaviours(schema_text *t) {
                   "type and state variable of the model (`contact with CAF`, `IL6 secretion`, `stemness decay`). A\n"
                   "state variable is also accepted as the signal `custom:<variable>` (PhysiCell's spelling).\n"
                   "`vessel density`, `vessel deposition` and `vessel pruning` exist in a model with `vessels`, and\n"
-                  "`plasma <substrate>` for each substrate of `body.systemic`.\n");
+                  "`plasma <substrate>` for each substrate of `body.systemic`. A class of `vesicles` (`<class>`)\n"
+                  "is read like a substrate (`<class>`, `<class> gradient`, in particles/mL) and set by the\n"
+                  "behaviours `<class> release` and `<class> uptake`.\n");
     if (stroma_rule_tables_build(&m) != 0) {
         schema_put(t, "\n(out of memory listing the names)\n");
         return;
