@@ -2,7 +2,8 @@
  * cargo delivery to a cell in a bath held constant against the analytic state-variable curve, the uptake cap at
  * what the voxel holds, the per-class ledger of a run with release, uptake, decay, diffusion, vessel exchange and
  * drainage (to 1e-9 relative) with the cargo delivered accounted exactly, the Stokes-Einstein default diffusion,
- * rules on release and uptake, and determinism at 1 and 2 threads and across a checkpoint. */
+ * rules on release and uptake, a Dirichlet class left out of the decay count, and determinism at 1 and 2
+ * threads and across a checkpoint. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -119,6 +120,21 @@ static void test_uptake_capped_at_voxel(void **state) {
     /* implicit decay of the (zero) variable, then the cargo: 0.5 x 5 */
     if (!close_rel(sim->cells.cells.svar[0], 2.5, 1e-12)) fail_msg("miR-21 %.15g, want 2.5", sim->cells.cells.svar[0]);
     assert_true(vs.tissue == 0);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
+/* A class with a Dirichlet face (a bath at x_min) is not counted for decay: what crosses the face is unknown. */
+static void test_open_field_not_counted(void **state) {
+    (void)state;
+    char *y = replace(bath, "initial: 1e9\n", "initial: 1e9\n    boundary: {x_min: 1e9}\n");
+    stroma_model *m = load(y);
+    free(y);
+    stroma_sim *sim = create(m, 1);
+    run_steps(sim, 10);
+    stroma_vesicle_summary v = stroma_sim_vesicles(sim, 0);
+    assert_true(isnan(v.decayed));
+    assert_true(v.taken_up > 0);
     stroma_sim_destroy(&sim);
     stroma_model_destroy(&m);
 }
@@ -325,7 +341,7 @@ int main(void) {
         cmocka_unit_test(test_cargo_delivery),   cmocka_unit_test(test_uptake_capped_at_voxel),
         cmocka_unit_test(test_mass_balance),     cmocka_unit_test(test_rules_on_release),
         cmocka_unit_test(test_stokes_einstein),  cmocka_unit_test(test_threads_identical),
-        cmocka_unit_test(test_checkpoint_continues),
+        cmocka_unit_test(test_checkpoint_continues), cmocka_unit_test(test_open_field_not_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
