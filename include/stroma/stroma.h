@@ -27,6 +27,10 @@ stroma_model *stroma_model_load(const char *path, stroma_error *err);
 /* Same, from a string in memory; `name` is used as the file name in messages. */
 stroma_model *stroma_model_load_string(const char *yaml, size_t len, const char *name, stroma_error *err);
 
+/* The loader's warnings about a model that loaded (e.g. a vesicle class no cell type releases), one per line as
+ * "file:line:col: warning: ..."; "" when there are none. Borrowed from the model. */
+const char *stroma_model_warnings(const stroma_model *model);
+
 /* Free a model and clear the handle. Accepts NULL and *model == NULL. */
 void stroma_model_destroy(stroma_model **model);
 
@@ -176,6 +180,21 @@ stroma_ecm_summary stroma_sim_ecm(const stroma_sim *sim);
 /* ECM density of every voxel ([nvox], mg/mL), or NULL without a matrix. Borrowed: valid until the next step. */
 const double *stroma_sim_ecm_density(const stroma_sim *sim);
 stroma_plasma_summary stroma_sim_plasma(const stroma_sim *sim, int k);
+
+/* ---- extracellular vesicles (models with `vesicles:`; docs/vesicles.md) ---- */
+
+/* The ledger of a vesicle class (vesicles.<name>, in file order), in vesicles (counts) since the start:
+ * released = (tissue - tissue0) + taken_up + decayed + exchanged + drained. exchanged and drained are 0 and plasma
+ * NaN unless the class is in body.systemic (plasma: its plasma value in body.systemic's unit, normally
+ * particles/mL); decayed is NaN when the class's field has a Dirichlet face. */
+typedef struct stroma_vesicle_summary {
+    const char *name;         /* the class (borrowed from the model) */
+    double released, taken_up, tissue0, tissue, decayed, exchanged, drained;
+    int systemic;             /* listed in body.systemic */
+    double plasma;
+} stroma_vesicle_summary;
+int stroma_sim_vesicle_count(const stroma_sim *sim);
+stroma_vesicle_summary stroma_sim_vesicles(const stroma_sim *sim, int k);
 
 /* ---- import from PhysiCell ---- */
 

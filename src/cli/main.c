@@ -105,6 +105,7 @@ static int cmd_check(int argc, char **argv) {
     stroma_error err;
     stroma_model *m = stroma_model_load(argv[0], &err);
     if (!m) return report(&err);
+    fputs(stroma_model_warnings(m), stderr);
     size_t need = stroma_model_describe(m, NULL, 0) + 1;
     char *buf = malloc(need);
     if (!buf) {
@@ -172,6 +173,7 @@ static int cmd_run(int argc, char **argv) {
     stroma_error err;
     stroma_model *m = stroma_model_load(model_path, &err);
     if (!m) return report(&err);
+    fputs(stroma_model_warnings(m), stderr);
     if (have_seed) stroma_model_set_seed(m, seed);
     if (end > 0 && stroma_model_set_end(m, end, &err) != STROMA_OK) {
         stroma_model_destroy(&m);

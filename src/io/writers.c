@@ -204,6 +204,29 @@ static void write_summary_body(FILE *f, const stroma_sim *sim) {
     fputs("\n  }", f);
 }
 
+/* "vesicles" of a model with vesicle classes: each class's ledger in vesicles (docs/outputs.md). */
+static void write_summary_vesicles(FILE *f, const stroma_sim *sim) {
+    int n = stroma_sim_vesicle_count(sim);
+    if (n == 0) return;
+    fputs(",\n  \"vesicles\": {", f);
+    for (int k = 0; k < n; k++) {
+        stroma_vesicle_summary v = stroma_sim_vesicles(sim, k);
+        fputs(k ? ",\n    " : "\n    ", f);
+        stroma_json_string(f, v.name);
+        fputs(": {", f);
+        json_member(f, "released", v.released, 1);
+        json_member(f, "taken_up", v.taken_up, 0);
+        json_member(f, "tissue0", v.tissue0, 0);
+        json_member(f, "tissue", v.tissue, 0);
+        json_member(f, "decayed", v.decayed, 0); /* NaN (Dirichlet boundaries): null */
+        json_member(f, "exchanged", v.exchanged, 0);
+        json_member(f, "drained", v.drained, 0);
+        json_member(f, "plasma", v.plasma, 0);    /* NaN (not systemic): null */
+        fputc('}', f);
+    }
+    fputs("\n  }", f);
+}
+
 stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
     const stroma_model *m = sim->model;
     const stroma_mesh *mesh = &sim->transport->mesh;
@@ -260,6 +283,7 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
                 (long long)ev->transformations, (long long)ev->removals);
     }
     write_summary_body(f, sim);
+    write_summary_vesicles(f, sim);
     fputs("\n}\n", f);
     return stroma_outdir_close(od, f, "summary.json", err);
 }

@@ -63,6 +63,25 @@ static void load_verror(loader *ld, const char *file, stroma_srcloc sort_at, str
     ld->nissues++;
 }
 
+void load_warning(loader *ld, stroma_srcloc at, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char line[1400];
+    int n = snprintf(line, sizeof line, "%s:%d:%d: warning: %s\n", ld->file, at.line, at.column, msg);
+    if (n < 0) return;
+    size_t have = ld->m->warnings ? strlen(ld->m->warnings) : 0, add = strlen(line);
+    char *w = realloc(ld->m->warnings, have + add + 1);
+    if (!w) {
+        ld->nomem = 1;
+        return;
+    }
+    memcpy(w + have, line, add + 1);
+    ld->m->warnings = w;
+}
+
 void load_error(loader *ld, stroma_code code, stroma_srcloc at, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -508,9 +527,10 @@ static void load_store(loader *ld, int id, const load_value *v) {
         ld->images_every_at = v->loc;
         break;
     case STROMA_KEY_OUTPUTS_IMAGES_SIZE: m->output_images_size_px = (int)v->integer; break;
-    default: /* vessels, body and ecm (containers: nothing to store) */
+    default: /* vessels, body, ecm and vesicles (containers: nothing to store) */
         load_body_store(ld, id, v);
         load_ecm_store(ld, id, v);
+        load_vesicles_store(ld, id, v);
         break;
     }
 }
@@ -672,7 +692,8 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
     }
     default: {
         int r = load_body_item(ld, id, name, path, at);
-        return r ? r : load_ecm_item(ld, id, name, path, at);
+        if (!r) r = load_ecm_item(ld, id, name, path, at);
+        return r ? -1 : load_vesicles_item(ld, id, name, path, at);
     }
     }
 }
@@ -959,6 +980,7 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
     default:
         ok = load_body_map_done(ld, id, path, at, keys, vals, valid, ok);
         ok = load_ecm_map_done(ld, id, path, at, keys, vals, valid, ok);
+        ok = load_vesicles_map_done(ld, id, path, at, keys, valid, ok);
         break;
     }
     return ok;
@@ -1818,6 +1840,8 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     const stroma_yaml_node *root = tree->root ? tree->root : &empty;
     stroma_srcloc start = {1, 1};
     load_walk_map(&ld, -1, root, "", root == &empty ? start : load_loc(root));
+    /* a vesicle class's field is a substrate: appended before any name is resolved */
+    if (!ld.nomem) load_vesicles_append(&ld);
 
     stroma_srcloc domain_at = load_top_key(root, "domain");
     m->domain_loc = domain_at;
@@ -1843,6 +1867,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         load_check_sources(&ld, &names, grid);
         load_check_cell_types(&ld, &names);
         if (!ld.nomem) load_check_state(&ld, &names);
+        if (!ld.nomem) load_check_vesicles(&ld, &names); /* after the types and state variables it names */
         if (!ld.nomem) load_check_body(&ld, &names, grid); /* before the tables: they name the systemic ones */
         if (!ld.nomem) load_check_ecm(&ld, &names, grid);
         if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
@@ -1870,6 +1895,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     free(ld.rule_items);
     load_body_free(&ld);
     load_ecm_free(&ld);
+    load_vesicles_free(&ld);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {
         stroma_model_destroy(&m);

@@ -159,6 +159,7 @@ typedef struct loader {
     stroma_srcloc images_every_at;  /* outputs.images.every (line 0: absent) */
     struct load_body_walk *body;    /* what the walk found in vessels/body (load_body.c); NULL: nothing yet */
     struct load_ecm_walk *ecm;      /* what the walk found in ecm (load_ecm.c); NULL: nothing yet */
+    struct load_vesicles_walk *vesicles; /* what the walk found in vesicles (load_vesicles.c); NULL: nothing yet */
 } loader;
 
 /* A parsed value handed to load_store. */
@@ -200,6 +201,9 @@ typedef struct load_csv {
 } load_csv;
 
 /* load.c: reporting, numbers, the domain and names. */
+/* Record a warning at `at` in the model file: appended to model->warnings as "file:line:col: warning: ...\n" (the
+ * CLI prints them on stderr); the load still succeeds. */
+void load_warning(loader *ld, stroma_srcloc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Record an error at `at` in the model file (sorted by position with the others before being reported). */
 void load_error(loader *ld, stroma_code code, stroma_srcloc at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -292,5 +296,22 @@ int load_ecm_map_done(loader *ld, int id, const char *path, stroma_srcloc at, co
                       const stroma_yaml_node *const *vals, const int *valid, int ok);
 void load_check_ecm(loader *ld, const load_names *nl, int grid);
 void load_ecm_free(loader *ld);
+/* load_vesicles.c: the `vesicles:` section. */
+/* Store a value of a vesicles row (any other row is ignored): load_store's default. */
+void load_vesicles_store(loader *ld, int id, const load_value *v);
+/* Start a class or an entry of its cargo, release or uptake maps; 0, or -1 when out of memory. Other rows: 0. */
+int load_vesicles_item(loader *ld, int id, const char *name, const char *path, stroma_srcloc at);
+/* Mapping-level checks of the vesicles rows (diffusion and tissue_factor not both); returns ok, cleared on
+ * failure. */
+int load_vesicles_map_done(loader *ld, int id, const char *path, stroma_srcloc at, const stroma_yaml_node *const *keys,
+                           const int *valid, int ok);
+/* Right after the walk: append one substrate per class (name, particles/mL, diffusion, decay, initial, faces) and
+ * refuse a class named like a substrate. */
+void load_vesicles_append(loader *ld);
+/* After the cell types and state variables: cargo names, release and uptake types; a warning for a class no type
+ * releases; a class named in a type's secretion or a source is refused. */
+void load_check_vesicles(loader *ld, const load_names *nl);
+/* Free what the walk kept. */
+void load_vesicles_free(loader *ld);
 
 #endif

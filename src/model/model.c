@@ -48,6 +48,14 @@ void stroma_model_destroy(stroma_model **model) {
     free(m->ecm.deposition);
     free(m->ecm.migration);
     free(m->ecm.hindrance);
+    for (int k = 0; k < m->vesicles.nclasses; k++) {
+        free(m->vesicles.classes[k].cargo);
+        free(m->vesicles.classes[k].release);
+        free(m->vesicles.classes[k].uptake_rate);
+        free(m->vesicles.classes[k].uptake_half_max);
+    }
+    free(m->vesicles.classes);
+    free(m->warnings);
     stroma_rule_tables_free(&m->rule_tables);
     free(m->rules);
     free(m->cell_types);
@@ -323,6 +331,35 @@ static void model_put_ecm(model_text *t, const stroma_model *m) {
     model_put(t, "\n");
 }
 
+/* The vesicle classes (if any): a line each with diameter, diffusion, cargo, release and uptake. */
+static void model_put_vesicles(model_text *t, const stroma_model *m) {
+    const stroma_vesicles_desc *v = &m->vesicles;
+    if (!v->present) return;
+    model_put(t, "vesicles: %d class%s (fields in particles/mL, listed with the substrates)\n", v->nclasses,
+              v->nclasses == 1 ? "" : "es");
+    for (int k = 0; k < v->nclasses; k++) {
+        const stroma_vesicle_class_desc *c = &v->classes[k];
+        model_put(t, "  %s: diameter %g nm, D %g µm²/min", c->name, c->diameter_nm, c->diffusion_um2_per_min);
+        if (!c->diffusion_given) model_put(t, " (Stokes-Einstein x %g)", c->tissue_factor);
+        model_put(t, ", decay %g 1/min; cargo:", c->decay_per_min);
+        int any = 0;
+        for (int s = 0; c->cargo && s < m->nstate; s++)
+            if (c->cargo[s] != 0) model_put(t, "%s %s %g", any++ ? "," : "", m->state_vars[s].name, c->cargo[s]);
+        if (!any) model_put(t, " none");
+        model_put(t, "; release:");
+        any = 0;
+        for (int y = 0; c->release && y < m->ntypes; y++)
+            if (c->release[y] != 0) model_put(t, "%s %s %g", any++ ? "," : "", m->cell_types[y].name, c->release[y]);
+        model_put(t, "%s; uptake:", any ? " vesicles/cell/min" : " none");
+        any = 0;
+        for (int y = 0; c->uptake_rate && y < m->ntypes; y++)
+            if (c->uptake_rate[y] != 0)
+                model_put(t, "%s %s %g (half max %g particles/mL)", any++ ? "," : "", m->cell_types[y].name,
+                          c->uptake_rate[y], c->uptake_half_max[y]);
+        model_put(t, "%s\n", any ? " vesicles/cell/min" : " none");
+    }
+}
+
 /* One line for a state variable: the types whose initial value, production or decay is not 0. */
 static void model_put_state_var(model_text *t, const stroma_model *m, int v) {
     const stroma_state_var_desc *d = &m->state_vars[v];
@@ -455,6 +492,11 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     model_put_vessels(&t, m);
     model_put_body(&t, m);
     model_put_ecm(&t, m);
+    model_put_vesicles(&t, m);
     model_put(&t, "memory estimate: %.3g MiB\n", stroma_model_memory_estimate(m) / (1024.0 * 1024.0));
     return t.len;
+}
+
+const char *stroma_model_warnings(const stroma_model *model) {
+    return model && model->warnings ? model->warnings : "";
 }

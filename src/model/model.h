@@ -39,6 +39,7 @@ typedef struct stroma_fixed_desc {
 #include "model/body.h"
 #include "model/celltypes.h"
 #include "model/rules.h"
+#include "model/vesicles.h"
 
 /* A group of point sources/sinks of one substrate (stand-ins for cells until the cell engine exists; the cell
  * engine uses the same transport call). `count` points are placed uniformly in the region with the run's RNG
@@ -105,6 +106,10 @@ struct stroma_model {
     stroma_body_desc body;
     /* the extracellular matrix (issue 11) */
     stroma_ecm_desc ecm;
+    /* extracellular vesicles (issue 12): classes transported as appended substrates */
+    stroma_vesicles_desc vesicles;
+    /* warnings of the loader ("file:line:col: warning: ...\n" each; "" or NULL: none), printed by the CLI */
+    char *warnings;
 };
 
 /* Bytes the simulation will allocate for this model (fields, solver scratch, sources); used to refuse a grid

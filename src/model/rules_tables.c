@@ -71,6 +71,7 @@ static void provide_substrates(table_builder *b, const stroma_model *m) {
         snprintf(gu, sizeof gu, "%s/µm", u[0] ? u : "unit");
         add_signal(b, STROMA_SIG_SUBSTRATE, s, u, "%s", n);
         add_signal(b, STROMA_SIG_SUBSTRATE_GRADIENT, s, gu, "%s gradient", n);
+        if (stroma_vesicle_class_of(m, s) >= 0) continue; /* vesicles: release and uptake (provide_vesicles) */
         add_behaviour(b, STROMA_BEH_SECRETION, s, "1/min", "%s secretion", n);
         add_behaviour(b, STROMA_BEH_SECRETION_TARGET, s, u, "%s secretion target", n);
         add_behaviour(b, STROMA_BEH_UPTAKE, s, "1/min", "%s uptake", n);
@@ -144,6 +145,16 @@ static void provide_body(table_builder *b, const stroma_model *m) {
     }
 }
 
+/* Provider: extracellular vesicles (models with a vesicles section): each class's field is a substrate (its
+ * signals come from provide_substrates); cells release and take it up. */
+static void provide_vesicles(table_builder *b, const stroma_model *m) {
+    for (int k = 0; m->vesicles.present && k < m->vesicles.nclasses; k++) {
+        const char *n = m->vesicles.classes[k].name;
+        add_behaviour(b, STROMA_BEH_VESICLE_RELEASE, k, "vesicles/min", "%s release", n);
+        add_behaviour(b, STROMA_BEH_VESICLE_UPTAKE, k, "vesicles/min", "%s uptake", n);
+    }
+}
+
 /* Sorting entries by (name, index) for the lookups: the name is the first member of both entry types. */
 typedef struct name_ref {
     const char *name;
@@ -195,6 +206,7 @@ int stroma_rule_tables_build(stroma_model *m) {
     provide_cells(&b, m);
     provide_state(&b, m);
     provide_body(&b, m);
+    provide_vesicles(&b, m);
     if (!b.failed) {
         stroma_rule_tables *t = &m->rule_tables;
         t->signal_order = sorted_order(t->signals, sizeof *t->signals, t->nsignals);
@@ -280,6 +292,10 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     case STROMA_BEH_VESSEL_PRUNE: return 0.0;
     case STROMA_BEH_ECM_DEPOSIT: return m->ecm.present && m->ecm.deposition ? m->ecm.deposition[type] : 0.0;
     case STROMA_BEH_ECM_DEGRADE: return 0.0; /* cells degrade matrix through rules (or the protease field) */
+    case STROMA_BEH_VESICLE_RELEASE:
+        return m->vesicles.classes[a].release ? m->vesicles.classes[a].release[type] : 0.0;
+    case STROMA_BEH_VESICLE_UPTAKE:
+        return m->vesicles.classes[a].uptake_rate ? m->vesicles.classes[a].uptake_rate[type] : 0.0;
     }
     return 0.0;
 }

@@ -23,6 +23,10 @@
     {"substrates.<name>.boundary." face, STROMA_SCHEMA_NUMBER, "substrate unit", OPTIONAL,                \
      .default_text = "no flux", GE_0, .doc = "Value held on the face " plane " (Dirichlet)."}
 
+#define VESICLE_FACE_ROW(face, plane)                                                                     \
+    {"vesicles.<name>.boundary." face, STROMA_SCHEMA_NUMBER, "particles/mL", OPTIONAL,                    \
+     .default_text = "no flux", GE_0, .doc = "Value held on the face " plane " (Dirichlet)."}
+
 const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_DOMAIN] = {"domain", STROMA_SCHEMA_MAP, "", REQUIRED, .doc = "The simulation box and its voxel mesh."},
     [STROMA_KEY_DOMAIN_X] = {"domain.x", STROMA_SCHEMA_INTERVAL, "µm", REQUIRED, .doc = "Extent along x."},
@@ -711,6 +715,64 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_SYSTEMIC_DRAINAGE] = {"body.systemic.<name>.drainage", STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL,
                                       DEFAULT("0", 0.0), GE_0,
                                       .doc = "Lymphatic drainage of the tissue into plasma, per voxel."},
+    [STROMA_KEY_VESICLES] = {"vesicles", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL, .default_text = "none", NAME_LEN,
+                             .doc = "Classes of extracellular vesicles (exosomes), by name (docs/vesicles.md). Each "
+                                    "class is a field in particles/mL that transport, outputs, "
+                                    "vessels.permeability and body.systemic treat as a substrate of that name (it "
+                                    "must differ from every substrate). Cells release and take it up (rule "
+                                    "behaviours `<name> release`, `<name> uptake`); what a cell takes up adds its "
+                                    "cargo to the cell's state variables."},
+    [STROMA_KEY_VESICLE] = {"vesicles.<name>", STROMA_SCHEMA_MAP, "", REQUIRED, .doc = "One class of vesicles."},
+    [STROMA_KEY_VESICLE_DIAMETER] = {"vesicles.<name>.diameter", STROMA_SCHEMA_NUMBER, "nm", REQUIRED, GT_0,
+                                     .doc = "Diameter of the vesicles (exosomes: 30 to 150 nm)."},
+    [STROMA_KEY_VESICLE_DIFFUSION] = {"vesicles.<name>.diffusion", STROMA_SCHEMA_NUMBER, "µm²/min", OPTIONAL,
+                                      .default_text = "tissue_factor x the Stokes-Einstein value in water at 37 °C, "
+                                                      "kT / (3 pi eta d) (100 nm: 394 µm²/min in water)",
+                                      GE_0, .doc = "Diffusion coefficient of the vesicles in tissue."},
+    [STROMA_KEY_VESICLE_TISSUE_FACTOR] = {"vesicles.<name>.tissue_factor", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                          DEFAULT("0.3", 0.3), GT_0,
+                                          .doc = "Diffusion in tissue / diffusion in water when `diffusion` is not "
+                                                 "given: a modelling choice (0.1 to 0.5 is usual); not allowed "
+                                                 "with `diffusion`."},
+    [STROMA_KEY_VESICLE_DECAY] = {"vesicles.<name>.decay", STROMA_SCHEMA_NUMBER, "1/min", REQUIRED, GE_0,
+                                  .doc = "First-order loss of vesicles in tissue (degradation, clearance)."},
+    [STROMA_KEY_VESICLE_INITIAL] = {"vesicles.<name>.initial", STROMA_SCHEMA_NUMBER, "particles/mL", OPTIONAL,
+                                    DEFAULT("0", 0.0), GE_0, .doc = "Uniform initial value in every voxel."},
+    [STROMA_KEY_VESICLE_BOUNDARY] = {"vesicles.<name>.boundary", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                     .default_text = "no flux on every face",
+                                     .doc = "Dirichlet values on faces of the domain (a bath); a face not listed "
+                                            "is no-flux. With any, the ledger's `decayed` is not counted (null)."},
+    [STROMA_KEY_VESICLE_BOUNDARY_X_MIN] = VESICLE_FACE_ROW("x_min", "x = domain.x lo"),
+    [STROMA_KEY_VESICLE_BOUNDARY_X_MAX] = VESICLE_FACE_ROW("x_max", "x = domain.x hi"),
+    [STROMA_KEY_VESICLE_BOUNDARY_Y_MIN] = VESICLE_FACE_ROW("y_min", "y = domain.y lo"),
+    [STROMA_KEY_VESICLE_BOUNDARY_Y_MAX] = VESICLE_FACE_ROW("y_max", "y = domain.y hi"),
+    [STROMA_KEY_VESICLE_BOUNDARY_Z_MIN] = VESICLE_FACE_ROW("z_min", "z = domain.z lo"),
+    [STROMA_KEY_VESICLE_BOUNDARY_Z_MAX] = VESICLE_FACE_ROW("z_max", "z = domain.z hi"),
+    [STROMA_KEY_VESICLE_CARGO] = {"vesicles.<name>.cargo", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                  .default_text = "none", NAME_LEN,
+                                  .doc = "What one vesicle carries, by state variable (a key of `state_variables`): "
+                                         "a cell taking up n vesicles adds n x cargo to that variable."},
+    [STROMA_KEY_VESICLE_CARGO_VARIABLE] = {"vesicles.<name>.cargo.<name>", STROMA_SCHEMA_NUMBER,
+                                           "molecules/vesicle", REQUIRED, GE_0,
+                                           .doc = "Cargo per vesicle, in the state variable's unit."},
+    [STROMA_KEY_VESICLE_RELEASE] = {"vesicles.<name>.release", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                    .default_text = "0 in every type (a warning: no cell releases the class)",
+                                    NAME_LEN, .doc = "Release by live cells, per cell type (a key of `cell_types`)."},
+    [STROMA_KEY_VESICLE_RELEASE_TYPE] = {"vesicles.<name>.release.<name>", STROMA_SCHEMA_NUMBER,
+                                         "vesicles/cell/min", REQUIRED, GE_0,
+                                         .doc = "Vesicles a live cell of that type releases per min (MCF7, "
+                                                "MDA-MB-231: about 1 per min), into its voxel."},
+    [STROMA_KEY_VESICLE_UPTAKE] = {"vesicles.<name>.uptake", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                   .default_text = "0 in every type", NAME_LEN,
+                                   .doc = "Saturable uptake by live cells, per cell type: V c / (K + c) vesicles "
+                                          "per min, c the value of the cell's voxel."},
+    [STROMA_KEY_VESICLE_UPTAKE_TYPE] = {"vesicles.<name>.uptake.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                                        .doc = "Uptake by cells of that type."},
+    [STROMA_KEY_VESICLE_UPTAKE_RATE] = {"vesicles.<name>.uptake.<name>.rate", STROMA_SCHEMA_NUMBER,
+                                        "vesicles/cell/min", REQUIRED, GE_0, .doc = "V, the rate at saturation."},
+    [STROMA_KEY_VESICLE_UPTAKE_HALF_MAX] = {"vesicles.<name>.uptake.<name>.half_max", STROMA_SCHEMA_NUMBER,
+                                            "particles/mL", REQUIRED, GT_0,
+                                            .doc = "K, the value of the voxel giving half the rate at saturation."},
 };
 
 const char stroma_schema_example[] =
@@ -922,8 +984,21 @@ static void schema_signals_behaviours(schema_text *t) {
     snprintf(var.name, sizeof var.name, "<variable>");
     stroma_model m;
     memset(&m, 0, sizeof m);
-    m.nsub = 1;
-    m.substrates = &sub;
+    stroma_substrate_desc subs[2]; /* `<substrate>`, and the field of a vesicle class `<class>` */
+    memset(subs, 0, sizeof subs);
+    subs[0] = sub;
+    snprintf(subs[1].name, sizeof subs[1].name, "<class>");
+    snprintf(subs[1].unit, sizeof subs[1].unit, "particles/mL");
+    stroma_vesicle_class_desc cls;
+    memset(&cls, 0, sizeof cls);
+    snprintf(cls.name, sizeof cls.name, "<class>");
+    cls.substrate = 1;
+    m.nsub = 2;
+    m.substrates = subs;
+    m.vesicles.present = 1;
+    m.vesicles.nclasses = 1;
+    m.vesicles.classes = &cls;
+    m.vesicles.first_substrate = 1;
     m.ntypes = 1;
     m.cell_types = &type;
     m.nstate = 1;
@@ -940,7 +1015,9 @@ static void schema_signals_behaviours(schema_text *t) {
                   "type and state variable of the model (`contact with CAF`, `IL6 secretion`, `stemness decay`). A\n"
                   "state variable is also accepted as the signal `custom:<variable>` (PhysiCell's spelling).\n"
                   "`vessel density`, `vessel deposition` and `vessel pruning` exist in a model with `vessels`, and\n"
-                  "`plasma <substrate>` for each substrate of `body.systemic`.\n");
+                  "`plasma <substrate>` for each substrate of `body.systemic`. A class of `vesicles` (`<class>`)\n"
+                  "is read like a substrate (`<class>`, `<class> gradient`, in particles/mL) and set by the\n"
+                  "behaviours `<class> release` and `<class> uptake`.\n");
     if (stroma_rule_tables_build(&m) != 0) {
         schema_put(t, "\n(out of memory listing the names)\n");
         return;

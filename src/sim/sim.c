@@ -236,6 +236,18 @@ static stroma_code body_create(stroma_sim *sim, stroma_error *err) {
     return STROMA_OK;
 }
 
+/* The vesicles' ledger (after the cells and their rules exist). */
+static stroma_code vesicles_create(stroma_sim *sim, stroma_error *err) {
+    const stroma_model *m = sim->model;
+    if (!m->vesicles.present || m->vesicles.nclasses == 0) return STROMA_OK;
+    stroma_code rc = stroma_vesicles_init(&sim->vesicles, m, sim->has_rules ? &sim->rules : NULL, err);
+    if (rc != STROMA_OK) return rc;
+    sim->has_vesicles = 1;
+    if (stroma_vesicles_account(&sim->vesicles, sim->transport, 1) != 0)
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the vesicles' ledger");
+    return STROMA_OK;
+}
+
 stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_options *opts, stroma_error *err) {
     stroma_error_clear(err);
     if (!model) {
@@ -316,7 +328,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
             return NULL;
         }
     }
-    if (body_create(sim, err) != STROMA_OK) {
+    if (body_create(sim, err) != STROMA_OK || vesicles_create(sim, err) != STROMA_OK) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -331,7 +343,9 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
          stroma_state_register(&sim->state, "plasma", 1, &sim->plasma, stroma_plasma_save, stroma_plasma_load, err) !=
              STROMA_OK) ||
         (sim->has_ecm &&
-         stroma_state_register(&sim->state, "ecm", 1, sim, ecm_save, ecm_load, err) != STROMA_OK)) {
+         stroma_state_register(&sim->state, "ecm", 1, sim, ecm_save, ecm_load, err) != STROMA_OK) ||
+        (sim->has_vesicles && stroma_state_register(&sim->state, "vesicles", 1, &sim->vesicles, stroma_vesicles_save,
+                                                    stroma_vesicles_load, err) != STROMA_OK)) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -348,6 +362,7 @@ void stroma_sim_destroy(stroma_sim **simp) {
     if (sim->has_body) stroma_plasma_free(&sim->plasma);
     if (sim->has_exchange) stroma_exchange_free(&sim->exchange);
     if (sim->has_ecm) stroma_ecm_free(&sim->ecm);
+    if (sim->has_vesicles) stroma_vesicles_free(&sim->vesicles);
     free(sim->points);
     free(sim->src_secretion);
     free(sim->src_saturation);
@@ -457,6 +472,8 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
             stroma_plasma_update(&sim->plasma, (double)since * sim->dt_min);
         }
     }
+    if (sim->has_vesicles && stroma_vesicles_account(&sim->vesicles, sim->transport, 0) != 0)
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the vesicles' ledger");
     if (sim->has_cells) {
         if (sim->step % sim->mech_every == 0 &&
             (rc = stroma_cell_engine_mechanics(&sim->cells, sim->transport, (double)sim->mech_every * sim->dt_min, err)) !=
@@ -469,6 +486,10 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
             return rc;
         if (sim->step % sim->phen_every == 0 && (sim->vessel_dep_slot >= 0 || sim->vessel_prune_slot >= 0))
             cells_act_on_vessels(sim, (double)sim->phen_every * sim->dt_min);
+        /* vesicles: uptake with cargo and release, serially in cell order */
+        if (sim->step % sim->phen_every == 0 && sim->has_vesicles)
+            stroma_vesicles_cells_act(&sim->vesicles, &sim->cells, sim->transport,
+                                      (double)sim->phen_every * sim->dt_min);
     }
     if (sim->has_ecm && sim->step % sim->ecm_every == 0 &&
         (rc = ecm_update(sim, (double)sim->ecm_every * sim->dt_min, err)) != STROMA_OK)
@@ -570,6 +591,30 @@ stroma_plasma_summary stroma_sim_plasma(const stroma_sim *sim, int k) {
                                    .produced = l->produced,
                                    .received = l->received,
                                    .cleared = l->cleared};
+}
+
+int stroma_sim_vesicle_count(const stroma_sim *sim) { return sim->has_vesicles ? sim->vesicles.n : 0; }
+
+stroma_vesicle_summary stroma_sim_vesicles(const stroma_sim *sim, int k) {
+    const stroma_model *m = sim->model;
+    const stroma_vesicle_class_desc *d = &m->vesicles.classes[k];
+    const stroma_vesicle_ledger *l = &sim->vesicles.ledger[k];
+    stroma_vesicle_summary out = {.name = d->name,
+                                  .released = l->released,
+                                  .taken_up = l->taken_up,
+                                  .decayed = l->decayed,
+                                  .tissue0 = l->tissue0,
+                                  .tissue = stroma_vesicles_total((stroma_vesicles *)&sim->vesicles, sim->transport, k),
+                                  .plasma = NAN};
+    /* a systemic class: what crossed to blood, from the plasma ledger (tissue unit x µm³ -> vesicles) */
+    for (int j = 0; sim->has_body && j < sim->plasma.n; j++)
+        if (m->body.systemic[j].substrate == d->substrate) {
+            out.systemic = 1;
+            out.exchanged = sim->plasma.ledger[j].exchanged * 1e-12;
+            out.drained = sim->plasma.ledger[j].drained * 1e-12;
+            out.plasma = sim->plasma.value[j];
+        }
+    return out;
 }
 
 /* "at t = 6 min (step 60; finite at t = 0 min)" into buf. */

@@ -10,6 +10,7 @@
 #include "body/ecm.h"
 #include "body/exchange.h"
 #include "body/plasma.h"
+#include "body/vesicles.h"
 #include "body/vessels.h"
 #include "cells/engine.h"
 #include "model/model.h"
@@ -58,6 +59,9 @@ struct stroma_sim {
     stroma_ecm ecm;
     int64_t ecm_every;         /* diffusion steps per matrix update */
     int ecm_dep_slot, ecm_deg_slot; /* rule slots of ECM deposition / degradation, -1 if none */
+    /* extracellular vesicles (body/vesicles.h): release and uptake by cells, and their ledger */
+    int has_vesicles;
+    stroma_vesicles vesicles;
     /* every module's checkpointable state (clock, transport, cells; the run adds its outputs) */
     stroma_state_registry state;
     /* threads: the run's count (--threads, OMP_NUM_THREADS or stroma_team_default_threads) and the team that

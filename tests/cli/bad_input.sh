@@ -74,6 +74,21 @@ $sub
 vessels:
   permeability: {IL6: 0.6}" \
   "permeability_no_plasma\.yaml:9:18: vessels\.permeability\.IL6: IL6 crosses the vessel wall .* no plasma value"
+# Vesicles: cargo naming a state variable that is not declared; a class named like a substrate.
+expect vesicle_cargo "$base
+$sub
+cell_types:
+  CAF: {volume: 2494}
+vesicles:
+  CAF_exosome: {diameter: 100, decay: 0.01, cargo: {miR-21: 5}, release: {CAF: 1}}" \
+  "vesicle_cargo\.yaml:10:53: vesicles\.CAF_exosome\.cargo: no state variable named 'miR-21'"
+expect vesicle_name_clash "$base
+$sub
+vesicles:
+  oxygen: {diameter: -100, decay: 0.01}" \
+  "vesicle_name_clash\.yaml:8:3: vesicles\.oxygen: a substrate is called oxygen too"
+grep -Eq "vesicle_name_clash\.yaml:8:22: vesicles\.oxygen\.diameter must be > 0" "$WORK/vesicle_name_clash.err" ||
+  fail "vesicle_name_clash: the negative diameter is not reported"
 # A cell or rules file that is not a regular file (a device that never ends, a FIFO that blocks) is refused.
 expect device_file "$base
 $sub

@@ -3,6 +3,7 @@
  * with their vessel file, and the body); each kind of mistake is reported with its code, file, line, column and
  * key path; all mistakes are reported at once; absurd grids are refused before allocation;
  * docs/model-reference.md matches the schema table; SHA-256 test vectors. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -414,7 +415,7 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "tissue: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key tissue (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules, outputs, vessels, body)");
+                 "state_variables, rules, outputs, vessels, body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
@@ -1982,6 +1983,85 @@ static void test_schema_table_consistent(void **state) {
     assert_int_equal(stroma_schema_child(STROMA_KEY_INITIAL_ANNULUS, "outer", 5), STROMA_KEY_INITIAL_ANNULUS_OUTER);
 }
 
+/* ---- vesicles ---- */
+
+/* BASE, a cell type, a state variable and a vesicle class (lines 7-15); tests append lines from 16. */
+#define VES_BASE                                                                                            \
+    BASE "cell_types:\n  cancer: {volume: 2494}\n"                                                          \
+         "state_variables:\n  m21: {}\n"                                                                    \
+         "vesicles:\n  exo:\n    diameter: 100\n    decay: 0.01\n    release: {cancer: 1}\n"
+
+static void test_vesicles_section(void **state) {
+    (void)state;
+    /* a valid class: its field is a substrate appended after the declared ones; names elsewhere find it */
+    stroma_error err;
+    stroma_model *m = load_str(VES_BASE "    cargo: {m21: 7}\n    uptake: {cancer: {rate: 0.5, half_max: 1e9}}\n"
+                               "rules:\n  - {type: cancer, signal: exo, direction: increases, behaviour: exo uptake,\n"
+                               "     saturation: 1, half_max: 1e9, hill: 1}\n",
+                               &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->nsub, 2);
+    assert_string_equal(m->substrates[1].name, "exo");
+    assert_string_equal(m->substrates[1].unit, "particles/mL");
+    assert_int_equal(m->vesicles.nclasses, 1);
+    assert_int_equal(m->vesicles.first_substrate, 1);
+    const stroma_vesicle_class_desc *c = &m->vesicles.classes[0];
+    assert_int_equal(c->substrate, 1);
+    assert_true(c->cargo[0] == 7 && c->release[0] == 1 && c->uptake_rate[0] == 0.5 && c->uptake_half_max[0] == 1e9);
+    assert_true(m->substrates[1].decay_per_min == 0.01);
+    assert_true(fabs(m->substrates[1].diffusion_um2_per_min - 0.3 * stroma_vesicle_stokes_einstein(100)) < 1e-9);
+    assert_int_equal(stroma_vesicle_class_of(m, 1), 0);
+    assert_int_equal(stroma_vesicle_class_of(m, 0), -1);
+    /* rules offer release and uptake, not the secretion family */
+    assert_true(stroma_rule_behaviour_find(&m->rule_tables, "exo release") >= 0);
+    assert_true(stroma_rule_behaviour_find(&m->rule_tables, "exo uptake") >= 0);
+    assert_int_equal(stroma_rule_behaviour_find(&m->rule_tables, "exo secretion"), -1);
+    assert_true(stroma_rule_signal_find(&m->rule_tables, "exo") >= 0);
+    assert_string_equal(stroma_model_warnings(m), "");
+    stroma_model_destroy(&m);
+
+    /* cargo names a state variable that is not declared */
+    expect_error(VES_BASE "    cargo: {miR-21: 5}\n", STROMA_ERR_UNKNOWN_KEY, 16, 13,
+                 "vesicles.exo.cargo: no state variable named 'miR-21'");
+    /* negative diameter, release, uptake rate, cargo; a half_max of 0 */
+    expect_error(BASE "cell_types:\n  cancer: {volume: 2494}\nvesicles:\n  exo: {diameter: -100, decay: 0}\n",
+                 STROMA_ERR_RANGE, 10, 19, "vesicles.exo.diameter must be > 0 (got -100) [nm]");
+    expect_error(BASE "cell_types:\n  cancer: {volume: 2494}\nvesicles:\n  exo: {diameter: 100, decay: 0, release: "
+                      "{cancer: -1}}\n",
+                 STROMA_ERR_RANGE, 10, 52, "vesicles.exo.release.cancer must be >= 0 (got -1) [vesicles/cell/min]");
+    expect_error(VES_BASE "    uptake: {cancer: {rate: -0.5, half_max: 1e9}}\n", STROMA_ERR_RANGE, 16, 29,
+                 "vesicles.exo.uptake.cancer.rate must be >= 0 (got -0.5) [vesicles/cell/min]");
+    expect_error(VES_BASE "    uptake: {cancer: {rate: 0.5, half_max: 0}}\n", STROMA_ERR_RANGE, 16, 44,
+                 "vesicles.exo.uptake.cancer.half_max must be > 0 (got 0) [particles/mL]");
+    expect_error(VES_BASE "    cargo: {m21: -2}\n", STROMA_ERR_RANGE, 16, 18, "vesicles.exo.cargo.m21 must be >= 0");
+    /* a class named like a substrate */
+    expect_error(BASE "cell_types:\n  cancer: {volume: 2494}\nvesicles:\n  oxygen: {diameter: 100, decay: 0, "
+                      "release: {cancer: 1}}\n",
+                 STROMA_ERR_RANGE, 10, 3, "vesicles.oxygen: a substrate is called oxygen too (substrates.oxygen, line 4)");
+    /* release and uptake name cell types */
+    expect_error(VES_BASE "    uptake: {fibroblast: {rate: 0.5, half_max: 1e9}}\n", STROMA_ERR_UNKNOWN_KEY, 16, 14,
+                 "vesicles.exo.uptake: no cell type named 'fibroblast'");
+    /* diffusion given and tissue_factor too */
+    expect_error(VES_BASE "    diffusion: 100\n    tissue_factor: 0.2\n", STROMA_ERR_RANGE, 17, 5,
+                 "vesicles.exo.tissue_factor scales the Stokes-Einstein default of diffusion, but "
+                 "vesicles.exo.diffusion is given");
+    /* vesicles are not a cytokine: no secretion, no sources */
+    expect_error(BASE "cell_types:\n  cancer: {volume: 2494, secretion: {exo: {rate: 1, saturation: 1}}}\n"
+                      "vesicles:\n  exo: {diameter: 100, decay: 0, release: {cancer: 1}}\n",
+                 STROMA_ERR_RANGE, 8, 38, "exo is a vesicle class: cells release it through vesicles.exo.release");
+    expect_error(BASE "sources:\n  - {substrate: exo, at: [10, 10, 10], secretion: 1, saturation: 1}\n"
+                      "vesicles:\n  exo: {diameter: 100, decay: 0}\n",
+                 STROMA_ERR_RANGE, 8, 17, "sources[0].substrate: exo is a vesicle class");
+    /* names of other sections resolve to classes: a class in vessels.permeability without body.systemic */
+    expect_error(VES_BASE "vessels:\n  initial: {uniform: 0.01}\n  permeability: {exo: 0.1}\n", STROMA_ERR_RANGE, 18, 18,
+                 "vessels.permeability.exo: exo crosses the vessel wall");
+    /* a class no cell type releases loads, with a warning at the class */
+    m = load_str(BASE "vesicles:\n  exo: {diameter: 100, decay: 0.01, initial: 1e9}\n", &err);
+    if (!m) fail_msg("%s", err.message);
+    expect_contains(stroma_model_warnings(m), "t.yaml:8:3: warning: vesicles.exo: no cell type releases this class");
+    stroma_model_destroy(&m);
+}
+
 static void test_reference_manual_matches_schema(void **state) {
     (void)state;
     size_t want = stroma_model_reference_markdown(NULL, 0);
@@ -2060,6 +2140,7 @@ int main(void) {
         cmocka_unit_test(test_body_errors),
         cmocka_unit_test(test_body_vessel_file),
         cmocka_unit_test(test_schema_table_consistent),
+        cmocka_unit_test(test_vesicles_section),
         cmocka_unit_test(test_reference_manual_matches_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
