@@ -415,7 +415,7 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "tissue: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key tissue (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules, outputs, vessels, body, vesicles)");
+                 "state_variables, rules, outputs, ecm, vessels, body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
@@ -2098,6 +2098,64 @@ static void test_reference_manual_matches_schema(void **state) {
     free(text);
 }
 
+/* The ecm: section: every value as written, and each bad input at its file:line:col. */
+#define ECM_BASE                                                                                              \
+    "domain: {x: [0, 400], y: [0, 400], z: [0, 20], voxel: 20}\n"                                          \
+    "time: {end: 60, dt_diffusion: 0.1}\n"                                                                  \
+    "substrates:\n  MMP: {diffusion: 100, decay: 0.01}\n  IL6: {diffusion: 2000, decay: 0.01}\n"          \
+    "cell_types:\n  CAF: {}\n  T: {}\n"
+static void test_ecm_section(void **state) {
+    (void)state;
+    stroma_error err;
+    stroma_model *m = load_str(ECM_BASE "ecm:\n  initial: 1\n  max_density: 8\n"
+                                        "  regions:\n    - {density: 5, box: {lo: [0, 180, 0], hi: [400, 220, 20]}}\n"
+                                        "    - {density: 2, annulus: {center: [200, 200, 10], inner: 60, outer: 90}}\n"
+                                        "  deposition: {CAF: 0.01}\n  migration: {T: 0.5}\n  hindrance: {IL6: 0.2}\n"
+                                        "  degradation: {substrate: MMP, rate: 0.05, half_max: 2}\n  every: 6\n",
+                               &err);
+    if (!m) fail_msg("%s", err.message);
+    const stroma_ecm_desc *e = &m->ecm;
+    assert_true(e->present && e->initial == 1 && e->max_density == 8 && e->nregions == 2 && e->every_min == 6);
+    assert_int_equal(e->regions[0].region.kind, STROMA_REGION_BOX);
+    assert_true(e->regions[0].density == 5 && e->regions[0].region.hi_um[1] == 220);
+    assert_int_equal(e->regions[1].region.kind, STROMA_REGION_ANNULUS);
+    assert_true(e->regions[1].region.inner_radius_um == 60 && e->regions[1].region.radius_um == 90);
+    assert_true(e->deposition[0] == 0.01 && e->deposition[1] == 0 && e->migration[1] == 0.5 && e->migration[0] == 0);
+    assert_true(e->hindrance[1] == 0.2 && e->hindrance[0] == 0);
+    assert_true(e->protease == 0 && e->degradation_per_min == 0.05 && e->degradation_half == 2);
+    assert_true(stroma_rule_signal_find(&m->rule_tables, "ECM density") >= 0);
+    assert_true(stroma_rule_behaviour_find(&m->rule_tables, "ECM deposition") >= 0);
+    stroma_model_destroy(&m);
+    /* defaults: every follows dt_phenotype, no protease */
+    m = load_str(ECM_BASE "ecm: {}\n", &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_true(m->ecm.present && m->ecm.every_min == 6 && m->ecm.protease == -1 && m->ecm.max_density == 10);
+    stroma_model_destroy(&m);
+    m = load_str(ECM_BASE, &err);
+    assert_true(m && !m->ecm.present && m->ecm.protease == -1);
+    stroma_model_destroy(&m);
+    /* bad input */
+    expect_error(ECM_BASE "ecm:\n  deposition: {CAFF: 0.01}\n", STROMA_ERR_UNKNOWN_KEY, 10, 16,
+                 "ecm.deposition: no cell type named 'CAFF'; did you mean 'CAF'?");
+    expect_error(ECM_BASE "ecm:\n  hindrance: {IL6: 200}\n", STROMA_ERR_RANGE, 10, 20,
+                 "ecm.hindrance.IL6 must be between 0 and 100 (got 200)");
+    expect_error(ECM_BASE "ecm:\n  migration: {T: -1}\n", STROMA_ERR_RANGE, 10, 18, "ecm.migration.T");
+    expect_error(ECM_BASE "ecm:\n  regions: [{density: 5}]\n", STROMA_ERR_MISSING, 10, 13,
+                 "give exactly one of box, disc, annulus (got 0)");
+    expect_error(ECM_BASE "ecm:\n  initial: 12\n", STROMA_ERR_RANGE, 10, 12, "ecm.initial 12 is more than ecm.max_density 10");
+    expect_error(ECM_BASE "ecm:\n  every: 0.25\n", STROMA_ERR_RANGE, 10, 10,
+                 "ecm.every (0.25) must be a whole multiple of time.dt_diffusion 0.1");
+    expect_error(ECM_BASE "ecm:\n  degradation: {substrate: MMX, rate: 1}\n", STROMA_ERR_UNKNOWN_KEY, 10, 28,
+                 "did you mean 'MMP'?");
+    expect_error(ECM_BASE "ecm:\n  regions: [{density: 1, annulus: {center: [200, 200, 10], inner: 60, outer: 50}}]\n",
+                 STROMA_ERR_RANGE, 10, 78, "outer (50) must be above inner (60)");
+    expect_error(ECM_BASE "ecm:\n  regions: [{density: 1, disc: {center: [900, 200, 10], radius: 5}}]\n",
+                 STROMA_ERR_RANGE, 10, 41, "lies outside the domain");
+    expect_error("domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\ntime: {end: 1, dt_diffusion: 0.1}\n"
+                 "substrates:\n  ECM: {diffusion: 1, decay: 0}\necm: {}\n",
+                 STROMA_ERR_RANGE, 4, 3, "substrates.ECM: this name is the matrix field's");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_vectors),
@@ -2138,6 +2196,7 @@ int main(void) {
         cmocka_unit_test(test_body_every_field),
         cmocka_unit_test(test_body_defaults),
         cmocka_unit_test(test_body_errors),
+        cmocka_unit_test(test_ecm_section),
         cmocka_unit_test(test_body_vessel_file),
         cmocka_unit_test(test_schema_table_consistent),
         cmocka_unit_test(test_vesicles_section),
