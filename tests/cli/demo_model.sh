@@ -15,7 +15,7 @@ assert set(c) == {"cancer", "fibroblast", "CAF", "CD8_T", "macrophage"}, c
 assert c["cancer"] > 300 and c["CD8_T"] > 0, c
 # the body: plasma starts at the healthy levels and the tumour raises them
 p = json.load(open(sys.argv[1]))["plasma"]
-assert set(p) == {"IL6", "VEGF", "CXCL8"}, p
+assert set(p) == {"IL6", "VEGF", "CXCL8", "CAF_exosome", "tumour_exosome"}, p
 assert p["IL6"]["value"] > 5.2 and p["VEGF"]["value"] > 17 and p["IL6"]["unit"] == "pg/mL", p
 PY
 echo "demo_model: ok"
