@@ -126,7 +126,15 @@ double stroma_model_memory_estimate(const stroma_model *model) {
     /* vessels: density, update scratch, pressure and the list of vessel voxels, 8 bytes each per voxel; the
      * file's points 32 bytes each */
     double vessels = model->vessels.present ? nx * ny * nz * 32.0 + 32.0 * model->vessels.npoints : 0.0;
-    return field + scratch + coefficients + vessels + 32.0 * model->nfixed + 32.0 * points +
+    /* matrix: its field (8 per voxel) and scratch; with hindrance the solver's copy of it (8), face factors (24
+     * per voxel and distinct sensitivity, at most one per substrate) and pivots (24 per voxel-substrate) */
+    double ecm = 0.0;
+    if (model->ecm.present) {
+        int hindered = 0;
+        for (int s = 0; model->ecm.hindrance && s < model->nsub; s++) hindered += model->ecm.hindrance[s] > 0;
+        ecm = nx * ny * nz * (8.0 + (hindered ? 8.0 + 24.0 * hindered + 24.0 * nsub : 0.0));
+    }
+    return field + scratch + coefficients + vessels + ecm + 32.0 * model->nfixed + 32.0 * points +
            STROMA_MODEL_CELL_BYTES * STROMA_MODEL_CELL_HEADROOM * cells;
 }
 

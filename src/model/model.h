@@ -118,7 +118,8 @@ struct stroma_model {
  *   scratch      2 x (largest plane of the grid) x nsub x 8 x STROMA_MEMORY_THREADS
  *   coefficients 3 x (nx + ny + nz) x nsub x 8
  *   fixed voxels 32 per fixed voxel; sources 32 per point
- *   vessels      nvox x 32 (density, scratch, pressure, list) + 32 per vessel point of a file. */
+ *   vessels      nvox x 32 (density, scratch, pressure, list) + 32 per vessel point of a file
+ *   matrix       nvox x 8; with hindrance + nvox x (8 + 24 per hindered substrate + 24 x nsub) (solver tables). */
 double stroma_model_memory_estimate(const stroma_model *model);
 
 /* Threads the memory estimate budgets solver scratch for. */
