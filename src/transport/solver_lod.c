@@ -5,6 +5,7 @@
 #include <omp.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,14 +75,15 @@ typedef struct lod_data {
     size_t bytes;
     /* Space-varying coefficients (t->hindered; see "Variable coefficients" below): */
     int var;                  /* the variable-coefficient kernels solve every line */
+    int var_exact;            /* pivots above VAR_RECIP_MAX possible: exact division, per-substrate factors */
     int nwg;                  /* distinct sigma > 0 */
     int *wgroup;              /* [nsub] sigma group of substrate s, -1: sigma = 0 (r constant) */
     double *wf;               /* [nwg][3][nvox] face factor 1 / (1 + sigma (E_v + E_v+)/2) between voxel v and
                                  its next voxel along the axis (1 on the last voxel of a line) */
     const double *ecm;        /* t->ecm, t->ecm_sensitivity (owned by t; re-prepared when they change) */
     const double *sigma;
-    double *odL;              /* [3][period] 1 + dt lambda / dim of value q mod period (y, z rows) */
-    double *ones;             /* [nmax] 1.0: the face factors of a substrate with sigma = 0 */
+    double *vco;              /* [3 axes][r, 1 + dec][period]: lane u is substrate u mod nsub */
+    uint64_t *vhm;            /* [3 axes][period]: all ones on a hindered substrate's lanes, else 0 */
     size_t var_per_thread;    /* doubles of variable-coefficient scratch per thread */
     double *var_scratch;      /* [nthreads][var_per_thread] */
 } lod_data;
@@ -114,8 +116,8 @@ static void lod_free(lod_data *d) {
     free(d->scratch);
     free(d->wgroup);
     free(d->wf);
-    free(d->odL);
-    free(d->ones);
+    free(d->vco);
+    free(d->vhm);
     free(d->var_scratch);
     free(d->yfix);
     free(d->fwd);
@@ -598,58 +600,133 @@ LOD_CLONES static void lod_yfix(const lod_data *d, int k, double *cp) {
  * r_{p+1/2} = r_s w_{p+1/2}, with w the face factor 1 / (1 + sigma (E_p + E_p+1)/2) (harmonic mean of the two
  * voxels' D), and at a Dirichlet face the end voxel's own r_s / (1 + sigma E). Row p:
  *   -r_lo c[p-1] + (1 + dec + r_lo + r_hi) c[p] - r_hi c[p+1] = c_old[p] (+ 2 r_b v and + 2 r_b on the diagonal
- * at a Dirichlet face). The pivots depend on the line's ECM, so they are computed during the forward sweep (one
- * division per value, vectorised along the contiguous direction as in the constant kernels) from the stored face
- * factors, and u_p = r_hi / pivot_p is kept in per-thread scratch for the back substitution. The operations are
- * those of the constant path with r_lo and r_hi in place of r, in the same order: a substrate with sigma = 0
- * (w = 1, r_s * 1 = r_s) gets bit-identical values. */
+ * at a Dirichlet face). The pivots depend on the line's ECM, so the forward sweep computes them as it goes,
+ * vectorised along the contiguous direction like the constant kernels, from the stored face factors (one per
+ * voxel and axis, shared by the substrates of a sigma group); u_p = r_hi / pivot_p is kept in per-thread scratch
+ * for the back substitution. The reciprocal of a pivot is a float division refined by two Newton steps in
+ * double (var_recip): a double division costs 2 cycles per value on the AVX-512 machines measured, more than the
+ * whole constant sweep, and the float estimate is a correctly rounded IEEE operation, so every target clone and
+ * every thread split gets the same bits. Lanes of substrates with sigma = 0 take the constant path's
+ * precomputed coefficients (inv, up), so their values are bit-identical to the constant path's. */
 
-/* Forward elimination at position p of n for `len` values: x (this row, overwritten), pr (row p - 1; unused at
- * p = 0), rlo / rhi (per value: the face coefficients towards p - 1 and p + 1; unused at p = 0 / p = n - 1), U (out:
- * r_hi / pivot, unused at p = n - 1), Up (U of row p - 1), od (period L: 1 + dec), at an end row (first or last)
- * bnd (2 r_b on Dirichlet lanes, else 0) and g (2 r_b v on Dirichlet lanes, else 0). */
-LOD_INLINE void var_k_fwd(int p, int n, double *restrict x, const double *restrict pr, const double *restrict rlo,
-                          const double *restrict rhi, double *restrict U, const double *restrict Up,
-                          const double *restrict od, const double *restrict bnd, const double *restrict g, size_t len,
-                          int L) {
-    const int first = p == 0, last = p == n - 1;
-    for (size_t q0 = 0; q0 < len; q0 += (size_t)L) {
-        const int m = len - q0 < (size_t)L ? (int)(len - q0) : L;
-        if (first) {
+/* 1 / a for 1 <= a <= VAR_RECIP_MAX (every pivot is >= 1 + dt lambda / dim >= 1): float estimate (relative error
+ * < 2^-23), two Newton steps (error ~1e-14, then rounding). */
+#define VAR_RECIP_MAX 1e30
+LOD_INLINE double var_recip(double a) {
+    double x = (double)(1.0f / (float)a);
+    x = x + x * (1.0 - a * x);
+    x = x + x * (1.0 - a * x);
+    return x;
+}
+
+/* m ? a : b for a mask m of all ones or all zeros, by bits: a select on doubles would become a branch (the
+ * compiler keeps an operation that might trap inside the branch) and stop vectorisation. */
+LOD_INLINE double var_blend(uint64_t m, double a, double b) {
+    uint64_t x, y;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    x = (x & m) | (y & ~m);
+    double o;
+    memcpy(&o, &x, sizeof o);
+    return o;
+}
+
+/* One value of the forward elimination at position p (first: p = 0, last: p = n - 1): q its index in the row, u =
+ * q mod L its lane in the period-L coefficient rows (vr = r, vod = 1 + dec, vhm = 1 on a hindered substrate's
+ * lanes, ic / uc = the constant path's inv / up at p), W its face factor towards p + 1; x (row p, overwritten), pr
+ * (row p - 1), rl (in: the face coefficient towards p - 1; out: towards p + 1), U (out: r_hi / pivot), Up (U of
+ * row p - 1), at an end row bnd (2 r_b on Dirichlet lanes, else 0) and g (2 r_b v, else 0). */
+LOD_INLINE void var_elem(size_t q, int u, double W, double *restrict x, const double *restrict pr,
+                         double *restrict rl, double *restrict U, const double *restrict Up,
+                         const double *restrict vr, const double *restrict vod, const uint64_t *restrict vhm,
+                         const double *restrict ic, const double *restrict uc, const double *restrict bnd,
+                         const double *restrict g, int first, int last, int exact) {
+    /* every load unconditional, then selects: the loop stays free of control flow (vectorisable) */
+    const double icu = ic[u], ucu = uc[u], xv0 = x[q];
+    const uint64_t hm = vhm[u];
+    const double rhi = last ? 0.0 : vr[u] * W, rlo = first ? 0.0 : rl[q];
+    double b = vod[u];
+    if (!first)
+        b += rlo;
+    if (!last)
+        b += rhi;
+    if (first || last)
+        b += bnd[q];
+    const double piv = first ? b : b - rlo * Up[q];
+    const double iv = exact ? 1.0 / piv : var_recip(piv);
+    const double lov = rlo * iv, upv = rhi * iv;
+    const double inv = var_blend(hm, iv, icu), lo = var_blend(hm, lov, ucu), uu = var_blend(hm, upv, ucu);
+    double xv = xv0;
+    if (first || last)
+        xv = xv + g[q];
+    x[q] = first ? xv * inv : xv * inv + lo * pr[q];
+    if (!last)
+        U[q] = uu;
+    rl[q] = rhi;
+}
+
+/* Forward elimination of a row of len values (voxel-major, NS substrates, coefficient period L) at position p.
+ * Face factors: w (one sigma group: per voxel of the row) or, if w is NULL, Wr (per value). */
+LOD_INLINE void var_fwd_k(double *restrict x, const double *restrict pr, double *restrict rl, double *restrict U,
+                          const double *restrict Up, const double *restrict w, const double *restrict Wr,
+                          const double *restrict vr, const double *restrict vod, const uint64_t *restrict vhm,
+                          const double *restrict ic, const double *restrict uc, const double *restrict bnd,
+                          const double *restrict g, size_t len, int L, int NS, int first, int last, int exact) {
+    size_t q0 = 0;
+    if (w) {
+        for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
+            const size_t v0 = q0 / (size_t)NS;
 #pragma omp simd
-            for (int u = 0; u < m; u++) {
-                const size_t q = q0 + (size_t)u;
-                double b = od[u];
-                if (!last)
-                    b += rhi[q];
-                b += bnd[q];
-                double inv = 1.0 / b;
-                x[q] = (x[q] + g[q]) * inv;
-                U[q] = rhi[q] * inv;
-            }
-        } else if (last) {
-#pragma omp simd
-            for (int u = 0; u < m; u++) {
-                const size_t q = q0 + (size_t)u;
-                double b = od[u];
-                b += rlo[q];
-                b += bnd[q];
-                double inv = 1.0 / (b - rlo[q] * Up[q]), lo = rlo[q] * inv;
-                x[q] = (x[q] + g[q]) * inv + lo * pr[q];
-            }
-        } else {
-#pragma omp simd
-            for (int u = 0; u < m; u++) {
-                const size_t q = q0 + (size_t)u;
-                double b = od[u];
-                b += rlo[q];
-                b += rhi[q];
-                double inv = 1.0 / (b - rlo[q] * Up[q]), lo = rlo[q] * inv;
-                x[q] = x[q] * inv + lo * pr[q];
-                U[q] = rhi[q] * inv;
+            for (int u = 0; u < L; u++) {
+                const double W = var_blend(vhm[u], w[v0 + (size_t)(u / NS)], 1.0);
+                var_elem(q0 + (size_t)u, u, W, x, pr, rl, U, Up, vr, vod, vhm, ic, uc, bnd, g, first, last, exact);
             }
         }
+    } else {
+        for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
+#pragma omp simd
+            for (int u = 0; u < L; u++)
+                var_elem(q0 + (size_t)u, u, Wr[q0 + (size_t)u], x, pr, rl, U, Up, vr, vod, vhm, ic, uc, bnd, g, first,
+                         last, exact);
+        }
     }
+    const size_t v0 = q0 / (size_t)NS;
+    for (int u = 0; q0 + (size_t)u < len; u++) {
+        const double W = w ? var_blend(vhm[u], w[v0 + (size_t)(u / NS)], 1.0) : Wr[q0 + (size_t)u];
+        var_elem(q0 + (size_t)u, u, W, x, pr, rl, U, Up, vr, vod, vhm, ic, uc, bnd, g, first, last, exact);
+    }
+}
+
+/* var_fwd_k with first / last / exact made compile-time. */
+LOD_INLINE void var_fwd(const lod_data *d, int a, int p, double *x, const double *pr, double *rl, double *U,
+                        const double *Up, const double *w, const double *Wr, const double *bnd, const double *g,
+                        size_t len, int L, int NS) {
+    const lod_axis *ax = &d->ax[a];
+    const double *vr = d->vco + (size_t)a * 2 * (size_t)d->period, *vod = vr + d->period;
+    const uint64_t *vhm = d->vhm + (size_t)a * (size_t)d->period;
+    const double *ic = ax->inv + (size_t)p * (size_t)L, *uc = ax->up + (size_t)p * (size_t)L;
+    const int first = p == 0, last = p == ax->n - 1;
+#define VAR_FWD(F, La, E) var_fwd_k(x, pr, rl, U, Up, w, Wr, vr, vod, vhm, ic, uc, bnd, g, len, L, NS, F, La, E)
+    if (d->var_exact) {
+        if (first && last)
+            VAR_FWD(1, 1, 1);
+        else if (first)
+            VAR_FWD(1, 0, 1);
+        else if (last)
+            VAR_FWD(0, 1, 1);
+        else
+            VAR_FWD(0, 0, 1);
+    } else {
+        if (first && last)
+            VAR_FWD(1, 1, 0);
+        else if (first)
+            VAR_FWD(1, 0, 0);
+        else if (last)
+            VAR_FWD(0, 1, 0);
+        else
+            VAR_FWD(0, 0, 0);
+    }
+#undef VAR_FWD
 }
 
 /* Back substitution: x = x + U next. */
@@ -659,16 +736,28 @@ LOD_INLINE void var_k_back(double *restrict x, const double *restrict nx, const 
         x[q] += U[q] * nx[q];
 }
 
-/* Face factors of substrate s along axis a from voxel v on (d->ones for sigma = 0). */
-static inline const double *var_w(const lod_data *d, int a, int s, size_t v, size_t nvox) {
+/* Face factors of substrate s along axis a from voxel v on (NULL for sigma = 0). */
+LOD_INLINE const double *var_w(const lod_data *d, int a, int s, size_t v, size_t nvox) {
     int g = d->wgroup[s];
-    return g < 0 ? d->ones : d->wf + ((size_t)g * 3 + (size_t)a) * nvox + v;
+    return g < 0 ? NULL : d->wf + ((size_t)g * 3 + (size_t)a) * nvox + v;
 }
 
-/* Coefficient 2 r_b of a Dirichlet face next to voxel v (the voxel's own D), and g = 2 r_b value; 0 and 0 on a
- * no-flux face. */
-static inline void var_bnd(const lod_data *d, const lod_axis *ax, int s, int hi_face, size_t v, double value,
-                           double *bnd, double *g) {
+/* The face factors of a row of nv voxels from v for axis a: *w (per voxel) when every hindered substrate shares
+ * one sigma, else NULL and Wr filled per value (1 for sigma = 0). */
+LOD_INLINE const double *var_row_w(const lod_data *d, int a, size_t v, size_t nv, size_t nvox, int NS, double *Wr) {
+    if (d->nwg == 1)
+        return d->wf + (size_t)a * nvox + v;
+    for (int s = 0; s < NS; s++) {
+        const double *w = var_w(d, a, s, v, nvox);
+        for (size_t i = 0; i < nv; i++)
+            Wr[i * (size_t)NS + (size_t)s] = w ? w[i] : 1.0;
+    }
+    return NULL;
+}
+
+/* 2 r_b and 2 r_b value of a Dirichlet face next to voxel v (the voxel's own D); 0 and 0 on a no-flux face. */
+LOD_INLINE void var_bnd(const lod_data *d, const lod_axis *ax, int s, int hi_face, size_t v, double value,
+                        double *bnd, double *g) {
     const unsigned char dir = hi_face ? ax->dir_hi[s] : ax->dir_lo[s];
     if (!dir) {
         *bnd = 0.0;
@@ -680,39 +769,28 @@ static inline void var_bnd(const lod_data *d, const lod_axis *ax, int s, int hi_
     *g = 2.0 * rb * value;
 }
 
-/* Per-value face coefficients towards the next position of a row of nvr voxels x ns substrates starting at voxel
- * v (rhi), and at an end position (end = 1 first, 2 last) the Dirichlet terms bnd and g. */
-LOD_INLINE void var_row_coef(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a, size_t v,
-                             size_t nvr, int ns, int p, double *rhi, double *bnd, double *g) {
-    const size_t nvox = t->mesh.nvox;
-    if (p < ax->n - 1) {
-        for (int s = 0; s < ns; s++) {
-            const double r = ax->r[s], *w = var_w(d, a, s, v, nvox); /* d->ones holds nmax >= nvr values */
-            for (size_t i = 0; i < nvr; i++)
-                rhi[i * (size_t)ns + (size_t)s] = r * w[i];
-        }
-    } else {
-        memset(rhi, 0, nvr * (size_t)ns * sizeof *rhi);
-    }
-    if (p == 0 || p == ax->n - 1) {
-        const int hi_face = p == ax->n - 1 && p > 0; /* n = 1 (x of a single voxel): no Dirichlet on either */
-        for (int s = 0; s < ns; s++) {
-            const double value = t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a + (size_t)hi_face];
-            for (size_t i = 0; i < nvr; i++)
-                var_bnd(d, ax, s, hi_face, v + i, value, &bnd[i * (size_t)ns + (size_t)s],
-                        &g[i * (size_t)ns + (size_t)s]);
-        }
+/* Dirichlet terms of an end row (p = 0 or n - 1) of nv voxels from v, NS substrates. */
+LOD_INLINE void var_row_bnd(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a, size_t v,
+                            size_t nv, int NS, int p, double *bnd, double *g) {
+    const int hi_face = p == ax->n - 1 && p > 0; /* n = 1 (x of a single voxel): no Dirichlet on either */
+    for (int s = 0; s < NS; s++) {
+        const double value = t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a + (size_t)hi_face];
+        for (size_t i = 0; i < nv; i++)
+            var_bnd(d, ax, s, hi_face, v + i, value, &bnd[i * (size_t)NS + (size_t)s], &g[i * (size_t)NS + (size_t)s]);
     }
 }
 
-/* General path of a line with fixed voxels (or any line), variable coefficients: lod_solve_line with r_lo / r_hi
- * per face. Line ln of axis a starts at voxel v0, its voxels vs apart. */
+/* General path of a line with fixed voxels, variable coefficients: lod_solve_line with r_lo / r_hi per face (a
+ * substrate with sigma = 0 takes lod_solve_line itself). Line ln of axis a starts at voxel v0, voxels vs apart. */
 LOD_INLINE void var_solve_line(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a,
                                const lod_line *ln, size_t v0, size_t vs, double *x, double *cp) {
     const int n = ax->n, s = ln->s;
-    const double r = ax->r[s];
     const double *w = var_w(d, a, s, v0, t->mesh.nvox);
-    const int wstep = d->wgroup[s] < 0 ? 0 : 1;
+    if (!w) {
+        lod_solve_line(ax, ln, x, cp);
+        return;
+    }
+    const double r = ax->r[s];
     double blo = 0.0, glo = 0.0, bhi = 0.0, ghi = 0.0;
     const double *fv = &t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a];
     var_bnd(d, ax, s, 0, v0, fv[0], &blo, &glo);
@@ -721,7 +799,7 @@ LOD_INLINE void var_solve_line(const lod_data *d, const stroma_transport *t, con
     size_t f = ln->fix_begin;
     double up_prev = 0.0, dp_prev = 0.0, rlo = 0.0;
     for (int p = 0; p < n; p++) {
-        const double rhi = p < n - 1 ? r * w[(size_t)wstep * (size_t)p * vs] : 0.0;
+        const double rhi = p < n - 1 ? r * w[(size_t)p * vs] : 0.0;
         if (f < ln->fix_end && ax->fix_pos[f] == p) {
             x[p] = ax->fix_val[f++];
             cp[p] = 0.0;
@@ -771,38 +849,45 @@ LOD_INLINE void var_finish_lines(const lod_data *d, const stroma_transport *t, i
 /* y or z lines of whole rows: position p's row (nx voxels, R values) at S + p * PS, its first voxel v0 + p * VS.
  * vs: scratch of n * R (U) + 4 R doubles. */
 LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *S, size_t PS, size_t v0,
-                         size_t VS, double *vs, int ns, int L) {
+                         size_t VS, double *vs, int NS, int L) {
     const lod_axis *ax = &d->ax[a];
     const int n = ax->n;
-    const size_t R = d->row, nx = (size_t)t->mesh.nx;
-    double *U = vs, *ra = vs + (size_t)n * R, *rb = ra + R, *bnd = rb + R, *g = bnd + R;
-    const double *od = d->odL + (size_t)a * (size_t)d->period;
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, nvox = t->mesh.nvox;
+    double *U = vs, *rl = vs + (size_t)n * R, *bnd = rl + R, *g = bnd + R, *Wr = g + R;
     for (int p = 0; p < n; p++) {
-        double *rhi = (p & 1) ? rb : ra, *rlo = (p & 1) ? ra : rb;
-        var_row_coef(d, t, ax, a, v0 + (size_t)p * VS, nx, ns, p, rhi, bnd, g);
-        var_k_fwd(p, n, S + (size_t)p * PS, p > 0 ? S + (size_t)(p - 1) * PS : NULL, rlo, rhi, U + (size_t)p * R,
-                  p > 0 ? U + (size_t)(p - 1) * R : NULL, od, bnd, g, R, L);
+        const size_t v = v0 + (size_t)p * VS;
+        const double *w = p < n - 1 ? var_row_w(d, a, v, nx, nvox, NS, Wr) : NULL;
+        if (p == 0 || p == n - 1)
+            var_row_bnd(d, t, ax, a, v, nx, NS, p, bnd, g);
+        var_fwd(d, a, p, S + (size_t)p * PS, p > 0 ? S + (size_t)(p - 1) * PS : S, rl, U + (size_t)p * R,
+                p > 0 ? U + (size_t)(p - 1) * R : U, w, Wr, bnd, g, R, L, NS);
     }
     for (int p = n - 2; p >= 0; p--)
         var_k_back(S + (size_t)p * PS, S + (size_t)(p + 1) * PS, U + (size_t)p * R, R);
 }
 
-/* x lines of nb rows from P (row stride R; first voxel v0, rows nx voxels apart), position outer, rows inner. */
-LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *P, size_t v0, int nb,
-                          double *vs, int ns) {
+/* x lines of nb rows from P (row stride R; first voxel v0, rows nx voxels apart), position outer, rows inner (the
+ * rows' recurrences are independent chains in flight together). */
+LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *P, size_t v0, int nb, double *vs,
+                          int NS) {
     const lod_axis *X = &d->ax[0];
     const int n = X->n;
-    const size_t R = d->row, nx = (size_t)t->mesh.nx, S = (size_t)ns;
-    double *U = vs, *rr = vs + (size_t)nb * R, *bnd = rr + 2 * (size_t)nb * S, *g = bnd + S;
-    for (int p = 0; p < n; p++)
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, S = (size_t)NS, nvox = t->mesh.nvox;
+    double *U = vs, *rl = vs + (size_t)nb * R, *bnd = rl + (size_t)nb * S, *g = bnd + (size_t)nb * S, *Wr = g + (size_t)nb * S;
+    for (int b = 0; b < nb; b++)
+        var_row_bnd(d, t, X, 0, v0 + (size_t)b * nx, 1, NS, 0, bnd + (size_t)b * S, g + (size_t)b * S);
+    for (int p = 0; p < n; p++) {
+        if (p == n - 1 && p > 0)
+            for (int b = 0; b < nb; b++)
+                var_row_bnd(d, t, X, 0, v0 + (size_t)b * nx + (size_t)p, 1, NS, p, bnd + (size_t)b * S,
+                            g + (size_t)b * S);
         for (int b = 0; b < nb; b++) {
-            double *rhi = rr + ((size_t)(p & 1) * (size_t)nb + (size_t)b) * S;
-            double *rlo = rr + ((size_t)((p + 1) & 1) * (size_t)nb + (size_t)b) * S;
             double *x = P + (size_t)b * R + (size_t)p * S, *Ub = U + (size_t)b * R;
-            var_row_coef(d, t, X, 0, v0 + (size_t)b * nx + (size_t)p, 1, ns, p, rhi, bnd, g);
-            var_k_fwd(p, n, x, p > 0 ? x - S : NULL, rlo, rhi, Ub + (size_t)p * S, p > 0 ? Ub + (size_t)(p - 1) * S : NULL,
-                      X->one_dec, bnd, g, S, ns);
+            const double *w = p < n - 1 ? var_row_w(d, 0, v0 + (size_t)b * nx + (size_t)p, 1, nvox, NS, Wr) : NULL;
+            var_fwd(d, 0, p, x, p > 0 ? x - S : x, rl + (size_t)b * S, Ub + (size_t)p * S,
+                    p > 0 ? Ub + (size_t)(p - 1) * S : Ub, w, Wr, bnd + (size_t)b * S, g + (size_t)b * S, S, NS, NS);
         }
+    }
     for (int p = n - 2; p >= 0; p--)
         for (int b = 0; b < nb; b++) {
             double *x = P + (size_t)b * R + (size_t)p * S;
@@ -813,7 +898,7 @@ LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *
 /* Pass 1 on z-plane k, variable coefficients: x lines (blocks of rows), their fixed lines re-solved, then the y
  * lines of the plane, their fixed lines re-solved (from the x-solved values saved before the y sweep). */
 LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, double *c, int k, double *buf,
-                               double *cp, double *vs, int ns, int L) {
+                               double *cp, double *vs, int NS, int L) {
     const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
     const int ny = d->ny;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny;
@@ -824,7 +909,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
             lod_save_lines(X, k, c, buf);
         for (int jb = 0; jb < ny; jb += d->xblock) {
             int nb = ny - jb < d->xblock ? ny - jb : d->xblock;
-            var_xrows(d, t, P + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, ns);
+            var_xrows(d, t, P + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, NS);
         }
         if (nxl)
             var_finish_lines(d, t, 0, X->group[k], X->group[k + 1], c, buf, cp);
@@ -833,7 +918,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
         const size_t nyl = lod_group_size(Y, k);
         if (nyl)
             lod_save_lines(Y, k, c, buf);
-        var_rows(d, t, 1, P, R, (size_t)k * vplane, nx, vs, ns, L);
+        var_rows(d, t, 1, P, R, (size_t)k * vplane, nx, vs, NS, L);
         if (nyl)
             var_finish_lines(d, t, 1, Y->group[k], Y->group[k + 1], c, buf, cp);
     }
@@ -841,13 +926,13 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
 
 /* Pass 2 on y-slab j, variable coefficients. */
 LOD_INLINE void var_slab_impl(const lod_data *d, const stroma_transport *t, double *c, int j, double *buf,
-                              double *cp, double *vs, int ns, int L) {
+                              double *cp, double *vs, int NS, int L) {
     const lod_axis *Z = &d->ax[2];
     const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)d->ny;
     const size_t nzl = lod_group_size(Z, j);
     if (nzl)
         lod_save_lines(Z, j, c, buf);
-    var_rows(d, t, 2, c + (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, vs, ns, L);
+    var_rows(d, t, 2, c + (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, vs, NS, L);
     if (nzl)
         var_finish_lines(d, t, 2, Z->group[j], Z->group[j + 1], c, buf, cp);
 }
@@ -1064,7 +1149,7 @@ static int lod_gcd(int a, int b) {
 
 /* Variable coefficients: the sigma groups, their face factors per axis, the decay row of period L, the per-thread
  * scratch. O(nvox) per distinct sigma > 0. */
-static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
+static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
     const stroma_mesh *m = &t->mesh;
     const int ns = t->nsub;
     const size_t nvox = m->nvox, L = (size_t)d->period;
@@ -1072,12 +1157,10 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
     d->ecm = t->ecm;
     d->sigma = t->ecm_sensitivity;
     d->wgroup = lod_calloc(d, (size_t)ns, sizeof *d->wgroup);
-    d->odL = lod_calloc(d, 3 * L, sizeof *d->odL);
-    d->ones = lod_calloc(d, (size_t)nmax, sizeof *d->ones);
-    if (!d->wgroup || !d->odL || !d->ones)
+    d->vco = lod_calloc(d, 6 * L, sizeof *d->vco);
+    d->vhm = lod_calloc(d, 3 * L, sizeof *d->vhm);
+    if (!d->wgroup || !d->vco || !d->vhm)
         return -1;
-    for (int i = 0; i < nmax; i++)
-        d->ones[i] = 1.0;
     d->nwg = 0;
     for (int s = 0; s < ns; s++) {
         d->wgroup[s] = -1;
@@ -1091,8 +1174,19 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
     }
     for (int a = 0; a < 3; a++)
         if (d->ax[a].active)
-            for (size_t q = 0; q < L; q++)
-                d->odL[(size_t)a * L + q] = d->ax[a].one_dec[q % (size_t)ns];
+            for (size_t q = 0; q < L; q++) {
+                const size_t s = q % (size_t)ns;
+                d->vco[(size_t)a * 2 * L + q] = d->ax[a].r[s];
+                d->vco[(size_t)a * 2 * L + L + q] = d->ax[a].one_dec[s];
+                d->vhm[(size_t)a * L + q] = d->wgroup[s] >= 0 ? ~(uint64_t)0 : 0;
+            }
+    /* a pivot is at most 1 + dt lambda / dim + 4 r (face factors <= 1): var_recip needs it below VAR_RECIP_MAX */
+    d->var_exact = 0;
+    for (int a = 0; a < 3; a++)
+        if (d->ax[a].active)
+            for (int s = 0; s < ns; s++)
+                if (!(d->ax[a].one_dec[s] + 4.0 * d->ax[a].r[s] <= VAR_RECIP_MAX))
+                    d->var_exact = 1;
     d->wf = lod_calloc(d, (size_t)d->nwg * 3 * nvox, sizeof *d->wf);
     if (!d->wf)
         return -1;
@@ -1123,7 +1217,7 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
     size_t nlong = (size_t)(d->ny > m->nz ? d->ny : m->nz);
     if ((size_t)d->xblock > nlong)
         nlong = (size_t)d->xblock;
-    d->var_per_thread = (nlong * R + 4 * R + 2 * (size_t)d->xblock * (size_t)ns + 2 * (size_t)ns + 7) / 8 * 8 + 16;
+    d->var_per_thread = (nlong * R + 4 * R + 4 * (size_t)d->xblock * (size_t)ns + 2 * (size_t)ns + 7) / 8 * 8 + 16;
     d->var_scratch = lod_calloc(d, (size_t)d->nthreads * d->var_per_thread, sizeof(double));
     return d->var_scratch ? 0 : -1;
 }
@@ -1175,7 +1269,7 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
         d->back = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
         failed = !d->scratch || !d->yfix || !d->fwd || !d->back;
         if (!failed && t->hindered)
-            failed = lod_prepare_var(d, t, nmax) != 0;
+            failed = lod_prepare_var(d, t) != 0;
     }
     if (failed) {
         lod_free(d);
