@@ -185,7 +185,11 @@ int main(int argc, char **argv) {
             stroma_transport *t = make_cube(sizes.v[a], subs.v[b], solver);
             if (!t)
                 return 1;
+            stroma_transport *tc = NULL;
             if (hindrance) {
+                tc = make_cube(sizes.v[a], subs.v[b], solver);
+                if (!tc)
+                    return 1;
                 double *ecm = malloc(t->mesh.nvox * sizeof *ecm), *sigma = malloc((size_t)subs.v[b] * sizeof *sigma);
                 if (!ecm || !sigma)
                     return 1;
@@ -214,14 +218,37 @@ int main(int argc, char **argv) {
                 double *ms = malloc((size_t)steps * sizeof *ms);
                 if (!ms)
                     return 1;
-                for (int w = 0; w < 2; w++)
+                /* with --hindrance a constant-coefficient twin steps in turn with the hindered transport (blocks of
+                 * 4 steps), so both medians see the same machine load */
+                double *msc = malloc((size_t)steps * sizeof *msc);
+                if (!msc)
+                    return 1;
+                for (int w = 0; w < 2; w++) {
                     stroma_transport_step(t);
-                for (int s = 0; s < steps; s++) {
-                    double t0 = omp_get_wtime();
-                    stroma_transport_step(t);
-                    ms[s] = (omp_get_wtime() - t0) * 1e3;
+                    if (tc)
+                        stroma_transport_step(tc);
+                }
+                for (int s0 = 0; s0 < steps; s0 += 4) { /* blocks of 4 steps each, alternating */
+                    for (int s = s0; s < steps && s < s0 + 4; s++) {
+                        double t0 = omp_get_wtime();
+                        stroma_transport_step(t);
+                        ms[s] = (omp_get_wtime() - t0) * 1e3;
+                    }
+                    for (int s = s0; tc && s < steps && s < s0 + 4; s++) {
+                        double t0 = omp_get_wtime();
+                        stroma_transport_step(tc);
+                        msc[s] = (omp_get_wtime() - t0) * 1e3;
+                    }
                 }
                 qsort(ms, (size_t)steps, sizeof *ms, cmp_double);
+                if (tc) {
+                    qsort(msc, (size_t)steps, sizeof *msc, cmp_double);
+                    printf("%4d^3 %5d %4d %9.2f %8.2f   constant coefficients, interleaved; hindered / constant = "
+                           "%.2f (median), %.2f (min)\n",
+                           sizes.v[a], subs.v[b], threads.v[q], msc[steps / 2], msc[0], ms[steps / 2] / msc[steps / 2],
+                           ms[0] / msc[0]);
+                }
+                free(msc);
                 double med = ms[steps / 2], rate = updates / (med * 1e-3);
                 double gbs = rate * MODEL_BYTES_PER_UPDATE / 1e9;
                 printf("%4d^3 %5d %4d %9.2f %8.2f %10.1f %7.1f %5.0f%% %5.0f%% %9.1f %10.2f\n", sizes.v[a], subs.v[b],
@@ -231,6 +258,7 @@ int main(int argc, char **argv) {
                 free(ms);
             }
             stroma_transport_destroy(&t);
+            stroma_transport_destroy(&tc);
         }
     }
     return 0;

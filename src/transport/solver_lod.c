@@ -5,7 +5,6 @@
 #include <omp.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,15 +74,15 @@ typedef struct lod_data {
     size_t bytes;
     /* Space-varying coefficients (t->hindered; see "Variable coefficients" below): */
     int var;                  /* the variable-coefficient kernels solve every line */
-    int var_exact;            /* pivots above VAR_RECIP_MAX possible: exact division, per-substrate factors */
     int nwg;                  /* distinct sigma > 0 */
     int *wgroup;              /* [nsub] sigma group of substrate s, -1: sigma = 0 (r constant) */
     double *wf;               /* [nwg][3][nvox] face factor 1 / (1 + sigma (E_v + E_v+)/2) between voxel v and
                                  its next voxel along the axis (1 on the last voxel of a line) */
     const double *ecm;        /* t->ecm, t->ecm_sensitivity (owned by t; re-prepared when they change) */
     const double *sigma;
-    double *vco;              /* [3 axes][r, 1 + dec][period]: lane u is substrate u mod nsub */
-    uint64_t *vhm;            /* [3 axes][period]: all ones on a hindered substrate's lanes, else 0 */
+    double *vco;              /* [3 axes][rh, rc][period]: lane u is substrate s = u mod nsub; rh = r_s, rc = 0
+                                 if s is hindered, else rh = 0, rc = r_s */
+    double *vinv;             /* [3 axes][nvox * nsub] 1 / pivot of every value (field layout) and active axis */
     size_t var_per_thread;    /* doubles of variable-coefficient scratch per thread */
     double *var_scratch;      /* [nthreads][var_per_thread] */
 } lod_data;
@@ -117,7 +116,7 @@ static void lod_free(lod_data *d) {
     free(d->wgroup);
     free(d->wf);
     free(d->vco);
-    free(d->vhm);
+    free(d->vinv);
     free(d->var_scratch);
     free(d->yfix);
     free(d->fwd);
@@ -600,140 +599,73 @@ LOD_CLONES static void lod_yfix(const lod_data *d, int k, double *cp) {
  * r_{p+1/2} = r_s w_{p+1/2}, with w the face factor 1 / (1 + sigma (E_p + E_p+1)/2) (harmonic mean of the two
  * voxels' D), and at a Dirichlet face the end voxel's own r_s / (1 + sigma E). Row p:
  *   -r_lo c[p-1] + (1 + dec + r_lo + r_hi) c[p] - r_hi c[p+1] = c_old[p] (+ 2 r_b v and + 2 r_b on the diagonal
- * at a Dirichlet face). The pivots depend on the line's ECM, so the forward sweep computes them as it goes,
- * vectorised along the contiguous direction like the constant kernels, from the stored face factors (one per
- * voxel and axis, shared by the substrates of a sigma group); u_p = r_hi / pivot_p is kept in per-thread scratch
- * for the back substitution. The reciprocal of a pivot is a float division refined by two Newton steps in
- * double (var_recip): a double division costs 2 cycles per value on the AVX-512 machines measured, more than the
- * whole constant sweep, and the float estimate is a correctly rounded IEEE operation, so every target clone and
- * every thread split gets the same bits. Lanes of substrates with sigma = 0 take the constant path's
- * precomputed coefficients (inv, up), so their values are bit-identical to the constant path's. */
+ * at a Dirichlet face). The pivots depend on the line's ECM but not on the field, so set_hindrance (prepare)
+ * computes them once: vinv[a] holds 1 / pivot for every value (in the field's layout) and axis. The sweeps are the
+ * constant path's with per-value coefficients: forward x = x inv + (r_lo inv) prev, back x += (r_hi inv) next,
+ * r_lo and r_hi formed on the fly from the face factors (one per voxel and axis, shared by a sigma group) as
+ * rh w + rc (rh = r_s, rc = 0 on a hindered substrate's lanes; rh = 0, rc = r_s on the others: r_s exactly), so
+ * the hot loops have no division and no select. A substrate with sigma = 0 has the constant path's pivots and
+ * r_lo = r_hi = r_s: its values are bit-identical to the constant path's. */
 
-/* 1 / a for 1 <= a <= VAR_RECIP_MAX (every pivot is >= 1 + dt lambda / dim >= 1): float estimate (relative error
- * < 2^-23), two Newton steps (error ~1e-14, then rounding). */
-#define VAR_RECIP_MAX 1e30
-LOD_INLINE double var_recip(double a) {
-    double x = (double)(1.0f / (float)a);
-    x = x + x * (1.0 - a * x);
-    x = x + x * (1.0 - a * x);
-    return x;
+/* Face coefficient of lane u: r_s w (hindered) or r_s (sigma = 0), exactly. */
+LOD_INLINE double var_r(const double *restrict rh, const double *restrict rc, int u, double w) {
+    return rh[u] * w + rc[u];
 }
 
-/* m ? a : b for a mask m of all ones or all zeros, by bits: a select on doubles would become a branch (the
- * compiler keeps an operation that might trap inside the branch) and stop vectorisation. */
-LOD_INLINE double var_blend(uint64_t m, double a, double b) {
-    uint64_t x, y;
-    memcpy(&x, &a, sizeof x);
-    memcpy(&y, &b, sizeof y);
-    x = (x & m) | (y & ~m);
-    double o;
-    memcpy(&o, &x, sizeof o);
-    return o;
-}
-
-/* One value of the forward elimination at position p (first: p = 0, last: p = n - 1): q its index in the row, u =
- * q mod L its lane in the period-L coefficient rows (vr = r, vod = 1 + dec, vhm = 1 on a hindered substrate's
- * lanes, ic / uc = the constant path's inv / up at p), W its face factor towards p + 1; x (row p, overwritten), pr
- * (row p - 1), rl (in: the face coefficient towards p - 1; out: towards p + 1), U (out: r_hi / pivot), Up (U of
- * row p - 1), at an end row bnd (2 r_b on Dirichlet lanes, else 0) and g (2 r_b v, else 0). */
-LOD_INLINE void var_elem(size_t q, int u, double W, double *restrict x, const double *restrict pr,
-                         double *restrict rl, double *restrict U, const double *restrict Up,
-                         const double *restrict vr, const double *restrict vod, const uint64_t *restrict vhm,
-                         const double *restrict ic, const double *restrict uc, const double *restrict bnd,
-                         const double *restrict g, int first, int last, int exact) {
-    /* every load unconditional, then selects: the loop stays free of control flow (vectorisable) */
-    const double icu = ic[u], ucu = uc[u], xv0 = x[q];
-    const uint64_t hm = vhm[u];
-    const double rhi = last ? 0.0 : vr[u] * W, rlo = first ? 0.0 : rl[q];
-    double b = vod[u];
-    if (!first)
-        b += rlo;
-    if (!last)
-        b += rhi;
-    if (first || last)
-        b += bnd[q];
-    const double piv = first ? b : b - rlo * Up[q];
-    const double iv = exact ? 1.0 / piv : var_recip(piv);
-    const double lov = rlo * iv, upv = rhi * iv;
-    const double inv = var_blend(hm, iv, icu), lo = var_blend(hm, lov, ucu), uu = var_blend(hm, upv, ucu);
-    double xv = xv0;
-    if (first || last)
-        xv = xv + g[q];
-    x[q] = first ? xv * inv : xv * inv + lo * pr[q];
-    if (!last)
-        U[q] = uu;
-    rl[q] = rhi;
-}
-
-/* Forward elimination of a row of len values (voxel-major, NS substrates, coefficient period L) at position p.
- * Face factors: w (one sigma group: per voxel of the row) or, if w is NULL, Wr (per value). */
-LOD_INLINE void var_fwd_k(double *restrict x, const double *restrict pr, double *restrict rl, double *restrict U,
-                          const double *restrict Up, const double *restrict w, const double *restrict Wr,
-                          const double *restrict vr, const double *restrict vod, const uint64_t *restrict vhm,
-                          const double *restrict ic, const double *restrict uc, const double *restrict bnd,
-                          const double *restrict g, size_t len, int L, int NS, int first, int last, int exact) {
+/* Forward elimination of a row of len values (voxel-major, NS substrates, coefficient period L) at position p
+ * (first: p = 0, last: p = n - 1): x = row p, pr = row p - 1, iv = 1 / pivots of row p, W = face factors towards
+ * p - 1 (single: per voxel of the row; else per value), g = Dirichlet additions of an end row (per value). */
+LOD_INLINE void var_fwd_k(double *restrict x, const double *restrict pr, const double *restrict iv,
+                          const double *restrict W, const double *restrict rh, const double *restrict rc,
+                          const double *restrict g, size_t len, int L, int NS, int first, int last, int single) {
     size_t q0 = 0;
-    if (w) {
-        for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
-            const size_t v0 = q0 / (size_t)NS;
+    for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
+        const size_t v0 = q0 / (size_t)NS;
 #pragma omp simd
-            for (int u = 0; u < L; u++) {
-                const double W = var_blend(vhm[u], w[v0 + (size_t)(u / NS)], 1.0);
-                var_elem(q0 + (size_t)u, u, W, x, pr, rl, U, Up, vr, vod, vhm, ic, uc, bnd, g, first, last, exact);
+        for (int u = 0; u < L; u++) {
+            const size_t q = q0 + (size_t)u;
+            const double xv = first || last ? x[q] + g[q] : x[q];
+            if (first) {
+                x[q] = xv * iv[q];
+            } else {
+                const double rlo = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q]);
+                x[q] = xv * iv[q] + (rlo * iv[q]) * pr[q];
             }
-        }
-    } else {
-        for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
-#pragma omp simd
-            for (int u = 0; u < L; u++)
-                var_elem(q0 + (size_t)u, u, Wr[q0 + (size_t)u], x, pr, rl, U, Up, vr, vod, vhm, ic, uc, bnd, g, first,
-                         last, exact);
         }
     }
     const size_t v0 = q0 / (size_t)NS;
     for (int u = 0; q0 + (size_t)u < len; u++) {
-        const double W = w ? var_blend(vhm[u], w[v0 + (size_t)(u / NS)], 1.0) : Wr[q0 + (size_t)u];
-        var_elem(q0 + (size_t)u, u, W, x, pr, rl, U, Up, vr, vod, vhm, ic, uc, bnd, g, first, last, exact);
+        const size_t q = q0 + (size_t)u;
+        const double xv = first || last ? x[q] + g[q] : x[q];
+        if (first) {
+            x[q] = xv * iv[q];
+        } else {
+            const double rlo = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q]);
+            x[q] = xv * iv[q] + (rlo * iv[q]) * pr[q];
+        }
     }
 }
 
-/* var_fwd_k with first / last / exact made compile-time. */
-LOD_INLINE void var_fwd(const lod_data *d, int a, int p, double *x, const double *pr, double *rl, double *U,
-                        const double *Up, const double *w, const double *Wr, const double *bnd, const double *g,
-                        size_t len, int L, int NS) {
-    const lod_axis *ax = &d->ax[a];
-    const double *vr = d->vco + (size_t)a * 2 * (size_t)d->period, *vod = vr + d->period;
-    const uint64_t *vhm = d->vhm + (size_t)a * (size_t)d->period;
-    const double *ic = ax->inv + (size_t)p * (size_t)L, *uc = ax->up + (size_t)p * (size_t)L;
-    const int first = p == 0, last = p == ax->n - 1;
-#define VAR_FWD(F, La, E) var_fwd_k(x, pr, rl, U, Up, w, Wr, vr, vod, vhm, ic, uc, bnd, g, len, L, NS, F, La, E)
-    if (d->var_exact) {
-        if (first && last)
-            VAR_FWD(1, 1, 1);
-        else if (first)
-            VAR_FWD(1, 0, 1);
-        else if (last)
-            VAR_FWD(0, 1, 1);
-        else
-            VAR_FWD(0, 0, 1);
-    } else {
-        if (first && last)
-            VAR_FWD(1, 1, 0);
-        else if (first)
-            VAR_FWD(1, 0, 0);
-        else if (last)
-            VAR_FWD(0, 1, 0);
-        else
-            VAR_FWD(0, 0, 0);
-    }
-#undef VAR_FWD
-}
-
-/* Back substitution: x = x + U next. */
-LOD_INLINE void var_k_back(double *restrict x, const double *restrict nx, const double *restrict U, size_t len) {
+/* Back substitution of a row at position p < n - 1: x += (r_hi inv) next, W = face factors towards p + 1. */
+LOD_INLINE void var_back_k(double *restrict x, const double *restrict nx, const double *restrict iv,
+                           const double *restrict W, const double *restrict rh, const double *restrict rc, size_t len,
+                           int L, int NS, int single) {
+    size_t q0 = 0;
+    for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
+        const size_t v0 = q0 / (size_t)NS;
 #pragma omp simd
-    for (size_t q = 0; q < len; q++)
-        x[q] += U[q] * nx[q];
+        for (int u = 0; u < L; u++) {
+            const size_t q = q0 + (size_t)u;
+            const double rhi = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q]);
+            x[q] += (rhi * iv[q]) * nx[q];
+        }
+    }
+    const size_t v0 = q0 / (size_t)NS;
+    for (int u = 0; q0 + (size_t)u < len; u++) {
+        const size_t q = q0 + (size_t)u;
+        const double rhi = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q]);
+        x[q] += (rhi * iv[q]) * nx[q];
+    }
 }
 
 /* Face factors of substrate s along axis a from voxel v on (NULL for sigma = 0). */
@@ -742,8 +674,8 @@ LOD_INLINE const double *var_w(const lod_data *d, int a, int s, size_t v, size_t
     return g < 0 ? NULL : d->wf + ((size_t)g * 3 + (size_t)a) * nvox + v;
 }
 
-/* The face factors of a row of nv voxels from v for axis a: *w (per voxel) when every hindered substrate shares
- * one sigma, else NULL and Wr filled per value (1 for sigma = 0). */
+/* The face factors of a row of nv voxels from v for axis a: per voxel (returned) when there is one sigma group,
+ * else per value in Wr (1 for sigma = 0; returned). */
 LOD_INLINE const double *var_row_w(const lod_data *d, int a, size_t v, size_t nv, size_t nvox, int NS, double *Wr) {
     if (d->nwg == 1)
         return d->wf + (size_t)a * nvox + v;
@@ -752,7 +684,7 @@ LOD_INLINE const double *var_row_w(const lod_data *d, int a, size_t v, size_t nv
         for (size_t i = 0; i < nv; i++)
             Wr[i * (size_t)NS + (size_t)s] = w ? w[i] : 1.0;
     }
-    return NULL;
+    return Wr;
 }
 
 /* 2 r_b and 2 r_b value of a Dirichlet face next to voxel v (the voxel's own D); 0 and 0 on a no-flux face. */
@@ -769,14 +701,16 @@ LOD_INLINE void var_bnd(const lod_data *d, const lod_axis *ax, int s, int hi_fac
     *g = 2.0 * rb * value;
 }
 
-/* Dirichlet terms of an end row (p = 0 or n - 1) of nv voxels from v, NS substrates. */
-LOD_INLINE void var_row_bnd(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a, size_t v,
-                            size_t nv, int NS, int p, double *bnd, double *g) {
+/* Dirichlet additions g of an end row (p = 0 or n - 1) of nv voxels from v, NS substrates. */
+LOD_INLINE void var_row_g(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a, size_t v,
+                          size_t nv, int NS, int p, double *g) {
     const int hi_face = p == ax->n - 1 && p > 0; /* n = 1 (x of a single voxel): no Dirichlet on either */
     for (int s = 0; s < NS; s++) {
         const double value = t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a + (size_t)hi_face];
-        for (size_t i = 0; i < nv; i++)
-            var_bnd(d, ax, s, hi_face, v + i, value, &bnd[i * (size_t)NS + (size_t)s], &g[i * (size_t)NS + (size_t)s]);
+        for (size_t i = 0; i < nv; i++) {
+            double bnd;
+            var_bnd(d, ax, s, hi_face, v + i, value, &bnd, &g[i * (size_t)NS + (size_t)s]);
+        }
     }
 }
 
@@ -846,52 +780,76 @@ LOD_INLINE void var_finish_lines(const lod_data *d, const stroma_transport *t, i
     }
 }
 
-/* y or z lines of whole rows: position p's row (nx voxels, R values) at S + p * PS, its first voxel v0 + p * VS.
- * vs: scratch of n * R (U) + 4 R doubles. */
-LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *S, size_t PS, size_t v0,
-                         size_t VS, double *vs, int NS, int L) {
+/* One forward row / one back row with the single-group case made compile-time. */
+LOD_INLINE void var_fwd(const lod_data *d, int a, int p, double *x, const double *pr, const double *iv,
+                        const double *W, const double *g, size_t len, int L, int NS) {
+    const double *rh = d->vco + (size_t)a * 2 * (size_t)d->period, *rc = rh + d->period;
+    const int n = d->ax[a].n, single = d->nwg == 1;
+    if (p == 0)
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 1, n == 1, single);
+    else if (p == n - 1 && single)
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 0, 1, 1);
+    else if (p == n - 1)
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 0, 1, 0);
+    else if (single)
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 0, 0, 1);
+    else
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 0, 0, 0);
+}
+
+LOD_INLINE void var_back(const lod_data *d, int a, double *x, const double *nx, const double *iv, const double *W,
+                         size_t len, int L, int NS) {
+    const double *rh = d->vco + (size_t)a * 2 * (size_t)d->period, *rc = rh + d->period;
+    if (d->nwg == 1)
+        var_back_k(x, nx, iv, W, rh, rc, len, L, NS, 1);
+    else
+        var_back_k(x, nx, iv, W, rh, rc, len, L, NS, 0);
+}
+
+/* y or z lines of whole rows: position p's row (nx voxels, R values) at S + p * PS (offset o + p * PS in the field
+ * and in vinv), its first voxel v0 + p * VS. vs: scratch of 2 R doubles. */
+LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *c, size_t o, size_t PS,
+                         size_t v0, size_t VS, double *vs, int NS, int L) {
     const lod_axis *ax = &d->ax[a];
     const int n = ax->n;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, nvox = t->mesh.nvox;
-    double *U = vs, *rl = vs + (size_t)n * R, *bnd = rl + R, *g = bnd + R, *Wr = g + R;
+    const double *IV = d->vinv + (size_t)a * nvox * (size_t)d->ns + o;
+    double *S = c + o, *g = vs, *Wr = vs + R;
     for (int p = 0; p < n; p++) {
-        const size_t v = v0 + (size_t)p * VS;
-        const double *w = p < n - 1 ? var_row_w(d, a, v, nx, nvox, NS, Wr) : NULL;
+        const double *W = p > 0 ? var_row_w(d, a, v0 + (size_t)(p - 1) * VS, nx, nvox, NS, Wr) : Wr;
         if (p == 0 || p == n - 1)
-            var_row_bnd(d, t, ax, a, v, nx, NS, p, bnd, g);
-        var_fwd(d, a, p, S + (size_t)p * PS, p > 0 ? S + (size_t)(p - 1) * PS : S, rl, U + (size_t)p * R,
-                p > 0 ? U + (size_t)(p - 1) * R : U, w, Wr, bnd, g, R, L, NS);
+            var_row_g(d, t, ax, a, v0 + (size_t)p * VS, nx, NS, p, g);
+        var_fwd(d, a, p, S + (size_t)p * PS, p > 0 ? S + (size_t)(p - 1) * PS : S, IV + (size_t)p * PS, W, g, R, L,
+                NS);
     }
-    for (int p = n - 2; p >= 0; p--)
-        var_k_back(S + (size_t)p * PS, S + (size_t)(p + 1) * PS, U + (size_t)p * R, R);
+    for (int p = n - 2; p >= 0; p--) {
+        const double *W = var_row_w(d, a, v0 + (size_t)p * VS, nx, nvox, NS, Wr);
+        var_back(d, a, S + (size_t)p * PS, S + (size_t)(p + 1) * PS, IV + (size_t)p * PS, W, R, L, NS);
+    }
 }
 
-/* x lines of nb rows from P (row stride R; first voxel v0, rows nx voxels apart), position outer, rows inner (the
- * rows' recurrences are independent chains in flight together). */
-LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *P, size_t v0, int nb, double *vs,
-                          int NS) {
+/* x lines of nb rows from offset o (row stride R; first voxel v0, rows nx voxels apart), position outer, rows
+ * inner (the rows' recurrences are independent chains in flight together). vs: 2 NS doubles. */
+LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *c, size_t o, size_t v0, int nb,
+                          double *vs, int NS) {
     const lod_axis *X = &d->ax[0];
     const int n = X->n;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, S = (size_t)NS, nvox = t->mesh.nvox;
-    double *U = vs, *rl = vs + (size_t)nb * R, *bnd = rl + (size_t)nb * S, *g = bnd + (size_t)nb * S, *Wr = g + (size_t)nb * S;
-    for (int b = 0; b < nb; b++)
-        var_row_bnd(d, t, X, 0, v0 + (size_t)b * nx, 1, NS, 0, bnd + (size_t)b * S, g + (size_t)b * S);
-    for (int p = 0; p < n; p++) {
-        if (p == n - 1 && p > 0)
-            for (int b = 0; b < nb; b++)
-                var_row_bnd(d, t, X, 0, v0 + (size_t)b * nx + (size_t)p, 1, NS, p, bnd + (size_t)b * S,
-                            g + (size_t)b * S);
+    const double *IV = d->vinv + o;
+    double *P = c + o, *g = vs, *Wr = vs + S;
+    for (int p = 0; p < n; p++)
         for (int b = 0; b < nb; b++) {
-            double *x = P + (size_t)b * R + (size_t)p * S, *Ub = U + (size_t)b * R;
-            const double *w = p < n - 1 ? var_row_w(d, 0, v0 + (size_t)b * nx + (size_t)p, 1, nvox, NS, Wr) : NULL;
-            var_fwd(d, 0, p, x, p > 0 ? x - S : x, rl + (size_t)b * S, Ub + (size_t)p * S,
-                    p > 0 ? Ub + (size_t)(p - 1) * S : Ub, w, Wr, bnd + (size_t)b * S, g + (size_t)b * S, S, NS, NS);
+            const size_t off = (size_t)b * R + (size_t)p * S, v = v0 + (size_t)b * nx + (size_t)p;
+            const double *W = p > 0 ? var_row_w(d, 0, v - 1, 1, nvox, NS, Wr) : Wr;
+            if (p == 0 || p == n - 1)
+                var_row_g(d, t, X, 0, v, 1, NS, p, g);
+            var_fwd(d, 0, p, P + off, p > 0 ? P + off - S : P + off, IV + off, W, g, S, NS, NS);
         }
-    }
     for (int p = n - 2; p >= 0; p--)
         for (int b = 0; b < nb; b++) {
-            double *x = P + (size_t)b * R + (size_t)p * S;
-            var_k_back(x, x + S, U + (size_t)b * R + (size_t)p * S, S);
+            const size_t off = (size_t)b * R + (size_t)p * S;
+            const double *W = var_row_w(d, 0, v0 + (size_t)b * nx + (size_t)p, 1, nvox, NS, Wr);
+            var_back(d, 0, P + off, P + off + S, IV + off, W, S, NS, NS);
         }
 }
 
@@ -901,15 +859,14 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
                                double *cp, double *vs, int NS, int L) {
     const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
     const int ny = d->ny;
-    const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny;
-    double *P = c + (size_t)k * (size_t)ny * R;
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny, o = (size_t)k * (size_t)ny * R;
     if (X->active) {
         const size_t nxl = lod_group_size(X, k);
         if (nxl)
             lod_save_lines(X, k, c, buf);
         for (int jb = 0; jb < ny; jb += d->xblock) {
             int nb = ny - jb < d->xblock ? ny - jb : d->xblock;
-            var_xrows(d, t, P + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, NS);
+            var_xrows(d, t, c, o + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, NS);
         }
         if (nxl)
             var_finish_lines(d, t, 0, X->group[k], X->group[k + 1], c, buf, cp);
@@ -918,7 +875,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
         const size_t nyl = lod_group_size(Y, k);
         if (nyl)
             lod_save_lines(Y, k, c, buf);
-        var_rows(d, t, 1, P, R, (size_t)k * vplane, nx, vs, NS, L);
+        var_rows(d, t, 1, c, o, R, (size_t)k * vplane, nx, vs, NS, L);
         if (nyl)
             var_finish_lines(d, t, 1, Y->group[k], Y->group[k + 1], c, buf, cp);
     }
@@ -932,7 +889,7 @@ LOD_INLINE void var_slab_impl(const lod_data *d, const stroma_transport *t, doub
     const size_t nzl = lod_group_size(Z, j);
     if (nzl)
         lod_save_lines(Z, j, c, buf);
-    var_rows(d, t, 2, c + (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, vs, NS, L);
+    var_rows(d, t, 2, c, (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, vs, NS, L);
     if (nzl)
         var_finish_lines(d, t, 2, Z->group[j], Z->group[j + 1], c, buf, cp);
 }
@@ -1147,8 +1104,39 @@ static int lod_gcd(int a, int b) {
     return a;
 }
 
-/* Variable coefficients: the sigma groups, their face factors per axis, the decay row of period L, the per-thread
- * scratch. O(nvox) per distinct sigma > 0. */
+/* The 1 / pivot of every value of a line of axis a (voxels v0 + p vs) for hindered substrate s: the elimination the
+ * sweeps assume (var_fwd_k, var_back_k), with the same face coefficients. */
+static void var_line_pivots(lod_data *d, const lod_axis *ax, int a, int s, size_t v0, size_t vs, size_t nvox) {
+    const int n = ax->n;
+    const size_t ns = (size_t)d->ns;
+    const double r = ax->r[s], *w = var_w(d, a, s, v0, nvox);
+    double *inv = d->vinv + (size_t)a * nvox * ns + v0 * ns + (size_t)s;
+    double rlo = 0.0, u_prev = 0.0, bnd, g;
+    for (int p = 0; p < n; p++) {
+        const double rhi = p < n - 1 ? r * w[(size_t)p * vs] : 0.0;
+        double b = ax->one_dec[s];
+        if (p > 0)
+            b += rlo;
+        if (p < n - 1)
+            b += rhi;
+        if (p == 0) {
+            var_bnd(d, ax, s, 0, v0, 0.0, &bnd, &g);
+            b += bnd;
+        }
+        if (p == n - 1 && p > 0) {
+            var_bnd(d, ax, s, 1, v0 + (size_t)p * vs, 0.0, &bnd, &g);
+            b += bnd;
+        }
+        const double iv = 1.0 / (b - rlo * u_prev);
+        inv[(size_t)p * vs * ns] = iv;
+        u_prev = rhi * iv;
+        rlo = rhi;
+    }
+}
+
+/* Variable coefficients: the sigma groups, their face factors per axis, the lanes' coefficients, the pivots of
+ * every value and axis (the constant ones for substrates with sigma = 0), the per-thread scratch. O(nvox nsub):
+ * one elimination pass per axis, about the cost of one step plus a division per value. */
 static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
     const stroma_mesh *m = &t->mesh;
     const int ns = t->nsub;
@@ -1158,8 +1146,7 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
     d->sigma = t->ecm_sensitivity;
     d->wgroup = lod_calloc(d, (size_t)ns, sizeof *d->wgroup);
     d->vco = lod_calloc(d, 6 * L, sizeof *d->vco);
-    d->vhm = lod_calloc(d, 3 * L, sizeof *d->vhm);
-    if (!d->wgroup || !d->vco || !d->vhm)
+    if (!d->wgroup || !d->vco)
         return -1;
     d->nwg = 0;
     for (int s = 0; s < ns; s++) {
@@ -1176,19 +1163,13 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
         if (d->ax[a].active)
             for (size_t q = 0; q < L; q++) {
                 const size_t s = q % (size_t)ns;
-                d->vco[(size_t)a * 2 * L + q] = d->ax[a].r[s];
-                d->vco[(size_t)a * 2 * L + L + q] = d->ax[a].one_dec[s];
-                d->vhm[(size_t)a * L + q] = d->wgroup[s] >= 0 ? ~(uint64_t)0 : 0;
+                const int h = d->wgroup[s] >= 0;
+                d->vco[(size_t)a * 2 * L + q] = h ? d->ax[a].r[s] : 0.0;
+                d->vco[(size_t)a * 2 * L + L + q] = h ? 0.0 : d->ax[a].r[s];
             }
-    /* a pivot is at most 1 + dt lambda / dim + 4 r (face factors <= 1): var_recip needs it below VAR_RECIP_MAX */
-    d->var_exact = 0;
-    for (int a = 0; a < 3; a++)
-        if (d->ax[a].active)
-            for (int s = 0; s < ns; s++)
-                if (!(d->ax[a].one_dec[s] + 4.0 * d->ax[a].r[s] <= VAR_RECIP_MAX))
-                    d->var_exact = 1;
     d->wf = lod_calloc(d, (size_t)d->nwg * 3 * nvox, sizeof *d->wf);
-    if (!d->wf)
+    d->vinv = lod_calloc(d, 3 * nvox * (size_t)ns, sizeof *d->vinv);
+    if (!d->wf || !d->vinv)
         return -1;
     const int n[3] = {m->nx, m->ny, m->nz};
     const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
@@ -1213,11 +1194,29 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
                     }
         }
     }
-    const size_t R = d->row;
-    size_t nlong = (size_t)(d->ny > m->nz ? d->ny : m->nz);
-    if ((size_t)d->xblock > nlong)
-        nlong = (size_t)d->xblock;
-    d->var_per_thread = (nlong * R + 4 * R + 4 * (size_t)d->xblock * (size_t)ns + 2 * (size_t)ns + 7) / 8 * 8 + 16;
+    for (int a = 0; a < 3; a++) {
+        const lod_axis *ax = &d->ax[a];
+        if (!ax->active)
+            continue;
+        /* lines of axis a: the other two indices; the outer one is split across threads */
+        const int o1 = a == 2 ? m->ny : m->nz, o0 = a == 0 ? m->ny : m->nx;
+#pragma omp parallel for schedule(static)
+        for (int y = 0; y < o1; y++)
+            for (int x = 0; x < o0; x++) {
+                const size_t v0 = a == 0 ? stroma_mesh_index(m, 0, x, y)
+                                         : (a == 1 ? stroma_mesh_index(m, x, 0, y) : stroma_mesh_index(m, x, y, 0));
+                for (int s = 0; s < ns; s++) {
+                    if (d->wgroup[s] >= 0) {
+                        var_line_pivots(d, ax, a, s, v0, step[a], nvox);
+                    } else { /* the constant path's pivots */
+                        double *inv = d->vinv + (size_t)a * nvox * (size_t)ns + v0 * (size_t)ns + (size_t)s;
+                        for (int p = 0; p < ax->n; p++)
+                            inv[(size_t)p * step[a] * (size_t)ns] = ax->inv[(size_t)p * (size_t)ax->period + (size_t)s];
+                    }
+                }
+            }
+    }
+    d->var_per_thread = (2 * d->row + 2 * (size_t)ns + 7) / 8 * 8 + 16;
     d->var_scratch = lod_calloc(d, (size_t)d->nthreads * d->var_per_thread, sizeof(double));
     return d->var_scratch ? 0 : -1;
 }
