@@ -82,7 +82,8 @@ typedef struct lod_data {
     const double *sigma;
     double *vco;              /* [3 axes][rh, rc][period]: lane u is substrate s = u mod nsub; rh = r_s, rc = 0
                                  if s is hindered, else rh = 0, rc = r_s */
-    double *vinv;             /* [3 axes][nvox * nsub] 1 / pivot of every value (field layout) and active axis */
+    double *vinv;             /* [active axes][nvox * nsub] 1 / pivot of every value (field layout) and axis */
+    double *vinv_ax[3];       /* axis a's part of vinv (NULL: axis not solved) */
     size_t var_per_thread;    /* doubles of variable-coefficient scratch per thread */
     double *var_scratch;      /* [nthreads][var_per_thread] */
 } lod_data;
@@ -813,7 +814,7 @@ LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, do
     const lod_axis *ax = &d->ax[a];
     const int n = ax->n;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, nvox = t->mesh.nvox;
-    const double *IV = d->vinv + (size_t)a * nvox * (size_t)d->ns + o;
+    const double *IV = d->vinv_ax[a] + o;
     double *S = c + o, *g = vs, *Wr = vs + R;
     for (int p = 0; p < n; p++) {
         const double *W = p > 0 ? var_row_w(d, a, v0 + (size_t)(p - 1) * VS, nx, nvox, NS, Wr) : Wr;
@@ -835,7 +836,7 @@ LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *
     const lod_axis *X = &d->ax[0];
     const int n = X->n;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, S = (size_t)NS, nvox = t->mesh.nvox;
-    const double *IV = d->vinv + o;
+    const double *IV = d->vinv_ax[0] + o;
     double *P = c + o, *g = vs, *Wr = vs + S;
     for (int p = 0; p < n; p++)
         for (int b = 0; b < nb; b++) {
@@ -1110,7 +1111,7 @@ static void var_line_pivots(lod_data *d, const lod_axis *ax, int a, int s, size_
     const int n = ax->n;
     const size_t ns = (size_t)d->ns;
     const double r = ax->r[s], *w = var_w(d, a, s, v0, nvox);
-    double *inv = d->vinv + (size_t)a * nvox * ns + v0 * ns + (size_t)s;
+    double *inv = d->vinv_ax[a] + v0 * ns + (size_t)s;
     double rlo = 0.0, u_prev = 0.0, bnd, g;
     for (int p = 0; p < n; p++) {
         const double rhi = p < n - 1 ? r * w[(size_t)p * vs] : 0.0;
@@ -1168,9 +1169,16 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
                 d->vco[(size_t)a * 2 * L + L + q] = h ? 0.0 : d->ax[a].r[s];
             }
     d->wf = lod_calloc(d, (size_t)d->nwg * 3 * nvox, sizeof *d->wf);
-    d->vinv = lod_calloc(d, 3 * nvox * (size_t)ns, sizeof *d->vinv);
-    if (!d->wf || !d->vinv)
+    int nact = 0;
+    for (int a = 0; a < 3; a++)
+        nact += d->ax[a].active;
+    d->vinv = lod_calloc(d, (size_t)nact * nvox * (size_t)ns, sizeof *d->vinv);
+    d->var_per_thread = (2 * d->row + 2 * (size_t)ns + 7) / 8 * 8 + 16;
+    d->var_scratch = lod_calloc(d, (size_t)d->nthreads * d->var_per_thread, sizeof(double));
+    if (!d->wf || !d->vinv || !d->var_scratch)
         return -1;
+    for (int a = 0, q = 0; a < 3; a++)
+        d->vinv_ax[a] = d->ax[a].active ? d->vinv + (size_t)(q++) * nvox * (size_t)ns : NULL;
     const int n[3] = {m->nx, m->ny, m->nz};
     const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
     for (int gi = 0; gi < d->nwg; gi++) {
@@ -1194,31 +1202,68 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
                     }
         }
     }
-    for (int a = 0; a < 3; a++) {
-        const lod_axis *ax = &d->ax[a];
-        if (!ax->active)
-            continue;
-        /* lines of axis a: the other two indices; the outer one is split across threads */
-        const int o1 = a == 2 ? m->ny : m->nz, o0 = a == 0 ? m->ny : m->nx;
+    /* pivots. x: line by line (a line's values are contiguous); y and z: row by row along the line, like the
+     * sweeps (the same operations as var_line_pivots, value by value), so memory is walked in order */
+    if (d->ax[0].active) {
+        const lod_axis *X = &d->ax[0];
 #pragma omp parallel for schedule(static)
-        for (int y = 0; y < o1; y++)
-            for (int x = 0; x < o0; x++) {
-                const size_t v0 = a == 0 ? stroma_mesh_index(m, 0, x, y)
-                                         : (a == 1 ? stroma_mesh_index(m, x, 0, y) : stroma_mesh_index(m, x, y, 0));
+        for (int k = 0; k < m->nz; k++)
+            for (int j = 0; j < m->ny; j++) {
+                const size_t v0 = stroma_mesh_index(m, 0, j, k);
                 for (int s = 0; s < ns; s++) {
                     if (d->wgroup[s] >= 0) {
-                        var_line_pivots(d, ax, a, s, v0, step[a], nvox);
+                        var_line_pivots(d, X, 0, s, v0, 1, nvox);
                     } else { /* the constant path's pivots */
-                        double *inv = d->vinv + (size_t)a * nvox * (size_t)ns + v0 * (size_t)ns + (size_t)s;
-                        for (int p = 0; p < ax->n; p++)
-                            inv[(size_t)p * step[a] * (size_t)ns] = ax->inv[(size_t)p * (size_t)ax->period + (size_t)s];
+                        double *inv = d->vinv_ax[0] + v0 * (size_t)ns + (size_t)s;
+                        for (int p = 0; p < X->n; p++)
+                            inv[(size_t)p * (size_t)ns] = X->inv[(size_t)p * (size_t)X->period + (size_t)s];
                     }
                 }
             }
     }
-    d->var_per_thread = (2 * d->row + 2 * (size_t)ns + 7) / 8 * 8 + 16;
-    d->var_scratch = lod_calloc(d, (size_t)d->nthreads * d->var_per_thread, sizeof(double));
-    return d->var_scratch ? 0 : -1;
+    for (int a = 1; a < 3; a++) {
+        const lod_axis *ax = &d->ax[a];
+        if (!ax->active)
+            continue;
+        const int outer = a == 1 ? m->nz : m->ny, na = ax->n;
+        const size_t nx = (size_t)m->nx, R = d->row;
+#pragma omp parallel for schedule(static)
+        for (int o = 0; o < outer; o++) {
+            double *rl = d->var_scratch + (size_t)omp_get_thread_num() * d->var_per_thread, *up = rl + R;
+            for (int p = 0; p < na; p++) {
+                const size_t vrow = a == 1 ? stroma_mesh_index(m, 0, p, o) : stroma_mesh_index(m, 0, o, p);
+                double *inv = d->vinv_ax[a] + vrow * (size_t)ns;
+                for (size_t i = 0; i < nx; i++)
+                    for (int s = 0; s < ns; s++) {
+                        const size_t q = i * (size_t)ns + (size_t)s;
+                        if (d->wgroup[s] < 0) {
+                            inv[q] = ax->inv[(size_t)p * (size_t)ax->period + (size_t)s];
+                            continue;
+                        }
+                        const double rlo = p > 0 ? rl[q] : 0.0, u_prev = p > 0 ? up[q] : 0.0;
+                        const double rhi = p < na - 1 ? ax->r[s] * var_w(d, a, s, vrow + i, nvox)[0] : 0.0;
+                        double b = ax->one_dec[s], bnd, g;
+                        if (p > 0)
+                            b += rlo;
+                        if (p < na - 1)
+                            b += rhi;
+                        if (p == 0) {
+                            var_bnd(d, ax, s, 0, vrow + i, 0.0, &bnd, &g);
+                            b += bnd;
+                        }
+                        if (p == na - 1 && p > 0) {
+                            var_bnd(d, ax, s, 1, vrow + i, 0.0, &bnd, &g);
+                            b += bnd;
+                        }
+                        const double iv = 1.0 / (b - rlo * u_prev);
+                        inv[q] = iv;
+                        up[q] = rhi * iv;
+                        rl[q] = rhi;
+                    }
+            }
+        }
+    }
+    return 0;
 }
 
 static int lod_prepare(stroma_transport *t, stroma_error *err) {
