@@ -570,7 +570,8 @@ static double *random_ecm(const stroma_transport *t, double emax, uint64_t seed)
     return e;
 }
 
-/* Steps until the field stops changing (at most max_steps); returns the steps taken. */
+/* Steps until the field changes by at most 1e-16 of its largest value in a step (at most max_steps); returns the
+ * steps taken. (Forward Euler can keep flipping last bits, so not "until nothing changes".) */
 static int step_to_steady(stroma_transport *t, int max_steps) {
     size_t n = t->mesh.nvox * (size_t)t->nsub;
     double *prev = malloc(n * sizeof *prev);
@@ -579,10 +580,12 @@ static int step_to_steady(stroma_transport *t, int max_steps) {
     for (it = 0; it < max_steps; it++) {
         memcpy(prev, t->c, n * sizeof *prev);
         stroma_transport_step(t);
-        double change = 0.0;
-        for (size_t q = 0; q < n; q++)
+        double change = 0.0, scale = 0.0;
+        for (size_t q = 0; q < n; q++) {
             change = fmax(change, fabs(t->c[q] - prev[q]));
-        if (change == 0.0)
+            scale = fmax(scale, fabs(t->c[q]));
+        }
+        if (change <= 1e-16 * scale)
             break;
     }
     free(prev);
