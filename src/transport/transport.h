@@ -132,7 +132,7 @@ size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel);
  * re-prepares the solver: O(nvox x nsub) work. For lod it computes the face factors (3 per voxel per distinct
  * sigma > 0, 24 bytes per voxel each) and the Thomas pivots of every value and axis (24 bytes per voxel-substrate,
  * 1.5 GiB at 200^3 x 8; the price of sweeps without divisions), plus the 8-byte-per-voxel copy of E: about 90 ms
- * at 100^3 x 8 substrates and 2.7 s at 200^3 x 8 on 2 threads (4 and 11 hindered steps; docs/transport.md).
+ * at 100^3 x 8 substrates and 2.4 s at 200^3 x 8 on 2 threads (4 and 11 hindered steps; docs/transport.md).
  * stroma_transport_fix_voxel re-prepares too, so it pays the same while hindrance is set. The explicit solver
  * only copies E. ecm = NULL, or every sigma_s = 0, returns to the constant-coefficient path and frees the copies:
  * fields are then bit-identical to a transport that never had hindrance set. Substrates with sigma_s = 0 keep
