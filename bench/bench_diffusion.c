@@ -1,7 +1,9 @@
 /* Benchmark of the diffusion step: ms per step of the LOD solver on cubes of 64^3, 100^3 and 200^3 voxels with
  * 1, 4 and 8 substrates at 1 and 2 threads, against the machine's memory bandwidth (a copy kernel measured in
  * the same run). Usage: bench_diffusion [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N]
- *                       [--solver lod]; the environment variables STROMA_BENCH_SIZES / _SUBS / _THREADS too. */
+ *                       [--solver lod] [--hindrance]; the environment variables STROMA_BENCH_SIZES / _SUBS /
+ * _THREADS too. --hindrance: space-varying diffusion, a random ECM field in [0, 5] mg/mL and sensitivity 0.5
+ * per mg/mL for every substrate (stroma_transport_set_hindrance); the time to set it is reported too. */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,7 +121,7 @@ static stroma_transport *make_cube(int n, int nsub, const char *solver) {
 
 int main(int argc, char **argv) {
     int_list sizes = {3, {64, 100, 200}}, subs = {3, {1, 4, 8}}, threads = {2, {1, 2}};
-    int steps = 21;
+    int steps = 21, hindrance = 0;
     const char *solver = "lod";
     if (getenv("STROMA_BENCH_SIZES"))
         parse_list(getenv("STROMA_BENCH_SIZES"), &sizes);
@@ -127,7 +129,16 @@ int main(int argc, char **argv) {
         parse_list(getenv("STROMA_BENCH_SUBS"), &subs);
     if (getenv("STROMA_BENCH_THREADS"))
         parse_list(getenv("STROMA_BENCH_THREADS"), &threads);
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; i += 2) {
+        if (strcmp(argv[i], "--hindrance") == 0) {
+            hindrance = 1;
+            i--;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "%s: %s needs a value\n", argv[0], argv[i]);
+            return 2;
+        }
         if (strcmp(argv[i], "--sizes") == 0)
             parse_list(argv[i + 1], &sizes);
         else if (strcmp(argv[i], "--subs") == 0)
@@ -139,7 +150,9 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--solver") == 0)
             solver = argv[i + 1];
         else {
-            fprintf(stderr, "usage: %s [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N] [--solver S]\n",
+            fprintf(stderr,
+                    "usage: %s [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N] [--solver S] "
+                    "[--hindrance]\n",
                     argv[0]);
             return 2;
         }
@@ -157,6 +170,8 @@ int main(int argc, char **argv) {
         printf("  %d thread%s: copy b[i] = a[i] %.1f GB/s, in place a[i] *= f %.1f GB/s\n", threads.v[q],
                threads.v[q] > 1 ? "s" : "", bw[q][0], bw[q][1]);
     }
+    if (hindrance)
+        printf("\nhindrance: random ECM in [0, 5] mg/mL, sensitivity 0.5 per mg/mL for every substrate\n");
     printf("\nsolver %s, median (and min) of %d steps after 2 warm-up steps; traffic model %.0f B per voxel-substrate\n"
            "update (2 passes x read+write x 8 B); GB/s = model traffic per second at the median, as a fraction of the\n"
            "copy and in-place bandwidths at that thread count; bytes = stroma_transport_bytes per voxel and per\n"
@@ -170,6 +185,32 @@ int main(int argc, char **argv) {
             stroma_transport *t = make_cube(sizes.v[a], subs.v[b], solver);
             if (!t)
                 return 1;
+            stroma_transport *tc = NULL;
+            if (hindrance) {
+                tc = make_cube(sizes.v[a], subs.v[b], solver);
+                if (!tc)
+                    return 1;
+                double *ecm = malloc(t->mesh.nvox * sizeof *ecm), *sigma = malloc((size_t)subs.v[b] * sizeof *sigma);
+                if (!ecm || !sigma)
+                    return 1;
+                unsigned long long x = 12345;
+                for (size_t v = 0; v < t->mesh.nvox; v++) {
+                    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                    ecm[v] = 5.0 * (double)(x >> 11) / 9007199254740992.0;
+                }
+                for (int s = 0; s < subs.v[b]; s++)
+                    sigma[s] = 0.5;
+                stroma_error err;
+                double t0 = omp_get_wtime();
+                if (stroma_transport_set_hindrance(t, ecm, sigma, &err) != STROMA_OK) {
+                    fprintf(stderr, "bench_diffusion: %s\n", err.message);
+                    return 1;
+                }
+                printf("# %d^3 x %d: set_hindrance %.2f ms (%d threads)\n", sizes.v[a], subs.v[b],
+                       (omp_get_wtime() - t0) * 1e3, max_threads);
+                free(ecm);
+                free(sigma);
+            }
             double updates = (double)t->mesh.nvox * subs.v[b];
             size_t bytes = stroma_transport_bytes(t);
             for (int q = 0; q < threads.n; q++) {
@@ -177,14 +218,37 @@ int main(int argc, char **argv) {
                 double *ms = malloc((size_t)steps * sizeof *ms);
                 if (!ms)
                     return 1;
-                for (int w = 0; w < 2; w++)
+                /* with --hindrance a constant-coefficient twin steps in turn with the hindered transport (blocks of
+                 * 4 steps), so both medians see the same machine load */
+                double *msc = malloc((size_t)steps * sizeof *msc);
+                if (!msc)
+                    return 1;
+                for (int w = 0; w < 2; w++) {
                     stroma_transport_step(t);
-                for (int s = 0; s < steps; s++) {
-                    double t0 = omp_get_wtime();
-                    stroma_transport_step(t);
-                    ms[s] = (omp_get_wtime() - t0) * 1e3;
+                    if (tc)
+                        stroma_transport_step(tc);
+                }
+                for (int s0 = 0; s0 < steps; s0 += 4) { /* blocks of 4 steps each, alternating */
+                    for (int s = s0; s < steps && s < s0 + 4; s++) {
+                        double t0 = omp_get_wtime();
+                        stroma_transport_step(t);
+                        ms[s] = (omp_get_wtime() - t0) * 1e3;
+                    }
+                    for (int s = s0; tc && s < steps && s < s0 + 4; s++) {
+                        double t0 = omp_get_wtime();
+                        stroma_transport_step(tc);
+                        msc[s] = (omp_get_wtime() - t0) * 1e3;
+                    }
                 }
                 qsort(ms, (size_t)steps, sizeof *ms, cmp_double);
+                if (tc) {
+                    qsort(msc, (size_t)steps, sizeof *msc, cmp_double);
+                    printf("%4d^3 %5d %4d %9.2f %8.2f   constant coefficients, interleaved; hindered / constant = "
+                           "%.2f (median), %.2f (min)\n",
+                           sizes.v[a], subs.v[b], threads.v[q], msc[steps / 2], msc[0], ms[steps / 2] / msc[steps / 2],
+                           ms[0] / msc[0]);
+                }
+                free(msc);
                 double med = ms[steps / 2], rate = updates / (med * 1e-3);
                 double gbs = rate * MODEL_BYTES_PER_UPDATE / 1e9;
                 printf("%4d^3 %5d %4d %9.2f %8.2f %10.1f %7.1f %5.0f%% %5.0f%% %9.1f %10.2f\n", sizes.v[a], subs.v[b],
@@ -194,6 +258,7 @@ int main(int argc, char **argv) {
                 free(ms);
             }
             stroma_transport_destroy(&t);
+            stroma_transport_destroy(&tc);
         }
     }
     return 0;

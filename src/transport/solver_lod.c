@@ -75,13 +75,16 @@ typedef struct lod_data {
     /* Space-varying coefficients (t->hindered; see "Variable coefficients" below): */
     int var;                  /* the variable-coefficient kernels solve every line */
     int nwg;                  /* distinct sigma > 0 */
+    int allh;                 /* every substrate has sigma > 0 */
     int *wgroup;              /* [nsub] sigma group of substrate s, -1: sigma = 0 (r constant) */
     double *wf;               /* [nwg][3][nvox] face factor 1 / (1 + sigma (E_v + E_v+)/2) between voxel v and
                                  its next voxel along the axis (1 on the last voxel of a line) */
     const double *ecm;        /* t->ecm, t->ecm_sensitivity (owned by t; re-prepared when they change) */
     const double *sigma;
-    double *odL;              /* [3][period] 1 + dt lambda / dim of value q mod period (y, z rows) */
-    double *ones;             /* [nmax] 1.0: the face factors of a substrate with sigma = 0 */
+    double *vco;              /* [3 axes][rh, rc][period]: lane u is substrate s = u mod nsub; rh = r_s, rc = 0
+                                 if s is hindered, else rh = 0, rc = r_s */
+    double *vinv;             /* [active axes][nvox * nsub] 1 / pivot of every value (field layout) and axis */
+    double *vinv_ax[3];       /* axis a's part of vinv (NULL: axis not solved) */
     size_t var_per_thread;    /* doubles of variable-coefficient scratch per thread */
     double *var_scratch;      /* [nthreads][var_per_thread] */
 } lod_data;
@@ -114,8 +117,8 @@ static void lod_free(lod_data *d) {
     free(d->scratch);
     free(d->wgroup);
     free(d->wf);
-    free(d->odL);
-    free(d->ones);
+    free(d->vco);
+    free(d->vinv);
     free(d->var_scratch);
     free(d->yfix);
     free(d->fwd);
@@ -598,77 +601,98 @@ LOD_CLONES static void lod_yfix(const lod_data *d, int k, double *cp) {
  * r_{p+1/2} = r_s w_{p+1/2}, with w the face factor 1 / (1 + sigma (E_p + E_p+1)/2) (harmonic mean of the two
  * voxels' D), and at a Dirichlet face the end voxel's own r_s / (1 + sigma E). Row p:
  *   -r_lo c[p-1] + (1 + dec + r_lo + r_hi) c[p] - r_hi c[p+1] = c_old[p] (+ 2 r_b v and + 2 r_b on the diagonal
- * at a Dirichlet face). The pivots depend on the line's ECM, so they are computed during the forward sweep (one
- * division per value, vectorised along the contiguous direction as in the constant kernels) from the stored face
- * factors, and u_p = r_hi / pivot_p is kept in per-thread scratch for the back substitution. The operations are
- * those of the constant path with r_lo and r_hi in place of r, in the same order: a substrate with sigma = 0
- * (w = 1, r_s * 1 = r_s) gets bit-identical values. */
+ * at a Dirichlet face). The pivots depend on the line's ECM but not on the field, so set_hindrance (prepare)
+ * computes them once: vinv[a] holds 1 / pivot for every value (in the field's layout) and axis. The sweeps are the
+ * constant path's with per-value coefficients: forward x = x inv + (r_lo inv) prev, back x += (r_hi inv) next,
+ * r_lo and r_hi formed on the fly from the face factors (one per voxel and axis, shared by a sigma group) as
+ * rh w + rc (rh = r_s, rc = 0 on a hindered substrate's lanes; rh = 0, rc = r_s on the others: r_s exactly), so
+ * the hot loops have no division and no select. A substrate with sigma = 0 has the constant path's pivots and
+ * r_lo = r_hi = r_s: its values are bit-identical to the constant path's. */
 
-/* Forward elimination at position p of n for `len` values: x (this row, overwritten), pr (row p - 1; unused at
- * p = 0), rlo / rhi (per value: the face coefficients towards p - 1 and p + 1; unused at p = 0 / p = n - 1), U (out:
- * r_hi / pivot, unused at p = n - 1), Up (U of row p - 1), od (period L: 1 + dec), at an end row (first or last)
- * bnd (2 r_b on Dirichlet lanes, else 0) and g (2 r_b v on Dirichlet lanes, else 0). */
-LOD_INLINE void var_k_fwd(int p, int n, double *restrict x, const double *restrict pr, const double *restrict rlo,
-                          const double *restrict rhi, double *restrict U, const double *restrict Up,
-                          const double *restrict od, const double *restrict bnd, const double *restrict g, size_t len,
-                          int L) {
-    const int first = p == 0, last = p == n - 1;
-    for (size_t q0 = 0; q0 < len; q0 += (size_t)L) {
-        const int m = len - q0 < (size_t)L ? (int)(len - q0) : L;
+/* Face coefficient of lane u: r_s w (hindered) or r_s (sigma = 0), exactly. */
+LOD_INLINE double var_r(const double *restrict rh, const double *restrict rc, int u, double w, int allh) {
+    return allh ? rh[u] * w : rh[u] * w + rc[u]; /* allh: every substrate hindered, rc = 0 (r w + 0 = r w) */
+}
+
+/* Forward elimination of a row of len values (voxel-major, NS substrates, coefficient period L) at position p
+ * (first: p = 0, last: p = n - 1): x = row p, pr = row p - 1, iv = 1 / pivots of row p, W = face factors towards
+ * p - 1 (single: per voxel of the row; else per value), g = Dirichlet additions of an end row (per value). */
+LOD_INLINE void var_fwd_k(double *restrict x, const double *restrict pr, const double *restrict iv,
+                          const double *restrict W, const double *restrict rh, const double *restrict rc,
+                          const double *restrict g, size_t len, int L, int NS, int first, int last, int single,
+                          int allh) {
+    size_t q0 = 0;
+    for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
+        const size_t v0 = q0 / (size_t)NS;
+#pragma omp simd
+        for (int u = 0; u < L; u++) {
+            const size_t q = q0 + (size_t)u;
+            const double xv = first || last ? x[q] + g[q] : x[q];
+            if (first) {
+                x[q] = xv * iv[q];
+            } else {
+                const double rlo = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q], allh);
+                x[q] = xv * iv[q] + (rlo * iv[q]) * pr[q];
+            }
+        }
+    }
+    const size_t v0 = q0 / (size_t)NS;
+    for (int u = 0; q0 + (size_t)u < len; u++) {
+        const size_t q = q0 + (size_t)u;
+        const double xv = first || last ? x[q] + g[q] : x[q];
         if (first) {
-#pragma omp simd
-            for (int u = 0; u < m; u++) {
-                const size_t q = q0 + (size_t)u;
-                double b = od[u];
-                if (!last)
-                    b += rhi[q];
-                b += bnd[q];
-                double inv = 1.0 / b;
-                x[q] = (x[q] + g[q]) * inv;
-                U[q] = rhi[q] * inv;
-            }
-        } else if (last) {
-#pragma omp simd
-            for (int u = 0; u < m; u++) {
-                const size_t q = q0 + (size_t)u;
-                double b = od[u];
-                b += rlo[q];
-                b += bnd[q];
-                double inv = 1.0 / (b - rlo[q] * Up[q]), lo = rlo[q] * inv;
-                x[q] = (x[q] + g[q]) * inv + lo * pr[q];
-            }
+            x[q] = xv * iv[q];
         } else {
-#pragma omp simd
-            for (int u = 0; u < m; u++) {
-                const size_t q = q0 + (size_t)u;
-                double b = od[u];
-                b += rlo[q];
-                b += rhi[q];
-                double inv = 1.0 / (b - rlo[q] * Up[q]), lo = rlo[q] * inv;
-                x[q] = x[q] * inv + lo * pr[q];
-                U[q] = rhi[q] * inv;
-            }
+            const double rlo = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q], allh);
+            x[q] = xv * iv[q] + (rlo * iv[q]) * pr[q];
         }
     }
 }
 
-/* Back substitution: x = x + U next. */
-LOD_INLINE void var_k_back(double *restrict x, const double *restrict nx, const double *restrict U, size_t len) {
+/* Back substitution of a row at position p < n - 1: x += (r_hi inv) next, W = face factors towards p + 1. */
+LOD_INLINE void var_back_k(double *restrict x, const double *restrict nx, const double *restrict iv,
+                           const double *restrict W, const double *restrict rh, const double *restrict rc, size_t len,
+                           int L, int NS, int single, int allh) {
+    size_t q0 = 0;
+    for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
+        const size_t v0 = q0 / (size_t)NS;
 #pragma omp simd
-    for (size_t q = 0; q < len; q++)
-        x[q] += U[q] * nx[q];
+        for (int u = 0; u < L; u++) {
+            const size_t q = q0 + (size_t)u;
+            const double rhi = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q], allh);
+            x[q] += (rhi * iv[q]) * nx[q];
+        }
+    }
+    const size_t v0 = q0 / (size_t)NS;
+    for (int u = 0; q0 + (size_t)u < len; u++) {
+        const size_t q = q0 + (size_t)u;
+        const double rhi = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q], allh);
+        x[q] += (rhi * iv[q]) * nx[q];
+    }
 }
 
-/* Face factors of substrate s along axis a from voxel v on (d->ones for sigma = 0). */
-static inline const double *var_w(const lod_data *d, int a, int s, size_t v, size_t nvox) {
+/* Face factors of substrate s along axis a from voxel v on (NULL for sigma = 0). */
+LOD_INLINE const double *var_w(const lod_data *d, int a, int s, size_t v, size_t nvox) {
     int g = d->wgroup[s];
-    return g < 0 ? d->ones : d->wf + ((size_t)g * 3 + (size_t)a) * nvox + v;
+    return g < 0 ? NULL : d->wf + ((size_t)g * 3 + (size_t)a) * nvox + v;
 }
 
-/* Coefficient 2 r_b of a Dirichlet face next to voxel v (the voxel's own D), and g = 2 r_b value; 0 and 0 on a
- * no-flux face. */
-static inline void var_bnd(const lod_data *d, const lod_axis *ax, int s, int hi_face, size_t v, double value,
-                           double *bnd, double *g) {
+/* The face factors of a row of nv voxels from v for axis a: per voxel (returned) when there is one sigma group,
+ * else per value in Wr (1 for sigma = 0; returned). */
+LOD_INLINE const double *var_row_w(const lod_data *d, int a, size_t v, size_t nv, size_t nvox, int NS, double *Wr) {
+    if (d->nwg == 1)
+        return d->wf + (size_t)a * nvox + v;
+    for (int s = 0; s < NS; s++) {
+        const double *w = var_w(d, a, s, v, nvox);
+        for (size_t i = 0; i < nv; i++)
+            Wr[i * (size_t)NS + (size_t)s] = w ? w[i] : 1.0;
+    }
+    return Wr;
+}
+
+/* 2 r_b and 2 r_b value of a Dirichlet face next to voxel v (the voxel's own D); 0 and 0 on a no-flux face. */
+LOD_INLINE void var_bnd(const lod_data *d, const lod_axis *ax, int s, int hi_face, size_t v, double value,
+                        double *bnd, double *g) {
     const unsigned char dir = hi_face ? ax->dir_hi[s] : ax->dir_lo[s];
     if (!dir) {
         *bnd = 0.0;
@@ -680,39 +704,30 @@ static inline void var_bnd(const lod_data *d, const lod_axis *ax, int s, int hi_
     *g = 2.0 * rb * value;
 }
 
-/* Per-value face coefficients towards the next position of a row of nvr voxels x ns substrates starting at voxel
- * v (rhi), and at an end position (end = 1 first, 2 last) the Dirichlet terms bnd and g. */
-LOD_INLINE void var_row_coef(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a, size_t v,
-                             size_t nvr, int ns, int p, double *rhi, double *bnd, double *g) {
-    const size_t nvox = t->mesh.nvox;
-    if (p < ax->n - 1) {
-        for (int s = 0; s < ns; s++) {
-            const double r = ax->r[s], *w = var_w(d, a, s, v, nvox); /* d->ones holds nmax >= nvr values */
-            for (size_t i = 0; i < nvr; i++)
-                rhi[i * (size_t)ns + (size_t)s] = r * w[i];
-        }
-    } else {
-        memset(rhi, 0, nvr * (size_t)ns * sizeof *rhi);
-    }
-    if (p == 0 || p == ax->n - 1) {
-        const int hi_face = p == ax->n - 1 && p > 0; /* n = 1 (x of a single voxel): no Dirichlet on either */
-        for (int s = 0; s < ns; s++) {
-            const double value = t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a + (size_t)hi_face];
-            for (size_t i = 0; i < nvr; i++)
-                var_bnd(d, ax, s, hi_face, v + i, value, &bnd[i * (size_t)ns + (size_t)s],
-                        &g[i * (size_t)ns + (size_t)s]);
+/* Dirichlet additions g of an end row (p = 0 or n - 1) of nv voxels from v, NS substrates. */
+LOD_INLINE void var_row_g(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a, size_t v,
+                          size_t nv, int NS, int p, double *g) {
+    const int hi_face = p == ax->n - 1 && p > 0; /* n = 1 (x of a single voxel): no Dirichlet on either */
+    for (int s = 0; s < NS; s++) {
+        const double value = t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a + (size_t)hi_face];
+        for (size_t i = 0; i < nv; i++) {
+            double bnd;
+            var_bnd(d, ax, s, hi_face, v + i, value, &bnd, &g[i * (size_t)NS + (size_t)s]);
         }
     }
 }
 
-/* General path of a line with fixed voxels (or any line), variable coefficients: lod_solve_line with r_lo / r_hi
- * per face. Line ln of axis a starts at voxel v0, its voxels vs apart. */
+/* General path of a line with fixed voxels, variable coefficients: lod_solve_line with r_lo / r_hi per face (a
+ * substrate with sigma = 0 takes lod_solve_line itself). Line ln of axis a starts at voxel v0, voxels vs apart. */
 LOD_INLINE void var_solve_line(const lod_data *d, const stroma_transport *t, const lod_axis *ax, int a,
                                const lod_line *ln, size_t v0, size_t vs, double *x, double *cp) {
     const int n = ax->n, s = ln->s;
-    const double r = ax->r[s];
     const double *w = var_w(d, a, s, v0, t->mesh.nvox);
-    const int wstep = d->wgroup[s] < 0 ? 0 : 1;
+    if (!w) {
+        lod_solve_line(ax, ln, x, cp);
+        return;
+    }
+    const double r = ax->r[s];
     double blo = 0.0, glo = 0.0, bhi = 0.0, ghi = 0.0;
     const double *fv = &t->face_value[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a];
     var_bnd(d, ax, s, 0, v0, fv[0], &blo, &glo);
@@ -721,7 +736,7 @@ LOD_INLINE void var_solve_line(const lod_data *d, const stroma_transport *t, con
     size_t f = ln->fix_begin;
     double up_prev = 0.0, dp_prev = 0.0, rlo = 0.0;
     for (int p = 0; p < n; p++) {
-        const double rhi = p < n - 1 ? r * w[(size_t)wstep * (size_t)p * vs] : 0.0;
+        const double rhi = p < n - 1 ? r * w[(size_t)p * vs] : 0.0;
         if (f < ln->fix_end && ax->fix_pos[f] == p) {
             x[p] = ax->fix_val[f++];
             cp[p] = 0.0;
@@ -768,63 +783,107 @@ LOD_INLINE void var_finish_lines(const lod_data *d, const stroma_transport *t, i
     }
 }
 
-/* y or z lines of whole rows: position p's row (nx voxels, R values) at S + p * PS, its first voxel v0 + p * VS.
- * vs: scratch of n * R (U) + 4 R doubles. */
-LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *S, size_t PS, size_t v0,
-                         size_t VS, double *vs, int ns, int L) {
+/* y or z lines of whole rows: position p's row (nx voxels, R values) at S + p * PS (offset o + p * PS in the field
+ * and in vinv), its first voxel v0 + p * VS. vs: scratch of 2 R doubles. SINGLE (one sigma group) and ALLH (every
+ * substrate hindered) are compile-time, and so is the kind of row (first, interior, last) in each loop. */
+LOD_INLINE void var_rows_k(const lod_data *d, const stroma_transport *t, int a, double *c, size_t o, size_t PS,
+                           size_t v0, size_t VS, double *vs, int NS, int L, int SINGLE, int ALLH) {
     const lod_axis *ax = &d->ax[a];
     const int n = ax->n;
-    const size_t R = d->row, nx = (size_t)t->mesh.nx;
-    double *U = vs, *ra = vs + (size_t)n * R, *rb = ra + R, *bnd = rb + R, *g = bnd + R;
-    const double *od = d->odL + (size_t)a * (size_t)d->period;
-    for (int p = 0; p < n; p++) {
-        double *rhi = (p & 1) ? rb : ra, *rlo = (p & 1) ? ra : rb;
-        var_row_coef(d, t, ax, a, v0 + (size_t)p * VS, nx, ns, p, rhi, bnd, g);
-        var_k_fwd(p, n, S + (size_t)p * PS, p > 0 ? S + (size_t)(p - 1) * PS : NULL, rlo, rhi, U + (size_t)p * R,
-                  p > 0 ? U + (size_t)(p - 1) * R : NULL, od, bnd, g, R, L);
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, nvox = t->mesh.nvox;
+    const double *IV = d->vinv_ax[a] + o, *rh = d->vco + (size_t)a * 2 * (size_t)d->period, *rc = rh + d->period;
+    double *S = c + o, *g = vs, *Wr = vs + R;
+    var_row_g(d, t, ax, a, v0, nx, NS, 0, g);
+    var_fwd_k(S, IV, IV, Wr, rh, rc, g, R, L, NS, 1, n == 1, SINGLE, ALLH); /* pr unused in the first row */
+    for (int p = 1; p < n - 1; p++) {
+        const double *W = var_row_w(d, a, v0 + (size_t)(p - 1) * VS, nx, nvox, NS, Wr);
+        var_fwd_k(S + (size_t)p * PS, S + (size_t)(p - 1) * PS, IV + (size_t)p * PS, W, rh, rc, g, R, L, NS, 0, 0,
+                  SINGLE, ALLH);
     }
-    for (int p = n - 2; p >= 0; p--)
-        var_k_back(S + (size_t)p * PS, S + (size_t)(p + 1) * PS, U + (size_t)p * R, R);
+    if (n > 1) {
+        const int p = n - 1;
+        const double *W = var_row_w(d, a, v0 + (size_t)(p - 1) * VS, nx, nvox, NS, Wr);
+        var_row_g(d, t, ax, a, v0 + (size_t)p * VS, nx, NS, p, g);
+        var_fwd_k(S + (size_t)p * PS, S + (size_t)(p - 1) * PS, IV + (size_t)p * PS, W, rh, rc, g, R, L, NS, 0, 1,
+                  SINGLE, ALLH);
+    }
+    for (int p = n - 2; p >= 0; p--) {
+        const double *W = var_row_w(d, a, v0 + (size_t)p * VS, nx, nvox, NS, Wr);
+        var_back_k(S + (size_t)p * PS, S + (size_t)(p + 1) * PS, IV + (size_t)p * PS, W, rh, rc, R, L, NS, SINGLE,
+                   ALLH);
+    }
 }
 
-/* x lines of nb rows from P (row stride R; first voxel v0, rows nx voxels apart), position outer, rows inner. */
-LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *P, size_t v0, int nb,
-                          double *vs, int ns) {
+LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *c, size_t o, size_t PS,
+                         size_t v0, size_t VS, double *vs, int NS, int L) {
+    if (d->nwg == 1 && d->allh)
+        var_rows_k(d, t, a, c, o, PS, v0, VS, vs, NS, L, 1, 1);
+    else if (d->nwg == 1)
+        var_rows_k(d, t, a, c, o, PS, v0, VS, vs, NS, L, 1, 0);
+    else
+        var_rows_k(d, t, a, c, o, PS, v0, VS, vs, NS, L, 0, 0);
+}
+
+/* x lines of nb rows from offset o (row stride R; first voxel v0, rows nx voxels apart), position outer, rows
+ * inner (the rows' recurrences are independent chains in flight together). vs: 2 NS doubles. */
+LOD_INLINE void var_xrows_k(const lod_data *d, const stroma_transport *t, double *c, size_t o, size_t v0, int nb,
+                            double *vs, int NS, int SINGLE, int ALLH) {
     const lod_axis *X = &d->ax[0];
     const int n = X->n;
-    const size_t R = d->row, nx = (size_t)t->mesh.nx, S = (size_t)ns;
-    double *U = vs, *rr = vs + (size_t)nb * R, *bnd = rr + 2 * (size_t)nb * S, *g = bnd + S;
-    for (int p = 0; p < n; p++)
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, S = (size_t)NS, nvox = t->mesh.nvox;
+    const double *IV = d->vinv_ax[0] + o, *rh = d->vco, *rc = rh + d->period;
+    double *P = c + o, *g = vs, *Wr = vs + S;
+    for (int b = 0; b < nb; b++) {
+        const size_t off = (size_t)b * R;
+        var_row_g(d, t, X, 0, v0 + (size_t)b * nx, 1, NS, 0, g);
+        var_fwd_k(P + off, IV + off, IV + off, Wr, rh, rc, g, S, NS, NS, 1, n == 1, SINGLE, ALLH);
+    }
+    for (int p = 1; p < n - 1; p++)
         for (int b = 0; b < nb; b++) {
-            double *rhi = rr + ((size_t)(p & 1) * (size_t)nb + (size_t)b) * S;
-            double *rlo = rr + ((size_t)((p + 1) & 1) * (size_t)nb + (size_t)b) * S;
-            double *x = P + (size_t)b * R + (size_t)p * S, *Ub = U + (size_t)b * R;
-            var_row_coef(d, t, X, 0, v0 + (size_t)b * nx + (size_t)p, 1, ns, p, rhi, bnd, g);
-            var_k_fwd(p, n, x, p > 0 ? x - S : NULL, rlo, rhi, Ub + (size_t)p * S, p > 0 ? Ub + (size_t)(p - 1) * S : NULL,
-                      X->one_dec, bnd, g, S, ns);
+            const size_t off = (size_t)b * R + (size_t)p * S, v = v0 + (size_t)b * nx + (size_t)p;
+            const double *W = var_row_w(d, 0, v - 1, 1, nvox, NS, Wr);
+            var_fwd_k(P + off, P + off - S, IV + off, W, rh, rc, g, S, NS, NS, 0, 0, SINGLE, ALLH);
+        }
+    if (n > 1)
+        for (int b = 0; b < nb; b++) {
+            const int p = n - 1;
+            const size_t off = (size_t)b * R + (size_t)p * S, v = v0 + (size_t)b * nx + (size_t)p;
+            const double *W = var_row_w(d, 0, v - 1, 1, nvox, NS, Wr);
+            var_row_g(d, t, X, 0, v, 1, NS, p, g);
+            var_fwd_k(P + off, P + off - S, IV + off, W, rh, rc, g, S, NS, NS, 0, 1, SINGLE, ALLH);
         }
     for (int p = n - 2; p >= 0; p--)
         for (int b = 0; b < nb; b++) {
-            double *x = P + (size_t)b * R + (size_t)p * S;
-            var_k_back(x, x + S, U + (size_t)b * R + (size_t)p * S, S);
+            const size_t off = (size_t)b * R + (size_t)p * S;
+            const double *W = var_row_w(d, 0, v0 + (size_t)b * nx + (size_t)p, 1, nvox, NS, Wr);
+            var_back_k(P + off, P + off + S, IV + off, W, rh, rc, S, NS, NS, SINGLE, ALLH);
         }
+}
+
+LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *c, size_t o, size_t v0, int nb,
+                          double *vs, int NS) {
+    if (d->nwg == 1 && d->allh)
+        var_xrows_k(d, t, c, o, v0, nb, vs, NS, 1, 1);
+    else if (d->nwg == 1)
+        var_xrows_k(d, t, c, o, v0, nb, vs, NS, 1, 0);
+    else
+        var_xrows_k(d, t, c, o, v0, nb, vs, NS, 0, 0);
 }
 
 /* Pass 1 on z-plane k, variable coefficients: x lines (blocks of rows), their fixed lines re-solved, then the y
  * lines of the plane, their fixed lines re-solved (from the x-solved values saved before the y sweep). */
 LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, double *c, int k, double *buf,
-                               double *cp, double *vs, int ns, int L) {
+                               double *cp, double *vs, int NS, int L) {
     const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
     const int ny = d->ny;
-    const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny;
-    double *P = c + (size_t)k * (size_t)ny * R;
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny, o = (size_t)k * (size_t)ny * R;
     if (X->active) {
         const size_t nxl = lod_group_size(X, k);
         if (nxl)
             lod_save_lines(X, k, c, buf);
         for (int jb = 0; jb < ny; jb += d->xblock) {
             int nb = ny - jb < d->xblock ? ny - jb : d->xblock;
-            var_xrows(d, t, P + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, ns);
+            var_xrows(d, t, c, o + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, NS);
         }
         if (nxl)
             var_finish_lines(d, t, 0, X->group[k], X->group[k + 1], c, buf, cp);
@@ -833,7 +892,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
         const size_t nyl = lod_group_size(Y, k);
         if (nyl)
             lod_save_lines(Y, k, c, buf);
-        var_rows(d, t, 1, P, R, (size_t)k * vplane, nx, vs, ns, L);
+        var_rows(d, t, 1, c, o, R, (size_t)k * vplane, nx, vs, NS, L);
         if (nyl)
             var_finish_lines(d, t, 1, Y->group[k], Y->group[k + 1], c, buf, cp);
     }
@@ -841,13 +900,13 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
 
 /* Pass 2 on y-slab j, variable coefficients. */
 LOD_INLINE void var_slab_impl(const lod_data *d, const stroma_transport *t, double *c, int j, double *buf,
-                              double *cp, double *vs, int ns, int L) {
+                              double *cp, double *vs, int NS, int L) {
     const lod_axis *Z = &d->ax[2];
     const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)d->ny;
     const size_t nzl = lod_group_size(Z, j);
     if (nzl)
         lod_save_lines(Z, j, c, buf);
-    var_rows(d, t, 2, c + (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, vs, ns, L);
+    var_rows(d, t, 2, c, (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, vs, NS, L);
     if (nzl)
         var_finish_lines(d, t, 2, Z->group[j], Z->group[j + 1], c, buf, cp);
 }
@@ -1062,9 +1121,40 @@ static int lod_gcd(int a, int b) {
     return a;
 }
 
-/* Variable coefficients: the sigma groups, their face factors per axis, the decay row of period L, the per-thread
- * scratch. O(nvox) per distinct sigma > 0. */
-static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
+/* The 1 / pivot of every value of a line of axis a (voxels v0 + p vs) for hindered substrate s: the elimination the
+ * sweeps assume (var_fwd_k, var_back_k), with the same face coefficients. */
+static void var_line_pivots(lod_data *d, const lod_axis *ax, int a, int s, size_t v0, size_t vs, size_t nvox) {
+    const int n = ax->n;
+    const size_t ns = (size_t)d->ns;
+    const double r = ax->r[s], *w = var_w(d, a, s, v0, nvox);
+    double *inv = d->vinv_ax[a] + v0 * ns + (size_t)s;
+    double rlo = 0.0, u_prev = 0.0, bnd, g;
+    for (int p = 0; p < n; p++) {
+        const double rhi = p < n - 1 ? r * w[(size_t)p * vs] : 0.0;
+        double b = ax->one_dec[s];
+        if (p > 0)
+            b += rlo;
+        if (p < n - 1)
+            b += rhi;
+        if (p == 0) {
+            var_bnd(d, ax, s, 0, v0, 0.0, &bnd, &g);
+            b += bnd;
+        }
+        if (p == n - 1 && p > 0) {
+            var_bnd(d, ax, s, 1, v0 + (size_t)p * vs, 0.0, &bnd, &g);
+            b += bnd;
+        }
+        const double iv = 1.0 / (b - rlo * u_prev);
+        inv[(size_t)p * vs * ns] = iv;
+        u_prev = rhi * iv;
+        rlo = rhi;
+    }
+}
+
+/* Variable coefficients: the sigma groups, their face factors per axis, the lanes' coefficients, the pivots of
+ * every value and axis (the constant ones for substrates with sigma = 0), the per-thread scratch. O(nvox nsub):
+ * one elimination pass per axis, about the cost of one step plus a division per value. */
+static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
     const stroma_mesh *m = &t->mesh;
     const int ns = t->nsub;
     const size_t nvox = m->nvox, L = (size_t)d->period;
@@ -1072,12 +1162,9 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
     d->ecm = t->ecm;
     d->sigma = t->ecm_sensitivity;
     d->wgroup = lod_calloc(d, (size_t)ns, sizeof *d->wgroup);
-    d->odL = lod_calloc(d, 3 * L, sizeof *d->odL);
-    d->ones = lod_calloc(d, (size_t)nmax, sizeof *d->ones);
-    if (!d->wgroup || !d->odL || !d->ones)
+    d->vco = lod_calloc(d, 6 * L, sizeof *d->vco);
+    if (!d->wgroup || !d->vco)
         return -1;
-    for (int i = 0; i < nmax; i++)
-        d->ones[i] = 1.0;
     d->nwg = 0;
     for (int s = 0; s < ns; s++) {
         d->wgroup[s] = -1;
@@ -1089,13 +1176,28 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
         if (d->wgroup[s] < 0)
             d->wgroup[s] = d->nwg++;
     }
+    d->allh = 1;
+    for (int s = 0; s < ns; s++)
+        d->allh &= d->wgroup[s] >= 0;
     for (int a = 0; a < 3; a++)
         if (d->ax[a].active)
-            for (size_t q = 0; q < L; q++)
-                d->odL[(size_t)a * L + q] = d->ax[a].one_dec[q % (size_t)ns];
+            for (size_t q = 0; q < L; q++) {
+                const size_t s = q % (size_t)ns;
+                const int h = d->wgroup[s] >= 0;
+                d->vco[(size_t)a * 2 * L + q] = h ? d->ax[a].r[s] : 0.0;
+                d->vco[(size_t)a * 2 * L + L + q] = h ? 0.0 : d->ax[a].r[s];
+            }
     d->wf = lod_calloc(d, (size_t)d->nwg * 3 * nvox, sizeof *d->wf);
-    if (!d->wf)
+    int nact = 0;
+    for (int a = 0; a < 3; a++)
+        nact += d->ax[a].active;
+    d->vinv = lod_calloc(d, (size_t)nact * nvox * (size_t)ns, sizeof *d->vinv);
+    d->var_per_thread = (2 * d->row + 2 * (size_t)ns + 7) / 8 * 8 + 16;
+    d->var_scratch = lod_calloc(d, (size_t)d->nthreads * d->var_per_thread, sizeof(double));
+    if (!d->wf || !d->vinv || !d->var_scratch)
         return -1;
+    for (int a = 0, q = 0; a < 3; a++)
+        d->vinv_ax[a] = d->ax[a].active ? d->vinv + (size_t)(q++) * nvox * (size_t)ns : NULL;
     const int n[3] = {m->nx, m->ny, m->nz};
     const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
     for (int gi = 0; gi < d->nwg; gi++) {
@@ -1119,13 +1221,68 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t, int nmax) {
                     }
         }
     }
-    const size_t R = d->row;
-    size_t nlong = (size_t)(d->ny > m->nz ? d->ny : m->nz);
-    if ((size_t)d->xblock > nlong)
-        nlong = (size_t)d->xblock;
-    d->var_per_thread = (nlong * R + 4 * R + 2 * (size_t)d->xblock * (size_t)ns + 2 * (size_t)ns + 7) / 8 * 8 + 16;
-    d->var_scratch = lod_calloc(d, (size_t)d->nthreads * d->var_per_thread, sizeof(double));
-    return d->var_scratch ? 0 : -1;
+    /* pivots. x: line by line (a line's values are contiguous); y and z: row by row along the line, like the
+     * sweeps (the same operations as var_line_pivots, value by value), so memory is walked in order */
+    if (d->ax[0].active) {
+        const lod_axis *X = &d->ax[0];
+#pragma omp parallel for schedule(static)
+        for (int k = 0; k < m->nz; k++)
+            for (int j = 0; j < m->ny; j++) {
+                const size_t v0 = stroma_mesh_index(m, 0, j, k);
+                for (int s = 0; s < ns; s++) {
+                    if (d->wgroup[s] >= 0) {
+                        var_line_pivots(d, X, 0, s, v0, 1, nvox);
+                    } else { /* the constant path's pivots */
+                        double *inv = d->vinv_ax[0] + v0 * (size_t)ns + (size_t)s;
+                        for (int p = 0; p < X->n; p++)
+                            inv[(size_t)p * (size_t)ns] = X->inv[(size_t)p * (size_t)X->period + (size_t)s];
+                    }
+                }
+            }
+    }
+    for (int a = 1; a < 3; a++) {
+        const lod_axis *ax = &d->ax[a];
+        if (!ax->active)
+            continue;
+        const int outer = a == 1 ? m->nz : m->ny, na = ax->n;
+        const size_t nx = (size_t)m->nx, R = d->row;
+#pragma omp parallel for schedule(static)
+        for (int o = 0; o < outer; o++) {
+            double *rl = d->var_scratch + (size_t)omp_get_thread_num() * d->var_per_thread, *up = rl + R;
+            for (int p = 0; p < na; p++) {
+                const size_t vrow = a == 1 ? stroma_mesh_index(m, 0, p, o) : stroma_mesh_index(m, 0, o, p);
+                double *inv = d->vinv_ax[a] + vrow * (size_t)ns;
+                for (size_t i = 0; i < nx; i++)
+                    for (int s = 0; s < ns; s++) {
+                        const size_t q = i * (size_t)ns + (size_t)s;
+                        if (d->wgroup[s] < 0) {
+                            inv[q] = ax->inv[(size_t)p * (size_t)ax->period + (size_t)s];
+                            continue;
+                        }
+                        const double rlo = p > 0 ? rl[q] : 0.0, u_prev = p > 0 ? up[q] : 0.0;
+                        const double rhi = p < na - 1 ? ax->r[s] * var_w(d, a, s, vrow + i, nvox)[0] : 0.0;
+                        double b = ax->one_dec[s], bnd, g;
+                        if (p > 0)
+                            b += rlo;
+                        if (p < na - 1)
+                            b += rhi;
+                        if (p == 0) {
+                            var_bnd(d, ax, s, 0, vrow + i, 0.0, &bnd, &g);
+                            b += bnd;
+                        }
+                        if (p == na - 1 && p > 0) {
+                            var_bnd(d, ax, s, 1, vrow + i, 0.0, &bnd, &g);
+                            b += bnd;
+                        }
+                        const double iv = 1.0 / (b - rlo * u_prev);
+                        inv[q] = iv;
+                        up[q] = rhi * iv;
+                        rl[q] = rhi;
+                    }
+            }
+        }
+    }
+    return 0;
 }
 
 static int lod_prepare(stroma_transport *t, stroma_error *err) {
@@ -1175,7 +1332,7 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
         d->back = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
         failed = !d->scratch || !d->yfix || !d->fwd || !d->back;
         if (!failed && t->hindered)
-            failed = lod_prepare_var(d, t, nmax) != 0;
+            failed = lod_prepare_var(d, t) != 0;
     }
     if (failed) {
         lod_free(d);

@@ -129,9 +129,12 @@ size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel);
  * and stroma_transport_decay_kept is unchanged. At a Dirichlet face the boundary voxel's own D_s(v) is used.
  * ecm: [nvox] values in voxel order (borrowed during the call: it is copied); sensitivity: [nsub] (borrowed).
  * Call it after create and again whenever E changes (e.g. every few minutes of simulated time): it copies E and
- * re-prepares the solver, O(nvox) work (for lod: one pass per distinct sigma > 0 writing 3 face factors per
- * voxel, 24 bytes per voxel per distinct sigma, plus the 8-byte-per-voxel copy of E; about the cost of one
- * step). ecm = NULL, or every sigma_s = 0, returns to the constant-coefficient path and frees the copies:
+ * re-prepares the solver: O(nvox x nsub) work. For lod it computes the face factors (3 per voxel per distinct
+ * sigma > 0, 24 bytes per voxel each) and the Thomas pivots of every value and axis (24 bytes per voxel-substrate,
+ * 1.5 GiB at 200^3 x 8; the price of sweeps without divisions), plus the 8-byte-per-voxel copy of E: about 90 ms
+ * at 100^3 x 8 substrates and 2.4 s at 200^3 x 8 on 2 threads (4 and 11 hindered steps; docs/transport.md).
+ * stroma_transport_fix_voxel re-prepares too, so it pays the same while hindrance is set. The explicit solver
+ * only copies E. ecm = NULL, or every sigma_s = 0, returns to the constant-coefficient path and frees the copies:
  * fields are then bit-identical to a transport that never had hindrance set. Substrates with sigma_s = 0 keep
  * their constant coefficients (their values are bit-identical to the constant path's even while others are
  * hindered). Errors: STROMA_ERR_ARGUMENT (negative or non-finite E or sigma; sensitivity NULL with ecm
