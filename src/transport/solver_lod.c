@@ -75,7 +75,6 @@ typedef struct lod_data {
     /* Space-varying coefficients (t->hindered; see "Variable coefficients" below): */
     int var;                  /* the variable-coefficient kernels solve every line */
     int nwg;                  /* distinct sigma > 0 */
-    int allh;                 /* every substrate has sigma > 0 */
     int *wgroup;              /* [nsub] sigma group of substrate s, -1: sigma = 0 (r constant) */
     double *wf;               /* [nwg][3][nvox] face factor 1 / (1 + sigma (E_v + E_v+)/2) between voxel v and
                                  its next voxel along the axis (1 on the last voxel of a line) */
@@ -610,8 +609,8 @@ LOD_CLONES static void lod_yfix(const lod_data *d, int k, double *cp) {
  * r_lo = r_hi = r_s: its values are bit-identical to the constant path's. */
 
 /* Face coefficient of lane u: r_s w (hindered) or r_s (sigma = 0), exactly. */
-LOD_INLINE double var_r(const double *restrict rh, const double *restrict rc, int u, double w, int allh) {
-    return allh ? rh[u] * w : rh[u] * w + rc[u]; /* allh: every substrate hindered, rc = 0 (r w + 0 = r w) */
+LOD_INLINE double var_r(const double *restrict rh, const double *restrict rc, int u, double w) {
+    return rh[u] * w + rc[u];
 }
 
 /* Forward elimination of a row of len values (voxel-major, NS substrates, coefficient period L) at position p
@@ -619,8 +618,7 @@ LOD_INLINE double var_r(const double *restrict rh, const double *restrict rc, in
  * p - 1 (single: per voxel of the row; else per value), g = Dirichlet additions of an end row (per value). */
 LOD_INLINE void var_fwd_k(double *restrict x, const double *restrict pr, const double *restrict iv,
                           const double *restrict W, const double *restrict rh, const double *restrict rc,
-                          const double *restrict g, size_t len, int L, int NS, int first, int last, int single,
-                          int allh) {
+                          const double *restrict g, size_t len, int L, int NS, int first, int last, int single) {
     size_t q0 = 0;
     for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
         const size_t v0 = q0 / (size_t)NS;
@@ -631,7 +629,7 @@ LOD_INLINE void var_fwd_k(double *restrict x, const double *restrict pr, const d
             if (first) {
                 x[q] = xv * iv[q];
             } else {
-                const double rlo = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q], allh);
+                const double rlo = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q]);
                 x[q] = xv * iv[q] + (rlo * iv[q]) * pr[q];
             }
         }
@@ -643,7 +641,7 @@ LOD_INLINE void var_fwd_k(double *restrict x, const double *restrict pr, const d
         if (first) {
             x[q] = xv * iv[q];
         } else {
-            const double rlo = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q], allh);
+            const double rlo = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q]);
             x[q] = xv * iv[q] + (rlo * iv[q]) * pr[q];
         }
     }
@@ -652,21 +650,21 @@ LOD_INLINE void var_fwd_k(double *restrict x, const double *restrict pr, const d
 /* Back substitution of a row at position p < n - 1: x += (r_hi inv) next, W = face factors towards p + 1. */
 LOD_INLINE void var_back_k(double *restrict x, const double *restrict nx, const double *restrict iv,
                            const double *restrict W, const double *restrict rh, const double *restrict rc, size_t len,
-                           int L, int NS, int single, int allh) {
+                           int L, int NS, int single) {
     size_t q0 = 0;
     for (; q0 + (size_t)L <= len; q0 += (size_t)L) {
         const size_t v0 = q0 / (size_t)NS;
 #pragma omp simd
         for (int u = 0; u < L; u++) {
             const size_t q = q0 + (size_t)u;
-            const double rhi = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q], allh);
+            const double rhi = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q]);
             x[q] += (rhi * iv[q]) * nx[q];
         }
     }
     const size_t v0 = q0 / (size_t)NS;
     for (int u = 0; q0 + (size_t)u < len; u++) {
         const size_t q = q0 + (size_t)u;
-        const double rhi = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q], allh);
+        const double rhi = var_r(rh, rc, u, single ? W[v0 + (size_t)(u / NS)] : W[q]);
         x[q] += (rhi * iv[q]) * nx[q];
     }
 }
@@ -783,91 +781,77 @@ LOD_INLINE void var_finish_lines(const lod_data *d, const stroma_transport *t, i
     }
 }
 
+/* One forward row / one back row with the single-group case made compile-time. */
+LOD_INLINE void var_fwd(const lod_data *d, int a, int p, double *x, const double *pr, const double *iv,
+                        const double *W, const double *g, size_t len, int L, int NS) {
+    const double *rh = d->vco + (size_t)a * 2 * (size_t)d->period, *rc = rh + d->period;
+    const int n = d->ax[a].n, single = d->nwg == 1;
+    if (p == 0)
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 1, n == 1, single);
+    else if (p == n - 1 && single)
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 0, 1, 1);
+    else if (p == n - 1)
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 0, 1, 0);
+    else if (single)
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 0, 0, 1);
+    else
+        var_fwd_k(x, pr, iv, W, rh, rc, g, len, L, NS, 0, 0, 0);
+}
+
+LOD_INLINE void var_back(const lod_data *d, int a, double *x, const double *nx, const double *iv, const double *W,
+                         size_t len, int L, int NS) {
+    const double *rh = d->vco + (size_t)a * 2 * (size_t)d->period, *rc = rh + d->period;
+    if (d->nwg == 1)
+        var_back_k(x, nx, iv, W, rh, rc, len, L, NS, 1);
+    else
+        var_back_k(x, nx, iv, W, rh, rc, len, L, NS, 0);
+}
+
 /* y or z lines of whole rows: position p's row (nx voxels, R values) at S + p * PS (offset o + p * PS in the field
- * and in vinv), its first voxel v0 + p * VS. vs: scratch of 2 R doubles. SINGLE (one sigma group) and ALLH (every
- * substrate hindered) are compile-time, and so is the kind of row (first, interior, last) in each loop. */
-LOD_INLINE void var_rows_k(const lod_data *d, const stroma_transport *t, int a, double *c, size_t o, size_t PS,
-                           size_t v0, size_t VS, double *vs, int NS, int L, int SINGLE, int ALLH) {
+ * and in vinv), its first voxel v0 + p * VS. vs: scratch of 2 R doubles. */
+LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *c, size_t o, size_t PS,
+                         size_t v0, size_t VS, double *vs, int NS, int L) {
     const lod_axis *ax = &d->ax[a];
     const int n = ax->n;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, nvox = t->mesh.nvox;
-    const double *IV = d->vinv_ax[a] + o, *rh = d->vco + (size_t)a * 2 * (size_t)d->period, *rc = rh + d->period;
+    const double *IV = d->vinv_ax[a] + o;
     double *S = c + o, *g = vs, *Wr = vs + R;
-    var_row_g(d, t, ax, a, v0, nx, NS, 0, g);
-    var_fwd_k(S, IV, IV, Wr, rh, rc, g, R, L, NS, 1, n == 1, SINGLE, ALLH); /* pr unused in the first row */
-    for (int p = 1; p < n - 1; p++) {
-        const double *W = var_row_w(d, a, v0 + (size_t)(p - 1) * VS, nx, nvox, NS, Wr);
-        var_fwd_k(S + (size_t)p * PS, S + (size_t)(p - 1) * PS, IV + (size_t)p * PS, W, rh, rc, g, R, L, NS, 0, 0,
-                  SINGLE, ALLH);
-    }
-    if (n > 1) {
-        const int p = n - 1;
-        const double *W = var_row_w(d, a, v0 + (size_t)(p - 1) * VS, nx, nvox, NS, Wr);
-        var_row_g(d, t, ax, a, v0 + (size_t)p * VS, nx, NS, p, g);
-        var_fwd_k(S + (size_t)p * PS, S + (size_t)(p - 1) * PS, IV + (size_t)p * PS, W, rh, rc, g, R, L, NS, 0, 1,
-                  SINGLE, ALLH);
+    for (int p = 0; p < n; p++) {
+        const double *W = p > 0 ? var_row_w(d, a, v0 + (size_t)(p - 1) * VS, nx, nvox, NS, Wr) : Wr;
+        if (p == 0 || p == n - 1)
+            var_row_g(d, t, ax, a, v0 + (size_t)p * VS, nx, NS, p, g);
+        var_fwd(d, a, p, S + (size_t)p * PS, p > 0 ? S + (size_t)(p - 1) * PS : S, IV + (size_t)p * PS, W, g, R, L,
+                NS);
     }
     for (int p = n - 2; p >= 0; p--) {
         const double *W = var_row_w(d, a, v0 + (size_t)p * VS, nx, nvox, NS, Wr);
-        var_back_k(S + (size_t)p * PS, S + (size_t)(p + 1) * PS, IV + (size_t)p * PS, W, rh, rc, R, L, NS, SINGLE,
-                   ALLH);
+        var_back(d, a, S + (size_t)p * PS, S + (size_t)(p + 1) * PS, IV + (size_t)p * PS, W, R, L, NS);
     }
-}
-
-LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *c, size_t o, size_t PS,
-                         size_t v0, size_t VS, double *vs, int NS, int L) {
-    if (d->nwg == 1 && d->allh)
-        var_rows_k(d, t, a, c, o, PS, v0, VS, vs, NS, L, 1, 1);
-    else if (d->nwg == 1)
-        var_rows_k(d, t, a, c, o, PS, v0, VS, vs, NS, L, 1, 0);
-    else
-        var_rows_k(d, t, a, c, o, PS, v0, VS, vs, NS, L, 0, 0);
 }
 
 /* x lines of nb rows from offset o (row stride R; first voxel v0, rows nx voxels apart), position outer, rows
  * inner (the rows' recurrences are independent chains in flight together). vs: 2 NS doubles. */
-LOD_INLINE void var_xrows_k(const lod_data *d, const stroma_transport *t, double *c, size_t o, size_t v0, int nb,
-                            double *vs, int NS, int SINGLE, int ALLH) {
+LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *c, size_t o, size_t v0, int nb,
+                          double *vs, int NS) {
     const lod_axis *X = &d->ax[0];
     const int n = X->n;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, S = (size_t)NS, nvox = t->mesh.nvox;
-    const double *IV = d->vinv_ax[0] + o, *rh = d->vco, *rc = rh + d->period;
+    const double *IV = d->vinv_ax[0] + o;
     double *P = c + o, *g = vs, *Wr = vs + S;
-    for (int b = 0; b < nb; b++) {
-        const size_t off = (size_t)b * R;
-        var_row_g(d, t, X, 0, v0 + (size_t)b * nx, 1, NS, 0, g);
-        var_fwd_k(P + off, IV + off, IV + off, Wr, rh, rc, g, S, NS, NS, 1, n == 1, SINGLE, ALLH);
-    }
-    for (int p = 1; p < n - 1; p++)
+    for (int p = 0; p < n; p++)
         for (int b = 0; b < nb; b++) {
             const size_t off = (size_t)b * R + (size_t)p * S, v = v0 + (size_t)b * nx + (size_t)p;
-            const double *W = var_row_w(d, 0, v - 1, 1, nvox, NS, Wr);
-            var_fwd_k(P + off, P + off - S, IV + off, W, rh, rc, g, S, NS, NS, 0, 0, SINGLE, ALLH);
-        }
-    if (n > 1)
-        for (int b = 0; b < nb; b++) {
-            const int p = n - 1;
-            const size_t off = (size_t)b * R + (size_t)p * S, v = v0 + (size_t)b * nx + (size_t)p;
-            const double *W = var_row_w(d, 0, v - 1, 1, nvox, NS, Wr);
-            var_row_g(d, t, X, 0, v, 1, NS, p, g);
-            var_fwd_k(P + off, P + off - S, IV + off, W, rh, rc, g, S, NS, NS, 0, 1, SINGLE, ALLH);
+            const double *W = p > 0 ? var_row_w(d, 0, v - 1, 1, nvox, NS, Wr) : Wr;
+            if (p == 0 || p == n - 1)
+                var_row_g(d, t, X, 0, v, 1, NS, p, g);
+            var_fwd(d, 0, p, P + off, p > 0 ? P + off - S : P + off, IV + off, W, g, S, NS, NS);
         }
     for (int p = n - 2; p >= 0; p--)
         for (int b = 0; b < nb; b++) {
             const size_t off = (size_t)b * R + (size_t)p * S;
             const double *W = var_row_w(d, 0, v0 + (size_t)b * nx + (size_t)p, 1, nvox, NS, Wr);
-            var_back_k(P + off, P + off + S, IV + off, W, rh, rc, S, NS, NS, SINGLE, ALLH);
+            var_back(d, 0, P + off, P + off + S, IV + off, W, S, NS, NS);
         }
-}
-
-LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *c, size_t o, size_t v0, int nb,
-                          double *vs, int NS) {
-    if (d->nwg == 1 && d->allh)
-        var_xrows_k(d, t, c, o, v0, nb, vs, NS, 1, 1);
-    else if (d->nwg == 1)
-        var_xrows_k(d, t, c, o, v0, nb, vs, NS, 1, 0);
-    else
-        var_xrows_k(d, t, c, o, v0, nb, vs, NS, 0, 0);
 }
 
 /* Pass 1 on z-plane k, variable coefficients: x lines (blocks of rows), their fixed lines re-solved, then the y
@@ -1176,9 +1160,6 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
         if (d->wgroup[s] < 0)
             d->wgroup[s] = d->nwg++;
     }
-    d->allh = 1;
-    for (int s = 0; s < ns; s++)
-        d->allh &= d->wgroup[s] >= 0;
     for (int a = 0; a < 3; a++)
         if (d->ax[a].active)
             for (size_t q = 0; q < L; q++) {
