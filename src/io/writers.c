@@ -222,6 +222,18 @@ static void write_summary_vesicles(FILE *f, const stroma_sim *sim) {
         json_member(f, "exchanged", v.exchanged, 0);
         json_member(f, "drained", v.drained, 0);
         json_member(f, "plasma", v.plasma, 0);    /* NaN (not systemic): null */
+        /* the cargo that circulates: plasma value x molecules per vesicle, per cargo molecule */
+        const stroma_vesicle_class_desc *cd = &sim->model->vesicles.classes[k];
+        if (isfinite(v.plasma) && cd->cargo) {
+            fputs(", \"plasma_cargo\": {", f);
+            int first = 1;
+            for (int s = 0; s < sim->model->nstate; s++) {
+                if (cd->cargo[s] == 0) continue;
+                json_member(f, sim->model->state_vars[s].name, v.plasma * cd->cargo[s], first);
+                first = 0;
+            }
+            fputc('}', f);
+        }
         fputc('}', f);
     }
     fputs("\n  }", f);

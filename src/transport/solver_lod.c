@@ -551,7 +551,11 @@ LOD_INLINE void lod_yfix_impl(const lod_data *d, int k, double *cp) {
 /* Dispatchers: one specialisation per substrate count up to 8 (period lcm(nsub, 4)), each compiled for
  * AVX-512, AVX2 and the baseline (picked at load time by the CPU); the generic case takes both at run time.
  * Each clone returns with a clean upper vector state (vzeroupper) and calls no baseline code. */
+#ifdef STROMA_NO_CLONES /* sanitizer and fuzzing builds: one baseline version (compile time; clones add nothing there) */
+#define LOD_CLONES
+#else
 #define LOD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
 #define LOD_DISPATCH(nsub, CALL)                                                                                  \
     switch (nsub) {                                                                                                \
     case 1: CALL(1, 4); break;                                                                                     \

@@ -23,7 +23,7 @@ assert list(v) == ["CAF_exosome", "tumour_exosome"], list(v)
 keys = ["released", "taken_up", "tissue0", "tissue", "decayed", "exchanged", "drained", "plasma"]
 voxel_ml = s["grid"]["voxel"] ** 3 * 1e-12
 for name, b in v.items():
-    assert list(b) == keys, list(b)
+    assert list(b) == keys + (["plasma_cargo"] if b["plasma"] is not None else []), list(b)
     assert all(fin(b[k]) and b[k] >= 0 for k in keys[:5]), b
     assert b["released"] > 0 and b["taken_up"] > 0 and b["decayed"] > 0 and b["tissue"] > 0, b
     rhs = b["tissue"] - b["tissue0"] + b["taken_up"] + b["decayed"] + b["exchanged"] + b["drained"]
@@ -36,6 +36,7 @@ for name, b in v.items():
 a, t = v["CAF_exosome"], v["tumour_exosome"]
 assert fin(a["plasma"]) and a["plasma"] > 1e6 and a["drained"] > 0 and a["exchanged"] != 0, a  # systemic
 assert a["plasma"] == float(last["plasma_CAF_exosome"]), a
+assert a["plasma_cargo"] == {"miR-21": a["plasma"] * 5}, a  # 5 miR-21 per CAF exosome
 assert t["plasma"] is None and t["exchanged"] == 0 and t["drained"] == 0, t  # not systemic
 # the field is written like a substrate's, in particles/mL
 rows = list(csv.reader(open(os.path.join(d, "fields", "CAF_exosome_120.csv"))))
