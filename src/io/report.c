@@ -227,6 +227,8 @@ static void html_img(FILE *f, const unsigned char *png, size_t len, const char *
 static const char *report_unit(const report_in *in, const char *where, const char *name) {
     const stroma_json *s = stroma_json_get(stroma_json_get(in->summary, where ? where : "substrates"), name);
     const char *u = stroma_json_get_string(s, "unit");
+    /* the matrix is not a substrate: its field (ECM_mean) is in mg/mL (docs/ecm.md) */
+    if (!u && !where && strcmp(name, STROMA_ECM_FIELD_NAME) == 0 && stroma_json_get(in->summary, "ecm")) return "mg/mL";
     return u ? u : "";
 }
 
