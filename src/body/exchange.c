@@ -19,14 +19,17 @@ stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stro
     x->drain = malloc(ns * sizeof *x->drain);
     x->sent = calloc(2 * (size_t)(x->nsys > 0 ? x->nsys : 1), sizeof *x->sent);
     x->drain_keep = calloc(ns, sizeof *x->drain_keep);
-    if (!x->exch || !x->drain || !x->sent || !x->drain_keep) {
+    x->sys_sub = calloc((size_t)(x->nsys > 0 ? x->nsys : 1), sizeof *x->sys_sub);
+    if (!x->exch || !x->drain || !x->sent || !x->drain_keep || !x->sys_sub) {
         stroma_exchange_free(x);
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for vessel exchange");
     }
     for (int s = 0; m->vessels.present && s < m->nsub; s++)
         if (m->vessels.permeability_um_per_min[s] > 0) x->exch[x->nexch++] = s;
-    for (int k = 0; k < x->nsys; k++)
+    for (int k = 0; k < x->nsys; k++) {
+        x->sys_sub[k] = m->body.systemic[k].substrate;
         if (m->body.systemic[k].drainage_per_min > 0) x->drain[x->ndrain++] = k;
+    }
     return STROMA_OK;
 }
 
@@ -37,6 +40,7 @@ void stroma_exchange_free(stroma_exchange *x) {
     free(x->sent);
     free(x->coef);
     free(x->drain_keep);
+    free(x->sys_sub);
     memset(x, 0, sizeof *x);
 }
 
@@ -152,36 +156,13 @@ int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma
 }
 
 int stroma_exchange_account(stroma_exchange *x, stroma_plasma *p, const stroma_transport *t, int first) {
-    const int nsys = p->n, nsub = t->nsub;
+    const int nsys = p->n;
     if (nsys == 0) return 0;
-    const size_t nvox = t->mesh.nvox, nch = (nvox + EXCHANGE_CHUNK - 1) / EXCHANGE_CHUNK;
-    if (ensure_partial(x, nch * (size_t)nsys)) return -1;
-    double *partial = x->partial;
-    const double *c = t->c;
-    const stroma_systemic_desc *sys = p->d->systemic;
-#pragma omp parallel for schedule(static) if (nch > 8)
-    for (size_t q = 0; q < nch; q++) {
-        size_t v1 = (q + 1) * EXCHANGE_CHUNK < nvox ? (q + 1) * EXCHANGE_CHUNK : nvox;
-        for (int k = 0; k < nsys; k++) {
-            size_t s = (size_t)sys[k].substrate;
-            double sum = 0;
-            for (size_t vox = q * EXCHANGE_CHUNK; vox < v1; vox++) sum += c[vox * (size_t)nsub + s];
-            partial[q * (size_t)nsys + (size_t)k] = sum;
-        }
-    }
+    if (stroma_transport_sums(t, x->sys_sub, nsys, x->sent, &x->partial, &x->partial_cap)) return -1;
     for (int k = 0; k < nsys; k++) {
-        double sum = 0;
-        for (size_t q = 0; q < nch; q++) sum += partial[q * (size_t)nsys + (size_t)k];
-        double total = sum * t->mesh.voxel_volume_um3;
+        double total = x->sent[k] * t->mesh.voxel_volume_um3;
         stroma_plasma_ledger *l = &p->ledger[k];
-        int open = stroma_transport_open(t, sys[k].substrate);
-        if (first) {
-            l->tissue0 = total;
-            l->decayed = open ? NAN : 0.0;
-        } else if (!open) {
-            double kept = stroma_transport_decay_kept(t, sys[k].substrate);
-            l->decayed += total * (1.0 / kept - 1.0);
-        }
+        stroma_transport_account_decay(t, x->sys_sub[k], total, first, &l->tissue0, &l->decayed);
         l->tissue = total;
     }
     return 0;

@@ -24,7 +24,8 @@ typedef struct stroma_exchange {
     int ndrain;
     double *partial;      /* [nchunks x nsys] per-chunk amounts sent to blood; grown as needed */
     size_t partial_cap;
-    double *sent;         /* [nsys] scratch: this step's amounts */
+    double *sent;         /* [nsys] scratch: the systemic substrates' domain sums */
+    int *sys_sub;         /* [nsys] substrate of each systemic entry */
     /* per vessel-list entry e and exchanging substrate a: dt k / (1 + dt k), k = P S, so that a step is
      * c <- c + coef (b - c); recomputed when the vessels (gen) or dt change */
     double *coef;
@@ -44,7 +45,7 @@ int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma
                          stroma_transport *t, double dt_min);
 
 /* Domain totals (value x voxel volume) of every systemic substrate into p's ledgers after a diffusion step, and
- * what that step's decay removed (stroma_transport_decay_kept); summed in fixed chunks, thread-independent. */
+ * what that step's decay removed (stroma_transport_sums, stroma_transport_account_decay: thread-independent). */
 int stroma_exchange_account(stroma_exchange *x, stroma_plasma *p, const stroma_transport *t, int first);
 
 #endif

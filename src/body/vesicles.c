@@ -8,8 +8,6 @@
 #include "model/rules_tables.h"
 #include "util/error_impl.h"
 
-/* Voxels per chunk of the ordered sums. */
-#define VESICLE_CHUNK 1024
 /* mL per µm³ */
 #define ML_PER_UM3 1e-12
 
@@ -44,36 +42,15 @@ void stroma_vesicles_free(stroma_vesicles *v) {
     memset(v, 0, sizeof *v);
 }
 
-/* Sums of every class's field over fixed chunks, then the chunks in order, into out[n] (value x voxel). */
+/* Sums of every class's field over the domain into out[n] (value x voxel; stroma_transport_sums). */
 static int class_sums(stroma_vesicles *v, const stroma_transport *t, double *out) {
-    const int n = v->n, nsub = t->nsub;
-    const size_t nvox = t->mesh.nvox, nch = (nvox + VESICLE_CHUNK - 1) / VESICLE_CHUNK;
-    size_t need = nch * (size_t)(n > 0 ? n : 1);
-    if (need > v->partial_cap) {
-        double *p = realloc(v->partial, need * sizeof *p);
-        if (!p) return -1;
-        v->partial = p;
-        v->partial_cap = need;
-    }
-    double *partial = v->partial;
-    const double *c = t->c;
-    const stroma_vesicle_class_desc *cls = v->d->classes;
-#pragma omp parallel for schedule(static) if (nch > 8)
-    for (size_t q = 0; q < nch; q++) {
-        size_t v1 = (q + 1) * VESICLE_CHUNK < nvox ? (q + 1) * VESICLE_CHUNK : nvox;
-        for (int k = 0; k < n; k++) {
-            size_t s = (size_t)cls[k].substrate;
-            double sum = 0;
-            for (size_t vox = q * VESICLE_CHUNK; vox < v1; vox++) sum += c[vox * (size_t)nsub + s];
-            partial[q * (size_t)n + (size_t)k] = sum;
-        }
-    }
-    for (int k = 0; k < n; k++) {
-        double sum = 0;
-        for (size_t q = 0; q < nch; q++) sum += partial[q * (size_t)n + (size_t)k];
-        out[k] = sum;
-    }
-    return 0;
+    if (v->n <= 0) return 0;
+    int few[16], *subs = v->n <= 16 ? few : malloc((size_t)v->n * sizeof *subs);
+    if (!subs) return -1;
+    for (int k = 0; k < v->n; k++) subs[k] = v->d->classes[k].substrate;
+    int rc = stroma_transport_sums(t, subs, v->n, out, &v->partial, &v->partial_cap);
+    if (subs != few) free(subs);
+    return rc;
 }
 
 double stroma_vesicles_total(stroma_vesicles *v, const stroma_transport *t, int k) {
@@ -98,13 +75,7 @@ int stroma_vesicles_account(stroma_vesicles *v, const stroma_transport *t, int f
         int s = v->d->classes[k].substrate;
         double total = sums[k] * t->mesh.voxel_volume_um3 * ML_PER_UM3;
         stroma_vesicle_ledger *l = &v->ledger[k];
-        int open = stroma_transport_open(t, s);
-        if (first) {
-            l->tissue0 = total;
-            l->decayed = open ? NAN : 0.0;
-        } else if (!open) {
-            l->decayed += total * (1.0 / stroma_transport_decay_kept(t, s) - 1.0);
-        }
+        stroma_transport_account_decay(t, s, total, first, &l->tissue0, &l->decayed);
     }
     if (sums != few) free(sums);
     return 0;

@@ -402,3 +402,49 @@ int stroma_transport_open(const stroma_transport *t, int s) {
         if (t->fixed[k].substrate == s) return 1;
     return 0;
 }
+
+/* Voxels per chunk of stroma_transport_sums. */
+#define TRANSPORT_SUM_CHUNK 1024
+
+int stroma_transport_sums(const stroma_transport *t, const int *subs, int n, double *out, double **scratch,
+                          size_t *cap) {
+    if (n <= 0) return 0;
+    const int nsub = t->nsub;
+    const size_t nvox = t->mesh.nvox, nch = (nvox + TRANSPORT_SUM_CHUNK - 1) / TRANSPORT_SUM_CHUNK;
+    const size_t need = nch * (size_t)n;
+    if (need > *cap) {
+        double *p = realloc(*scratch, need * sizeof *p);
+        if (!p) return -1;
+        *scratch = p;
+        *cap = need;
+    }
+    double *partial = *scratch;
+    const double *c = t->c;
+#pragma omp parallel for schedule(static) if (nch > 8)
+    for (size_t q = 0; q < nch; q++) {
+        size_t v1 = (q + 1) * TRANSPORT_SUM_CHUNK < nvox ? (q + 1) * TRANSPORT_SUM_CHUNK : nvox;
+        for (int k = 0; k < n; k++) {
+            size_t s = (size_t)subs[k];
+            double sum = 0;
+            for (size_t vox = q * TRANSPORT_SUM_CHUNK; vox < v1; vox++) sum += c[vox * (size_t)nsub + s];
+            partial[q * (size_t)n + (size_t)k] = sum;
+        }
+    }
+    for (int k = 0; k < n; k++) {
+        double sum = 0;
+        for (size_t q = 0; q < nch; q++) sum += partial[q * (size_t)n + (size_t)k];
+        out[k] = sum;
+    }
+    return 0;
+}
+
+void stroma_transport_account_decay(const stroma_transport *t, int s, double total, int first, double *total0,
+                                    double *decayed) {
+    int open = stroma_transport_open(t, s);
+    if (first) {
+        *total0 = total;
+        *decayed = open ? NAN : 0.0;
+    } else if (!open) {
+        *decayed += total * (1.0 / stroma_transport_decay_kept(t, s) - 1.0);
+    }
+}

@@ -170,6 +170,19 @@ void stroma_transport_gradient_at(const stroma_transport *t, const double p_um[3
 void stroma_transport_stats(const stroma_transport *t, int s, double *mean, double *min, double *max,
                             double *total);
 
+/* Sums over the domain of the values of substrates subs[0..n) into out[n] (values, not x voxel volume), in an
+ * order that does not depend on the threads: chunks of 1,024 voxels summed in parallel, then the chunks in order.
+ * *scratch (*cap doubles) is the caller's buffer, grown here. Returns 0, or -1 when out of memory. */
+int stroma_transport_sums(const stroma_transport *t, const int *subs, int n, double *out, double **scratch,
+                          size_t *cap);
+
+/* A mass ledger's decay term for substrate s, from the domain total after a step (value x volume, any unit):
+ * first = 1 starts it (*total0 = total; *decayed = 0, or NaN when the substrate is open: stroma_transport_open);
+ * afterwards adds what that step's decay removed, total x (1 / kept - 1) (stroma_transport_decay_kept), unless
+ * the substrate is open. */
+void stroma_transport_account_decay(const stroma_transport *t, int s, double total, int first, double *total0,
+                                    double *decayed);
+
 /* Fraction of substrate s's total kept by one step's decay (stroma_solver_ops.kept), in (0, 1]. */
 double stroma_transport_decay_kept(const stroma_transport *t, int s);
 
