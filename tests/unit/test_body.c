@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <omp.h>
@@ -18,32 +17,10 @@
 #include "body/plasma.h"
 #include "body/vessels.h"
 #include "model/model.h"
-#include "sim/checkpoint.h"
 #include "sim/sim.h"
 #include "stroma/stroma.h"
 
-static stroma_model *load(const char *yaml) {
-    stroma_error err;
-    stroma_model *m = stroma_model_load_string(yaml, strlen(yaml), "body.yaml", &err);
-    if (!m) fail_msg("model does not load: %s", err.message);
-    return m;
-}
-
-static stroma_sim *create(const stroma_model *m, int threads) {
-    stroma_error err;
-    stroma_sim_options o = {.threads = threads};
-    stroma_sim *sim = stroma_sim_create(m, &o, &err);
-    if (!sim) fail_msg("sim: %s", err.message);
-    return sim;
-}
-
-static void run_steps(stroma_sim *sim, int64_t n) {
-    stroma_error err;
-    for (int64_t k = 0; k < n; k++)
-        if (stroma_sim_step(sim, &err) != STROMA_OK) fail_msg("step %lld: %s", (long long)k, err.message);
-}
-
-static int close_rel(double a, double b, double tol) { return fabs(a - b) <= tol * fmax(fabs(a), fabs(b)); }
+#include "sim_helpers.h"
 
 /* ---- one compartment ---- */
 
@@ -349,23 +326,8 @@ static void test_checkpoint_continues(void **state) {
     stroma_model *m = load(balance);
     stroma_sim *a = create(m, 1), *b = create(m, 1);
     run_steps(a, 1234);
-    char path[] = "/tmp/stroma_body_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     stroma_error err;
-    stroma_checkpoint_meta meta = {.seed = 1, .end_min = 600, .step = a->step, .time_min = stroma_sim_time(a)};
-    snprintf(meta.model_path, sizeof meta.model_path, "body.yaml");
-    snprintf(meta.model_arg, sizeof meta.model_arg, "body.yaml");
-    memset(meta.model_sha256, 'a', 64);
-    snprintf(meta.solver, sizeof meta.solver, "lod");
-    assert_int_equal(stroma_checkpoint_write(path, &meta, &a->state, &err), STROMA_OK);
-    stroma_checkpoint_meta got;
-    stroma_buf payload;
-    assert_int_equal(stroma_checkpoint_read(path, &got, &payload, &err), STROMA_OK);
-    if (stroma_checkpoint_restore(path, &payload, &b->state, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
-    stroma_buf_free(&payload);
-    unlink(path);
+    if (sim_copy_state(a, b, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
     run_steps(a, 700);
     run_steps(b, 700);
     size_t n = a->transport->mesh.nvox * (size_t)a->transport->nsub;

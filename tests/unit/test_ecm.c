@@ -9,39 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <omp.h>
 
 #include "body/ecm.h"
 #include "model/model.h"
-#include "sim/checkpoint.h"
 #include "sim/sim.h"
 #include "stroma/stroma.h"
 
-static stroma_model *load(const char *yaml) {
-    stroma_error err;
-    stroma_model *m = stroma_model_load_string(yaml, strlen(yaml), "ecm.yaml", &err);
-    if (!m) fail_msg("model does not load: %s", err.message);
-    return m;
-}
-
-static stroma_sim *create(const stroma_model *m, int threads) {
-    stroma_error err;
-    stroma_sim_options o = {.threads = threads};
-    stroma_sim *sim = stroma_sim_create(m, &o, &err);
-    if (!sim) fail_msg("sim: %s", err.message);
-    return sim;
-}
-
-static void run_steps(stroma_sim *sim, int64_t n) {
-    stroma_error err;
-    for (int64_t k = 0; k < n; k++)
-        if (stroma_sim_step(sim, &err) != STROMA_OK) fail_msg("step %lld: %s", (long long)k, err.message);
-}
-
-static int close_rel(double a, double b, double tol) { return fabs(a - b) <= tol * fmax(fabs(a), fabs(b)); }
+#include "sim_helpers.h"
 
 /* The closed form of dE/dt = -a E / (K + E), solved here by bisection (independently of the Newton iteration of
  * ecm.c): the E in (0, E0] with K ln(E / E0) + E - E0 + a t = 0. */
@@ -202,22 +179,8 @@ static void test_checkpoint(void **state) {
     stroma_model *m = load(deposit);
     stroma_sim *a = create(m, 1), *b = create(m, 1);
     run_steps(a, 100);
-    char path[] = "/tmp/stroma_ecm_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
     stroma_error err;
-    stroma_checkpoint_meta meta = {.seed = 1, .end_min = 120, .step = a->step, .time_min = stroma_sim_time(a)};
-    snprintf(meta.model_path, sizeof meta.model_path, "ecm.yaml");
-    snprintf(meta.model_arg, sizeof meta.model_arg, "ecm.yaml");
-    memset(meta.model_sha256, 'a', 64);
-    snprintf(meta.solver, sizeof meta.solver, "lod");
-    assert_int_equal(stroma_checkpoint_write(path, &meta, &a->state, &err), STROMA_OK);
-    stroma_checkpoint_meta got;
-    stroma_buf payload;
-    assert_int_equal(stroma_checkpoint_read(path, &got, &payload, &err), STROMA_OK);
-    if (stroma_checkpoint_restore(path, &payload, &b->state, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
-    stroma_buf_free(&payload);
+    if (sim_copy_state(a, b, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
     /* the restored matrix is the transport's too */
     assert_memory_equal(b->transport->ecm, a->ecm.E, a->transport->mesh.nvox * sizeof(double));
     run_steps(a, 140);
@@ -226,12 +189,8 @@ static void test_checkpoint(void **state) {
     assert_memory_equal(&a->ecm.deposited, &b->ecm.deposited, sizeof(double));
     /* crafted */
     a->ecm.E[3] = 11;
-    assert_int_equal(stroma_checkpoint_write(path, &meta, &a->state, &err), STROMA_OK);
-    assert_int_equal(stroma_checkpoint_read(path, &got, &payload, &err), STROMA_OK);
-    assert_int_equal(stroma_checkpoint_restore(path, &payload, &b->state, &err), STROMA_ERR_ARGUMENT);
+    assert_int_equal(sim_copy_state(a, b, &err), STROMA_ERR_ARGUMENT);
     assert_non_null(strstr(err.message, "matrix density"));
-    stroma_buf_free(&payload);
-    unlink(path);
     stroma_sim_destroy(&a);
     stroma_sim_destroy(&b);
     stroma_model_destroy(&m);
