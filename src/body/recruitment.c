@@ -13,6 +13,9 @@
 /* µm² -> mm² */
 #define UM2_TO_MM2 1e-6
 
+/* Largest recruited count a checkpoint may hold (what a double and summary.json carry exactly). */
+#define RECRUIT_MAX_COUNT (INT64_C(1) << 53)
+
 stroma_code stroma_recruitment_init(stroma_recruitment *r, const stroma_model *m, stroma_error *err) {
     memset(r, 0, sizeof *r);
     r->d = &m->recruitment;
@@ -107,7 +110,7 @@ stroma_code stroma_recruitment_step(stroma_recruitment *r, stroma_cell_engine *e
         const stroma_recruit_desc *d = &r->d->entries[k];
         double W = 0;
         double lambda = stroma_recruitment_expected(r, k, v, t, dt_min, &W);
-        r->expected[k] += lambda;
+        if (isfinite(r->expected[k] + lambda)) r->expected[k] += lambda; /* a crafted scale cannot make it inf */
         if (!(W > 0)) continue;
         int64_t live = 0;
         const stroma_cells *c = &e->cells;
@@ -152,10 +155,11 @@ stroma_code stroma_recruitment_load(void *ctx, stroma_reader *rd, stroma_error *
         int64_t count = stroma_reader_i64(rd);
         double expected = stroma_reader_f64(rd), scale = stroma_reader_f64(rd);
         if (rd->bad) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint recruitment section is truncated");
-        if (count < 0 || !(isfinite(expected) && expected >= 0) || !(isfinite(scale) && scale >= 0))
+        if (count < 0 || count > RECRUIT_MAX_COUNT || !(isfinite(expected) && expected >= 0) ||
+            !(isfinite(scale) && scale >= 0))
             return stroma_error_set(err, STROMA_ERR_ARGUMENT,
                                     "checkpoint recruitment of entry %d is invalid (count %lld, expected %g, scale "
-                                    "%g: each must be finite and >= 0)",
+                                    "%g: each must be finite and >= 0, the count at most 2^53)",
                                     k, (long long)count, expected, scale);
         r->recruited[k] = count;
         r->expected[k] = expected;

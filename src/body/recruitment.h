@@ -59,8 +59,8 @@ stroma_code stroma_recruitment_step(stroma_recruitment *r, stroma_cell_engine *e
  * counter-based generator keyed by (rng, a, b, STROMA_RNG_RECRUIT_COUNT). */
 int64_t stroma_recruitment_poisson(stroma_rng_key rng, uint64_t a, uint64_t b, double lambda, int64_t cap);
 
-/* Checkpoint section: per entry the count, the expected sum and the scale. Load validates (count >= 0, expected
- * finite and >= 0, scale finite and >= 0). */
+/* Checkpoint section: per entry the count, the expected sum and the scale. Load validates (count in [0, 2^53],
+ * expected finite and >= 0, scale finite and >= 0). */
 void stroma_recruitment_save(const void *ctx, stroma_buf *b);
 stroma_code stroma_recruitment_load(void *ctx, stroma_reader *r, stroma_error *err);
 
