@@ -196,6 +196,18 @@ typedef struct stroma_vesicle_summary {
 int stroma_sim_vesicle_count(const stroma_sim *sim);
 stroma_vesicle_summary stroma_sim_vesicles(const stroma_sim *sim, int k);
 
+/* ---- recruitment from the blood (models with `recruitment:`; docs/body.md) ---- */
+
+/* A recruited cell type (recruitment.<type>, in file order) since the start of the run. */
+typedef struct stroma_recruit_summary {
+    const char *name;         /* the cell type (borrowed from the model) */
+    int64_t recruited;        /* cells that entered from the vessels */
+    double expected;          /* sum of the expected counts of every step, before the max_cells cap */
+    double scale;             /* the current multiplier of the rate (1 unless something set it) */
+} stroma_recruit_summary;
+int stroma_sim_recruitment_count(const stroma_sim *sim);
+stroma_recruit_summary stroma_sim_recruitment(const stroma_sim *sim, int k);
+
 /* ---- import from PhysiCell ---- */
 
 /* What an import could not reproduce exactly. NOT_IMPORTED: a setting with no stroma counterpart, dropped;

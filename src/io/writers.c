@@ -76,6 +76,8 @@ void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim) {
     for (int k = 0; k < stroma_sim_plasma_count(sim); k++) fprintf(f, ",plasma_%s", stroma_sim_plasma(sim, k).name);
     if (sim->has_vessels) fputs(",vessel_density_mean,vascular_fraction", f);
     if (sim->has_ecm) fputs("," STROMA_ECM_FIELD_NAME "_mean", f);
+    for (int k = 0; k < stroma_sim_recruitment_count(sim); k++)
+        fprintf(f, ",recruited_%s", stroma_sim_recruitment(sim, k).name);
     fputc('\n', f);
 }
 
@@ -97,6 +99,8 @@ void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim) {
         fprintf(f, ",%.17g,%.17g", v.mean_density, v.vascular_fraction);
     }
     if (sim->has_ecm) fprintf(f, ",%.17g", stroma_sim_ecm(sim).mean);
+    for (int k = 0; k < stroma_sim_recruitment_count(sim); k++)
+        fprintf(f, ",%lld", (long long)stroma_sim_recruitment(sim, k).recruited);
     fputc('\n', f);
 }
 
@@ -239,6 +243,28 @@ static void write_summary_vesicles(FILE *f, const stroma_sim *sim) {
     fputs("\n  }", f);
 }
 
+/* "recruited" and "recruited_expected" of a model with recruitment: cells per type since the start. */
+static void write_summary_recruitment(FILE *f, const stroma_sim *sim) {
+    int n = stroma_sim_recruitment_count(sim);
+    if (n == 0) return;
+    fputs(",\n  \"recruited\": {", f);
+    for (int k = 0; k < n; k++) {
+        stroma_recruit_summary r = stroma_sim_recruitment(sim, k);
+        fputs(k ? ", " : "", f);
+        stroma_json_string(f, r.name);
+        fprintf(f, ": %lld", (long long)r.recruited);
+    }
+    fputs("},\n  \"recruited_expected\": {", f);
+    for (int k = 0; k < n; k++) {
+        stroma_recruit_summary r = stroma_sim_recruitment(sim, k);
+        fputs(k ? ", " : "", f);
+        stroma_json_string(f, r.name);
+        fputs(": ", f);
+        stroma_json_number(f, r.expected);
+    }
+    fputc('}', f);
+}
+
 stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
     const stroma_model *m = sim->model;
     const stroma_mesh *mesh = &sim->transport->mesh;
@@ -296,6 +322,7 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
     }
     write_summary_body(f, sim);
     write_summary_vesicles(f, sim);
+    write_summary_recruitment(f, sim);
     fputs("\n}\n", f);
     return stroma_outdir_close(od, f, "summary.json", err);
 }

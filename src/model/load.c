@@ -527,10 +527,11 @@ static void load_store(loader *ld, int id, const load_value *v) {
         ld->images_every_at = v->loc;
         break;
     case STROMA_KEY_OUTPUTS_IMAGES_SIZE: m->output_images_size_px = (int)v->integer; break;
-    default: /* vessels, body, ecm and vesicles (containers: nothing to store) */
+    default: /* vessels, body, ecm, vesicles and recruitment (containers: nothing to store) */
         load_body_store(ld, id, v);
         load_ecm_store(ld, id, v);
         load_vesicles_store(ld, id, v);
+        load_recruitment_store(ld, id, v);
         break;
     }
 }
@@ -693,6 +694,7 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
     default: {
         int r = load_body_item(ld, id, name, path, at);
         if (!r) r = load_ecm_item(ld, id, name, path, at);
+        if (!r) r = load_recruitment_item(ld, id, name, path, at);
         return r ? -1 : load_vesicles_item(ld, id, name, path, at);
     }
     }
@@ -981,6 +983,7 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
         ok = load_body_map_done(ld, id, path, at, keys, vals, valid, ok);
         ok = load_ecm_map_done(ld, id, path, at, keys, vals, valid, ok);
         ok = load_vesicles_map_done(ld, id, path, at, keys, valid, ok);
+        ok = load_recruitment_map_done(ld, id, path, at, keys, ok);
         break;
     }
     return ok;
@@ -1870,6 +1873,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         if (!ld.nomem) load_check_vesicles(&ld, &names); /* after the types and state variables it names */
         if (!ld.nomem) load_check_body(&ld, &names, grid); /* before the tables: they name the systemic ones */
         if (!ld.nomem) load_check_ecm(&ld, &names, grid);
+        if (!ld.nomem) load_check_recruitment(&ld, &names, load_top_key(root, "recruitment"));
         if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
         if (!ld.nomem) load_check_state_names(&ld);
         /* after the tables: a cell file's extra columns are behaviours */
@@ -1896,6 +1900,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     load_body_free(&ld);
     load_ecm_free(&ld);
     load_vesicles_free(&ld);
+    load_recruitment_free(&ld);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {
         stroma_model_destroy(&m);

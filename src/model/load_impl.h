@@ -160,6 +160,8 @@ typedef struct loader {
     struct load_body_walk *body;    /* what the walk found in vessels/body (load_body.c); NULL: nothing yet */
     struct load_ecm_walk *ecm;      /* what the walk found in ecm (load_ecm.c); NULL: nothing yet */
     struct load_vesicles_walk *vesicles; /* what the walk found in vesicles (load_vesicles.c); NULL: nothing yet */
+    struct load_recruitment_walk *recruitment; /* what the walk found in recruitment (load_recruitment.c); NULL:
+                                                  nothing yet */
 } loader;
 
 /* A parsed value handed to load_store. */
@@ -313,5 +315,20 @@ void load_vesicles_append(loader *ld);
 void load_check_vesicles(loader *ld, const load_names *nl);
 /* Free what the walk kept. */
 void load_vesicles_free(loader *ld);
+
+/* load_recruitment.c: the `recruitment:` section. */
+/* Store a value of a recruitment row (any other row is ignored): load_store's default. */
+void load_recruitment_store(loader *ld, int id, const load_value *v);
+/* Start an entry (a cell type); 0, or -1 when out of memory. Other rows: 0. */
+int load_recruitment_item(loader *ld, int id, const char *name, const char *path, stroma_srcloc at);
+/* Mapping-level checks of an entry (half_max with signal; half_max, hill and basal only with it); returns ok,
+ * cleared on failure. */
+int load_recruitment_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
+                              const stroma_yaml_node *const *keys, int ok);
+/* After the cell types and the vessels: the entries' types and signals, and vessels required (`recruitment_at`:
+ * where the section is written). */
+void load_check_recruitment(loader *ld, const load_names *nl, stroma_srcloc recruitment_at);
+/* Free what the walk kept. */
+void load_recruitment_free(loader *ld);
 
 #endif

@@ -55,6 +55,7 @@ void stroma_model_destroy(stroma_model **model) {
         free(m->vesicles.classes[k].uptake_half_max);
     }
     free(m->vesicles.classes);
+    free(m->recruitment.entries);
     free(m->warnings);
     stroma_rule_tables_free(&m->rule_tables);
     free(m->rules);
@@ -126,6 +127,8 @@ double stroma_model_memory_estimate(const stroma_model *model) {
     /* vessels: density, update scratch, pressure and the list of vessel voxels, 8 bytes each per voxel; the
      * file's points 32 bytes each */
     double vessels = model->vessels.present ? nx * ny * nz * 32.0 + 32.0 * model->vessels.npoints : 0.0;
+    /* recruitment: the cumulative weights of the vessel voxels, 8 bytes per voxel */
+    if (model->recruitment.present) vessels += nx * ny * nz * 8.0;
     /* matrix: its field (8 per voxel) and scratch; with hindrance the solver's copy of it (8), face factors (24
      * per voxel and distinct sensitivity, at most one per substrate) and pivots (24 per voxel-substrate) */
     double ecm = 0.0;
@@ -368,6 +371,21 @@ static void model_put_vesicles(model_text *t, const stroma_model *m) {
     }
 }
 
+/* The recruited cell types (if any): a line each with the rate, the signal's response and the cap. */
+static void model_put_recruitment(model_text *t, const stroma_model *m) {
+    const stroma_recruitment_desc *r = &m->recruitment;
+    if (!r->present) return;
+    model_put(t, "recruitment from the vessels: %d cell type%s\n", r->n, r->n == 1 ? "" : "s");
+    for (int k = 0; k < r->n; k++) {
+        const stroma_recruit_desc *e = &r->entries[k];
+        model_put(t, "  %s: %g cells/min/mm² of vessel wall", m->cell_types[e->type].name, e->rate_per_min_mm2);
+        if (e->signal >= 0)
+            model_put(t, " x (%g + %g H(%s; half max %g, hill %g))", e->basal, 1 - e->basal,
+                      m->substrates[e->signal].name, e->half_max, e->hill);
+        model_put(t, ", up to %lld live cells\n", (long long)e->max_cells);
+    }
+}
+
 /* One line for a state variable: the types whose initial value, production or decay is not 0. */
 static void model_put_state_var(model_text *t, const stroma_model *m, int v) {
     const stroma_state_var_desc *d = &m->state_vars[v];
@@ -501,6 +519,7 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     model_put_body(&t, m);
     model_put_ecm(&t, m);
     model_put_vesicles(&t, m);
+    model_put_recruitment(&t, m);
     model_put(&t, "memory estimate: %.3g MiB\n", stroma_model_memory_estimate(m) / (1024.0 * 1024.0));
     return t.len;
 }

@@ -38,6 +38,7 @@ typedef struct stroma_fixed_desc {
 
 #include "model/body.h"
 #include "model/celltypes.h"
+#include "model/recruitment.h"
 #include "model/rules.h"
 #include "model/vesicles.h"
 
@@ -108,6 +109,8 @@ struct stroma_model {
     stroma_ecm_desc ecm;
     /* extracellular vesicles (issue 12): classes transported as appended substrates */
     stroma_vesicles_desc vesicles;
+    /* cells recruited from the blood through the vessel walls (issue 12) */
+    stroma_recruitment_desc recruitment;
     /* warnings of the loader ("file:line:col: warning: ...\n" each; "" or NULL: none), printed by the CLI */
     char *warnings;
 };
@@ -118,7 +121,8 @@ struct stroma_model {
  *   scratch      2 x (largest plane of the grid) x nsub x 8 x STROMA_MEMORY_THREADS
  *   coefficients 3 x (nx + ny + nz) x nsub x 8
  *   fixed voxels 32 per fixed voxel; sources 32 per point
- *   vessels      nvox x 32 (density, scratch, pressure, list) + 32 per vessel point of a file
+ *   vessels      nvox x 32 (density, scratch, pressure, list) + 32 per vessel point of a file; recruitment
+ *                nvox x 8 more (cumulative weights)
  *   matrix       nvox x 8; with hindrance + nvox x (8 + 24 per hindered substrate + 24 x nsub) (solver tables). */
 double stroma_model_memory_estimate(const stroma_model *model);
 

@@ -573,6 +573,36 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                               .default_text = "time.dt_phenotype", GT_0,
                               .doc = "Interval of the matrix update (deposition, degradation, and the "
                                      "diffusion coefficients that follow); a whole multiple of time.dt_diffusion."},
+    [STROMA_KEY_RECRUITMENT] = {"recruitment", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL, .default_text = "none",
+                                NAME_LEN,
+                                .doc = "Cells that enter the tissue from the vessels, by cell type (docs/body.md): "
+                                       "per voxel and minute, rate x wall area x (basal + (1 - basal) x H(signal)). "
+                                       "Needs `vessels`."},
+    [STROMA_KEY_RECRUIT] = {"recruitment.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                            .doc = "A cell type (a key of `cell_types`) and how it is recruited."},
+    [STROMA_KEY_RECRUIT_RATE] = {"recruitment.<name>.rate", STROMA_SCHEMA_NUMBER, "cells/min/mm²", REQUIRED, GE_0,
+                                 .doc = "Cells entering per minute per mm² of vessel wall at a saturating signal "
+                                        "(wall area of a voxel: 2 x density / vessels.capillary_radius x voxel "
+                                        "volume)."},
+    [STROMA_KEY_RECRUIT_SIGNAL] = {"recruitment.<name>.signal", STROMA_SCHEMA_NAME, "", OPTIONAL,
+                                   .default_text = "none: the rate does not depend on a substrate", NAME_LEN,
+                                   .doc = "The chemokine (a key of `substrates`) whose value in the voxel drives "
+                                          "entry."},
+    [STROMA_KEY_RECRUIT_HALF_MAX] = {"recruitment.<name>.half_max", STROMA_SCHEMA_NUMBER, "substrate unit",
+                                     CONDITIONAL, .need_text = "required with signal, refused without", GT_0,
+                                     .doc = "Signal level at which the chemokine-driven part is half its maximum: "
+                                            "H(c) = c^hill / (half_max^hill + c^hill)."},
+    [STROMA_KEY_RECRUIT_HILL] = {"recruitment.<name>.hill", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                 DEFAULT("1", 1.0), GT_0, .doc = "Hill coefficient of H; only with signal."},
+    [STROMA_KEY_RECRUIT_BASAL] = {"recruitment.<name>.basal", STROMA_SCHEMA_NUMBER, "fraction of rate", OPTIONAL,
+                                  DEFAULT("0", 0.0), GE_0,
+                                  .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1.0,
+                                  .doc = "Fraction of the rate without any signal (0 to 1); only with signal."},
+    [STROMA_KEY_RECRUIT_MAX_CELLS] = {"recruitment.<name>.max_cells", STROMA_SCHEMA_INTEGER, "cells", REQUIRED,
+                                      .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 0,
+                                      .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1000000000.0,
+                                      .doc = "Recruitment of the type stops while the domain holds this many live "
+                                             "cells of it (recruited or not)."},
     [STROMA_KEY_VESSELS] = {"vessels", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
                             .doc = "The vasculature: a vessel density field (the volume fraction of each voxel "
                                    "occupied by vessels) that grows, regresses and exchanges substrates with blood. "

@@ -236,6 +236,15 @@ static stroma_code body_create(stroma_sim *sim, stroma_error *err) {
     return STROMA_OK;
 }
 
+/* Recruitment from the blood (after the cells and the vessels exist; the loader requires both). */
+static stroma_code recruitment_create(stroma_sim *sim, stroma_error *err) {
+    const stroma_model *m = sim->model;
+    if (!m->recruitment.present || !sim->has_cells || !sim->has_vessels) return STROMA_OK;
+    stroma_code rc = stroma_recruitment_init(&sim->recruitment, m, err);
+    if (rc == STROMA_OK) sim->has_recruitment = 1;
+    return rc;
+}
+
 /* The vesicles' ledger (after the cells and their rules exist). */
 static stroma_code vesicles_create(stroma_sim *sim, stroma_error *err) {
     const stroma_model *m = sim->model;
@@ -328,7 +337,8 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
             return NULL;
         }
     }
-    if (body_create(sim, err) != STROMA_OK || vesicles_create(sim, err) != STROMA_OK) {
+    if (body_create(sim, err) != STROMA_OK || vesicles_create(sim, err) != STROMA_OK ||
+        recruitment_create(sim, err) != STROMA_OK) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -345,7 +355,10 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         (sim->has_ecm &&
          stroma_state_register(&sim->state, "ecm", 1, sim, ecm_save, ecm_load, err) != STROMA_OK) ||
         (sim->has_vesicles && stroma_state_register(&sim->state, "vesicles", 1, &sim->vesicles, stroma_vesicles_save,
-                                                    stroma_vesicles_load, err) != STROMA_OK)) {
+                                                    stroma_vesicles_load, err) != STROMA_OK) ||
+        (sim->has_recruitment &&
+         stroma_state_register(&sim->state, "recruitment", 1, &sim->recruitment, stroma_recruitment_save,
+                               stroma_recruitment_load, err) != STROMA_OK)) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -363,6 +376,7 @@ void stroma_sim_destroy(stroma_sim **simp) {
     if (sim->has_exchange) stroma_exchange_free(&sim->exchange);
     if (sim->has_ecm) stroma_ecm_free(&sim->ecm);
     if (sim->has_vesicles) stroma_vesicles_free(&sim->vesicles);
+    if (sim->has_recruitment) stroma_recruitment_free(&sim->recruitment);
     free(sim->points);
     free(sim->src_secretion);
     free(sim->src_saturation);
@@ -490,6 +504,12 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         if (sim->step % sim->phen_every == 0 && sim->has_vesicles)
             stroma_vesicles_cells_act(&sim->vesicles, &sim->cells, sim->transport,
                                       (double)sim->phen_every * sim->dt_min);
+        /* recruitment from the blood: new cells at the vessels, after the phenotype step's births and deaths */
+        if (sim->step % sim->phen_every == 0 && sim->has_recruitment &&
+            (rc = stroma_recruitment_step(&sim->recruitment, &sim->cells, &sim->vessels, sim->transport,
+                                          sim->step / sim->phen_every, (double)sim->phen_every * sim->dt_min,
+                                          stroma_sim_time(sim), err)) != STROMA_OK)
+            return rc;
     }
     if (sim->has_ecm && sim->step % sim->ecm_every == 0 &&
         (rc = ecm_update(sim, (double)sim->ecm_every * sim->dt_min, err)) != STROMA_OK)
@@ -591,6 +611,16 @@ stroma_plasma_summary stroma_sim_plasma(const stroma_sim *sim, int k) {
                                    .produced = l->produced,
                                    .received = l->received,
                                    .cleared = l->cleared};
+}
+
+int stroma_sim_recruitment_count(const stroma_sim *sim) { return sim->has_recruitment ? sim->recruitment.n : 0; }
+
+stroma_recruit_summary stroma_sim_recruitment(const stroma_sim *sim, int k) {
+    const stroma_recruitment *r = &sim->recruitment;
+    return (stroma_recruit_summary){.name = sim->model->cell_types[r->d->entries[k].type].name,
+                                    .recruited = r->recruited[k],
+                                    .expected = r->expected[k],
+                                    .scale = r->scale[k]};
 }
 
 int stroma_sim_vesicle_count(const stroma_sim *sim) { return sim->has_vesicles ? sim->vesicles.n : 0; }

@@ -10,6 +10,7 @@
 #include "body/ecm.h"
 #include "body/exchange.h"
 #include "body/plasma.h"
+#include "body/recruitment.h"
 #include "body/vesicles.h"
 #include "body/vessels.h"
 #include "cells/engine.h"
@@ -62,6 +63,9 @@ struct stroma_sim {
     /* extracellular vesicles (body/vesicles.h): release and uptake by cells, and their ledger */
     int has_vesicles;
     stroma_vesicles vesicles;
+    /* cells recruited from the blood through the vessel walls (body/recruitment.h) */
+    int has_recruitment;
+    stroma_recruitment recruitment;
     /* every module's checkpointable state (clock, transport, cells; the run adds its outputs) */
     stroma_state_registry state;
     /* threads: the run's count (--threads, OMP_NUM_THREADS or stroma_team_default_threads) and the team that

@@ -89,6 +89,44 @@ vesicles:
   "vesicle_name_clash\.yaml:8:3: vesicles\.oxygen: a substrate is called oxygen too"
 grep -Eq "vesicle_name_clash\.yaml:8:22: vesicles\.oxygen\.diameter must be > 0" "$WORK/vesicle_name_clash.err" ||
   fail "vesicle_name_clash: the negative diameter is not reported"
+# Recruitment: an unknown cell type or substrate, a negative rate, a Hill coefficient <= 0, half_max missing with a
+# signal or given without one, and recruitment in a model without vessels (cells enter through the vessel walls).
+rec_base="$base
+$sub
+  CCL2: {diffusion: 1000, decay: 0.01}
+cell_types:
+  macrophage: {volume: 4000}
+vessels:
+  initial: {uniform: 0.05}
+recruitment:"
+expect recruit_unknown_type "$rec_base
+  macrophages: {rate: 0.2, signal: CCL2, half_max: 1, max_cells: 10}" \
+  "recruit_unknown_type\.yaml:13:3: recruitment: no cell type named 'macrophages'.*macrophage"
+expect recruit_unknown_signal "$rec_base
+  macrophage: {rate: 0.2, signal: CCL20, half_max: 1, max_cells: 10}" \
+  "recruit_unknown_signal\.yaml:13:35: recruitment\.macrophage\.signal: no substrate named 'CCL20'.*CCL2"
+expect recruit_negative_rate "$rec_base
+  macrophage: {rate: -0.2, signal: CCL2, half_max: 1, max_cells: 10}" \
+  "recruit_negative_rate\.yaml:13:22: recruitment\.macrophage\.rate must be >= 0.*cells/min/mm²"
+expect recruit_zero_hill "$rec_base
+  macrophage: {rate: 0.2, signal: CCL2, half_max: 1, hill: 0, max_cells: 10}" \
+  "recruit_zero_hill\.yaml:13:60: recruitment\.macrophage\.hill must be > 0"
+expect recruit_no_half_max "$rec_base
+  macrophage: {rate: 0.2, signal: CCL2, max_cells: 10}" \
+  "recruit_no_half_max\.yaml:13:3: missing required key recruitment\.macrophage\.half_max"
+expect recruit_hill_no_signal "$rec_base
+  macrophage: {rate: 0.2, hill: 2, max_cells: 10}" \
+  "recruit_hill_no_signal\.yaml:13:27: recruitment\.macrophage\.hill is given without recruitment\.macrophage\.signal"
+expect recruit_no_max_cells "$rec_base
+  macrophage: {rate: 0.2}" \
+  "recruit_no_max_cells\.yaml:13:3: missing required key recruitment\.macrophage\.max_cells"
+expect recruit_no_vessels "$base
+$sub
+cell_types:
+  macrophage: {volume: 4000}
+recruitment:
+  macrophage: {rate: 0.2, max_cells: 10}" \
+  "recruit_no_vessels\.yaml:9:1: recruitment: .*no .vessels:. section"
 # A cell or rules file that is not a regular file (a device that never ends, a FIFO that blocks) is refused.
 expect device_file "$base
 $sub

@@ -3,8 +3,9 @@
 # resumed (at another thread count) ends bit-identical to a run never interrupted — every output file and the
 # final checkpoint compare equal byte for byte (run.json differs only in wall time, threads and resumed_at).
 # The same for tests/data/every_feature (every cell feature: damage, attachment, phagocytosis, state variables,
-# per-cell values, rules from CSV, 3D), killed after its first checkpoint. Models are given by relative paths, so
-# summary.json's model path must come back as given.
+# per-cell values, rules from CSV, recruitment, 3D), killed after its first checkpoint; a copy of its checkpoint
+# crafted with a negative recruited count (checksum recomputed) is refused with exit 2. Models are given by
+# relative paths, so summary.json's model path must come back as given.
 # A corrupted, truncated, foreign, future-version or stale checkpoint is refused with exit 2 and a clear
 # message; a run that cannot write (file size limit standing in for a full disk) fails with exit 1, names the
 # file, keeps what it had finished and records where it stopped in run.json.
@@ -27,6 +28,28 @@ cp "$SRC"/tests/data/every_feature/* "$WORK/ef/"
     diff -r -x run.json -x report.html a b >diff.txt || fail "every-feature resumed run differs: $(head -20 diff.txt)"
     cmp a/checkpoint.bin b/checkpoint.bin || fail "every-feature final states differ"
     grep -q '"model": "model.yaml"' b/summary.json || fail "summary.json does not record the model as given"
+    # a crafted checkpoint (a negative recruited count, the checksum recomputed) is refused with exit 2
+    cp -r b crafted
+    python3 - crafted/checkpoint.bin <<'PY' || fail "cannot craft the checkpoint"
+import hashlib, struct, sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+head, payload = data[:88], data[88:]
+name = struct.pack("<I", 11) + b"recruitment"
+at = payload.find(name)
+assert at > 0, "no recruitment section"
+at += len(name) + 4 + 8 + 4            # version, byte length, entry count
+payload[at:at + 8] = struct.pack("<q", -1)
+head[24:88] = hashlib.sha256(payload).hexdigest().encode()
+open(path, "wb").write(head + payload)
+PY
+    set +e
+    "$STROMA" resume crafted --quiet 2>crafted.err
+    rc=$?
+    set -e
+    [ $rc -eq 2 ] || fail "crafted recruitment checkpoint: expected exit 2, got $rc ($(cat crafted.err))"
+    grep -q "checkpoint recruitment of entry 0 is invalid (count -1" crafted.err ||
+      fail "crafted recruitment checkpoint: $(cat crafted.err)"
 )
 echo "every feature: killed mid-run, resumed: outputs and final state bit-identical"
 

@@ -415,7 +415,7 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "tissue: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key tissue (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules, outputs, ecm, vessels, body, vesicles)");
+                 "state_variables, rules, outputs, ecm, recruitment, vessels, body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
@@ -2062,6 +2062,54 @@ static void test_vesicles_section(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* The recruitment: section: every value as written, defaults, and the entries in file order with their types and
+ * signals resolved; a describe line. */
+static void test_recruitment_section(void **state) {
+    (void)state;
+    stroma_error err;
+    stroma_model *m = load_str(BASE "  CCL2: {diffusion: 1000, decay: 0.01}\n"
+                                    "cell_types:\n  T: {}\n  macrophage: {}\n  MDSC: {}\n"
+                                    "vessels:\n  initial: {uniform: 0.05}\n"
+                                    "recruitment:\n"
+                                    "  MDSC: {rate: 0.5, max_cells: 7}\n"
+                                    "  macrophage: {rate: 0.25, signal: CCL2, half_max: 3, hill: 2.5, basal: 0.2, "
+                                    "max_cells: 150}\n",
+                               &err);
+    if (!m) fail_msg("%s", err.message);
+    const stroma_recruitment_desc *r = &m->recruitment;
+    assert_int_equal(r->present, 1);
+    assert_int_equal(r->n, 2);
+    assert_int_equal(r->entries[0].type, 2);
+    assert_true(r->entries[0].rate_per_min_mm2 == 0.5);
+    assert_int_equal(r->entries[0].signal, -1);
+    assert_true(r->entries[0].hill == 1 && r->entries[0].basal == 0);
+    assert_int_equal(r->entries[0].max_cells, 7);
+    assert_int_equal(r->entries[1].type, 1);
+    assert_true(r->entries[1].rate_per_min_mm2 == 0.25);
+    assert_int_equal(r->entries[1].signal, 1);
+    assert_true(r->entries[1].half_max == 3 && r->entries[1].hill == 2.5 && r->entries[1].basal == 0.2);
+    assert_int_equal(r->entries[1].max_cells, 150);
+    char buf[4096];
+    stroma_model_describe(m, buf, sizeof buf);
+    expect_contains(buf, "recruitment from the vessels: 2 cell types\n  MDSC: 0.5 cells/min/mm² of vessel wall, up "
+                         "to 7 live cells\n  macrophage: 0.25 cells/min/mm² of vessel wall x (0.2 + 0.8 H(CCL2; half "
+                         "max 3, hill 2.5)), up to 150 live cells\n");
+    stroma_model_destroy(&m);
+    /* absent or empty: nothing */
+    m = load_str(BASE "recruitment: {}\n", &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->recruitment.present, 0);
+    assert_int_equal(m->recruitment.n, 0);
+    stroma_model_destroy(&m);
+    /* basal out of range, max_cells negative: where they are written */
+    expect_error(BASE "cell_types:\n  T: {}\nvessels:\n  initial: {uniform: 0.05}\nrecruitment:\n"
+                      "  T: {rate: 1, signal: oxygen, half_max: 1, basal: 1.5, max_cells: -1}\n",
+                 STROMA_ERR_RANGE, 12, 52, "recruitment.T.basal must be between 0 and 1 (got 1.5)");
+    expect_error(BASE "cell_types:\n  T: {}\nvessels:\n  initial: {uniform: 0.05}\nrecruitment:\n"
+                      "  T: {rate: 1, max_cells: -1}\n",
+                 STROMA_ERR_RANGE, 12, 27, "recruitment.T.max_cells must be between 0 and 1000000000 (got -1)");
+}
+
 static void test_reference_manual_matches_schema(void **state) {
     (void)state;
     size_t want = stroma_model_reference_markdown(NULL, 0);
@@ -2200,6 +2248,7 @@ int main(void) {
         cmocka_unit_test(test_body_vessel_file),
         cmocka_unit_test(test_schema_table_consistent),
         cmocka_unit_test(test_vesicles_section),
+        cmocka_unit_test(test_recruitment_section),
         cmocka_unit_test(test_reference_manual_matches_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
