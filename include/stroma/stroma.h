@@ -7,6 +7,7 @@
 #define STROMA_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "stroma/error.h"
@@ -92,7 +93,8 @@ stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_r
                             stroma_progress_fn progress, void *user, stroma_error *err);
 
 typedef struct stroma_resume_options {
-    int threads; /* as stroma_sim_options.threads */
+    int threads;    /* as stroma_sim_options.threads */
+    FILE *warnings; /* the reloaded model's loader warnings (stroma_model_warnings) go here; NULL: nowhere */
 } stroma_resume_options;
 
 /* Continue the run in `dir` from its last checkpoint (dir/checkpoint.bin) to its end time, with the same model

@@ -244,7 +244,7 @@ static int cmd_resume(int argc, char **argv) {
     if (!dir) return bad_arg("resume needs an output directory%s", "");
     cli_progress prog;
     cli_progress_init(&prog, stdout, quiet);
-    stroma_resume_options ro = {.threads = threads};
+    stroma_resume_options ro = {.threads = threads, .warnings = stderr};
     stroma_error err;
     catch_stop_signals();
     stroma_code rc = stroma_resume(dir, &ro, run_progress, &prog, &err);

@@ -392,6 +392,8 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
         return stroma_error_set(err, STROMA_ERR_ARGUMENT, "cannot resume '%s': its model '%s' does not load:\n%s",
                                 dir, meta.model_path, msg);
     }
+    if (opts && opts->warnings)
+        fputs(stroma_model_warnings(m), opts->warnings);
     if (strcmp(m->sha256, meta.model_sha256) != 0) {
         stroma_buf_free(&payload);
         stroma_error_set(err, STROMA_ERR_ARGUMENT,

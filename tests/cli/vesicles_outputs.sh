@@ -3,7 +3,7 @@
 # every key; the balance released = (tissue - tissue0) + taken_up + decayed + exchanged + drained holds per class
 # to 1e-9 from the summary alone; each class's field is written like a substrate's (fields/<class>_<t>.csv, its
 # mean and total in timeseries.csv, the field total equal to the summary's tissue); the same bytes at 1 and 2
-# threads, and after a kill and resume. A class no cell type releases gives a warning on stderr (check and run), not an error.
+# threads, and after a kill and resume. A class no cell type releases gives a warning on stderr (check, run and resume), not an error.
 source "$(dirname "$0")/lib.bash"
 M="$SRC/tests/cli/models/vesicles_small.yaml"
 "$STROMA" run "$M" --out "$WORK/o" --quiet --threads 2 2>"$WORK/run.err" || { cat "$WORK/run.err"; fail "run failed"; }
@@ -66,4 +66,8 @@ grep -Eq "norelease\.yaml:22:3: warning: vesicles\.CAF_exosome: no cell type rel
 grep -q warning "$WORK/check.out" && fail "the warning went to stdout"
 "$STROMA" run "$WORK/norelease.yaml" --out "$WORK/o2" --quiet --end 6 2>"$WORK/run2.err" || fail "run refused it"
 grep -q "warning: vesicles\.CAF_exosome" "$WORK/run2.err" || fail "run: no warning"
+# resume reloads the model: its warnings again on stderr
+"$STROMA" run "$WORK/norelease.yaml" --out "$WORK/o3" --quiet --end 6 --checkpoint-every 3 2>/dev/null || fail "run with checkpoints"
+"$STROMA" resume "$WORK/o3" --quiet 2>"$WORK/resume.err" || fail "resume refused it"
+grep -q "warning: vesicles\.CAF_exosome" "$WORK/resume.err" || fail "resume: no warning"
 echo "vesicles_outputs: ok"
