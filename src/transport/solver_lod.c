@@ -811,13 +811,14 @@ LOD_INLINE void var_back(const lod_data *d, int a, double *x, const double *nx, 
         var_back_k(x, nx, iv, W, rh, rc, len, L, NS, 0);
 }
 
-/* y or z lines of whole rows: position p's row (nx voxels, R values) at S + p * PS (offset o + p * PS in the field
- * and in vinv), its first voxel v0 + p * VS. vs: scratch of 2 R doubles. */
+/* y or z lines of rows (or of a part of nx voxels of each row, from the voxel the offsets point at): position p's
+ * row part (nx voxels, nx NS values) at S + p * PS (offset o + p * PS in the field and in vinv), its first voxel
+ * v0 + p * VS. vs: scratch of 2 nx NS doubles. */
 LOD_INLINE void var_rows(const lod_data *d, const stroma_transport *t, int a, double *c, size_t o, size_t PS,
-                         size_t v0, size_t VS, double *vs, int NS, int L) {
+                         size_t v0, size_t VS, size_t nx, double *vs, int NS, int L) {
     const lod_axis *ax = &d->ax[a];
     const int n = ax->n;
-    const size_t R = d->row, nx = (size_t)t->mesh.nx, nvox = t->mesh.nvox;
+    const size_t R = nx * (size_t)NS, nvox = t->mesh.nvox;
     const double *IV = d->vinv_ax[a] + o;
     double *S = c + o, *g = vs, *Wr = vs + R;
     for (int p = 0; p < n; p++) {
@@ -880,7 +881,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
         const size_t nyl = lod_group_size(Y, k);
         if (nyl)
             lod_save_lines(Y, k, c, buf);
-        var_rows(d, t, 1, c, o, R, (size_t)k * vplane, nx, vs, NS, L);
+        var_rows(d, t, 1, c, o, R, (size_t)k * vplane, nx, nx, vs, NS, L);
         if (nyl)
             var_finish_lines(d, t, 1, Y->group[k], Y->group[k + 1], c, buf, cp);
     }
@@ -894,9 +895,50 @@ LOD_INLINE void var_slab_impl(const lod_data *d, const stroma_transport *t, doub
     const size_t nzl = lod_group_size(Z, j);
     if (nzl)
         lod_save_lines(Z, j, c, buf);
-    var_rows(d, t, 2, c, (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, vs, NS, L);
+    var_rows(d, t, 2, c, (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, nx, vs, NS, L);
     if (nzl)
         var_finish_lines(d, t, 2, Z->group[j], Z->group[j + 1], c, buf, cp);
+}
+
+/* Pass 1 on z-plane k, variable coefficients, by thread tid of nth sharing the plane (thin domains): the pre-step
+ * work and the x lines of rows [j0, j1) with their fixed lines; a barrier; the y lines of voxel columns [i0, i1)
+ * with theirs; a barrier. Every line gets the same operations as in var_plane_impl. */
+LOD_INLINE void var_plane_shared_impl(const lod_data *d, stroma_transport *t, double *c, int k, int j0, int j1,
+                                      int i0, int i1, const stroma_prestep *pre, double *buf, double *cp,
+                                      double *vs, int NS, int L) {
+    const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
+    const int ny = d->ny;
+    const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny, PS = (size_t)ny * R;
+    const size_t o = (size_t)k * PS, S = (size_t)NS;
+    if (pre && j0 < j1)
+        pre->apply(pre->ctx, t, (size_t)k * vplane + (size_t)j0 * nx, (size_t)k * vplane + (size_t)j1 * nx);
+    if (X->active && j0 < j1) {
+        size_t l0, l1;
+        lod_lines_within(X, k, o, (size_t)j0 * R, (size_t)j1 * R, &l0, &l1);
+        lod_save_range(X, l0, l1, c, buf);
+        for (int jb = j0; jb < j1; jb += d->xblock) {
+            int nb = j1 - jb < d->xblock ? j1 - jb : d->xblock;
+            var_xrows(d, t, c, o + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, NS);
+        }
+        var_finish_lines(d, t, 0, l0, l1, c, buf, cp);
+    }
+#pragma omp barrier
+    if (Y->active && i0 < i1) {
+        size_t l0, l1;
+        lod_lines_within(Y, k, o, (size_t)i0 * S, (size_t)i1 * S, &l0, &l1);
+        lod_save_range(Y, l0, l1, c, buf);
+        var_rows(d, t, 1, c, o + (size_t)i0 * S, R, (size_t)k * vplane + (size_t)i0, nx, (size_t)(i1 - i0), vs, NS, L);
+        var_finish_lines(d, t, 1, l0, l1, c, buf, cp);
+    }
+#pragma omp barrier
+}
+
+LOD_CLONES static void var_plane_shared(const lod_data *d, stroma_transport *t, double *c, int k, int j0, int j1,
+                                        int i0, int i1, const stroma_prestep *pre, double *buf, double *cp,
+                                        double *vs) {
+#define LOD_CALL(NS, L) var_plane_shared_impl(d, t, c, k, j0, j1, i0, i1, pre, buf, cp, vs, NS, L)
+    LOD_DISPATCH(d->ns, LOD_CALL)
+#undef LOD_CALL
 }
 
 LOD_CLONES static void var_plane(const lod_data *d, const stroma_transport *t, double *c, int k, double *buf,
@@ -1034,20 +1076,27 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
         while (nt > 1 && ny < 2 * nt)
             nt--;
     if (d->var) {
-        /* variable coefficients: plane-parallel pass 1 only (no shared-plane variant yet: thin domains run on
-         * one thread) */
-        if (nz < 4 * nt)
-            nt = 1;
+        /* variable coefficients: pass 1 plane-parallel, or, in thin domains (2D runs, slabs), with the threads
+         * sharing each plane: x lines by rows, then y lines by voxel columns, a barrier after each */
+        const int shared = nz < 4 * nt && nt > 1;
 #pragma omp parallel num_threads(nt)
         {
-            const int tid = omp_get_thread_num();
+            const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
             double *buf = d->scratch + (size_t)tid * d->per_thread, *cp = buf + d->lines_cap;
             double *vs = d->var_scratch + (size_t)tid * d->var_per_thread;
+            if (shared) {
+                size_t j0, j1, i0, i1;
+                lod_split((size_t)ny, 1, tid, nth, &j0, &j1);
+                lod_split((size_t)t->mesh.nx, 1, tid, nth, &i0, &i1);
+                for (int k = 0; k < nz; k++)
+                    var_plane_shared(d, t, c, k, (int)j0, (int)j1, (int)i0, (int)i1, pre, buf, cp, vs);
+            } else {
 #pragma omp for schedule(static)
-            for (int k = 0; k < nz; k++) {
-                if (pre)
-                    pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
-                var_plane(d, t, c, k, buf, cp, vs);
+                for (int k = 0; k < nz; k++) {
+                    if (pre)
+                        pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
+                    var_plane(d, t, c, k, buf, cp, vs);
+                }
             }
             if (d->ax[2].active) {
 #pragma omp for schedule(static)
