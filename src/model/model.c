@@ -55,6 +55,16 @@ void stroma_model_destroy(stroma_model **model) {
         free(m->vesicles.classes[k].uptake_half_max);
     }
     free(m->vesicles.classes);
+    for (int k = 0; k < m->readout.nmarkers; k++) {
+        free(m->readout.markers[k].types);
+        free(m->readout.markers[k].cond);
+    }
+    free(m->readout.markers);
+    for (int k = 0; k < m->readout.npopulations; k++) free(m->readout.populations[k].types);
+    free(m->readout.populations);
+    free(m->readout.tissue.tumour);
+    free(m->readout.tissue.cd8);
+    for (int k = 0; k < STROMA_INDEX_COUNT; k++) free(m->readout.index[k].terms);
     free(m->warnings);
     stroma_rule_tables_free(&m->rule_tables);
     free(m->rules);

@@ -40,6 +40,7 @@ typedef struct stroma_fixed_desc {
 #include "model/celltypes.h"
 #include "model/rules.h"
 #include "model/vesicles.h"
+#include "model/readout.h"
 
 /* A group of point sources/sinks of one substrate (stand-ins for cells until the cell engine exists; the cell
  * engine uses the same transport call). `count` points are placed uniformly in the region with the run's RNG
@@ -108,6 +109,8 @@ struct stroma_model {
     stroma_ecm_desc ecm;
     /* extracellular vesicles (issue 12): classes transported as appended substrates */
     stroma_vesicles_desc vesicles;
+    /* what a pathologist and a clinician read (issue 12): markers, populations, tissue metrics, indices */
+    stroma_readout_desc readout;
     /* warnings of the loader ("file:line:col: warning: ...\n" each; "" or NULL: none), printed by the CLI */
     char *warnings;
 };
