@@ -248,7 +248,8 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     const double map_w = g.len[g.a] * scale, map_h = g.len[g.b] * scale;
     const double row = 1.5 * f;
     const int vessels = stroma_sim_vessel_density(sim) != NULL, ecm = stroma_sim_ecm_density(sim) != NULL;
-    const double legend_h = (ntypes > 0 ? row * (legend_rows + 3) + f : 0) + (vessels ? row + f : 0) + (ecm ? row + f : 0);
+    const double legend_h =
+        (ntypes > 0 ? row * (legend_rows + 3) + f : 0) + (vessels ? row + f : 0) + (ecm ? row + f : 0);
     const double cb_title_h = 3.3 * f;
     double cb_h = map_h - legend_h - cb_title_h - f;
     if (cb_h > 0.7 * map_h) cb_h = 0.7 * map_h;

@@ -82,7 +82,8 @@ void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim) {
     if (stroma_sim_readout(sim, &r, NULL) == STROMA_OK) {
         for (int p = 0; p < r.npop; p++)
             for (int k = 0; k < r.nmarkers; k++)
-                fprintf(f, ",ihc_%s_%s", stroma_ihc_population_name(sim->model, p), sim->model->readout.markers[k].name);
+                fprintf(f, ",ihc_%s_%s", stroma_ihc_population_name(sim->model, p),
+                        sim->model->readout.markers[k].name);
         for (int k = 0; k < r.ntissue; k++) fprintf(f, ",tissue_%s", r.tissue[k].key);
         for (int k = 0; k < r.nindex; k++) fprintf(f, ",index_%s", r.index[k].key);
     }

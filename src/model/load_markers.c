@@ -247,7 +247,8 @@ int load_markers_item(loader *ld, int id, const char *name, const char *path, st
  * it above or below; below > above. `inline_ok` allows none of the four (a marker without an inline condition). */
 static int mk_cond_keys(loader *ld, const char *path, stroma_srcloc at, const stroma_yaml_node *const *keys,
                         int sig, int inline_ok, const mk_cond *c) {
-    int nname = (keys[sig] != NULL) + (keys[sig + 1] != NULL), nbound = (keys[sig + 2] != NULL) + (keys[sig + 3] != NULL);
+    int nname = (keys[sig] != NULL) + (keys[sig + 1] != NULL);
+    int nbound = (keys[sig + 2] != NULL) + (keys[sig + 3] != NULL);
     if (inline_ok && nname == 0 && nbound == 0) return 1;
     if (nname != 1) {
         load_error(ld, STROMA_ERR_MISSING, nname ? (stroma_srcloc){keys[sig + 1]->line, keys[sig + 1]->column} : at,
@@ -501,8 +502,8 @@ static void mk_check_tissue(loader *ld, const load_names *nl, struct load_marker
     if (td->tumour && td->cd8)
         for (int t = 0; t < m->ntypes; t++)
             if (td->tumour[t] && td->cd8[t])
-                load_error(ld, STROMA_ERR_RANGE, w->cd8.v[0].loc, "tissue.cd8: %s is also a tumour type (tissue.tumour)",
-                           m->cell_types[t].name);
+                load_error(ld, STROMA_ERR_RANGE, w->cd8.v[0].loc,
+                           "tissue.cd8: %s is also a tumour type (tissue.tumour)", m->cell_types[t].name);
     if (w->oxygen.ok)
         td->oxygen = load_resolve(ld, nl, 0, &w->oxygen, "tissue.oxygen");
     else if (m->vessels.present && m->vessels.oxygen >= 0)

@@ -111,7 +111,8 @@ stroma_code stroma_tumour_zones(const stroma_mesh *mesh, const stroma_cells *c, 
                             sum += cover[stroma_mesh_index(mesh, ii, jj, kk)];
                             cnt++;
                         }
-                zone[stroma_mesh_index(mesh, i, j, k)] = sum >= coverage * cnt ? STROMA_ZONE_TUMOUR : STROMA_ZONE_NORMAL;
+                zone[stroma_mesh_index(mesh, i, j, k)] =
+                    sum >= coverage * cnt ? STROMA_ZONE_TUMOUR : STROMA_ZONE_NORMAL;
             }
     /* fill holes: flood the non-tumour voxels from the faces of the axes that have more than one voxel */
     unsigned char *seen = (unsigned char *)cover; /* cover is no longer needed: reuse its bytes */

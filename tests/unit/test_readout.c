@@ -176,7 +176,9 @@ static void check_margin_brute_force(const stroma_sim *sim, const unsigned char 
                                 if (d2 < best) best = d2;
                             }
                 int want = best <= margin_um * margin_um ? STROMA_ZONE_MARGIN : STROMA_ZONE_NORMAL;
-                if (zone[v] != want) fail_msg("voxel (%d, %d, %d): zone %d, brute force %d (d = %g µm)", i, j, k, zone[v], want, sqrt(best));
+                if (zone[v] != want)
+                    fail_msg("voxel (%d, %d, %d): zone %d, brute force %d (d = %g µm)", i, j, k, zone[v], want,
+                             sqrt(best));
             }
 }
 
@@ -189,7 +191,8 @@ static const char disc_model[] =
 
 /* A disc of radius 200 µm with a hole of 40 µm at its centre; CD8 T cells: three inside (one in the hole), two
  * 60-70 µm outside the edge (margin 100 µm), two far away. Hand counts 3 and 2; the hole is filled; the area is the
- * disc's to within the smoothing; pO2 medians of a field 7 inside r < 175 (about 70 % of the region) and 30 elsewhere. */
+ * disc's to within the smoothing; pO2 medians of a field 7 inside r < 175 (about 70 % of the region) and 30
+ * elsewhere. */
 static void test_tumour_disc_2d(void **state) {
     (void)state;
     stroma_model *m = load(disc_model);
@@ -267,7 +270,8 @@ static void test_tumour_ball_3d(void **state) {
     for (int k = -8; k <= 8; k++)
         for (int j = -8; j <= 8; j++)
             for (int i = -8; i <= 8; i++)
-                if (s * s * (i * i + j * j + k * k) <= 100 * 100) add_cell(sim, 0, 200 + i * s, 200 + j * s, 200 + k * s);
+                if (s * s * (i * i + j * j + k * k) <= 100 * 100)
+                    add_cell(sim, 0, 200 + i * s, 200 + j * s, 200 + k * s);
     add_cell(sim, 1, 200, 200, 200);
     add_cell(sim, 1, 230, 180, 210);
     add_cell(sim, 1, 200, 200, 340); /* 140 from the centre: 40 outside the ball */
@@ -279,7 +283,8 @@ static void test_tumour_ball_3d(void **state) {
     assert_true(item(&r, "cd8_margin") == 1);
     assert_false(has_item(&r, "tumour_area_mm2")); /* 3D: volumes and per mm³ */
     double vol = item(&r, "tumour_volume_mm3"), ball = 4.0 / 3 * TEST_PI * 1e-3;
-    if (!(vol > 0.9 * ball && vol < 4.0 / 3 * TEST_PI * pow(0.125, 3))) fail_msg("tumour volume %g mm³, ball %g", vol, ball);
+    if (!(vol > 0.9 * ball && vol < 4.0 / 3 * TEST_PI * pow(0.125, 3)))
+        fail_msg("tumour volume %g mm³, ball %g", vol, ball);
     assert_true(item(&r, "cd8_in_tumour_per_mm3") == 2 / vol);
     assert_true(item(&r, "cd8_margin_per_mm3") == 1 / item(&r, "margin_volume_mm3"));
     assert_true(item(&r, "median_po2_tumour") == 30);
