@@ -950,13 +950,14 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
         if (!t) return 0.0;
         stroma_transport_gradient_at(t, p, sg->arg, g);
         return sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
-    case STROMA_SIG_CONTACT_TYPE: return contacts[sg->arg];
+    case STROMA_SIG_CONTACT_TYPE: return contacts ? contacts[sg->arg] : 0.0;
     case STROMA_SIG_CONTACT_LIVE: {
         double n = 0;
+        if (!contacts) return 0.0;
         for (int k = 0; k < e->ntypes; k++) n += contacts[k];
         return n;
     }
-    case STROMA_SIG_CONTACT_DEAD: return contacts[e->ntypes];
+    case STROMA_SIG_CONTACT_DEAD: return contacts ? contacts[e->ntypes] : 0.0;
     case STROMA_SIG_PRESSURE: return c->pressure[i] / STROMA_PRESSURE_SCALE;
     case STROMA_SIG_VOLUME: return c->volume_um3[i];
     case STROMA_SIG_TIME: return t_min;
@@ -972,6 +973,17 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     case STROMA_SIG_ECM: return e->ecm && t ? e->ecm[stroma_mesh_voxel_of(&t->mesh, p)] : 0.0;
     }
     return 0.0;
+}
+
+double stroma_cell_engine_signal(const stroma_cell_engine *e, const stroma_transport *t, size_t i,
+                                 const stroma_signal_entry *sg, double t_min) {
+    return signal_value(e, t, i, sg, NULL, t_min);
+}
+
+double stroma_cell_engine_behaviour(const stroma_cell_engine *e, const stroma_model *m, size_t i, int b) {
+    int slot = e->rules ? e->rules->slot_of[b] : -1;
+    if (slot >= 0) return e->cells.beh[i * (size_t)e->cells.nbeh + (size_t)slot];
+    return stroma_rule_behaviour_base(m, e->cells.type[i], b);
 }
 
 #define STROMA_MAX_RULES_PER_BEHAVIOUR 64

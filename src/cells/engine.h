@@ -169,6 +169,16 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
 stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
                                          double t_min, stroma_error *err);
 
+/* The value of rule signal sg (an entry of the model's rule tables) in cell i at time t_min, as rules read it;
+ * contact signals read 0 here (contacts are counted during the phenotype step only). For diagnostics at output
+ * times (virtual immunohistochemistry); t may be NULL (substrate signals then read 0). */
+double stroma_cell_engine_signal(const stroma_cell_engine *e, const stroma_transport *t, size_t i,
+                                 const stroma_signal_entry *sg, double t_min);
+
+/* Cell i's current value of behaviour b (an index of m's rule tables): its rules slot when b has one (rules
+ * applied, per-cell values), else its type's base value (model/rules_tables.h). */
+double stroma_cell_engine_behaviour(const stroma_cell_engine *e, const stroma_model *m, size_t i, int b);
+
 /* Live cells of each type into counts[ntypes]; dead (apoptotic + necrotic) cells into *dead. */
 void stroma_cell_engine_count(const stroma_cell_engine *e, int64_t *counts, int64_t *dead);
 

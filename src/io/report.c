@@ -37,13 +37,14 @@ typedef struct report_group {
     const char *ref_key;   /* per column: the number units_in.<label>.<ref_key> is drawn as a reference line */
     const char *ref_label; /* ... labelled so */
     const char *const *columns, *const *labels; /* instead of prefix and suffix: these columns (one plot) */
+    int not_readouts;      /* leave out the readout columns (ihc_*, tissue_*, index_*: docs/outputs.md) */
 } report_group;
 
 static const report_group report_groups[] = {
     {.name = "cells", .prefix = "cells_", .suffix = "", .title = "Cells by type", .y_label = "cells",
      .muted = "cells_dead", .from_zero = 1, .log_if_spread = 1},
     {.name = "mean", .prefix = "", .suffix = "_mean", .per_column = 1, .title = "%s: mean over the domain",
-     .y_label = "%s mean [%u]", .skip = "vessel_density_mean"},
+     .y_label = "%s mean [%u]", .skip = "vessel_density_mean", .not_readouts = 1},
     {.name = "plasma", .prefix = "plasma_", .suffix = "", .per_column = 1, .title = "Plasma %s",
      .y_label = "%s in plasma [%u]", .units_in = "plasma", .ref_key = "healthy", .ref_label = "healthy"},
     {.name = "vessels", .prefix = "", .suffix = "", .title = "Vessel density: mean over the domain",
@@ -52,6 +53,8 @@ static const report_group report_groups[] = {
     {.name = "vascular_fraction", .prefix = "", .suffix = "", .title = "Vascular fraction: voxels with vessel",
      .y_label = "vascular fraction [fraction of voxels]", .from_zero = 1,
      .columns = (const char *const[]){"vascular_fraction", NULL}},
+    {.name = "indices", .prefix = "index_", .suffix = "", .title = "Clinical indices (modelling choices)",
+     .y_label = "index [0 to 1]", .from_zero = 1},
 };
 
 /* What the report is built from. */
@@ -237,6 +240,9 @@ static int report_group_takes(const report_in *in, const report_group *g, const 
     size_t lp = strlen(g->prefix), ls = strlen(g->suffix), n = strlen(name);
     if (n <= lp + ls || strncmp(name, g->prefix, lp) || strcmp(name + n - ls, g->suffix)) return 0;
     if (g->skip && strcmp(name, g->skip) == 0) return 0;
+    if (g->not_readouts && (strncmp(name, "ihc_", 4) == 0 || strncmp(name, "tissue_", 7) == 0 ||
+                            strncmp(name, "index_", 6) == 0))
+        return 0;
     const stroma_json *known = g->units_in ? stroma_json_get(in->summary, g->units_in) : NULL;
     if (known && known->kind == STROMA_JSON_OBJECT) {
         char label[128];
@@ -351,6 +357,74 @@ static void section_headline_body(FILE *f, const stroma_json *s) {
     }
 }
 
+/* Units of the tissue metrics (summary.json "tissue"), by key. */
+static const char *tissue_unit(const char *key) {
+    static const char *const units[][2] = {
+        {"tumour_cells", "live cells"}, {"tumour_area_mm2", "mm²"}, {"margin_area_mm2", "mm²"},
+        {"tumour_volume_mm3", "mm³"}, {"margin_volume_mm3", "mm³"}, {"cd8_in_tumour", "live cells"},
+        {"cd8_margin", "live cells"}, {"cd8_in_tumour_per_mm2", "cells/mm²"}, {"cd8_margin_per_mm2", "cells/mm²"},
+        {"cd8_in_tumour_per_mm3", "cells/mm³"}, {"cd8_margin_per_mm3", "cells/mm³"}, {"ecm_mean", "mg/mL"},
+        {"ecm_mean_normal", "mg/mL"}, {"vessel_density", "volume fraction"},
+        {"vessel_density_normal", "volume fraction"}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(key, units[i][0]) == 0) return units[i][1];
+    return "";
+}
+
+/* What a pathologist and a clinician read: the IHC fractions (populations x markers), the tissue metrics and the
+ * clinical indices at the end. */
+static void section_headline_readout(FILE *f, const stroma_json *s) {
+    const stroma_json *ihc = stroma_json_get(s, "ihc");
+    if (ihc && ihc->kind == STROMA_JSON_OBJECT && ihc->n > 0 && ihc->items[0].kind == STROMA_JSON_OBJECT) {
+        const stroma_json *first = &ihc->items[0];
+        fputs("<h3>Virtual IHC at the end</h3>\n<p>Fraction of the live cells of each population positive for each "
+              "marker (– : no live cell).</p>\n<table>\n<tr><th>population</th>", f);
+        for (size_t k = 0; k < first->n; k++) {
+            fputs("<th class=\"n\">", f);
+            html_esc(f, first->items[k].key);
+            fputs("</th>", f);
+        }
+        fputs("</tr>\n", f);
+        for (size_t i = 0; i < ihc->n; i++) {
+            fputs("<tr><td>", f);
+            html_esc(f, ihc->items[i].key);
+            fputs("</td>", f);
+            for (size_t k = 0; k < first->n; k++)
+                html_num_td(f, stroma_json_get_number(&ihc->items[i], first->items[k].key, NAN));
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    const stroma_json *tissue = stroma_json_get(s, "tissue");
+    if (tissue && tissue->kind == STROMA_JSON_OBJECT) {
+        fputs("<h3>Tissue at the end</h3>\n<p>The tumour region, its invasive margin and the normal tissue beyond it "
+              "(docs/outputs.md).</p>\n<table class=\"kv\">\n", f);
+        for (size_t i = 0; i < tissue->n; i++) {
+            fputs("<tr><th>", f);
+            html_esc(f, tissue->items[i].key);
+            fputs("</th><td>", f);
+            html_num(f, stroma_json_get_number(tissue, tissue->items[i].key, NAN));
+            fputc(' ', f);
+            html_esc(f, tissue_unit(tissue->items[i].key));
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    const stroma_json *idx = stroma_json_get(s, "indices");
+    if (idx && idx->kind == STROMA_JSON_OBJECT) {
+        fputs("<h3>Clinical indices at the end</h3>\n<p>Modelling choices: weighted saturating terms of plasma "
+              "excesses over the healthy levels, 0 healthy to 1 (docs/outputs.md).</p>\n<table class=\"kv\">\n", f);
+        for (size_t i = 0; i < idx->n; i++) {
+            fputs("<tr><th>", f);
+            html_esc(f, idx->items[i].key);
+            fputs("</th><td>", f);
+            html_num(f, stroma_json_get_number(idx, idx->items[i].key, NAN));
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+}
+
 static void section_headline(FILE *f, const report_in *in) {
     fputs("<section id=\"summary\">\n<h2>Headline numbers</h2>\n", f);
     const stroma_json *s = in->summary;
@@ -439,6 +513,7 @@ static void section_headline(FILE *f, const report_in *in) {
         fputs("</table>\n", f);
     }
     section_headline_body(f, s);
+    section_headline_readout(f, s);
     fputs("</section>\n", f);
 }
 

@@ -10,6 +10,7 @@
 #include "io/draw.h"
 #include "io/render.h"
 #include "io/writers.h"
+#include "readout/ihc.h"
 #include "util/error_impl.h"
 
 /* Which axes the picture shows: a to the right, b upwards; c is across the picture (cut in 3D). */
@@ -93,6 +94,9 @@ static const stroma_rgb tissue_vessel = {0.55, 0.0, 0.04}; /* dark red */
 
 /* Matrix overlay: a cool blue-grey, at this opacity at the model's ecm.max_density, under the vessels. */
 static const stroma_rgb tissue_ecm = {0.18, 0.32, 0.55};
+/* outputs.images.marker: a stained slide's colours, DAB brown for positive cells, haematoxylin blue for negative */
+static const stroma_rgb tissue_ihc_positive = {140 / 255.0, 81 / 255.0, 25 / 255.0};
+static const stroma_rgb tissue_ihc_negative = {163 / 255.0, 177 / 255.0, 214 / 255.0};
 #define TISSUE_ECM_ALPHA 0.6
 
 /* An overlay of a per-voxel field v (stride 1) as an na x nb ARGB32 image (top row = largest b): colour col with
@@ -203,6 +207,13 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     const stroma_substrate_desc *sub = &model->substrates[field];
     double panel_w = 8 * f;
     char text[256];
+    const int marker = ntypes > 0 ? model->readout.image_marker : -1;
+    const int legend_rows = marker >= 0 ? 2 : ntypes; /* "<marker>+ n", "<marker>- n", or one row per type */
+    for (int k = 0; marker >= 0 && k < 2; k++) {
+        snprintf(text, sizeof text, "%s%s 000000", model->readout.markers[marker].name, k ? "−" : "+");
+        double w = 1.6 * f + stroma_draw_text_width(pc, text);
+        if (w > panel_w) panel_w = w;
+    }
     for (int k = 0; k < ntypes; k++) {
         snprintf(text, sizeof text, "%s 000000", model->cell_types[k].name);
         double w = 1.6 * f + stroma_draw_text_width(pc, text);
@@ -237,7 +248,8 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     const double map_w = g.len[g.a] * scale, map_h = g.len[g.b] * scale;
     const double row = 1.5 * f;
     const int vessels = stroma_sim_vessel_density(sim) != NULL, ecm = stroma_sim_ecm_density(sim) != NULL;
-    const double legend_h = (ntypes > 0 ? row * (ntypes + 3) + f : 0) + (vessels ? row + f : 0) + (ecm ? row + f : 0);
+    const double legend_h =
+        (ntypes > 0 ? row * (legend_rows + 3) + f : 0) + (vessels ? row + f : 0) + (ecm ? row + f : 0);
     const double cb_title_h = 3.3 * f;
     double cb_h = map_h - legend_h - cb_title_h - f;
     if (cb_h > 0.7 * map_h) cb_h = 0.7 * map_h;
@@ -308,7 +320,7 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
     }
 
     /* cells: dead ones first, live ones on top, each pass in id order */
-    int64_t live[STROMA_MAX_CELL_TYPES_RULES] = {0};
+    int64_t live[STROMA_MAX_CELL_TYPES_RULES] = {0}, stained[2] = {0, 0}; /* stained: negative, positive */
     if (ntypes > 0) {
         const stroma_cells *c = &sim->cells.cells;
         cairo_save(cr);
@@ -319,6 +331,9 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
                 int dead = c->state[i] != STROMA_CELL_LIVE;
                 if (dead != (pass == 0)) continue;
                 if (!dead && c->type[i] >= 0 && c->type[i] < STROMA_MAX_CELL_TYPES_RULES) live[c->type[i]]++;
+                int positive = !dead && marker >= 0 && stroma_ihc_positive(model, &sim->cells, sim->transport, i,
+                                                                            marker, stroma_sim_time(sim));
+                if (!dead && marker >= 0) stained[positive]++;
                 double pos[3] = {c->x[i], c->y[i], c->z[i]};
                 double r = c->radius_um[i];
                 if (g.cut) {
@@ -332,7 +347,8 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
                 if (rp < 0.8) rp = 0.8;
                 stroma_rgb tc = stroma_palette_color(c->type[i]);
                 if (!dead) {
-                    tissue_disc(cr, x, y, rp, tc, tissue_outline, rp > 3 ? 1.0 : 0.5);
+                    stroma_rgb fill = marker < 0 ? tc : positive ? tissue_ihc_positive : tissue_ihc_negative;
+                    tissue_disc(cr, x, y, rp, fill, tissue_outline, rp > 3 ? 1.0 : 0.5);
                 } else {
                     double lw = rp * 0.35 > 1 ? (rp * 0.35 < 3 ? rp * 0.35 : 3) : 1;
                     stroma_rgb fill = c->state[i] == STROMA_CELL_APOPTOTIC ? tissue_apoptotic : tissue_necrotic;
@@ -383,16 +399,21 @@ cairo_surface_t *stroma_tissue_render(const stroma_sim *sim, int field, int widt
         stroma_draw_text(cr, px, y, g.cut ? "live cells (all z)" : "live cells", 0, 0);
         stroma_draw_font(cr, f, 0);
         y += row;
-        for (int k = 0; k <= ntypes + 1; k++) {
+        for (int k = 0; k <= legend_rows + 1; k++) {
             double cy = y + 0.5 * row - 0.1 * f;
             char fit[160];
-            if (k < ntypes) {
+            if (k < legend_rows && marker >= 0) {
+                tissue_disc(cr, px + 0.5 * f, cy, 0.45 * f, k == 0 ? tissue_ihc_positive : tissue_ihc_negative,
+                            tissue_outline, 1);
+                snprintf(text, sizeof text, "%s%s %lld", model->readout.markers[marker].name, k == 0 ? "+" : "−",
+                         (long long)stained[k == 0]);
+            } else if (k < legend_rows) {
                 tissue_disc(cr, px + 0.5 * f, cy, 0.45 * f, stroma_palette_color(k), tissue_outline, 1);
                 snprintf(text, sizeof text, "%s %lld", model->cell_types[k].name, (long long)live[k]);
             } else {
-                tissue_disc(cr, px + 0.5 * f, cy, 0.38 * f, k == ntypes ? tissue_apoptotic : tissue_necrotic,
+                tissue_disc(cr, px + 0.5 * f, cy, 0.38 * f, k == legend_rows ? tissue_apoptotic : tissue_necrotic,
                             tissue_outline, 1.5);
-                snprintf(text, sizeof text, "%s", k == ntypes ? "apoptotic" : "necrotic");
+                snprintf(text, sizeof text, "%s", k == legend_rows ? "apoptotic" : "necrotic");
             }
             cairo_set_source_rgb(cr, 0, 0, 0);
             tissue_fit(cr, text, pw - 1.4 * f, fit, sizeof fit);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/writers.h"
+#include "readout/ihc.h"
 #include "util/error_impl.h"
 
 /* Where an array's values come from; all are written in chunks through a small buffer (no allocation). */
@@ -232,14 +233,18 @@ stroma_code stroma_write_cells_vtp(stroma_outdir *od, const stroma_sim *sim, str
     const double time_min = stroma_sim_time(sim);
     const int nstate = c->nstate;
     const size_t n = c->n;
-    /* arrays: the fixed point arrays, the state variables, then Points, connectivity, offsets */
-    const size_t narr = VTK_CELL_FIXED_ARRAYS + (size_t)nstate + 3;
+    /* arrays: the fixed point arrays, the state variables, the markers, then Points, connectivity, offsets */
+    const int nmark = model->readout.nmarkers;
+    const size_t narr = VTK_CELL_FIXED_ARRAYS + (size_t)nstate + (size_t)nmark + 3;
     vtk_array *a = calloc(narr, sizeof *a);
     char(*var_names)[STROMA_NAME_MAX + 8] = calloc((size_t)(nstate > 0 ? nstate : 1), sizeof *var_names);
     const char **type_names = calloc((size_t)(model->ntypes > 0 ? model->ntypes : 1), sizeof *type_names);
     const char **state_var_names = calloc((size_t)(nstate > 0 ? nstate : 1), sizeof *state_var_names);
+    /* marker:<name>, 1 for a live cell positive for the marker, 0 otherwise (readout/ihc.h) */
+    uint8_t *positive = calloc((size_t)(nmark > 0 ? nmark : 1) * (n > 0 ? n : 1), 1);
+    char(*mark_names)[STROMA_NAME_MAX + 8] = calloc((size_t)(nmark > 0 ? nmark : 1), sizeof *mark_names);
     stroma_code rc = STROMA_OK;
-    if (!a || !var_names || !type_names || !state_var_names) {
+    if (!a || !var_names || !type_names || !state_var_names || !positive || !mark_names) {
         rc = stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory writing the cell file");
         goto done;
     }
@@ -263,6 +268,15 @@ stroma_code stroma_write_cells_vtp(stroma_outdir *od, const stroma_sim *sim, str
         state_var_names[v] = name;
         a[k++] = (vtk_array){.name = var_names[v], .type = "Float64", .ncomp = 1, .elem_size = 8, .count = n,
                              .source = VTK_STRIDED_F64, .f64 = c->svar + v, .stride = (size_t)nstate};
+    }
+    for (int m = 0; m < nmark; m++) {
+        uint8_t *pm = positive + (size_t)m * n;
+        for (size_t i = 0; i < n; i++)
+            pm[i] = c->state[i] == STROMA_CELL_LIVE &&
+                    stroma_ihc_positive(model, &sim->cells, sim->transport, i, m, time_min);
+        snprintf(mark_names[m], sizeof mark_names[m], "marker:%s", model->readout.markers[m].name);
+        a[k++] = (vtk_array){.name = mark_names[m], .type = "UInt8", .ncomp = 1, .elem_size = 1, .count = n,
+                             .data = pm};
     }
     const size_t npoint_arrays = k;
     a[k++] = (vtk_array){.name = "Points", .type = "Float64", .ncomp = 3, .elem_size = 8, .count = n,
@@ -307,5 +321,7 @@ done:
     free(var_names);
     free(type_names);
     free(state_var_names);
+    free(positive);
+    free(mark_names);
     return rc;
 }

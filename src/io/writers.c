@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "readout/ihc.h"
+#include "sim/readout.h"
 #include "util/error_impl.h"
 
 void stroma_json_number(FILE *f, double v) {
@@ -78,7 +80,27 @@ void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim) {
     if (sim->has_ecm) fputs("," STROMA_ECM_FIELD_NAME "_mean", f);
     for (int k = 0; k < stroma_sim_recruitment_count(sim); k++)
         fprintf(f, ",recruited_%s", stroma_sim_recruitment(sim, k).name);
+    stroma_readout r;
+    if (stroma_sim_readout(sim, &r, NULL) == STROMA_OK) {
+        for (int p = 0; p < r.npop; p++)
+            for (int k = 0; k < r.nmarkers; k++)
+                fprintf(f, ",ihc_%s_%s", stroma_ihc_population_name(sim->model, p),
+                        sim->model->readout.markers[k].name);
+        for (int k = 0; k < r.ntissue; k++) fprintf(f, ",tissue_%s", r.tissue[k].key);
+        for (int k = 0; k < r.nindex; k++) fprintf(f, ",index_%s", r.index[k].key);
+    }
+    stroma_readout_free(&r);
     fputc('\n', f);
+}
+
+/* A readout value as a CSV field: an integer for a count, 17 digits otherwise, empty when undefined (NaN). */
+static void csv_item(FILE *f, const stroma_readout_item *it) {
+    if (!isfinite(it->value))
+        fputc(',', f);
+    else if (it->is_count)
+        fprintf(f, ",%.0f", it->value);
+    else
+        fprintf(f, ",%.17g", it->value);
 }
 
 void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim) {
@@ -101,6 +123,17 @@ void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim) {
     if (sim->has_ecm) fprintf(f, ",%.17g", stroma_sim_ecm(sim).mean);
     for (int k = 0; k < stroma_sim_recruitment_count(sim); k++)
         fprintf(f, ",%lld", (long long)stroma_sim_recruitment(sim, k).recruited);
+    stroma_readout r;
+    if (stroma_sim_readout(sim, &r, NULL) == STROMA_OK) {
+        for (int p = 0; p < r.npop; p++)
+            for (int k = 0; k < r.nmarkers; k++) {
+                stroma_readout_item it = {.value = stroma_readout_fraction(&r, p, k)};
+                csv_item(f, &it);
+            }
+        for (int k = 0; k < r.ntissue; k++) csv_item(f, &r.tissue[k]);
+        for (int k = 0; k < r.nindex; k++) csv_item(f, &r.index[k]);
+    }
+    stroma_readout_free(&r);
     fputc('\n', f);
 }
 
@@ -265,11 +298,53 @@ static void write_summary_recruitment(FILE *f, const stroma_sim *sim) {
     fputc('}', f);
 }
 
+/* A readout value as a JSON number: an integer for a count, null when undefined. */
+static void json_item(FILE *f, const stroma_readout_item *it, int first) {
+    fprintf(f, "%s\"%s\": ", first ? "" : ", ", it->key);
+    if (it->is_count && isfinite(it->value))
+        fprintf(f, "%.0f", it->value);
+    else
+        stroma_json_number(f, it->value);
+}
+
+/* "ihc", "tissue" and "indices" (docs/outputs.md, pathology and clinical indices). */
+static void write_summary_readout(FILE *f, const stroma_sim *sim, const stroma_readout *r) {
+    const stroma_model *m = sim->model;
+    if (r->nmarkers > 0) {
+        fputs(",\n  \"ihc\": {", f);
+        for (int p = 0; p < r->npop; p++) {
+            fputs(p ? ",\n    " : "\n    ", f);
+            stroma_json_string(f, stroma_ihc_population_name(m, p));
+            fputs(": {", f);
+            for (int k = 0; k < r->nmarkers; k++) json_member(f, m->readout.markers[k].name,
+                                                               stroma_readout_fraction(r, p, k), k == 0);
+            fputc('}', f);
+        }
+        fputs("\n  }", f);
+    }
+    if (r->ntissue > 0) {
+        fputs(",\n  \"tissue\": {", f);
+        for (int k = 0; k < r->ntissue; k++) json_item(f, &r->tissue[k], k == 0);
+        fputc('}', f);
+    }
+    if (r->nindex > 0) {
+        fputs(",\n  \"indices\": {", f);
+        for (int k = 0; k < r->nindex; k++) json_item(f, &r->index[k], k == 0);
+        fputc('}', f);
+    }
+}
+
 stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
     const stroma_model *m = sim->model;
     const stroma_mesh *mesh = &sim->transport->mesh;
+    stroma_readout r;
+    stroma_code rrc = stroma_sim_readout(sim, &r, err);
+    if (rrc != STROMA_OK) return rrc;
     FILE *f = stroma_outdir_open(od, "summary.json", err);
-    if (!f) return err ? err->code : STROMA_ERR_IO;
+    if (!f) {
+        stroma_readout_free(&r);
+        return err ? err->code : STROMA_ERR_IO;
+    }
     fputs("{\n  \"stroma_version\": ", f);
     stroma_json_string(f, stroma_version());
     fputs(",\n  \"model\": ", f);
@@ -323,6 +398,8 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
     write_summary_body(f, sim);
     write_summary_vesicles(f, sim);
     write_summary_recruitment(f, sim);
+    write_summary_readout(f, sim, &r);
+    stroma_readout_free(&r);
     fputs("\n}\n", f);
     return stroma_outdir_close(od, f, "summary.json", err);
 }

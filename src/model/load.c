@@ -532,6 +532,7 @@ static void load_store(loader *ld, int id, const load_value *v) {
         load_ecm_store(ld, id, v);
         load_vesicles_store(ld, id, v);
         load_recruitment_store(ld, id, v);
+        load_markers_store(ld, id, v);
         break;
     }
 }
@@ -695,7 +696,8 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
         int r = load_body_item(ld, id, name, path, at);
         if (!r) r = load_ecm_item(ld, id, name, path, at);
         if (!r) r = load_recruitment_item(ld, id, name, path, at);
-        return r ? -1 : load_vesicles_item(ld, id, name, path, at);
+        if (!r) r = load_vesicles_item(ld, id, name, path, at);
+        return r ? -1 : load_markers_item(ld, id, name, path, at);
     }
     }
 }
@@ -984,6 +986,7 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
         ok = load_ecm_map_done(ld, id, path, at, keys, vals, valid, ok);
         ok = load_vesicles_map_done(ld, id, path, at, keys, valid, ok);
         ok = load_recruitment_map_done(ld, id, path, at, keys, ok);
+        ok = load_markers_map_done(ld, id, path, at, keys, valid, ok);
         break;
     }
     return ok;
@@ -1880,6 +1883,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         if (!ld.nomem) load_check_initial(&ld, &names, grid, load_top_key(root, "initial_cells"));
         if (!ld.nomem) load_check_rules(&ld, &names, load_top_key(root, "rules"));
         if (!ld.nomem) load_check_images(&ld, &names);
+        if (!ld.nomem) load_check_markers(&ld, &names, grid); /* after the tables and the body */
         if (grid && !ld.nomem) load_check_memory(&ld, domain_at);
     }
     free(names.sub);
@@ -1901,6 +1905,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
     load_ecm_free(&ld);
     load_vesicles_free(&ld);
     load_recruitment_free(&ld);
+    load_markers_free(&ld);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {
         stroma_model_destroy(&m);

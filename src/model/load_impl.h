@@ -162,6 +162,8 @@ typedef struct loader {
     struct load_vesicles_walk *vesicles; /* what the walk found in vesicles (load_vesicles.c); NULL: nothing yet */
     struct load_recruitment_walk *recruitment; /* what the walk found in recruitment (load_recruitment.c); NULL:
                                                   nothing yet */
+    struct load_markers_walk *markers;   /* what the walk found in markers, populations, tissue, indices and
+                                            outputs.images.marker (load_markers.c); NULL: nothing yet */
 } loader;
 
 /* A parsed value handed to load_store. */
@@ -315,6 +317,17 @@ void load_vesicles_append(loader *ld);
 void load_check_vesicles(loader *ld, const load_names *nl);
 /* Free what the walk kept. */
 void load_vesicles_free(loader *ld);
+/* load_markers.c: `markers`, `populations`, `tissue`, `indices` and outputs.images.marker, in the same way: store
+ * (any other row is ignored), items (markers, their types and conditions, populations, index terms), mapping-level
+ * checks (what a marker or condition must give), the checks after the walk (names against the cell types, the
+ * rule tables, the substrates and body.systemic; thresholds against what a behaviour can reach; needs the rule
+ * tables and the body), and freeing. */
+void load_markers_store(loader *ld, int id, const load_value *v);
+int load_markers_item(loader *ld, int id, const char *name, const char *path, stroma_srcloc at);
+int load_markers_map_done(loader *ld, int id, const char *path, stroma_srcloc at, const stroma_yaml_node *const *keys,
+                          const int *valid, int ok);
+void load_check_markers(loader *ld, const load_names *nl, int grid);
+void load_markers_free(loader *ld);
 
 /* load_recruitment.c: the `recruitment:` section. */
 /* Store a value of a recruitment row (any other row is ignored): load_store's default. */

@@ -56,6 +56,16 @@ void stroma_model_destroy(stroma_model **model) {
     }
     free(m->vesicles.classes);
     free(m->recruitment.entries);
+    for (int k = 0; k < m->readout.nmarkers; k++) {
+        free(m->readout.markers[k].types);
+        free(m->readout.markers[k].cond);
+    }
+    free(m->readout.markers);
+    for (int k = 0; k < m->readout.npopulations; k++) free(m->readout.populations[k].types);
+    free(m->readout.populations);
+    free(m->readout.tissue.tumour);
+    free(m->readout.tissue.cd8);
+    for (int k = 0; k < STROMA_INDEX_COUNT; k++) free(m->readout.index[k].terms);
     free(m->warnings);
     stroma_rule_tables_free(&m->rule_tables);
     free(m->rules);
@@ -342,6 +352,76 @@ static void model_put_ecm(model_text *t, const stroma_model *m) {
     model_put(t, "\n");
 }
 
+/* The types marked in t[ntypes], comma-separated ("every type" when all are). */
+static void model_put_types(model_text *t, const stroma_model *m, const unsigned char *types) {
+    int all = 1, first = 1;
+    for (int k = 0; k < m->ntypes; k++) all &= types[k] != 0;
+    if (all) {
+        model_put(t, "every type");
+        return;
+    }
+    for (int k = 0; k < m->ntypes; k++)
+        if (types[k]) {
+            model_put(t, "%s%s", first ? "" : ", ", m->cell_types[k].name);
+            first = 0;
+        }
+}
+
+/* Markers, populations, the tissue section and the indices (if any): what each marker reads, in plain words. */
+static void model_put_readout(model_text *t, const stroma_model *m) {
+    const stroma_readout_desc *r = &m->readout;
+    if (r->nmarkers > 0) model_put(t, "markers: %d (live cells positive when)\n", r->nmarkers);
+    for (int k = 0; k < r->nmarkers; k++) {
+        const stroma_marker_desc *d = &r->markers[k];
+        model_put(t, "  %s: a cell of ", d->name);
+        model_put_types(t, m, d->types);
+        for (int c = 0; c < d->ncond; c++) {
+            const stroma_marker_cond *cd = &d->cond[c];
+            const char *name = cd->is_behaviour ? m->rule_tables.behaviours[cd->index].name
+                                                : m->rule_tables.signals[cd->index].name;
+            const char *unit = cd->is_behaviour ? m->rule_tables.behaviours[cd->index].unit
+                                                : m->rule_tables.signals[cd->index].unit;
+            model_put(t, "%s %s", c ? " and" : " with", name);
+            if (cd->has_above) model_put(t, " > %g", cd->above);
+            if (cd->has_above && cd->has_below) model_put(t, " and");
+            if (cd->has_below) model_put(t, " < %g", cd->below);
+            if (unit[0]) model_put(t, " %s", unit);
+        }
+        model_put(t, "\n");
+    }
+    for (int k = 0; k < r->npopulations; k++) {
+        model_put(t, "population %s: ", r->populations[k].name);
+        model_put_types(t, m, r->populations[k].types);
+        model_put(t, "\n");
+    }
+    const stroma_tissue_desc *td = &r->tissue;
+    if (td->present && td->tumour) {
+        model_put(t, "tissue: tumour cells ");
+        model_put_types(t, m, td->tumour);
+        if (td->cd8) {
+            model_put(t, "; CD8 T cells ");
+            model_put_types(t, m, td->cd8);
+        }
+        if (td->oxygen >= 0) model_put(t, "; pO2 from %s", m->substrates[td->oxygen].name);
+        model_put(t, "; tumour where the cover over %g µm reaches %g; margin %g µm\n", td->smoothing_um, td->coverage,
+                  td->margin_um);
+    }
+    for (int k = 0; k < STROMA_INDEX_COUNT; k++) {
+        const stroma_index_desc *d = &r->index[k];
+        if (!d->present) continue;
+        model_put(t, "index %s (a modelling choice):", stroma_index_names[k]);
+        for (int i = 0; i < d->nterms; i++) {
+            const stroma_index_term *tm = &d->terms[i];
+            const stroma_systemic_desc *sd = &m->body.systemic[tm->systemic];
+            model_put(t, "%s %s%s%s excess, half-max %g %s, Hill %g, weight %g", i ? ";" : "",
+                      m->substrates[sd->substrate].name, tm->cargo >= 0 ? " cargo " : "",
+                      tm->cargo >= 0 ? m->state_vars[tm->cargo].name : "", tm->half_max,
+                      tm->cargo >= 0 ? "molecules/mL" : sd->unit, tm->hill, tm->weight);
+        }
+        model_put(t, "\n");
+    }
+}
+
 /* The vesicle classes (if any): a line each with diameter, diffusion, cargo, release and uptake. */
 static void model_put_vesicles(model_text *t, const stroma_model *m) {
     const stroma_vesicles_desc *v = &m->vesicles;
@@ -501,6 +581,7 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
             model_put(&t, "  %s\n", line);
         }
     }
+    model_put_readout(&t, m);
     static const char *const formats[4] = {"none", "csv", "vti", "csv vti"}, *const cell_formats[4] = {
         "none", "csv", "vtp", "csv vtp"};
     model_put(&t, "outputs: every %g min%s, fields: %s, cells: %s\n", m->output_every_min,
@@ -513,7 +594,10 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
             model_put(&t, "every %g min and at the end", m->output_images_every_min);
         else
             model_put(&t, "at every output time");
-        model_put(&t, ", %d pixels wide\n", m->output_images_size_px);
+        model_put(&t, ", %d pixels wide", m->output_images_size_px);
+        if (m->readout.image_marker >= 0)
+            model_put(&t, ", cells stained for %s", m->readout.markers[m->readout.image_marker].name);
+        model_put(&t, "\n");
     }
     model_put_vessels(&t, m);
     model_put_body(&t, m);

@@ -41,6 +41,7 @@ typedef struct stroma_fixed_desc {
 #include "model/recruitment.h"
 #include "model/rules.h"
 #include "model/vesicles.h"
+#include "model/readout.h"
 
 /* A group of point sources/sinks of one substrate (stand-ins for cells until the cell engine exists; the cell
  * engine uses the same transport call). `count` points are placed uniformly in the region with the run's RNG
@@ -111,6 +112,8 @@ struct stroma_model {
     stroma_vesicles_desc vesicles;
     /* cells recruited from the blood through the vessel walls (issue 12) */
     stroma_recruitment_desc recruitment;
+    /* what a pathologist and a clinician read (issue 12): markers, populations, tissue metrics, indices */
+    stroma_readout_desc readout;
     /* warnings of the loader ("file:line:col: warning: ...\n" each; "" or NULL: none), printed by the CLI */
     char *warnings;
 };

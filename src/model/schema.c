@@ -496,6 +496,142 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                         .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 4000,
                                         .doc = "Width of the pictures; the height follows the domain's aspect "
                                                "ratio."},
+    [STROMA_KEY_OUTPUTS_IMAGES_MARKER] = {"outputs.images.marker", STROMA_SCHEMA_NAME, "", OPTIONAL,
+                                          .default_text = "cells coloured by type", NAME_LEN,
+                                          .doc = "A marker (a key of `markers`): live cells are drawn as a stained "
+                                                 "slide reads, positive cells brown (DAB, RGB 140, 81, 25), negative "
+                                                 "ones pale blue (haematoxylin, RGB 163, 177, 214); the legend gives "
+                                                 "both counts."},
+    [STROMA_KEY_MARKERS] = {"markers", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL, .default_text = "none", NAME_LEN,
+                            .max_items = STROMA_MAX_MARKERS,
+                            .doc = "Virtual immunohistochemistry, by marker name (SMA, Ki67, PD-L1 ...): when a "
+                                   "live cell is positive. summary.json `ihc` gives the fraction of live cells "
+                                   "positive per population (each cell type, then each of `populations`) and "
+                                   "timeseries.csv a column `ihc_<population>_<marker>` each (docs/outputs.md)."},
+    [STROMA_KEY_MARKER] = {"markers.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                           .doc = "One marker: a cell is positive when its type is one of `types` and every "
+                                  "condition holds (the inline one and each of `all`); give `types`, a condition or "
+                                  "both."},
+    [STROMA_KEY_MARKER_TYPES] = {"markers.<name>.types", STROMA_SCHEMA_LIST, "", OPTIONAL,
+                                 .default_text = "every cell type", .min_items = 1,
+                                 .doc = "Cell types (keys of `cell_types`) whose cells can be positive; cells of "
+                                        "other types are negative."},
+    [STROMA_KEY_MARKER_TYPE] = {"markers.<name>.types[]", STROMA_SCHEMA_NAME, "", REQUIRED, NAME_LEN,
+                                .doc = "A cell type."},
+    [STROMA_KEY_MARKER_SIGNAL] = {"markers.<name>.signal", STROMA_SCHEMA_STRING, "", CONDITIONAL,
+                                  .need_text = "one of signal, behaviour for an inline condition",
+                                  .max_len = STROMA_RULE_NAME_MAX - 1,
+                                  .doc = "A rule signal (a state variable such as `SMA`, a substrate, `pressure`, "
+                                         "`damage` ...; see Signals and behaviours) read in the cell at the output "
+                                         "time; contact signals are not markers."},
+    [STROMA_KEY_MARKER_BEHAVIOUR] = {"markers.<name>.behaviour", STROMA_SCHEMA_STRING, "", CONDITIONAL,
+                                     .need_text = "one of signal, behaviour for an inline condition",
+                                     .max_len = STROMA_RULE_NAME_MAX - 1,
+                                     .doc = "A rule behaviour: the cell's current value (rules applied), e.g. "
+                                            "`cycle entry` for Ki67."},
+    [STROMA_KEY_MARKER_ABOVE] = {"markers.<name>.above", STROMA_SCHEMA_NUMBER, "signal or behaviour unit",
+                                 CONDITIONAL, .need_text = "above or below (or both) with signal or behaviour", GE_0,
+                                 .doc = "Positive when the value is greater than this; for a behaviour, below the "
+                                        "largest value it can take in the marker's types."},
+    [STROMA_KEY_MARKER_BELOW] = {"markers.<name>.below", STROMA_SCHEMA_NUMBER, "signal or behaviour unit",
+                                 CONDITIONAL, .need_text = "above or below (or both) with signal or behaviour", GT_0,
+                                 .doc = "Positive when the value is less than this; with above, below > above."},
+    [STROMA_KEY_MARKER_ALL] = {"markers.<name>.all", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
+                               .min_items = 1, .max_items = 16,
+                               .doc = "More conditions, all of which must hold (E-cadherin low and N-cadherin "
+                                      "high ...)."},
+    [STROMA_KEY_MARKER_COND] = {"markers.<name>.all[]", STROMA_SCHEMA_MAP, "", REQUIRED,
+                                .doc = "One condition: exactly one of signal, behaviour, and above, below or both."},
+    [STROMA_KEY_MARKER_COND_SIGNAL] = {"markers.<name>.all[].signal", STROMA_SCHEMA_STRING, "", CONDITIONAL,
+                                       .need_text = "one of signal, behaviour", .max_len = STROMA_RULE_NAME_MAX - 1,
+                                       .doc = "A rule signal, as markers.<name>.signal."},
+    [STROMA_KEY_MARKER_COND_BEHAVIOUR] = {"markers.<name>.all[].behaviour", STROMA_SCHEMA_STRING, "", CONDITIONAL,
+                                          .need_text = "one of signal, behaviour",
+                                          .max_len = STROMA_RULE_NAME_MAX - 1,
+                                          .doc = "A rule behaviour, as markers.<name>.behaviour."},
+    [STROMA_KEY_MARKER_COND_ABOVE] = {"markers.<name>.all[].above", STROMA_SCHEMA_NUMBER, "signal or behaviour unit",
+                                      CONDITIONAL, .need_text = "above or below (or both)", GE_0,
+                                      .doc = "Positive when the value is greater than this."},
+    [STROMA_KEY_MARKER_COND_BELOW] = {"markers.<name>.all[].below", STROMA_SCHEMA_NUMBER, "signal or behaviour unit",
+                                      CONDITIONAL, .need_text = "above or below (or both)", GT_0,
+                                      .doc = "Positive when the value is less than this; with above, below > "
+                                             "above."},
+    [STROMA_KEY_POPULATIONS] = {"populations", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                .default_text = "each cell type only", NAME_LEN,
+                                .doc = "Groups of cell types the markers are also counted in (CAF: [iCAF, myCAF]); "
+                                       "a name may not be a cell type's."},
+    [STROMA_KEY_POPULATION] = {"populations.<name>", STROMA_SCHEMA_LIST, "", REQUIRED, .min_items = 1,
+                               .doc = "The cell types of the group (keys of `cell_types`)."},
+    [STROMA_KEY_POPULATION_TYPE] = {"populations.<name>[]", STROMA_SCHEMA_NAME, "", REQUIRED, NAME_LEN,
+                                    .doc = "A cell type."},
+    [STROMA_KEY_TISSUE] = {"tissue", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "no tissue metrics",
+                           .doc = "The tumour as a pathologist outlines it, for summary.json `tissue` (docs/outputs.md): "
+                                  "voxels whose tumour cover, averaged over a disc (2D) or ball (3D) of radius "
+                                  "`smoothing`, reaches `coverage`, with enclosed holes filled; the margin is the band "
+                                  "of width `margin` outside it. Needs a 2D or 3D model."},
+    [STROMA_KEY_TISSUE_TUMOUR] = {"tissue.tumour", STROMA_SCHEMA_LIST, "", REQUIRED, .min_items = 1,
+                                  .doc = "Cell types that are tumour cells (keys of `cell_types`); their live and "
+                                         "dead cells make the region, the live ones are `tumour_cells`."},
+    [STROMA_KEY_TISSUE_TUMOUR_TYPE] = {"tissue.tumour[]", STROMA_SCHEMA_NAME, "", REQUIRED, NAME_LEN,
+                                       .doc = "A cell type."},
+    [STROMA_KEY_TISSUE_CD8] = {"tissue.cd8", STROMA_SCHEMA_LIST, "", OPTIONAL,
+                               .default_text = "none: no CD8 densities", .min_items = 1,
+                               .doc = "Cell types counted as CD8 T cells for the infiltration densities."},
+    [STROMA_KEY_TISSUE_CD8_TYPE] = {"tissue.cd8[]", STROMA_SCHEMA_NAME, "", REQUIRED, NAME_LEN,
+                                    .doc = "A cell type."},
+    [STROMA_KEY_TISSUE_OXYGEN] = {"tissue.oxygen", STROMA_SCHEMA_NAME, "", OPTIONAL,
+                                  .default_text = "vessels.oxygen.substrate, else none: no pO2 medians", NAME_LEN,
+                                  .doc = "Substrate read as pO2 (a key of `substrates`) for the medians inside and "
+                                         "outside the tumour."},
+    [STROMA_KEY_TISSUE_COVERAGE] = {"tissue.coverage", STROMA_SCHEMA_NUMBER, "", OPTIONAL, DEFAULT("0.3", 0.3),
+                                    GT_0, .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1,
+                                    .doc = "Smoothed tumour cover a voxel must reach to be tumour: the fraction of "
+                                           "area (2D: cross-sections pi r^2) or volume (3D) covered by tumour cells "
+                                           "(a confluent nest is about 0.6 to 0.9)."},
+    [STROMA_KEY_TISSUE_SMOOTHING] = {"tissue.smoothing", STROMA_SCHEMA_NUMBER, "µm", OPTIONAL, DEFAULT("50", 50.0),
+                                     GE_0, .doc = "Radius of the disc (2D) or ball (3D) of voxel centres the cover is "
+                                                  "averaged over (0: the voxel alone)."},
+    [STROMA_KEY_TISSUE_MARGIN] = {"tissue.margin", STROMA_SCHEMA_NUMBER, "µm", OPTIONAL, DEFAULT("100", 100.0), GT_0,
+                                  .doc = "Width of the invasive margin: voxels outside the tumour whose centre lies "
+                                         "within this distance of a tumour voxel's centre."},
+    [STROMA_KEY_INDICES] = {"indices", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                            .doc = "Clinical indices from plasma values (a modelling choice, docs/outputs.md): each "
+                                   "is sum_i w_i H_i / sum_i w_i, in [0, 1), with H_i = x_i^n / (K^n + x_i^n) and "
+                                   "x_i = max(0, plasma - healthy) of a substrate of `body.systemic`. Needs `body`."},
+    [STROMA_KEY_INDICES_CACHEXIA] = {"indices.cachexia", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                     .default_text = "none: no cachexia index", NAME_LEN, .min_items = 1,
+                                     .doc = "Terms of the cachexia index, by systemic substrate (IL-6, TNF-a, a "
+                                            "vesicle class's miRNA cargo ...)."},
+    [STROMA_KEY_CACHEXIA_TERM] = {"indices.cachexia.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                                  .doc = "One term (a key of `body.systemic`)."},
+    [STROMA_KEY_CACHEXIA_HALF_MAX] = {"indices.cachexia.<name>.half_max", STROMA_SCHEMA_NUMBER,
+                                      "clinical unit (molecules/mL with cargo)", REQUIRED, GT_0,
+                                      .doc = "Excess over the healthy level giving half the term."},
+    [STROMA_KEY_CACHEXIA_HILL] = {"indices.cachexia.<name>.hill", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                  DEFAULT("1", 1.0), GT_0, .doc = "Hill coefficient n of the term."},
+    [STROMA_KEY_CACHEXIA_WEIGHT] = {"indices.cachexia.<name>.weight", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                    DEFAULT("1", 1.0), GT_0, .doc = "Weight w of the term."},
+    [STROMA_KEY_CACHEXIA_CARGO] = {"indices.cachexia.<name>.cargo", STROMA_SCHEMA_NAME, "", OPTIONAL,
+                                   .default_text = "the plasma value itself", NAME_LEN,
+                                   .doc = "For a vesicle class: read its circulating cargo of this state variable "
+                                          "(plasma x cargo per vesicle, molecules/mL) instead."},
+    [STROMA_KEY_INDICES_NICHE] = {"indices.premetastatic_niche", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
+                                  .default_text = "none: no premetastatic-niche index", NAME_LEN, .min_items = 1,
+                                  .doc = "Terms of the premetastatic-niche index, by systemic substrate (VEGF, "
+                                         "CXCL8, TGF-b, tumour exosomes ...)."},
+    [STROMA_KEY_NICHE_TERM] = {"indices.premetastatic_niche.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                               .doc = "One term (a key of `body.systemic`)."},
+    [STROMA_KEY_NICHE_HALF_MAX] = {"indices.premetastatic_niche.<name>.half_max", STROMA_SCHEMA_NUMBER,
+                                   "clinical unit (molecules/mL with cargo)", REQUIRED, GT_0,
+                                   .doc = "Excess over the healthy level giving half the term."},
+    [STROMA_KEY_NICHE_HILL] = {"indices.premetastatic_niche.<name>.hill", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                               DEFAULT("1", 1.0), GT_0, .doc = "Hill coefficient n of the term."},
+    [STROMA_KEY_NICHE_WEIGHT] = {"indices.premetastatic_niche.<name>.weight", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                 DEFAULT("1", 1.0), GT_0, .doc = "Weight w of the term."},
+    [STROMA_KEY_NICHE_CARGO] = {"indices.premetastatic_niche.<name>.cargo", STROMA_SCHEMA_NAME, "", OPTIONAL,
+                                .default_text = "the plasma value itself", NAME_LEN,
+                                .doc = "For a vesicle class: read its circulating cargo of this state variable "
+                                       "instead."},
     [STROMA_KEY_ECM] = {"ecm", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
                         .doc = "The extracellular matrix: a density field (mg/mL collagen equivalent) that cell types "
                                "deposit, a protease degrades, and that slows cell migration and the diffusion of "

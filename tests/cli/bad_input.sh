@@ -166,6 +166,104 @@ expect_cmd() {
   grep -Eq "$pattern" "$WORK/$name.err" || { cat "$WORK/$name.err"; fail "$name: message does not match /$pattern/"; }
   echo "ok: $name"
 }
+# Markers, populations, tissue and indices (load_markers.c): names checked against the cell types, the rule tables
+# (with "did you mean"), the substrates and body.systemic; thresholds against their range.
+cells2d='domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}
+time: {end: 10, dt_diffusion: 0.1}
+substrates:
+  oxygen: {diffusion: 100000, decay: 0.1, initial: 38}
+cell_types:
+  cancer: {cycle: {model: exponential, duration: 1000}}
+  CAF: {cycle: {model: none}}
+state_variables:
+  SMA: {initial: {CAF: 1}}'
+expect marker_unknown_signal "$cells2d
+markers:
+  SMA: {signal: SAM, above: 0.5}" "marker_unknown_signal\.yaml:11:17: markers\.SMA\.signal: no signal named 'SAM'; did you mean 'SMA'\?"
+expect marker_unknown_type "$cells2d
+markers:
+  SMA: {types: [CAFF], signal: SMA, above: 0.5}" "marker_unknown_type\.yaml:11:17: markers\.SMA\.types\[0\]: no cell type named 'CAFF'; did you mean 'CAF'\?"
+expect marker_unknown_behaviour "$cells2d
+markers:
+  Ki67: {behaviour: cycle entri, above: 0.0001}" "marker_unknown_behaviour\.yaml:11:21: markers\.Ki67\.behaviour: no behaviour named 'cycle entri'; did you mean 'cycle entry'\?"
+expect marker_unknown_variable "$cells2d
+markers:
+  X: {all: [{signal: custom:SAM, above: 0.1}]}" "marker_unknown_variable\.yaml:11:22: markers\.X\.all\[0\]\.signal: no signal named 'custom:SAM'"
+expect marker_unreachable "$cells2d
+markers:
+  Ki67: {types: [cancer], behaviour: cycle entry, above: 0.01}" "marker_unreachable\.yaml:11:58: markers\.Ki67\.above 0\.01: no cell could be positive: 'cycle entry' is at most 0\.001 1/min"
+expect marker_negative_threshold "$cells2d
+markers:
+  SMA: {signal: SMA, above: -1}" "marker_negative_threshold\.yaml:11:29: markers\.SMA\.above must be >= 0"
+expect marker_empty_band "$cells2d
+markers:
+  SMA: {signal: SMA, above: 0.5, below: 0.2}" "marker_empty_band\.yaml:11:41: markers\.SMA\.below \(0\.2\) must be above markers\.SMA\.above \(0\.5\)"
+expect marker_contact "$cells2d
+markers:
+  touch: {signal: contact with CAF, above: 0}" "marker_contact\.yaml:11:19: markers\.touch\.signal: 'contact with CAF' is a contact signal"
+expect marker_dead "$cells2d
+markers:
+  gone: {signal: dead, above: 0}" "marker_dead\.yaml:11:18: .*counted in live cells"
+expect marker_empty "$cells2d
+markers:
+  X: {}" "marker_empty\.yaml:11:3: markers\.X: give types, a condition"
+expect marker_two_names "$cells2d
+markers:
+  X: {signal: SMA, behaviour: apoptosis, above: 0}" "marker_two_names\.yaml:11:[0-9]+: markers\.X: give exactly one of signal, behaviour \(got 2\)"
+expect marker_no_bound "$cells2d
+markers:
+  X: {all: [{signal: SMA}]}" "marker_no_bound\.yaml:11:[0-9]+: markers\.X\.all\[0\]: give above, below or both"
+expect marker_misspelt_key "$cells2d
+markers:
+  X: {signal: SMA, abov: 0.5}" "marker_misspelt_key\.yaml:11:20: .*abov.*above"
+expect population_like_type "$cells2d
+populations:
+  CAF: [CAF]" "population_like_type\.yaml:11:3: populations\.CAF: a population may not be named like a cell type"
+expect tissue_unknown_type "$cells2d
+tissue: {tumour: [cancr]}" "tissue_unknown_type\.yaml:10:19: tissue\.tumour\[0\]: no cell type named 'cancr'; did you mean 'cancer'\?"
+expect tissue_coverage "$cells2d
+tissue: {tumour: [cancer], coverage: 1.5}" "tissue_coverage\.yaml:10:38: tissue\.coverage must be between 0 and 1 \(got 1\.5\)"
+expect tissue_oxygen "$cells2d
+tissue: {tumour: [cancer], oxygen: oxygn}" "tissue_oxygen\.yaml:10:36: tissue\.oxygen: no substrate named 'oxygn'; did you mean 'oxygen'\?"
+expect tissue_1d "$base
+$sub
+cell_types:
+  cancer: {cycle: {model: none}}
+tissue: {tumour: [cancer]}" "tissue_1d\.yaml:9:1: tissue: the tumour region needs a 2D or 3D model \(this one is 1D\)"
+expect index_no_body "$cells2d
+indices:
+  cachexia: {oxygen: {half_max: 1}}" "index_no_body\.yaml:11:14: indices\.cachexia reads plasma values, but the model has no body"
+expect index_not_systemic "$cells2d
+body:
+  plasma_volume: 3000
+  tumour_volume: 1
+  systemic:
+    oxygen: {unit: mmHg, conversion: 1, half_life: 60}
+indices:
+  premetastatic_niche: {oxgen: {half_max: 1}, oxygen: {half_max: 0}}" \
+  "index_not_systemic\.yaml:16:25: indices\.premetastatic_niche\.oxgen: no substrate named 'oxgen'; did you mean 'oxygen'\?"
+grep -q "indices.premetastatic_niche.oxygen.half_max must be > 0" "$WORK/index_not_systemic.err" || fail "index half_max 0 accepted"
+expect index_cargo "$cells2d
+vesicles:
+  exo: {diameter: 100, decay: 0, release: {CAF: 1}}
+body:
+  plasma_volume: 3000
+  tumour_volume: 1
+  systemic:
+    exo: {unit: particles/mL, conversion: 1, half_life: 5}
+indices:
+  cachexia: {exo: {cargo: SMA, half_max: 1}, oxygen: {half_max: 1}}" "index_cargo\.yaml:18:[0-9]+: indices\.cachexia\.exo\.cargo: exo carries no SMA"
+grep -q "indices.cachexia.oxygen: oxygen has no plasma value; list it in body.systemic" "$WORK/index_cargo.err" ||
+  fail "a term without a plasma value accepted"
+expect image_marker "domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}
+time: {end: 10, dt_diffusion: 0.1}
+substrates:
+  oxygen: {diffusion: 100000, decay: 0.1, initial: 38}
+cell_types:
+  CAF: {cycle: {model: none}}
+markers:
+  FAP: {types: [CAF]}
+outputs: {every: 5, images: {marker: FPA}}" "image_marker\.yaml:9:38: outputs\.images\.marker: no marker named 'FPA'; did you mean 'FAP'\?"
 # A model that is a directory, a FIFO or a device is bad input (exit 2), refused without reading or blocking.
 mkdir "$WORK/dir.yaml"
 mkfifo "$WORK/fifo.yaml"

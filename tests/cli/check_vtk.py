@@ -192,6 +192,10 @@ def check_fields(out, summary, rows, times, origin):
 def check_cells(out, summary, rows, times, svar_arrays, svar_rates, svar_positive):
     types = list(summary["cells"])
     ntypes = len(types)
+    # a model with markers adds marker:<name> (UInt8, 1 = a live cell positive), in the order of summary.json's ihc
+    ihc = summary.get("ihc", {})
+    markers = list(next(iter(ihc.values()))) if ihc else []
+    marker_arrays = ["marker:" + m for m in markers]
     last = None
     for t, path in collection(out, "cells.pvd", times):
         poly = read(vtkXMLPolyDataReader, path)
@@ -201,9 +205,10 @@ def check_cells(out, summary, rows, times, svar_arrays, svar_rates, svar_positiv
         check(strings(fd, "cell_states") == STATES, f"{path}: cell_states")
         pd = poly.GetPointData()
         got = [pd.GetArray(i).GetName() for i in range(pd.GetNumberOfArrays())]
-        check(got == CELL_ARRAYS + svar_arrays, f"{path}: point arrays {got}")
+        check(got == CELL_ARRAYS + svar_arrays + marker_arrays, f"{path}: point arrays {got}")
         kinds = {"id": "vtkLongLongArray", "type": "vtkIntArray", "state": "vtkUnsignedCharArray",
                  "phase": "vtkIntArray"}
+        kinds.update({m: "vtkUnsignedCharArray" for m in marker_arrays})
         for name in got:
             cls = pd.GetArray(name).GetClassName()
             check(cls == kinds.get(name, "vtkDoubleArray"), f"{path}: {name} is a {cls}")
@@ -225,6 +230,16 @@ def check_cells(out, summary, rows, times, svar_arrays, svar_rates, svar_positiv
             check(live == int(row["cells_" + name]), f"{path}: {live} live {name}, timeseries {row['cells_' + name]}")
         dead = sum(1 for s in a["state"] if s != 0)
         check(dead == int(row["cells_dead"]), f"{path}: {dead} dead, timeseries {row['cells_dead']}")
+        for m in markers:
+            v = a["marker:" + m]
+            check(all(x in (0, 1) for x in v), f"{path}: marker:{m} not 0/1")
+            check(all(v[i] == 0 for i in range(n) if a["state"][i] != 0), f"{path}: a dead cell is {m}+")
+            for k, name in enumerate(types):
+                live = [i for i in range(n) if a["type"][i] == k and a["state"][i] == 0]
+                col = row["ihc_" + name + "_" + m]
+                want = float(col) if col else None
+                got_f = sum(v[i] for i in live) / len(live) if live else None
+                check(got_f == want, f"{path}: {name} {m}+ fraction {got_f}, timeseries {want}")
         ccsv = os.path.join(out, "cells", f"cells_{csv_time(t)}.csv")
         if os.path.isfile(ccsv):
             crow = list(csv.DictReader(open(ccsv)))

@@ -17,5 +17,16 @@ assert c["cancer"] > 300 and c["CD8_T"] > 0, c
 p = json.load(open(sys.argv[1]))["plasma"]
 assert set(p) == {"IL6", "VEGF", "CXCL8", "CAF_exosome", "tumour_exosome"}, p
 assert p["IL6"]["value"] > 5.2 and p["VEGF"]["value"] > 17 and p["IL6"]["unit"] == "pg/mL", p
+# what a pathologist and a clinician read: markers per type and population, the tumour region, the indices
+s = json.load(open(sys.argv[1]))
+ihc, T, I = s["ihc"], s["tissue"], s["indices"]
+assert list(ihc) == ["cancer", "fibroblast", "CAF", "CD8_T", "macrophage", "fibroblasts"], list(ihc)
+assert set(ihc["cancer"]) == {"Ki67", "E-cadherin", "CA9", "resistance", "FAP", "CD8"}, ihc["cancer"]
+assert ihc["CD8_T"]["CD8"] == 1 and ihc["CAF"]["FAP"] == 1 and ihc["cancer"]["FAP"] == 0, ihc
+assert 0 < ihc["fibroblasts"]["FAP"] < 1, ihc["fibroblasts"]  # some fibroblasts are activated already
+assert T["tumour_cells"] == c["cancer"] and 0.1 < T["tumour_area_mm2"] < 0.5, T
+assert T["cd8_in_tumour"] + T["cd8_margin"] <= c["CD8_T"], T
+assert T["median_po2_tumour"] < T["median_po2_normal"] <= 55, T  # the nest is hypoxic against its surroundings
+assert 0 < I["cachexia"] < 1 and 0 < I["premetastatic_niche"] < 1, I
 PY
 echo "demo_model: ok"

@@ -23,9 +23,18 @@ python3 -c "
 import json,sys; s=json.load(open('$WORK/c1/summary.json'))
 ev=s['cell_events']; assert ev['births']>0 and ev['kills']>0 and ev['transformations']>0, ev" || fail "scenario too quiet to prove anything"
 # Every feature (tests/data/every_feature, 3D: damage, attack, phagocytosis, state variables, per-cell values,
-# rules from CSV): every output file identical at 1 and 2 threads, ParaView and pictures included.
+# rules from CSV, markers): every output file identical at 1 and 2 threads, ParaView and pictures included.
 for t in 1 2; do
   "$STROMA" run "$SRC/tests/data/every_feature/model.yaml" --out "$WORK/e$t" --threads $t --end 120 --quiet || fail "every-feature run $t"
 done
 diff -r -x run.json -x report.html "$WORK/e1" "$WORK/e2" >"$WORK/ediff" || fail "every feature: outputs differ: $(head -5 "$WORK/ediff")"
+# ... with markers (signals, behaviours, a substrate, several conditions, a population), the 3D tissue metrics, both
+# indices and pictures coloured by a marker among them; the default scenario's markers, tissue and indices too.
+for d in e1 c1; do
+  python3 -c "
+import json; s = json.load(open('$WORK/$d/summary.json'))
+assert s['ihc'] and s['tissue'] and s['indices'], [k for k in ('ihc', 'tissue', 'indices') if k not in s]
+assert any(0 < v < 1 for p in s['ihc'].values() for v in p.values() if v is not None), s['ihc']" ||
+    fail "$d: no markers, tissue or indices to compare"
+done
 echo "determinism: ok"

@@ -413,9 +413,10 @@ static void test_unknown_keys(void **state) {
     expect_error(L1_DOMAIN "tme: {end: 10, dt_diffusion: 0.1}\n" L3_5_OXYGEN, STROMA_ERR_MISSING, 1, 1,
                  "t.yaml:1:1: missing required key time (mapping)\nt.yaml:2:1: unknown key tme; did you mean 'time'?");
     /* No near key: the valid keys are listed. */
-    expect_error(BASE "tissue: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
-                 "unknown key tissue (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules, outputs, ecm, recruitment, vessels, body, vesicles)");
+    expect_error(BASE "zebra: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
+                 "unknown key zebra (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
+                 "state_variables, rules, outputs, markers, populations, tissue, indices, ecm, recruitment, vessels, "
+                 "body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
