@@ -381,8 +381,8 @@ static void test_contact_state_signal(void **state) {
     assert_true(e.cells.beh[(size_t)LONE * (size_t)R.nslots + (size_t)R.s_speed] == 1.0);
     char buf[256];
     stroma_rule_describe(&w.m, &w.rules[0], buf, sizeof buf);
-    assert_string_equal(buf, "in cancer, resistance in contact (summed over the live cells touching it) increases "
-                             "migration speed from 1 to 3 µm/min, half-max 4, Hill 2");
+    assert_string_equal(buf, "in cancer, resistance in contact (summed over the live cells touching or attached to "
+                             "it) increases migration speed from 1 to 3 µm/min, half-max 4, Hill 2");
     world_free(&w, &R, &e);
 }
 
