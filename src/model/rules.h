@@ -3,9 +3,9 @@
  * Design notes
  * - Signals and behaviours are open tables built per model (stroma_rule_tables_build): every substrate, cell
  *   type and state variable contributes named entries ("oxygen", "oxygen gradient", "contact with CAF",
- *   "PD_L1 in contact", "transform to CAF", "IL6 secretion", "stemness production" ...). A later channel (ECM, exosomes, plasma,
- *   drugs) adds entries by adding a provider in rules_tables.c; the rules engine evaluates an entry through its
- *   kind and argument and never needs to change.
+ *   "PD_L1 in contact", "transform to CAF", "IL6 secretion", "stemness production" ...). A later channel (ECM,
+ *   exosomes, plasma, drugs) adds entries by adding a provider in rules_tables.c; the rules engine evaluates an
+ *   entry through its kind and argument and never needs to change.
  * - A rule: in cells of `type`, `signal` increases (direction +1) or decreases (-1) `behaviour` toward
  *   `saturation`, with half-maximum `half_max` and Hill power `hill`. Per behaviour, with base value b0 (the
  *   type's parameter) and each rule's Hill term x_i = (s_i / h_i)^n_i:

@@ -337,7 +337,8 @@ size_t stroma_rule_describe(const stroma_model *m, const stroma_rule_desc *r, ch
     const stroma_signal_entry *s = &m->rule_tables.signals[r->signal];
     const stroma_behaviour_entry *b = &m->rule_tables.behaviours[r->behaviour];
     double base = stroma_rule_behaviour_base(m, r->type, r->behaviour);
-    const char *gloss = s->kind == STROMA_SIG_STATE_CONTACT ? " (summed over the live cells touching or attached to it)" : "";
+    const char *gloss =
+        s->kind == STROMA_SIG_STATE_CONTACT ? " (summed over the live cells touching or attached to it)" : "";
     int n = snprintf(buf, cap, "in %s, %s%s %s %s from %g to %g%s%s, half-max %g%s%s, Hill %g%s",
                      m->cell_types[r->type].name, s->name, gloss, r->direction > 0 ? "increases" : "decreases", b->name,
                      base, r->saturation, b->unit[0] ? " " : "", b->unit, r->half_max, s->unit[0] ? " " : "",
