@@ -56,6 +56,7 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->keep);
     free(e->voxel);
     free(e->mech_cost);
+    free(e->contact_state);
     sec_order_free(&e->sec);
     sec_order_free(&e->sec_prev);
     free(e->sec_count);
@@ -907,32 +908,85 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
     }
 }
 
+/* Are cells i and j in contact: closer than the adhesion reach (the larger of the sum of the radii and the sum
+ * of the types' adhesion distances)? Symmetric in i and j, bit for bit. */
+static inline int in_contact(const stroma_cell_engine *e, size_t i, size_t j) {
+    const stroma_cells *c = &e->cells;
+    double ri = c->radius_um[i], rj = c->radius_um[j];
+    double dx = c->x[i] - c->x[j], dy = c->y[i] - c->y[j], dz = c->z[i] - c->z[j];
+    double reach = e->types[c->type[i]].max_adhesion_rel * ri + e->types[c->type[j]].max_adhesion_rel * rj;
+    if (reach < ri + rj) reach = ri + rj;
+    return dx * dx + dy * dy + dz * dz <= reach * reach;
+}
+
 /* Live cells of each type in contact with cell i into counts[0..ntypes-1], dead ones into counts[ntypes]. */
 static void count_contacts(const stroma_cell_engine *e, size_t i, double *counts) {
     const stroma_cells *c = &e->cells;
     const stroma_cell_grid *g = &e->grid;
     for (int k = 0; k <= e->ntypes; k++) counts[k] = 0;
-    double xi = c->x[i], yi = c->y[i], zi = c->z[i], ri = c->radius_um[i];
-    double reli = e->types[c->type[i]].max_adhesion_rel * ri;
     int blo[3], bhi[3];
-    stroma_cell_grid_range(g, xi, yi, zi, e->pairs.reach_rel[c->type[i]] * ri + g->max_reach_um, blo, bhi);
+    stroma_cell_grid_range(g, c->x[i], c->y[i], c->z[i], e->pairs.reach_rel[c->type[i]] * c->radius_um[i] +
+                           g->max_reach_um, blo, bhi);
     for (int bz = blo[2]; bz <= bhi[2]; bz++)
         for (int by = blo[1]; by <= bhi[1]; by++)
             for (int bx = blo[0]; bx <= bhi[0]; bx++) {
                 size_t b = ((size_t)bz * (size_t)g->nb[1] + (size_t)by) * (size_t)g->nb[0] + (size_t)bx;
                 for (size_t m = g->start[b]; m < g->start[b + 1]; m++) {
                     size_t j = g->order[m];
-                    if (j == i) continue;
-                    double dx = xi - c->x[j], dy = yi - c->y[j], dz = zi - c->z[j];
-                    double reach = reli + e->types[c->type[j]].max_adhesion_rel * c->radius_um[j];
-                    if (reach < ri + c->radius_um[j]) reach = ri + c->radius_um[j];
-                    if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
+                    if (j == i || !in_contact(e, i, j)) continue;
                     if (c->state[j] == STROMA_CELL_LIVE)
                         counts[c->type[j]] += 1;
                     else
                         counts[e->ntypes] += 1;
                 }
             }
+}
+
+/* "<variable> in contact" of cell i (parallel over cells: reads every cell's state variables, writes only row i
+ * of e->contact_state): for each variable some rule reads, the sum of its values over the live cells in contact
+ * with i, in the grid's box order (fixed by the cells' positions, not by the threads). */
+static void sum_contact_state(stroma_cell_engine *e, size_t i) {
+    const stroma_cells *c = &e->cells;
+    const stroma_cell_grid *g = &e->grid;
+    const stroma_rules_engine *R = e->rules;
+    size_t nc = (size_t)R->ncontact_vars, nv = (size_t)c->nstate;
+    double *out = e->contact_state + i * nc;
+    for (size_t k = 0; k < nc; k++) out[k] = 0;
+    int blo[3], bhi[3];
+    stroma_cell_grid_range(g, c->x[i], c->y[i], c->z[i], e->pairs.reach_rel[c->type[i]] * c->radius_um[i] +
+                           g->max_reach_um, blo, bhi);
+    for (int bz = blo[2]; bz <= bhi[2]; bz++)
+        for (int by = blo[1]; by <= bhi[1]; by++)
+            for (int bx = blo[0]; bx <= bhi[0]; bx++) {
+                size_t b = ((size_t)bz * (size_t)g->nb[1] + (size_t)by) * (size_t)g->nb[0] + (size_t)bx;
+                for (size_t m = g->start[b]; m < g->start[b + 1]; m++) {
+                    size_t j = g->order[m];
+                    if (j == i || c->state[j] != STROMA_CELL_LIVE || !in_contact(e, i, j)) continue;
+                    const double *vj = c->svar + j * nv;
+                    for (size_t k = 0; k < nc; k++) out[k] += vj[R->contact_var[k]];
+                }
+            }
+}
+
+/* Attachments count as contact for "<variable> in contact" (an attacker touches its target, which touches its
+ * attackers), also when the pair has drifted beyond the adhesion reach (attachment is not a force): after the
+ * neighbour sums, each attached live pair out of reach adds each one's values to the other's sums. Serial, in
+ * attacker index (id) order; a pair attached both ways is added once. */
+static void add_attached_contact_state(stroma_cell_engine *e) {
+    const stroma_cells *c = &e->cells;
+    size_t nc = (size_t)e->rules->ncontact_vars, nv = (size_t)c->nstate;
+    const int *var = e->rules->contact_var;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->attached_id[i] < 0 || c->state[i] != STROMA_CELL_LIVE) continue;
+        size_t j = find_id(c, c->attached_id[i]);
+        if (j == (size_t)-1 || j == i || c->state[j] != STROMA_CELL_LIVE || in_contact(e, i, j)) continue;
+        if (j < i && c->attached_id[j] == c->id[i]) continue; /* added from j */
+        double *si = e->contact_state + i * nc, *sj = e->contact_state + j * nc;
+        for (size_t k = 0; k < nc; k++) {
+            si[k] += c->svar[j * nv + (size_t)var[k]];
+            sj[k] += c->svar[i * nv + (size_t)var[k]];
+        }
+    }
 }
 
 /* PhysiCell's pressure normalisation: a confluent tissue reads about 1. */
@@ -967,6 +1021,8 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     case STROMA_SIG_NECROTIC: return c->state[i] == STROMA_CELL_NECROTIC;
     case STROMA_SIG_DEAD: return c->state[i] != STROMA_CELL_LIVE;
     case STROMA_SIG_STATE: return c->svar[i * (size_t)c->nstate + (size_t)sg->arg];
+    case STROMA_SIG_STATE_CONTACT:
+        return e->contact_state[i * (size_t)e->rules->ncontact_vars + (size_t)e->rules->contact_col[sg->arg]];
     case STROMA_SIG_VESSEL_DENSITY:
         return e->vessel_density && t ? e->vessel_density[stroma_mesh_voxel_of(&t->mesh, p)] : 0.0;
     case STROMA_SIG_PLASMA: return e->plasma ? e->plasma[sg->arg] : 0.0;
@@ -1116,6 +1172,21 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
     e->vox_fresh = 0;
     e->mech_cost_n = 0; /* cells may be born, die or be removed: the per-cell costs no longer line up */
     e->rates_epoch++;   /* and volumes and exchange rates change */
+    /* "<variable> in contact" reads the neighbours' state variables, which the rules pass updates: the sums are
+     * gathered first, from the values at the start of the step (only when a rule reads them) */
+    if (rules && e->rules->ncontact_vars > 0) {
+        size_t need = n * (size_t)e->rules->ncontact_vars;
+        if (need > e->contact_state_cap) {
+            size_t cap = need + need / 2 + 64;
+            double *p = realloc(e->contact_state, cap * sizeof *p);
+            if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for %zu cells' contact sums", n);
+            e->contact_state = p;
+            e->contact_state_cap = cap;
+        }
+#pragma omp parallel for schedule(static) if (ln >= STROMA_CELLS_PAR_MIN)
+        for (long i = 0; i < ln; i++) sum_contact_state(e, (size_t)i);
+        add_attached_contact_state(e);
+    }
     /* two passes: contact decisions read other cells' radii and states, which the phenotype pass updates; a
      * cell's rules (its own behaviours and state variables, from its neighbours' positions, radii and states)
      * come just before its contact decision, which reads only its own behaviours */

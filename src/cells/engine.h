@@ -78,6 +78,8 @@ typedef struct stroma_cell_engine {
     double *contact_min;        /* minutes the cell stayed attached during the step (damage delivered) */
     double *adh_scale, *rep_scale; /* per cell, when rules set cell-cell adhesion / repulsion (mechanics) */
     unsigned char *keep;
+    double *contact_state;      /* [n * rules->ncontact_vars] "<variable> in contact" sums of the phenotype step */
+    size_t contact_state_cap;   /* doubles allocated there */
     size_t *voxel;              /* voxel of each cell, refreshed after mechanics */
     uint32_t *mech_cost;        /* neighbour candidates each cell scanned at the last mechanics step */
     size_t mech_cost_n;         /* cells mech_cost describes (0: none; the cells changed since) */

@@ -57,7 +57,10 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
     r->s_prod = ialloc(nv, -1);
     r->s_decay = ialloc(nv, -1);
     r->slot_beh = ialloc((size_t)tb->nbehaviours, -1);
-    if (!r->slot_of || !r->s_transform || !r->s_attack || !r->s_phago || !r->s_prod || !r->s_decay || !r->slot_beh)
+    r->contact_col = ialloc(nv, -1);
+    r->contact_var = ialloc(nv, -1);
+    if (!r->slot_of || !r->s_transform || !r->s_attack || !r->s_phago || !r->s_prod || !r->s_decay || !r->slot_beh ||
+        !r->contact_col || !r->contact_var)
         goto nomem;
     /* a slot for every ruled behaviour, and for state-variable production/decay (always evaluated) */
     for (int k = 0; k < m->nrules; k++) {
@@ -69,7 +72,13 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         stroma_signal_kind sk = tb->signals[m->rules[k].signal].kind;
         if (sk == STROMA_SIG_CONTACT_TYPE || sk == STROMA_SIG_CONTACT_LIVE || sk == STROMA_SIG_CONTACT_DEAD)
             r->needs_contacts = 1;
+        if (sk == STROMA_SIG_STATE_CONTACT) r->contact_col[tb->signals[m->rules[k].signal].arg] = -2; /* read */
     }
+    for (int v = 0; v < m->nstate; v++)
+        if (r->contact_col[v] == -2) {
+            r->contact_var[r->ncontact_vars] = v;
+            r->contact_col[v] = r->ncontact_vars++;
+        }
     /* ... for every behaviour a cell file sets per cell (the cell keeps its value where no rule acts) */
     for (int g = 0; g < m->ninitial; g++)
         for (int k = 0; k < m->initial_cells[g].ncols; k++) {
@@ -149,5 +158,7 @@ void stroma_rules_free(stroma_rules_engine *r) {
     free(r->s_phago);
     free(r->s_prod);
     free(r->s_decay);
+    free(r->contact_col);
+    free(r->contact_var);
     memset(r, 0, sizeof *r);
 }

@@ -20,6 +20,10 @@ typedef struct stroma_rules_engine {
     int *grp_start;              /* [ntypes * nslots + 1] rules of (type, slot) are rule_idx[grp_start..] */
     int *rule_idx;               /* [nrules] */
     int needs_contacts;
+    /* "<variable> in contact": the variables some rule reads summed over a cell's contacts (none: no cost) */
+    int ncontact_vars;
+    int *contact_col;            /* [nstate] column of variable v in the per-cell contact sums, or -1 */
+    int *contact_var;            /* [ncontact_vars] the variable of each column, in variable order */
     /* slots of the behaviours the cell engine reads (-1 = not rule-controlled: use the type's value) */
     int s_cycle, s_apop, s_necro, s_speed, s_persist, s_bias, s_kill, s_phago_dead;
     int s_attack_damage, s_attack_duration, s_damage, s_repair, s_adhesion, s_repulsion;

@@ -3,9 +3,9 @@
  * Design notes
  * - Signals and behaviours are open tables built per model (stroma_rule_tables_build): every substrate, cell
  *   type and state variable contributes named entries ("oxygen", "oxygen gradient", "contact with CAF",
- *   "transform to CAF", "IL6 secretion", "stemness production" ...). A later channel (ECM, exosomes, plasma,
- *   drugs) adds entries by adding a provider in rules_tables.c; the rules engine evaluates an entry through its
- *   kind and argument and never needs to change.
+ *   "PD_L1 in contact", "transform to CAF", "IL6 secretion", "stemness production" ...). A later channel (ECM,
+ *   exosomes, plasma, drugs) adds entries by adding a provider in rules_tables.c; the rules engine evaluates an
+ *   entry through its kind and argument and never needs to change.
  * - A rule: in cells of `type`, `signal` increases (direction +1) or decreases (-1) `behaviour` toward
  *   `saturation`, with half-maximum `half_max` and Hill power `hill`. Per behaviour, with base value b0 (the
  *   type's parameter) and each rule's Hill term x_i = (s_i / h_i)^n_i:
@@ -38,6 +38,7 @@ typedef enum stroma_signal_kind {
     STROMA_SIG_NECROTIC,           /* 1 if necrotic */
     STROMA_SIG_DEAD,               /* 1 if dead */
     STROMA_SIG_STATE,              /* [variable] a named internal state variable */
+    STROMA_SIG_STATE_CONTACT,      /* [variable] sum of that variable over the live cells in contact or attached */
     STROMA_SIG_VESSEL_DENSITY,     /* vessel volume fraction of the cell's voxel (models with vessels) */
     STROMA_SIG_PLASMA,             /* [systemic index] plasma value, clinical unit (models with a body) */
     STROMA_SIG_ECM                 /* ECM density of the cell's voxel, mg/mL (models with an ecm section) */

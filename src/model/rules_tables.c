@@ -115,11 +115,13 @@ static void provide_cells(table_builder *b, const stroma_model *m) {
     }
 }
 
-/* Provider: named internal state variables. */
+/* Provider: named internal state variables: a cell's own value, and the sum of the values of the live cells
+ * touching it ("<variable> in contact": names have no spaces, so it cannot clash with "contact with <type>"). */
 static void provide_state(table_builder *b, const stroma_model *m) {
     for (int v = 0; v < m->nstate; v++) {
         const char *n = m->state_vars[v].name;
         add_signal(b, STROMA_SIG_STATE, v, "", "%s", n);
+        add_signal(b, STROMA_SIG_STATE_CONTACT, v, "", "%s in contact", n);
         add_behaviour(b, STROMA_BEH_STATE_PRODUCTION, v, "1/min", "%s production", n);
         add_behaviour(b, STROMA_BEH_STATE_DECAY, v, "1/min", "%s decay", n);
     }
@@ -335,8 +337,10 @@ size_t stroma_rule_describe(const stroma_model *m, const stroma_rule_desc *r, ch
     const stroma_signal_entry *s = &m->rule_tables.signals[r->signal];
     const stroma_behaviour_entry *b = &m->rule_tables.behaviours[r->behaviour];
     double base = stroma_rule_behaviour_base(m, r->type, r->behaviour);
-    int n = snprintf(buf, cap, "in %s, %s %s %s from %g to %g%s%s, half-max %g%s%s, Hill %g%s",
-                     m->cell_types[r->type].name, s->name, r->direction > 0 ? "increases" : "decreases", b->name,
+    const char *gloss =
+        s->kind == STROMA_SIG_STATE_CONTACT ? " (summed over the live cells touching or attached to it)" : "";
+    int n = snprintf(buf, cap, "in %s, %s%s %s %s from %g to %g%s%s, half-max %g%s%s, Hill %g%s",
+                     m->cell_types[r->type].name, s->name, gloss, r->direction > 0 ? "increases" : "decreases", b->name,
                      base, r->saturation, b->unit[0] ? " " : "", b->unit, r->half_max, s->unit[0] ? " " : "",
                      s->unit, r->hill, r->apply_to_dead ? " (also in dead cells)" : "");
     return n < 0 ? 0 : (size_t)n;

@@ -120,6 +120,14 @@ expect recruit_hill_no_signal "$rec_base
 expect recruit_no_max_cells "$rec_base
   macrophage: {rate: 0.2}" \
   "recruit_no_max_cells\.yaml:13:3: missing required key recruitment\.macrophage\.max_cells"
+expect contact_unknown_variable "$base
+$sub
+cell_types:
+  T: {volume: 500}
+state_variables: {PD_L1: {}, exhaustion: {}}
+rules:
+  - {type: T, signal: PD-L1 in contact, direction: increases, behaviour: exhaustion production, saturation: 0.1, half_max: 1, hill: 1}" \
+  "contact_unknown_variable\.yaml:11:23: rules\[0\]\.signal: no signal named 'PD-L1 in contact'; did you mean 'PD_L1 in contact'\?"
 expect recruit_no_vessels "$base
 $sub
 cell_types:

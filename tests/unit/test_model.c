@@ -1487,6 +1487,11 @@ static void test_rules_errors(void **state) {
                           "increases, behaviour: apoptosis, saturation: 1, half_max: 1, hill: 1}\n",
                  STROMA_ERR_UNKNOWN_KEY, 12, 25,
                  "rules[0].signal: no state variable named 'stemnes'; did you mean 'stemness'?");
+    /* "<variable> in contact" names a state variable too */
+    expect_error(RULES_2D "state_variables: {stemness: {}}\nrules:\n  - {type: CAF, signal: stemnes in contact, "
+                          "direction: increases, behaviour: apoptosis, saturation: 1, half_max: 1, hill: 1}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 12, 25,
+                 "rules[0].signal: no signal named 'stemnes in contact'; did you mean 'stemness in contact'?");
     /* saturation on the wrong side of the base value (the type's own parameter) */
     expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
                           "saturation: 0.01, half_max: 50, hill: 2}\n",

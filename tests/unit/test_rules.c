@@ -1,6 +1,8 @@
 /* Unit tests for the rules engine (src/cells/rules.c and its evaluation in engine.c): the combination law,
- * signal-driven behaviours in cells, state variables, contact signals, and the tables' names. */
+ * signal-driven behaviours in cells, state variables, contact signals (counts and "<variable> in contact"), and
+ * the tables' names. */
 #include <math.h>
+#include <omp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,7 +153,8 @@ static void test_tables_and_text(void **state) {
     world_init(&w);
     const stroma_rule_tables *t = &w.m.rule_tables;
     const char *sigs[] = {"oxygen", "oxygen gradient", "contact with CAF", "contact with dead cell", "pressure",
-                          "volume", "time", "age", "damage", "dead", "resistance", "custom:resistance"};
+                          "volume", "time", "age", "damage", "dead", "resistance", "custom:resistance",
+                          "resistance in contact"};
     for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++) assert_true(stroma_rule_signal_find(t, sigs[k]) >= 0);
     const char *behs[] = {"cycle entry", "apoptosis", "necrosis", "migration speed", "oxygen secretion",
                           "oxygen uptake", "transform to CAF", "attack cancer", "phagocytose dead cell",
@@ -316,6 +319,158 @@ static void test_contact_signal(void **state) {
     /* the CAF has no rule on speed: its slot holds its own (zero) speed */
     assert_true(e.cells.beh[1 * nb + (size_t)R.s_speed] == 0.0);
     world_free(&w, &R, &e);
+}
+
+/* The "resistance in contact" sum of cell i at the last phenotype step. */
+static double contact_sum(const stroma_cell_engine *e, size_t i) {
+    const stroma_rules_engine *R = e->rules;
+    return e->contact_state[i * (size_t)R->ncontact_vars + (size_t)R->contact_col[0]];
+}
+
+/* "resistance in contact": the sum over the live cells in contact of their resistance, from the values at the
+ * start of the step. Cancer A touches CAFs B (2) and C (4) and a dead CAF D (7, not counted): A reads 6 exactly;
+ * B and C, out of each other's reach, read A's 0.5 — not A's value after this step's production (1.1), which a
+ * cell evaluated later would see if the sums were taken during the rules pass; B is also attached to A (within
+ * reach: counted once). A lone cancer cell reads 0. Attacker K is attached to cancer T 40 um away (beyond the
+ * reach: attachment is not a force): each reads the other's value (K 8, T 16); P and Q, attached to each other,
+ * read each other's value once; E, attached to the dead D from afar, reads 0. The rule "resistance in contact
+ * increases migration speed" in cancer cells sets A's speed by the law from 6. */
+static void test_contact_state_signal(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    w.vprod[0] = 0.1; /* cancer cells' resistance grows by 0.6 per 6-min step, CAFs' does not change */
+    w.types[0].speed_um_per_min = 1;
+    w.types[1].attach_duration_min = 1e12;
+    w.rules[0] = make_rule(&w.m, 0, "resistance in contact", 1, "migration speed", 3, 4, 2);
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_rules_engine R;
+    stroma_cell_engine e;
+    world_engines(&w, &R, &e, 1000, 5);
+    assert_int_equal(R.ncontact_vars, 1);
+    assert_int_equal(R.needs_contacts, 0);
+    const double pos[10][3] = {{300, 300, 10}, {315, 300, 10}, {285, 300, 10}, {300, 316, 10}, {800, 800, 10},
+                               {600, 600, 10}, {640, 600, 10}, {600, 800, 10}, {650, 800, 10}, {300, 360, 10}};
+    const int type[10] = {0, 1, 1, 1, 0, 1, 0, 1, 1, 1};
+    const double value[10] = {0.5, 2, 4, 7, 3, 16, 8, 32, 64, 128};
+    enum { A, B, C, D, LONE, K, T, P, Q, E, NCELLS };
+    for (int k = 0; k < NCELLS; k++) {
+        assert_int_equal(stroma_cell_engine_add(&e, type[k], pos[k], 0, NULL), (size_t)k);
+        e.cells.svar[k] = value[k];
+    }
+    e.cells.state[D] = STROMA_CELL_APOPTOTIC;
+    e.cells.attached_id[B] = e.cells.id[A];
+    e.cells.attached_id[K] = e.cells.id[T];
+    e.cells.attached_id[P] = e.cells.id[Q];
+    e.cells.attached_id[Q] = e.cells.id[P];
+    e.cells.attached_id[E] = e.cells.id[D];
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6, NULL), STROMA_OK);
+    assert_true(e.cells.svar[A] == 0.5 + 6 * 0.1); /* the values did change during the step */
+    assert_true(contact_sum(&e, A) == 6.0);
+    assert_true(contact_sum(&e, B) == 0.5);
+    assert_true(contact_sum(&e, C) == 0.5);
+    assert_true(contact_sum(&e, LONE) == 0.0);
+    assert_true(contact_sum(&e, K) == 8.0);
+    assert_true(contact_sum(&e, T) == 16.0);
+    assert_true(contact_sum(&e, P) == 64.0 && contact_sum(&e, Q) == 32.0);
+    assert_true(contact_sum(&e, E) == 0.0);
+    assert_true(e.cells.attached_id[K] == e.cells.id[T]);
+    double x = pow(6.0 / 4, 2), want = (1 + x * 3) / (1 + x);
+    assert_true(fabs(e.cells.beh[(size_t)A * (size_t)R.nslots + (size_t)R.s_speed] - want) < 1e-15);
+    assert_true(e.cells.beh[(size_t)LONE * (size_t)R.nslots + (size_t)R.s_speed] == 1.0);
+    char buf[256];
+    stroma_rule_describe(&w.m, &w.rules[0], buf, sizeof buf);
+    assert_string_equal(buf, "in cancer, resistance in contact (summed over the live cells touching or attached to "
+                             "it) increases migration speed from 1 to 3 µm/min, half-max 4, Hill 2");
+    world_free(&w, &R, &e);
+}
+
+/* "resistance in contact increases resistance production" in CAFs (the T cell's exhaustion from its target's
+ * PD-L1): a CAF touching a cancer cell that holds resistance 2 produces P = x sat/(1 + x), x = 2/h, and with
+ * decay D its value follows v <- (v + dt P)/(1 + dt D) exactly (1e-14) over 40 steps; a lone CAF stays at 0. */
+static void test_contact_state_production(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    w.vinit[0] = 2;
+    w.vdecay[1] = 0.05;
+    w.rules[0] = make_rule(&w.m, 1, "resistance in contact", 1, "resistance production", 0.3, 1.5, 1);
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_rules_engine R;
+    stroma_cell_engine e;
+    world_engines(&w, &R, &e, 1000, 6);
+    double a[3] = {300, 300, 10}, b[3] = {315, 300, 10}, lone[3] = {800, 800, 10};
+    stroma_cell_engine_add(&e, 0, a, 0, NULL);
+    stroma_cell_engine_add(&e, 1, b, 0, NULL);
+    stroma_cell_engine_add(&e, 1, lone, 0, NULL);
+    double x = 2 / 1.5, P = x * 0.3 / (1 + x), v = 0;
+    for (int s = 0; s < 40; s++) {
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * (s + 1), NULL), STROMA_OK);
+        v = (v + 6 * P) / (1 + 6 * 0.05);
+        assert_true(fabs(e.cells.svar[1] - v) < 1e-14);
+        assert_true(e.cells.svar[0] == 2.0 && e.cells.svar[2] == 0.0);
+    }
+    assert_true(fabs(v - P / 0.05) < 0.01 * P / 0.05); /* near its steady state */
+    world_free(&w, &R, &e);
+}
+
+/* A crowded population (900 cells at 12 um spacing, several neighbours each, values spread over decades so that
+ * the order of a sum shows in its bits) whose CAFs attack and attach to cancer cells and produce resistance
+ * from "resistance in contact", moving between phenotype steps: state variables and the contact sums are
+ * bit-identical at 1 and 2 threads (the loops split above 512 cells). */
+static void run_contact_state(int threads, stroma_cells *out, double **sums) {
+    omp_set_num_threads(threads);
+    world w;
+    world_init(&w);
+    w.vprod[0] = 0.01;
+    w.vdecay[1] = 0.02;
+    w.types[0].speed_um_per_min = 0.5;
+    w.types[1].speed_um_per_min = 2;
+    w.att[1][0] = 0.05;
+    w.rules[0] = make_rule(&w.m, 1, "resistance in contact", 1, "resistance production", 0.3, 1.5, 1);
+    w.rules[1] = make_rule(&w.m, 0, "resistance in contact", 1, "apoptosis", 1e-3, 50, 2);
+    w.m.nrules = 2;
+    w.m.rules = w.rules;
+    stroma_rules_engine R;
+    stroma_cell_engine e;
+    world_engines(&w, &R, &e, 1000, 17);
+    for (int k = 0; k < 900; k++) {
+        double p[3] = {300 + 12 * (k % 30), 300 + 12 * (k / 30), 10};
+        stroma_cell_engine_add(&e, k % 5 == 0, p, 0, NULL);
+        e.cells.svar[k] = pow(10, (k * 37 % 101) / 25.0 - 2);
+    }
+    for (int s = 0; s < 300; s++) {
+        stroma_cell_engine_mechanics(&e, NULL, 0.1, NULL);
+        if (s % 30 == 29) assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 3, s * 0.1, NULL), STROMA_OK);
+    }
+    int attached = 0;
+    for (size_t i = 0; i < e.cells.n; i++) attached += e.cells.attached_id[i] >= 0;
+    assert_true(attached > 20);
+    *sums = malloc(e.cells.n * sizeof **sums);
+    assert_non_null(*sums);
+    for (size_t i = 0; i < e.cells.n; i++) (*sums)[i] = contact_sum(&e, i);
+    *out = e.cells;
+    memset(&e.cells, 0, sizeof e.cells);
+    world_free(&w, &R, &e);
+}
+
+static void test_contact_state_threads(void **state) {
+    (void)state;
+    stroma_cells a, b;
+    double *sa, *sb;
+    run_contact_state(1, &a, &sa);
+    run_contact_state(2, &b, &sb);
+    assert_int_equal(a.n, b.n);
+    assert_memory_equal(a.id, b.id, a.n * sizeof(int64_t));
+    assert_memory_equal(a.svar, b.svar, a.n * sizeof(double));
+    assert_memory_equal(sa, sb, a.n * sizeof(double));
+    assert_memory_equal(a.x, b.x, a.n * sizeof(double));
+    free(sa);
+    free(sb);
+    stroma_cells_free(&a);
+    stroma_cells_free(&b);
 }
 
 /* Death stops a cell's exchange (secretion, uptake, export become 0) and only rules marked apply_to_dead
@@ -531,7 +686,9 @@ int main(void) {
         cmocka_unit_test(test_combination_law), cmocka_unit_test(test_tables_and_text),
         cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_rule_division_probability),
         cmocka_unit_test(test_state_variable),
-        cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_dead_cell_exchange),
+        cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_contact_state_signal),
+        cmocka_unit_test(test_contact_state_production), cmocka_unit_test(test_contact_state_threads),
+        cmocka_unit_test(test_dead_cell_exchange),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_damage_short_attachments),
         cmocka_unit_test(test_daughters_inherit_state), cmocka_unit_test(test_repulsion_rule),
         cmocka_unit_test(test_necrosis_rule_stays_in_its_type),
