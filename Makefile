@@ -11,7 +11,7 @@ JOBS         ?= 2
 DEMO_MODEL   := models/tumour_stroma.yaml
 DEMO_OUT     := out/demo
 
-.PHONY: all deps build build-asan build-fuzz demo test bench fuzz fuzz-csv clean
+.PHONY: all deps build build-asan build-fuzz demo test bench validate fuzz fuzz-csv clean
 
 all: build
 
@@ -44,10 +44,16 @@ demo: build
 	./$(BUILD)/stroma run $(DEMO_MODEL) --out $(DEMO_OUT)
 	@echo "demo outputs: $(CURDIR)/$(DEMO_OUT) (summary.json, run.json, timeseries.csv, fields/, cells/, images/)"
 	@echo "demo report:  $(CURDIR)/$(DEMO_OUT)/report.html (open it in a browser)"
+	@python3 tools/headline.py $(DEMO_OUT)
 
 test: build build-asan build-fuzz
 	STROMA_FUZZER=$(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader ctest --test-dir $(BUILD) --output-on-failure
 	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L 'unit|asan' --output-on-failure
+
+# The shipped ecosystem models against the literature over their full two weeks (a few minutes on 2 cores; `make
+# test` runs the same checks on two simulated days): docs/tumour_stroma.md.
+validate: build
+	ECOSYSTEM_END=20160 ECOSYSTEM_CLAIM_END=2880 ECOSYSTEM_FULL=1 bash tests/cli/ecosystem_targets.sh ./$(BUILD)/stroma $(CURDIR)
 
 bench: build
 	./$(BUILD)/bench_diffusion

@@ -126,8 +126,8 @@ expect_refusal "$WORK/c" "changed since the checkpoint" "model edited"
 # a run that cannot write fails with exit 1, names the file and keeps its finished outputs
 cp "$SRC/models/tumour_stroma.yaml" "$WORK/model2.yaml"
 set +e
-# the first checkpoint (≈430 KB) exceeds the limit; the outputs at t = 0 (≈110 KB files) do not
-(trap '' XFSZ; ulimit -f 300; exec "$STROMA" run "$WORK/model2.yaml" --end 480 --checkpoint-every 60 --threads 1 \
+# the first checkpoint (≈1.5 MB) exceeds the limit; the outputs at t = 0 (files up to ≈320 KB) do not
+(trap '' XFSZ; ulimit -f 600; exec "$STROMA" run "$WORK/model2.yaml" --end 480 --checkpoint-every 60 --threads 1 \
     --quiet --out "$WORK/full") 2>"$WORK/err"
 rc=$?
 set -e

@@ -22,10 +22,11 @@ PY
 "$PY" "$SRC/tests/cli/check_vtk.py" "$WORK/3d" --origin -60 0 100 --state-arrays var:phase,exhaustion \
   --svar-rate var:phase cancer 0.01 35 --svar-rate exhaustion T 0.02 35 || fail "3D outputs"
 
-# The default scenario writes them too (five substrates and two vesicle classes, five cell types, rules, three
-# state variables, vessels and matrix).
+# The default scenario writes them too (twelve substrates and two vesicle classes, twelve cell types, rules, seven
+# state variables, vessels, matrix and markers).
 "$STROMA" run "$SRC/models/tumour_stroma.yaml" --out "$WORK/demo" --end 240 --threads 1 --quiet || fail "default scenario failed"
-"$PY" "$SRC/tests/cli/check_vtk.py" "$WORK/demo" --origin 0 0 0 --state-arrays resistance,miR21,exosome_cargo \
+"$PY" "$SRC/tests/cli/check_vtk.py" "$WORK/demo" --origin 0 0 0 \
+  --state-arrays emt,stemness,resistance,PD_L1,miR21,exosome_cargo,exhaustion \
   --svar-positive resistance cancer || fail "default scenario outputs"
 
 # Only the formats asked for: vti without csv writes no field CSV; no vtp, no cells.pvd.
