@@ -8,7 +8,7 @@
 
 #include "util/error_impl.h"
 
-/* Is the voxel centre p inside region r (discs and annuli in-plane: they span z)? */
+/* Is the voxel centre p inside region r (discs and annuli in-plane: they span z; a sphere is a ball)? */
 static int in_region(const stroma_region *r, const double p[3]) {
     double dx = p[0] - r->center_um[0], dy = p[1] - r->center_um[1], d2 = dx * dx + dy * dy;
     switch (r->kind) {
@@ -17,6 +17,10 @@ static int in_region(const stroma_region *r, const double p[3]) {
             if (p[a] < r->lo_um[a] || p[a] > r->hi_um[a]) return 0;
         return 1;
     case STROMA_REGION_DISC: return d2 <= r->radius_um * r->radius_um;
+    case STROMA_REGION_SPHERE: {
+        double dz = p[2] - r->center_um[2];
+        return d2 + dz * dz <= r->radius_um * r->radius_um;
+    }
     case STROMA_REGION_ANNULUS:
         return d2 <= r->radius_um * r->radius_um && d2 >= r->inner_radius_um * r->inner_radius_um;
     default: return 0;

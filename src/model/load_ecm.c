@@ -83,11 +83,13 @@ void load_ecm_store(loader *ld, int id, const load_value *v) {
         break;
     case STROMA_KEY_ECM_REGION_DISC_CENTER:
     case STROMA_KEY_ECM_REGION_ANNULUS_CENTER:
+    case STROMA_KEY_ECM_REGION_SPHERE_CENTER:
         memcpy(r->region.center_um, v->vec, sizeof r->region.center_um);
         x->center_at = v->loc;
         x->center_ok = 1;
         break;
-    case STROMA_KEY_ECM_REGION_DISC_RADIUS: r->region.radius_um = v->num; break;
+    case STROMA_KEY_ECM_REGION_DISC_RADIUS:
+    case STROMA_KEY_ECM_REGION_SPHERE_RADIUS: r->region.radius_um = v->num; break;
     case STROMA_KEY_ECM_REGION_ANNULUS_INNER: r->region.inner_radius_um = v->num; break;
     case STROMA_KEY_ECM_REGION_ANNULUS_OUTER:
         r->region.radius_um = v->num;
@@ -169,15 +171,16 @@ int load_ecm_map_done(loader *ld, int id, const char *path, stroma_srcloc at, co
         ecm_region_extra *x = &w->regions[w->cur_region];
         stroma_region *r = &e->regions[w->cur_region].region;
         x->shapes = (keys[STROMA_KEY_ECM_REGION_BOX] != NULL) + (keys[STROMA_KEY_ECM_REGION_DISC] != NULL) +
-                    (keys[STROMA_KEY_ECM_REGION_ANNULUS] != NULL);
+                    (keys[STROMA_KEY_ECM_REGION_ANNULUS] != NULL) + (keys[STROMA_KEY_ECM_REGION_SPHERE] != NULL);
         if (x->shapes != 1) {
-            load_error(ld, STROMA_ERR_MISSING, at, "%s: give exactly one of box, disc, annulus (got %d)", path,
+            load_error(ld, STROMA_ERR_MISSING, at, "%s: give exactly one of box, disc, annulus, sphere (got %d)", path,
                        x->shapes);
             return 0;
         }
         if (keys[STROMA_KEY_ECM_REGION_BOX]) r->kind = STROMA_REGION_BOX;
         if (keys[STROMA_KEY_ECM_REGION_DISC]) r->kind = STROMA_REGION_DISC;
         if (keys[STROMA_KEY_ECM_REGION_ANNULUS]) r->kind = STROMA_REGION_ANNULUS;
+        if (keys[STROMA_KEY_ECM_REGION_SPHERE]) r->kind = STROMA_REGION_SPHERE;
         break;
     }
     case STROMA_KEY_ECM_REGION_BOX: {

@@ -646,25 +646,26 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                 .doc = "Regions of denser matrix at the start, in order (a later region sets its "
                                        "voxels again)."},
     [STROMA_KEY_ECM_REGION] = {"ecm.regions[]", STROMA_SCHEMA_MAP, "", REQUIRED,
-                               .doc = "A region: `density` and exactly one of `box`, `disc`, `annulus` (discs and "
-                                      "annuli are in-plane: they span z); a voxel belongs to it by its centre."},
+                               .doc = "A region: `density` and exactly one of `box`, `disc`, `annulus`, `sphere` "
+                                      "(discs and annuli are in-plane: they span z; a sphere is a ball in 3D); a "
+                                      "voxel belongs to it by its centre."},
     [STROMA_KEY_ECM_REGION_DENSITY] = {"ecm.regions[].density", STROMA_SCHEMA_NUMBER, "mg/mL", REQUIRED, GE_0,
                                        .doc = "Density of its voxels; at most max_density."},
     [STROMA_KEY_ECM_REGION_BOX] = {"ecm.regions[].box", STROMA_SCHEMA_MAP, "", CONDITIONAL,
-                                   .need_text = "one of box, disc, annulus", .doc = "An axis-aligned box."},
+                                   .need_text = "one of box, disc, annulus, sphere", .doc = "An axis-aligned box."},
     [STROMA_KEY_ECM_REGION_BOX_LO] = {"ecm.regions[].box.lo", STROMA_SCHEMA_POINT, "µm", REQUIRED,
                                       .doc = "Lower corner."},
     [STROMA_KEY_ECM_REGION_BOX_HI] = {"ecm.regions[].box.hi", STROMA_SCHEMA_POINT, "µm", REQUIRED,
                                       .doc = "Upper corner; above lo on every axis."},
     [STROMA_KEY_ECM_REGION_DISC] = {"ecm.regions[].disc", STROMA_SCHEMA_MAP, "", CONDITIONAL,
-                                    .need_text = "one of box, disc, annulus",
+                                    .need_text = "one of box, disc, annulus, sphere",
                                     .doc = "Voxels whose centre lies within radius of center in x and y."},
     [STROMA_KEY_ECM_REGION_DISC_CENTER] = {"ecm.regions[].disc.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
                                            .doc = "Centre; must lie in the domain."},
     [STROMA_KEY_ECM_REGION_DISC_RADIUS] = {"ecm.regions[].disc.radius", STROMA_SCHEMA_NUMBER, "µm", REQUIRED, GT_0,
                                            .doc = "Radius."},
     [STROMA_KEY_ECM_REGION_ANNULUS] = {"ecm.regions[].annulus", STROMA_SCHEMA_MAP, "", CONDITIONAL,
-                                       .need_text = "one of box, disc, annulus",
+                                       .need_text = "one of box, disc, annulus, sphere",
                                        .doc = "Voxels whose centre lies between inner and outer of center in x and "
                                               "y (a capsule around a tumour)."},
     [STROMA_KEY_ECM_REGION_ANNULUS_CENTER] = {"ecm.regions[].annulus.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
@@ -673,6 +674,15 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                              GE_0, .doc = "Inner radius."},
     [STROMA_KEY_ECM_REGION_ANNULUS_OUTER] = {"ecm.regions[].annulus.outer", STROMA_SCHEMA_NUMBER, "µm", REQUIRED,
                                              GT_0, .doc = "Outer radius; above inner."},
+    [STROMA_KEY_ECM_REGION_SPHERE] = {"ecm.regions[].sphere", STROMA_SCHEMA_MAP, "", CONDITIONAL,
+                                      .need_text = "one of box, disc, annulus, sphere",
+                                      .doc = "Voxels whose centre lies within radius of center in x, y and z (a "
+                                             "ball; a later, smaller sphere of lower density makes a spherical "
+                                             "capsule)."},
+    [STROMA_KEY_ECM_REGION_SPHERE_CENTER] = {"ecm.regions[].sphere.center", STROMA_SCHEMA_POINT, "µm", REQUIRED,
+                                             .doc = "Centre; must lie in the domain."},
+    [STROMA_KEY_ECM_REGION_SPHERE_RADIUS] = {"ecm.regions[].sphere.radius", STROMA_SCHEMA_NUMBER, "µm", REQUIRED,
+                                             GT_0, .doc = "Radius."},
     [STROMA_KEY_ECM_DEPOSITION] = {"ecm.deposition", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
                                    .default_text = "0 for every type", NAME_LEN,
                                    .doc = "Base deposition rate of each cell type named (the `ECM deposition` "

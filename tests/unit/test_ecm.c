@@ -1,6 +1,7 @@
 /* Unit tests for the extracellular matrix (src/body/ecm.c and its use in the step): degradation by a uniform
  * protease against its closed form, deposition by a known number of cells, the matrix ledger, T cells crossing a
- * dense band more slowly than a sparse one (over seeds), thread-count independence and checkpointing. */
+ * dense band more slowly than a sparse one (over seeds), thread-count independence and checkpointing, and the
+ * seeded regions in 3D (an annulus spans z, a sphere is a ball). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -196,11 +197,43 @@ static void test_checkpoint(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* In a 3D cube, a sphere of 4 mg/mL and then a smaller one of 1 (a spherical capsule) against an annulus (which
+ * spans z): each voxel by its centre, counted by hand. */
+static void test_regions_3d(void **state) {
+    (void)state;
+    stroma_model *m = load("domain: {x: [0, 200], y: [0, 200], z: [0, 200], voxel: 20}\n"
+                           "time: {end: 1, dt_diffusion: 0.5}\n"
+                           "substrates:\n  F: {diffusion: 0, decay: 0}\n"
+                           "ecm:\n  initial: 1\n  max_density: 10\n  regions:\n"
+                           "    - {density: 4, sphere: {center: [100, 100, 100], radius: 80}}\n"
+                           "    - {density: 1, sphere: {center: [100, 100, 100], radius: 50}}\n"
+                           "    - {density: 7, annulus: {center: [100, 100, 100], inner: 0, outer: 15}}\n");
+    stroma_sim *sim = create(m, 1);
+    int shell = 0, shell_want = 0, column = 0;
+    for (int k = 0; k < 10; k++)
+        for (int j = 0; j < 10; j++)
+            for (int i = 0; i < 10; i++) {
+                double x = 20 * i - 90, y = 20 * j - 90, z = 20 * k - 90, r2 = x * x + y * y + z * z;
+                double E = sim->ecm.E[(size_t)i + 10 * ((size_t)j + 10 * (size_t)k)];
+                int in_column = x * x + y * y <= 15 * 15;
+                double want = in_column ? 7 : (r2 <= 80 * 80 && r2 > 50 * 50) ? 4 : 1;
+                if (E != want) fail_msg("voxel (%d, %d, %d): E %g, want %g", i, j, k, E, want);
+                shell += E == 4;
+                shell_want += !in_column && r2 <= 80 * 80 && r2 > 50 * 50;
+                column += E == 7;
+            }
+    assert_int_equal(shell, shell_want);
+    assert_true(shell > 100);
+    assert_int_equal(column, 4 * 10);   /* the annulus: the 4 central columns, through every layer */
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_degradation_closed_form), cmocka_unit_test(test_deposition_by_cells),
         cmocka_unit_test(test_dense_band_slows_t_cells), cmocka_unit_test(test_threads_identical),
-        cmocka_unit_test(test_checkpoint),
+        cmocka_unit_test(test_checkpoint), cmocka_unit_test(test_regions_3d),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

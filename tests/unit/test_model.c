@@ -2164,16 +2164,20 @@ static void test_ecm_section(void **state) {
     stroma_model *m = load_str(ECM_BASE "ecm:\n  initial: 1\n  max_density: 8\n"
                                         "  regions:\n    - {density: 5, box: {lo: [0, 180, 0], hi: [400, 220, 20]}}\n"
                                         "    - {density: 2, annulus: {center: [200, 200, 10], inner: 60, outer: 90}}\n"
+                                        "    - {density: 3, sphere: {center: [100, 300, 10], radius: 40}}\n"
                                         "  deposition: {CAF: 0.01}\n  migration: {T: 0.5}\n  hindrance: {IL6: 0.2}\n"
                                         "  degradation: {substrate: MMP, rate: 0.05, half_max: 2}\n  every: 6\n",
                                &err);
     if (!m) fail_msg("%s", err.message);
     const stroma_ecm_desc *e = &m->ecm;
-    assert_true(e->present && e->initial == 1 && e->max_density == 8 && e->nregions == 2 && e->every_min == 6);
+    assert_true(e->present && e->initial == 1 && e->max_density == 8 && e->nregions == 3 && e->every_min == 6);
     assert_int_equal(e->regions[0].region.kind, STROMA_REGION_BOX);
     assert_true(e->regions[0].density == 5 && e->regions[0].region.hi_um[1] == 220);
     assert_int_equal(e->regions[1].region.kind, STROMA_REGION_ANNULUS);
     assert_true(e->regions[1].region.inner_radius_um == 60 && e->regions[1].region.radius_um == 90);
+    assert_int_equal(e->regions[2].region.kind, STROMA_REGION_SPHERE);
+    assert_true(e->regions[2].density == 3 && e->regions[2].region.radius_um == 40 &&
+                e->regions[2].region.center_um[1] == 300);
     assert_true(e->deposition[0] == 0.01 && e->deposition[1] == 0 && e->migration[1] == 0.5 && e->migration[0] == 0);
     assert_true(e->hindrance[1] == 0.2 && e->hindrance[0] == 0);
     assert_true(e->protease == 0 && e->degradation_per_min == 0.05 && e->degradation_half == 2);
@@ -2195,7 +2199,7 @@ static void test_ecm_section(void **state) {
                  "ecm.hindrance.IL6 must be between 0 and 100 (got 200)");
     expect_error(ECM_BASE "ecm:\n  migration: {T: -1}\n", STROMA_ERR_RANGE, 10, 18, "ecm.migration.T");
     expect_error(ECM_BASE "ecm:\n  regions: [{density: 5}]\n", STROMA_ERR_MISSING, 10, 13,
-                 "give exactly one of box, disc, annulus (got 0)");
+                 "give exactly one of box, disc, annulus, sphere (got 0)");
     expect_error(ECM_BASE "ecm:\n  initial: 12\n", STROMA_ERR_RANGE, 10, 12, "ecm.initial 12 is more than ecm.max_density 10");
     expect_error(ECM_BASE "ecm:\n  every: 0.25\n", STROMA_ERR_RANGE, 10, 10,
                  "ecm.every (0.25) must be a whole multiple of time.dt_diffusion 0.1");
@@ -2205,6 +2209,8 @@ static void test_ecm_section(void **state) {
                  STROMA_ERR_RANGE, 10, 78, "outer (50) must be above inner (60)");
     expect_error(ECM_BASE "ecm:\n  regions: [{density: 1, disc: {center: [900, 200, 10], radius: 5}}]\n",
                  STROMA_ERR_RANGE, 10, 41, "lies outside the domain");
+    expect_error(ECM_BASE "ecm:\n  regions: [{density: 1, sphere: {center: [200, 200, 90], radius: 5}}]\n",
+                 STROMA_ERR_RANGE, 10, 43, "lies outside the domain");
     expect_error("domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\ntime: {end: 1, dt_diffusion: 0.1}\n"
                  "substrates:\n  ECM: {diffusion: 1, decay: 0}\necm: {}\n",
                  STROMA_ERR_RANGE, 4, 3, "substrates.ECM: this name is the matrix field's");
