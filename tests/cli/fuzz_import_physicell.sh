@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/fuzz.bash"
 fuzz_locate fuzz_import_physicell artifacts-import
 set +e
-bash "$SRC/fuzz/run_import.sh" "$FUZZER" "${STROMA_IMPORT_FUZZ_SECONDS:-20}" "$WORK/corpus" "$ARTIFACTS" >"$WORK/fuzz.log" 2>&1
+bash "$SRC/fuzz/run_import.sh" "$FUZZER" "${STROMA_IMPORT_FUZZ_SECONDS:-15}" "$WORK/corpus" "$ARTIFACTS" >"$WORK/fuzz.log" 2>&1
 rc=$?
 set -e
 fuzz_verdict $rc "the PhysiCell importer"

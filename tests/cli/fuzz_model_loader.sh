@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/fuzz.bash"
 fuzz_locate fuzz_model_loader artifacts
 set +e
-bash "$SRC/fuzz/run.sh" "$FUZZER" "${STROMA_FUZZ_SECONDS:-30}" "$WORK/corpus" "$ARTIFACTS" >"$WORK/fuzz.log" 2>&1
+bash "$SRC/fuzz/run.sh" "$FUZZER" "${STROMA_FUZZ_SECONDS:-20}" "$WORK/corpus" "$ARTIFACTS" >"$WORK/fuzz.log" 2>&1
 rc=$?
 set -e
 fuzz_verdict $rc "the model loader"
