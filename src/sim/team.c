@@ -14,6 +14,11 @@
 #define TEAM_GAP_RETRY 2
 #define TEAM_GAP_MIN 8
 #define TEAM_GAP_MAX 64
+/* From the second lost trial on, trials are also spaced so that they cost at most this share of the run: a
+ * trial that took as long as 3.5 windows of the winner (one step with all threads beside a busy process: 35 ms
+ * against 0.45 ms on one thread) waits at least 70 windows, and at most TEAM_GAP_CAP. */
+#define TEAM_TRIAL_SHARE 0.05
+#define TEAM_GAP_CAP 4096
 
 static double team_now(void) {
     struct timespec ts;
@@ -71,6 +76,13 @@ static void team_choose(stroma_team *tm) {
                       : tm->losses == 2 ? TEAM_GAP_MIN
                       : tm->gap * 2 < TEAM_GAP_MAX ? tm->gap * 2
                                                    : TEAM_GAP_MAX;
+            /* a costly trial waits longer: its time against TEAM_TRIAL_SHARE of the winner's windows */
+            const double win = tm->cost[bi] * (double)tm->window;
+            if (tm->losses > 1 && win > 0) {
+                double g = ceil(tm->elapsed / (TEAM_TRIAL_SHARE * win));
+                if (g > TEAM_GAP_CAP) g = TEAM_GAP_CAP;
+                if (g > tm->gap) tm->gap = (int)g;
+            }
         }
         tm->since = 0;
     } else if (tm->cost[oi] >= 0 && tm->cost[bi] > tm->cost[oi]) {
@@ -102,14 +114,16 @@ void stroma_team_end(stroma_team *tm, int timed) {
      * slice) says nothing about the setting, while on a crowded machine every other step is slow too.
      * Any window, a trial or not, ends early once it is clearly losing to the other setting's last cost: its
      * steps but the slowest took longer than a whole window of the other, or 1.5 times (a trial) or twice (the
-     * winner) as long as the other's would, or one step took 4 whole windows. On a crowded machine one step
-     * with all threads can take milliseconds, so a losing window costs about two steps, even when the machine
-     * turned busy while all threads were winning (a whole window of them would then take seconds). */
+     * winner) as long as the other's would, or one step took a whole window of the other (a trial) or 4 whole
+     * windows (the winner). On a crowded machine one step with all threads can take tens of milliseconds (each
+     * barrier waits for a descheduled thread's time slice), so a lost trial costs one step, and a machine that
+     * turned busy while all threads were winning costs about two (a whole window of them would then take
+     * seconds). */
     const int idx = team_index(tm->use);
     const double other_cost = tm->cost[1 - idx], budget = other_cost * (double)tm->window;
     const double factor = tm->trial ? 1.5 : 2.0;
     const int losing = tm->timed > 0 && other_cost > 0 &&
-                       (tm->worst > 4 * budget ||
+                       (tm->worst > (tm->trial ? 1.0 : 4.0) * budget ||
                         (tm->timed > 1 && (tm->elapsed - tm->worst > budget ||
                                            tm->elapsed - tm->worst > factor * other_cost * (double)(tm->timed - 1))));
     if (tm->left > 0 && !losing) return;

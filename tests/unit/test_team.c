@@ -74,6 +74,24 @@ static void test_falls_back_to_one_thread(void **state) {
     }
 }
 
+/* The default scenario beside one busy process, as measured (docs/dev/performance.md): 360 simulated minutes are
+ * 3,600 steps of 0.45 ms on one thread, and one step with all threads takes 35 ms (each barrier waits for the
+ * descheduled thread's time slice). Each lost trial costs one step, the trials after the quick retry are spaced
+ * to cost at most 5% of the run, and the whole run takes at most 1.1x one thread's time (six trials, a step
+ * each, as the gaps 2, 8, 16, 32, 64 alone would give, cost 1.13x). */
+static void test_costly_trials_spaced(void **state) {
+    (void)state;
+    stroma_team tm;
+    team_setup(&tm, 2, 1);
+    const int64_t n = 3600;
+    run_stats st = run(&tm, n, 0.45e-3, 35e-3, 0);
+    assert_true(st.steps_all <= 5);
+    assert_true(st.seconds < 1.10 * (double)n * 0.45e-3);
+    /* and a machine that turns quiet again is noticed within the cap (4096 windows of ~10 ms) */
+    run_stats q = run(&tm, 600000, 0.45e-3, 0.3e-3, 0);
+    assert_true(q.steps_all > 600000 * 8 / 10);
+}
+
 /* Conditions change: quiet, then busy, then quiet again. Each phase ends up on its faster setting. */
 static void test_follows_changes(void **state) {
     (void)state;
@@ -190,6 +208,7 @@ int main(void) {
         cmocka_unit_test(test_keeps_threads_when_faster), cmocka_unit_test(test_falls_back_to_one_thread),
         cmocka_unit_test(test_follows_changes), cmocka_unit_test(test_ignores_rare_stalls),
         cmocka_unit_test(test_retries_an_interrupted_first_trial), cmocka_unit_test(test_cuts_a_window_that_turns_slow),
+        cmocka_unit_test(test_costly_trials_spaced),
         cmocka_unit_test(test_one_thread),
         cmocka_unit_test(test_default_threads),
     };
