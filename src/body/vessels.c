@@ -122,6 +122,26 @@ void stroma_vessels_free(stroma_vessels *v) {
     memset(v, 0, sizeof *v);
 }
 
+void stroma_vessels_compression(stroma_vessels *v) {
+    const stroma_mesh *m = &v->mesh;
+    const int nx = m->nx, ny = m->ny, nz = m->nz;
+    double *mean = v->next, *p = v->pressure;
+    memcpy(mean, p, m->nvox * sizeof *mean);
+    for (int k = 0; k < nz; k++)
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < nx; i++) {
+                double sum = 0;
+                int n = 0;
+                for (int c = k > 0 ? k - 1 : 0; c <= k + 1 && c < nz; c++)
+                    for (int b = j > 0 ? j - 1 : 0; b <= j + 1 && b < ny; b++)
+                        for (int a = i > 0 ? i - 1 : 0; a <= i + 1 && a < nx; a++) {
+                            sum += mean[stroma_mesh_index(m, a, b, c)];
+                            n++;
+                        }
+                p[stroma_mesh_index(m, i, j, k)] = sum / n;
+            }
+}
+
 void stroma_vessels_remodel(stroma_vessels *v, const stroma_transport *t, double dt_min) {
     const stroma_vessels_desc *d = v->d;
     const stroma_mesh *m = &v->mesh;

@@ -52,6 +52,13 @@ void stroma_vessels_free(stroma_vessels *v);
 /* Rebuild `list` from rho and bump gen; call after any change of rho. */
 void stroma_vessels_relist(stroma_vessels *v);
 
+/* The compression the vessels of each voxel feel, in place in v->pressure: on entry the mean pressure signal of
+ * each voxel's live cells (0 where none), on return its average over the voxel and its neighbours (3 x 3 in a
+ * plane, 3 x 3 x 3 in 3D; neighbours outside the domain left out, empty voxels counted as 0). Solid stress
+ * compresses vessels where the tissue is packed, not where two cells happen to overlap in loose stroma: a packed
+ * tumour keeps its value, an isolated pair is diluted by its empty neighbours. Uses v->next as scratch. */
+void stroma_vessels_compression(stroma_vessels *v);
+
 /* One remodelling update over dt_min (angiogenesis and regression) from the field t (VEGF) and v->pressure
  * (filled by the caller when the model regresses under pressure; else ignored). */
 void stroma_vessels_remodel(stroma_vessels *v, const stroma_transport *t, double dt_min);

@@ -53,6 +53,8 @@ static const report_group report_groups[] = {
     {.name = "vascular_fraction", .prefix = "", .suffix = "", .title = "Vascular fraction: voxels with vessel",
      .y_label = "vascular fraction [fraction of voxels]", .from_zero = 1,
      .columns = (const char *const[]){"vascular_fraction", NULL}},
+    {.name = "recruited", .prefix = "recruited_", .suffix = "", .title = "Cells recruited from the blood, since the start",
+     .y_label = "cells recruited", .from_zero = 1},
     {.name = "indices", .prefix = "index_", .suffix = "", .title = "Clinical indices (modelling choices)",
      .y_label = "index [0 to 1]", .from_zero = 1},
 };

@@ -426,7 +426,8 @@ static stroma_code ecm_update(stroma_sim *sim, double dt_min, stroma_error *err)
     return ecm_hinder(sim, err);
 }
 
-/* Mean pressure of the live cells of each voxel (the rules' `pressure` scale), for pressure regression. */
+/* Mean pressure of the live cells of each voxel (the rules' `pressure` scale), averaged over its neighbourhood
+ * (stroma_vessels_compression), for pressure regression. */
 static void vessel_pressure(stroma_sim *sim) {
     double *pv = sim->vessels.pressure;
     const stroma_mesh *mesh = &sim->transport->mesh;
@@ -445,6 +446,7 @@ static void vessel_pressure(stroma_sim *sim) {
     }
     for (size_t v = 0; v < mesh->nvox; v++)
         if (cnt[v] > 0) pv[v] /= cnt[v];
+    stroma_vessels_compression(&sim->vessels);
 }
 
 /* One step with the number of threads the team picks for it (sim/team.h); a phenotype step counts towards the

@@ -171,6 +171,46 @@ static void test_angiogenesis(void **state) {
     stroma_model_destroy(&m);
 }
 
+static const char compress[] =
+    "domain: {x: [0, 400], y: [0, 400], z: [0, 20], voxel: 20}\n"
+    "time: {end: 10, dt_diffusion: 1}\n"
+    "substrates:\n  VEGF: {diffusion: 0, decay: 0}\n"
+    "vessels:\n  max_density: 0.1\n  initial: {uniform: 0.05}\n"
+    "  regression: {rate: 0, survival_half_max: 1, hill: 2, pressure_rate: 0.02, pressure_half_max: 3, "
+    "pressure_hill: 12}\n";
+
+/* Compression is the voxels' mean cell pressure averaged over the 3 x 3 neighbourhood: inside a packed block
+ * (every voxel at 4) it stays 4 and the vessels there regress at 0.02 H(4) per minute; an isolated voxel at 4
+ * among empty ones feels 4/9 and keeps its vessels (H(4/9) ~ 1e-10); at an edge only existing voxels count.
+ * With the voxel's own mean alone (no neighbourhood) the isolated voxel would lose 10 % in 10 minutes. */
+static void test_compression_neighbourhood(void **state) {
+    (void)state;
+    stroma_model *m = load(compress);
+    stroma_sim *sim = create(m, 1);
+    stroma_vessels *v = &sim->vessels;
+    const stroma_mesh *mesh = &sim->transport->mesh;
+    assert_non_null(v->pressure);
+    memset(v->pressure, 0, mesh->nvox * sizeof *v->pressure);
+    for (int j = 2; j <= 8; j++)
+        for (int i = 2; i <= 8; i++) v->pressure[stroma_mesh_index(mesh, i, j, 0)] = 4; /* packed block */
+    v->pressure[stroma_mesh_index(mesh, 15, 15, 0)] = 4;                               /* isolated pair */
+    v->pressure[stroma_mesh_index(mesh, 0, 19, 0)] = 4;                                /* in a corner */
+    stroma_vessels_compression(v);
+    const size_t in = stroma_mesh_index(mesh, 5, 5, 0), iso = stroma_mesh_index(mesh, 15, 15, 0);
+    assert_true(v->pressure[in] == 4);
+    assert_true(close_rel(v->pressure[stroma_mesh_index(mesh, 2, 5, 0)], 4.0 * 6 / 9, 1e-15)); /* block edge */
+    assert_true(close_rel(v->pressure[iso], 4.0 / 9, 1e-15));
+    assert_true(close_rel(v->pressure[stroma_mesh_index(mesh, 16, 16, 0)], 4.0 / 9, 1e-15));
+    assert_true(close_rel(v->pressure[stroma_mesh_index(mesh, 0, 19, 0)], 4.0 / 4, 1e-15));   /* 4 voxels */
+    assert_true(v->pressure[stroma_mesh_index(mesh, 12, 12, 0)] == 0);
+    stroma_vessels_remodel(v, sim->transport, 10);
+    double h4 = pow(4.0 / 3, 12) / (1 + pow(4.0 / 3, 12));
+    if (!close_rel(v->rho[in], 0.05 / (1 + 10 * 0.02 * h4), 1e-12)) fail_msg("packed voxel %.10g", v->rho[in]);
+    assert_true(v->rho[iso] > 0.05 * (1 - 1e-8));
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
 /* ---- cells and rules ---- */
 
 static const char cells_act[] =
@@ -346,6 +386,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_compartment), cmocka_unit_test(test_healthy_stays),
         cmocka_unit_test(test_two_compartment), cmocka_unit_test(test_angiogenesis),
+        cmocka_unit_test(test_compression_neighbourhood),
         cmocka_unit_test(test_mass_balance),    cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_checkpoint_continues), cmocka_unit_test(test_cells_act_on_vessels),
         cmocka_unit_test(test_remodel_threads),

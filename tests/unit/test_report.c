@@ -235,7 +235,7 @@ static int exists(const char *dir, const char *rel) {
 }
 
 /* The body in the report: a plot per plasma value with its healthy level (the green line; none where summary.json
- * has no level), the vessel plots, no "vessel_density" among the substrates' means, and the final plasma values,
+ * has no level), the vessel plots, the recruited cells (one plot, a line per type), no "vessel_density" among the substrates' means, and the final plasma values,
  * vessels and mass balance in the headline numbers. A substrate whose name starts with plasma_ is not a plasma
  * value. */
 static void test_report_body(void **state) {
@@ -252,13 +252,16 @@ static void test_report_body(void **state) {
                " \"mass_balance\": {\"IL6\": {\"secreted\": 123456, \"decayed\": null, \"plasma_residual\": 0}}}\n");
     write_file(dir, "timeseries.csv",
                "time,IL6_mean,IL6_total,plasma_x_mean,plasma_x_total,plasma_IL6,plasma_TNF,vessel_density_mean,"
-               "vascular_fraction\n0,0,0,2,2,5.2,0,0.01,0.1\n60,1,1,2,2,6.5,0.1,0.011,0.3\n120,1,1,2,2,7.75,0.25,0.0123,0.5\n");
+               "vascular_fraction,recruited_M1,recruited_CD8_T\n0,0,0,2,2,5.2,0,0.01,0.1,0,0\n"
+               "60,1,1,2,2,6.5,0.1,0.011,0.3,3,1\n120,1,1,2,2,7.75,0.25,0.0123,0.5,7,4\n");
     stroma_error err;
     assert_int_equal(stroma_report_build(dir, &err), STROMA_OK);
     assert_true(exists(dir, "images/plot_IL6_plasma.png"));
     assert_true(exists(dir, "images/plot_TNF_plasma.png"));
     assert_true(exists(dir, "images/plot_vessels.png"));
     assert_true(exists(dir, "images/plot_vascular_fraction.png"));
+    assert_true(exists(dir, "images/plot_recruited.png")); /* both recruited types in one plot */
+    assert_false(exists(dir, "images/plot_M1_recruited.png"));
     assert_true(exists(dir, "images/plot_IL6_mean.png"));
     assert_true(exists(dir, "images/plot_plasma_x_mean.png"));
     assert_false(exists(dir, "images/plot_vessel_density_mean.png")); /* not a substrate */
@@ -279,6 +282,7 @@ static void test_report_body(void **state) {
     assert_non_null(strstr(html, "<td class=\"n\">123456</td><td class=\"n\">–</td>"));
     assert_non_null(strstr(html, "images/plot_IL6_plasma.png"));
     assert_non_null(strstr(html, "Plasma IL6"));
+    assert_non_null(strstr(html, "images/plot_recruited.png"));
     free(html);
     stroma_remove_tree(dir);
 }
