@@ -1072,7 +1072,9 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
         /* no rule applies: the cell keeps its value (its type's base from creation or transformation; a dead
          * cell keeps what death left it: no exchange) */
         if (n == 0) continue;
-        double v = n ? stroma_rules_combine(b0, n, x, sat, dir) : b0;
+        double v = R->law == STROMA_RULES_LAW_PHYSICELL
+                       ? stroma_rules_combine_physicell(b0, R->lo[type * ns + s], R->hi[type * ns + s], n, x, dir)
+                       : stroma_rules_combine(b0, n, x, sat, dir);
         out[s] = v;
         const stroma_behaviour_entry *be = &m->rule_tables.behaviours[R->slot_beh[s]];
         size_t o = i * (size_t)e->nsub + (size_t)be->arg;

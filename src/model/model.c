@@ -573,7 +573,8 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     }
     model_put(&t, "state variables: %d\n", m->nstate);
     for (int v = 0; v < m->nstate; v++) model_put_state_var(&t, m, v);
-    model_put(&t, "rules: %d\n", m->nrules);
+    model_put(&t, "rules: %d%s\n", m->nrules,
+              m->rules_law == STROMA_RULES_LAW_PHYSICELL ? ", combined by PhysiCell's law (rules_law: physicell)" : "");
     if (m->rule_tables.nbehaviours > 0) {
         for (int i = 0; i < m->nrules; i++) {
             char line[512];

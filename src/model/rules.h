@@ -22,6 +22,13 @@
 
 #define STROMA_RULE_NAME_MAX 128
 
+/* How the rules on one behaviour combine (the model's `rules_law`): stroma's weighted mean above, or
+ * PhysiCell 1.14's law (cells/rules.h, stroma_rules_combine_physicell) for imported models. */
+typedef enum stroma_rules_law {
+    STROMA_RULES_LAW_STROMA,   /* default: the weighted mean */
+    STROMA_RULES_LAW_PHYSICELL /* up rules raise toward a shared maximum, then down rules lower toward a minimum */
+} stroma_rules_law;
+
 /* What a signal reads (its argument in brackets). */
 typedef enum stroma_signal_kind {
     STROMA_SIG_SUBSTRATE,          /* [substrate] value in the cell's voxel */
