@@ -1097,10 +1097,10 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
 static void kill_cell(stroma_cell_engine *e, size_t j, uint8_t how) {
     stroma_cells *c = &e->cells;
     size_t ns = (size_t)e->nsub;
-    /* a dead cell stops secreting, taking up and exporting; rules marked apply_to_dead may start it again
-     * (debris) */
+    /* a dead cell stops secreting and exporting, and keeps dead_uptake_fraction of its uptake (0 by default;
+     * PhysiCell's start_death keeps 0.1); rules marked apply_to_dead may change them again (debris) */
     memset(c->secretion + j * ns, 0, ns * sizeof(double));
-    memset(c->uptake + j * ns, 0, ns * sizeof(double));
+    for (size_t s = 0; s < ns; s++) c->uptake[j * ns + s] *= e->dead_uptake_fraction;
     memset(c->export_rate + j * ns, 0, ns * sizeof(double));
     c->state[j] = how;
     c->dead_elapsed_min[j] = 0;

@@ -105,6 +105,7 @@ static void put_domain_time(const pc_model *m, FILE *f) {
 /* What stroma does as PhysiCell only when told (docs/rules.md, docs/physicell-import.md). */
 static void put_compatibility(FILE *f) {
     fputs("rules_law: physicell  # several rules on one behaviour combine as in PhysiCell\n", f);
+    fputs("dead_uptake_fraction: 0.1  # a dying cell keeps 10% of its uptake (PhysiCell's Cell::start_death)\n", f);
 }
 
 static void put_substrates(const pc_model *m, FILE *f) {

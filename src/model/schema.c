@@ -422,6 +422,11 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                      "b0 when a decreasing rule exists), min the smallest decreasing saturation "
                                      "(and b0 when an increasing rule exists); a rule may then saturate on either "
                                      "side of the base. See docs/rules.md."},
+    [STROMA_KEY_DEAD_UPTAKE_FRACTION] = {"dead_uptake_fraction", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                         DEFAULT("0", 0.0), GE_0, .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1,
+                                         .doc = "Share of its uptake rates a cell keeps when it dies (secretion and "
+                                                "export stop); PhysiCell keeps 0.1. Rules marked apply_to_dead may "
+                                                "set them again."},
     [STROMA_KEY_RULES] = {"rules", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
                           .doc = "How signals change behaviours, in the order written; needs `cell_types`. Each item "
                                  "is one rule written inline, or a `file` of rules in PhysiCell's CSV format. The "

@@ -2,6 +2,7 @@
 # `stroma import-physicell`: the four PhysiCell 1.14.2 samples in tests/data/physicell convert (exit 0), their
 # reports name what they must, the models pass `stroma check` and run 60 min; conversion is deterministic;
 # cell integrity and attack damage are imported; the cells files' per-cell columns are converted or reported;
+# dead cells keep 10% of their uptake (dead_uptake_fraction: 0.1, as PhysiCell's start_death);
 # rules keep their direction and saturation under rules_law: physicell (PhysiCell's combination law), rules on
 # motility-disabled types are dropped; bad input exits 2 with file:line and writes nothing, a failed write leaves no
 # file behind and an earlier output untouched.
@@ -36,6 +37,7 @@ for s in template rules_sample immune_function asymmetric_division; do
   [ "$n" -eq "$h" ] || fail "$s: $n items on stderr but $h in the YAML header"
   grep -q "cycle_start: synchronized" "$WORK/$s.yaml" || fail "$s: initial cells not synchronized"
   grep -q "^rules_law: physicell " "$WORK/$s.yaml" || fail "$s: rules_law: physicell not written"
+  grep -q "^dead_uptake_fraction: 0.1 " "$WORK/$s.yaml" || fail "$s: dead_uptake_fraction not written"
   grep -q "combined by PhysiCell's law" "$WORK/$s.check" || fail "$s: check does not describe the law"
   # deterministic: a second conversion gives the same bytes
   "$STROMA" import-physicell "$DATA/$s/PhysiCell_settings.xml" -o "$WORK/again.yaml" 2>/dev/null

@@ -15,6 +15,7 @@
 
 #include "cells/engine.h"
 #include "model/rules_tables.h"
+#include "sim_helpers.h"
 
 /* One rule reproduces PhysiCell's b0 + (sat - b0) x/(1 + x); rules combine independently of their order; the
  * result stays between the smallest and largest of b0 and the saturations and equals (b0 + sum x_i s_i)/(1 + sum x_i)
@@ -659,6 +660,42 @@ static void test_physicell_law_in_cells(void **state) {
     }
 }
 
+/* dead_uptake_fraction: a cell keeps that share of its uptake at death (PhysiCell's start_death keeps 0.1);
+ * secretion and export stop; without the key it keeps nothing. Through the loader and a simulation (the model
+ * value reaches the engine), and across a checkpoint: the dead cell's uptake is restored as written. */
+static void test_dead_uptake_fraction(void **state) {
+    (void)state;
+    for (int with = 0; with < 2; with++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\n"
+                 "time: {end: 60, dt_diffusion: 0.1}\n%s"
+                 "substrates:\n  oxygen: {diffusion: 1000, decay: 0.1, initial: 38}\n"
+                 "  IL6: {diffusion: 1000, decay: 0.1}\n"
+                 "cell_types:\n  cancer:\n    secretion:\n      oxygen: {uptake: 10}\n"
+                 "      IL6: {rate: 0.5, saturation: 1, uptake: 0.25, export: 3}\n"
+                 "    death: {apoptosis: {rate: 1e9}}\n"
+                 "initial_cells:\n  - {type: cancer, at: [50, 50, 10]}\n",
+                 with ? "dead_uptake_fraction: 0.1\n" : "");
+        stroma_model *m = load(yaml);
+        assert_true(m->dead_uptake_fraction == (with ? 0.1 : 0));
+        stroma_sim *a = create(m, 1);
+        const stroma_cells *c = &a->cells.cells;
+        assert_true(c->uptake[0] == 10 && c->uptake[1] == 0.25 && c->state[0] == STROMA_CELL_LIVE);
+        run_steps(a, 60); /* one phenotype step (6 min): the cell dies */
+        assert_int_equal(c->state[0], STROMA_CELL_APOPTOTIC);
+        assert_true(c->uptake[0] == (with ? 10 * 0.1 : 0) && c->uptake[1] == (with ? 0.25 * 0.1 : 0));
+        assert_true(c->secretion[0] == 0 && c->secretion[1] == 0 && c->export_rate[0] == 0 && c->export_rate[1] == 0);
+        stroma_sim *b = create(m, 1);
+        stroma_error err;
+        if (sim_copy_state(a, b, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
+        assert_true(b->cells.cells.uptake[0] == c->uptake[0] && b->cells.cells.uptake[1] == c->uptake[1]);
+        stroma_sim_destroy(&a);
+        stroma_sim_destroy(&b);
+        stroma_model_destroy(&m);
+    }
+}
+
 /* Damage: an attacker attached through a whole phenotype step delivers attack_damage x dt to its target (an
  * attachment made in step 1 delivers from step 2: 2/min x 6 min per step); the rule "damage increases
  * apoptosis" (to 10/min, half-max 30, Hill 100: a threshold) kills the target in the step after its damage
@@ -838,6 +875,7 @@ int main(void) {
         cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_contact_state_signal),
         cmocka_unit_test(test_contact_state_production), cmocka_unit_test(test_contact_state_threads),
         cmocka_unit_test(test_dead_cell_exchange), cmocka_unit_test(test_physicell_law_in_cells),
+        cmocka_unit_test(test_dead_uptake_fraction),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_damage_short_attachments),
         cmocka_unit_test(test_daughters_inherit_state), cmocka_unit_test(test_repulsion_rule),
         cmocka_unit_test(test_necrosis_rule_stays_in_its_type),
