@@ -1070,7 +1070,8 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
             n++;
         }
         /* no rule applies: the cell keeps its value (its type's base from creation or transformation; a dead
-         * cell keeps what death left it: no exchange) */
+         * cell keeps what death left it: no secretion or export, dead_uptake_fraction of its uptake), as in
+         * PhysiCell */
         if (n == 0) continue;
         double v = R->law == STROMA_RULES_LAW_PHYSICELL
                        ? stroma_rules_combine_physicell(b0, R->lo[type * ns + s], R->hi[type * ns + s], n, x, dir)
