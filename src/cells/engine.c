@@ -1070,9 +1070,12 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
             n++;
         }
         /* no rule applies: the cell keeps its value (its type's base from creation or transformation; a dead
-         * cell keeps what death left it: no exchange) */
+         * cell keeps what death left it: no secretion or export, dead_uptake_fraction of its uptake), as in
+         * PhysiCell */
         if (n == 0) continue;
-        double v = n ? stroma_rules_combine(b0, n, x, sat, dir) : b0;
+        double v = R->law == STROMA_RULES_LAW_PHYSICELL
+                       ? stroma_rules_combine_physicell(b0, R->lo[type * ns + s], R->hi[type * ns + s], n, x, dir)
+                       : stroma_rules_combine(b0, n, x, sat, dir);
         out[s] = v;
         const stroma_behaviour_entry *be = &m->rule_tables.behaviours[R->slot_beh[s]];
         size_t o = i * (size_t)e->nsub + (size_t)be->arg;
@@ -1095,10 +1098,10 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
 static void kill_cell(stroma_cell_engine *e, size_t j, uint8_t how) {
     stroma_cells *c = &e->cells;
     size_t ns = (size_t)e->nsub;
-    /* a dead cell stops secreting, taking up and exporting; rules marked apply_to_dead may start it again
-     * (debris) */
+    /* a dead cell stops secreting and exporting, and keeps dead_uptake_fraction of its uptake (0 by default;
+     * PhysiCell's start_death keeps 0.1); rules marked apply_to_dead may change them again (debris) */
     memset(c->secretion + j * ns, 0, ns * sizeof(double));
-    memset(c->uptake + j * ns, 0, ns * sizeof(double));
+    for (size_t s = 0; s < ns; s++) c->uptake[j * ns + s] *= e->dead_uptake_fraction;
     memset(c->export_rate + j * ns, 0, ns * sizeof(double));
     c->state[j] = how;
     c->dead_elapsed_min[j] = 0;

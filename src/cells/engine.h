@@ -95,6 +95,8 @@ typedef struct stroma_cell_engine {
     stroma_sec_order sec, sec_prev;
     stroma_cell_counters counters;
     const stroma_rules_engine *rules; /* borrowed; NULL = no rules */
+    double dead_uptake_fraction;      /* share of its uptake rates a cell keeps at death (the model's; 0 after
+                                         init) */
     /* the body, as rules read it (set by sim/ when the model has them; borrowed, updated in place) */
     const double *vessel_density;     /* [nvox] vessel volume fraction per voxel, or NULL */
     const double *plasma;             /* [nsystemic] plasma values (clinical unit), or NULL */

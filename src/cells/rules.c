@@ -36,6 +36,36 @@ double stroma_rules_combine(double b0, int n, const double *x, const double *sat
     return (b0 + su + sd) / (1 + xu + xd);
 }
 
+void stroma_rules_physicell_extremes(double b0, int n, const double *sat, const int *dir, double *lo, double *hi) {
+    /* PhysiCell starts from an empty range and widens it rule by rule: an increasing rule by its saturation
+     * above and the base below, a decreasing one by its saturation below and the base above */
+    double mn = INFINITY, mx = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        if (dir[i] > 0) {
+            mn = fmin(mn, b0);
+            mx = fmax(mx, sat[i]);
+        } else {
+            mn = fmin(mn, sat[i]);
+            mx = fmax(mx, b0);
+        }
+    }
+    *lo = mn;
+    *hi = mx;
+}
+
+/* S / (1 + S), S = sum of the x of one direction; an infinite term (a saturated signal) gives the limit 1. */
+static double physicell_response(int n, const double *x, const int *dir, int want) {
+    double S = 0;
+    for (int i = 0; i < n; i++)
+        if ((dir[i] > 0) == (want > 0)) S += x[i];
+    return isinf(S) ? 1.0 : S / (1 + S);
+}
+
+double stroma_rules_combine_physicell(double b0, double lo, double hi, int n, const double *x, const int *dir) {
+    double U = b0 + (hi - b0) * physicell_response(n, x, dir, 1);
+    return U + (lo - U) * physicell_response(n, x, dir, -1);
+}
+
 static int *ialloc(size_t n, int fill) {
     int *p = malloc((n ? n : 1) * sizeof(int));
     if (p)
@@ -46,6 +76,7 @@ static int *ialloc(size_t n, int fill) {
 stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, stroma_error *err) {
     memset(r, 0, sizeof *r);
     r->model = m;
+    r->law = m->rules_law;
     r->ntypes = m->ntypes;
     r->nstate = m->nstate;
     const stroma_rule_tables *tb = &m->rule_tables;
@@ -141,6 +172,25 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         r->rule_idx[cursor[g]++] = k;
     }
     free(cursor);
+    if (r->law == STROMA_RULES_LAW_PHYSICELL) {
+        /* the shared maximum and minimum of each (type, behaviour): from all its rules, also those a dead cell
+         * skips (PhysiCell reads them as signal 0) */
+        r->lo = malloc((nt * ns > 0 ? nt * ns : 1) * sizeof(double));
+        r->hi = malloc((nt * ns > 0 ? nt * ns : 1) * sizeof(double));
+        if (!r->lo || !r->hi) goto nomem;
+        for (size_t g = 0; g < nt * ns; g++) {
+            double mn = INFINITY, mx = -INFINITY;
+            for (int k = r->grp_start[g]; k < r->grp_start[g + 1]; k++) {
+                const stroma_rule_desc *rd = &m->rules[r->rule_idx[k]];
+                double lo1, hi1;
+                stroma_rules_physicell_extremes(r->base[g], 1, &rd->saturation, &rd->direction, &lo1, &hi1);
+                mn = fmin(mn, lo1);
+                mx = fmax(mx, hi1);
+            }
+            r->lo[g] = mn;
+            r->hi[g] = mx;
+        }
+    }
     return STROMA_OK;
 nomem:
     stroma_rules_free(r);
@@ -151,6 +201,8 @@ void stroma_rules_free(stroma_rules_engine *r) {
     free(r->slot_of);
     free(r->slot_beh);
     free(r->base);
+    free(r->lo);
+    free(r->hi);
     free(r->grp_start);
     free(r->rule_idx);
     free(r->s_transform);

@@ -13,10 +13,12 @@
 
 typedef struct stroma_rules_engine {
     const stroma_model *model;   /* borrowed */
+    stroma_rules_law law;        /* the model's rules_law */
     int ntypes, nstate, nslots;
     int *slot_of;                /* [nbehaviours] slot or -1 */
     int *slot_beh;               /* [nslots] behaviour index */
     double *base;                /* [ntypes * nslots] base value per type */
+    double *lo, *hi;             /* [ntypes * nslots] PhysiCell's shared minimum and maximum (physicell law only) */
     int *grp_start;              /* [ntypes * nslots + 1] rules of (type, slot) are rule_idx[grp_start..] */
     int *rule_idx;               /* [nrules] */
     int needs_contacts;
@@ -43,6 +45,16 @@ static inline int stroma_rules_type_has(const stroma_rules_engine *r, int type, 
 
 /* Combine one behaviour's rules (see model/rules.h): b0 base, x[i] = (s_i/h_i)^n_i, sat[i], dir[i]. */
 double stroma_rules_combine(double b0, int n, const double *x, const double *sat, const int *dir);
+
+/* PhysiCell's law (model/rules.h, docs/rules.md): U = b0 + (hi - b0) H_up, b = U + (lo - U) H_down, where H_up
+ * (H_down) is S / (1 + S) over the sum S of the increasing (decreasing) rules' x[i] = (s_i/h_i)^n_i, and lo, hi
+ * are the behaviour's shared extremes (stroma_rules_physicell_extremes over all its rules). */
+double stroma_rules_combine_physicell(double b0, double lo, double hi, int n, const double *x, const int *dir);
+
+/* PhysiCell's shared extremes of one behaviour from its rules' saturations and directions: hi the largest
+ * increasing saturation (and b0 if a decreasing rule exists), lo the smallest decreasing one (and b0 if an
+ * increasing rule exists). */
+void stroma_rules_physicell_extremes(double b0, int n, const double *sat, const int *dir, double *lo, double *hi);
 
 /* Hill term (s/h)^n for s >= 0 (negative signals count as 0). */
 double stroma_rules_hill(double s, double half_max, double hill);

@@ -1,8 +1,7 @@
 /* The stroma form of an imported PhysiCell model: each cell type's cycle, death, dead-cell phagocytosis and attacks,
- * and each rule's final direction and saturation. PhysiCell's rule semantics reproduced here: the rules on one
- * behaviour of one type share one maximum (over the increasing rules' saturations, and the base when a
- * decreasing rule exists) and one minimum, and a rule moves the behaviour toward that value whether or not it
- * is on the side its direction names. */
+ * and each rule's saturation. The model is written with rules_law: physicell, under which stroma combines the
+ * rules as PhysiCell does (shared maximum and minimum per behaviour, increasing rules before decreasing ones, a
+ * rule on either side of its base), so rules keep their direction and saturation as read. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,29 +218,12 @@ static void drop(pc_model *m, pc_rule *r, stroma_import_kind kind, const char *f
 }
 
 static void convert_rules(pc_model *m) {
-    /* PhysiCell's shared extremes per (type, behaviour) */
     for (int i = 0; i < m->nrules; i++) {
         pc_rule *r = &m->rules[i];
         if (r->type < 0) continue;
         r->emit = r->mappable;
         r->out_dir = r->dir;
         r->out_sat = r->sat;
-        if (r->kind == PB_NONE) continue;
-        const pc_type *T = &m->types[r->type];
-        double mx = -INFINITY, mn = INFINITY;
-        for (int j = 0; j < m->nrules; j++) {
-            const pc_rule *o = &m->rules[j];
-            if (o->type != r->type || o->kind == PB_NONE || strcmp(o->pc_beh, r->pc_beh)) continue;
-            double b = pc_behaviour_base(T, o->kind, o->arg);
-            if (o->dir > 0) {
-                mn = fmin(mn, b);
-                mx = fmax(mx, o->sat);
-            } else {
-                mn = fmin(mn, o->sat);
-                mx = fmax(mx, b);
-            }
-        }
-        r->out_sat = r->dir > 0 ? mx : mn;
     }
     for (int i = 0; i < m->nrules; i++) {
         pc_rule *r = &m->rules[i];
@@ -270,11 +252,6 @@ static void convert_rules(pc_model *m) {
             drop(m, r, NI, "%s", "half-max and Hill power must be > 0 in stroma");
             continue;
         }
-        if (r->out_sat != r->sat)
-            imp_report(m->rep, AP, r->file, r->line,
-                       "saturation %g of this rule is %g in PhysiCell, where the rules on one behaviour of a type "
-                       "share one %s value: %g written",
-                       r->sat, r->out_sat, r->dir > 0 ? "maximum" : "minimum", r->out_sat);
     }
     /* dead-cell phagocytosis: stroma has one rate for every dead cell. A rule on phagocytose necrotic / other
      * dead cell identical to one on phagocytose apoptotic cell is merged into it; other such rules are dropped. */
@@ -308,24 +285,21 @@ static void convert_rules(pc_model *m) {
                  "(and rules identical to them) are imported, as phagocytose dead cell%s",
                  "");
     }
-    /* direction: stroma needs the side PhysiCell actually moves the behaviour to */
+    /* saturations stroma cannot take; the rules' common base where stroma's differs from PhysiCell's */
     for (int i = 0; i < m->nrules; i++) {
         pc_rule *r = &m->rules[i];
         if (!r->emit) continue;
         double base = st_base(m, r->type, r->kind, r->arg);
-        if (r->out_dir > 0 && r->out_sat < base) {
-            r->out_dir = -1;
-            imp_report(m->rep, AP, r->file, r->line,
-                       "'increases' toward %g, below the base value %g: PhysiCell then lowers %s, so the rule is "
-                       "written as 'decreases'",
-                       r->out_sat, base, r->behaviour);
-        } else if (r->out_dir < 0 && r->out_sat > base) {
-            r->out_dir = 1;
-            imp_report(m->rep, AP, r->file, r->line,
-                       "'decreases' toward %g, above the base value %g: PhysiCell then raises %s, so the rule is "
-                       "written as 'increases'",
-                       r->out_sat, base, r->behaviour);
+        double pc_base = pc_behaviour_base(&m->types[r->type], r->kind, r->arg);
+        int first = 1;
+        for (int j = 0; j < i && first; j++) {
+            const pc_rule *o = &m->rules[j];
+            first = !(o->emit && o->type == r->type && !strcmp(o->behaviour, r->behaviour));
         }
+        if (first && base != pc_base)
+            imp_report(m->rep, AP, r->file, r->line,
+                       "the rules on %s of %s start from stroma's base value %g, PhysiCell's is %g", r->behaviour,
+                       m->types[r->type].name, base, pc_base);
         if (r->kind == PB_BIAS && (r->out_sat < 0 || r->out_sat > 1)) {
             double c = r->out_sat < 0 ? 0 : 1;
             imp_report(m->rep, AP, r->file, r->line, "migration bias saturation %g outside [0, 1]: %g written",
@@ -335,26 +309,6 @@ static void convert_rules(pc_model *m) {
             imp_report(m->rep, AP, r->file, r->line, "saturation %g < 0: 0 written", r->out_sat);
             r->out_sat = 0;
         }
-    }
-    /* rules pulling one behaviour both ways combine differently */
-    for (int i = 0; i < m->nrules; i++) {
-        const pc_rule *r = &m->rules[i];
-        if (!r->emit) continue;
-        int up = 0, dn = 0, first = 1;
-        for (int j = 0; j < m->nrules; j++) {
-            const pc_rule *o = &m->rules[j];
-            if (!o->emit || o->type != r->type || strcmp(o->behaviour, r->behaviour)) continue;
-            if (j < i) first = 0;
-            if (o->out_dir > 0)
-                up = 1;
-            else
-                dn = 1;
-        }
-        if (up && dn && first)
-            imp_report(m->rep, AP, r->file, r->line,
-                       "rules raise and lower %s of %s: stroma weighs every rule by its Hill term together; "
-                       "PhysiCell applies the decreasing rules after the increasing ones",
-                       r->behaviour, m->types[r->type].name);
     }
 }
 

@@ -102,6 +102,12 @@ static void put_domain_time(const pc_model *m, FILE *f) {
     fprintf(f, "seed: %llu\n", (unsigned long long)m->seed);
 }
 
+/* What stroma does as PhysiCell only when told (docs/rules.md, docs/physicell-import.md). */
+static void put_compatibility(FILE *f) {
+    fputs("rules_law: physicell  # several rules on one behaviour combine as in PhysiCell\n", f);
+    fputs("dead_uptake_fraction: 0.1  # a dying cell keeps 10% of its uptake (PhysiCell's Cell::start_death)\n", f);
+}
+
 static void put_substrates(const pc_model *m, FILE *f) {
     static const char *face[6] = {"x_min", "x_max", "y_min", "y_max", "z_min", "z_max"};
     char a[32], q[PC_SNAME + 2];
@@ -305,6 +311,7 @@ void pc_emit_yaml(const pc_model *m, FILE *f, const char *cells_file) {
     char a[32];
     put_header(m, f);
     put_domain_time(m, f);
+    put_compatibility(f);
     put_substrates(m, f);
     fputs("cell_types:\n", f);
     for (int t = 0; t < m->ntypes; t++)

@@ -111,7 +111,9 @@ static void load_rule_add(loader *ld, const load_names *nl, const load_rule_name
         return;
     }
     int up = s->direction > 0;
-    if (up ? s->saturation < base : s->saturation > base) {
+    /* PhysiCell's law takes any side (its shared maximum and minimum keep b between the base and the
+     * saturations); the weighted mean would silently invert a rule on the wrong side */
+    if (m->rules_law == STROMA_RULES_LAW_STROMA && (up ? s->saturation < base : s->saturation > base)) {
         load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->at,
                         "%s%sin %s, '%s %s %s' saturates at %.10g, %s its base value %.10g%s; %s rule must saturate "
                         "%s its base (use '%s' to %s a behaviour)",

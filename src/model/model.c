@@ -543,6 +543,8 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     }
     model_put(&t, "cell types: %d\n", m->ntypes);
     for (int k = 0; k < m->ntypes; k++) model_put_cell_type(&t, m, k);
+    if (m->dead_uptake_fraction > 0)
+        model_put(&t, "dead cells keep %g of their uptake rates (dead_uptake_fraction)\n", m->dead_uptake_fraction);
     double cells = 0;
     for (int g = 0; g < m->ninitial; g++) cells += m->initial_cells[g].count;
     model_put(&t, "initial cells: %.0f in %d group%s\n", cells, m->ninitial, m->ninitial == 1 ? "" : "s");
@@ -573,7 +575,8 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     }
     model_put(&t, "state variables: %d\n", m->nstate);
     for (int v = 0; v < m->nstate; v++) model_put_state_var(&t, m, v);
-    model_put(&t, "rules: %d\n", m->nrules);
+    model_put(&t, "rules: %d%s\n", m->nrules,
+              m->rules_law == STROMA_RULES_LAW_PHYSICELL ? ", combined by PhysiCell's law (rules_law: physicell)" : "");
     if (m->rule_tables.nbehaviours > 0) {
         for (int i = 0; i < m->nrules; i++) {
             char line[512];

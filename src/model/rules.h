@@ -13,14 +13,21 @@
  *       X_dn = sum of x_i over decreasing rules,  B_dn = sum x_i sat_i / X_dn
  *       b = (b0 + X_up B_up + X_dn B_dn) / (1 + X_up + X_dn)
  *   One rule gives PhysiCell's b0 + (sat - b0) x/(1 + x). Several rules combine independently of the order
- *   they are written in (PhysiCell applies "increases" then "decreases", and the last rule's saturation
- *   wins), and b always lies between the smallest and largest of b0 and the saturations. The loader
- *   requires an increasing rule's saturation >= b0 and a decreasing rule's <= b0 (PhysiCell accepts either
- *   and silently inverts the rule). */
+ *   they are written in (PhysiCell applies "increases" then "decreases" toward one shared maximum and
+ *   minimum: rules_law physicell), and b always lies between the smallest and largest of b0 and the
+ *   saturations. Under the stroma law the loader requires an increasing rule's saturation >= b0 and a
+ *   decreasing rule's <= b0 (PhysiCell accepts either and moves the behaviour toward the saturation). */
 #ifndef STROMA_MODEL_RULES_H
 #define STROMA_MODEL_RULES_H
 
 #define STROMA_RULE_NAME_MAX 128
+
+/* How the rules on one behaviour combine (the model's `rules_law`): stroma's weighted mean above, or
+ * PhysiCell 1.14's law (cells/rules.h, stroma_rules_combine_physicell) for imported models. */
+typedef enum stroma_rules_law {
+    STROMA_RULES_LAW_STROMA,   /* default: the weighted mean */
+    STROMA_RULES_LAW_PHYSICELL /* up rules raise toward a shared maximum, then down rules lower toward a minimum */
+} stroma_rules_law;
 
 /* What a signal reads (its argument in brackets). */
 typedef enum stroma_signal_kind {

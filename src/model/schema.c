@@ -412,6 +412,21 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                        "`<name> decay`)."},
     [STROMA_KEY_STATE_DECAY_TYPE] = {"state_variables.<name>.decay.<name>", STROMA_SCHEMA_NUMBER, "1/min", REQUIRED,
                                      GE_0, .doc = "Decay rate in cells of that type."},
+    [STROMA_KEY_RULES_LAW] = {"rules_law", STROMA_SCHEMA_CHOICE, "", OPTIONAL, DEFAULT("stroma", 0.0),
+                              .choices = "stroma physicell",
+                              .doc = "How several rules on one behaviour of a cell combine. stroma: each rule pulls "
+                                     "toward its own saturation, weighted by its Hill term x, b = (b0 + sum x_i "
+                                     "sat_i) / (1 + sum x_i). physicell: PhysiCell 1.14's law, U = b0 + (max - b0) "
+                                     "H_up, b = U + (min - U) H_down, with H = S / (1 + S) over the sum S of the "
+                                     "increasing (decreasing) rules' x, max the largest increasing saturation (and "
+                                     "b0 when a decreasing rule exists), min the smallest decreasing saturation "
+                                     "(and b0 when an increasing rule exists); a rule may then saturate on either "
+                                     "side of the base. See docs/rules.md."},
+    [STROMA_KEY_DEAD_UPTAKE_FRACTION] = {"dead_uptake_fraction", STROMA_SCHEMA_NUMBER, "", OPTIONAL,
+                                         DEFAULT("0", 0.0), GE_0, .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1,
+                                         .doc = "Share of its uptake rates a cell keeps when it dies (secretion and "
+                                                "export stop); PhysiCell keeps 0.1. Rules marked apply_to_dead may "
+                                                "set them again."},
     [STROMA_KEY_RULES] = {"rules", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
                           .doc = "How signals change behaviours, in the order written; needs `cell_types`. Each item "
                                  "is one rule written inline, or a `file` of rules in PhysiCell's CSV format. The "

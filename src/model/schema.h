@@ -158,6 +158,8 @@ typedef enum stroma_key_id {
     STROMA_KEY_STATE_PRODUCTION_TYPE,
     STROMA_KEY_STATE_DECAY,
     STROMA_KEY_STATE_DECAY_TYPE,
+    STROMA_KEY_RULES_LAW,
+    STROMA_KEY_DEAD_UPTAKE_FRACTION,
     STROMA_KEY_RULES,
     STROMA_KEY_RULE,
     STROMA_KEY_RULE_TYPE, /* the inline keys stay consecutive, from type to apply_to_dead */

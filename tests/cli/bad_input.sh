@@ -99,6 +99,9 @@ cell_types:
 vessels:
   initial: {uniform: 0.05}
 recruitment:"
+expect rules_law_unknown "$base
+$sub
+rules_law: foo" "rules_law_unknown\.yaml:7:12: rules_law must be one of stroma, physicell \(got foo\)"
 expect recruit_unknown_type "$rec_base
   macrophages: {rate: 0.2, signal: CCL2, half_max: 1, max_cells: 10}" \
   "recruit_unknown_type\.yaml:13:3: recruitment: no cell type named 'macrophages'.*macrophage"

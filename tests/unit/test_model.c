@@ -415,8 +415,8 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "zebra: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key zebra (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules, outputs, markers, populations, tissue, indices, ecm, recruitment, vessels, "
-                 "body, vesicles)");
+                 "state_variables, rules_law, dead_uptake_fraction, rules, outputs, markers, populations, tissue, "
+                 "indices, ecm, recruitment, vessels, body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
@@ -1503,6 +1503,19 @@ static void test_rules_errors(void **state) {
                  STROMA_ERR_RANGE, 11, 5,
                  "rules[0]: in CAF, 'oxygen decreases migration bias' saturates at 0.5, above its base value 0.2; a "
                  "decreasing rule must saturate below its base (use 'increases' to raise a behaviour)");
+    /* PhysiCell's law accepts either side (it moves the behaviour toward the shared maximum or minimum) */
+    stroma_model *pm = load_str(RULES_2D "rules_law: physicell\nrules:\n  - {type: CAF, signal: TGFb, direction: "
+                                         "increases, behaviour: IL6 secretion, saturation: 0.01, half_max: 50, "
+                                         "hill: 2}\n",
+                                &err);
+    assert_non_null(pm);
+    assert_int_equal(pm->rules_law, STROMA_RULES_LAW_PHYSICELL);
+    assert_true(pm->rules[0].direction == 1 && pm->rules[0].saturation == 0.01);
+    stroma_model_destroy(&pm);
+    expect_error(RULES_2D "rules_law: foo\n", STROMA_ERR_RANGE, 10, 12,
+                 "t.yaml:10:12: rules_law must be one of stroma, physicell (got foo)");
+    expect_error(RULES_2D "dead_uptake_fraction: 1.5\n", STROMA_ERR_RANGE, 10, 23,
+                 "t.yaml:10:23: dead_uptake_fraction must be between 0 and 1 (got 1.5)");
     /* saturations a behaviour cannot take */
     expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: migration bias, "
                           "saturation: 1.5, half_max: 50, hill: 2}\n",

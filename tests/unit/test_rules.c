@@ -15,6 +15,7 @@
 
 #include "cells/engine.h"
 #include "model/rules_tables.h"
+#include "sim_helpers.h"
 
 /* One rule reproduces PhysiCell's b0 + (sat - b0) x/(1 + x); rules combine independently of their order; the
  * result stays between the smallest and largest of b0 and the saturations and equals (b0 + sum x_i s_i)/(1 + sum x_i)
@@ -52,6 +53,100 @@ static void test_combination_law(void **state) {
     int dii[3] = {1, 1, -1};
     assert_true(stroma_rules_combine(1, 3, xii, sii, dii) == 3.75);
     assert_true(stroma_rules_hill(-1, 1, 2) == 0 && stroma_rules_hill(0, 1, 2) == 0);
+}
+
+/* PhysiCell 1.14's evaluation of one behaviour, transcribed in the test from core/PhysiCell_rules.cpp (v2 CSV
+ * parsing and Hypothesis_Rule::evaluate) so that stroma's implementation is checked against an independent
+ * writing of it: the extremes start at min = 9e99, max = -9e99 and each rule read widens them (increases: min
+ * with the base, max with its value; decreases: min with its value, max with the base); then
+ * HU = S_up / (1 + S_up), S_up = sum over the increasing rules of (s/h)^n in their order, U = b0 + (max - b0) HU,
+ * and b = U + (min - U) HD with HD the same over the decreasing rules. */
+typedef struct pc_rule_t {
+    int up;
+    double value, half, hill, signal;
+} pc_rule_t;
+
+static double pc_hill_sum(const pc_rule_t *r, int n, int up) {
+    double S = 0;
+    for (int j = 0; j < n; j++)
+        if (r[j].up == up) S += pow(r[j].signal / r[j].half, r[j].hill);
+    return S / (1 + S);
+}
+
+static double pc_behaviour(double b0, const pc_rule_t *r, int n) {
+    double mn = 9e99, mx = -9e99;
+    for (int j = 0; j < n; j++) {
+        if (r[j].up) {
+            if (b0 < mn) mn = b0;
+            if (r[j].value > mx) mx = r[j].value;
+        } else {
+            if (r[j].value < mn) mn = r[j].value;
+            if (b0 > mx) mx = b0;
+        }
+    }
+    double U = b0 + (mx - b0) * pc_hill_sum(r, n, 1);
+    return U + (mn - U) * pc_hill_sum(r, n, 0);
+}
+
+/* stroma_rules_combine_physicell with the extremes from stroma_rules_physicell_extremes, for the same rules. */
+static double st_physicell(double b0, const pc_rule_t *r, int n) {
+    double x[8], sat[8];
+    int dir[8];
+    for (int j = 0; j < n; j++) {
+        x[j] = stroma_rules_hill(r[j].signal, r[j].half, r[j].hill);
+        sat[j] = r[j].value;
+        dir[j] = r[j].up ? 1 : -1;
+    }
+    double lo, hi;
+    stroma_rules_physicell_extremes(b0, n, sat, dir, &lo, &hi);
+    return stroma_rules_combine_physicell(b0, lo, hi, n, x, dir);
+}
+
+/* rules_law: physicell against the transcription on a grid of signals (0 to 200 x the half-max): one
+ * increasing rule, one decreasing, both, three increasing rules with different maxima (the largest is shared),
+ * two increasing and two decreasing, and an "increases" toward a value below the base (PhysiCell lowers the
+ * behaviour). Tolerance 1e-15 relative. Then the issue's example, PhysiCell's rules_sample: malignant cycle entry
+ * (base 3.333e-5/min), oxygen increases to 0.003333 (half-max 21.5, Hill 4), pressure decreases to 0 (half-max
+ * 1, Hill 4), at oxygen 38 and pressure 1: x_O2 = (38/21.5)^4 = 9.758, x_p = 1, so PhysiCell gives
+ * (b0 + (0.003333 - b0) 9.758/10.758) / 2 = 0.001513/min where stroma's weighted mean gives
+ * (b0 + 9.758 x 0.003333) / 11.758 = 0.002769/min; both within 1e-3 relative of these figures. */
+static void test_physicell_law(void **state) {
+    (void)state;
+    static const double grid[] = {0, 1e-3, 0.1, 0.5, 0.9, 1, 1.1, 2, 5, 20, 200};
+    const int ng = (int)(sizeof grid / sizeof grid[0]);
+    int checked = 0;
+    for (int a = 0; a < ng; a++)
+        for (int b = 0; b < ng; b++) {
+            double s1 = grid[a] * 3, s2 = grid[b] * 0.2;
+            pc_rule_t cases[6][4] = {
+                {{1, 10, 3, 2, s1}},
+                {{0, 0.5, 0.2, 4, s2}},
+                {{1, 10, 3, 2, s1}, {0, 0.5, 0.2, 4, s2}},
+                {{1, 4, 3, 2, s1}, {1, 10, 0.2, 1, s2}, {1, 7, 1, 3, s1 + s2}},
+                {{1, 4, 3, 2, s1}, {0, 0.2, 0.2, 4, s2}, {1, 10, 0.2, 1, s2}, {0, 0.7, 3, 1.5, s1}},
+                {{1, 0.25, 3, 2, s1}},
+            };
+            const int nr[6] = {1, 1, 2, 3, 4, 1};
+            for (int c = 0; c < 6; c++) {
+                double want = pc_behaviour(1.0, cases[c], nr[c]), got = st_physicell(1.0, cases[c], nr[c]);
+                if (!(fabs(got - want) <= 1e-15 * fabs(want)))
+                    fail_msg("case %d at s1 = %g, s2 = %g: stroma %.17g, PhysiCell %.17g", c, s1, s2, got, want);
+                checked++;
+            }
+        }
+    assert_int_equal(checked, 6 * ng * ng);
+    /* the example: the malignant cells' two rules on cycle entry */
+    pc_rule_t ex[2] = {{1, 0.003333, 21.5, 4, 38}, {0, 0, 1, 4, 1}};
+    double b0 = 0.00003333, pc = pc_behaviour(b0, ex, 2), st = st_physicell(b0, ex, 2);
+    assert_true(fabs(st - pc) <= 1e-15 * pc);
+    assert_true(fabs(pc - 0.0015132) < 1e-3 * 0.0015132);
+    double x[2] = {stroma_rules_hill(38, 21.5, 4), stroma_rules_hill(1, 1, 4)}, sat[2] = {0.003333, 0};
+    int dir[2] = {1, -1};
+    double mean = stroma_rules_combine(b0, 2, x, sat, dir);
+    assert_true(fabs(mean - 0.0027689) < 1e-3 * 0.0027689);
+    /* a saturated (infinite) term gives the limit H = 1: U = max, then the decreasing rules act */
+    double xi[2] = {INFINITY, 1};
+    assert_true(stroma_rules_combine_physicell(1, 0.5, 10, 2, xi, dir) == 10 + (0.5 - 10) * 0.5);
 }
 
 /* A small model built by hand: substrate oxygen, types cancer and CAF, state variable "resistance". */
@@ -511,6 +606,96 @@ static void test_dead_cell_exchange(void **state) {
     world_free(&w, &R, &e);
 }
 
+/* rules_law: physicell in cells (evaluate_rules): the rules_sample example on cycle entry in a live cancer cell
+ * at oxygen 38 and pressure 1 equals the transcription of PhysiCell; in a dead cell only the rule marked
+ * apply_to_dead acts ("apoptotic increases oxygen secretion" toward 0.5), but the maximum it moves toward is
+ * shared with the live-only "oxygen increases oxygen secretion" toward 2, as PhysiCell reads a rule that does not
+ * apply to dead cells as signal 0: secretion 2 x/(1 + x) with x = (1/0.5)^2, where the weighted mean gives
+ * 0.5 x/(1 + x). */
+static void test_physicell_law_in_cells(void **state) {
+    (void)state;
+    for (int dead = 0; dead < 2; dead++) {
+        world w;
+        world_init(&w);
+        w.m.rules_law = STROMA_RULES_LAW_PHYSICELL;
+        w.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
+        w.types[0].cycle_mean_min = 1 / 0.00003333;
+        if (dead) {
+            w.types[0].apoptosis_per_min = 1e9; /* dies in the first phenotype step */
+            w.rules[0] = make_rule(&w.m, 0, "oxygen", 1, "oxygen secretion", 2, 21.5, 4);
+            w.rules[1] = make_rule(&w.m, 0, "apoptotic", 1, "oxygen secretion", 0.5, 0.5, 2);
+            w.rules[1].apply_to_dead = 1;
+        } else {
+            w.rules[0] = make_rule(&w.m, 0, "oxygen", 1, "cycle entry", 0.003333, 21.5, 4);
+            w.rules[1] = make_rule(&w.m, 0, "pressure", -1, "cycle entry", 0, 1, 4);
+        }
+        w.m.nrules = 2;
+        w.m.rules = w.rules;
+        stroma_error err;
+        stroma_transport *t = stroma_transport_create(&w.m, NULL, &err);
+        assert_non_null(t);
+        for (size_t v = 0; v < t->mesh.nvox; v++) t->c[v] = 38;
+        stroma_rules_engine R;
+        stroma_cell_engine e;
+        world_engines(&w, &R, &e, 1000, 5);
+        double p[3] = {500, 500, 10};
+        stroma_cell_engine_add(&e, 0, p, 0, NULL);
+        double press = 1 / stroma_cell_engine_pressure_signal(1.0);
+        e.cells.pressure[0] = press;
+        stroma_cell_engine_phenotype(&e, t, 6, 6, NULL);
+        if (dead) {
+            assert_int_equal(e.cells.state[0], STROMA_CELL_APOPTOTIC);
+            stroma_cell_engine_phenotype(&e, t, 6, 12, NULL); /* the rule now reads apoptotic = 1 */
+            double x = 4;
+            assert_true(fabs(e.cells.secretion[0] - 2 * x / (1 + x)) <= 1e-15);
+        } else {
+            pc_rule_t ex[2] = {{1, 0.003333, 21.5, 4, 38}, {0, 0, 1, 4, stroma_cell_engine_pressure_signal(press)}};
+            double want = pc_behaviour(0.00003333, ex, 2);
+            double got = e.cells.beh[(size_t)R.s_cycle];
+            if (!(fabs(got - want) <= 1e-15 * want)) fail_msg("cycle entry %.17g, PhysiCell %.17g", got, want);
+            assert_true(fabs(got - 0.0015132) < 1e-3 * 0.0015132);
+        }
+        world_free(&w, &R, &e);
+        stroma_transport_destroy(&t);
+    }
+}
+
+/* dead_uptake_fraction: a cell keeps that share of its uptake at death (PhysiCell's start_death keeps 0.1);
+ * secretion and export stop; without the key it keeps nothing. Through the loader and a simulation (the model
+ * value reaches the engine), and across a checkpoint: the dead cell's uptake is restored as written. */
+static void test_dead_uptake_fraction(void **state) {
+    (void)state;
+    for (int with = 0; with < 2; with++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}\n"
+                 "time: {end: 60, dt_diffusion: 0.1}\n%s"
+                 "substrates:\n  oxygen: {diffusion: 1000, decay: 0.1, initial: 38}\n"
+                 "  IL6: {diffusion: 1000, decay: 0.1}\n"
+                 "cell_types:\n  cancer:\n    secretion:\n      oxygen: {uptake: 10}\n"
+                 "      IL6: {rate: 0.5, saturation: 1, uptake: 0.25, export: 3}\n"
+                 "    death: {apoptosis: {rate: 1e9}}\n"
+                 "initial_cells:\n  - {type: cancer, at: [50, 50, 10]}\n",
+                 with ? "dead_uptake_fraction: 0.1\n" : "");
+        stroma_model *m = load(yaml);
+        assert_true(m->dead_uptake_fraction == (with ? 0.1 : 0));
+        stroma_sim *a = create(m, 1);
+        const stroma_cells *c = &a->cells.cells;
+        assert_true(c->uptake[0] == 10 && c->uptake[1] == 0.25 && c->state[0] == STROMA_CELL_LIVE);
+        run_steps(a, 60); /* one phenotype step (6 min): the cell dies */
+        assert_int_equal(c->state[0], STROMA_CELL_APOPTOTIC);
+        assert_true(c->uptake[0] == (with ? 10 * 0.1 : 0) && c->uptake[1] == (with ? 0.25 * 0.1 : 0));
+        assert_true(c->secretion[0] == 0 && c->secretion[1] == 0 && c->export_rate[0] == 0 && c->export_rate[1] == 0);
+        stroma_sim *b = create(m, 1);
+        stroma_error err;
+        if (sim_copy_state(a, b, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
+        assert_true(b->cells.cells.uptake[0] == c->uptake[0] && b->cells.cells.uptake[1] == c->uptake[1]);
+        stroma_sim_destroy(&a);
+        stroma_sim_destroy(&b);
+        stroma_model_destroy(&m);
+    }
+}
+
 /* Damage: an attacker attached through a whole phenotype step delivers attack_damage x dt to its target (an
  * attachment made in step 1 delivers from step 2: 2/min x 6 min per step); the rule "damage increases
  * apoptosis" (to 10/min, half-max 30, Hill 100: a threshold) kills the target in the step after its damage
@@ -683,12 +868,14 @@ static void test_necrosis_rule_stays_in_its_type(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_combination_law), cmocka_unit_test(test_tables_and_text),
+        cmocka_unit_test(test_combination_law), cmocka_unit_test(test_physicell_law),
+        cmocka_unit_test(test_tables_and_text),
         cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_rule_division_probability),
         cmocka_unit_test(test_state_variable),
         cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_contact_state_signal),
         cmocka_unit_test(test_contact_state_production), cmocka_unit_test(test_contact_state_threads),
-        cmocka_unit_test(test_dead_cell_exchange),
+        cmocka_unit_test(test_dead_cell_exchange), cmocka_unit_test(test_physicell_law_in_cells),
+        cmocka_unit_test(test_dead_uptake_fraction),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_damage_short_attachments),
         cmocka_unit_test(test_daughters_inherit_state), cmocka_unit_test(test_repulsion_rule),
         cmocka_unit_test(test_necrosis_rule_stays_in_its_type),
