@@ -318,7 +318,7 @@ stroma_code pc_convert(pc_model *m) {
         convert_cycle(m, T);
         convert_death(m, T);
         convert_interactions(m, T);
-        if (!T->motile && (T->speed > 0 || T->chemo_sub >= 0))
+        if (!T->motile && (T->speed > 0 || T->chemo_sub >= 0 || T->chemo_multi))
             imp_report(m->rep, NO, m->settings_path, T->line,
                        "%s: motility is disabled (options.enabled false): written without motility (speed 0)", T->name);
     }

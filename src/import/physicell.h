@@ -96,6 +96,10 @@ typedef struct pc_type {
     double speed, persistence, bias;
     int chemo_sub; /* -1: none */
     int chemo_dir; /* +1 up, -1 down */
+    /* advanced chemotaxis with several non-zero sensitivities (chemo_sub -1 then) */
+    int chemo_multi;
+    double *chemo_sens; /* [nsub] */
+    int chemo_norm;     /* normalize_each_gradient */
     /* secretion, [nsub] each */
     double *sec_rate, *sec_target, *uptake, *export_rate;
     /* interactions */

@@ -64,7 +64,25 @@ grep -q 'type: exhausted_T_cell, signal: "contact with malignant_epithelial_cell
   "$WORK/rules_sample.yaml" || fail "rules_sample: saturation 0.01 of line 35 not written as read"
 grep -Eq "cell_rules\.csv:(3|30|35): approximated" "$WORK/rules_sample.err" &&
   { cat "$WORK/rules_sample.err"; fail "rules_sample: a rule the law reproduces is reported"; }
-expect_report rules_sample "M0_macrophage: advanced chemotaxis along .* is not imported"
+# the macrophages follow both debris fields (advanced chemotaxis with two sensitivities), exactly: a note
+expect_report rules_sample "M0_macrophage: advanced chemotaxis along 1 x grad apoptotic_debris \+ 1 x grad necrotic_debris imported as chemotaxis sensitivities"
+grep -Eq "advanced chemotaxis .*is not imported" "$WORK/rules_sample.err" &&
+  { cat "$WORK/rules_sample.err"; fail "rules_sample: advanced chemotaxis still reported as not imported"; }
+[ "$(grep -c 'sensitivities: {apoptotic_debris: 1, necrotic_debris: 1}' "$WORK/rules_sample.yaml")" -eq 3 ] ||
+  fail "rules_sample: the three macrophage types should follow both debris fields"
+[ "$(grep -c 'normalize_each: false' "$WORK/rules_sample.yaml")" -eq 3 ] ||
+  fail "rules_sample: normalize_each_gradient false not written"
+# normalize_each_gradient true and a negative sensitivity carry over as read, and the model runs
+mkdir -p "$WORK/adv"
+cp "$DATA/rules_sample/"* "$WORK/adv/"
+sed -i -e 's|<normalize_each_gradient>false<|<normalize_each_gradient>true<|' \
+  -e 's|"necrotic debris">1<|"necrotic debris">-0.5<|' "$WORK/adv/PhysiCell_settings.xml"
+import adv "$WORK/adv/PhysiCell_settings.xml"
+expect_report adv "M1_macrophage: advanced chemotaxis along 1 x grad apoptotic_debris \+ -0\.5 x grad necrotic_debris \(each gradient normalised\) imported"
+[ "$(grep -c 'sensitivities: {apoptotic_debris: 1, necrotic_debris: -0.5}' "$WORK/adv.yaml")" -eq 3 ] ||
+  fail "adv: negative sensitivity not written as read"
+[ "$(grep -c 'normalize_each: true' "$WORK/adv.yaml")" -eq 3 ] || fail "adv: normalize_each true not written"
+check_and_run adv
 expect_report rules_sample "column 'custom:GFP' is not imported"
 grep -q 'signal: "contact with malignant_epithelial_cell"' "$WORK/rules_sample.yaml" || fail "rules_sample: contact signal"
 grep -q 'behaviour: "transform to M1_macrophage"' "$WORK/rules_sample.yaml" || fail "rules_sample: transform name"
