@@ -480,14 +480,14 @@ void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
 /* ---- mechanics ---- */
 
 int stroma_chemotaxis_direction(const stroma_transport *t, const double pos[3], int dim, const double *sensitivity,
-                                int normalize_each, double dir[3]) {
+                                const int *slot, const double *beh_row, int normalize_each, double dir[3]) {
     dir[0] = dir[1] = dir[2] = 0;
     for (int k = 0; k < t->nsub; k++) {
-        if (sensitivity[k] == 0) continue;
+        double w = slot && slot[k] >= 0 ? beh_row[slot[k]] : sensitivity[k];
+        if (w == 0) continue;
         double g[3];
         stroma_transport_gradient_at(t, pos, k, g);
         if (dim < 3) g[2] = 0;
-        double w = sensitivity[k];
         if (normalize_each) {
             double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
             if (!(gn > 0)) continue; /* a flat substrate gives no direction */
@@ -546,8 +546,11 @@ static void update_motility_one(stroma_cell_engine *e, const stroma_transport *t
         if (gn > 0) s = T->chemotaxis_direction / gn;
     } else if (T->chemotaxis_sensitivity && bias > 0 && t) {
         double pos[3] = {c->x[i], c->y[i], c->z[i]};
-        if (stroma_chemotaxis_direction(t, pos, e->dom.dim, T->chemotaxis_sensitivity, T->chemotaxis_normalize_each,
-                                        g))
+        /* rules on `chemotactic response to <substrate>` hold this cell's weights in its behaviour row */
+        const int *slot = R ? R->s_chemo : NULL;
+        const double *row = R && c->beh ? &c->beh[i * (size_t)c->nbeh] : NULL;
+        if (stroma_chemotaxis_direction(t, pos, e->dom.dim, T->chemotaxis_sensitivity, slot, row,
+                                        T->chemotaxis_normalize_each, g))
             s = 1;
     }
     /* PhysiCell's update_migration_bias: bias x bias direction + (1 - bias) x random, normalised; without a

@@ -806,9 +806,11 @@ static stroma_code read_motility(xctx *x, int t) {
             imp_report(m->rep, NO, x->file, line_of(ac),
                        "%s: advanced chemotaxis with one substrate (%s) imported as chemotaxis %s %s", T->name, list,
                        sens < 0 ? "down" : "up", m->sub[which].name);
-        } else if (nz > 1) {
+        }
+        T->chemo_adv = 1;
+        T->chemo_norm = text_bool(kid(ac, "normalize_each_gradient"));
+        if (nz > 1) {
             T->chemo_multi = 1;
-            T->chemo_norm = text_bool(kid(ac, "normalize_each_gradient"));
             imp_report(m->rep, NO, x->file, line_of(ac),
                        "%s: advanced chemotaxis along %s%s imported as chemotaxis sensitivities", T->name, list,
                        T->chemo_norm ? " (each gradient normalised)" : "");

@@ -252,7 +252,7 @@ static int load_cells_value(load_csv *c, int line, const load_csv_field *f, cons
     load_echo(f->text, f->len, echo, sizeof echo);
     if (code >= 0) {
         stroma_behaviour_kind k = m->rule_tables.behaviours[code].kind;
-        if (k != STROMA_BEH_EXPORT && *out < 0) {
+        if (k != STROMA_BEH_EXPORT && k != STROMA_BEH_CHEMOTAXIS && *out < 0) {
             load_csv_error(c, STROMA_ERR_RANGE, line, f->column, "%s must be >= 0 (got %s)", column, echo);
             return 0;
         }

@@ -478,7 +478,8 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                     .need_text = "in an inline rule",
                                     .doc = "Value of the behaviour at full response: at least its base value for "
                                            "`increases`, at most its base value for `decreases`; >= 0 except for "
-                                           "`<substrate> export`; 0 to 1 for `migration bias`."},
+                                           "`<substrate> export` and `chemotactic response to <substrate>`; 0 to 1 "
+                                           "for `migration bias`."},
     [STROMA_KEY_RULE_HALF_MAX] = {"rules[].half_max", STROMA_SCHEMA_NUMBER, "signal unit", CONDITIONAL,
                                   .need_text = "in an inline rule", GT_0,
                                   .doc = "Signal value of half response."},

@@ -83,6 +83,27 @@ expect_report adv "M1_macrophage: advanced chemotaxis along 1 x grad apoptotic_d
   fail "adv: negative sensitivity not written as read"
 [ "$(grep -c 'normalize_each: true' "$WORK/adv.yaml")" -eq 3 ] || fail "adv: normalize_each true not written"
 check_and_run adv
+# rules on chemotactic responses (and the synonym chemotactic sensitivity) are imported on stroma's behaviour, a
+# negative saturation as read; a type with one substrate is written in the sensitivities form; a type whose
+# advanced chemotaxis is disabled (exhausted T cell, line 1132) has its rule dropped (PhysiCell reads no
+# sensitivity then)
+mkdir -p "$WORK/advr"
+cp "$DATA/rules_sample/"* "$WORK/advr/"
+sed -i '1132s|<enabled>true<|<enabled>false<|' "$WORK/advr/PhysiCell_settings.xml"
+cat >"$WORK/advr/chemo.csv" <<'EOF'
+M0 macrophage,oxygen,decreases,chemotactic response to oxygen,-2,10,4,0
+malignant epithelial cell,pressure,increases,chemotactic sensitivity to necrotic debris,1,0.5,4,0
+exhausted T cell,pressure,increases,chemotactic response to oxygen,1,0.5,4,0
+EOF
+import advr "$WORK/advr/PhysiCell_settings.xml" "$WORK/advr/chemo.csv"
+grep -q 'type: M0_macrophage, signal: "oxygen", direction: decreases, behaviour: "chemotactic response to oxygen", saturation: -2,' \
+  "$WORK/advr.yaml" || fail "advr: rule on chemotactic response to oxygen not written as read"
+grep -q 'behaviour: "chemotactic response to necrotic_debris", saturation: 1,' "$WORK/advr.yaml" ||
+  fail "advr: chemotactic sensitivity to (synonym) not written as chemotactic response to"
+expect_report advr "chemo\.csv:2: note: rules on chemotactic responses of malignant_epithelial_cell: its advanced chemotaxis written as sensitivities"
+grep -q 'sensitivities: {oxygen: 1}' "$WORK/advr.yaml" || fail "advr: malignant cells' oxygen chemotaxis not in the sensitivities form"
+expect_report advr "chemo\.csv:3: not imported: exhausted_T_cell has no advanced chemotaxis in PhysiCell"
+check_and_run advr
 expect_report rules_sample "column 'custom:GFP' is not imported"
 grep -q 'signal: "contact with malignant_epithelial_cell"' "$WORK/rules_sample.yaml" || fail "rules_sample: contact signal"
 grep -q 'behaviour: "transform to M1_macrophage"' "$WORK/rules_sample.yaml" || fail "rules_sample: transform name"

@@ -470,7 +470,7 @@ static void test_advanced_chemotaxis_direction(void **state) {
     for (int norm = 0; norm <= 1; norm++) {
         double want[2], got[3], pos[3] = {4010, 3990, 10};
         physicell_direction(ga, gb, sens, norm, want);
-        assert_int_equal(stroma_chemotaxis_direction(t, pos, 2, sens, norm, got), 1);
+        assert_int_equal(stroma_chemotaxis_direction(t, pos, 2, sens, NULL, NULL, norm, got), 1);
         assert_true(fabs(got[0] - want[0]) < 1e-12 && fabs(got[1] - want[1]) < 1e-12 && got[2] == 0);
         fixture f;
         fixture_init(&f, 1);
@@ -501,7 +501,7 @@ static void test_advanced_chemotaxis_direction(void **state) {
     const double ga2[2] = {3, 0}, gb2[2] = {-2, 0}, cancel[2] = {1, 1.5}, pos[3] = {4010, 3990, 10};
     double d[3];
     t = two_linear_fields(ga2, gb2);
-    assert_int_equal(stroma_chemotaxis_direction(t, pos, 2, cancel, 0, d), 0);
+    assert_int_equal(stroma_chemotaxis_direction(t, pos, 2, cancel, NULL, NULL, 0, d), 0);
     assert_true(d[0] == 0 && d[1] == 0 && d[2] == 0);
     stroma_transport_destroy(&t);
 }

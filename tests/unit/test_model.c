@@ -1569,13 +1569,28 @@ static void test_rules_errors(void **state) {
     expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: decreases, behaviour: IL6 uptake, "
                           "saturation: -1, half_max: 50, hill: 2}\n",
                  STROMA_ERR_RANGE, 11, 88,
-                 "rules[0].saturation must be >= 0 for IL6 uptake (got -1) [1/min]; only '<substrate> export' may be "
-                 "negative");
+                 "rules[0].saturation must be >= 0 for IL6 uptake (got -1) [1/min]; only '<substrate> export' and "
+                 "'chemotactic response to <substrate>' may be negative");
     stroma_model *m = load_str(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: decreases, behaviour: IL6 "
                                         "export, saturation: -3, half_max: 50, hill: 2}\n",
                                &err);
     if (!m) fail_msg("%s", err.message);
     assert_true(m->rules[0].saturation == -3);
+    stroma_model_destroy(&m);
+    /* chemotactic sensitivities: only for a type with the sensitivities form; negative is away from a substrate */
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: chemotactic response "
+                          "to IL6, saturation: 1, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 5,
+                 "rules[0]: in CAF, a rule on 'chemotactic response to IL6' needs chemotaxis along several substrates: "
+                 "set cell_types.CAF.motility.chemotaxis.sensitivities");
+    m = load_str(RULES_2D "  mac: {motility: {speed: 1, chemotaxis: {sensitivities: {IL6: 0.5}}}}\n"
+                          "rules:\n  - {type: mac, signal: TGFb, direction: decreases, behaviour: chemotactic response "
+                          "to IL6, saturation: -2, half_max: 50, hill: 2}\n",
+                 &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_true(m->rules[0].saturation == -2);
+    assert_true(stroma_rule_behaviour_base(m, 2, m->rules[0].behaviour) == 0.5);
+    assert_true(stroma_rule_behaviour_base(m, 1, m->rules[0].behaviour) == 0);
     stroma_model_destroy(&m);
     /* half_max and hill: required, > 0 */
     expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
