@@ -479,6 +479,31 @@ void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t) {
 
 /* ---- mechanics ---- */
 
+int stroma_chemotaxis_direction(const stroma_transport *t, const double pos[3], int dim, const double *sensitivity,
+                                const int *slot, const double *beh_row, int normalize_each, double dir[3]) {
+    dir[0] = dir[1] = dir[2] = 0;
+    for (int k = 0; k < t->nsub; k++) {
+        double w = slot && slot[k] >= 0 ? beh_row[slot[k]] : sensitivity[k];
+        if (w == 0) continue;
+        double g[3];
+        stroma_transport_gradient_at(t, pos, k, g);
+        if (dim < 3) g[2] = 0;
+        if (normalize_each) {
+            double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+            if (!(gn > 0)) continue; /* a flat substrate gives no direction */
+            w /= gn;
+        }
+        for (int a = 0; a < 3; a++) dir[a] += w * g[a];
+    }
+    double n = sqrt(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]);
+    if (!(n > 0)) {
+        dir[0] = dir[1] = dir[2] = 0;
+        return 0;
+    }
+    for (int a = 0; a < 3; a++) dir[a] /= n;
+    return 1;
+}
+
 /* Migration velocity of cell i for this mechanics step (persistence, chemotaxis, rule-set speed). */
 static void update_motility_one(stroma_cell_engine *e, const stroma_transport *t, double dt, size_t i) {
     stroma_cells *c = &e->cells;
@@ -512,18 +537,29 @@ static void update_motility_one(stroma_cell_engine *e, const stroma_transport *t
     }
     double d[3];
     random_direction(e, c->id[i], step, STROMA_RNG_MOTILITY, 1, d);
+    double g[3] = {0, 0, 0}, s = 0;
     if (T->chemotaxis_substrate >= 0 && bias > 0 && t) {
-        double pos[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
+        double pos[3] = {c->x[i], c->y[i], c->z[i]};
         stroma_transport_gradient_at(t, pos, T->chemotaxis_substrate, g);
         if (e->dom.dim < 3) g[2] = 0;
         double gn = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
-        if (gn > 0) {
-            double s = T->chemotaxis_direction / gn;
-            for (int a = 0; a < 3; a++) d[a] = bias * s * g[a] + (1 - bias) * d[a];
-            double dn = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-            if (dn > 0)
-                for (int a = 0; a < 3; a++) d[a] /= dn;
-        }
+        if (gn > 0) s = T->chemotaxis_direction / gn;
+    } else if (T->chemotaxis_sensitivity && bias > 0 && t) {
+        double pos[3] = {c->x[i], c->y[i], c->z[i]};
+        /* rules on `chemotactic response to <substrate>` hold this cell's weights in its behaviour row */
+        const int *slot = R ? R->s_chemo : NULL;
+        const double *row = R && c->beh ? &c->beh[i * (size_t)c->nbeh] : NULL;
+        if (stroma_chemotaxis_direction(t, pos, e->dom.dim, T->chemotaxis_sensitivity, slot, row,
+                                        T->chemotaxis_normalize_each, g))
+            s = 1;
+    }
+    /* PhysiCell's update_migration_bias: bias x bias direction + (1 - bias) x random, normalised; without a
+     * bias direction the random one stands (PhysiCell: a cell with bias 1 would stop) */
+    if (s != 0) {
+        for (int a = 0; a < 3; a++) d[a] = bias * s * g[a] + (1 - bias) * d[a];
+        double dn = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        if (dn > 0)
+            for (int a = 0; a < 3; a++) d[a] /= dn;
     }
     c->mx[i] = speed * d[0];
     c->my[i] = speed * d[1];

@@ -164,6 +164,13 @@ void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t);
 int stroma_cell_engine_secrete_prepare(stroma_cell_engine *e, const stroma_transport *t);
 void stroma_cell_engine_secrete_range(void *engine, stroma_transport *t, size_t v0, size_t v1);
 
+/* Chemotactic bias direction at pos from several substrates (PhysiCell's advanced chemotaxis): the sum over
+ * substrates of w_s x gradient of s (each gradient made a unit vector first when normalize_each; z ignored
+ * when dim < 3), normalised, with w_s = beh_row[slot[s]] where slot (may be NULL) has a rules slot for s,
+ * else sensitivity[s]. Returns 1, or 0 with dir zero when that sum vanishes. */
+int stroma_chemotaxis_direction(const stroma_transport *t, const double pos[3], int dim, const double *sensitivity,
+                                const int *slot, const double *beh_row, int normalize_each, double dir[3]);
+
 /* One mechanics step of dt: update migration directions (persistence, chemotaxis), forces, positions. */
 stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_transport *t, double dt_min,
                                          stroma_error *err);

@@ -31,6 +31,7 @@ typedef struct stroma_rules_engine {
     int s_attack_damage, s_attack_duration, s_damage, s_repair, s_adhesion, s_repulsion;
     int *s_transform, *s_attack, *s_phago; /* [ntypes] */
     int *s_prod, *s_decay;                  /* [nstate] */
+    int *s_chemo;                           /* [nsub] chemotactic sensitivity to each substrate */
 } stroma_rules_engine;
 
 /* Build the engine for a validated model (NULL-safe to free afterwards even on failure). */

@@ -209,6 +209,7 @@ static const char *refusal(const pc_model *m, const in_col *C, int t, double v, 
     const pc_type *T = &m->types[t];
     if (!isfinite(v)) return "not a finite number";
     if (C->var >= 0) return NULL;
+    if (C->kind == PB_CHEMO) return "stroma takes chemotactic sensitivities per type and from rules, not per cell";
     if (C->kind != PB_EXPORT && v < 0) return "stroma refuses a negative value";
     if (C->kind == PB_BIAS && v > 1) return "stroma refuses a migration bias above 1";
     if (C->kind == PB_SPEED && v > 0 && !T->motile) {

@@ -164,6 +164,7 @@ double pc_behaviour_base(const pc_type *T, pc_beh_kind k, int arg) {
     case PB_ATTACK_DURATION: return T->attack_duration;
     case PB_ADHESION: return T->adhesion;
     case PB_REPULSION: return T->repulsion;
+    case PB_CHEMO: return T->chemo_sens[arg];
     case PB_NONE: break;
     }
     return 0;
@@ -232,7 +233,22 @@ static void convert_rules(pc_model *m) {
             imp_report(m->rep, NI, r->file, r->line, "%s", r->why);
             continue;
         }
-        const pc_type *T = &m->types[r->type];
+        pc_type *T = &m->types[r->type];
+        if (r->kind == PB_CHEMO && !(T->motile && T->chemo_adv)) {
+            drop(m, r, NI,
+                 "%s has no advanced chemotaxis in PhysiCell (motility or advanced_chemotaxis disabled), where the "
+                 "rule changes a sensitivity that no motion reads",
+                 T->name);
+            continue;
+        }
+        if (r->kind == PB_CHEMO && !T->chemo_multi) {
+            /* stroma's rules act on the sensitivities form: the type's one substrate (or none) written that way */
+            T->chemo_multi = 1;
+            T->chemo_sub = -1;
+            imp_report(m->rep, NO, r->file, r->line,
+                       "rules on chemotactic responses of %s: its advanced chemotaxis written as sensitivities",
+                       T->name);
+        }
         if (!T->motile && (r->kind == PB_SPEED || r->kind == PB_BIAS || r->kind == PB_PERSISTENCE)) {
             drop(m, r, NI,
                  "motility of %s is disabled in PhysiCell, where the rule changes a parameter but the cells never "
@@ -305,7 +321,7 @@ static void convert_rules(pc_model *m) {
             imp_report(m->rep, AP, r->file, r->line, "migration bias saturation %g outside [0, 1]: %g written",
                        r->out_sat, c);
             r->out_sat = c;
-        } else if (r->kind != PB_EXPORT && r->out_sat < 0) {
+        } else if (r->kind != PB_EXPORT && r->kind != PB_CHEMO && r->out_sat < 0) {
             imp_report(m->rep, AP, r->file, r->line, "saturation %g < 0: 0 written", r->out_sat);
             r->out_sat = 0;
         }
@@ -318,7 +334,7 @@ stroma_code pc_convert(pc_model *m) {
         convert_cycle(m, T);
         convert_death(m, T);
         convert_interactions(m, T);
-        if (!T->motile && (T->speed > 0 || T->chemo_sub >= 0))
+        if (!T->motile && (T->speed > 0 || T->chemo_sub >= 0 || T->chemo_multi))
             imp_report(m->rep, NO, m->settings_path, T->line,
                        "%s: motility is disabled (options.enabled false): written without motility (speed 0)", T->name);
     }

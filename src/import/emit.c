@@ -189,6 +189,14 @@ static void put_type(const pc_model *m, FILE *f, int t) {
         if (T->chemo_sub >= 0)
             fprintf(f, "      chemotaxis: {substrate: %s, direction: %s}\n", yname(m->sub[T->chemo_sub].name, q),
                     T->chemo_dir < 0 ? "down" : "up");
+        if (T->chemo_multi) {
+            fputs("      chemotaxis:\n        sensitivities: {", f);
+            int n = 0;
+            for (int s = 0; s < m->nsub; s++)
+                if (T->chemo_sens[s] != 0)
+                    fprintf(f, "%s%s: %s", n++ ? ", " : "", yname(m->sub[s].name, q), num(T->chemo_sens[s], a));
+            fprintf(f, "}\n        normalize_each: %s\n", T->chemo_norm ? "true" : "false");
+        }
     }
     any = 0;
     for (int s = 0; s < m->nsub; s++) {

@@ -107,6 +107,7 @@ void pc_model_free(pc_model *m) {
         free(T->sec_target);
         free(T->uptake);
         free(T->export_rate);
+        free(T->chemo_sens);
         free(T->attack);
         free(T->transform);
     }

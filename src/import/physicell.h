@@ -65,7 +65,8 @@ typedef enum pc_beh_kind {
     PB_DAMAGE_REPAIR,
     PB_ATTACK_DURATION,
     PB_ADHESION,
-    PB_REPULSION
+    PB_REPULSION,
+    PB_CHEMO /* arg: substrate; chemotactic response (sensitivity) */
 } pc_beh_kind;
 
 typedef struct pc_type {
@@ -96,6 +97,12 @@ typedef struct pc_type {
     double speed, persistence, bias;
     int chemo_sub; /* -1: none */
     int chemo_dir; /* +1 up, -1 down */
+    /* advanced chemotaxis: written as sensitivities (chemo_multi; chemo_sub -1 then) with several non-zero
+     * sensitivities or rules on them */
+    int chemo_adv; /* enabled */
+    int chemo_multi;
+    double *chemo_sens; /* [nsub] */
+    int chemo_norm;     /* normalize_each_gradient */
     /* secretion, [nsub] each */
     double *sec_rate, *sec_target, *uptake, *export_rate;
     /* interactions */

@@ -163,10 +163,11 @@ int pc_map_behaviour(const pc_model *m, const char *b, char *out, size_t cap, ch
         }
         snprintf(c[0], sizeof c[0], "chemotactic response to %s", p);
         snprintf(c[1], sizeof c[1], "chemotactic sensitivity to %s", p);
-        if (!strcmp(b, c[0]) || !strcmp(b, c[1]))
-            return lacks(why, wcap,
-                         "stroma's chemotaxis follows one substrate with no per-substrate "
-                         "sensitivity");
+        if (!strcmp(b, c[0]) || !strcmp(b, c[1])) {
+            snprintf(canon, ccap, "%s", c[0]);
+            *kind = PB_CHEMO;
+            return named(out, cap, "chemotactic response to %s", n);
+        }
     }
     *arg = 0;
     if (!strcmp(b, "cycle entry") || !strcmp(b, "exit from cycle phase 0")) {

@@ -779,7 +779,8 @@ static stroma_code read_motility(xctx *x, int t) {
     }
     xmlNodePtr ac = tfind(x, t, "phenotype/motility/options/advanced_chemotaxis", 1, NULL);
     if (ac && text_bool(kid(ac, "enabled"))) {
-        /* advanced chemotaxis overrides chemotaxis; one non-zero sensitivity is plain chemotaxis */
+        /* advanced chemotaxis overrides chemotaxis; one non-zero sensitivity is plain chemotaxis (the direction
+         * of s x grad c normalised is that of grad c or its opposite), several are stroma's sensitivities */
         int nz = 0, which = -1;
         double sens = 0;
         char list[1024] = "";
@@ -794,6 +795,7 @@ static stroma_code read_motility(xctx *x, int t) {
             nz++;
             which = k;
             sens = v;
+            T->chemo_sens[k] = v;
             size_t l = strlen(list);
             snprintf(list + l, sizeof list - l, "%s%g x grad %s", l ? " + " : "", v, m->sub[k].name);
         }
@@ -804,11 +806,14 @@ static stroma_code read_motility(xctx *x, int t) {
             imp_report(m->rep, NO, x->file, line_of(ac),
                        "%s: advanced chemotaxis with one substrate (%s) imported as chemotaxis %s %s", T->name, list,
                        sens < 0 ? "down" : "up", m->sub[which].name);
-        } else if (nz > 1) {
-            imp_report(m->rep, NI, x->file, line_of(ac),
-                       "%s: advanced chemotaxis along %s is not imported (stroma follows one substrate): no "
-                       "chemotaxis",
-                       T->name, list);
+        }
+        T->chemo_adv = 1;
+        T->chemo_norm = text_bool(kid(ac, "normalize_each_gradient"));
+        if (nz > 1) {
+            T->chemo_multi = 1;
+            imp_report(m->rep, NO, x->file, line_of(ac),
+                       "%s: advanced chemotaxis along %s%s imported as chemotaxis sensitivities", T->name, list,
+                       T->chemo_norm ? " (each gradient normalised)" : "");
         }
     }
     return STROMA_OK;
@@ -1045,8 +1050,9 @@ static stroma_code read_types(xctx *x) {
         T->sec_target = calloc(ns, sizeof(double));
         T->uptake = calloc(ns, sizeof(double));
         T->export_rate = calloc(ns, sizeof(double));
+        T->chemo_sens = calloc(ns, sizeof(double));
         if (!T->affinity || !T->attack || !T->transform || !T->sec_rate || !T->sec_target || !T->uptake ||
-            !T->export_rate)
+            !T->export_rate || !T->chemo_sens)
             return stroma_error_set(m->err, STROMA_ERR_NOMEM, "out of memory");
     }
     if (renamed) imp_report(m->rep, NO, x->file, line_of(cds), "cell type names made valid stroma names: %s", renames);

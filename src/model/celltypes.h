@@ -44,6 +44,10 @@ typedef struct stroma_cell_type_desc {
     double bias;                    /* 0 random walk .. 1 fully directed */
     int chemotaxis_substrate;       /* -1 = none */
     double chemotaxis_direction;    /* +1 up the gradient, -1 down */
+    /* several substrates (PhysiCell's advanced chemotaxis): [nsub] weights of the gradients, NULL = the
+     * single-substrate form above (or none); normalize_each: each gradient is made a unit vector first */
+    double *chemotaxis_sensitivity;
+    int chemotaxis_normalize_each;
     /* secretion / uptake, [nsub] each */
     double *secretion_per_min, *saturation, *uptake_per_min, *export_per_min;
     /* contact interactions toward each type, [ntypes] each */

@@ -446,6 +446,8 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_CELL_CHEMOTAXIS_DIRECTION: /* up, down */
         load_type(ld)->chemotaxis_direction = v->integer == 0 ? 1.0 : -1.0;
         break;
+    case STROMA_KEY_CELL_CHEMOTAXIS_NORMALIZE: load_type(ld)->chemotaxis_normalize_each = v->integer == 1; break;
+    case STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITY:
     case STROMA_KEY_CELL_AFFINITY_TYPE:
     case STROMA_KEY_CELL_ATTACK_TYPE:
     case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE:
@@ -621,7 +623,8 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
     case STROMA_KEY_CELL_AFFINITY_TYPE:
     case STROMA_KEY_CELL_ATTACK_TYPE:
     case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE:
-    case STROMA_KEY_CELL_TRANSFORM_TYPE: return load_add_ref(ld, id, name, at);
+    case STROMA_KEY_CELL_TRANSFORM_TYPE:
+    case STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITY: return load_add_ref(ld, id, name, at);
     case STROMA_KEY_CELL_SECRETION_SUBSTRATE: {
         if (load_grow((void **)&ld->secs, &ld->secs_cap, ld->nsecs + 1, sizeof *ld->secs)) return -1;
         load_secretion *x = &ld->secs[ld->nsecs];
@@ -974,6 +977,31 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
                         valid[STROMA_KEY_RULE_HALF_MAX] && valid[STROMA_KEY_RULE_HILL] &&
                         (!keys[STROMA_KEY_RULE_APPLY_TO_DEAD] || valid[STROMA_KEY_RULE_APPLY_TO_DEAD]);
         if (!complete) ok = 0;
+        break;
+    }
+    case STROMA_KEY_CELL_CHEMOTAXIS: {
+        /* one form: substrate (with direction) or sensitivities (with normalize_each) */
+        const int one = STROMA_KEY_CELL_CHEMOTAXIS_SUBSTRATE, many = STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITIES;
+        int stray = -1;
+        if (keys[one] && keys[many]) {
+            load_error(ld, STROMA_ERR_RANGE, load_loc(keys[many]),
+                       "%s: give substrate (one substrate) or sensitivities (several), not both", path);
+            ok = 0;
+        } else if (!keys[one] && !keys[many]) {
+            load_error(ld, STROMA_ERR_MISSING, at, "missing required key %s.substrate or %s.sensitivities", path,
+                       path);
+            ok = 0;
+        } else if (keys[one] && keys[STROMA_KEY_CELL_CHEMOTAXIS_NORMALIZE]) {
+            stray = STROMA_KEY_CELL_CHEMOTAXIS_NORMALIZE;
+        } else if (keys[many] && keys[STROMA_KEY_CELL_CHEMOTAXIS_DIRECTION]) {
+            stray = STROMA_KEY_CELL_CHEMOTAXIS_DIRECTION;
+        }
+        if (stray >= 0) {
+            load_error(ld, STROMA_ERR_RANGE, load_loc(keys[stray]), "%s.%s applies only with %s", path,
+                       stroma_schema_key_name(stray), keys[one] ? "sensitivities" : "substrate");
+            ok = 0;
+        }
+        ld->type_extra[ld->cur_type].chemotaxis_sensitivities = keys[many] != NULL;
         break;
     }
     case STROMA_KEY_CELL_SECRETION_SUBSTRATE:

@@ -46,13 +46,19 @@ void load_check_cell_types(loader *ld, const load_names *nl) {
             snprintf(path, sizeof path, "%s.motility.chemotaxis.substrate", x->path);
             t->chemotaxis_substrate = load_resolve(ld, nl, 0, &x->chemotaxis, path);
         }
+        if (x->chemotaxis_sensitivities && !(t->chemotaxis_sensitivity = calloc(ns, sizeof(double)))) {
+            ld->nomem = 1;
+            return;
+        }
     }
     for (int i = 0; i < ld->nrefs; i++) {
         const load_type_ref *r = &ld->refs[i];
         stroma_cell_type_desc *t = &m->cell_types[r->owner];
-        int j = load_resolve(ld, nl, 1, &r->type, r->path);
+        const int of_substrate = r->key == STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITY;
+        int j = load_resolve(ld, nl, !of_substrate, &r->type, r->path);
         if (j < 0 || !r->value_ok) continue;
         switch (r->key) {
+        case STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITY: t->chemotaxis_sensitivity[j] = r->value; break;
         case STROMA_KEY_CELL_AFFINITY_TYPE: t->adhesion_affinity[j] = r->value; break;
         case STROMA_KEY_CELL_ATTACK_TYPE: t->attack_per_min[j] = r->value; break;
         case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE: t->phagocytose_per_min[j] = r->value; break;
@@ -246,7 +252,7 @@ static int load_cells_value(load_csv *c, int line, const load_csv_field *f, cons
     load_echo(f->text, f->len, echo, sizeof echo);
     if (code >= 0) {
         stroma_behaviour_kind k = m->rule_tables.behaviours[code].kind;
-        if (k != STROMA_BEH_EXPORT && *out < 0) {
+        if (k != STROMA_BEH_EXPORT && k != STROMA_BEH_CHEMOTAXIS && *out < 0) {
             load_csv_error(c, STROMA_ERR_RANGE, line, f->column, "%s must be >= 0 (got %s)", column, echo);
             return 0;
         }

@@ -49,13 +49,15 @@ typedef struct load_name {
 typedef struct load_type_extra {
     char path[96];                   /* "cell_types.cancer" */
     load_name necrosis, chemotaxis;  /* substrates */
+    int chemotaxis_sensitivities;    /* motility.chemotaxis.sensitivities was given */
 } load_type_extra;
 
-/* An entry of a per-type map keyed by cell type (affinity, attack, phagocytosis, transform). */
+/* An entry of a per-type map keyed by cell type (affinity, attack, phagocytosis, transform) or by substrate
+ * (chemotaxis sensitivities). */
 typedef struct load_type_ref {
-    int key;                         /* the row of the entry (STROMA_KEY_CELL_*_TYPE) */
+    int key;                         /* the row of the entry (STROMA_KEY_CELL_*_TYPE, *_SENSITIVITY) */
     int owner;                       /* cell type it belongs to */
-    load_name type;                  /* the key: a type name */
+    load_name type;                  /* the key: a type (or substrate) name */
     char path[160];                  /* the map, "cell_types.cancer.interactions.attack" */
     double value;
     int value_ok;

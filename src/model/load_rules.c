@@ -96,10 +96,20 @@ static void load_rule_add(loader *ld, const load_names *nl, const load_rule_name
                         "%s must be between 0 and 1 for %s (got %.10g)", s->saturation_key, b->name, s->saturation);
         return;
     }
-    if (b->kind != STROMA_BEH_EXPORT && !(s->saturation >= 0)) {
+    if (b->kind != STROMA_BEH_EXPORT && b->kind != STROMA_BEH_CHEMOTAXIS && !(s->saturation >= 0)) {
         load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->saturation_at,
-                        "%s must be >= 0 for %s (got %.10g)%s; only '<substrate> export' may be negative",
+                        "%s must be >= 0 for %s (got %.10g)%s; only '<substrate> export' and 'chemotactic response "
+                        "to <substrate>' may be negative",
                         s->saturation_key, b->name, s->saturation, unit);
+        return;
+    }
+    /* the weights act only in the form of chemotaxis that has them (as in PhysiCell, where they act only with
+     * advanced chemotaxis enabled); elsewhere the rule would do nothing */
+    if (b->kind == STROMA_BEH_CHEMOTAXIS && !m->cell_types[type].chemotaxis_sensitivity) {
+        load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->at,
+                        "%s%sin %s, a rule on '%s' needs chemotaxis along several substrates: set "
+                        "cell_types.%s.motility.chemotaxis.sensitivities",
+                        s->item, s->item[0] ? ": " : "", m->cell_types[type].name, b->name, m->cell_types[type].name);
         return;
     }
     double base = stroma_rule_behaviour_base(m, type, beh);

@@ -22,6 +22,7 @@ void stroma_model_destroy(stroma_model **model) {
         free(t->saturation);
         free(t->uptake_per_min);
         free(t->export_per_min);
+        free(t->chemotaxis_sensitivity);
         free(t->attack_per_min);
         free(t->phagocytose_per_min);
         free(t->contact_transform_per_min);
@@ -230,6 +231,15 @@ static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
     if (c->chemotaxis_substrate >= 0)
         model_put(t, ", chemotaxis %s %s bias %g", c->chemotaxis_direction > 0 ? "up" : "down",
                   m->substrates[c->chemotaxis_substrate].name, c->bias);
+    if (c->chemotaxis_sensitivity) {
+        model_put(t, ", chemotaxis along");
+        int n = 0;
+        for (int s = 0; s < m->nsub; s++)
+            if (c->chemotaxis_sensitivity[s] != 0)
+                model_put(t, "%s%g %s", n++ ? " + " : " ", c->chemotaxis_sensitivity[s], m->substrates[s].name);
+        if (!n) model_put(t, " nothing");
+        model_put(t, "%s bias %g", c->chemotaxis_normalize_each ? " (each normalised)" : "", c->bias);
+    }
     model_put(t, ")");
     int any = 0;
     for (int s = 0; s < m->nsub; s++) {

@@ -76,6 +76,7 @@ static void provide_substrates(table_builder *b, const stroma_model *m) {
         add_behaviour(b, STROMA_BEH_SECRETION_TARGET, s, u, "%s secretion target", n);
         add_behaviour(b, STROMA_BEH_UPTAKE, s, "1/min", "%s uptake", n);
         add_behaviour(b, STROMA_BEH_EXPORT, s, "amount/min", "%s export", n);
+        add_behaviour(b, STROMA_BEH_CHEMOTAXIS, s, "", "chemotactic response to %s", n);
     }
 }
 
@@ -272,6 +273,7 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     case STROMA_BEH_SECRETION_TARGET: return T->saturation[a];
     case STROMA_BEH_UPTAKE: return T->uptake_per_min[a];
     case STROMA_BEH_EXPORT: return T->export_per_min[a];
+    case STROMA_BEH_CHEMOTAXIS: return T->chemotaxis_sensitivity ? T->chemotaxis_sensitivity[a] : 0.0;
     case STROMA_BEH_TRANSFORM: return T->transform_per_min[a];
     case STROMA_BEH_ATTACK: return T->attack_per_min[a];
     case STROMA_BEH_PHAGOCYTOSE: return T->phagocytose_per_min[a];

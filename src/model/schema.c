@@ -249,13 +249,32 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                               .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1.0,
                               .doc = "0: random walk .. 1: fully along the chemotactic gradient."},
     [STROMA_KEY_CELL_CHEMOTAXIS] = {"cell_types.<name>.motility.chemotaxis", STROMA_SCHEMA_MAP, "", OPTIONAL,
-                                    .default_text = "none", .doc = "Motion biased along a substrate's gradient."},
+                                    .default_text = "none",
+                                    .doc = "Motion biased along one substrate's gradient (`substrate`, `direction`) "
+                                           "or along a weighted sum of several (`sensitivities`, `normalize_each`); "
+                                           "give one form."},
     [STROMA_KEY_CELL_CHEMOTAXIS_SUBSTRATE] = {"cell_types.<name>.motility.chemotaxis.substrate", STROMA_SCHEMA_NAME,
-                                              "", REQUIRED, NAME_LEN,
-                                              .doc = "Substrate followed (a key of `substrates`)."},
+                                              "", CONDITIONAL, .need_text = "without sensitivities",
+                                              NAME_LEN, .doc = "Substrate followed (a key of `substrates`)."},
     [STROMA_KEY_CELL_CHEMOTAXIS_DIRECTION] = {"cell_types.<name>.motility.chemotaxis.direction", STROMA_SCHEMA_CHOICE,
                                               "", OPTIONAL, DEFAULT("up", 0.0), .choices = "up down",
                                               .doc = "up: toward higher levels; down: away from them."},
+    [STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITIES] = {"cell_types.<name>.motility.chemotaxis.sensitivities",
+                                                  STROMA_SCHEMA_NAMED_MAP, "", CONDITIONAL,
+                                                  .need_text = "without substrate", NAME_LEN,
+                                                  .doc = "Sensitivity to each substrate named (others: 0); the bias "
+                                                         "direction is the sum of sensitivity x gradient, normalised "
+                                                         "(PhysiCell's advanced chemotaxis)."},
+    [STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITY] = {"cell_types.<name>.motility.chemotaxis.sensitivities.<name>",
+                                                STROMA_SCHEMA_NUMBER, "", REQUIRED,
+                                                .doc = "Weight of that substrate's gradient; negative: away from "
+                                                       "higher levels."},
+    [STROMA_KEY_CELL_CHEMOTAXIS_NORMALIZE] = {"cell_types.<name>.motility.chemotaxis.normalize_each",
+                                              STROMA_SCHEMA_CHOICE, "", OPTIONAL, DEFAULT("false", 0.0),
+                                              .choices = "false true",
+                                              .doc = "true: each gradient is normalised before it is weighted (only "
+                                                     "the direction of each substrate counts); false: steeper "
+                                                     "gradients weigh more."},
     [STROMA_KEY_CELL_SECRETION] = {"cell_types.<name>.secretion", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL,
                                    .default_text = "none", NAME_LEN,
                                    .doc = "Secretion, uptake and export of each substrate named (others: none); per "
@@ -459,7 +478,8 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                     .need_text = "in an inline rule",
                                     .doc = "Value of the behaviour at full response: at least its base value for "
                                            "`increases`, at most its base value for `decreases`; >= 0 except for "
-                                           "`<substrate> export`; 0 to 1 for `migration bias`."},
+                                           "`<substrate> export` and `chemotactic response to <substrate>`; 0 to 1 "
+                                           "for `migration bias`."},
     [STROMA_KEY_RULE_HALF_MAX] = {"rules[].half_max", STROMA_SCHEMA_NUMBER, "signal unit", CONDITIONAL,
                                   .need_text = "in an inline rule", GT_0,
                                   .doc = "Signal value of half response."},

@@ -230,6 +230,14 @@ markers:
 expect population_like_type "$cells2d
 populations:
   CAF: [CAF]" "population_like_type\.yaml:11:3: populations\.CAF: a population may not be named like a cell type"
+expect chemotaxis_unknown_substrate "$base
+$sub
+cell_types:
+  mac: {motility: {speed: 1, chemotaxis: {sensitivities: {oxygn: 1}}}}" "chemotaxis_unknown_substrate\.yaml:8:59: cell_types\.mac\.motility\.chemotaxis\.sensitivities: no substrate named 'oxygn'; did you mean 'oxygen'\?"
+expect chemotaxis_infinite "$base
+$sub
+cell_types:
+  mac: {motility: {speed: 1, chemotaxis: {sensitivities: {oxygen: .inf}}}}" "chemotaxis_infinite\.yaml:8:67: cell_types\.mac\.motility\.chemotaxis\.sensitivities\.oxygen must be a finite number \(got \.inf\)"
 expect tissue_unknown_type "$cells2d
 tissue: {tumour: [cancr]}" "tissue_unknown_type\.yaml:10:19: tissue\.tumour\[0\]: no cell type named 'cancr'; did you mean 'cancer'\?"
 expect tissue_coverage "$cells2d

@@ -64,7 +64,46 @@ grep -q 'type: exhausted_T_cell, signal: "contact with malignant_epithelial_cell
   "$WORK/rules_sample.yaml" || fail "rules_sample: saturation 0.01 of line 35 not written as read"
 grep -Eq "cell_rules\.csv:(3|30|35): approximated" "$WORK/rules_sample.err" &&
   { cat "$WORK/rules_sample.err"; fail "rules_sample: a rule the law reproduces is reported"; }
-expect_report rules_sample "M0_macrophage: advanced chemotaxis along .* is not imported"
+# the macrophages follow both debris fields (advanced chemotaxis with two sensitivities), exactly: a note
+expect_report rules_sample "M0_macrophage: advanced chemotaxis along 1 x grad apoptotic_debris \+ 1 x grad necrotic_debris imported as chemotaxis sensitivities"
+grep -Eq "advanced chemotaxis .*is not imported" "$WORK/rules_sample.err" &&
+  { cat "$WORK/rules_sample.err"; fail "rules_sample: advanced chemotaxis still reported as not imported"; }
+[ "$(grep -c 'sensitivities: {apoptotic_debris: 1, necrotic_debris: 1}' "$WORK/rules_sample.yaml")" -eq 3 ] ||
+  fail "rules_sample: the three macrophage types should follow both debris fields"
+[ "$(grep -c 'normalize_each: false' "$WORK/rules_sample.yaml")" -eq 3 ] ||
+  fail "rules_sample: normalize_each_gradient false not written"
+# normalize_each_gradient true and a negative sensitivity carry over as read, and the model runs
+mkdir -p "$WORK/adv"
+cp "$DATA/rules_sample/"* "$WORK/adv/"
+sed -i -e 's|<normalize_each_gradient>false<|<normalize_each_gradient>true<|' \
+  -e 's|"necrotic debris">1<|"necrotic debris">-0.5<|' "$WORK/adv/PhysiCell_settings.xml"
+import adv "$WORK/adv/PhysiCell_settings.xml"
+expect_report adv "M1_macrophage: advanced chemotaxis along 1 x grad apoptotic_debris \+ -0\.5 x grad necrotic_debris \(each gradient normalised\) imported"
+[ "$(grep -c 'sensitivities: {apoptotic_debris: 1, necrotic_debris: -0.5}' "$WORK/adv.yaml")" -eq 3 ] ||
+  fail "adv: negative sensitivity not written as read"
+[ "$(grep -c 'normalize_each: true' "$WORK/adv.yaml")" -eq 3 ] || fail "adv: normalize_each true not written"
+check_and_run adv
+# rules on chemotactic responses (and the synonym chemotactic sensitivity) are imported on stroma's behaviour, a
+# negative saturation as read; a type with one substrate is written in the sensitivities form; a type whose
+# advanced chemotaxis is disabled (exhausted T cell, line 1132) has its rule dropped (PhysiCell reads no
+# sensitivity then)
+mkdir -p "$WORK/advr"
+cp "$DATA/rules_sample/"* "$WORK/advr/"
+sed -i '1132s|<enabled>true<|<enabled>false<|' "$WORK/advr/PhysiCell_settings.xml"
+cat >"$WORK/advr/chemo.csv" <<'EOF'
+M0 macrophage,oxygen,decreases,chemotactic response to oxygen,-2,10,4,0
+malignant epithelial cell,pressure,increases,chemotactic sensitivity to necrotic debris,1,0.5,4,0
+exhausted T cell,pressure,increases,chemotactic response to oxygen,1,0.5,4,0
+EOF
+import advr "$WORK/advr/PhysiCell_settings.xml" "$WORK/advr/chemo.csv"
+grep -q 'type: M0_macrophage, signal: "oxygen", direction: decreases, behaviour: "chemotactic response to oxygen", saturation: -2,' \
+  "$WORK/advr.yaml" || fail "advr: rule on chemotactic response to oxygen not written as read"
+grep -q 'behaviour: "chemotactic response to necrotic_debris", saturation: 1,' "$WORK/advr.yaml" ||
+  fail "advr: chemotactic sensitivity to (synonym) not written as chemotactic response to"
+expect_report advr "chemo\.csv:2: note: rules on chemotactic responses of malignant_epithelial_cell: its advanced chemotaxis written as sensitivities"
+grep -q 'sensitivities: {oxygen: 1}' "$WORK/advr.yaml" || fail "advr: malignant cells' oxygen chemotaxis not in the sensitivities form"
+expect_report advr "chemo\.csv:3: not imported: exhausted_T_cell has no advanced chemotaxis in PhysiCell"
+check_and_run advr
 expect_report rules_sample "column 'custom:GFP' is not imported"
 grep -q 'signal: "contact with malignant_epithelial_cell"' "$WORK/rules_sample.yaml" || fail "rules_sample: contact signal"
 grep -q 'behaviour: "transform to M1_macrophage"' "$WORK/rules_sample.yaml" || fail "rules_sample: transform name"

@@ -1,5 +1,6 @@
-/* Unit tests for src/cells: growth statistics, mechanics equilibrium, chemotactic drift, contact killing,
- * transformation on contact, and bit-identical results at 1 and 2 threads. Tolerances are stated per test. */
+/* Unit tests for src/cells: growth statistics, mechanics equilibrium, chemotactic drift (one substrate, and
+ * several against PhysiCell's advanced chemotaxis), contact killing, transformation on contact, and
+ * bit-identical results at 1 and 2 threads. Tolerances are stated per test. */
 #include <math.h>
 #include <stdio.h>
 #include <omp.h>
@@ -413,6 +414,156 @@ static void secretion_case(double export_rate) {
     stroma_cell_engine_free(&e);
     stroma_transport_destroy(&a);
     stroma_transport_destroy(&b);
+}
+
+/* Two substrates on a 400 x 400 grid of 20 um in 2D, each field linear, so the gradients are exact: a gains
+ * ga per um along (x, y) and b gains gb. Returns the transport (the caller destroys it). */
+static stroma_transport *two_linear_fields(const double ga[2], const double gb[2]) {
+    stroma_model m;
+    memset(&m, 0, sizeof m);
+    stroma_substrate_desc sub[2];
+    memset(sub, 0, sizeof sub);
+    snprintf(sub[0].name, sizeof sub[0].name, "a");
+    snprintf(sub[1].name, sizeof sub[1].name, "b");
+    sub[0].diffusion_um2_per_min = sub[1].diffusion_um2_per_min = 1000;
+    m.hi_um[0] = m.hi_um[1] = 8000;
+    m.hi_um[2] = 20;
+    m.voxel_um = 20;
+    m.n[0] = m.n[1] = 400;
+    m.n[2] = 1;
+    m.dim = 2;
+    m.dt_diffusion_min = 0.1;
+    m.end_min = 1;
+    m.nsub = 2;
+    m.substrates = sub;
+    stroma_error err;
+    stroma_transport *t = stroma_transport_create(&m, NULL, &err);
+    assert_non_null(t);
+    for (int j = 0; j < 400; j++)
+        for (int i = 0; i < 400; i++) {
+            size_t v = stroma_mesh_index(&t->mesh, i, j, 0);
+            t->c[2 * v] = 1e4 + 20.0 * (ga[0] * i + ga[1] * j);
+            t->c[2 * v + 1] = 1e4 + 20.0 * (gb[0] * i + gb[1] * j);
+        }
+    return t;
+}
+
+/* PhysiCell's advanced chemotaxis, written out: bias direction = normalize(sum_s sens_s x g_s), with each g_s
+ * normalised first when normalize_each (advanced_chemotaxis_function[_normalized]). */
+static void physicell_direction(const double ga[2], const double gb[2], const double sens[2], int normalize_each,
+                                double out[2]) {
+    double na = normalize_each ? hypot(ga[0], ga[1]) : 1, nb = normalize_each ? hypot(gb[0], gb[1]) : 1;
+    out[0] = sens[0] * ga[0] / na + sens[1] * gb[0] / nb;
+    out[1] = sens[0] * ga[1] / na + sens[1] * gb[1] / nb;
+    double n = hypot(out[0], out[1]);
+    out[0] /= n;
+    out[1] /= n;
+}
+
+/* The bias direction from two linear gradients against PhysiCell's formula, with and without normalize_each, to
+ * 1e-12: directly, and as the velocity a cell with bias 1 (deterministic) takes in one mechanics step. The
+ * gradients differ in length (3 and sqrt 5), so the two laws give different directions. */
+static void test_advanced_chemotaxis_direction(void **state) {
+    (void)state;
+    const double ga[2] = {3, 0}, gb[2] = {2, 1}, sens[2] = {1, -0.5};
+    stroma_transport *t = two_linear_fields(ga, gb);
+    for (int norm = 0; norm <= 1; norm++) {
+        double want[2], got[3], pos[3] = {4010, 3990, 10};
+        physicell_direction(ga, gb, sens, norm, want);
+        assert_int_equal(stroma_chemotaxis_direction(t, pos, 2, sens, NULL, NULL, norm, got), 1);
+        assert_true(fabs(got[0] - want[0]) < 1e-12 && fabs(got[1] - want[1]) < 1e-12 && got[2] == 0);
+        fixture f;
+        fixture_init(&f, 1);
+        double sec[2] = {0, 0}, sens_t[2] = {sens[0], sens[1]};
+        stroma_cell_type_desc *T = &f.types[0];
+        T->secretion_per_min = T->saturation = T->uptake_per_min = T->export_per_min = sec;
+        T->chemotaxis_sensitivity = sens_t;
+        T->chemotaxis_normalize_each = norm;
+        T->speed_um_per_min = 2;
+        T->persistence_min = 0;
+        T->bias = 1;
+        stroma_cell_engine e;
+        stroma_mech_domain dom = {{0, 0, 0}, {8000, 8000, 20}, 2};
+        stroma_error err;
+        assert_int_equal(stroma_cell_engine_init(&e, f.types, 1, 2, &dom, (stroma_rng_key){5}, &err), STROMA_OK);
+        stroma_cell_engine_add(&e, 0, pos, 0, NULL);
+        stroma_cell_engine_mechanics(&e, t, 0.1, NULL);
+        assert_true(fabs(e.cells.mx[0] - 2 * want[0]) < 1e-12 && fabs(e.cells.my[0] - 2 * want[1]) < 1e-12);
+        stroma_cell_engine_free(&e);
+    }
+    /* the two laws differ here: normalised (1, 0) - 0.5 (2, 1)/sqrt 5 against (3, 0) - 0.5 (2, 1) */
+    double w0[2], w1[2];
+    physicell_direction(ga, gb, sens, 0, w0);
+    physicell_direction(ga, gb, sens, 1, w1);
+    assert_true(fabs(w0[1] - w1[1]) > 0.05);
+    stroma_transport_destroy(&t);
+    /* a vanishing sum gives no direction (the random one stands) */
+    const double ga2[2] = {3, 0}, gb2[2] = {-2, 0}, cancel[2] = {1, 1.5}, pos[3] = {4010, 3990, 10};
+    double d[3];
+    t = two_linear_fields(ga2, gb2);
+    assert_int_equal(stroma_chemotaxis_direction(t, pos, 2, cancel, NULL, NULL, 0, d), 0);
+    assert_true(d[0] == 0 && d[1] == 0 && d[2] == 0);
+    stroma_transport_destroy(&t);
+}
+
+/* Two sensitivities in opposing gradients (a up x, b up -x and y): 400 separated cells, persistence 0, for
+ * 100 min. Without normalize_each 1 x (1, 0) + 0.5 x (-2, 2) = (0, 1): the cells go along y only; with it
+ * (1, 0) + 0.5 (-1, 1)/sqrt 2. The mean displacement is speed x E[d . u] x t along the net direction u
+ * (E[d . u] as for one substrate: the law is rotation invariant) and 0 across it, within 4 standard errors (and
+ * exactly for bias 1, but for the first step's random direction). */
+static void advanced_drift_case(double bias, int norm) {
+    const double ga[2] = {1, 0}, gb[2] = {-2, 2};
+    double sens[2] = {1, 0.5}, sec[2] = {0, 0}, u[2];
+    physicell_direction(ga, gb, sens, norm, u);
+    stroma_transport *t = two_linear_fields(ga, gb);
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_type_desc *T = &f.types[0];
+    T->secretion_per_min = T->saturation = T->uptake_per_min = T->export_per_min = sec;
+    T->chemotaxis_sensitivity = sens;
+    T->chemotaxis_normalize_each = norm;
+    T->speed_um_per_min = 2;
+    T->persistence_min = 0;
+    T->bias = bias;
+    T->adhesion_um_per_min = 0;
+    stroma_cell_engine e;
+    stroma_mech_domain dom = {{0, 0, 0}, {8000, 8000, 20}, 2};
+    stroma_error err;
+    assert_int_equal(stroma_cell_engine_init(&e, f.types, 1, 2, &dom, (stroma_rng_key){7}, &err), STROMA_OK);
+    const int n = 400;
+    for (int k = 0; k < n; k++) {
+        double p[3] = {3000 + 100 * (k % 20), 3000 + 100 * (k / 20), 10};
+        stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    }
+    double x0[400], y0[400];
+    memcpy(x0, e.cells.x, sizeof x0);
+    memcpy(y0, e.cells.y, sizeof y0);
+    const double dt = 0.1, T_end = 100;
+    for (int s = 0; s < (int)(T_end / dt); s++) stroma_cell_engine_mechanics(&e, t, dt, NULL);
+    double sa = 0, sa2 = 0, sc = 0, sc2 = 0; /* along u, across u */
+    for (int k = 0; k < n; k++) {
+        double dx = e.cells.x[k] - x0[k], dy = e.cells.y[k] - y0[k];
+        double a = dx * u[0] + dy * u[1], c = -dx * u[1] + dy * u[0];
+        sa += a;
+        sa2 += a * a;
+        sc += c;
+        sc2 += c * c;
+    }
+    double along = sa / n, across = sc / n;
+    double se_a = sqrt(fmax(sa2 - sa * sa / n, 0) / (n - 1) / n), se_c = sqrt(fmax(sc2 - sc * sc / n, 0) / (n - 1) / n);
+    double expect = 2 * expected_drift_2d(bias) * (T_end - dt);
+    assert_true(fabs(along - expect) < 4 * se_a + 2 * 2 * dt + 1e-9);
+    assert_true(fabs(across) < 4 * se_c + 2 * 2 * dt + 1e-9);
+    stroma_cell_engine_free(&e);
+    stroma_transport_destroy(&t);
+}
+
+static void test_advanced_chemotaxis_drift(void **state) {
+    (void)state;
+    advanced_drift_case(1.0, 0);
+    advanced_drift_case(1.0, 1);
+    advanced_drift_case(0.5, 0);
+    advanced_drift_case(0.5, 1);
 }
 
 static void test_secretion_composition(void **state) {
@@ -934,6 +1085,8 @@ int main(void) {
         cmocka_unit_test(test_contact_killing),
         cmocka_unit_test(test_contact_transformation),
         cmocka_unit_test(test_chemotaxis_drift),
+        cmocka_unit_test(test_advanced_chemotaxis_direction),
+        cmocka_unit_test(test_advanced_chemotaxis_drift),
         cmocka_unit_test(test_secretion_composition),
         cmocka_unit_test(test_wall_repulsion),
         cmocka_unit_test(test_adams_bashforth),

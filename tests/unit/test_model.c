@@ -972,6 +972,31 @@ static void test_cell_types_every_field(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* The form of chemotaxis with several substrates: a weight per substrate named (others 0), normalize_each. */
+static void test_cell_type_chemotaxis_sensitivities(void **state) {
+    (void)state;
+    stroma_error err;
+    stroma_model *m = load_str(BASE "  debris: {diffusion: 10, decay: 0.1}\n"
+                                    "cell_types:\n"
+                                    "  mac: {motility: {speed: 1, chemotaxis: {sensitivities: {debris: 1, oxygen: -0.5}, "
+                                    "normalize_each: true}}}\n"
+                                    "  b: {motility: {chemotaxis: {sensitivities: {debris: 2}}}}\n",
+                               &err);
+    if (!m) fail_msg("%s", err.message);
+    const stroma_cell_type_desc *mac = &m->cell_types[0], *b = &m->cell_types[1];
+    assert_int_equal(mac->chemotaxis_substrate, -1);
+    assert_non_null(mac->chemotaxis_sensitivity);
+    assert_true(mac->chemotaxis_sensitivity[0] == -0.5 && mac->chemotaxis_sensitivity[1] == 1);
+    assert_int_equal(mac->chemotaxis_normalize_each, 1);
+    assert_true(b->chemotaxis_sensitivity[0] == 0 && b->chemotaxis_sensitivity[1] == 2);
+    assert_int_equal(b->chemotaxis_normalize_each, 0);
+    char buf[8192];
+    stroma_model_describe(m, buf, sizeof buf);
+    expect_contains(buf, "chemotaxis along -0.5 oxygen + 1 debris (each normalised) bias 0.5");
+    expect_contains(buf, "chemotaxis along 2 debris bias 0.5");
+    stroma_model_destroy(&m);
+}
+
 static void test_cell_type_defaults(void **state) {
     (void)state;
     stroma_error err;
@@ -990,6 +1015,8 @@ static void test_cell_type_defaults(void **state) {
         assert_true(t->speed_um_per_min == 0 && t->persistence_min == 1 && t->bias == 0.5);
         assert_int_equal(t->chemotaxis_substrate, -1);
         assert_true(t->chemotaxis_direction == 1);
+        assert_null(t->chemotaxis_sensitivity);
+        assert_int_equal(t->chemotaxis_normalize_each, 0);
         assert_true(t->attach_duration_min == 60 && t->kill_per_min == 0);
         /* every array is allocated */
         assert_non_null(t->secretion_per_min);
@@ -1029,6 +1056,25 @@ static void test_cell_type_errors(void **state) {
     expect_error(BASE "cell_types:\n  a: {motility: {chemotaxis: {substrate: oxygen, direction: upp}}}\n",
                  STROMA_ERR_RANGE, 8, 61,
                  "cell_types.a.motility.chemotaxis.direction must be one of up, down (got upp); did you mean 'up'?");
+    expect_error(BASE "cell_types:\n  a: {motility: {chemotaxis: {sensitivities: {oxygn: 1}}}}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 8, 47,
+                 "cell_types.a.motility.chemotaxis.sensitivities: no substrate named 'oxygn'; did you mean 'oxygen'?");
+    expect_error(BASE "cell_types:\n  a: {motility: {chemotaxis: {sensitivities: {oxygen: .nan}}}}\n",
+                 STROMA_ERR_RANGE, 8, 55,
+                 "cell_types.a.motility.chemotaxis.sensitivities.oxygen must be a finite number (got .nan)");
+    /* chemotaxis takes one of its two forms */
+    expect_error(BASE "cell_types:\n  a: {motility: {chemotaxis: {substrate: oxygen, sensitivities: {oxygen: 1}}}}\n",
+                 STROMA_ERR_RANGE, 8, 50,
+                 "cell_types.a.motility.chemotaxis: give substrate (one substrate) or sensitivities (several), "
+                 "not both");
+    expect_error(BASE "cell_types:\n  a: {motility: {chemotaxis: {}}}\n", STROMA_ERR_MISSING, 8, 18,
+                 "missing required key cell_types.a.motility.chemotaxis.substrate or "
+                 "cell_types.a.motility.chemotaxis.sensitivities");
+    expect_error(BASE "cell_types:\n  a: {motility: {chemotaxis: {sensitivities: {oxygen: 1}, direction: down}}}\n",
+                 STROMA_ERR_RANGE, 8, 59, "cell_types.a.motility.chemotaxis.direction applies only with substrate");
+    expect_error(BASE "cell_types:\n  a: {motility: {chemotaxis: {substrate: oxygen, normalize_each: true}}}\n",
+                 STROMA_ERR_RANGE, 8, 50,
+                 "cell_types.a.motility.chemotaxis.normalize_each applies only with sensitivities");
     expect_error(BASE "cell_types:\n  a:\n    interactions:\n      transform_on_contact:\n"
                       "        - {with: a, to: bb, rate: 1}\n",
                  STROMA_ERR_UNKNOWN_KEY, 11, 25,
@@ -1523,13 +1569,28 @@ static void test_rules_errors(void **state) {
     expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: decreases, behaviour: IL6 uptake, "
                           "saturation: -1, half_max: 50, hill: 2}\n",
                  STROMA_ERR_RANGE, 11, 88,
-                 "rules[0].saturation must be >= 0 for IL6 uptake (got -1) [1/min]; only '<substrate> export' may be "
-                 "negative");
+                 "rules[0].saturation must be >= 0 for IL6 uptake (got -1) [1/min]; only '<substrate> export' and "
+                 "'chemotactic response to <substrate>' may be negative");
     stroma_model *m = load_str(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: decreases, behaviour: IL6 "
                                         "export, saturation: -3, half_max: 50, hill: 2}\n",
                                &err);
     if (!m) fail_msg("%s", err.message);
     assert_true(m->rules[0].saturation == -3);
+    stroma_model_destroy(&m);
+    /* chemotactic sensitivities: only for a type with the sensitivities form; negative is away from a substrate */
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: chemotactic response "
+                          "to IL6, saturation: 1, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 5,
+                 "rules[0]: in CAF, a rule on 'chemotactic response to IL6' needs chemotaxis along several substrates: "
+                 "set cell_types.CAF.motility.chemotaxis.sensitivities");
+    m = load_str(RULES_2D "  mac: {motility: {speed: 1, chemotaxis: {sensitivities: {IL6: 0.5}}}}\n"
+                          "rules:\n  - {type: mac, signal: TGFb, direction: decreases, behaviour: chemotactic response "
+                          "to IL6, saturation: -2, half_max: 50, hill: 2}\n",
+                 &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_true(m->rules[0].saturation == -2);
+    assert_true(stroma_rule_behaviour_base(m, 2, m->rules[0].behaviour) == 0.5);
+    assert_true(stroma_rule_behaviour_base(m, 1, m->rules[0].behaviour) == 0);
     stroma_model_destroy(&m);
     /* half_max and hill: required, > 0 */
     expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: IL6 secretion, "
@@ -2256,6 +2317,7 @@ int main(void) {
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_cell_types_every_field),
         cmocka_unit_test(test_cell_type_defaults),
+        cmocka_unit_test(test_cell_type_chemotaxis_sensitivities),
         cmocka_unit_test(test_cell_type_errors),
         cmocka_unit_test(test_output_images),
         cmocka_unit_test(test_time_steps),

@@ -832,6 +832,51 @@ static void test_repulsion_rule(void **state) {
     assert_true(fabs(wall[1] - wall_want) < 1e-12 * wall_want);
 }
 
+/* "time decreases chemotactic response to oxygen" from 1 to -1 (half-max 1e-9 min: saturated at once) turns
+ * cancer cells that follow oxygen (sensitivities {oxygen: 1}, bias 1, persistence 0) around in a linear oxygen
+ * field: the velocity is +speed along x without the rule and -speed with it (the weight is a behaviour of the
+ * cell, (1 - x)/(1 + x) < 0), to 1e-12; the other type, without the rule, keeps following oxygen. */
+static void test_chemotaxis_sensitivity_rule(void **state) {
+    (void)state;
+    double vx[2][2];
+    for (int with_rule = 0; with_rule < 2; with_rule++) {
+        world w;
+        world_init(&w);
+        double sens[2][1] = {{1}, {1}};
+        for (int k = 0; k < 2; k++) {
+            w.types[k].speed_um_per_min = 2;
+            w.types[k].persistence_min = 0;
+            w.types[k].bias = 1;
+            w.types[k].chemotaxis_sensitivity = sens[k];
+        }
+        if (with_rule) {
+            w.rules[0] = make_rule(&w.m, 0, "time", -1, "chemotactic response to oxygen", -1, 1e-9, 1);
+            w.m.nrules = 1;
+            w.m.rules = w.rules;
+        }
+        stroma_error err;
+        stroma_transport *t = stroma_transport_create(&w.m, NULL, &err);
+        assert_non_null(t);
+        for (size_t v = 0; v < t->mesh.nvox; v++) t->c[v] = 5.0 * (double)(v % 50);
+        stroma_rules_engine R;
+        stroma_cell_engine e;
+        world_engines(&w, &R, &e, 1000, 4);
+        double a[3] = {300, 500, 10}, b[3] = {700, 500, 10};
+        stroma_cell_engine_add(&e, 0, a, 0, NULL);
+        stroma_cell_engine_add(&e, 1, b, 0, NULL);
+        assert_int_equal(stroma_cell_engine_phenotype(&e, t, 6, 6, &err), STROMA_OK); /* rules: time = 6 */
+        assert_int_equal(stroma_cell_engine_mechanics(&e, t, 0.1, &err), STROMA_OK);
+        for (int k = 0; k < 2; k++) {
+            vx[with_rule][k] = e.cells.mx[k];
+            assert_true(fabs(e.cells.my[k]) < 1e-12);
+        }
+        world_free(&w, &R, &e);
+        stroma_transport_destroy(&t);
+    }
+    assert_true(fabs(vx[0][0] - 2) < 1e-12 && fabs(vx[0][1] - 2) < 1e-12);
+    assert_true(fabs(vx[1][0] + 2) < 1e-12 && fabs(vx[1][1] - 2) < 1e-12);
+}
+
 /* A rule on necrosis in one type (CAF) does not take over another type's oxygen-driven necrosis: cancer cells,
  * with no rule of their own on necrosis and no oxygen field to read here, keep the built-in ramp (rate 0 without
  * a field) instead of dying at their maximal rate (10/min: p = 1 - e^-60 in a 6-min step). */
@@ -878,6 +923,7 @@ int main(void) {
         cmocka_unit_test(test_dead_uptake_fraction),
         cmocka_unit_test(test_damage), cmocka_unit_test(test_damage_short_attachments),
         cmocka_unit_test(test_daughters_inherit_state), cmocka_unit_test(test_repulsion_rule),
+        cmocka_unit_test(test_chemotaxis_sensitivity_rule),
         cmocka_unit_test(test_necrosis_rule_stays_in_its_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
