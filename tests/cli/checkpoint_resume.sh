@@ -55,7 +55,7 @@ echo "every feature: killed mid-run, resumed: outputs and final state bit-identi
 
 cp "$SRC/models/tumour_stroma.yaml" "$WORK/model.yaml"
 M="$WORK/model.yaml"
-ARGS=(--end 240 --checkpoint-every 60 --quiet)
+ARGS=(--end 180 --checkpoint-every 60 --quiet)
 
 "$STROMA" run "$M" "${ARGS[@]}" --threads 1 --out "$WORK/a" || fail "uninterrupted run failed"
 [ -f "$WORK/a/checkpoint.bin" ] || fail "no checkpoint written"

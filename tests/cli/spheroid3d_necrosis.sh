@@ -2,7 +2,7 @@
 # diameter passes about 400-600 um. The spheroids are the cancer cells of models/tumour_stroma_3d.yaml in culture:
 # the model file with, by a textual edit here, a 1 mm cube of medium whose faces hold oxygen at 38 mmHg (PhysiCell's
 # sample value), no vessels, body, recruitment or matrix, and only cancer cells, filling a ball at their volume
-# (2494 um^3 each) - diameters 300, 400, 500, 600 and 700 um - for SPHEROID_END min (default 120). The cells, their
+# (2494 um^3 each) - diameters 300, 400, 500 and 600 um - for SPHEROID_END min (default 120). The cells, their
 # oxygen uptake (10 /min), necrosis (below 5 mmHg) and every rule are the model's. By symmetry only one octant is
 # simulated: the spheroid's centre is the domain's corner (0, 0, 0), whose three faces are no-flux (mirror planes;
 # cells feel them as walls), the other three hold the medium; counts are printed for the whole ball (x 8).
@@ -25,7 +25,7 @@ sub = re.compile(r"(\n  oxygen:\n(?:    .*\n|\s+#.*\n)*?)    initial: 46[^\n]*\n
 assert sub.search(base), "oxygen's initial value not found in models/tumour_stroma_3d.yaml"
 base = sub.sub(lambda m: m.group(1) + "    initial: 38\n    boundary: {x_max: 38, y_max: 38, z_max: 38}\n", base, 1)
 vol = float(re.search(r"\n  cancer:\n    volume: ([0-9.]+)", base).group(1))
-for d in (300, 400, 500, 600, 700):
+for d in (300, 400, 500, 600):
     r = d / 2
     n = round(math.pi * d ** 3 / 6 / vol / 8)       # one octant of the ball, filled at the cells' volume
     rng = random.Random(d)
@@ -50,14 +50,14 @@ outputs: {{every: {end}, cells: [csv]}}
 """
     open(os.path.join(work, f"sph_{d}.yaml"), "w").write(generate.build(base, over))
 PY
-for d in 300 400 500 600 700; do
+for d in 300 400 500 600; do
   "$STROMA" run "$WORK/sph_$d.yaml" --out "$WORK/o$d" --quiet || fail "run diameter $d"
 done
 python3 - "$WORK" "$END" <<'PY' || fail "necrotic onset"
 import csv, json, math, os, sys
 w, end = sys.argv[1], sys.argv[2]
 onset, res = None, {}
-for d in (300, 400, 500, 600, 700):
+for d in (300, 400, 500, 600):
     rows = list(csv.DictReader(open(os.path.join(w, f"o{d}", "cells", f"cells_{end}.csv"))))
     po2 = json.load(open(os.path.join(w, f"o{d}", "summary.json")))["substrates"]["oxygen"]["min"]
     nec = [math.dist((float(r["x"]), float(r["y"]), float(r["z"])), (0, 0, 0)) for r in rows if r["state"] == "necrotic"]
@@ -70,7 +70,7 @@ for d in (300, 400, 500, 600, 700):
     if nec and onset is None:
         onset = d
 print(f"necrotic onset: diameter {onset} um (target 400-600, Franko & Sutherland 1979)")
-assert onset is not None, "no necrotic core up to 700 um"
+assert onset is not None, "no necrotic core up to 600 um"
 assert 400 <= onset <= 600, f"necrotic onset at {onset} um, outside 400-600"
 big = max(d for d in res if res[d][0])
 nec, live = res[big]
