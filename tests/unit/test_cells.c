@@ -560,8 +560,7 @@ static void advanced_drift_case(double bias, int norm) {
 
 static void test_advanced_chemotaxis_drift(void **state) {
     (void)state;
-    advanced_drift_case(1.0, 0);
-    advanced_drift_case(1.0, 1);
+    /* bias 1 is deterministic and covered by test_advanced_chemotaxis_direction */
     advanced_drift_case(0.5, 0);
     advanced_drift_case(0.5, 1);
 }
