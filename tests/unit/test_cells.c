@@ -506,6 +506,51 @@ static void test_advanced_chemotaxis_direction(void **state) {
     stroma_transport_destroy(&t);
 }
 
+/* In 3D the gradients' z parts count: a (1, 0, 2) and b (0, 3, -1) per um, weights 1 and 0.5, on a 20^3 grid of
+ * 20 um; the direction is normalize(sum w g), each g normalised first with normalize_each, to 1e-12 (dropping the
+ * z part, as a 2D-only path would, is off by more than 0.3 in every component). */
+static void test_advanced_chemotaxis_direction_3d(void **state) {
+    (void)state;
+    const double ga[3] = {1, 0, 2}, gb[3] = {0, 3, -1}, sens[2] = {1, 0.5};
+    stroma_model m;
+    memset(&m, 0, sizeof m);
+    stroma_substrate_desc sub[2];
+    memset(sub, 0, sizeof sub);
+    snprintf(sub[0].name, sizeof sub[0].name, "a");
+    snprintf(sub[1].name, sizeof sub[1].name, "b");
+    sub[0].diffusion_um2_per_min = sub[1].diffusion_um2_per_min = 1000;
+    m.hi_um[0] = m.hi_um[1] = m.hi_um[2] = 400;
+    m.voxel_um = 20;
+    m.n[0] = m.n[1] = m.n[2] = 20;
+    m.dim = 3;
+    m.dt_diffusion_min = 0.1;
+    m.end_min = 1;
+    m.nsub = 2;
+    m.substrates = sub;
+    stroma_error err;
+    stroma_transport *t = stroma_transport_create(&m, NULL, &err);
+    assert_non_null(t);
+    for (int k = 0; k < 20; k++)
+        for (int j = 0; j < 20; j++)
+            for (int i = 0; i < 20; i++) {
+                size_t v = stroma_mesh_index(&t->mesh, i, j, k);
+                t->c[2 * v] = 1e4 + 20.0 * (ga[0] * i + ga[1] * j + ga[2] * k);
+                t->c[2 * v + 1] = 1e4 + 20.0 * (gb[0] * i + gb[1] * j + gb[2] * k);
+            }
+    const double pos[3] = {205, 195, 210};
+    for (int norm = 0; norm <= 1; norm++) {
+        double na = norm ? sqrt(5.0) : 1, nb = norm ? sqrt(10.0) : 1, want[3], got[3];
+        for (int a = 0; a < 3; a++) want[a] = sens[0] * ga[a] / na + sens[1] * gb[a] / nb;
+        double wn = sqrt(want[0] * want[0] + want[1] * want[1] + want[2] * want[2]);
+        for (int a = 0; a < 3; a++) want[a] /= wn;
+        assert_int_equal(stroma_chemotaxis_direction(t, pos, 3, sens, NULL, NULL, norm, got), 1);
+        for (int a = 0; a < 3; a++)
+            if (!(fabs(got[a] - want[a]) < 1e-12))
+                fail_msg("normalize_each %d, axis %d: %.15g, want %.15g", norm, a, got[a], want[a]);
+    }
+    stroma_transport_destroy(&t);
+}
+
 /* Two sensitivities in opposing gradients (a up x, b up -x and y): 200 separated cells, persistence 0, for
  * 60 min. Without normalize_each 1 x (1, 0) + 0.5 x (-2, 2) = (0, 1): the cells go along y only; with it
  * (1, 0) + 0.5 (-1, 1)/sqrt 2. The mean displacement is speed x E[d . u] x t along the net direction u
@@ -1085,6 +1130,7 @@ int main(void) {
         cmocka_unit_test(test_contact_transformation),
         cmocka_unit_test(test_chemotaxis_drift),
         cmocka_unit_test(test_advanced_chemotaxis_direction),
+        cmocka_unit_test(test_advanced_chemotaxis_direction_3d),
         cmocka_unit_test(test_advanced_chemotaxis_drift),
         cmocka_unit_test(test_secretion_composition),
         cmocka_unit_test(test_wall_repulsion),
