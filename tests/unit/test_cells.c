@@ -292,6 +292,45 @@ static double expected_drift_2d(double b) {
     return sum / n;
 }
 
+/* nsub (at most 2) substrates named names[s] on a grid of n x n (x n in 3D) voxels of 20 um from 0, D = 1000, each
+ * field linear so that its gradient is exact: substrate s is base + grad[s] . (x, y, z) (per um) at the voxels'
+ * lower corners. Returns the transport (the caller destroys it). */
+static stroma_transport *linear_fields(int nsub, const char *const names[], double base, const double grad[][3],
+                                       int n, int dim) {
+    assert_true(nsub >= 1 && nsub <= 2);
+    stroma_model m;
+    memset(&m, 0, sizeof m);
+    stroma_substrate_desc sub[2];
+    memset(sub, 0, sizeof sub);
+    for (int k = 0; k < nsub; k++) {
+        snprintf(sub[k].name, sizeof sub[k].name, "%s", names[k]);
+        sub[k].diffusion_um2_per_min = 1000;
+    }
+    const int nz = dim == 3 ? n : 1;
+    m.hi_um[0] = m.hi_um[1] = 20.0 * n;
+    m.hi_um[2] = 20.0 * nz;
+    m.voxel_um = 20;
+    m.n[0] = m.n[1] = n;
+    m.n[2] = nz;
+    m.dim = dim;
+    m.dt_diffusion_min = 0.1;
+    m.end_min = 1;
+    m.nsub = nsub;
+    m.substrates = sub;
+    stroma_error err;
+    stroma_transport *t = stroma_transport_create(&m, NULL, &err);
+    assert_non_null(t);
+    for (int k = 0; k < nz; k++)
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++) {
+                size_t v = stroma_mesh_index(&t->mesh, i, j, k);
+                for (int q = 0; q < nsub; q++)
+                    t->c[(size_t)nsub * v + (size_t)q] =
+                        base + 20.0 * (grad[q][0] * i + grad[q][1] * j + grad[q][2] * k);
+            }
+    return t;
+}
+
 static void chemotaxis_case(double bias, double direction) {
     fixture f;
     fixture_init(&f, 1);
@@ -301,28 +340,10 @@ static void chemotaxis_case(double bias, double direction) {
     f.types[0].chemotaxis_substrate = 0;
     f.types[0].chemotaxis_direction = direction;
     f.types[0].adhesion_um_per_min = 0;
-    stroma_model m;
-    memset(&m, 0, sizeof m);
-    stroma_substrate_desc sub;
-    memset(&sub, 0, sizeof sub);
-    snprintf(sub.name, sizeof sub.name, "attractant");
-    sub.diffusion_um2_per_min = 1000;
-    m.lo_um[0] = m.lo_um[1] = m.lo_um[2] = 0;
-    m.hi_um[0] = m.hi_um[1] = 8000;
-    m.hi_um[2] = 20;
-    m.voxel_um = 20;
-    m.n[0] = m.n[1] = 400;
-    m.n[2] = 1;
-    m.dim = 2;
-    m.dt_diffusion_min = 0.1;
-    m.end_min = 1;
-    m.nsub = 1;
-    m.substrates = &sub;
+    const char *const names[1] = {"attractant"};
+    const double grad[1][3] = {{1, 0, 0}};
+    stroma_transport *t = linear_fields(1, names, 10, grad, 400, 2);
     stroma_error err;
-    stroma_transport *t = stroma_transport_create(&m, NULL, &err);
-    assert_non_null(t);
-    for (int j = 0; j < 400; j++)
-        for (int i = 0; i < 400; i++) t->c[stroma_mesh_index(&t->mesh, i, j, 0)] = 10 + 20.0 * i;
     stroma_cell_engine e;
     stroma_mech_domain dom = {{0, 0, 0}, {8000, 8000, 20}, 2};
     assert_int_equal(stroma_cell_engine_init(&e, f.types, 1, 1, &dom, (stroma_rng_key){3}, &err), STROMA_OK);
@@ -416,36 +437,11 @@ static void secretion_case(double export_rate) {
     stroma_transport_destroy(&b);
 }
 
-/* Two substrates on a 400 x 400 grid of 20 um in 2D, each field linear, so the gradients are exact: a gains
- * ga per um along (x, y) and b gains gb. Returns the transport (the caller destroys it). */
+/* Two substrates a and b on a 400 x 400 grid of 20 um in 2D: a gains ga per um along (x, y) and b gains gb. */
 static stroma_transport *two_linear_fields(const double ga[2], const double gb[2]) {
-    stroma_model m;
-    memset(&m, 0, sizeof m);
-    stroma_substrate_desc sub[2];
-    memset(sub, 0, sizeof sub);
-    snprintf(sub[0].name, sizeof sub[0].name, "a");
-    snprintf(sub[1].name, sizeof sub[1].name, "b");
-    sub[0].diffusion_um2_per_min = sub[1].diffusion_um2_per_min = 1000;
-    m.hi_um[0] = m.hi_um[1] = 8000;
-    m.hi_um[2] = 20;
-    m.voxel_um = 20;
-    m.n[0] = m.n[1] = 400;
-    m.n[2] = 1;
-    m.dim = 2;
-    m.dt_diffusion_min = 0.1;
-    m.end_min = 1;
-    m.nsub = 2;
-    m.substrates = sub;
-    stroma_error err;
-    stroma_transport *t = stroma_transport_create(&m, NULL, &err);
-    assert_non_null(t);
-    for (int j = 0; j < 400; j++)
-        for (int i = 0; i < 400; i++) {
-            size_t v = stroma_mesh_index(&t->mesh, i, j, 0);
-            t->c[2 * v] = 1e4 + 20.0 * (ga[0] * i + ga[1] * j);
-            t->c[2 * v + 1] = 1e4 + 20.0 * (gb[0] * i + gb[1] * j);
-        }
-    return t;
+    const char *const names[2] = {"a", "b"};
+    const double grad[2][3] = {{ga[0], ga[1], 0}, {gb[0], gb[1], 0}};
+    return linear_fields(2, names, 1e4, grad, 400, 2);
 }
 
 /* PhysiCell's advanced chemotaxis, written out: bias direction = normalize(sum_s sens_s x g_s), with each g_s
@@ -512,31 +508,9 @@ static void test_advanced_chemotaxis_direction(void **state) {
 static void test_advanced_chemotaxis_direction_3d(void **state) {
     (void)state;
     const double ga[3] = {1, 0, 2}, gb[3] = {0, 3, -1}, sens[2] = {1, 0.5};
-    stroma_model m;
-    memset(&m, 0, sizeof m);
-    stroma_substrate_desc sub[2];
-    memset(sub, 0, sizeof sub);
-    snprintf(sub[0].name, sizeof sub[0].name, "a");
-    snprintf(sub[1].name, sizeof sub[1].name, "b");
-    sub[0].diffusion_um2_per_min = sub[1].diffusion_um2_per_min = 1000;
-    m.hi_um[0] = m.hi_um[1] = m.hi_um[2] = 400;
-    m.voxel_um = 20;
-    m.n[0] = m.n[1] = m.n[2] = 20;
-    m.dim = 3;
-    m.dt_diffusion_min = 0.1;
-    m.end_min = 1;
-    m.nsub = 2;
-    m.substrates = sub;
-    stroma_error err;
-    stroma_transport *t = stroma_transport_create(&m, NULL, &err);
-    assert_non_null(t);
-    for (int k = 0; k < 20; k++)
-        for (int j = 0; j < 20; j++)
-            for (int i = 0; i < 20; i++) {
-                size_t v = stroma_mesh_index(&t->mesh, i, j, k);
-                t->c[2 * v] = 1e4 + 20.0 * (ga[0] * i + ga[1] * j + ga[2] * k);
-                t->c[2 * v + 1] = 1e4 + 20.0 * (gb[0] * i + gb[1] * j + gb[2] * k);
-            }
+    const char *const names[2] = {"a", "b"};
+    const double grad[2][3] = {{ga[0], ga[1], ga[2]}, {gb[0], gb[1], gb[2]}};
+    stroma_transport *t = linear_fields(2, names, 1e4, grad, 20, 3);
     const double pos[3] = {205, 195, 210};
     for (int norm = 0; norm <= 1; norm++) {
         double na = norm ? sqrt(5.0) : 1, nb = norm ? sqrt(10.0) : 1, want[3], got[3];
