@@ -35,6 +35,8 @@
     X(birth_min, double, 1)                                                                                   \
     X(attached_id, int64_t, 1)                                                                                \
     X(damage, double, 1)                                                                                      \
+    X(damage_delivered, double, 1)                                                                            \
+    X(attack_time_min, double, 1)                                                                             \
     X(secretion, double, NSUB)                                                                                \
     X(saturation, double, NSUB)                                                                               \
     X(uptake, double, NSUB)                                                                                   \

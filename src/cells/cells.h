@@ -49,6 +49,8 @@ typedef struct stroma_cells {
     /* contact */
     int64_t *attached_id;     /* id of the target this cell is attached to, -1 none */
     double *damage;
+    double *damage_delivered; /* total damage this cell delivered as an attacker */
+    double *attack_time_min;  /* total time this cell has been under attack */
     /* per-cell secretion, [n * nsub] each */
     double *secretion, *saturation, *uptake, *export_rate;
     /* rules: [n * nstate] state variables (svar), [n * nbeh] current values of rule-controlled behaviours */

@@ -51,6 +51,7 @@ void stroma_cell_engine_free(stroma_cell_engine *e) {
     free(e->contact);
     free(e->contact_other);
     free(e->contact_min);
+    free(e->contact_new);
     free(e->adh_scale);
     free(e->rep_scale);
     free(e->keep);
@@ -76,6 +77,7 @@ static stroma_code ensure_scratch(stroma_cell_engine *e, size_t n, stroma_error 
     GROW(contact, uint8_t)
     GROW(contact_other, int64_t)
     GROW(contact_min, double)
+    GROW(contact_new, int64_t)
     GROW(adh_scale, double)
     GROW(rep_scale, double)
     GROW(keep, unsigned char)
@@ -98,6 +100,10 @@ static inline double beh(const stroma_cell_engine *e, size_t i, int slot, double
 }
 
 
+static void kill_cell(stroma_cell_engine *e, size_t j, uint8_t how);
+static void decide_contact_mech(stroma_cell_engine *e, size_t i, double dt);
+static size_t apply_contacts_mech(stroma_cell_engine *e, double dt);
+
 void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
     stroma_cells *c = &e->cells;
     const stroma_cell_type_desc *T = &e->types[type];
@@ -113,6 +119,7 @@ void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
     c->phase[i] = 0;
     c->phase_elapsed_min[i] = 0;
     c->attached_id[i] = -1;
+    c->damage_delivered[i] = 0; /* PhysiCell's convert_to_cell_definition resets it with the phenotype */
     if (e->rules) {
         size_t nb = (size_t)e->rules->nslots;
         memcpy(c->beh + i * nb, e->rules->base + (size_t)type * nb, nb * sizeof(double));
@@ -623,6 +630,17 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
         g->box_of[i] = stroma_cell_grid_box_of(g, c->x[i], c->y[i], c->z[i]);
     }
     stroma_cell_grid_sort(g, c, e->pairs.reach_rel);
+    /* contact_law physicell: engulfing and attacks, decided on the positions at the start of the step as
+     * PhysiCell does (between its velocity and position updates); the engulfed leave at the end of the step */
+    size_t eaten = 0;
+    if (e->contact_law) {
+#pragma omp parallel for schedule(static) if (par)
+        for (long i = 0; i < n; i++) {
+            decide_contact_mech(e, (size_t)i, dt_min);
+            e->keep[i] = 1;
+        }
+        eaten = apply_contacts_mech(e, dt_min);
+    }
     const int first = e->mech_step == 0;
     const stroma_mesh *mesh = t ? &t->mesh : NULL;
     /* by cell index, not box order: each thread then writes its own stretch of every cell array (in box order
@@ -677,6 +695,13 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
                                 "overflow; are cell-cell repulsion, adhesion, affinity or migration speed absurdly "
                                 "large?",
                                 (long long)c->id[bad_vel], e->types[c->type[bad_vel]].name, (long long)e->mech_step);
+    if (eaten) {
+        stroma_cells_compact(c, e->keep);
+        e->counters.removals += (int64_t)eaten;
+        e->mech_cost_n = 0;
+        e->vox_fresh = 0;
+        e->rates_epoch++;
+    }
     e->mech_step++;
     e->grid_stale = 1;
     e->sec_stale = 1;
@@ -758,7 +783,10 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
             c->volume_um3[i] /= 1 + dt * 3 / dur; /* shrinks to ~5% by removal */
             c->radius_um[i] = stroma_sphere_radius(c->volume_um3[i]);
         }
-        if (c->dead_elapsed_min[i] >= dur) e->action[i] = STROMA_ACT_REMOVE;
+        int expo = c->state[i] == STROMA_CELL_APOPTOTIC ? T->apoptosis_exponential : T->necrosis_exponential;
+        if (expo ? stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_DEATH, 2) < p_event(1.0 / dur, dt)
+                 : c->dead_elapsed_min[i] >= dur)
+            e->action[i] = STROMA_ACT_REMOVE;
         return;
     }
     /* volume relaxes toward its target (implicit, unconditionally stable) */
@@ -775,8 +803,8 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
     /* death: apoptosis and oxygen-dependent necrosis compete */
     double apop = beh(e, i, R ? R->s_apop : -1, T->apoptosis_per_min);
     double necro = 0;
-    if (R && stroma_rules_type_has(R, c->type[i], R->s_necro)) {
-        necro = beh(e, i, R->s_necro, 0); /* a rule on necrosis gives the rate itself */
+    if (R && R->s_necro >= 0 && (stroma_rules_type_has(R, c->type[i], R->s_necro) || beh(e, i, R->s_necro, 0) >= 0)) {
+        necro = beh(e, i, R->s_necro, 0); /* a rule on necrosis, or a cell file, gives the rate itself */
     } else if (T->necrosis_substrate >= 0 && T->necrosis_max_per_min > 0 && t) {
         double p[3] = {c->x[i], c->y[i], c->z[i]};
         double o2 = stroma_transport_value_at(t, p, T->necrosis_substrate);
@@ -827,8 +855,8 @@ static double attack_rate(const stroma_cell_engine *e, size_t i, const stroma_ce
     return beh(e, i, e->rules ? e->rules->s_attack[k] : -1, T->attack_per_min ? T->attack_per_min[k] : 0);
 }
 
-/* Rate of engulfing a dead cell of type k: a rule on "phagocytose <k>" wins over one on "phagocytose dead
- * cell", which wins over the type's value. */
+/* Rate of engulfing a dead cell of type k by its type: a rule on "phagocytose <k>" wins over one on
+ * "phagocytose dead cell", which wins over the type's value. */
 static double phago_rate(const stroma_cell_engine *e, size_t i, const stroma_cell_type_desc *T, int k) {
     double base = T->phagocytose_per_min ? T->phagocytose_per_min[k] : 0;
     if (!e->rules) return base;
@@ -837,15 +865,26 @@ static double phago_rate(const stroma_cell_engine *e, size_t i, const stroma_cel
     return base;
 }
 
+/* Rate of engulfing dead cells of a kind (apoptotic, necrotic), whatever their type; adds to phago_rate. */
+static double phago_kind_rate(const stroma_cell_engine *e, size_t i, const stroma_cell_type_desc *T, uint8_t state) {
+    const stroma_rules_engine *R = e->rules;
+    if (state == STROMA_CELL_APOPTOTIC) return beh(e, i, R ? R->s_phago_apop : -1, T->phagocytose_apoptotic_per_min);
+    if (state == STROMA_CELL_NECROTIC) return beh(e, i, R ? R->s_phago_necro : -1, T->phagocytose_necrotic_per_min);
+    return 0.0;
+}
+
 /* Attacker i delivers its attack damage rate x `minutes` to the live cell with id `target` (serial). */
 static void deliver_damage(stroma_cell_engine *e, size_t i, int64_t target, double minutes) {
     stroma_cells *c = &e->cells;
     if (target < 0 || !(minutes > 0)) return;
     const stroma_cell_type_desc *T = &e->types[c->type[i]];
     double rate = beh(e, i, e->rules ? e->rules->s_attack_damage : -1, T->attack_damage_per_min);
-    if (!(rate > 0)) return;
     size_t j = find_id(c, target);
-    if (j != (size_t)-1 && c->state[j] == STROMA_CELL_LIVE) c->damage[j] += rate * minutes;
+    if (j == (size_t)-1 || c->state[j] != STROMA_CELL_LIVE) return;
+    c->attack_time_min[j] += minutes;
+    if (!(rate > 0)) return;
+    c->damage[j] += rate * minutes;
+    c->damage_delivered[i] += rate * minutes;
 }
 
 /* Per-cell contact decision (parallel): scans neighbours in grid order. */
@@ -858,7 +897,8 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
     e->contact_other[i] = -1;
     e->contact_min[i] = 0;
     if (c->state[i] != STROMA_CELL_LIVE) return;
-    if (c->attached_id[i] >= 0) {
+    const int at_phen = !e->contact_law; /* contact_law physicell: attacks and engulfing at mechanics steps */
+    if (at_phen && c->attached_id[i] >= 0) {
         size_t j = find_id(c, c->attached_id[i]);
         if (j == (size_t)-1 || c->state[j] != STROMA_CELL_LIVE) {
             e->contact[i] = STROMA_CONTACT_DETACH;
@@ -886,8 +926,11 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
     }
     int nt = e->ntypes;
     int has_any = 0;
+    if (at_phen && (phago_kind_rate(e, i, T, STROMA_CELL_APOPTOTIC) > 0 ||
+                    phago_kind_rate(e, i, T, STROMA_CELL_NECROTIC) > 0))
+        has_any = 1;
     for (int k = 0; k < nt && !has_any; k++) {
-        if (attack_rate(e, i, T, k) > 0 || phago_rate(e, i, T, k) > 0) has_any = 1;
+        if (at_phen && (attack_rate(e, i, T, k) > 0 || phago_rate(e, i, T, k) > 0)) has_any = 1;
         if (T->contact_transform_per_min)
             for (int to = 0; to < nt; to++)
                 if (T->contact_transform_per_min[(size_t)k * (size_t)nt + (size_t)to] > 0) has_any = 1;
@@ -911,7 +954,7 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
                     if (reach < ri + c->radius_um[j]) reach = ri + c->radius_um[j];
                     if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
                     if (c->state[j] == STROMA_CELL_LIVE) {
-                        double a = attack_rate(e, i, T, tj);
+                        double a = at_phen && c->attached_id[i] < 0 ? attack_rate(e, i, T, tj) : 0;
                         if (a > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION, draw++) <
                                          p_event(a, dt)) {
                             e->contact[i] = STROMA_CONTACT_ATTACH;
@@ -929,8 +972,8 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
                                 }
                             }
                         }
-                    } else {
-                        double r = phago_rate(e, i, T, tj);
+                    } else if (at_phen) {
+                        double r = phago_rate(e, i, T, tj) + phago_kind_rate(e, i, T, c->state[j]);
                         if (r > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_INTERACTION, draw++) <
                                          p_event(r, dt)) {
                             e->contact[i] = STROMA_CONTACT_PHAGOCYTOSE;
@@ -942,6 +985,113 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
             }
         }
     }
+}
+
+/* contact_law physicell: the decisions of PhysiCell 1.14's standard_cell_cell_interactions for live cell i at
+ * a mechanics step of dt (parallel: writes only slot i). Scanning its neighbours in grid order, the cell may
+ * pick one dead cell to engulf (probability from the rate by the dead cell's type plus the rate for its kind of
+ * death) and, when it attacks no one, one live cell to start attacking; then, for the attack it will be making
+ * this step (the new one or the one under way), whether the attack ends after this step's damage (probability
+ * dt / attack duration, as PhysiCell's linear test) and whether it kills (`kill rate`, stroma's). Bits of
+ * e->contact: 1 engulf e->contact_other, 2 attack ends, 4 kill; e->contact_new: the new target, -1. */
+#define MECH_ENGULF 1
+#define MECH_END 2
+#define MECH_KILL 4
+static void decide_contact_mech(stroma_cell_engine *e, size_t i, double dt) {
+    stroma_cells *c = &e->cells;
+    const stroma_cell_grid *g = &e->grid;
+    const stroma_cell_type_desc *T = &e->types[c->type[i]];
+    uint64_t id = (uint64_t)c->id[i], step = (uint64_t)e->mech_step;
+    const stroma_rules_engine *R = e->rules;
+    e->contact[i] = 0;
+    e->contact_other[i] = -1;
+    e->contact_new[i] = -1;
+    if (c->state[i] != STROMA_CELL_LIVE) return;
+    int nt = e->ntypes, engulfs = 0, attacks = 0;
+    if (phago_kind_rate(e, i, T, STROMA_CELL_APOPTOTIC) > 0 || phago_kind_rate(e, i, T, STROMA_CELL_NECROTIC) > 0)
+        engulfs = 1;
+    for (int k = 0; k < nt; k++) {
+        if (phago_rate(e, i, T, k) > 0) engulfs = 1;
+        if (c->attached_id[i] < 0 && attack_rate(e, i, T, k) > 0) attacks = 1;
+    }
+    uint32_t draw = 2; /* counters 0, 1: the end and kill draws */
+    if (engulfs || attacks) {
+        double xi = c->x[i], yi = c->y[i], zi = c->z[i], ri = c->radius_um[i];
+        int blo[3], bhi[3];
+        stroma_cell_grid_range(g, xi, yi, zi, e->pairs.reach_rel[c->type[i]] * ri + g->max_reach_um, blo, bhi);
+        for (int bz = blo[2]; bz <= bhi[2] && (engulfs || attacks); bz++)
+            for (int by = blo[1]; by <= bhi[1] && (engulfs || attacks); by++)
+                for (int bx = blo[0]; bx <= bhi[0] && (engulfs || attacks); bx++) {
+                    size_t b = ((size_t)bz * (size_t)g->nb[1] + (size_t)by) * (size_t)g->nb[0] + (size_t)bx;
+                    for (size_t m = g->start[b]; m < g->start[b + 1] && (engulfs || attacks); m++) {
+                        size_t j = g->order[m];
+                        if (j == i) continue;
+                        int tj = c->type[j];
+                        double dx = xi - c->x[j], dy = yi - c->y[j], dz = zi - c->z[j];
+                        double reach = T->max_adhesion_rel * ri + e->types[tj].max_adhesion_rel * c->radius_um[j];
+                        if (reach < ri + c->radius_um[j]) reach = ri + c->radius_um[j];
+                        if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
+                        if (c->state[j] != STROMA_CELL_LIVE) {
+                            double r = engulfs ? phago_rate(e, i, T, tj) + phago_kind_rate(e, i, T, c->state[j]) : 0;
+                            if (r > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_CONTACT_MECH, draw++) <
+                                             p_event(r, dt)) {
+                                e->contact[i] |= MECH_ENGULF;
+                                e->contact_other[i] = c->id[j];
+                                engulfs = 0;
+                            }
+                        } else {
+                            double a = attacks ? attack_rate(e, i, T, tj) : 0;
+                            if (a > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_CONTACT_MECH, draw++) <
+                                             p_event(a, dt)) {
+                                e->contact_new[i] = c->id[j];
+                                attacks = 0;
+                            }
+                        }
+                    }
+                }
+    }
+    if (c->attached_id[i] < 0 && e->contact_new[i] < 0) return;
+    double u[2];
+    stroma_rng_uniform2(e->rng, id, step, STROMA_RNG_CONTACT_MECH, 0, u);
+    double d = beh(e, i, R ? R->s_attack_duration : -1, T->attach_duration_min);
+    if (!(d > 0) || u[0] < dt / d) e->contact[i] |= MECH_END;
+    if (u[1] < p_event(beh(e, i, R ? R->s_kill : -1, T->kill_per_min), dt)) e->contact[i] |= MECH_KILL;
+}
+
+/* Apply the decisions of decide_contact_mech in id order (serial): engulf, start attacks, deliver
+ * attack damage x dt, end attacks (or kill). Returns the number of cells engulfed (e->keep[j] = 0). */
+static size_t apply_contacts_mech(stroma_cell_engine *e, double dt) {
+    stroma_cells *c = &e->cells;
+    size_t eaten = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->state[i] != STROMA_CELL_LIVE) continue;
+        size_t j;
+        if (e->contact[i] & MECH_ENGULF) {
+            j = find_id(c, e->contact_other[i]);
+            if (j != (size_t)-1 && c->state[j] != STROMA_CELL_LIVE && e->keep[j]) {
+                e->keep[j] = 0;
+                e->counters.phagocytoses++;
+                eaten++;
+            }
+        }
+        if (e->contact_new[i] >= 0) c->attached_id[i] = e->contact_new[i];
+        if (c->attached_id[i] < 0) continue;
+        j = find_id(c, c->attached_id[i]);
+        if (j == (size_t)-1 || c->state[j] != STROMA_CELL_LIVE || !e->keep[j]) {
+            c->attached_id[i] = -1; /* the target died or is gone: the attack ends */
+            continue;
+        }
+        deliver_damage(e, i, c->attached_id[i], dt);
+        if (e->contact[i] & MECH_KILL) {
+            kill_cell(e, j, STROMA_CELL_APOPTOTIC);
+            e->counters.apoptoses--; /* counted as a kill, not a spontaneous apoptosis */
+            e->counters.kills++;
+            c->attached_id[i] = -1;
+        } else if (e->contact[i] & MECH_END) {
+            c->attached_id[i] = -1;
+        }
+    }
+    return eaten;
 }
 
 /* Are cells i and j in contact: closer than the adhesion reach (the larger of the sum of the radii and the sum
@@ -1053,6 +1203,9 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     case STROMA_SIG_TIME: return t_min;
     case STROMA_SIG_AGE: return t_min - c->birth_min[i];
     case STROMA_SIG_DAMAGE: return c->damage[i];
+    case STROMA_SIG_DAMAGE_DELIVERED: return c->damage_delivered[i];
+    case STROMA_SIG_ATTACK_TIME: return c->attack_time_min[i];
+    case STROMA_SIG_ATTACKING: return c->attached_id[i] >= 0;
     case STROMA_SIG_APOPTOTIC: return c->state[i] == STROMA_CELL_APOPTOTIC;
     case STROMA_SIG_NECROTIC: return c->state[i] == STROMA_CELL_NECROTIC;
     case STROMA_SIG_DEAD: return c->state[i] != STROMA_CELL_LIVE;
@@ -1074,7 +1227,9 @@ double stroma_cell_engine_signal(const stroma_cell_engine *e, const stroma_trans
 
 double stroma_cell_engine_behaviour(const stroma_cell_engine *e, const stroma_model *m, size_t i, int b) {
     int slot = e->rules ? e->rules->slot_of[b] : -1;
-    if (slot >= 0) return e->cells.beh[i * (size_t)e->cells.nbeh + (size_t)slot];
+    /* a necrosis slot holds -1 where the oxygen ramp decides (no rule, no per-cell rate): the type's value */
+    if (slot >= 0 && e->cells.beh[i * (size_t)e->cells.nbeh + (size_t)slot] >= 0)
+        return e->cells.beh[i * (size_t)e->cells.nbeh + (size_t)slot];
     return stroma_rule_behaviour_base(m, e->cells.type[i], b);
 }
 
@@ -1161,8 +1316,9 @@ static stroma_code divide(stroma_cell_engine *e, size_t i, stroma_error *err) {
     size_t ns = (size_t)e->nsub;
 #define COPY(f) c->f[j] = c->f[i];
     COPY(type) COPY(state) COPY(x) COPY(y) COPY(z) COPY(pvx) COPY(pvy) COPY(pvz) COPY(mx) COPY(my) COPY(mz)
-    COPY(target_volume_um3) COPY(pressure) COPY(damage)
+    COPY(target_volume_um3) COPY(pressure) COPY(damage) COPY(damage_delivered)
 #undef COPY
+    c->attack_time_min[i] = 0; /* as PhysiCell's divide: damage is inherited, the time under attack is not */
     memcpy(c->secretion + j * ns, c->secretion + i * ns, ns * sizeof(double));
     memcpy(c->saturation + j * ns, c->saturation + i * ns, ns * sizeof(double));
     memcpy(c->uptake + j * ns, c->uptake + i * ns, ns * sizeof(double));

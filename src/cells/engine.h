@@ -76,6 +76,7 @@ typedef struct stroma_cell_engine {
     uint8_t *contact;
     int64_t *contact_other;
     double *contact_min;        /* minutes the cell stayed attached during the step (damage delivered) */
+    int64_t *contact_new;       /* contact_law physicell: id of the cell an attack starts on this step, -1 */
     double *adh_scale, *rep_scale; /* per cell, when rules set cell-cell adhesion / repulsion (mechanics) */
     unsigned char *keep;
     double *contact_state;      /* [n * rules->ncontact_vars] "<variable> in contact" sums of the phenotype step */
@@ -97,6 +98,8 @@ typedef struct stroma_cell_engine {
     const stroma_rules_engine *rules; /* borrowed; NULL = no rules */
     double dead_uptake_fraction;      /* share of its uptake rates a cell keeps at death (the model's; 0 after
                                          init) */
+    int contact_law;                  /* 0: contacts decided at phenotype steps; 1: PhysiCell's, at mechanics
+                                         steps (the model's `contact_law`; 0 after init) */
     /* the body, as rules read it (set by sim/ when the model has them; borrowed, updated in place) */
     const double *vessel_density;     /* [nvox] vessel volume fraction per voxel, or NULL */
     const double *plasma;             /* [nsystemic] plasma values (clinical unit), or NULL */

@@ -128,6 +128,7 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         }
     }
     r->s_cycle = r->s_apop = r->s_necro = r->s_speed = r->s_persist = r->s_bias = r->s_kill = r->s_phago_dead = -1;
+    r->s_phago_apop = r->s_phago_necro = -1;
     r->s_attack_damage = r->s_attack_duration = r->s_damage = r->s_repair = r->s_adhesion = r->s_repulsion = -1;
     for (int s = 0; s < r->nslots; s++) {
         const stroma_behaviour_entry *e = &tb->behaviours[r->slot_beh[s]];
@@ -146,6 +147,8 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         case STROMA_BEH_ADHESION: r->s_adhesion = s; break;
         case STROMA_BEH_REPULSION: r->s_repulsion = s; break;
         case STROMA_BEH_PHAGOCYTOSE_DEAD: r->s_phago_dead = s; break;
+        case STROMA_BEH_PHAGOCYTOSE_APOPTOTIC: r->s_phago_apop = s; break;
+        case STROMA_BEH_PHAGOCYTOSE_NECROTIC: r->s_phago_necro = s; break;
         case STROMA_BEH_TRANSFORM: r->s_transform[e->arg] = s; break;
         case STROMA_BEH_ATTACK: r->s_attack[e->arg] = s; break;
         case STROMA_BEH_PHAGOCYTOSE: r->s_phago[e->arg] = s; break;
@@ -166,6 +169,11 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
     for (int k = 0; k < m->nrules; k++)
         r->grp_start[(size_t)m->rules[k].type * ns + (size_t)r->slot_of[m->rules[k].behaviour] + 1]++;
     for (size_t g = 0; g < nt * ns; g++) r->grp_start[g + 1] += r->grp_start[g];
+    /* necrosis without rules follows the type's oxygen ramp: its slot (there for a cell file's column) holds -1,
+     * "no rate of its own", until a cell file gives the cell a constant rate */
+    if (r->s_necro >= 0)
+        for (size_t t = 0; t < nt; t++)
+            if (!stroma_rules_type_has(r, (int)t, r->s_necro)) r->base[t * ns + (size_t)r->s_necro] = -1;
     int *cursor = ialloc(nt * ns, 0);
     if (!cursor) goto nomem;
     for (size_t g = 0; g < nt * ns; g++) cursor[g] = r->grp_start[g];

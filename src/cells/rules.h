@@ -27,7 +27,7 @@ typedef struct stroma_rules_engine {
     int *contact_col;            /* [nstate] column of variable v in the per-cell contact sums, or -1 */
     int *contact_var;            /* [ncontact_vars] the variable of each column, in variable order */
     /* slots of the behaviours the cell engine reads (-1 = not rule-controlled: use the type's value) */
-    int s_cycle, s_apop, s_necro, s_speed, s_persist, s_bias, s_kill, s_phago_dead;
+    int s_cycle, s_apop, s_necro, s_speed, s_persist, s_bias, s_kill, s_phago_dead, s_phago_apop, s_phago_necro;
     int s_attack_damage, s_attack_duration, s_damage, s_repair, s_adhesion, s_repulsion;
     int *s_transform, *s_attack, *s_phago; /* [ntypes] */
     int *s_prod, *s_decay;                  /* [nstate] */

@@ -28,11 +28,13 @@ typedef struct stroma_cell_type_desc {
     /* death */
     double apoptosis_per_min;       /* rate of entering apoptosis */
     double apoptosis_duration_min;  /* an apoptotic cell shrinks and is removed after this */
+    int apoptosis_exponential;      /* 1: removal after an exponential time of that mean (else exactly) */
     int necrosis_substrate;         /* substrate whose low level causes necrosis (-1 = none) */
     double necrosis_threshold;      /* necrosis begins below this level (substrate unit) */
     double necrosis_critical;       /* rate is maximal at and below this level */
     double necrosis_max_per_min;    /* maximal necrosis rate */
     double necrosis_duration_min;   /* a necrotic cell is removed (lysed) after this */
+    int necrosis_exponential;       /* 1: removal after an exponential time of that mean */
     /* mechanics (PhysiCell potentials) */
     double repulsion_um_per_min;
     double adhesion_um_per_min;
@@ -60,6 +62,8 @@ typedef struct stroma_cell_type_desc {
     double damage_per_min;
     double damage_repair_per_min;
     double *phagocytose_per_min;    /* rate of engulfing a dead cell of each type in contact */
+    double phagocytose_apoptotic_per_min; /* plus, whatever its type, an apoptotic cell in contact */
+    double phagocytose_necrotic_per_min;  /* plus, whatever its type, a necrotic cell in contact */
     double *contact_transform_per_min; /* [ntypes x ntypes]: [with * ntypes + to], becomes `to` on contact */
     double *transform_per_min;      /* [ntypes] spontaneous/signal transformation to each type (rules hook) */
 } stroma_cell_type_desc;

@@ -365,6 +365,7 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_SEED: m->seed = v->u64; break;
     case STROMA_KEY_RULES_LAW: m->rules_law = (stroma_rules_law)v->integer; break; /* stroma, physicell */
     case STROMA_KEY_DEAD_UPTAKE_FRACTION: m->dead_uptake_fraction = v->num; break;
+    case STROMA_KEY_CONTACT_LAW: m->contact_law = v->integer == 1; break; /* stroma, physicell */
     case STROMA_KEY_SUBSTRATE_UNIT: snprintf(load_sub(ld)->unit, sizeof load_sub(ld)->unit, "%s", v->str); break;
     case STROMA_KEY_SUBSTRATE_DIFFUSION: load_sub(ld)->diffusion_um2_per_min = v->num; break;
     case STROMA_KEY_SUBSTRATE_DECAY: load_sub(ld)->decay_per_min = v->num; break;
@@ -431,11 +432,13 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_INITIAL_CYCLE_START: load_init(ld)->synchronized = v->integer == 1; break;
     case STROMA_KEY_CELL_APOPTOSIS_RATE: load_type(ld)->apoptosis_per_min = v->num; break;
     case STROMA_KEY_CELL_APOPTOSIS_DURATION: load_type(ld)->apoptosis_duration_min = v->num; break;
+    case STROMA_KEY_CELL_APOPTOSIS_TIMING: load_type(ld)->apoptosis_exponential = v->integer == 1; break;
     case STROMA_KEY_CELL_NECROSIS_SUBSTRATE: load_name_set(&ld->type_extra[ld->cur_type].necrosis, v); break;
     case STROMA_KEY_CELL_NECROSIS_THRESHOLD: load_type(ld)->necrosis_threshold = v->num; break;
     case STROMA_KEY_CELL_NECROSIS_CRITICAL: load_type(ld)->necrosis_critical = v->num; break;
     case STROMA_KEY_CELL_NECROSIS_RATE: load_type(ld)->necrosis_max_per_min = v->num; break;
     case STROMA_KEY_CELL_NECROSIS_DURATION: load_type(ld)->necrosis_duration_min = v->num; break;
+    case STROMA_KEY_CELL_NECROSIS_TIMING: load_type(ld)->necrosis_exponential = v->integer == 1; break;
     case STROMA_KEY_CELL_REPULSION: load_type(ld)->repulsion_um_per_min = v->num; break;
     case STROMA_KEY_CELL_ADHESION: load_type(ld)->adhesion_um_per_min = v->num; break;
     case STROMA_KEY_CELL_ADHESION_DISTANCE: load_type(ld)->max_adhesion_rel = v->num; break;
@@ -462,6 +465,8 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_CELL_ATTACH_DURATION: load_type(ld)->attach_duration_min = v->num; break;
     case STROMA_KEY_CELL_KILL_RATE: load_type(ld)->kill_per_min = v->num; break;
     case STROMA_KEY_CELL_ATTACK_DAMAGE: load_type(ld)->attack_damage_per_min = v->num; break;
+    case STROMA_KEY_CELL_PHAGOCYTOSIS_APOPTOTIC: load_type(ld)->phagocytose_apoptotic_per_min = v->num; break;
+    case STROMA_KEY_CELL_PHAGOCYTOSIS_NECROTIC: load_type(ld)->phagocytose_necrotic_per_min = v->num; break;
     case STROMA_KEY_CELL_DAMAGE_RATE: load_type(ld)->damage_per_min = v->num; break;
     case STROMA_KEY_CELL_DAMAGE_REPAIR: load_type(ld)->damage_repair_per_min = v->num; break;
     case STROMA_KEY_CELL_CONTACT_WITH: load_name_set(&ld->contacts[ld->cur_contact].with, v); break;

@@ -228,12 +228,6 @@ static int load_cells_column(load_csv *c, int line, const load_csv_field *f, int
         load_csv_error(c, STROMA_ERR_UNKNOWN_KEY, line, f->column, "column '%s': %s", echo, msg);
         return 0;
     }
-    if (t->behaviours[b].kind == STROMA_BEH_NECROSIS) {
-        load_csv_error(c, STROMA_ERR_RANGE, line, f->column,
-                       "column 'necrosis': a cell's necrosis follows its type's oxygen ramp or rules; it cannot be "
-                       "set per cell");
-        return 0;
-    }
     *code = b;
     return 1;
 }

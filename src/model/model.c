@@ -220,12 +220,13 @@ static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
             }
         break;
     }
-    model_put(t, ", death: apoptosis %g 1/min (%g min)", c->apoptosis_per_min, c->apoptosis_duration_min);
+    model_put(t, ", death: apoptosis %g 1/min (%s%g min)", c->apoptosis_per_min,
+              c->apoptosis_exponential ? "mean " : "", c->apoptosis_duration_min);
     if (c->necrosis_substrate >= 0) {
         const stroma_substrate_desc *d = &m->substrates[c->necrosis_substrate];
-        model_put(t, ", necrosis up to %g 1/min below %g%s%s %s (max at %g, %g min)", c->necrosis_max_per_min,
+        model_put(t, ", necrosis up to %g 1/min below %g%s%s %s (max at %g, %s%g min)", c->necrosis_max_per_min,
                   c->necrosis_threshold, d->unit[0] ? " " : "", d->unit, d->name, c->necrosis_critical,
-                  c->necrosis_duration_min);
+                  c->necrosis_exponential ? "mean " : "", c->necrosis_duration_min);
     }
     model_put(t, ", speed %g µm/min (persistence %g min", c->speed_um_per_min, c->persistence_min);
     if (c->chemotaxis_substrate >= 0)

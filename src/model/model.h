@@ -96,6 +96,8 @@ struct stroma_model {
     stroma_rule_desc *rules;                /* [nrules], in file order */
     stroma_rules_law rules_law;             /* how several rules on one behaviour combine (model/rules.h) */
     double dead_uptake_fraction;            /* share of its uptake rates a cell keeps at death (0: none) */
+    int contact_law;                        /* 0: stroma's contacts at phenotype steps; 1: PhysiCell's, at
+                                               mechanics steps (`contact_law`) */
     int output_every_is_end;    /* 1 if outputs.every was absent: output_every_min follows end_min, also when
                                    stroma_model_set_end changes it */
     /* pictures (issue 5): images/tissue_<time>.png at output times (io/tissue.h) */

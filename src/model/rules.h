@@ -48,7 +48,10 @@ typedef enum stroma_signal_kind {
     STROMA_SIG_STATE_CONTACT,      /* [variable] sum of that variable over the live cells in contact or attached */
     STROMA_SIG_VESSEL_DENSITY,     /* vessel volume fraction of the cell's voxel (models with vessels) */
     STROMA_SIG_PLASMA,             /* [systemic index] plasma value, clinical unit (models with a body) */
-    STROMA_SIG_ECM                 /* ECM density of the cell's voxel, mg/mL (models with an ecm section) */
+    STROMA_SIG_ECM,                /* ECM density of the cell's voxel, mg/mL (models with an ecm section) */
+    STROMA_SIG_DAMAGE_DELIVERED,   /* total damage this cell has delivered by attacks */
+    STROMA_SIG_ATTACK_TIME,        /* total time this cell has been attacked, min */
+    STROMA_SIG_ATTACKING           /* 1 if attached to a target */
 } stroma_signal_kind;
 
 /* What a behaviour sets (its argument in brackets). */
@@ -82,7 +85,9 @@ typedef enum stroma_behaviour_kind {
     STROMA_BEH_ECM_DEGRADE,        /* 1/min: relative removal rate of the ECM of the cell's voxel */
     STROMA_BEH_VESICLE_RELEASE,    /* [class] vesicles/min released by a live cell into its voxel */
     STROMA_BEH_VESICLE_UPTAKE,     /* [class] vesicles/min taken up by a live cell at saturation */
-    STROMA_BEH_CHEMOTAXIS          /* [substrate] weight of its gradient (motility.chemotaxis.sensitivities) */
+    STROMA_BEH_CHEMOTAXIS,         /* [substrate] weight of its gradient (motility.chemotaxis.sensitivities) */
+    STROMA_BEH_PHAGOCYTOSE_APOPTOTIC, /* 1/min, apoptotic cells of any type (adds to the per-type rate) */
+    STROMA_BEH_PHAGOCYTOSE_NECROTIC   /* 1/min, necrotic cells of any type (adds to the per-type rate) */
 } stroma_behaviour_kind;
 
 typedef struct stroma_signal_entry {

@@ -94,6 +94,9 @@ static void provide_cells(table_builder *b, const stroma_model *m) {
     add_signal(b, STROMA_SIG_APOPTOTIC, 0, "", "apoptotic");
     add_signal(b, STROMA_SIG_NECROTIC, 0, "", "necrotic");
     add_signal(b, STROMA_SIG_DEAD, 0, "", "dead");
+    add_signal(b, STROMA_SIG_DAMAGE_DELIVERED, 0, "", "damage delivered");
+    add_signal(b, STROMA_SIG_ATTACK_TIME, 0, "min", "total attack time");
+    add_signal(b, STROMA_SIG_ATTACKING, 0, "", "attacking");
     add_behaviour(b, STROMA_BEH_CYCLE_ENTRY, 0, "1/min", "cycle entry");
     add_behaviour(b, STROMA_BEH_APOPTOSIS, 0, "1/min", "apoptosis");
     add_behaviour(b, STROMA_BEH_NECROSIS, 0, "1/min", "necrosis");
@@ -108,6 +111,8 @@ static void provide_cells(table_builder *b, const stroma_model *m) {
     add_behaviour(b, STROMA_BEH_ADHESION, 0, "µm/min", "cell-cell adhesion");
     add_behaviour(b, STROMA_BEH_REPULSION, 0, "µm/min", "cell-cell repulsion");
     add_behaviour(b, STROMA_BEH_PHAGOCYTOSE_DEAD, 0, "1/min", "phagocytose dead cell");
+    add_behaviour(b, STROMA_BEH_PHAGOCYTOSE_APOPTOTIC, 0, "1/min", "phagocytose apoptotic cell");
+    add_behaviour(b, STROMA_BEH_PHAGOCYTOSE_NECROTIC, 0, "1/min", "phagocytose necrotic cell");
     for (int k = 0; k < m->ntypes; k++) {
         const char *n = m->cell_types[k].name;
         add_behaviour(b, STROMA_BEH_TRANSFORM, k, "1/min", "transform to %s", n);
@@ -283,6 +288,8 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
             if (T->phagocytose_per_min[k] > mx) mx = T->phagocytose_per_min[k];
         return mx;
     }
+    case STROMA_BEH_PHAGOCYTOSE_APOPTOTIC: return T->phagocytose_apoptotic_per_min;
+    case STROMA_BEH_PHAGOCYTOSE_NECROTIC: return T->phagocytose_necrotic_per_min;
     case STROMA_BEH_KILL_RATE: return T->kill_per_min;
     case STROMA_BEH_ATTACK_DAMAGE: return T->attack_damage_per_min;
     case STROMA_BEH_ATTACK_DURATION: return T->attach_duration_min;
@@ -325,6 +332,8 @@ void stroma_rule_behaviour_range(const stroma_model *m, int behaviour, double *l
                 }
     }
 #undef WIDEN
+    /* necrosis slots hold -1 where the oxygen ramp decides (cells/rules.c) */
+    if (m->rule_tables.behaviours[behaviour].kind == STROMA_BEH_NECROSIS) a = -1;
     *lo = a;
     *hi = b;
 }

@@ -194,6 +194,11 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_CELL_APOPTOSIS_DURATION] = {"cell_types.<name>.death.apoptosis.duration", STROMA_SCHEMA_NUMBER, "min",
                                             OPTIONAL, DEFAULT("516", 516.0), GT_0,
                                             .doc = "An apoptotic cell shrinks and is removed after this."},
+    [STROMA_KEY_CELL_APOPTOSIS_TIMING] = {"cell_types.<name>.death.apoptosis.timing", STROMA_SCHEMA_CHOICE, "",
+                                          OPTIONAL, DEFAULT("fixed", 0.0), .choices = "fixed exponential",
+                                          .doc = "fixed: removal exactly `duration` after death; exponential: an "
+                                                 "exponential time of mean `duration` (PhysiCell's phase with "
+                                                 "fixed_duration false)."},
     [STROMA_KEY_CELL_NECROSIS] = {"cell_types.<name>.death.necrosis", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                   .default_text = "none",
                                   .doc = "Death where a substrate (oxygen) is low: the rate rises linearly from 0 at "
@@ -212,6 +217,10 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_CELL_NECROSIS_DURATION] = {"cell_types.<name>.death.necrosis.duration", STROMA_SCHEMA_NUMBER, "min",
                                            OPTIONAL, DEFAULT("86400", 86400.0), GT_0,
                                            .doc = "A necrotic cell is removed (lysed) after this."},
+    [STROMA_KEY_CELL_NECROSIS_TIMING] = {"cell_types.<name>.death.necrosis.timing", STROMA_SCHEMA_CHOICE, "",
+                                         OPTIONAL, DEFAULT("fixed", 0.0), .choices = "fixed exponential",
+                                         .doc = "fixed: removal exactly `duration` after death; exponential: an "
+                                                "exponential time of mean `duration`."},
     [STROMA_KEY_CELL_DAMAGE] = {"cell_types.<name>.damage", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                 .default_text = "no damage",
                                 .doc = "Cell integrity: damage D follows dD/dt = rate - repair D (implicit each "
@@ -317,6 +326,16 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE] = {"cell_types.<name>.interactions.phagocytosis.<name>", STROMA_SCHEMA_NUMBER,
                                            "1/min", REQUIRED, GE_0,
                                            .doc = "Engulfment rate of dead cells of that type."},
+    [STROMA_KEY_CELL_PHAGOCYTOSIS_APOPTOTIC] = {"cell_types.<name>.interactions.phagocytosis_apoptotic",
+                                                STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL, DEFAULT("0", 0.0), GE_0,
+                                                .doc = "Engulfment rate of apoptotic cells of any type, in contact "
+                                                       "(added to the per-type rate of `phagocytosis`; PhysiCell's "
+                                                       "apoptotic_phagocytosis_rate)."},
+    [STROMA_KEY_CELL_PHAGOCYTOSIS_NECROTIC] = {"cell_types.<name>.interactions.phagocytosis_necrotic",
+                                               STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL, DEFAULT("0", 0.0), GE_0,
+                                               .doc = "Engulfment rate of necrotic cells of any type, in contact "
+                                                      "(added to the per-type rate; PhysiCell's "
+                                                      "necrotic_phagocytosis_rate)."},
     [STROMA_KEY_CELL_CONTACT_TRANSFORMS] = {"cell_types.<name>.interactions.transform_on_contact", STROMA_SCHEMA_LIST,
                                             "", OPTIONAL, .default_text = "none",
                                             .doc = "Transformations of this cell caused by contact with live cells of "
@@ -394,7 +413,7 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                         "type name or index (0 = the first of `cell_types`). Further columns "
                                         "(PhysiCell's cells.csv v2) give each cell its own value of a behaviour "
                                         "(the rules' names, e.g. `migration speed`, `attack CAF`, `IL6 "
-                                        "secretion`; not necrosis) or the initial value of a state variable "
+                                        "secretion`; `necrosis` gives a constant rate in place of the oxygen ramp) or the initial value of a state variable "
                                         "(`<variable>` or `custom:<variable>`); `skip` or an empty field keeps the "
                                         "type's value. A cell keeps its own value until a rule of its type acts "
                                         "on that behaviour or it changes type. Not with type, count."},
@@ -446,6 +465,20 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                          .doc = "Share of its uptake rates a cell keeps when it dies (secretion and "
                                                 "export stop); PhysiCell keeps 0.1. Rules marked apply_to_dead may "
                                                 "set them again."},
+    [STROMA_KEY_CONTACT_LAW] = {"contact_law", STROMA_SCHEMA_CHOICE, "", OPTIONAL, DEFAULT("stroma", 0.0),
+                                .choices = "stroma physicell",
+                                .doc = "When and how attacks and phagocytosis are decided. stroma: at each "
+                                       "phenotype step a cell makes at most one contact event (attach, engulf, "
+                                       "transform), an attachment ends after an exponential time of mean "
+                                       "`attachment_duration` and delivers `attack_damage` for the time it "
+                                       "lasted. physicell: PhysiCell 1.14's standard interactions, at each "
+                                       "mechanics step: a cell may engulf one dead cell and start one attack "
+                                       "(probability rate x dt per neighbour, in neighbour order), an attacker "
+                                       "delivers attack_damage x dt to its live target every mechanics step, "
+                                       "including the first, and ends the attack with probability dt / "
+                                       "attachment_duration or when the target is dead; `kill_rate` is checked "
+                                       "at the same steps. Contact transformations stay at phenotype steps. See "
+                                       "docs/cells.md."},
     [STROMA_KEY_RULES] = {"rules", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
                           .doc = "How signals change behaviours, in the order written; needs `cell_types`. Each item "
                                  "is one rule written inline, or a `file` of rules in PhysiCell's CSV format. The "

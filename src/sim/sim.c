@@ -320,6 +320,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         }
         sim->has_cells = 1;
         sim->cells.dead_uptake_fraction = model->dead_uptake_fraction;
+        sim->cells.contact_law = model->contact_law;
         int per_cell = 0;
         for (int g = 0; g < model->ninitial; g++) per_cell |= model->initial_cells[g].ncols > 0;
         if (model->nrules > 0 || model->nstate > 0 || per_cell) {

@@ -415,7 +415,7 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "zebra: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key zebra (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules_law, dead_uptake_fraction, rules, outputs, markers, populations, tissue, "
+                 "state_variables, rules_law, dead_uptake_fraction, contact_law, rules, outputs, markers, populations, tissue, "
                  "indices, ecm, recruitment, vessels, body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
@@ -1354,15 +1354,11 @@ static void test_initial_cells_csv(void **state) {
     expect_error_in(CELLS_2D "initial_cells:\n  - {file: cells_header_only.csv}\n", "models/inline.yaml",
                     STROMA_ERR_MISSING, "models/cells_header_only.csv", 2, 1,
                     "no cells: the file has a header but no rows");
-    /* per-cell columns: behaviour names (with suggestions), no necrosis, values checked like rule values */
+    /* per-cell columns: behaviour names (with suggestions), values checked like rule values */
     expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_errors.csv}\n", "models/inline.yaml",
                     STROMA_ERR_UNKNOWN_KEY, "models/percell_errors.csv", 1, 12,
                     "column 'migration sped': no behaviour or state variable named 'migration sped'; did you mean "
                     "'migration speed'?");
-    expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_errors.csv}\n", "models/inline.yaml",
-                    STROMA_ERR_UNKNOWN_KEY, "models/percell_errors.csv", 1, 12,
-                    "percell_errors.csv:1:27: column 'necrosis': a cell's necrosis follows its type's oxygen ramp or "
-                    "rules; it cannot be set per cell");
     expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_values.csv}\n", "models/inline.yaml",
                     STROMA_ERR_RANGE, "models/percell_values.csv", 2, 19, "migration speed must be >= 0 (got -1)");
     expect_error_in(CELLS_2D "initial_cells:\n  - {file: percell_values.csv}\n", "models/inline.yaml",
