@@ -1052,6 +1052,153 @@ static void test_mechanics_overflow(void **state) {
 }
 
 /* A crowded, dividing, killing population: positions, ids and types bit-identical at 1 and 2 threads. */
+/* contact_law physicell (PhysiCell 1.14's standard_cell_cell_interactions, at mechanics steps of dt = 0.1 min)
+ * on 20,000 attacker-target pairs 15 um apart (type 0 next to type 1), `steps` mechanics steps:
+ * - START: attack rate 0.5/min: a fraction 1 - e^(-0.5 dt) attacks after one step (4 binomial SE), and each
+ *   new attack already delivered attack_damage x dt (PhysiCell attacks in the step it starts; exact), recorded as
+ *   the attacker's damage delivered and the target's total attack time;
+ * - END: attacks under way end with probability dt / duration (PhysiCell's linear test: 0.2 at d = 0.5, where
+ *   an exponential clock would give 0.181, 6.6 SE away) after delivering that step's damage;
+ * - STEADY: 10 steps attached deliver exactly 10 x attack_damage x dt;
+ * - KILL: kill rate 1e9 kills in the first step, after its damage, and the attack ends;
+ * - ENGULF_APOP / ENGULF_WRONG_KIND: a dead (apoptotic) neighbour is engulfed at phagocytosis_apoptotic (rate
+ *   0.5/min: 1 - e^(-0.5 dt)) and removed within the mechanics step; a necrotic-only rate never engulfs it;
+ * - BOTH: in one step a cell may engulf one dead neighbour and start one attack (PhysiCell does both). */
+enum { PC_START, PC_END, PC_STEADY, PC_KILL, PC_ENGULF_APOP, PC_ENGULF_WRONG_KIND, PC_BOTH };
+
+static void physicell_contact_run(int which, int threads, stroma_cells *out) {
+    omp_set_num_threads(threads);
+    fixture f;
+    fixture_init(&f, 3);
+    const int pairs = 20000;
+    const double dt = 0.1, ad = 1.5;
+    int steps = 1;
+    f.types[0].attack_damage_per_min = ad;
+    f.types[0].attach_duration_min = 1e12;
+    switch (which) {
+    case PC_START: f.attack[0][1] = 0.5; break;
+    case PC_END: f.attack[0][1] = 1e9; f.types[0].attach_duration_min = 0.5; break;
+    case PC_STEADY: f.attack[0][1] = 1e9; steps = 10; break;
+    case PC_KILL: f.attack[0][1] = 1e9; f.types[0].kill_per_min = 1e9; break;
+    case PC_ENGULF_APOP: f.types[0].phagocytose_apoptotic_per_min = 0.5; f.types[1].apoptosis_per_min = 1e9; break;
+    case PC_ENGULF_WRONG_KIND: f.types[0].phagocytose_necrotic_per_min = 1e9; f.types[1].apoptosis_per_min = 1e9; break;
+    case PC_BOTH:
+        f.types[0].phagocytose_apoptotic_per_min = 1e9;
+        f.attack[0][2] = 1e9;
+        f.types[1].apoptosis_per_min = 1e9;
+        break;
+    }
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 3, 9000, 77 + (uint64_t)which);
+    e.contact_law = 1;
+    for (int k = 0; k < pairs; k++) {
+        double a[3] = {50.0 + 60 * (k % 140), 50.0 + 60 * (k / 140), 10}, b[3] = {a[0] + 15, a[1], 10};
+        assert_true(stroma_cell_engine_add(&e, 0, a, 0, NULL) != (size_t)-1);
+        assert_true(stroma_cell_engine_add(&e, 1, b, 0, NULL) != (size_t)-1);
+        if (which == PC_BOTH) {
+            double c3[3] = {a[0], a[1] + 15, 10};
+            assert_true(stroma_cell_engine_add(&e, 2, c3, 0, NULL) != (size_t)-1);
+        }
+    }
+    stroma_error err;
+    if (f.types[1].apoptosis_per_min > 0) { /* the targets die first (a phenotype step: no contacts there) */
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 0, &err), STROMA_OK);
+        assert_int_equal(e.counters.apoptoses, pairs);
+    }
+    for (int s = 0; s < steps; s++) assert_int_equal(stroma_cell_engine_mechanics(&e, NULL, dt, &err), STROMA_OK);
+    const stroma_cells *c = &e.cells;
+    double attached = 0, dmg = 0, atime = 0; /* summed step by step, as the engine adds them */
+    for (int s = 0; s < steps; s++) {
+        dmg += ad * dt;
+        atime += dt;
+    }
+    switch (which) {
+    case PC_START:
+    case PC_END:
+    case PC_STEADY:
+        for (int k = 0; k < pairs; k++) {
+            size_t i = 2 * (size_t)k, j = i + 1;
+            int on = c->attached_id[i] == c->id[j];
+            attached += on;
+            /* every target attacked (always under END and STEADY) took ad x dt per step, exactly */
+            double want = which == PC_START ? (on ? dmg : 0) : dmg;
+            if (c->damage[j] != want || c->damage_delivered[i] != want || c->attack_time_min[j] != (want > 0 ? atime : 0))
+                fail_msg("pair %d: damage %.17g, delivered %.17g, attack time %.17g; expected %.17g", k, c->damage[j],
+                         c->damage_delivered[i], c->attack_time_min[j], want);
+        }
+        if (which == PC_START) binomial_within_4se(attached, pairs, 1 - exp(-0.5 * dt), "attacks started");
+        if (which == PC_END) binomial_within_4se(attached, pairs, 1 - dt / 0.5, "attacks still under way");
+        if (which == PC_STEADY) assert_int_equal((int)attached, pairs);
+        break;
+    case PC_KILL:
+        assert_int_equal(e.counters.kills, pairs);
+        for (int k = 0; k < pairs; k++) {
+            size_t i = 2 * (size_t)k, j = i + 1;
+            assert_int_equal(c->state[j], STROMA_CELL_APOPTOTIC);
+            assert_true(c->attached_id[i] == -1 && c->damage[j] == dmg);
+        }
+        break;
+    case PC_ENGULF_APOP:
+        binomial_within_4se((double)e.counters.phagocytoses, pairs, 1 - exp(-0.5 * dt), "engulfed");
+        assert_int_equal((int)c->n, 2 * pairs - (int)e.counters.phagocytoses); /* gone within the step */
+        break;
+    case PC_ENGULF_WRONG_KIND:
+        assert_int_equal(e.counters.phagocytoses, 0);
+        break;
+    case PC_BOTH:
+        assert_int_equal(e.counters.phagocytoses, pairs);
+        for (size_t i = 0; i < c->n; i++)
+            if (c->type[i] == 0) attached += c->attached_id[i] >= 0;
+        assert_int_equal((int)attached, pairs);
+        break;
+    }
+    if (out) {
+        *out = e.cells;
+        memset(&e.cells, 0, sizeof e.cells);
+    }
+    stroma_cell_engine_free(&e);
+}
+
+static void test_physicell_contacts(void **state) {
+    (void)state;
+    for (int which = PC_START; which <= PC_BOTH; which++) physicell_contact_run(which, 1, NULL);
+}
+
+/* The same decisions at 1 and 2 threads (40,000 cells: the contact pass runs in parallel), bit for bit. */
+static void test_physicell_contacts_threads(void **state) {
+    (void)state;
+    for (int which = PC_START; which <= PC_ENGULF_APOP; which += 4) {
+        stroma_cells a, b;
+        physicell_contact_run(which, 1, &a);
+        physicell_contact_run(which, 2, &b);
+        assert_int_equal(a.n, b.n);
+        assert_memory_equal(a.id, b.id, a.n * sizeof(int64_t));
+        assert_memory_equal(a.attached_id, b.attached_id, a.n * sizeof(int64_t));
+        assert_memory_equal(a.damage, b.damage, a.n * sizeof(double));
+        assert_memory_equal(a.x, b.x, a.n * sizeof(double));
+        stroma_cells_free(&a);
+        stroma_cells_free(&b);
+    }
+}
+
+/* death.apoptosis.timing exponential: a dead cell leaves with probability 1 - e^(-dt/d) per step (d = 60 min,
+ * dt = 6): of 20,000 cells killed in step 1, the number left after 5 more steps is within 4 binomial SE of
+ * 20,000 e^(-30/60); with fixed timing all would still be there (the removal test above checks that case). */
+static void test_exponential_removal(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.types[0].apoptosis_per_min = 1e9;
+    f.types[0].apoptosis_duration_min = 60;
+    f.types[0].apoptosis_exponential = 1;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 9000, 13);
+    add_lattice(&e, 0, 20000, 140, 60, 50, 50);
+    for (int s = 0; s < 6; s++) assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * s, NULL), STROMA_OK);
+    binomial_within_4se((double)e.cells.n, 20000, exp(-30.0 / 60), "apoptotic cells left");
+    stroma_cell_engine_free(&e);
+}
+
 static void run_mixed(int threads, stroma_cells *out) {
     omp_set_num_threads(threads);
     fixture f;
@@ -1122,6 +1269,9 @@ int main(void) {
         cmocka_unit_test(test_volume_relaxation),
         cmocka_unit_test(test_mechanics_overflow),
         cmocka_unit_test(test_threads_bit_identical),
+        cmocka_unit_test(test_physicell_contacts),
+        cmocka_unit_test(test_physicell_contacts_threads),
+        cmocka_unit_test(test_exponential_removal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

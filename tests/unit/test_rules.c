@@ -911,6 +911,113 @@ static void test_necrosis_rule_stays_in_its_type(void **state) {
     world_free(&w, &R, &e);
 }
 
+/* A cell file's `necrosis` column gives a cell its own constant necrosis rate: with oxygen 0 (below the type's
+ * ramp), a cell at 0 survives a 6-min phenotype step, one that skips the column follows the ramp (rate 1e9:
+ * dies), one at 1e9 dies; with oxygen 38 (above the ramp) only the 1e9 cell dies. Through the loader, a
+ * simulation and a checkpoint restore (the per-cell rate survives it). */
+static void test_percell_necrosis(void **state) {
+    (void)state;
+    char dir[] = "/tmp/stroma_necrosis_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], csv[256];
+    snprintf(csv, sizeof csv, "%s/cells.csv", dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("x,y,z,type,necrosis\n50,50,10,a,0\n150,50,10,a,skip\n250,50,10,a,1e9\n", f);
+    fclose(f);
+    for (int o2 = 0; o2 <= 38; o2 += 38) {
+        snprintf(path, sizeof path, "%s/model.yaml", dir);
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f,
+                "domain: {x: [0, 300], y: [0, 100], z: [0, 20], voxel: 20}\n"
+                "time: {end: 12, dt_diffusion: 0.1, dt_mechanics: 0.1, dt_phenotype: 6}\n"
+                "substrates:\n  oxygen: {diffusion: 1000, decay: 0, initial: %d}\n"
+                "cell_types:\n  a:\n    death:\n"
+                "      necrosis: {substrate: oxygen, threshold: 5, critical: 2.5, rate: 1e9}\n"
+                "initial_cells:\n  - {file: cells.csv}\n",
+                o2);
+        fclose(f);
+        stroma_error err;
+        stroma_model *m = stroma_model_load(path, &err);
+        if (!m) fail_msg("model: %s", err.message);
+        stroma_sim *a = create(m, 1);
+        stroma_sim *b = create(m, 1);
+        if (sim_copy_state(a, b, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
+        run_steps(b, 60); /* one phenotype step, from the restored state */
+        const stroma_cells *c = &b->cells.cells;
+        assert_int_equal(c->n, 3);
+        assert_int_equal(c->state[0], STROMA_CELL_LIVE);
+        assert_int_equal(c->state[1], o2 ? STROMA_CELL_LIVE : STROMA_CELL_NECROTIC);
+        assert_int_equal(c->state[2], STROMA_CELL_NECROTIC);
+        stroma_sim_destroy(&a);
+        stroma_sim_destroy(&b);
+        stroma_model_destroy(&m);
+    }
+    remove(csv);
+    remove(path);
+    rmdir(dir);
+}
+
+/* contact_law physicell through the loader and a simulation: killers attack tumour cells (damage kills them
+ * through a rule), turn "tired" once the damage they delivered passes 10 (rule on `damage delivered`), and an
+ * eater engulfs apoptotic cells (phagocytosis_apoptotic). Over 600 min every mechanism acts (kills,
+ * transformations and engulfing all > 0), and a run stopped at 300 min, checkpointed and continued in a new simulation ends
+ * bit-identical to the uninterrupted run (attachments, damage delivered and attack times restored). */
+static void test_physicell_contacts_model(void **state) {
+    (void)state;
+    const char *yaml =
+        "domain: {x: [0, 300], y: [0, 300], z: [0, 20], voxel: 20}\n"
+        "time: {end: 600, dt_diffusion: 0.1, dt_mechanics: 0.1, dt_phenotype: 6}\n"
+        "contact_law: physicell\n"
+        "substrates:\n  debris: {diffusion: 10, decay: 0.01}\n"
+        "cell_types:\n"
+        "  tumour: {death: {apoptosis: {rate: 0, duration: 240, timing: exponential}}}\n"
+        "  killer:\n"
+        "    motility: {speed: 1, persistence: 5}\n"
+        "    interactions: {attack: {tumour: 0.2}, attachment_duration: 2, attack_damage: 1}\n"
+        "  tired: {motility: {speed: 0.5}}\n"
+        "  eater:\n    motility: {speed: 2}\n    interactions: {phagocytosis_apoptotic: 0.05}\n"
+        "rules:\n"
+        "  - {type: tumour, signal: damage, direction: increases, behaviour: apoptosis, saturation: 1e9, half_max: 5, "
+        "hill: 20}\n"
+        "  - {type: killer, signal: damage delivered, direction: increases, behaviour: transform to tired, "
+        "saturation: 0.05, half_max: 10, hill: 8}\n"
+        "initial_cells:\n"
+        "  - {type: tumour, count: 60, disc: {center: [150, 150, 10], radius: 70}}\n"
+        "  - {type: killer, count: 15, disc: {center: [150, 150, 10], radius: 70}}\n"
+        "  - {type: eater, count: 6, disc: {center: [150, 150, 10], radius: 70}}\n";
+    stroma_model *m = load(yaml);
+    assert_int_equal(m->contact_law, 1);
+    stroma_sim *a = create(m, 1), *b = create(m, 1), *c2 = create(m, 2);
+    run_steps(a, 3000);
+    run_steps(b, 3000);
+    stroma_error err;
+    if (sim_copy_state(b, c2, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
+    run_steps(a, 3000);
+    run_steps(c2, 3000);
+    const stroma_cell_counters *k = &a->cells.counters;
+    if (getenv("STROMA_TEST_VERBOSE"))
+        printf("apoptoses %lld transformations %lld engulfed %lld cells %zu\n", (long long)k->apoptoses,
+               (long long)k->transformations, (long long)k->phagocytoses, a->cells.cells.n);
+    if (!(k->kills + k->apoptoses > 0 && k->transformations > 0 && k->phagocytoses > 0))
+        fail_msg("too quiet: %lld apoptoses, %lld transformations, %lld engulfed", (long long)k->apoptoses,
+                 (long long)k->transformations, (long long)k->phagocytoses);
+    const stroma_cells *ca = &a->cells.cells, *cb = &c2->cells.cells;
+    assert_int_equal(ca->n, cb->n);
+    stroma_cells_field fa[64], fb[64];
+    size_t nf = stroma_cells_fields(ca, fa, 64);
+    assert_int_equal(nf, stroma_cells_fields(cb, fb, 64));
+    for (size_t q = 0; q < nf; q++)
+        if (memcmp(fa[q].data, fb[q].data, ca->n * fa[q].per_cell * fa[q].elem_size))
+            fail_msg("cell field %s differs after the checkpoint", fa[q].name);
+    assert_memory_equal(&a->cells.counters, &c2->cells.counters, sizeof a->cells.counters);
+    stroma_sim_destroy(&a);
+    stroma_sim_destroy(&b);
+    stroma_sim_destroy(&c2);
+    stroma_model_destroy(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_combination_law), cmocka_unit_test(test_physicell_law),
@@ -925,6 +1032,7 @@ int main(void) {
         cmocka_unit_test(test_daughters_inherit_state), cmocka_unit_test(test_repulsion_rule),
         cmocka_unit_test(test_chemotaxis_sensitivity_rule),
         cmocka_unit_test(test_necrosis_rule_stays_in_its_type),
+        cmocka_unit_test(test_percell_necrosis), cmocka_unit_test(test_physicell_contacts_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
