@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Compare live/dead counts of several stroma runs (timeseries.csv) with PhysiCell's reference_counts.csv.
 
+TYPE names one cell type (reference columns TYPE_live_mean/_sd, stroma column cells_TYPE), or `all` for every
+TYPE_live_mean column of the reference; the dead count (dead_mean/_sd against cells_dead) is always compared.
 At every reference time t (hourly) the mean over the runs must lie within K combined standard errors of the
 reference mean: |m - m_ref| <= K * s * sqrt(1/n_ref + 1/n), with s the larger of the two sample standard
-deviations and 1 cell (three reference seeds give an unreliable spread, and at early times both are 0).
+deviations and 1 cell (a few reference seeds give an unreliable spread, and at early times both are 0).
 Prints the worst time point; exit 0 if every point passes, 1 otherwise."""
 import csv, math, sys
 
@@ -17,12 +19,14 @@ def main():
         rows = {round(float(r["time"])): r for r in csv.DictReader(open(d + "/timeseries.csv"))}
         series.append(rows)
     n = len(series)
+    types = [c[:-len("_live_mean")] for c in ref[0] if c.endswith("_live_mean")] if typ == "all" else [typ]
+    cols = [(t + " live", "cells_" + t, t + "_live_sd", t + "_live_mean") for t in types]
+    cols.append(("dead", "cells_dead", "dead_sd", "dead_mean"))
     worst, fails = (0.0, None), []
     for r in ref:
         t = round(float(r["time_min"]))
         nref = int(r["n_seeds"])
-        for col, key, sdkey, refkey in (("live", "cells_" + typ, typ + "_live_sd", typ + "_live_mean"),
-                                        ("dead", "cells_dead", "dead_sd", "dead_mean")):
+        for col, key, sdkey, refkey in cols:
             if t not in series[0]:
                 sys.exit("runs have no output at t = %d min" % t)
             v = [float(s[t][key]) for s in series]
