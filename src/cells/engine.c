@@ -989,11 +989,15 @@ static void decide_contact(stroma_cell_engine *e, size_t i, double dt) {
 
 /* contact_law physicell: the decisions of PhysiCell 1.14's standard_cell_cell_interactions for live cell i at
  * a mechanics step of dt (parallel: writes only slot i). Scanning its neighbours in grid order, the cell may
- * pick one dead cell to engulf (probability from the rate by the dead cell's type plus the rate for its kind of
- * death) and, when it attacks no one, one live cell to start attacking; then, for the attack it will be making
- * this step (the new one or the one under way), whether the attack ends after this step's damage (probability
- * dt / attack duration, as PhysiCell's linear test) and whether it kills (`kill rate`, stroma's). Bits of
- * e->contact: 1 engulf e->contact_other, 2 attack ends, 4 kill; e->contact_new: the new target, -1. */
+ * pick one dead cell to engulf (rate by the dead cell's type plus the rate for its kind of death) and, when it
+ * attacks no one, one live cell to start attacking; then, for the attack it will be making this step (the new
+ * one or the one under way), whether the attack ends after this step's damage (probability dt / attack
+ * duration, as PhysiCell's linear test) and whether it kills (`kill rate`, stroma's).
+ * PhysiCell draws one Bernoulli(p_j) per neighbour and takes the first success. With p_j = 1 - e^(-r_j dt) the
+ * first success is at the first j whose cumulative rate S_j = r_1 + ... + r_j exceeds E / dt, E = -ln(1 - u)
+ * one exponential draw (P(first success <= j) = 1 - e^(-S_j dt) both ways): the same law, one draw per kind
+ * of event per step instead of one per neighbour.
+ * Bits of e->contact: 1 engulf e->contact_other, 2 attack ends, 4 kill; e->contact_new: the new target, -1. */
 #define MECH_ENGULF 1
 #define MECH_END 2
 #define MECH_KILL 4
@@ -1007,18 +1011,43 @@ static void decide_contact_mech(stroma_cell_engine *e, size_t i, double dt) {
     e->contact_other[i] = -1;
     e->contact_new[i] = -1;
     if (c->state[i] != STROMA_CELL_LIVE) return;
+    /* this cell's rates toward each type, live (attack) and dead (engulf, plus by kind of death) */
     int nt = e->ntypes, engulfs = 0, attacks = 0;
-    if (phago_kind_rate(e, i, T, STROMA_CELL_APOPTOTIC) > 0 || phago_kind_rate(e, i, T, STROMA_CELL_NECROTIC) > 0)
-        engulfs = 1;
+    double live_r[STROMA_MAX_CELL_TYPES_RULES], dead_r[STROMA_MAX_CELL_TYPES_RULES];
+    double apop_r = phago_kind_rate(e, i, T, STROMA_CELL_APOPTOTIC);
+    double necro_r = phago_kind_rate(e, i, T, STROMA_CELL_NECROTIC);
+    engulfs = apop_r > 0 || necro_r > 0;
     for (int k = 0; k < nt; k++) {
-        if (phago_rate(e, i, T, k) > 0) engulfs = 1;
-        if (c->attached_id[i] < 0 && attack_rate(e, i, T, k) > 0) attacks = 1;
+        dead_r[k] = phago_rate(e, i, T, k);
+        live_r[k] = c->attached_id[i] < 0 ? attack_rate(e, i, T, k) : 0;
+        engulfs |= dead_r[k] > 0;
+        attacks |= live_r[k] > 0;
     }
-    uint32_t draw = 2; /* counters 0, 1: the end and kill draws */
     if (engulfs || attacks) {
+        double u[2]; /* in [0, 1): -ln(1 - u) is finite */
+        stroma_rng_uniform2(e->rng, id, step, STROMA_RNG_CONTACT_MECH, 1, u);
+        /* thresholds on the cumulative rates (infinite when the kind of event is off) */
+        double te = engulfs ? -log1p(-u[0]) / dt : INFINITY, ta = attacks ? -log1p(-u[1]) / dt : INFINITY;
+        double se = 0, sa = 0;
         double xi = c->x[i], yi = c->y[i], zi = c->z[i], ri = c->radius_um[i];
         int blo[3], bhi[3];
         stroma_cell_grid_range(g, xi, yi, zi, e->pairs.reach_rel[c->type[i]] * ri + g->max_reach_um, blo, bhi);
+        /* Usually the thresholds exceed any sum the candidates could reach (rates x dt are small): then nothing
+         * can happen and the scan is skipped, with the same outcome */
+        double rmax_e = apop_r > necro_r ? apop_r : necro_r, rmax_d = 0, rmax_a = 0;
+        for (int k = 0; k < nt; k++) {
+            if (dead_r[k] > rmax_d) rmax_d = dead_r[k];
+            if (live_r[k] > rmax_a) rmax_a = live_r[k];
+        }
+        rmax_e += rmax_d;
+        size_t ncand = 0;
+        for (int bz = blo[2]; bz <= bhi[2]; bz++)
+            for (int by = blo[1]; by <= bhi[1]; by++) {
+                size_t b = ((size_t)bz * (size_t)g->nb[1] + (size_t)by) * (size_t)g->nb[0];
+                ncand += g->start[b + (size_t)bhi[0] + 1] - g->start[b + (size_t)blo[0]];
+            }
+        if (!(te <= (double)ncand * rmax_e)) engulfs = 0;
+        if (!(ta <= (double)ncand * rmax_a)) attacks = 0;
         for (int bz = blo[2]; bz <= bhi[2] && (engulfs || attacks); bz++)
             for (int by = blo[1]; by <= bhi[1] && (engulfs || attacks); by++)
                 for (int bx = blo[0]; bx <= bhi[0] && (engulfs || attacks); bx++) {
@@ -1027,22 +1056,24 @@ static void decide_contact_mech(stroma_cell_engine *e, size_t i, double dt) {
                         size_t j = g->order[m];
                         if (j == i) continue;
                         int tj = c->type[j];
+                        int live = c->state[j] == STROMA_CELL_LIVE;
+                        double kind_r = c->state[j] == STROMA_CELL_APOPTOTIC ? apop_r : necro_r;
+                        double r = live ? (attacks ? live_r[tj] : 0) : (engulfs ? dead_r[tj] + kind_r : 0);
+                        if (!(r > 0)) continue;
                         double dx = xi - c->x[j], dy = yi - c->y[j], dz = zi - c->z[j];
                         double reach = T->max_adhesion_rel * ri + e->types[tj].max_adhesion_rel * c->radius_um[j];
                         if (reach < ri + c->radius_um[j]) reach = ri + c->radius_um[j];
                         if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
-                        if (c->state[j] != STROMA_CELL_LIVE) {
-                            double r = engulfs ? phago_rate(e, i, T, tj) + phago_kind_rate(e, i, T, c->state[j]) : 0;
-                            if (r > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_CONTACT_MECH, draw++) <
-                                             p_event(r, dt)) {
+                        if (!live) {
+                            se += r;
+                            if (se > te) {
                                 e->contact[i] |= MECH_ENGULF;
                                 e->contact_other[i] = c->id[j];
                                 engulfs = 0;
                             }
                         } else {
-                            double a = attacks ? attack_rate(e, i, T, tj) : 0;
-                            if (a > 0 && stroma_rng_uniform_open(e->rng, id, step, STROMA_RNG_CONTACT_MECH, draw++) <
-                                             p_event(a, dt)) {
+                            sa += r;
+                            if (sa > ta) {
                                 e->contact_new[i] = c->id[j];
                                 attacks = 0;
                             }
