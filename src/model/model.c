@@ -271,6 +271,11 @@ static void model_put_cell_type(model_text *t, const stroma_model *m, int k) {
         model_put(t, "%sengulfs %d type%s", sep, eats, eats == 1 ? "" : "s");
         sep = ", ";
     }
+    if (c->phagocytose_apoptotic_per_min > 0 || c->phagocytose_necrotic_per_min > 0) {
+        model_put(t, "%sengulfs apoptotic cells at %g, necrotic at %g 1/min", sep, c->phagocytose_apoptotic_per_min,
+                  c->phagocytose_necrotic_per_min);
+        sep = ", ";
+    }
     if (contacts) {
         model_put(t, "%s%d contact transformation%s", sep, contacts, contacts == 1 ? "" : "s");
         sep = ", ";
@@ -556,6 +561,8 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     for (int k = 0; k < m->ntypes; k++) model_put_cell_type(&t, m, k);
     if (m->dead_uptake_fraction > 0)
         model_put(&t, "dead cells keep %g of their uptake rates (dead_uptake_fraction)\n", m->dead_uptake_fraction);
+    if (m->contact_law)
+        model_put(&t, "attacks and engulfing decided at every mechanics step, as PhysiCell (contact_law: physicell)\n");
     double cells = 0;
     for (int g = 0; g < m->ninitial; g++) cells += m->initial_cells[g].count;
     model_put(&t, "initial cells: %.0f in %d group%s\n", cells, m->ninitial, m->ninitial == 1 ? "" : "s");
