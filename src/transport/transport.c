@@ -151,6 +151,70 @@ static stroma_code map_fixed(stroma_transport *t, const stroma_model *model, str
     return STROMA_OK;
 }
 
+/* boundary_convention voxel (PhysiCell/BioFVM): the outermost voxels of every Dirichlet face of a solved axis
+ * join t->fixed at the face's value and the face itself becomes no-flux (the held voxel's row is the identity
+ * in every solve, so no closure reaches past it). A voxel on several Dirichlet faces of one substrate takes the
+ * last of them in the order x_min, x_max, y_min, y_max, z_min, z_max (BioFVM's order of setting them); an entry
+ * of the model's `fixed` list (already in t->fixed) wins over the faces. Writes the values into the field. */
+static stroma_code map_face_voxels(stroma_transport *t, stroma_error *err) {
+    const stroma_mesh *m = &t->mesh;
+    const int n[3] = {m->nx, m->ny, m->nz};
+    const size_t ns = (size_t)t->nsub;
+    size_t count = t->nfixed;
+    for (size_t s = 0; s < ns; s++)
+        for (int f = 0; f < STROMA_FACE_COUNT; f++)
+            if (t->face_dirichlet[s * STROMA_FACE_COUNT + (size_t)f] && stroma_mesh_axis_active(m, f / 2))
+                count += m->nvox / (size_t)n[f / 2];
+    if (count == t->nfixed)
+        return STROMA_OK;
+    fixed_entry *e = malloc(count * sizeof *e);
+    if (!e)
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for %zu boundary voxels", count);
+    size_t q = 0;
+    for (size_t s = 0; s < ns; s++)
+        for (int f = 0; f < STROMA_FACE_COUNT; f++) {
+            size_t at = s * STROMA_FACE_COUNT + (size_t)f;
+            const int a = f / 2;
+            if (!t->face_dirichlet[at] || !stroma_mesh_axis_active(m, a))
+                continue;
+            /* the face's voxels: index a fixed at 0 or n[a] - 1, the other two axes over their range */
+            const int b = (a + 1) % 3, c = (a + 2) % 3;
+            for (int ic = 0; ic < n[c]; ic++)
+                for (int ib = 0; ib < n[b]; ib++) {
+                    int idx[3];
+                    idx[a] = f % 2 ? n[a] - 1 : 0;
+                    idx[b] = ib;
+                    idx[c] = ic;
+                    e[q].f = (stroma_fixed_voxel){.voxel = stroma_mesh_index(m, idx[0], idx[1], idx[2]),
+                                                  .substrate = (int)s,
+                                                  .value = t->face_value[at]};
+                    e[q++].order = f;
+                }
+            t->face_dirichlet[at] = 0;
+        }
+    for (size_t k = 0; k < t->nfixed; k++) { /* the model's fixed voxels come last: they win */
+        e[q].f = t->fixed[k];
+        e[q++].order = STROMA_FACE_COUNT;
+    }
+    qsort(e, q, sizeof *e, fixed_entry_cmp);
+    stroma_fixed_voxel *fx = malloc(q * sizeof *fx);
+    if (!fx) {
+        free(e);
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for %zu boundary voxels", q);
+    }
+    size_t nf = 0;
+    for (size_t k = 0; k < q; k++)
+        if (k + 1 == q || fixed_cmp(e[k].f.voxel, e[k].f.substrate, e[k + 1].f.voxel, e[k + 1].f.substrate) != 0)
+            fx[nf++] = e[k].f;
+    free(e);
+    free(t->fixed);
+    t->fixed = fx;
+    t->nfixed = nf;
+    for (size_t k = 0; k < nf; k++)
+        t->c[fx[k].voxel * ns + (size_t)fx[k].substrate] = fx[k].value;
+    return STROMA_OK;
+}
+
 stroma_transport *stroma_transport_create(const stroma_model *model, const char *solver, stroma_error *err) {
     const stroma_solver_ops *ops = stroma_solver_find(solver);
     if (!ops) {
@@ -193,7 +257,8 @@ stroma_transport *stroma_transport_create(const stroma_model *model, const char 
     for (size_t v = 0; v < t->mesh.nvox; v++)
         for (size_t s = 0; s < ns; s++)
             t->c[v * ns + s] = model->substrates[s].initial;
-    if (map_fixed(t, model, err) != STROMA_OK) {
+    if (map_fixed(t, model, err) != STROMA_OK ||
+        (model->boundary_convention == STROMA_BOUNDARY_VOXEL && map_face_voxels(t, err) != STROMA_OK)) {
         stroma_transport_destroy(&t);
         return NULL;
     }
