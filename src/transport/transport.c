@@ -191,6 +191,7 @@ static stroma_code map_face_voxels(stroma_transport *t, stroma_error *err) {
                     e[q++].order = f;
                 }
             t->face_dirichlet[at] = 0;
+            t->face_held[at] = 1;
         }
     for (size_t k = 0; k < t->nfixed; k++) { /* the model's fixed voxels come last: they win */
         e[q].f = t->fixed[k];
@@ -239,7 +240,9 @@ stroma_transport *stroma_transport_create(const stroma_model *model, const char 
     t->decay_per_min = calloc(ns + 1, sizeof(double));
     t->face_dirichlet = calloc(ns * STROMA_FACE_COUNT + 1, 1);
     t->face_value = calloc(ns * STROMA_FACE_COUNT + 1, sizeof(double));
-    if (!t->c || !t->diffusion_um2_per_min || !t->decay_per_min || !t->face_dirichlet || !t->face_value) {
+    t->face_held = calloc(ns * STROMA_FACE_COUNT + 1, 1);
+    if (!t->c || !t->diffusion_um2_per_min || !t->decay_per_min || !t->face_dirichlet || !t->face_value ||
+        !t->face_held) {
         stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for %zu voxels x %zu substrates (%zu bytes)",
                          t->mesh.nvox, ns, field_bytes);
         stroma_transport_destroy(&t);
@@ -281,6 +284,7 @@ void stroma_transport_destroy(stroma_transport **tp) {
     free(t->decay_per_min);
     free(t->face_dirichlet);
     free(t->face_value);
+    free(t->face_held);
     free(t->fixed);
     free(t->ecm);
     free(t->ecm_sensitivity);
@@ -452,7 +456,7 @@ void stroma_transport_stats(const stroma_transport *t, int s, double *mean, doub
 size_t stroma_transport_bytes(const stroma_transport *t) {
     size_t ns = (size_t)t->nsub;
     return sizeof *t + (t->mesh.nvox * ns * sizeof(double) + 63) / 64 * 64 + 2 * (ns + 1) * sizeof(double) +
-           (ns * STROMA_FACE_COUNT + 1) * (1 + sizeof(double)) + t->nfixed * sizeof *t->fixed + t->solver_bytes +
+           (ns * STROMA_FACE_COUNT + 1) * (2 + sizeof(double)) + t->nfixed * sizeof *t->fixed + t->solver_bytes +
            (t->ecm ? t->mesh.nvox * sizeof(double) + ns * sizeof(double) : 0);
 }
 

@@ -90,6 +90,9 @@ struct stroma_transport {
     double *decay_per_min;               /* [nsub], owned copy */
     unsigned char *face_dirichlet;       /* [nsub * 6], 1 = Dirichlet */
     double *face_value;                  /* [nsub * 6] */
+    unsigned char *face_held;            /* [nsub * 6], 1 = boundary_convention voxel: every outermost voxel of
+                                            that face is in t->fixed (the face itself is then no-flux), which lets
+                                            the LOD solver treat those voxels in its fast sweeps */
     stroma_fixed_voxel *fixed;           /* Dirichlet voxels inside, sorted by (voxel, substrate); owned */
     size_t nfixed;
     const stroma_solver_ops *ops;
@@ -137,7 +140,8 @@ size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel);
  * only copies E. ecm = NULL, or every sigma_s = 0, returns to the constant-coefficient path and frees the copies:
  * fields are then bit-identical to a transport that never had hindrance set. Substrates with sigma_s = 0 keep
  * their constant coefficients (their values are bit-identical to the constant path's even while others are
- * hindered). Errors: STROMA_ERR_ARGUMENT (negative or non-finite E or sigma; sensitivity NULL with ecm
+ * hindered, except along lines that cross faces held by boundary_convention voxel: those take the general path
+ * while hindrance is set, the same values to rounding). Errors: STROMA_ERR_ARGUMENT (negative or non-finite E or sigma; sensitivity NULL with ecm
  * non-NULL), STROMA_ERR_NOMEM; on error the previous hindrance stays in effect. */
 stroma_code stroma_transport_set_hindrance(stroma_transport *t, const double *ecm, const double *sensitivity,
                                            stroma_error *err);

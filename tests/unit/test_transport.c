@@ -991,12 +991,13 @@ static void test_boundary_voxel_steady(void **state) {
 }
 
 /* A 3D (or 2D with nz = 1) problem with every face Dirichlet at a different value per face and substrate, a
- * no-flux substrate, a fixed voxel of the model on a face (it wins), a source at a boundary voxel and one
- * inside, under `conv`; `steps` steps at `threads` threads; returns a copy of the field. The boundary voxels are
- * checked (==) after every step against the value that wins: the model's fixed entry, else the last Dirichlet
- * face in the order x_min .. z_max. */
-static double *run_boundary_voxel(const char *solver, int nx, int ny, int nz, int threads, int steps,
-                                  stroma_boundary_convention conv) {
+ * no-flux substrate, a fixed voxel of the model on a face (it wins) and one inside (its lines mix held ends and
+ * the general path), a source at a boundary voxel and one inside, under `conv`; with `hind`, ECM hindrance on
+ * substrate 0 (sigma 0.5, 0, 0); `steps` steps at `threads` threads; returns a copy of the field. The boundary
+ * voxels are checked (==) after every step against the value that wins: the model's fixed entry, else the last
+ * Dirichlet face in the order x_min .. z_max. */
+static double *run_boundary_voxel_h(const char *solver, int nx, int ny, int nz, int threads, int steps,
+                                    stroma_boundary_convention conv, int hind) {
     const double dx = 7.0, dt = solver ? 0.02 : 0.9;
     stroma_model *m = model_new(nx, ny, nz, dx, dt, 3);
     m->boundary_convention = conv;
@@ -1013,8 +1014,14 @@ static double *run_boundary_voxel(const char *solver, int nx, int ny, int nz, in
         }
     }
     model_add_fixed(m, 0, 0.5 * dx, 2.5 * dx, 0.5 * dx, 7.5); /* voxel (0, 2, 0): on x_min (and z_min in 3D) */
+    model_add_fixed(m, 1, 3.5 * dx, 4.5 * dx, (nz / 2 + 0.5) * dx, 1.5); /* inside */
     omp_set_num_threads(threads);
     stroma_transport *t = create_ok(m, solver);
+    double *ecm = random_ecm(t, 5.0, 7);
+    const double sig[3] = {0.5, 0.0, 0.0};
+    if (hind)
+        hindrance_ok(t, ecm, sig);
+    free(ecm);
     const double sec[3] = {1.0, 0.5, 0.3}, sat[3] = {50.0, 50.0, 9.0}, upt[3] = {0.2, 0.0, 1.0};
     const int n[3] = {nx, ny, nz};
     for (int step = 0; step < steps; step++) {
@@ -1050,9 +1057,15 @@ static double *run_boundary_voxel(const char *solver, int nx, int ny, int nz, in
     double *copy = malloc(bytes);
     assert_non_null(copy);
     memcpy(copy, t->c, bytes);
+    assert_true(value(t, 3, 4, nz / 2, 1) == 1.5);
     stroma_transport_destroy(&t);
     model_free(m);
     return copy;
+}
+
+static double *run_boundary_voxel(const char *solver, int nx, int ny, int nz, int threads, int steps,
+                                  stroma_boundary_convention conv) {
+    return run_boundary_voxel_h(solver, nx, ny, nz, threads, steps, conv, 0);
 }
 
 /* (a) The boundary voxels hold exactly (==) their face's value after every step, with sources on them, both
@@ -1087,6 +1100,40 @@ static void test_boundary_voxel_held_threads(void **state) {
     assert_memory_equal(e1, e2, (size_t)13 * 11 * 9 * 3 * sizeof(double));
     free(e1);
     free(e2);
+    omp_set_num_threads(saved);
+}
+
+/* With ECM hindrance (variable coefficients: held ends go through the general path, not the fast sweeps' identity
+ * rows) the held voxels still hold exactly and 1 and 2 threads agree bit for bit (a cube and a plane); the
+ * unhindered substrate with held faces (sigma 0) matches the constant-coefficient run to rounding (1e-12
+ * relative: the general path rounds differently from the fast sweeps), the one without (no fixed voxels) bit
+ * for bit, the hindered one differs. */
+static void test_boundary_voxel_hindered(void **state) {
+    (void)state;
+    const int shapes[2][3] = {{17, 15, 13}, {31, 27, 1}};
+    int saved = omp_get_max_threads();
+    for (int c = 0; c < 2; c++) {
+        const int *n = shapes[c];
+        const size_t nvox = (size_t)n[0] * (size_t)n[1] * (size_t)n[2];
+        double *one = run_boundary_voxel_h(NULL, n[0], n[1], n[2], 1, 10, STROMA_BOUNDARY_VOXEL, 1);
+        double *two = run_boundary_voxel_h(NULL, n[0], n[1], n[2], 2, 10, STROMA_BOUNDARY_VOXEL, 1);
+        assert_memory_equal(one, two, nvox * 3 * sizeof(double));
+        double *plain = run_boundary_voxel_h(NULL, n[0], n[1], n[2], 1, 10, STROMA_BOUNDARY_VOXEL, 0);
+        double worst = 0.0;
+        size_t differ0 = 0;
+        for (size_t v = 0; v < nvox; v++) {
+            worst = fmax(worst, fabs(one[v * 3 + 1] - plain[v * 3 + 1]) / fmax(fabs(plain[v * 3 + 1]), 1e-300));
+            differ0 += one[v * 3] != plain[v * 3];
+            assert_memory_equal(&one[v * 3 + 2], &plain[v * 3 + 2], sizeof(double));
+        }
+        if (!(worst < 1e-12))
+            fail_msg("sigma = 0 substrate with held faces: %g relative from the constant path", worst);
+        print_message("boundary_voxel_hindered: sigma = 0 substrate %.2g relative from the constant path\n", worst);
+        assert_true(differ0 > nvox / 4);
+        free(one);
+        free(two);
+        free(plain);
+    }
     omp_set_num_threads(saved);
 }
 
@@ -1211,6 +1258,7 @@ int main(void) {
         cmocka_unit_test(test_hindrance_off),
         cmocka_unit_test(test_boundary_voxel_steady),
         cmocka_unit_test(test_boundary_voxel_held_threads),
+        cmocka_unit_test(test_boundary_voxel_hindered),
         cmocka_unit_test(test_boundary_voxel_mass),
         cmocka_unit_test(test_boundary_voxel_no_faces),
     };
