@@ -153,7 +153,8 @@ double stroma_model_memory_estimate(const stroma_model *model) {
     double face_fixed = 0.0;
     for (int s = 0; model->boundary_convention == STROMA_BOUNDARY_VOXEL && s < model->nsub; s++)
         for (int f = 0; f < STROMA_FACE_COUNT; f++)
-            if (model->substrates[s].face_dirichlet[f]) face_fixed += nx * ny * nz / (double)model->n[f / 2];
+            if (model->substrates[s].face_dirichlet[f] && model->n[f / 2] > 1)
+                face_fixed += nx * ny * nz / (double)model->n[f / 2];
     return field + scratch + coefficients + vessels + ecm + 32.0 * (model->nfixed + face_fixed) + 32.0 * points +
            STROMA_MODEL_CELL_BYTES * STROMA_MODEL_CELL_HEADROOM * cells;
 }
