@@ -103,7 +103,12 @@ static void put_domain_time(const pc_model *m, FILE *f) {
 }
 
 /* What stroma does as PhysiCell only when told (docs/rules.md, docs/physicell-import.md). */
-static void put_compatibility(FILE *f) {
+static void put_compatibility(const pc_model *m, FILE *f) {
+    int dirichlet = 0;
+    for (int s = 0; s < m->nsub; s++)
+        for (int k = 0; k < 6; k++) dirichlet |= m->sub[s].face_on[k];
+    if (dirichlet)
+        fputs("boundary_convention: voxel  # Dirichlet values held in the outermost voxels, as BioFVM does\n", f);
     fputs("rules_law: physicell  # several rules on one behaviour combine as in PhysiCell\n", f);
     fputs("dead_uptake_fraction: 0.1  # a dying cell keeps 10% of its uptake (PhysiCell's Cell::start_death)\n", f);
 }
@@ -319,7 +324,7 @@ void pc_emit_yaml(const pc_model *m, FILE *f, const char *cells_file) {
     char a[32];
     put_header(m, f);
     put_domain_time(m, f);
-    put_compatibility(f);
+    put_compatibility(m, f);
     put_substrates(m, f);
     fputs("cell_types:\n", f);
     for (int t = 0; t < m->ntypes; t++)

@@ -363,6 +363,7 @@ static void load_store(loader *ld, int id, const load_value *v) {
         break;
     }
     case STROMA_KEY_SEED: m->seed = v->u64; break;
+    case STROMA_KEY_BOUNDARY_CONVENTION: m->boundary_convention = (stroma_boundary_convention)v->integer; break;
     case STROMA_KEY_RULES_LAW: m->rules_law = (stroma_rules_law)v->integer; break; /* stroma, physicell */
     case STROMA_KEY_DEAD_UPTAKE_FRACTION: m->dead_uptake_fraction = v->num; break;
     case STROMA_KEY_CONTACT_LAW: m->contact_law = v->integer == 1; break; /* stroma, physicell */

@@ -148,7 +148,14 @@ double stroma_model_memory_estimate(const stroma_model *model) {
         for (int s = 0; model->ecm.hindrance && s < model->nsub; s++) hindered += model->ecm.hindrance[s] > 0;
         ecm = nx * ny * nz * (8.0 + (hindered ? 8.0 + 24.0 * hindered + 24.0 * nsub : 0.0));
     }
-    return field + scratch + coefficients + vessels + ecm + 32.0 * model->nfixed + 32.0 * points +
+    /* boundary_convention voxel: the voxels of Dirichlet faces become fixed voxels (24 bytes each, counted as
+     * 32 like the model's) */
+    double face_fixed = 0.0;
+    for (int s = 0; model->boundary_convention == STROMA_BOUNDARY_VOXEL && s < model->nsub; s++)
+        for (int f = 0; f < STROMA_FACE_COUNT; f++)
+            if (model->substrates[s].face_dirichlet[f] && model->n[f / 2] > 1)
+                face_fixed += nx * ny * nz / (double)model->n[f / 2];
+    return field + scratch + coefficients + vessels + ecm + 32.0 * (model->nfixed + face_fixed) + 32.0 * points +
            STROMA_MODEL_CELL_BYTES * STROMA_MODEL_CELL_HEADROOM * cells;
 }
 
@@ -530,7 +537,10 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
             model_put(&t, "length sqrt(D/decay) %.4g µm", sqrt(d->diffusion_um2_per_min / d->decay_per_min));
         else
             model_put(&t, "length sqrt(D/decay) infinite (no decay)");
-        model_put(&t, ", initial %g%s%s\n    boundaries:", d->initial, sp, d->unit);
+        model_put(&t, ", initial %g%s%s\n    boundaries%s:", d->initial, sp, d->unit,
+                  m->boundary_convention == STROMA_BOUNDARY_VOXEL
+                      ? " (values held in the outermost voxels: boundary_convention voxel)"
+                      : "");
         for (int f = 0; f < STROMA_FACE_COUNT; f++) {
             if (d->face_dirichlet[f])
                 model_put(&t, " %s = %g%s%s", model_face_names[f], d->face_value[f], sp, d->unit);

@@ -28,6 +28,12 @@ typedef struct stroma_substrate_desc {
     stroma_srcloc loc;
 } stroma_substrate_desc;
 
+/* Where a Dirichlet face value is held (the model's `boundary_convention`). */
+typedef enum stroma_boundary_convention {
+    STROMA_BOUNDARY_FACE,  /* default: at the face, through a ghost voxel */
+    STROMA_BOUNDARY_VOXEL  /* PhysiCell/BioFVM: the outermost voxels are held at the value */
+} stroma_boundary_convention;
+
 /* A voxel held at a fixed value (Dirichlet voxel inside the domain), e.g. a vessel. */
 typedef struct stroma_fixed_desc {
     int substrate;          /* index into substrates */
@@ -94,6 +100,7 @@ struct stroma_model {
     stroma_rule_tables rule_tables;         /* signal and behaviour names of this model */
     int nrules;
     stroma_rule_desc *rules;                /* [nrules], in file order */
+    stroma_boundary_convention boundary_convention; /* where Dirichlet face values are held */
     stroma_rules_law rules_law;             /* how several rules on one behaviour combine (model/rules.h) */
     double dead_uptake_fraction;            /* share of its uptake rates a cell keeps at death (0: none) */
     int contact_law;                        /* 0: stroma's contacts at phenotype steps; 1: PhysiCell's, at

@@ -87,6 +87,17 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                              .doc = "Any point of the voxel to hold; must lie in the domain."},
     [STROMA_KEY_FIXED_VALUE] = {"substrates.<name>.fixed[].value", STROMA_SCHEMA_NUMBER, "substrate unit", REQUIRED,
                                 GE_0, .doc = "Value held."},
+    [STROMA_KEY_BOUNDARY_CONVENTION] = {"boundary_convention", STROMA_SCHEMA_CHOICE, "", OPTIONAL,
+                                        DEFAULT("face", 0.0), .choices = "face voxel",
+                                        .doc = "Where a Dirichlet face value of `boundary` (substrates and vesicles) "
+                                               "is held. face: at the face itself, half a voxel outside the "
+                                               "outermost voxel centres (ghost-voxel closure, second order). voxel: "
+                                               "in the outermost voxels themselves, as PhysiCell/BioFVM does: they "
+                                               "are held at the value like fixed voxels (exactly, in every solve; "
+                                               "sources and cells do not change them), a voxel on several Dirichlet "
+                                               "faces takes the last in the order x_min, x_max, y_min, y_max, "
+                                               "z_min, z_max, and a `fixed` entry there wins. Faces of an axis one "
+                                               "voxel thick are ignored either way. See docs/transport.md."},
     [STROMA_KEY_SOURCES] = {"sources", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
                             .doc = "Point sources and sinks (stand-ins for cells)."},
     [STROMA_KEY_SOURCE] = {"sources[]", STROMA_SCHEMA_MAP, "", REQUIRED,

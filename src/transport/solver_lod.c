@@ -37,6 +37,10 @@ typedef struct lod_axis {
     double *one_dec;          /* 1 + dt lambda / dim */
     double *gs_lo, *gs_hi;    /* 2 r v at a Dirichlet face, else 0 */
     unsigned char *dir_lo, *dir_hi;
+    /* Held ends (boundary_convention voxel, constant coefficients only): the end voxel of every line of that
+     * substrate is fixed, so the fast sweeps' tables make its row the identity (inv 1, up 0), and a line whose
+     * fixed voxels are all held ends is not listed below. */
+    unsigned char *held_lo, *held_hi;
     /* Lines holding fixed voxels, grouped by z-plane k (x, y axes) or by y-slab j (z axis): */
     lod_line *line;
     size_t *group;            /* [ngroups + 1]: lines of group g are line[group[g], group[g + 1]) */
@@ -108,6 +112,8 @@ static void lod_free(lod_data *d) {
         free(ax->gs_hi);
         free(ax->dir_lo);
         free(ax->dir_hi);
+        free(ax->held_lo);
+        free(ax->held_hi);
         free(ax->line);
         free(ax->group);
         free(ax->fix_pos);
@@ -189,18 +195,28 @@ static int lod_build_lines(lod_data *d, const stroma_transport *t, int a) {
         }
     }
     qsort(e, t->nfixed, sizeof *e, lod_fix_entry_cmp);
+    /* Drop the lines whose fixed voxels are all held ends: the fast sweeps solve them exactly. */
+    size_t kept = 0;
+    for (size_t q0 = 0, q1; q0 < t->nfixed; q0 = q1) {
+        int other = 0;
+        for (q1 = q0; q1 < t->nfixed && e[q1].base == e[q0].base; q1++)
+            other |= !((e[q1].pos == 0 && ax->held_lo[e[q1].s]) || (e[q1].pos == ax->n - 1 && ax->held_hi[e[q1].s]));
+        if (other)
+            for (size_t q = q0; q < q1; q++)
+                e[kept++] = e[q];
+    }
     size_t nlines = 0;
-    for (size_t q = 0; q < t->nfixed; q++)
+    for (size_t q = 0; q < kept; q++)
         nlines += q == 0 || e[q].base != e[q - 1].base;
     ax->line = lod_calloc(d, nlines, sizeof *ax->line);
-    ax->fix_pos = lod_calloc(d, t->nfixed, sizeof *ax->fix_pos);
-    ax->fix_val = lod_calloc(d, t->nfixed, sizeof *ax->fix_val);
+    ax->fix_pos = lod_calloc(d, kept, sizeof *ax->fix_pos);
+    ax->fix_val = lod_calloc(d, kept, sizeof *ax->fix_val);
     if (!ax->line || !ax->fix_pos || !ax->fix_val) {
         free(e);
         return -1;
     }
     size_t l = 0;
-    for (size_t q = 0; q < t->nfixed; q++) {
+    for (size_t q = 0; q < kept; q++) {
         if (q == 0 || e[q].base != e[q - 1].base) {
             ax->line[l] = (lod_line){.base = e[q].base, .s = e[q].s, .fix_begin = q, .fix_end = q};
             ax->group[e[q].group + 1]++;
@@ -243,8 +259,10 @@ static int lod_prepare_axis(lod_data *d, const stroma_transport *t, int a, int p
     ax->gs_hi = lod_calloc(d, (size_t)ns, sizeof(double));
     ax->dir_lo = lod_calloc(d, (size_t)ns, 1);
     ax->dir_hi = lod_calloc(d, (size_t)ns, 1);
+    ax->held_lo = lod_calloc(d, (size_t)ns, 1);
+    ax->held_hi = lod_calloc(d, (size_t)ns, 1);
     if (!ax->inv || !ax->up || !ax->g_lo || !ax->g_hi || !ax->r || !ax->one_dec || !ax->gs_lo || !ax->gs_hi ||
-        !ax->dir_lo || !ax->dir_hi)
+        !ax->dir_lo || !ax->dir_hi || !ax->held_lo || !ax->held_hi)
         return -1;
     const double dx2 = m->dx_um * m->dx_um;
     for (int s = 0; s < ns; s++) {
@@ -257,10 +275,17 @@ static int lod_prepare_axis(lod_data *d, const stroma_transport *t, int a, int p
         ax->dir_hi[s] = n > 1 && dir[1];
         ax->gs_lo[s] = ax->dir_lo[s] ? 2.0 * r * val[0] : 0.0;
         ax->gs_hi[s] = ax->dir_hi[s] ? 2.0 * r * val[1] : 0.0;
+        /* The variable-coefficient sweeps form their own factors: there, held ends stay on the general path. */
+        const unsigned char *held = &t->face_held[(size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a];
+        ax->held_lo[s] = held[0] && !t->hindered;
+        ax->held_hi[s] = held[1] && !t->hindered;
         double up_prev = 0.0;
         for (int p = 0; p < n; p++) {
-            double piv = lod_diag(ax, s, p) - r * up_prev;
-            double inv = 1.0 / piv, up = r * inv;
+            double inv = 1.0, up = 0.0; /* a held end: the identity row, no coupling either way */
+            if (!((p == 0 && ax->held_lo[s]) || (p == n - 1 && ax->held_hi[s]))) {
+                inv = 1.0 / (lod_diag(ax, s, p) - r * up_prev);
+                up = r * inv;
+            }
             for (int q = s; q < period; q += ns) {
                 ax->inv[(size_t)p * (size_t)period + (size_t)q] = inv;
                 ax->up[(size_t)p * (size_t)period + (size_t)q] = up;

@@ -151,6 +151,71 @@ static stroma_code map_fixed(stroma_transport *t, const stroma_model *model, str
     return STROMA_OK;
 }
 
+/* boundary_convention voxel (PhysiCell/BioFVM): the outermost voxels of every Dirichlet face of a solved axis
+ * join t->fixed at the face's value and the face itself becomes no-flux (the held voxel's row is the identity
+ * in every solve, so no closure reaches past it). A voxel on several Dirichlet faces of one substrate takes the
+ * last of them in the order x_min, x_max, y_min, y_max, z_min, z_max (BioFVM's order of setting them); an entry
+ * of the model's `fixed` list (already in t->fixed) wins over the faces. Writes the values into the field. */
+static stroma_code map_face_voxels(stroma_transport *t, stroma_error *err) {
+    const stroma_mesh *m = &t->mesh;
+    const int n[3] = {m->nx, m->ny, m->nz};
+    const size_t ns = (size_t)t->nsub;
+    size_t count = t->nfixed;
+    for (size_t s = 0; s < ns; s++)
+        for (int f = 0; f < STROMA_FACE_COUNT; f++)
+            if (t->face_dirichlet[s * STROMA_FACE_COUNT + (size_t)f] && stroma_mesh_axis_active(m, f / 2))
+                count += m->nvox / (size_t)n[f / 2];
+    if (count == t->nfixed)
+        return STROMA_OK;
+    fixed_entry *e = malloc(count * sizeof *e);
+    if (!e)
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for %zu boundary voxels", count);
+    size_t q = 0;
+    for (size_t s = 0; s < ns; s++)
+        for (int f = 0; f < STROMA_FACE_COUNT; f++) {
+            size_t at = s * STROMA_FACE_COUNT + (size_t)f;
+            const int a = f / 2;
+            if (!t->face_dirichlet[at] || !stroma_mesh_axis_active(m, a))
+                continue;
+            /* the face's voxels: index a fixed at 0 or n[a] - 1, the other two axes over their range */
+            const int b = (a + 1) % 3, c = (a + 2) % 3;
+            for (int ic = 0; ic < n[c]; ic++)
+                for (int ib = 0; ib < n[b]; ib++) {
+                    int idx[3];
+                    idx[a] = f % 2 ? n[a] - 1 : 0;
+                    idx[b] = ib;
+                    idx[c] = ic;
+                    e[q].f = (stroma_fixed_voxel){.voxel = stroma_mesh_index(m, idx[0], idx[1], idx[2]),
+                                                  .substrate = (int)s,
+                                                  .value = t->face_value[at]};
+                    e[q++].order = f;
+                }
+            t->face_dirichlet[at] = 0;
+            t->face_held[at] = 1;
+        }
+    for (size_t k = 0; k < t->nfixed; k++) { /* the model's fixed voxels come last: they win */
+        e[q].f = t->fixed[k];
+        e[q++].order = STROMA_FACE_COUNT;
+    }
+    qsort(e, q, sizeof *e, fixed_entry_cmp);
+    stroma_fixed_voxel *fx = malloc(q * sizeof *fx);
+    if (!fx) {
+        free(e);
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for %zu boundary voxels", q);
+    }
+    size_t nf = 0;
+    for (size_t k = 0; k < q; k++)
+        if (k + 1 == q || fixed_cmp(e[k].f.voxel, e[k].f.substrate, e[k + 1].f.voxel, e[k + 1].f.substrate) != 0)
+            fx[nf++] = e[k].f;
+    free(e);
+    free(t->fixed);
+    t->fixed = fx;
+    t->nfixed = nf;
+    for (size_t k = 0; k < nf; k++)
+        t->c[fx[k].voxel * ns + (size_t)fx[k].substrate] = fx[k].value;
+    return STROMA_OK;
+}
+
 stroma_transport *stroma_transport_create(const stroma_model *model, const char *solver, stroma_error *err) {
     const stroma_solver_ops *ops = stroma_solver_find(solver);
     if (!ops) {
@@ -175,7 +240,9 @@ stroma_transport *stroma_transport_create(const stroma_model *model, const char 
     t->decay_per_min = calloc(ns + 1, sizeof(double));
     t->face_dirichlet = calloc(ns * STROMA_FACE_COUNT + 1, 1);
     t->face_value = calloc(ns * STROMA_FACE_COUNT + 1, sizeof(double));
-    if (!t->c || !t->diffusion_um2_per_min || !t->decay_per_min || !t->face_dirichlet || !t->face_value) {
+    t->face_held = calloc(ns * STROMA_FACE_COUNT + 1, 1);
+    if (!t->c || !t->diffusion_um2_per_min || !t->decay_per_min || !t->face_dirichlet || !t->face_value ||
+        !t->face_held) {
         stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for %zu voxels x %zu substrates (%zu bytes)",
                          t->mesh.nvox, ns, field_bytes);
         stroma_transport_destroy(&t);
@@ -193,7 +260,8 @@ stroma_transport *stroma_transport_create(const stroma_model *model, const char 
     for (size_t v = 0; v < t->mesh.nvox; v++)
         for (size_t s = 0; s < ns; s++)
             t->c[v * ns + s] = model->substrates[s].initial;
-    if (map_fixed(t, model, err) != STROMA_OK) {
+    if (map_fixed(t, model, err) != STROMA_OK ||
+        (model->boundary_convention == STROMA_BOUNDARY_VOXEL && map_face_voxels(t, err) != STROMA_OK)) {
         stroma_transport_destroy(&t);
         return NULL;
     }
@@ -216,6 +284,7 @@ void stroma_transport_destroy(stroma_transport **tp) {
     free(t->decay_per_min);
     free(t->face_dirichlet);
     free(t->face_value);
+    free(t->face_held);
     free(t->fixed);
     free(t->ecm);
     free(t->ecm_sensitivity);
@@ -387,7 +456,7 @@ void stroma_transport_stats(const stroma_transport *t, int s, double *mean, doub
 size_t stroma_transport_bytes(const stroma_transport *t) {
     size_t ns = (size_t)t->nsub;
     return sizeof *t + (t->mesh.nvox * ns * sizeof(double) + 63) / 64 * 64 + 2 * (ns + 1) * sizeof(double) +
-           (ns * STROMA_FACE_COUNT + 1) * (1 + sizeof(double)) + t->nfixed * sizeof *t->fixed + t->solver_bytes +
+           (ns * STROMA_FACE_COUNT + 1) * (2 + sizeof(double)) + t->nfixed * sizeof *t->fixed + t->solver_bytes +
            (t->ecm ? t->mesh.nvox * sizeof(double) + ns * sizeof(double) : 0);
 }
 

@@ -10,8 +10,9 @@
  *   tridiagonal system solved with the Thomas algorithm using coefficients precomputed at create time.
  *   Unconditionally stable; first order in time, second order in space.
  * - Boundaries: per substrate and face, no-flux (zero-gradient) or Dirichlet at the face itself (ghost-voxel
- *   closure c_ghost = 2 c_face - c_1, second order). Dirichlet voxels inside the domain hold a fixed value
- *   exactly (their row of the system is the identity).
+ *   closure c_ghost = 2 c_face - c_1, second order); with the model's boundary_convention voxel (PhysiCell's),
+ *   the face's outermost voxels hold the value instead, as fixed voxels. Dirichlet voxels inside the domain hold
+ *   a fixed value exactly (their row of the system is the identity).
  * - Solvers sit behind stroma_solver_ops so another scheme (explicit, GPU) can be dropped in.
  * - Sources and sinks (cells): the implicit point update documented on stroma_transport_apply_source; the
  *   cell engine calls it per cell, in id order, so the result does not depend on threads.
@@ -90,6 +91,9 @@ struct stroma_transport {
     double *decay_per_min;               /* [nsub], owned copy */
     unsigned char *face_dirichlet;       /* [nsub * 6], 1 = Dirichlet */
     double *face_value;                  /* [nsub * 6] */
+    unsigned char *face_held;            /* [nsub * 6], 1 = boundary_convention voxel: every outermost voxel of
+                                            that face is in t->fixed (the face itself is then no-flux), which lets
+                                            the LOD solver treat those voxels in its fast sweeps */
     stroma_fixed_voxel *fixed;           /* Dirichlet voxels inside, sorted by (voxel, substrate); owned */
     size_t nfixed;
     const stroma_solver_ops *ops;
@@ -102,8 +106,9 @@ struct stroma_transport {
 };
 
 /* Create transport state for a validated model: allocates the field, sets initial values, maps the model's
- * fixed voxels, and prepares the named solver (NULL = "lod"). Returns NULL with *err on failure (unknown
- * solver: STROMA_ERR_ARGUMENT; allocation: STROMA_ERR_NOMEM). The model is borrowed only during the call. */
+ * fixed voxels (and under boundary_convention voxel the outermost voxels of Dirichlet faces), and prepares the
+ * named solver (NULL = "lod"). Returns NULL with *err on failure (unknown solver: STROMA_ERR_ARGUMENT;
+ * allocation: STROMA_ERR_NOMEM). The model is borrowed only during the call. */
 stroma_transport *stroma_transport_create(const stroma_model *model, const char *solver, stroma_error *err);
 
 /* Free and clear the handle; accepts NULL. */
@@ -137,8 +142,10 @@ size_t stroma_transport_fixed_first(const stroma_transport *t, size_t voxel);
  * only copies E. ecm = NULL, or every sigma_s = 0, returns to the constant-coefficient path and frees the copies:
  * fields are then bit-identical to a transport that never had hindrance set. Substrates with sigma_s = 0 keep
  * their constant coefficients (their values are bit-identical to the constant path's even while others are
- * hindered). Errors: STROMA_ERR_ARGUMENT (negative or non-finite E or sigma; sensitivity NULL with ecm
- * non-NULL), STROMA_ERR_NOMEM; on error the previous hindrance stays in effect. */
+ * hindered, except along lines that cross faces held by boundary_convention voxel: those take the general path
+ * while hindrance is set, the same values to rounding). Errors: STROMA_ERR_ARGUMENT (negative or non-finite E
+ * or sigma; sensitivity NULL with ecm non-NULL), STROMA_ERR_NOMEM; on error the previous hindrance stays in
+ * effect. */
 stroma_code stroma_transport_set_hindrance(stroma_transport *t, const double *ecm, const double *sensitivity,
                                            stroma_error *err);
 

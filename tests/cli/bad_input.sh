@@ -102,6 +102,10 @@ recruitment:"
 expect rules_law_unknown "$base
 $sub
 rules_law: foo" "rules_law_unknown\.yaml:7:12: rules_law must be one of stroma, physicell \(got foo\)"
+expect boundary_convention_unknown "$base
+$sub
+boundary_convention: ghost" \
+  "boundary_convention_unknown\.yaml:7:22: boundary_convention must be one of face, voxel \(got ghost\)"
 expect recruit_unknown_type "$rec_base
   macrophages: {rate: 0.2, signal: CCL2, half_max: 1, max_cells: 10}" \
   "recruit_unknown_type\.yaml:13:3: recruitment: no cell type named 'macrophages'.*macrophage"

@@ -2,7 +2,8 @@
 # `stroma import-physicell`: the four PhysiCell 1.14.2 samples in tests/data/physicell convert (exit 0), their
 # reports name what they must, the models pass `stroma check` and run 60 min; conversion is deterministic;
 # cell integrity and attack damage are imported; the cells files' per-cell columns are converted or reported;
-# dead cells keep 10% of their uptake (dead_uptake_fraction: 0.1, as PhysiCell's start_death);
+# dead cells keep 10% of their uptake (dead_uptake_fraction: 0.1, as PhysiCell's start_death); Dirichlet faces are held
+# in the outermost voxels (boundary_convention: voxel, as BioFVM);
 # rules keep their direction and saturation under rules_law: physicell (PhysiCell's combination law), rules on
 # motility-disabled types are dropped; bad input exits 2 with file:line and writes nothing, a failed write leaves no
 # file behind and an earlier output untouched.
@@ -39,6 +40,14 @@ for s in template rules_sample immune_function asymmetric_division; do
   grep -q "^rules_law: physicell " "$WORK/$s.yaml" || fail "$s: rules_law: physicell not written"
   grep -q "^dead_uptake_fraction: 0.1 " "$WORK/$s.yaml" || fail "$s: dead_uptake_fraction not written"
   grep -q "combined by PhysiCell's law" "$WORK/$s.check" || fail "$s: check does not describe the law"
+  # Dirichlet faces (rules_sample, immune_function) are held in the outermost voxels, as in BioFVM; without any
+  # (template, asymmetric_division) the key is not written
+  if grep -q "^    boundary: " "$WORK/$s.yaml"; then
+    grep -q "^boundary_convention: voxel " "$WORK/$s.yaml" || fail "$s: boundary_convention: voxel not written"
+    grep -q "boundary_convention voxel" "$WORK/$s.check" || fail "$s: check does not describe the boundary convention"
+  else
+    grep -q "^boundary_convention" "$WORK/$s.yaml" && fail "$s: boundary_convention written without Dirichlet faces"
+  fi
   # deterministic: a second conversion gives the same bytes
   "$STROMA" import-physicell "$DATA/$s/PhysiCell_settings.xml" -o "$WORK/again.yaml" 2>/dev/null
   sed "s/again\.cells\.csv/$s.cells.csv/" "$WORK/again.yaml" | cmp -s - "$WORK/$s.yaml" ||

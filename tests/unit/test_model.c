@@ -414,8 +414,9 @@ static void test_unknown_keys(void **state) {
                  "t.yaml:1:1: missing required key time (mapping)\nt.yaml:2:1: unknown key tme; did you mean 'time'?");
     /* No near key: the valid keys are listed. */
     expect_error(BASE "zebra: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
-                 "unknown key zebra (valid keys: domain, time, seed, substrates, sources, cell_types, initial_cells, "
-                 "state_variables, rules_law, dead_uptake_fraction, contact_law, rules, outputs, markers, populations, tissue, "
+                 "unknown key zebra (valid keys: domain, time, seed, substrates, boundary_convention, sources, cell_types, "
+                 "initial_cells, state_variables, rules_law, dead_uptake_fraction, contact_law, rules, outputs, markers, "
+                 "populations, tissue, "
                  "indices, ecm, recruitment, vessels, body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
@@ -1556,6 +1557,17 @@ static void test_rules_errors(void **state) {
     stroma_model_destroy(&pm);
     expect_error(RULES_2D "rules_law: foo\n", STROMA_ERR_RANGE, 10, 12,
                  "t.yaml:10:12: rules_law must be one of stroma, physicell (got foo)");
+    /* boundary_convention: face by default, voxel as written, anything else refused at the value */
+    stroma_model *bm = load_str(RULES_2D, &err);
+    assert_non_null(bm);
+    assert_int_equal(bm->boundary_convention, STROMA_BOUNDARY_FACE);
+    stroma_model_destroy(&bm);
+    bm = load_str(RULES_2D "boundary_convention: voxel\n", &err);
+    assert_non_null(bm);
+    assert_int_equal(bm->boundary_convention, STROMA_BOUNDARY_VOXEL);
+    stroma_model_destroy(&bm);
+    expect_error(RULES_2D "boundary_convention: ghost\n", STROMA_ERR_RANGE, 10, 22,
+                 "t.yaml:10:22: boundary_convention must be one of face, voxel (got ghost)");
     expect_error(RULES_2D "dead_uptake_fraction: 1.5\n", STROMA_ERR_RANGE, 10, 23,
                  "t.yaml:10:23: dead_uptake_fraction must be between 0 and 1 (got 1.5)");
     /* saturations a behaviour cannot take */

@@ -937,6 +937,303 @@ static void test_hindrance_off(void **state) {
     model_free(m);
 }
 
+/* boundary_convention voxel (PhysiCell/BioFVM): a Dirichlet face value is held in the outermost voxels. */
+
+/* (a) 1D steady state, x_min Dirichlet c0 held in voxel 0, decay, no flux at the far end. The discrete problem
+ * is c_0 = c0, D (c_{i-1} - 2 c_i + c_{i+1}) / dx^2 = lambda c_i for 0 < i < n, c_n = c_{n-1} (no flux); its
+ * solution is c_i = c0 cosh(theta (n - 1/2 - i)) / cosh(theta (n - 1/2)) with cosh theta = 1 + lambda dx^2 / (2 D).
+ * Backward Euler's (LOD, one axis, no splitting) and forward Euler's fixed points are that solution exactly, so
+ * the tolerance is rounding: 1e-12 relative (measured in the test output). The voxel holding c0 is exactly c0.
+ * The face convention's profile (ghost node at x = 0) lies above it: c_0 < c0 there. */
+static void boundary_voxel_profile(const char *solver, double dt, double *worst) {
+    const int n = 40;
+    const double dx = 5.0, D = 100.0, decay = 0.1, c0 = 38.0;
+    stroma_model *m = model_new(n, 1, 1, dx, dt, 1);
+    m->boundary_convention = STROMA_BOUNDARY_VOXEL;
+    m->substrates[0].diffusion_um2_per_min = D;
+    m->substrates[0].decay_per_min = decay;
+    m->substrates[0].initial = 1.0;
+    m->substrates[0].face_dirichlet[STROMA_FACE_X_MIN] = 1;
+    m->substrates[0].face_value[STROMA_FACE_X_MIN] = c0;
+    stroma_transport *t = create_ok(m, solver);
+    assert_true(value(t, 0, 0, 0, 0) == c0); /* held from the start */
+    assert_true(stroma_transport_open(t, 0));
+    if (solver) /* forward Euler creeps: run_to_steady's test of the step's change stops it at ~1e-11 */
+        for (int step = 0; step < 10000; step++)
+            stroma_transport_step(t);
+    else
+        run_to_steady(t);
+    const double theta = acosh(1.0 + decay * dx * dx / (2.0 * D));
+    *worst = 0.0;
+    for (int i = 0; i < n; i++) {
+        double exact = c0 * cosh(theta * (n - 0.5 - i)) / cosh(theta * (n - 0.5));
+        *worst = fmax(*worst, fabs(value(t, i, 0, 0, 0) - exact) / exact);
+    }
+    assert_true(value(t, 0, 0, 0, 0) == c0);
+    stroma_transport_destroy(&t);
+    /* the face convention on the same problem: voxel 0 is below the face value */
+    m->boundary_convention = STROMA_BOUNDARY_FACE;
+    t = create_ok(m, solver);
+    run_to_steady(t);
+    assert_true(value(t, 0, 0, 0, 0) < c0 - 0.1);
+    stroma_transport_destroy(&t);
+    model_free(m);
+}
+
+static void test_boundary_voxel_steady(void **state) {
+    (void)state;
+    double lod, expl;
+    boundary_voxel_profile(NULL, 1e4, &lod);
+    boundary_voxel_profile("explicit", 0.1, &expl); /* limit 2 / (4 D / dx^2 + decay) = 0.124 min */
+    print_message("boundary_voxel_steady: max relative error lod %.2g, explicit %.2g\n", lod, expl);
+    if (!(lod < 1e-12 && expl < 1e-12))
+        fail_msg("voxel-held steady profile: max relative error lod %g, explicit %g", lod, expl);
+}
+
+/* A 3D (or 2D with nz = 1) problem with every face Dirichlet at a different value per face and substrate, a
+ * no-flux substrate, a fixed voxel of the model on a face (it wins) and one inside (its lines mix held ends and
+ * the general path), a source at a boundary voxel and one inside, under `conv`; with `hind`, ECM hindrance on
+ * substrate 0 (sigma 0.5, 0, 0); `steps` steps at `threads` threads; returns a copy of the field. The boundary
+ * voxels are checked (==) after every step against the value that wins: the model's fixed entry, else the last
+ * Dirichlet face in the order x_min .. z_max. */
+static double *run_boundary_voxel_h(const char *solver, int nx, int ny, int nz, int threads, int steps,
+                                    stroma_boundary_convention conv, int hind) {
+    const double dx = 7.0, dt = solver ? 0.02 : 0.9;
+    stroma_model *m = model_new(nx, ny, nz, dx, dt, 3);
+    m->boundary_convention = conv;
+    for (int s = 0; s < 3; s++) {
+        stroma_substrate_desc *d = &m->substrates[s];
+        d->diffusion_um2_per_min = 100.0 + 150.0 * s;
+        d->decay_per_min = 0.05 * s;
+        d->initial = 2.0 + s;
+        for (int f = 0; f < STROMA_FACE_COUNT && s < 2; f++) { /* substrate 2: no flux everywhere */
+            if (s == 1 && f == STROMA_FACE_Y_MAX)
+                continue; /* one no-flux face: its edges keep the other faces' values */
+            d->face_dirichlet[f] = 1;
+            d->face_value[f] = 10.0 + f + 3.0 * s;
+        }
+    }
+    model_add_fixed(m, 0, 0.5 * dx, 2.5 * dx, 0.5 * dx, 7.5); /* voxel (0, 2, 0): on x_min (and z_min in 3D) */
+    model_add_fixed(m, 1, 3.5 * dx, 4.5 * dx, (nz / 2 + 0.5) * dx, 1.5); /* inside */
+    omp_set_num_threads(threads);
+    stroma_transport *t = create_ok(m, solver);
+    double *ecm = random_ecm(t, 5.0, 7);
+    const double sig[3] = {0.5, 0.0, 0.0};
+    if (hind)
+        hindrance_ok(t, ecm, sig);
+    free(ecm);
+    const double sec[3] = {1.0, 0.5, 0.3}, sat[3] = {50.0, 50.0, 9.0}, upt[3] = {0.2, 0.0, 1.0};
+    const int n[3] = {nx, ny, nz};
+    for (int step = 0; step < steps; step++) {
+        double delta[3];
+        stroma_transport_apply_source(t, stroma_mesh_index(&t->mesh, nx - 1, ny / 2, nz / 2), 3000.0, sec, sat, upt,
+                                      NULL, delta);
+        if (conv == STROMA_BOUNDARY_VOXEL) /* held voxels do not change */
+            assert_true(delta[0] == 0.0 && delta[1] == 0.0 && delta[2] != 0.0);
+        stroma_transport_apply_source(t, stroma_mesh_index(&t->mesh, nx / 2, ny / 3, nz / 2), 3000.0, sec, sat, upt,
+                                      NULL, NULL);
+        stroma_transport_step(t);
+        if (conv != STROMA_BOUNDARY_VOXEL)
+            continue;
+        for (int k = 0; k < nz; k++)
+            for (int j = 0; j < ny; j++)
+                for (int i = 0; i < nx; i++)
+                    for (int s = 0; s < 2; s++) {
+                        const int idx[3] = {i, j, k};
+                        double want = NAN;
+                        for (int f = 0; f < STROMA_FACE_COUNT; f++)
+                            if (n[f / 2] > 1 && m->substrates[s].face_dirichlet[f] &&
+                                idx[f / 2] == (f % 2 ? n[f / 2] - 1 : 0))
+                                want = m->substrates[s].face_value[f];
+                        if (s == 0 && i == 0 && j == 2 && k == 0)
+                            want = 7.5;
+                        double got = value(t, i, j, k, s);
+                        if (!isnan(want) && got != want)
+                            fail_msg("boundary voxel (%d, %d, %d) of substrate %d: %.17g, held value %g", i, j, k, s,
+                                     got, want);
+                    }
+    }
+    size_t bytes = t->mesh.nvox * 3 * sizeof(double);
+    double *copy = malloc(bytes);
+    assert_non_null(copy);
+    memcpy(copy, t->c, bytes);
+    assert_true(value(t, 3, 4, nz / 2, 1) == 1.5);
+    stroma_transport_destroy(&t);
+    model_free(m);
+    return copy;
+}
+
+static double *run_boundary_voxel(const char *solver, int nx, int ny, int nz, int threads, int steps,
+                                  stroma_boundary_convention conv) {
+    return run_boundary_voxel_h(solver, nx, ny, nz, threads, steps, conv, 0);
+}
+
+/* (a) The boundary voxels hold exactly (==) their face's value after every step, with sources on them, both
+ * solvers, 3D and 2D (in 2D the z faces are ignored); (c) 1, 2 and 3 threads give bit-identical fields (a cube,
+ * a thin slab, a plane: the same three paths as threads_bit_identical); the no-flux substrate is bit-identical
+ * to the face convention's, the Dirichlet ones are not (the option acted). */
+static void test_boundary_voxel_held_threads(void **state) {
+    (void)state;
+    const int shapes[3][3] = {{23, 17, 19}, {37, 29, 3}, {45, 31, 1}};
+    int saved = omp_get_max_threads();
+    for (int c = 0; c < 3; c++) {
+        const int *n = shapes[c];
+        const size_t nvox = (size_t)n[0] * (size_t)n[1] * (size_t)n[2];
+        double *one = run_boundary_voxel(NULL, n[0], n[1], n[2], 1, 12, STROMA_BOUNDARY_VOXEL);
+        for (int th = 2; th <= 3; th++) {
+            double *more = run_boundary_voxel(NULL, n[0], n[1], n[2], th, 12, STROMA_BOUNDARY_VOXEL);
+            assert_memory_equal(one, more, nvox * 3 * sizeof(double));
+            free(more);
+        }
+        double *face = run_boundary_voxel(NULL, n[0], n[1], n[2], 1, 12, STROMA_BOUNDARY_FACE);
+        size_t differ[3] = {0, 0, 0};
+        for (size_t v = 0; v < nvox; v++)
+            for (int s = 0; s < 3; s++)
+                differ[s] += memcmp(&one[v * 3 + (size_t)s], &face[v * 3 + (size_t)s], sizeof(double)) != 0;
+        assert_int_equal(differ[2], 0);
+        assert_true(differ[0] > nvox / 4 && differ[1] > nvox / 4);
+        free(face);
+        free(one);
+    }
+    double *e1 = run_boundary_voxel("explicit", 13, 11, 9, 1, 30, STROMA_BOUNDARY_VOXEL);
+    double *e2 = run_boundary_voxel("explicit", 13, 11, 9, 2, 30, STROMA_BOUNDARY_VOXEL);
+    assert_memory_equal(e1, e2, (size_t)13 * 11 * 9 * 3 * sizeof(double));
+    free(e1);
+    free(e2);
+    omp_set_num_threads(saved);
+}
+
+/* With ECM hindrance (variable coefficients: held ends go through the general path, not the fast sweeps' identity
+ * rows) the held voxels still hold exactly and 1 and 2 threads agree bit for bit (a cube and a plane); the
+ * unhindered substrate with held faces (sigma 0) matches the constant-coefficient run to rounding (1e-12
+ * relative: the general path rounds differently from the fast sweeps), the one without (no fixed voxels) bit
+ * for bit, the hindered one differs. */
+static void test_boundary_voxel_hindered(void **state) {
+    (void)state;
+    const int shapes[2][3] = {{17, 15, 13}, {31, 27, 1}};
+    int saved = omp_get_max_threads();
+    for (int c = 0; c < 2; c++) {
+        const int *n = shapes[c];
+        const size_t nvox = (size_t)n[0] * (size_t)n[1] * (size_t)n[2];
+        double *one = run_boundary_voxel_h(NULL, n[0], n[1], n[2], 1, 10, STROMA_BOUNDARY_VOXEL, 1);
+        double *two = run_boundary_voxel_h(NULL, n[0], n[1], n[2], 2, 10, STROMA_BOUNDARY_VOXEL, 1);
+        assert_memory_equal(one, two, nvox * 3 * sizeof(double));
+        double *plain = run_boundary_voxel_h(NULL, n[0], n[1], n[2], 1, 10, STROMA_BOUNDARY_VOXEL, 0);
+        double worst = 0.0;
+        size_t differ0 = 0;
+        for (size_t v = 0; v < nvox; v++) {
+            worst = fmax(worst, fabs(one[v * 3 + 1] - plain[v * 3 + 1]) / fmax(fabs(plain[v * 3 + 1]), 1e-300));
+            differ0 += one[v * 3] != plain[v * 3];
+            assert_memory_equal(&one[v * 3 + 2], &plain[v * 3 + 2], sizeof(double));
+        }
+        if (!(worst < 1e-12))
+            fail_msg("sigma = 0 substrate with held faces: %g relative from the constant path", worst);
+        print_message("boundary_voxel_hindered: sigma = 0 substrate %.2g relative from the constant path\n", worst);
+        assert_true(differ0 > nvox / 4);
+        free(one);
+        free(two);
+        free(plain);
+    }
+    omp_set_num_threads(saved);
+}
+
+/* (b) Mass and positivity. 1D, no decay, voxel 0 held at c0, the rest 0, no flux at the far end: one backward
+ * Euler step moves into the free voxels exactly the flux from voxel 0, r (c0 - c_1 new) per unit length
+ * (summing the free rows), so sum_{i>0} (c_new - c_old) = r (c0 - c_1 new) to rounding (1e-12 relative); every
+ * value stays in [0, c0] (maximum principle) at every step, and the field tends to c0 everywhere. In 3D with every
+ * face held at c0 and no decay, both solvers: values in [0, c0] at every step and the domain total grows
+ * monotonically towards c0 x volume (to rounding once it is there: 1e-15 relative). */
+static void test_boundary_voxel_mass(void **state) {
+    (void)state;
+    const int n = 30;
+    const double dx = 2.0, D = 50.0, dt = 0.5, c0 = 20.0, r = D * dt / (dx * dx);
+    stroma_model *m = model_new(n, 1, 1, dx, dt, 1);
+    m->boundary_convention = STROMA_BOUNDARY_VOXEL;
+    m->substrates[0].diffusion_um2_per_min = D;
+    m->substrates[0].face_dirichlet[STROMA_FACE_X_MIN] = 1;
+    m->substrates[0].face_value[STROMA_FACE_X_MIN] = c0;
+    stroma_transport *t = create_ok(m, NULL);
+    for (int step = 0; step < 400; step++) {
+        double before = 0.0, after = 0.0;
+        for (int i = 1; i < n; i++)
+            before += value(t, i, 0, 0, 0);
+        stroma_transport_step(t);
+        for (int i = 1; i < n; i++) {
+            after += value(t, i, 0, 0, 0);
+            assert_true(value(t, i, 0, 0, 0) >= 0.0 && value(t, i, 0, 0, 0) <= c0);
+        }
+        double flux = r * (c0 - value(t, 1, 0, 0, 0));
+        if (!(fabs((after - before) - flux) <= 1e-12 * fmax(after, 1.0)))
+            fail_msg("step %d: free voxels gained %.17g, flux from the held voxel %.17g", step, after - before, flux);
+    }
+    assert_true(value(t, n - 1, 0, 0, 0) > 0.99 * c0);
+    stroma_transport_destroy(&t);
+    model_free(m);
+
+    const char *solvers[2] = {NULL, "explicit"};
+    for (int q = 0; q < 2; q++) {
+        m = model_new(11, 9, 8, 10.0, q ? 0.05 : 1.0, 1);
+        m->boundary_convention = STROMA_BOUNDARY_VOXEL;
+        m->substrates[0].diffusion_um2_per_min = 300.0;
+        for (int f = 0; f < STROMA_FACE_COUNT; f++) {
+            m->substrates[0].face_dirichlet[f] = 1;
+            m->substrates[0].face_value[f] = c0;
+        }
+        t = create_ok(m, solvers[q]);
+        double prev;
+        stroma_transport_stats(t, 0, NULL, NULL, NULL, &prev);
+        for (int step = 0; step < 200; step++) {
+            stroma_transport_step(t);
+            double lo, hi, total;
+            stroma_transport_stats(t, 0, NULL, &lo, &hi, &total);
+            if (!(lo >= 0.0 && hi <= c0 * (1.0 + 1e-15) && total >= prev * (1.0 - 1e-15))) /* rounding */
+                fail_msg("%s step %d: min %.17g, max %.17g, total %.17g after %.17g", q ? "explicit" : "lod", step,
+                         lo, hi, total, prev);
+            prev = total;
+        }
+        double mean;
+        stroma_transport_stats(t, 0, &mean, NULL, NULL, NULL);
+        assert_true(mean > 0.9 * c0);
+        stroma_transport_destroy(&t);
+        model_free(m);
+    }
+}
+
+/* voxel with no Dirichlet face changes nothing: bit-identical to face (a model's fixed voxels, sources, both
+ * solvers). */
+static void test_boundary_voxel_no_faces(void **state) {
+    (void)state;
+    const char *solvers[2] = {NULL, "explicit"};
+    for (int q = 0; q < 2; q++) {
+        double *field[2];
+        for (int conv = 0; conv < 2; conv++) {
+            stroma_model *m = model_new(9, 8, 7, 10.0, q ? 0.02 : 1.0, 2);
+            m->boundary_convention = conv ? STROMA_BOUNDARY_VOXEL : STROMA_BOUNDARY_FACE;
+            for (int s = 0; s < 2; s++) {
+                m->substrates[s].diffusion_um2_per_min = 200.0 * (s + 1);
+                m->substrates[s].decay_per_min = 0.1;
+            }
+            model_add_fixed(m, 1, 0.5, 0.5, 0.5, 3.0);
+            stroma_transport *t = create_ok(m, solvers[q]);
+            assert_int_equal(t->nfixed, 1);
+            const double exp_[2] = {1e4, 2e4};
+            for (int step = 0; step < 20; step++) {
+                stroma_transport_apply_source(t, stroma_mesh_index(&t->mesh, 4, 4, 3), 0.0, NULL, NULL, NULL, exp_,
+                                              NULL);
+                stroma_transport_step(t);
+            }
+            field[conv] = malloc(t->mesh.nvox * 2 * sizeof(double));
+            assert_non_null(field[conv]);
+            memcpy(field[conv], t->c, t->mesh.nvox * 2 * sizeof(double));
+            stroma_transport_destroy(&t);
+            model_free(m);
+        }
+        assert_memory_equal(field[0], field[1], (size_t)9 * 8 * 7 * 2 * sizeof(double));
+        free(field[0]);
+        free(field[1]);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mesh),
@@ -959,6 +1256,11 @@ int main(void) {
         cmocka_unit_test(test_hindrance_3d_steady),
         cmocka_unit_test(test_hindrance_threads),
         cmocka_unit_test(test_hindrance_off),
+        cmocka_unit_test(test_boundary_voxel_steady),
+        cmocka_unit_test(test_boundary_voxel_held_threads),
+        cmocka_unit_test(test_boundary_voxel_hindered),
+        cmocka_unit_test(test_boundary_voxel_mass),
+        cmocka_unit_test(test_boundary_voxel_no_faces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
