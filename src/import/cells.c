@@ -69,23 +69,21 @@ static int type_of(const pc_model *m, const char *s, int by_name) {
 
 /* What a per-cell column of PhysiCell's file becomes. */
 typedef enum {
-    IN_DROP,  /* not imported (reported) */
-    IN_OUT,   /* written as column `out` of the converted file */
-    IN_MERGE  /* phagocytose necrotic / other dead cell: merged into the apoptotic column where a row agrees */
+    IN_DROP, /* not imported (reported) */
+    IN_OUT   /* written as column `out` of the converted file */
 } in_role;
 
 typedef struct in_col {
     char name[256]; /* as in the header */
     in_role role;
     int out;        /* IN_OUT: index into m->cellcol */
-    int partner;    /* IN_MERGE: field of the 'phagocytose apoptotic cell' column */
     int synonym;    /* IN_OUT: field of an earlier column with the same PhysiCell behaviour, or -1 */
     pc_beh_kind kind;
     int arg;
     int var;        /* custom data, or -1 */
     char why[400];  /* IN_DROP: the reason */
     int set;        /* imported rows that give a value */
-    int differ;     /* IN_DROP: ... other than their type's value; IN_MERGE: other than the apoptotic column's */
+    int differ;     /* IN_DROP: ... other than their type's value */
     int first_differ;
     int refused;    /* IN_OUT: values written as skip */
 } in_col;
@@ -111,7 +109,6 @@ static void drop(in_col *C, const char *why) {
 
 /* Decide what each per-cell column (fields 4..n-1 of the header) becomes; adds m->cellcol. */
 static stroma_code classify(pc_model *m, in_col *cols, int n) {
-    int apoptotic = -1;
     for (int i = 4; i < n; i++) {
         in_col *C = &cols[i];
         C->kind = PB_NONE;
@@ -146,22 +143,13 @@ static stroma_code classify(pc_model *m, in_col *cols, int n) {
                     drop(C, why);
                 continue;
             }
-            if (C->kind == PB_NECROSIS) {
-                drop(C, "stroma's necrosis is not set per cell (it follows the type's oxygen ramp or rules)");
-                continue;
-            }
-            if (C->kind == PB_PHAG_NECROTIC || C->kind == PB_PHAG_OTHER) {
-                C->role = IN_MERGE; /* decided once every column is known */
-                continue;
-            }
         }
         /* a column for the same PhysiCell behaviour (a synonym) adds to it: a row's last value wins */
         int o = -1;
         for (int j = 4; j < i && o < 0; j++) {
             const in_col *P = &cols[j];
             if (P->role != IN_OUT || strcmp(m->cellcol[P->out].name, out)) continue;
-            if (P->kind != C->kind || P->var != C->var || P->arg != C->arg || P->kind == PB_PHAG_DEAD ||
-                C->kind == PB_PHAG_DEAD) {
+            if (P->kind != C->kind || P->var != C->var || P->arg != C->arg) {
                 char w[sizeof P->name + sizeof out + 40];
                 snprintf(w, sizeof w, "column %d ('%s') already gives '%s'", j + 1, P->name, out);
                 drop(C, w);
@@ -191,15 +179,6 @@ static stroma_code classify(pc_model *m, in_col *cols, int n) {
         }
         C->role = IN_OUT;
         C->out = o;
-        if (C->kind == PB_PHAG_APOPTOTIC && apoptotic < 0) apoptotic = i;
-    }
-    for (int i = 4; i < n; i++) {
-        in_col *C = &cols[i];
-        if (C->role != IN_MERGE) continue;
-        C->partner = apoptotic;
-        if (apoptotic < 0)
-            drop(C, "stroma has one phagocytosis rate for every dead cell: only a 'phagocytose apoptotic cell' "
-                    "column sets it per cell, and the file has none");
     }
     return STROMA_OK;
 }
@@ -262,11 +241,6 @@ static stroma_code read_values(pc_model *m, in_col *cols, int ncols, int lineno,
     for (int i = 4; i < ncols; i++) {
         in_col *C = &cols[i];
         double v = raw[i], base;
-        if (C->role == IN_MERGE) {
-            double a = raw[C->partner];
-            if (!((isnan(a) && isnan(v)) || a == v) && !C->differ++) C->first_differ = lineno;
-            continue;
-        }
         if (isnan(v)) continue;
         if (C->role == IN_DROP) {
             if (drop_base(m, C, t, &base) && v != base && !C->differ++) C->first_differ = lineno;
@@ -306,29 +280,7 @@ static void report_columns(pc_model *m, const in_col *cols, int ncols, int heade
                 snprintf(differ, sizeof differ, "; all equal the type's value");
             imp_report(m->rep, NI, file, header_line, "per-cell column '%s' is not imported (%d row%s a value%s): %s",
                        C->name, C->set, C->set == 1 ? " gives" : "s give", differ, C->why);
-        } else if (C->role == IN_MERGE) {
-            const char *apo = cols[C->partner].name;
-            if (C->differ == 0)
-                imp_report(m->rep, NO, file, header_line,
-                           "per-cell column '%s' equals '%s' on every row: merged into 'phagocytose dead cell', "
-                           "as identical rules are",
-                           C->name, apo);
-            else
-                imp_report(m->rep, AP, file, C->first_differ,
-                           "per-cell column '%s' differs from '%s' on %d row%s (the first on this line): stroma has "
-                           "one dead-cell phagocytosis rate, so those cells engulf every dead cell at their '%s' "
-                           "value%s",
-                           C->name, apo, C->differ, C->differ == 1 ? "" : "s", apo,
-                           C->differ < m->ncells ? "; on the other rows the two are equal and merged into 'phagocytose "
-                                                   "dead cell'"
-                                                 : "");
         } else {
-            if (C->kind == PB_PHAG_APOPTOTIC)
-                imp_report(m->rep, AP, file, header_line,
-                           "per-cell column '%s' written as 'phagocytose dead cell': a cell's own rate applies to "
-                           "every dead cell whatever its death (in PhysiCell its necrotic and other dead rates stay "
-                           "its type's unless other columns set them)",
-                           C->name);
             if (C->synonym >= 0)
                 imp_report(m->rep, NO, file, header_line,
                            "per-cell columns '%s' and '%s' name the same behaviour: written as one column '%s', a "

@@ -1,7 +1,8 @@
 /* The stroma form of an imported PhysiCell model: each cell type's cycle, death, dead-cell phagocytosis and attacks,
  * and each rule's saturation. The model is written with rules_law: physicell, under which stroma combines the
  * rules as PhysiCell does (shared maximum and minimum per behaviour, increasing rules before decreasing ones, a
- * rule on either side of its base), so rules keep their direction and saturation as read. */
+ * rule on either side of its base), so rules keep their direction and saturation as read; and with contact_law:
+ * physicell, under which attacks and engulfing follow PhysiCell's standard interactions at mechanics steps. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,32 +72,43 @@ static void convert_cycle(pc_model *m, pc_type *T) {
 
 static void convert_death(pc_model *m, pc_type *T) {
     const char *f = m->settings_path;
+    /* the durations and timing are PhysiCell's shared ones (settings.c share_death), exact */
+    T->apop_exp = !T->apop_fixed;
     if (isinf(T->apop_dur)) {
         imp_report(m->rep, NO, f, T->line, "%s: apoptotic cells are never removed (rate 0): duration %g min written",
                    T->name, PC_NEVER);
         T->apop_dur = PC_NEVER;
+        T->apop_exp = 0;
     } else if (!(T->apop_dur > 0)) {
         imp_report(m->rep, AP, f, T->line,
                    "%s: the apoptotic phase lasts 0 min: 1e-9 min written (removed at the "
                    "next phenotype step)",
                    T->name);
         T->apop_dur = 1e-9;
-    } else if (!T->apop_fixed) {
-        imp_report(m->rep, AP, f, T->line,
-                   "%s: the apoptotic phase lasts an exponential time of mean %g min in PhysiCell, exactly %g min "
-                   "in stroma",
-                   T->name, T->apop_dur, T->apop_dur);
+        T->apop_exp = 0;
     }
     if (T->necr_dur <= 0) T->necr_dur = 1e-9;
-    if ((T->rule_mask >> PB_NECROSIS) & 1) {
+    T->necr_exp = !T->necr_fixed;
+    unsigned set = T->rule_mask | T->cell_mask;
+    if ((set >> PB_NECROSIS) & 1) {
         T->necrosis_block = 1;
         imp_report(m->rep, NO, f, T->line,
                    "%s: PhysiCell's necrosis rate %g 1/min is written as death.necrosis with threshold 0 (stroma's "
-                   "oxygen ramp never acts) so that the rules on necrosis start from it",
+                   "oxygen ramp never acts) so that the rules and per-cell values on necrosis start from it",
                    T->name, T->necr_rate);
         imp_report_once(m->rep, AP, f, T->line,
                         "necrosis: stroma removes a necrotic cell after the sum of PhysiCell's necrotic phase "
                         "durations; PhysiCell's swelling phase ends when the cell reaches its rupture volume");
+        /* one removal time: its timing is that of the longer phase; the other one is approximated */
+        const pc_death_phase *a = &m->necr[0], *b = &m->necr[1];
+        double da = isfinite(a->dur) ? a->dur : 0, db = isfinite(b->dur) ? b->dur : 0;
+        double minor = da < db ? da : db;
+        if (a->fixed != b->fixed && minor > 1e-6 * (da + db))
+            imp_report_once(m->rep, AP, f, T->line,
+                            "necrosis: PhysiCell's two necrotic phases differ in timing (%g min %s, %g min %s); "
+                            "stroma's one removal time of %g min is %s, as the longer phase",
+                            da, a->fixed ? "fixed" : "exponential", db, b->fixed ? "fixed" : "exponential", da + db,
+                            T->necr_exp ? "exponential" : "fixed");
     } else if (T->necr_rate > 0) {
         imp_report(m->rep, NI, f, T->line,
                    "%s: constant necrosis rate %g 1/min is not imported (stroma's necrosis comes from an oxygen "
@@ -107,13 +119,11 @@ static void convert_death(pc_model *m, pc_type *T) {
 
 static void convert_interactions(pc_model *m, pc_type *T) {
     const char *f = m->settings_path;
-    double a = T->phag_apop, n = T->phag_necr, o = T->phag_other;
-    T->st_phag = a;
-    if (!(a == n && a == o))
-        imp_report(m->rep, AP, f, T->line,
-                   "%s: PhysiCell engulfs dead cells at rates %g (apoptotic), %g (necrotic), %g (other dead); "
-                   "stroma has one rate per dead cell type: the apoptotic rate %g written for every type",
-                   T->name, a, n, o, a);
+    if (T->phag_other > 0)
+        imp_report(m->rep, NO, f, T->line,
+                   "%s: other_dead_phagocytosis_rate %g 1/min never applies: the project's dead cells are apoptotic "
+                   "or necrotic, and stroma has no other deaths",
+                   T->name, T->phag_other);
     unsigned set = T->rule_mask | T->cell_mask; /* behaviours rules or per-cell values set */
     T->attacks = (set >> PB_ATTACK) & 1;
     for (int k = 0; k < m->ntypes; k++)
@@ -121,21 +131,8 @@ static void convert_interactions(pc_model *m, pc_type *T) {
     /* the damage an attacker delivers: written for a type that attacks, or whose rules or cells set it (base) */
     int damage_rules = (set >> PB_ATTACK_DAMAGE) & 1;
     T->st_attack_damage = (T->attacks || damage_rules) && T->attack_damage > 0 ? T->attack_damage : 0;
-    if (!T->attacks) return;
-    /* PhysiCell ends an attack with probability dt/attack_duration at each mechanics step, after delivering
-     * attack_damage_rate * dt: an attack lasts about max(attack_duration, dt_mechanics) and delivers that
-     * times the rate. stroma's attachment ends after an exponential time of mean attachment_duration and
-     * delivers damage for the time it lasted (the same mean damage per attack), but attachments are made and
-     * ended at phenotype steps, so an attacker starts at most one attack per phenotype step. */
-    double dur = T->attack_duration > 0 ? T->attack_duration : 1e-9;
-    double pc_mean = fmax(dur, m->dt_mech);
-    imp_report(m->rep, AP, f, T->line,
-               "%s attacks: attack_duration %g min written as attachment_duration, the mean of stroma's exponential "
-               "attachment; an attack delivers attack_damage for the time it lasts (mean %g min here, about %g in "
-               "PhysiCell, which checks every mechanics step of %g min), but stroma attaches at phenotype steps "
-               "(%g min), so an attacker starts at most one attack per phenotype step where PhysiCell may start one "
-               "per mechanics step",
-               T->name, T->attack_duration, dur, pc_mean, m->dt_mech, m->dt_phen);
+    /* with contact_law: physicell, attachment_duration is PhysiCell's attack_duration (an attack ends with
+     * probability dt/duration at each mechanics step) and attack_damage its attack_damage_rate: exact */
 }
 
 double pc_behaviour_base(const pc_type *T, pc_beh_kind k, int arg) {
@@ -152,10 +149,8 @@ double pc_behaviour_base(const pc_type *T, pc_beh_kind k, int arg) {
     case PB_SPEED: return T->speed;
     case PB_BIAS: return T->bias;
     case PB_PERSISTENCE: return T->persistence;
-    case PB_PHAG_APOPTOTIC:
-    case PB_PHAG_DEAD: return T->phag_apop;
+    case PB_PHAG_APOPTOTIC: return T->phag_apop;
     case PB_PHAG_NECROTIC: return T->phag_necr;
-    case PB_PHAG_OTHER: return T->phag_other;
     case PB_ATTACK: return T->attack[arg];
     case PB_TRANSFORM: return T->transform[arg];
     case PB_ATTACK_DAMAGE: return T->attack_damage;
@@ -195,21 +190,12 @@ static double st_base(const pc_model *m, int t, pc_beh_kind k, int arg) {
     case PB_SPEED: return T->motile ? T->speed : 0;
     case PB_BIAS: return T->motile ? T->bias : 0.5;
     case PB_PERSISTENCE: return T->motile ? T->persistence : 1;
-    case PB_PHAG_APOPTOTIC:
-    case PB_PHAG_NECROTIC:
-    case PB_PHAG_OTHER:
-    case PB_PHAG_DEAD: return T->st_phag;
     case PB_TARGET: return pc_writes_target(m, t, arg) ? T->sec_target[arg] : 0;
     case PB_ATTACK_DAMAGE: return T->st_attack_damage;
     /* emit.c writes attachment_duration for a type that attacks; otherwise stroma's default (60 min) */
     case PB_ATTACK_DURATION: return T->attacks ? (T->attack_duration > 0 ? T->attack_duration : 1e-9) : 60;
     default: return pc_behaviour_base(T, k, arg);
     }
-}
-
-static int same_rule(const pc_rule *a, const pc_rule *b) {
-    return a->type == b->type && !strcmp(a->signal, b->signal) && a->dir == b->dir && a->out_sat == b->out_sat &&
-           a->half == b->half && a->hill == b->hill && a->dead == b->dead;
 }
 
 static void drop(pc_model *m, pc_rule *r, stroma_import_kind kind, const char *fmt, const char *arg) {
@@ -268,38 +254,6 @@ static void convert_rules(pc_model *m) {
             drop(m, r, NI, "%s", "half-max and Hill power must be > 0 in stroma");
             continue;
         }
-    }
-    /* dead-cell phagocytosis: stroma has one rate for every dead cell. A rule on phagocytose necrotic / other
-     * dead cell identical to one on phagocytose apoptotic cell is merged into it; other such rules are dropped. */
-    for (int i = 0; i < m->nrules; i++) {
-        pc_rule *r = &m->rules[i];
-        if (!r->emit || r->kind != PB_PHAG_APOPTOTIC) continue;
-        char lines[256] = "";
-        for (int j = 0; j < m->nrules; j++) {
-            pc_rule *o = &m->rules[j];
-            if (!o->emit || (o->kind != PB_PHAG_NECROTIC && o->kind != PB_PHAG_OTHER) || !same_rule(o, r)) continue;
-            o->emit = 0;
-            snprintf(o->why, sizeof o->why, "merged into the rule of line %d on phagocytose dead cell", r->line);
-            size_t l = strlen(lines);
-            snprintf(lines + l, sizeof lines - l, "%s%s (line %d)", l ? " and " : "", o->pc_beh, o->line);
-        }
-        if (lines[0])
-            imp_report(m->rep, NO, r->file, r->line,
-                       "rules on phagocytose apoptotic cell and %s are identical: written as one rule on "
-                       "phagocytose dead cell, which in stroma acts on every dead cell",
-                       lines);
-        else
-            imp_report(m->rep, AP, r->file, r->line,
-                       "rule on phagocytose apoptotic cell written on phagocytose dead cell, which in stroma acts on "
-                       "every dead cell whatever its death");
-    }
-    for (int i = 0; i < m->nrules; i++) {
-        pc_rule *r = &m->rules[i];
-        if (r->emit && (r->kind == PB_PHAG_NECROTIC || r->kind == PB_PHAG_OTHER))
-            drop(m, r, NI,
-                 "stroma has one phagocytosis rate for every dead cell: only rules on phagocytose apoptotic cell "
-                 "(and rules identical to them) are imported, as phagocytose dead cell%s",
-                 "");
     }
     /* saturations stroma cannot take; the rules' common base where stroma's differs from PhysiCell's */
     for (int i = 0; i < m->nrules; i++) {

@@ -110,6 +110,8 @@ static void put_compatibility(const pc_model *m, FILE *f) {
     if (dirichlet)
         fputs("boundary_convention: voxel  # Dirichlet values held in the outermost voxels, as BioFVM does\n", f);
     fputs("rules_law: physicell  # several rules on one behaviour combine as in PhysiCell\n", f);
+    fputs("contact_law: physicell  # attacks and engulfing as PhysiCell's standard interactions, each mechanics step\n",
+          f);
     fputs("dead_uptake_fraction: 0.1  # a dying cell keeps 10% of its uptake (PhysiCell's Cell::start_death)\n", f);
 }
 
@@ -166,12 +168,14 @@ static void put_type(const pc_model *m, FILE *f, int t) {
         fputs("    cycle: {model: none}\n", f);
     }
     fputs("    death:\n", f);
-    fprintf(f, "      apoptosis: {rate: %s, duration: %s}\n", num(T->apop_rate, a), num(T->apop_dur, b));
+    fprintf(f, "      apoptosis: {rate: %s, duration: %s%s}\n", num(T->apop_rate, a), num(T->apop_dur, b),
+            T->apop_exp ? ", timing: exponential" : "");
     if (T->necrosis_block)
         fprintf(f,
-                "      necrosis: {substrate: %s, threshold: 0, critical: 0, rate: %s, duration: %s}  # rate: base of "
-                "the rules on necrosis\n",
-                yname(m->sub[0].name, q), num(T->necr_rate, a), num(T->necr_dur, b));
+                "      necrosis: {substrate: %s, threshold: 0, critical: 0, rate: %s, duration: %s%s}  # rate: base of "
+                "the rules and per-cell values on necrosis\n",
+                yname(m->sub[0].name, q), num(T->necr_rate, a), num(T->necr_dur, b),
+                T->necr_exp ? ", timing: exponential" : "");
     if (T->damage_rate > 0 || T->damage_repair > 0) {
         fputs("    damage: {", f);
         if (T->damage_rate > 0) fprintf(f, "rate: %s", num(T->damage_rate, a));
@@ -220,7 +224,7 @@ static void put_type(const pc_model *m, FILE *f, int t) {
     int transforms = 0;
     for (int k = 0; k < m->ntypes; k++)
         transforms |= T->transform[k] > 0;
-    if (!T->attacks && !(T->st_attack_damage > 0) && !(T->st_phag > 0) && !transforms) return;
+    if (!T->attacks && !(T->st_attack_damage > 0) && !(T->phag_apop > 0) && !(T->phag_necr > 0) && !transforms) return;
     fputs("    interactions:\n", f);
     if (T->attacks) {
         any = 0;
@@ -234,12 +238,8 @@ static void put_type(const pc_model *m, FILE *f, int t) {
         fprintf(f, "      attachment_duration: %s\n", num(T->attack_duration > 0 ? T->attack_duration : 1e-9, a));
     }
     if (T->st_attack_damage > 0) fprintf(f, "      attack_damage: %s\n", num(T->st_attack_damage, a));
-    if (T->st_phag > 0) {
-        fputs("      phagocytosis: {", f);
-        for (int k = 0; k < m->ntypes; k++)
-            fprintf(f, "%s%s: %s", k ? ", " : "", yname(m->types[k].name, q), num(T->st_phag, a));
-        fputs("}\n", f);
-    }
+    if (T->phag_apop > 0) fprintf(f, "      phagocytosis_apoptotic: %s\n", num(T->phag_apop, a));
+    if (T->phag_necr > 0) fprintf(f, "      phagocytosis_necrotic: %s\n", num(T->phag_necr, a));
     if (transforms) {
         any = 0;
         for (int k = 0; k < m->ntypes; k++)

@@ -56,8 +56,6 @@ typedef enum pc_beh_kind {
     PB_PERSISTENCE,
     PB_PHAG_APOPTOTIC,
     PB_PHAG_NECROTIC,
-    PB_PHAG_OTHER,
-    PB_PHAG_DEAD,
     PB_ATTACK,
     PB_TRANSFORM, /* arg: cell type */
     PB_ATTACK_DAMAGE,
@@ -81,11 +79,15 @@ typedef struct pc_type {
     double ph_dur[PC_MAX_PHASES]; /* min; INFINITY: rate 0 (never left); 0: left at once */
     int ph_fixed[PC_MAX_PHASES];
     int cycle_line;
-    /* death */
+    /* death: the rates are the type's own; the phase durations are the shared ones (pc_model.apop, necr) once
+     * the settings are read */
     double apop_rate, apop_dur; /* 1/min, min */
     int apop_fixed;
     double necr_rate, necr_dur; /* 1/min; min: sum of the necrotic phases */
+    int necr_fixed;             /* the removal time is fixed (the longer necrotic phase is) */
     int has_necr;
+    double own_apop_dur;        /* min: what the type's own definition says (or inherits), for the report */
+    int own_apop_fixed;
     /* volume */
     double volume;       /* µm³ */
     double biomass_rate; /* 1/min: cytoplasmic_biomass_change_rate */
@@ -108,6 +110,7 @@ typedef struct pc_type {
     /* interactions */
     double phag_apop, phag_necr, phag_other; /* 1/min, dead cells by death state */
     double *attack, *transform;              /* [ntypes] 1/min */
+    double *immunogenicity;                  /* [ntypes] toward attackers of each type (PhysiCell: default 1) */
     double attack_duration;                  /* min: PhysiCell's mean (ended with probability dt/duration) */
     double attack_damage;                    /* damage/min delivered while attached */
     /* cell integrity */
@@ -119,8 +122,9 @@ typedef struct pc_type {
     int st_nphases;
     double st_phase[PC_MAX_PHASES];
     int st_phase_exp[PC_MAX_PHASES];
-    int necrosis_block;      /* write death.necrosis (rules on necrosis need PhysiCell's rate as base) */
-    double st_phag;          /* dead-cell phagocytosis written toward every type (0: none) */
+    int necrosis_block;      /* write death.necrosis (rules or per-cell values on necrosis: PhysiCell's rate as
+                                base, the shared necrotic duration) */
+    int apop_exp, necr_exp;  /* write timing: exponential */
     int attacks;             /* attacks some type: an attack rate > 0 or rules on attack */
     double st_attack_damage; /* damage/min written as interactions.attack_damage (0: none) */
     unsigned rule_mask;      /* 1 << pc_beh_kind of the behaviours its mapped rules set */
@@ -165,6 +169,15 @@ typedef struct pc_cellcol {
     unsigned char nonzero[PC_MAX_TYPES]; /* a cell of that type sets a value != 0 */
 } pc_cellcol;
 
+/* A phase of one of PhysiCell's shared death models (apoptosis, necrosis), as the last definition in XML order
+ * that gives it left it. */
+typedef struct pc_death_phase {
+    double dur; /* min; INFINITY: rate 0 */
+    int fixed;
+    int from;   /* type whose definition set it last, -1: PhysiCell's default */
+    int line;   /* of that definition's <duration> or <rate> */
+} pc_death_phase;
+
 typedef struct pc_model {
     const char *settings_path; /* as the caller named it */
     char settings_dir[1024];
@@ -182,6 +195,8 @@ typedef struct pc_model {
     int nsub;
     pc_type *types;
     int ntypes;
+    pc_death_phase apop;    /* the apoptotic phase every type has */
+    pc_death_phase necr[2]; /* the necrotic swelling and lysed phases every type has */
     pc_var *vars;
     int nvars;
     /* rules: the files, in the order PhysiCell reads them */

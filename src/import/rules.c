@@ -113,9 +113,11 @@ static int map_signal(const pc_model *m, const char *s, char *out, size_t cap, c
     int t = type_after(m, s, "contact with ", 1);
     if (t >= 0) return named(out, cap, "contact with %s", m->types[t].name);
     if (strcmp(s, "damage") == 0) return named(out, cap, "damage");
-    static const char *const atk[] = {"damage delivered", "total damage delivered", "attacking",
-                                      "is attacking",     "total attack time",      NULL};
-    if (is_one_of(s, atk)) return lacks(why, wcap, "stroma's attack model records no damage delivered or attack time");
+    static const char *const dd[] = {"damage delivered", "total damage delivered", NULL},
+                             *const ak[] = {"attacking", "is attacking", NULL};
+    if (is_one_of(s, dd)) return named(out, cap, "damage delivered");
+    if (is_one_of(s, ak)) return named(out, cap, "attacking");
+    if (strcmp(s, "total attack time") == 0) return named(out, cap, "total attack time");
     static const char *const d1[] = {"dead", "is dead", NULL}, *const a1[] = {"apoptotic", "is_apoptotic", NULL},
                              *const n1[] = {"necrotic", "is_necrotic", NULL},
                              *const t1[] = {"time", "current time", "global time", NULL};
@@ -211,16 +213,30 @@ int pc_map_behaviour(const pc_model *m, const char *b, char *out, size_t cap, ch
          PB_PHAG_APOPTOTIC},
         {{"phagocytose necrotic cell", "phagocytosis of necrotic cell", "phagocytosis of necrotic cells", NULL},
          PB_PHAG_NECROTIC},
-        {{"phagocytose other dead cell", "phagocytosis of other dead cell", "phagocytosis of other dead cells", NULL},
-         PB_PHAG_OTHER},
-        {{"phagocytose dead cell", "phagocytosis of dead cell", "phagocytosis of dead cells", NULL}, PB_PHAG_DEAD},
     };
     for (size_t i = 0; i < sizeof phag / sizeof phag[0]; i++)
         if (is_one_of(b, phag[i].names)) {
             snprintf(canon, ccap, "%s", phag[i].names[0]);
             *kind = phag[i].kind;
-            return named(out, cap, "phagocytose dead cell");
+            return named(out, cap, "%s", phag[i].names[0]);
         }
+    static const char *const other[] = {"phagocytose other dead cell", "phagocytosis of other dead cell",
+                                        "phagocytosis of other dead cells", NULL};
+    if (is_one_of(b, other)) {
+        snprintf(canon, ccap, "%s", other[0]);
+        return lacks(why, wcap,
+                     "stroma's dead cells are apoptotic or necrotic, with no other deaths (nor has this project any "
+                     "in PhysiCell): the behaviour acts on no cell");
+    }
+    static const char *const dead[] = {"phagocytose dead cell", "phagocytosis of dead cell",
+                                       "phagocytosis of dead cells", NULL};
+    if (is_one_of(b, dead)) {
+        snprintf(why, wcap,
+                 "'%s' is not a PhysiCell 1.14 behaviour (1.14 replaced it by phagocytose apoptotic cell, necrotic "
+                 "cell and other dead cell)",
+                 b);
+        return -1;
+    }
     int t;
     if ((t = type_after(m, b, "phagocytose ", 1)) >= 0 || (t = type_after(m, b, "phagocytosis of ", 0)) >= 0 ||
         (!strncmp(b, "phagocytosis of ", 16) && type_by_id_text(m, b + 16) >= 0))

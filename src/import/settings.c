@@ -592,23 +592,32 @@ static stroma_code read_cycle(xctx *x, int t) {
     return STROMA_OK;
 }
 
-/* The death <model> of the given code (100 apoptosis, 101 necrosis) along the type's chain. */
+/* The death <model> of the given code (100 apoptosis, 101 necrosis) in definition k itself, or NULL. */
+static xmlNodePtr own_death_model(xctx *x, int k, int code) {
+    for (xmlNodePtr d = kid(at(x->tnode[k], "phenotype/death"), "model"); d; d = next_el(d, "model")) {
+        char b[64];
+        int c = -1;
+        if (attr(d, "code", b, sizeof b) && b[0])
+            c = atoi(b);
+        else if (attr(d, "name", b, sizeof b))
+            c = strcasecmp(b, "apoptosis") == 0 ? 100 : strcasecmp(b, "necrosis") == 0 ? 101 : -1;
+        if (c == code) return d;
+    }
+    return NULL;
+}
+
+/* The death <model> of the given code along the type's chain. */
 static xmlNodePtr death_model(xctx *x, int t, int code) {
     for (int k = t, depth = 0; k >= 0 && depth <= PC_MAX_TYPES; depth++) {
-        for (xmlNodePtr d = kid(at(x->tnode[k], "phenotype/death"), "model"); d; d = next_el(d, "model")) {
-            char b[64];
-            int c = -1;
-            if (attr(d, "code", b, sizeof b) && b[0])
-                c = atoi(b);
-            else if (attr(d, "name", b, sizeof b))
-                c = strcasecmp(b, "apoptosis") == 0 ? 100 : strcasecmp(b, "necrosis") == 0 ? 101 : -1;
-            if (c == code) return d;
-        }
+        xmlNodePtr d = own_death_model(x, k, code);
+        if (d) return d;
         k = inherits_from(x, k, 0);
     }
     return NULL;
 }
 
+/* The rates are the type's own; the phase durations read here (along the chain) are what its definition says,
+ * kept for the report: share_death() replaces them by the shared model's. */
 static stroma_code read_death(xctx *x, int t) {
     pc_model *m = x->m;
     pc_type *T = &m->types[t];
@@ -621,16 +630,13 @@ static stroma_code read_death(xctx *x, int t) {
         if ((rc = num_or(x, r ? r : kid(a, "rate"), "death_rate", 0, &T->apop_rate))) return rc;
         if (phase_in(x, a, 0, &T->apop_dur, &T->apop_fixed) < 0) return x->last;
     }
+    T->own_apop_dur = T->apop_dur;
+    T->own_apop_fixed = T->apop_fixed;
     xmlNodePtr n = death_model(x, t, 101);
-    T->necr_dur = 86400;
     if (n) {
         T->has_necr = 1;
         xmlNodePtr r = kid(n, "death_rate");
         if ((rc = num_or(x, r ? r : kid(n, "rate"), "death_rate", 0, &T->necr_rate))) return rc;
-        double d0 = 0, d1 = 86400;
-        int f0 = 0, f1 = 1;
-        if (phase_in(x, n, 0, &d0, &f0) < 0 || phase_in(x, n, 1, &d1, &f1) < 0) return x->last;
-        T->necr_dur = (isfinite(d0) ? d0 : 0) + (isfinite(d1) ? d1 : 0);
     }
     if (T->apop_rate < 0 || T->necr_rate < 0) return fail(x, a ? a : n, STROMA_ERR_RANGE, "death rates must be >= 0");
     for (xmlNodePtr d = kid(at(x->tnode[t], "phenotype/death"), "model"); d; d = next_el(d, "model"))
@@ -641,6 +647,103 @@ static stroma_code read_death(xctx *x, int t) {
                             "dead cell after the phase duration");
             break;
         }
+    return STROMA_OK;
+}
+
+static void put_phase(char *buf, size_t cap, double dur, int fixed) {
+    if (isinf(dur))
+        snprintf(buf, cap, "never left (rate 0)");
+    else
+        snprintf(buf, cap, "%s %g min", fixed ? "exactly" : "an exponential time of mean", dur);
+}
+
+/* PhysiCell 1.14 keeps one apoptosis and one necrosis model for all cell definitions
+ * (initialize_cell_definition_from_pugixml adds a pointer to them): each definition that gives a phase's
+ * duration or rate writes it, with its fixed_duration flag, into that shared model, so the last such
+ * definition in XML order decides the phase for every type. Sets m->apop, m->necr and every type's durations,
+ * and reports the types whose own values are overridden. */
+static stroma_code share_death(xctx *x) {
+    pc_model *m = x->m;
+    m->apop = (pc_death_phase){516, 1, -1, 0};
+    m->necr[0] = (pc_death_phase){0, 0, -1, 0};
+    m->necr[1] = (pc_death_phase){86400, 1, -1, 0};
+    double own_necr[PC_MAX_TYPES][2];
+    int own_necr_fixed[PC_MAX_TYPES][2];
+    for (int t = 0; t < m->ntypes; t++) {
+        pc_death_phase p;
+        xmlNodePtr a = own_death_model(x, t, 100), n = own_death_model(x, t, 101);
+        int found;
+        if (a && (found = phase_in(x, a, 0, &p.dur, &p.fixed)) != 0) {
+            if (found < 0) return x->last;
+            p.from = t;
+            p.line = line_of(a);
+            m->apop = p;
+        }
+        for (int k = 0; n && k < 2; k++)
+            if ((found = phase_in(x, n, k, &p.dur, &p.fixed)) != 0) {
+                if (found < 0) return x->last;
+                p.from = t;
+                p.line = line_of(n);
+                m->necr[k] = p;
+            }
+        /* what the type's own definition (or the one it inherits from) says, for the report */
+        xmlNodePtr c = death_model(x, t, 101);
+        own_necr[t][0] = 0;
+        own_necr[t][1] = 86400;
+        own_necr_fixed[t][0] = 0;
+        own_necr_fixed[t][1] = 1;
+        for (int k = 0; c && k < 2; k++)
+            if (phase_in(x, c, k, &own_necr[t][k], &own_necr_fixed[t][k]) < 0) return x->last;
+    }
+    char list[2048] = "", what[96];
+    for (int t = 0; t < m->ntypes; t++) {
+        pc_type *T = &m->types[t];
+        if (t != m->apop.from && (T->own_apop_dur != m->apop.dur || T->own_apop_fixed != m->apop.fixed)) {
+            put_phase(what, sizeof what, T->own_apop_dur, T->own_apop_fixed);
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s (%s)", l ? ", " : "", T->name, what);
+        }
+        T->apop_dur = m->apop.dur;
+        T->apop_fixed = m->apop.fixed;
+    }
+    if (list[0]) {
+        put_phase(what, sizeof what, m->apop.dur, m->apop.fixed);
+        imp_report(m->rep, NO, x->file, m->apop.line,
+                   "apoptosis: PhysiCell's cell definitions share one apoptosis model whose phase each definition "
+                   "giving it overwrites; the last, %s, leaves every type an apoptotic phase of %s, written for "
+                   "every type; this overrides what the definitions of %s say",
+                   m->types[m->apop.from].name, what, list);
+    }
+    list[0] = '\0';
+    double d0 = isfinite(m->necr[0].dur) ? m->necr[0].dur : 0, d1 = isfinite(m->necr[1].dur) ? m->necr[1].dur : 0;
+    int major = d1 >= d0 ? 1 : 0;
+    for (int t = 0; t < m->ntypes; t++) {
+        pc_type *T = &m->types[t];
+        int differ = 0;
+        for (int k = 0; k < 2; k++)
+            differ |= t != m->necr[k].from &&
+                      (own_necr[t][k] != m->necr[k].dur || own_necr_fixed[t][k] != m->necr[k].fixed);
+        if (differ && T->has_necr) {
+            char w0[96], w1[96];
+            put_phase(w0, sizeof w0, own_necr[t][0], own_necr_fixed[t][0]);
+            put_phase(w1, sizeof w1, own_necr[t][1], own_necr_fixed[t][1]);
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s (%s, then %s)", l ? ", " : "", T->name, w0, w1);
+        }
+        T->necr_dur = d0 + d1;
+        T->necr_fixed = m->necr[major].fixed;
+    }
+    if (list[0]) {
+        char w0[96], w1[96];
+        put_phase(w0, sizeof w0, m->necr[0].dur, m->necr[0].fixed);
+        put_phase(w1, sizeof w1, m->necr[1].dur, m->necr[1].fixed);
+        int last = m->necr[1].line >= m->necr[0].line ? 1 : 0;
+        imp_report(m->rep, NO, x->file, m->necr[last].line,
+                   "necrosis: PhysiCell's cell definitions share one necrosis model whose phases each definition "
+                   "giving them overwrites; the last, %s, leaves every type a swelling phase of %s, then a lysed "
+                   "phase of %s, written for every type; this overrides what the definitions of %s say",
+                   m->necr[last].from >= 0 ? m->types[m->necr[last].from].name : "PhysiCell's default", w0, w1, list);
+    }
     return STROMA_OK;
 }
 
@@ -886,6 +989,16 @@ static stroma_code read_interactions(xctx *x, int t) {
                     T->attack_damage);
     if ((rc = read_per_type(x, t, "phenotype/cell_interactions/attack_rates", "attack_rate", T->attack, "attack")))
         return rc;
+    for (int k = 0; k < m->ntypes; k++) {
+        xmlNodePtr n = tfind_keyed(x, t, "phenotype/cell_interactions/immunogenicities", "immunogenicity", "name",
+                                   m->types[k].pc_name, NULL, 1);
+        if ((rc = num_or(x, n, "immunogenicity", 1, &T->immunogenicity[k]))) return rc;
+        if (T->immunogenicity[k] != 1)
+            imp_report(m->rep, NI, x->file, line_of(n),
+                       "%s: immunogenicity %g to %s is not imported (stroma has none: %s attack it at their attack "
+                       "rate, as with immunogenicity 1)",
+                       T->name, T->immunogenicity[k], m->types[k].name, m->types[k].name);
+    }
     double *tmp = calloc((size_t)m->ntypes, sizeof *tmp);
     if (!tmp) return stroma_error_set(m->err, STROMA_ERR_NOMEM, "out of memory");
     rc = read_per_type(x, t, "phenotype/cell_interactions/live_phagocytosis_rates", "phagocytosis_rate", tmp,
@@ -1046,12 +1159,13 @@ static stroma_code read_types(xctx *x) {
         T->affinity = calloc(nt, sizeof(double));
         T->attack = calloc(nt, sizeof(double));
         T->transform = calloc(nt, sizeof(double));
+        T->immunogenicity = calloc(nt, sizeof(double));
         T->sec_rate = calloc(ns, sizeof(double));
         T->sec_target = calloc(ns, sizeof(double));
         T->uptake = calloc(ns, sizeof(double));
         T->export_rate = calloc(ns, sizeof(double));
         T->chemo_sens = calloc(ns, sizeof(double));
-        if (!T->affinity || !T->attack || !T->transform || !T->sec_rate || !T->sec_target || !T->uptake ||
+        if (!T->affinity || !T->attack || !T->transform || !T->immunogenicity || !T->sec_rate || !T->sec_target || !T->uptake ||
             !T->export_rate || !T->chemo_sens)
             return stroma_error_set(m->err, STROMA_ERR_NOMEM, "out of memory");
     }
@@ -1085,6 +1199,7 @@ static stroma_code read_types(xctx *x) {
                        m->types[t].name, list[0] ? list : "none enabled");
         }
     }
+    if ((rc = share_death(x))) return rc;
     /* state variable names: valid, unique, and apart from substrates and built-in signals */
     int vren = 0;
     char vrenames[1024] = "";

@@ -38,6 +38,9 @@ for s in template rules_sample immune_function asymmetric_division; do
   [ "$n" -eq "$h" ] || fail "$s: $n items on stderr but $h in the YAML header"
   grep -q "cycle_start: synchronized" "$WORK/$s.yaml" || fail "$s: initial cells not synchronized"
   grep -q "^rules_law: physicell " "$WORK/$s.yaml" || fail "$s: rules_law: physicell not written"
+  grep -q "^contact_law: physicell " "$WORK/$s.yaml" || fail "$s: contact_law: physicell not written"
+  grep -Eq "approximated: .*(attack|phagocyt|apoptotic phase lasts an exponential)" "$WORK/$s.err" &&
+    { cat "$WORK/$s.err"; fail "$s: attacks, phagocytosis or apoptotic timing still reported as approximated"; }
   grep -q "^dead_uptake_fraction: 0.1 " "$WORK/$s.yaml" || fail "$s: dead_uptake_fraction not written"
   grep -q "combined by PhysiCell's law" "$WORK/$s.check" || fail "$s: check does not describe the law"
   # Dirichlet faces (rules_sample, immune_function) are held in the outermost voxels, as in BioFVM; without any
@@ -65,10 +68,21 @@ grep -q "cycle: {model: phases, phases: \[300, 480, 240, 60\], phase_kinds: \[ex
   "$WORK/template.yaml" || fail "template: flow-cytometry cycle not imported as expected"
 [ ! -e "$WORK/template.cells.csv" ] || fail "template: a cells file was written though none is enabled"
 
-# rules_sample: names rewritten everywhere, 1,300 cells, saturations as read (the law shares them), merged
-# phagocytosis; rules raising and lowering one behaviour are exact under the law (not reported)
+# rules_sample: names rewritten everywhere, 1,300 cells, saturations as read (the law shares them), phagocytosis
+# by kind of death (rates and rules exact); rules raising and lowering one behaviour are exact under the law (not
+# reported); the shared death models: every type gets the last definition's apoptotic phase (exponential)
 expect_report rules_sample "'malignant epithelial cell' -> malignant_epithelial_cell"
-expect_report rules_sample "cell_rules\.csv:14: note: rules on phagocytose apoptotic cell and phagocytose necrotic"
+grep -q 'type: M0_macrophage, signal: "volume", direction: decreases, behaviour: "phagocytose apoptotic cell", saturation: 0,' \
+  "$WORK/rules_sample.yaml" || fail "rules_sample: rule on phagocytose apoptotic cell (line 14)"
+grep -q 'type: M0_macrophage, signal: "volume", direction: decreases, behaviour: "phagocytose necrotic cell", saturation: 0,' \
+  "$WORK/rules_sample.yaml" || fail "rules_sample: rule on phagocytose necrotic cell (line 15)"
+sed -n '/^  M0_macrophage:/,/^  M1_macrophage:/p' "$WORK/rules_sample.yaml" | grep -q '^      phagocytosis_necrotic: 0.01$' ||
+  fail "rules_sample: M0 macrophage phagocytosis_necrotic expected"
+grep -q '^      phagocytosis: ' "$WORK/rules_sample.yaml" && fail "rules_sample: per-type phagocytosis map written"
+expect_report rules_sample "M0_macrophage: other_dead_phagocytosis_rate 0\.01 1/min never applies"
+[ "$(grep -c 'apoptosis: {rate: [0-9.e-]*, duration: 515.9958720330237, timing: exponential}' "$WORK/rules_sample.yaml")" -eq 6 ] ||
+  fail "rules_sample: the shared apoptotic phase (exponential, mean 1/0.001938) for all 6 types expected"
+expect_report rules_sample "note: apoptosis: PhysiCell's cell definitions share one apoptosis model.* the last, exhausted_T_cell, .*malignant_epithelial_cell \(exactly 516 min\)"
 grep -q 'type: exhausted_T_cell, signal: "contact with malignant_epithelial_cell", direction: decreases, behaviour: "migration speed", saturation: 0.01,' \
   "$WORK/rules_sample.yaml" || fail "rules_sample: saturation 0.01 of line 35 not written as read"
 grep -Eq "cell_rules\.csv:(3|30|35): approximated" "$WORK/rules_sample.err" &&
@@ -129,8 +143,8 @@ grep -Eq "column '(cycle entry|custom:sample)'" "$WORK/rules_sample.err" &&
 [ "$(wc -l <"$WORK/rules_sample.cells.csv")" -eq 1301 ] || fail "rules_sample: 1300 cells expected"
 grep -q "cells: 1300 in 1 group\|1300" "$WORK/rules_sample.check" || fail "rules_sample: check does not see 1300 cells"
 
-# immune_function: cell integrity and attack damage imported; what stroma lacks (the 'damage delivered' signal,
-# per-cell columns) and the attachment timing reported; legacy seed
+# immune_function: cell integrity, attacks (contact_law: physicell), the 'damage delivered' signal and the per-cell
+# columns imported; legacy seed
 grep -q '^    damage: {repair: 0\.1}$' "$WORK/immune_function.yaml" || fail "immune_function: damage repair expected"
 grep -q '^      attack_damage: 1$' "$WORK/immune_function.yaml" || fail "immune_function: attack_damage expected"
 grep -q 'kill_rate' "$WORK/immune_function.yaml" && fail "immune_function: kill_rate written"
@@ -140,31 +154,35 @@ grep -q 'type: tumor_cell, signal: "damage", direction: increases, behaviour: "a
   "$WORK/immune_function.yaml" || fail "immune_function: rule on damage not imported"
 grep -Eq "damage_repair_rate|behaviour 'damage|signal 'damage' " "$WORK/immune_function.err" &&
   { cat "$WORK/immune_function.err"; fail "immune_function: damage still reported as not imported"; }
-expect_report immune_function "effector_T_cell attacks: attack_duration 0\.1 min written as attachment_duration"
-expect_report immune_function "an attack delivers attack_damage for the time it lasts \\(mean 0\\.1 min here, about 0\\.1 in PhysiCell"
-expect_report immune_function "cell_rules\.csv:10: not imported: signal 'damage delivered'"
-# per-cell columns: the ones that map are written (renamed types, numbers exact, skip kept); necrosis and volume
-# are not imported; phagocytose necrotic cell merges into phagocytose dead cell where it agrees
-h="x,y,z,type,apoptosis,migration speed,phagocytose dead cell,attack tumor_cell,attack duration,attack damage rate"
-h="$h,damage rate"
+grep -q 'type: fast_T_cell, signal: "damage delivered", direction: increases, behaviour: "transform to exhausted_T_cell", saturation: 0.01,' \
+  "$WORK/immune_function.yaml" || fail "immune_function: rule on damage delivered not imported"
+grep -Eq "damage delivered|attack_duration|necrosis' is not imported|phagocytose (apoptotic|necrotic|dead) cell|apoptotic phase lasts" \
+  "$WORK/immune_function.err" &&
+  { cat "$WORK/immune_function.err"; fail "immune_function: attacks, damage delivered, per-cell necrosis or phagocytosis reported"; }
+# the tumour cells' own apoptotic phase (516 min, fixed) is overridden by the later definitions' shared one
+expect_report immune_function "apoptosis: PhysiCell's cell definitions share one apoptosis model.*the last, exhausted_T_cell, leaves every type an apoptotic phase of an exponential time of mean 515\.996 min.*tumor_cell \(exactly 516 min\)"
+[ "$(grep -c 'duration: 515.9958720330237, timing: exponential}' "$WORK/immune_function.yaml")" -eq 6 ] ||
+  fail "immune_function: the shared apoptotic phase for all 6 types expected"
+# the tumour cell with a per-cell necrosis rate: death.necrosis with the shared removal time (the longer phase, fixed)
+sed -n '/^  tumor_cell:/,/^  macrophage:/p' "$WORK/immune_function.yaml" |
+  grep -q 'necrosis: {substrate: doxorubicin, threshold: 0, critical: 0, rate: 0, duration: 86399.80646443364}' ||
+  fail "immune_function: tumor_cell necrosis block with the shared duration expected"
+# per-cell columns: all map, as the same-named stroma columns (renamed types, numbers exact, skip kept)
+h="x,y,z,type,apoptosis,necrosis,migration speed,phagocytose apoptotic cell,phagocytose necrotic cell"
+h="$h,attack tumor_cell,attack duration,attack damage rate,damage rate"
 [ "$(head -1 "$WORK/immune_function.cells.csv")" = "$h,damage repair rate" ] ||
   fail "immune_function: cells header $(head -1 "$WORK/immune_function.cells.csv")"
-grep -qx '0,0,0,tumor_cell,9000000000,0,0,skip,skip,skip,1,0' "$WORK/immune_function.cells.csv" ||
-  fail "immune_function: tumor cell row with per-cell apoptosis and damage"
-grep -qx -- '-100,-100,0,slow_T_cell,skip,0,0,0.025,50,0.1,skip,skip' "$WORK/immune_function.cells.csv" ||
+grep -qx '0,0,0,tumor_cell,9000000000,0,0,0,0,skip,skip,skip,1,0' "$WORK/immune_function.cells.csv" ||
+  fail "immune_function: tumor cell row with per-cell apoptosis, necrosis and damage"
+grep -qx '15,0,0,macrophage,skip,skip,0,0.05,0,skip,skip,skip,skip,skip' "$WORK/immune_function.cells.csv" ||
+  fail "immune_function: macrophage row with per-cell phagocytosis of apoptotic and necrotic cells"
+grep -qx -- '-100,-100,0,slow_T_cell,skip,skip,0,0,0,0.025,50,0.1,skip,skip' "$WORK/immune_function.cells.csv" ||
   fail "immune_function: slow T cell row with per-cell attack"
-[ "$(grep -c ',fast_T_cell,skip,0,0,0\.025,5,1,skip,skip$' "$WORK/immune_function.cells.csv")" -eq 5 ] ||
+[ "$(grep -c ',fast_T_cell,skip,skip,0,0,0,0\.025,5,1,skip,skip$' "$WORK/immune_function.cells.csv")" -eq 5 ] ||
   fail "immune_function: 5 fast T cells with per-cell attack expected"
-grep -Eq "column '(apoptosis|migration speed|attack tumor cell|attack duration|attack damage rate|damage rate|damage repair rate)'" \
-  "$WORK/immune_function.err" && { cat "$WORK/immune_function.err"; fail "immune_function: a mapped column reported"; }
-expect_report immune_function \
-  "cells\.csv:1: not imported: per-cell column 'necrosis' is not imported \(20 rows give a value; 1 differs .* line 4\)"
-expect_report immune_function \
-  "cells\.csv:1: approximated: per-cell column 'phagocytose apoptotic cell' written as 'phagocytose dead cell'"
-expect_report immune_function \
-  "cells\.csv:3: approximated: per-cell column 'phagocytose necrotic cell' differs from 'phagocytose apoptotic cell' on 2 rows"
+grep -Eq "per-cell column" "$WORK/immune_function.err" &&
+  { cat "$WORK/immune_function.err"; fail "immune_function: a per-cell column reported"; }
 # T cells that attack through per-cell values get their type's attachment duration and attack damage
-expect_report immune_function "fast_T_cell attacks: attack_duration 0\.1 min written as attachment_duration"
 [ "$(grep -c '^      attachment_duration: 0\.1$' "$WORK/immune_function.yaml")" -eq 3 ] ||
   fail "immune_function: attachment_duration for effector, fast and slow T cells expected"
 expect_report immune_function "seed 19 taken from <user_parameters>"
@@ -272,16 +290,16 @@ cp "$DATA/immune_function/PhysiCell_settings.xml" "$DATA/immune_function/cell_ru
   echo "20,0,0,fast T cell,-0.1,0.123456789012345678,,,2.5,skip,inf,x"
 } >"$WORK/project3/cells.csv"
 import percell "$WORK/project3/PhysiCell_settings.xml"
-printf '%s\n' "x,y,z,type,migration bias,migration speed,cycle entry,custom:sample,doxorubicin export" \
-  "0,0,0,macrophage,skip,2,0.1,-3,-1" "10,0,0,tumor_cell,0.25,skip,0.2,skip,-0.5" \
-  "20,0,0,fast_T_cell,skip,0.12345678901234568,skip,2.5,skip" | cmp -s - "$WORK/percell.cells.csv" ||
+printf '%s\n' "x,y,z,type,migration bias,migration speed,cycle entry,custom:sample,phagocytose necrotic cell,doxorubicin export" \
+  "0,0,0,macrophage,skip,2,0.1,-3,0.5,-1" "10,0,0,tumor_cell,0.25,skip,0.2,skip,skip,-0.5" \
+  "20,0,0,fast_T_cell,skip,0.12345678901234568,skip,2.5,skip,skip" | cmp -s - "$WORK/percell.cells.csv" ||
   { cat "$WORK/percell.cells.csv"; fail "percell: converted cells file"; }
 expect_report percell "cells\.csv:2: not imported: per-cell column 'migration bias': 1\.5 on this line: .*above 1; written as skip"
 expect_report percell "cells\.csv:3: not imported: per-cell column 'migration speed': 1 on this line: motility of tumor_cell is disabled"
 expect_report percell "cells\.csv:4: not imported: per-cell column 'migration bias': -0\.1 on this line: .*negative"
 expect_report percell "cells\.csv:4: not imported: per-cell column 'doxorubicin export': inf on this line: not a finite number"
 expect_report percell "'cycle entry' and 'exit from cycle phase 0' name the same behaviour"
-expect_report percell "column 'phagocytose necrotic cell' is not imported .*the file has none"
+grep -q "phagocytose necrotic cell" "$WORK/percell.err" && { cat "$WORK/percell.err"; fail "percell: phagocytose necrotic cell reported"; }
 expect_report percell "column 'wobble' is not imported .*PhysiCell skips the column too"
 expect_report percell "tumor_cell: phase 0 has rate 0 \(cells stay in it until a rule or a per-cell value on cycle entry"
 check_and_run percell

@@ -85,29 +85,46 @@ static void test_samples_convert(void **state) {
         if (!strcmp(m->cell_types[k].name, "tumor_cell")) tumor = k;
     assert_true(tumor >= 0);
     assert_true(m->cell_types[tumor].damage_repair_per_min == 0.1);
-    /* per-cell columns: the mapped ones load as behaviours (attack tumor cell -> "attack tumor_cell"), with the
-     * values of the PhysiCell file; necrosis is still reported */
-    assert_true(report_has(rep, "per-cell column 'necrosis' is not imported"));
-    assert_false(report_has(rep, "per-cell column 'attack duration'"));
-    assert_false(report_has(rep, "per-cell column 'attack tumor cell'"));
+    /* per-cell columns: every one loads as a behaviour (attack tumor cell -> "attack tumor_cell", necrosis, the
+     * phagocytosis of apoptotic and of necrotic cells), with the values of the PhysiCell file */
+    assert_false(report_has(rep, "per-cell column"));
     const stroma_initial_cells_desc *ic = &m->initial_cells[0];
     assert_true(ic->from_csv);
-    assert_int_equal(ic->ncols, 8);
+    assert_int_equal(ic->ncols, 10);
     assert_int_equal(ic->count, 28);
     const stroma_rule_tables *tb = &m->rule_tables;
-    int attack = -1, apoptosis = -1;
+    int attack = -1, apoptosis = -1, necrosis = -1, phag_apop = -1, phag_necr = -1;
     for (int k = 0; k < ic->ncols; k++) {
         assert_true(ic->col_behaviour[k] >= 0);
         const stroma_behaviour_entry *e = &tb->behaviours[ic->col_behaviour[k]];
         if (e->kind == STROMA_BEH_ATTACK && e->arg == tumor) attack = k;
         if (e->kind == STROMA_BEH_APOPTOSIS) apoptosis = k;
+        if (e->kind == STROMA_BEH_NECROSIS) necrosis = k;
+        if (e->kind == STROMA_BEH_PHAGOCYTOSE_APOPTOTIC) phag_apop = k;
+        if (e->kind == STROMA_BEH_PHAGOCYTOSE_NECROTIC) phag_necr = k;
     }
-    assert_int_equal(attack, 3);
     assert_int_equal(apoptosis, 0);
+    assert_int_equal(necrosis, 1);
+    assert_int_equal(phag_apop, 3);
+    assert_int_equal(phag_necr, 4);
+    assert_int_equal(attack, 5);
     assert_string_equal(tb->behaviours[ic->col_behaviour[attack]].name, "attack tumor_cell");
-    assert_true(ic->csv_values[0 * 8 + apoptosis] == 9e9); /* row 1: a tumor cell */
-    assert_true(isnan(ic->csv_values[0 * 8 + attack]));   /* skip */
-    assert_true(ic->csv_values[4 * 8 + attack] == 0.025); /* row 5: a fast T cell */
+    assert_true(ic->csv_values[0 * 10 + apoptosis] == 9e9); /* row 1: a tumor cell */
+    assert_true(isnan(ic->csv_values[0 * 10 + attack]));   /* skip */
+    assert_true(ic->csv_values[4 * 10 + attack] == 0.025); /* row 5: a fast T cell */
+    assert_true(ic->csv_values[1 * 10 + phag_apop] == 0.05); /* row 2: a macrophage */
+    assert_true(ic->csv_values[1 * 10 + phag_necr] == 0);
+    int n9 = 0; /* one tumour cell has a per-cell necrosis rate of 9e9 */
+    for (int i = 0; i < ic->count; i++)
+        n9 += ic->csv_values[i * 10 + necrosis] == 9e9;
+    assert_int_equal(n9, 1);
+    /* attacks are PhysiCell's standard interactions; the rule on 'damage delivered' is imported */
+    assert_int_equal(m->contact_law, 1);
+    int dd = 0;
+    for (int k = 0; k < m->nrules; k++)
+        dd += tb->signals[m->rules[k].signal].kind == STROMA_SIG_DAMAGE_DELIVERED;
+    assert_int_equal(dd, 1);
+    assert_false(report_has(rep, "damage delivered"));
     stroma_model_destroy(&m);
 
     m = import_sample(dir, "asymmetric_division", rep);
@@ -239,11 +256,162 @@ static void test_percell_values(void **state) {
     stroma_remove_tree(dir);
 }
 
+/* A minimal PhysiCell project in dir: settings.xml with the given cell definitions (and the cells file and
+ * rules file named, when given), one substrate. */
+static void write_project(const char *dir, const char *defs, const char *cells) {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/settings.xml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "<PhysiCell_settings>\n"
+               "<domain><x_min>-100</x_min><x_max>100</x_max><y_min>-100</y_min><y_max>100</y_max>"
+               "<z_min>-10</z_min><z_max>10</z_max><dx>20</dx><dy>20</dy><dz>20</dz><use_2D>true</use_2D></domain>\n"
+               "<overall><max_time>60</max_time><dt_diffusion>0.01</dt_diffusion><dt_mechanics>0.1</dt_mechanics>"
+               "<dt_phenotype>6</dt_phenotype></overall>\n"
+               "<options><random_seed>1</random_seed><virtual_wall_at_domain_edge>true</virtual_wall_at_domain_edge>"
+               "</options>\n"
+               "<microenvironment_setup><variable name=\"oxygen\" units=\"mmHg\"><physical_parameter_set>"
+               "<diffusion_coefficient>1000</diffusion_coefficient><decay_rate>0.1</decay_rate>"
+               "</physical_parameter_set><initial_condition>38</initial_condition></variable>"
+               "</microenvironment_setup>\n"
+               "<cell_definitions>\n%s</cell_definitions>\n", defs);
+    if (cells)
+        fprintf(f, "<initial_conditions><cell_positions type=\"csv\" enabled=\"true\"><folder>.</folder>"
+                   "<filename>%s</filename></cell_positions></initial_conditions>\n", cells);
+    fputs("</PhysiCell_settings>\n", f);
+    fclose(f);
+}
+
+/* PhysiCell's definitions share one apoptosis and one necrosis model: the later definition's phase (rate 0.01, not
+ * fixed) overrides the earlier one's 100 min fixed for both types, and the note names them; the necrotic removal
+ * time is the sum of the shared phases, exponential as the longer phase is. */
+static void test_shared_death_timing(void **state) {
+    (void)state;
+    char dir[] = "/tmp/stroma_import_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_project(dir,
+                  "<cell_definition name=\"first\" ID=\"0\"><phenotype><death>"
+                  "<model code=\"100\" name=\"apoptosis\"><death_rate units=\"1/min\">0.001</death_rate>"
+                  "<phase_durations units=\"min\"><duration index=\"0\" fixed_duration=\"true\">100</duration>"
+                  "</phase_durations></model>"
+                  "<model code=\"101\" name=\"necrosis\"><death_rate units=\"1/min\">0</death_rate>"
+                  "<phase_durations units=\"min\"><duration index=\"0\" fixed_duration=\"true\">0</duration>"
+                  "<duration index=\"1\" fixed_duration=\"true\">86400</duration></phase_durations></model>"
+                  "</death></phenotype></cell_definition>\n"
+                  "<cell_definition name=\"second\" ID=\"1\"><phenotype><death>"
+                  "<model code=\"100\" name=\"apoptosis\"><death_rate units=\"1/min\">0</death_rate>"
+                  "<phase_transition_rates units=\"1/min\"><rate start_index=\"0\" end_index=\"1\" "
+                  "fixed_duration=\"false\">0.01</rate></phase_transition_rates></model>"
+                  "<model code=\"101\" name=\"necrosis\"><death_rate units=\"1/min\">0</death_rate>"
+                  "<phase_transition_rates units=\"1/min\">"
+                  "<rate start_index=\"0\" end_index=\"1\" fixed_duration=\"false\">0.1</rate>"
+                  "<rate start_index=\"1\" end_index=\"2\" fixed_duration=\"false\">0.002</rate>"
+                  "</phase_transition_rates></model>"
+                  "</death></phenotype></cell_definition>\n",
+                  NULL);
+    char xml[1300], rules[1300], out[1300];
+    snprintf(xml, sizeof xml, "%s/settings.xml", dir);
+    snprintf(rules, sizeof rules, "%s/rules.csv", dir);
+    snprintf(out, sizeof out, "%s/out.yaml", dir);
+    write_file(rules, "first,pressure,increases,necrosis,0.1,1,2,0\n"); /* first writes death.necrosis */
+    stroma_error err;
+    stroma_import_report *rep = stroma_import_report_create();
+    assert_int_equal(stroma_import_physicell(xml, rules, out, rep, &err), STROMA_OK);
+    stroma_model *m = stroma_model_load(out, &err);
+    if (!m) fail_msg("the imported model does not load: %s", err.message);
+    assert_int_equal(m->ntypes, 2);
+    for (int k = 0; k < 2; k++) {
+        assert_true(m->cell_types[k].apoptosis_duration_min == 100);
+        assert_int_equal(m->cell_types[k].apoptosis_exponential, 1);
+    }
+    assert_true(m->cell_types[0].apoptosis_per_min == 0.001); /* the rates stay each type's own */
+    assert_true(m->cell_types[0].necrosis_duration_min == 10.0 + 500.0);
+    assert_int_equal(m->cell_types[0].necrosis_exponential, 1);
+    assert_true(report_has(rep, "share one apoptosis model whose phase each definition giving it overwrites; the "
+                                "last, second, leaves every type an apoptotic phase of an exponential time of mean "
+                                "100 min"));
+    assert_true(report_has(rep, "overrides what the definitions of first (exactly 100 min) say"));
+    assert_true(report_has(rep, "first (exactly 0 min, then exactly 86400 min)"));
+    assert_false(report_has(rep, "apoptotic phase lasts an exponential time"));
+    stroma_model_destroy(&m);
+    stroma_import_report_destroy(&rep);
+    stroma_remove_tree(dir);
+}
+
+/* Phagocytosis by kind of death: PhysiCell's apoptotic and necrotic rates (dead_phagocytosis_rate their legacy
+ * default) become phagocytosis_apoptotic / _necrotic with no per-type map; rules and per-cell columns on
+ * 'phagocytose apoptotic cell' / 'phagocytose necrotic cell' map exactly; 'phagocytose other dead cell' and the
+ * pre-1.14 'phagocytose dead cell' are not imported; a nonzero other-dead rate is a note; immunogenicity other
+ * than 1 is not imported. */
+static void test_phagocytosis_mapping(void **state) {
+    (void)state;
+    char dir[] = "/tmp/stroma_import_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_project(dir,
+                  "<cell_definition name=\"eater\" ID=\"0\"><phenotype><cell_interactions>"
+                  "<dead_phagocytosis_rate units=\"1/min\">0.04</dead_phagocytosis_rate>"
+                  "<apoptotic_phagocytosis_rate units=\"1/min\">0.02</apoptotic_phagocytosis_rate>"
+                  "<necrotic_phagocytosis_rate units=\"1/min\">0.03</necrotic_phagocytosis_rate>"
+                  "</cell_interactions></phenotype></cell_definition>\n"
+                  "<cell_definition name=\"legacy\" ID=\"1\"><phenotype><cell_interactions>"
+                  "<dead_phagocytosis_rate units=\"1/min\">0.05</dead_phagocytosis_rate>"
+                  "<immunogenicities><immunogenicity name=\"eater\">0.5</immunogenicity></immunogenicities>"
+                  "</cell_interactions></phenotype></cell_definition>\n",
+                  "cells.csv");
+    char xml[1300], rules[1300], out[1300], cells[1300];
+    snprintf(xml, sizeof xml, "%s/settings.xml", dir);
+    snprintf(rules, sizeof rules, "%s/rules.csv", dir);
+    snprintf(cells, sizeof cells, "%s/cells.csv", dir);
+    snprintf(out, sizeof out, "%s/out.yaml", dir);
+    write_file(cells, "x,y,z,type,phagocytose apoptotic cell,phagocytosis of necrotic cells\n"
+                      "0,0,0,eater,0.5,0.25\n10,0,0,legacy,skip,0.125\n");
+    write_file(rules, "eater,pressure,decreases,phagocytose apoptotic cell,0,1,2,0\n"
+                      "eater,pressure,decreases,phagocytosis of necrotic cell,0.001,2,2,0\n"
+                      "eater,volume,increases,phagocytose other dead cell,1,2,2,0\n"
+                      "legacy,volume,increases,phagocytose dead cell,1,2,2,0\n");
+    stroma_error err;
+    stroma_import_report *rep = stroma_import_report_create();
+    assert_int_equal(stroma_import_physicell(xml, rules, out, rep, &err), STROMA_OK);
+    stroma_model *m = stroma_model_load(out, &err);
+    if (!m) fail_msg("the imported model does not load: %s", err.message);
+    assert_int_equal(m->contact_law, 1);
+    const stroma_cell_type_desc *E = &m->cell_types[0], *L = &m->cell_types[1];
+    assert_true(E->phagocytose_apoptotic_per_min == 0.02 && E->phagocytose_necrotic_per_min == 0.03);
+    assert_true(L->phagocytose_apoptotic_per_min == 0.05 && L->phagocytose_necrotic_per_min == 0.05);
+    for (int k = 0; k < 2; k++)
+        assert_true(E->phagocytose_per_min[k] == 0 && L->phagocytose_per_min[k] == 0);
+    /* the two rules on apoptotic and necrotic engulfing, as written */
+    const stroma_rule_tables *tb = &m->rule_tables;
+    assert_int_equal(m->nrules, 2);
+    assert_int_equal(tb->behaviours[m->rules[0].behaviour].kind, STROMA_BEH_PHAGOCYTOSE_APOPTOTIC);
+    assert_int_equal(tb->behaviours[m->rules[1].behaviour].kind, STROMA_BEH_PHAGOCYTOSE_NECROTIC);
+    assert_true(m->rules[1].saturation == 0.001 && m->rules[1].direction == -1);
+    assert_true(report_has(rep, "behaviour 'phagocytose other dead cell': stroma's dead cells are apoptotic or "
+                                "necrotic"));
+    assert_true(report_has(rep, "'phagocytose dead cell' is not a PhysiCell 1.14 behaviour"));
+    assert_true(report_has(rep, "legacy: other_dead_phagocytosis_rate 0.05 1/min never applies"));
+    assert_true(report_has(rep, "legacy: immunogenicity 0.5 to eater is not imported"));
+    assert_false(report_has(rep, "eater: immunogenicity"));
+    /* per-cell columns, the synonym written under stroma's name */
+    const stroma_initial_cells_desc *ic = &m->initial_cells[0];
+    assert_int_equal(ic->ncols, 2);
+    assert_int_equal(tb->behaviours[ic->col_behaviour[0]].kind, STROMA_BEH_PHAGOCYTOSE_APOPTOTIC);
+    assert_int_equal(tb->behaviours[ic->col_behaviour[1]].kind, STROMA_BEH_PHAGOCYTOSE_NECROTIC);
+    assert_true(ic->csv_values[0] == 0.5 && ic->csv_values[1] == 0.25);
+    assert_true(isnan(ic->csv_values[2]) && ic->csv_values[3] == 0.125);
+    assert_false(report_has(rep, "per-cell column"));
+    stroma_model_destroy(&m);
+    stroma_import_report_destroy(&rep);
+    stroma_remove_tree(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples_convert),
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_percell_values),
+        cmocka_unit_test(test_shared_death_timing),
+        cmocka_unit_test(test_phagocytosis_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
