@@ -1059,7 +1059,7 @@ static void test_mechanics_overflow(void **state) {
  *   the attacker's damage delivered and the target's total attack time;
  * - END: attacks under way end with probability dt / duration (PhysiCell's linear test: 0.2 at d = 0.5, where
  *   an exponential clock would give 0.181, 6.6 SE away) after delivering that step's damage;
- * - STEADY: 10 steps attached deliver exactly 10 x attack_damage x dt;
+ * - STEADY: 10 steps attached deliver exactly 10 x attack_damage x dt (2,000 pairs: certain outcomes);
  * - KILL: kill rate 1e9 kills in the first step, after its damage, and the attack ends;
  * - ENGULF_APOP / ENGULF_WRONG_KIND: a dead (apoptotic) neighbour is engulfed at phagocytosis_apoptotic (rate
  *   0.5/min: 1 - e^(-0.5 dt)) and removed within the mechanics step; a necrotic-only rate never engulfs it;
@@ -1070,7 +1070,8 @@ static void physicell_contact_run(int which, int threads, stroma_cells *out) {
     omp_set_num_threads(threads);
     fixture f;
     fixture_init(&f, 3);
-    const int pairs = 20000;
+    /* 20,000 pairs where a rate is measured; 2,000 where the outcome is certain (kept short under ASan) */
+    const int pairs = which == PC_START || which == PC_END || which == PC_ENGULF_APOP ? 20000 : 2000;
     const double dt = 0.1, ad = 1.5;
     int steps = 1;
     f.types[0].attack_damage_per_min = ad;
@@ -1089,10 +1090,11 @@ static void physicell_contact_run(int which, int threads, stroma_cells *out) {
         break;
     }
     stroma_cell_engine e;
-    engine_2d(&e, &f, 3, 9000, 77 + (uint64_t)which);
+    const int per_row = pairs > 2000 ? 140 : 45; /* a square of pairs 60 um apart, in a domain just larger */
+    engine_2d(&e, &f, 3, 100.0 + 60 * per_row, 77 + (uint64_t)which);
     e.contact_law = 1;
     for (int k = 0; k < pairs; k++) {
-        double a[3] = {50.0 + 60 * (k % 140), 50.0 + 60 * (k / 140), 10}, b[3] = {a[0] + 15, a[1], 10};
+        double a[3] = {50.0 + 60 * (k % per_row), 50.0 + 60 * (k / per_row), 10}, b[3] = {a[0] + 15, a[1], 10};
         assert_true(stroma_cell_engine_add(&e, 0, a, 0, NULL) != (size_t)-1);
         assert_true(stroma_cell_engine_add(&e, 1, b, 0, NULL) != (size_t)-1);
         if (which == PC_BOTH) {
@@ -1167,7 +1169,7 @@ static void test_physicell_contacts(void **state) {
 /* The same decisions at 1 and 2 threads (40,000 cells: the contact pass runs in parallel), bit for bit. */
 static void test_physicell_contacts_threads(void **state) {
     (void)state;
-    for (int which = PC_START; which <= PC_ENGULF_APOP; which += 4) {
+    for (int which = PC_START; which <= PC_START; which++) {
         stroma_cells a, b;
         physicell_contact_run(which, 1, &a);
         physicell_contact_run(which, 2, &b);
