@@ -1150,6 +1150,35 @@ static void kill_cell(stroma_cell_engine *e, size_t j, uint8_t how) {
         e->counters.necroses++;
 }
 
+/* PhysiCell's standard asymmetric division: with probability p_k (the mother's "asymmetric division to k",
+ * its type's cycle.asymmetric_division or a rule's value) the daughter j becomes type k; with the rest,
+ * 1 - sum p_k, the division is symmetric. One uniform draw per division (keyed by the mother's id and the step)
+ * against the cumulative probabilities in type order; the type itself is skipped (its daughter already has it)
+ * and the sum is cut at 1 (a rule may push it over: the later types then get what is left). */
+static void asymmetric_division(stroma_cell_engine *e, size_t i, size_t j, int type) {
+    const stroma_cell_type_desc *T = &e->types[type];
+    const stroma_rules_engine *R = e->rules;
+    if (!T->asym_division && !(R && R->nslots > 0)) return;
+    double total = 0;
+    for (int k = 0; k < e->ntypes; k++) {
+        double p = k == type ? 0 : beh(e, i, R ? R->s_asym[k] : -1, T->asym_division ? T->asym_division[k] : 0);
+        if (p > 0) total += p;
+    }
+    if (!(total > 0)) return;
+    double u[2];
+    stroma_rng_uniform2(e->rng, (uint64_t)e->cells.id[i], (uint64_t)e->phen_step, STROMA_RNG_ASYM_DIVISION, 0, u);
+    double cum = 0;
+    for (int k = 0; k < e->ntypes; k++) {
+        double p = k == type ? 0 : beh(e, i, R ? R->s_asym[k] : -1, T->asym_division ? T->asym_division[k] : 0);
+        if (!(p > 0)) continue;
+        cum += p;
+        if (u[0] < cum) {
+            stroma_cell_engine_set_type(e, j, k);
+            return;
+        }
+    }
+}
+
 static stroma_code divide(stroma_cell_engine *e, size_t i, stroma_error *err) {
     stroma_cells *c = &e->cells;
     size_t j = stroma_cells_append(c, err); /* may move the arrays; index i stays valid */
@@ -1192,7 +1221,7 @@ static stroma_code divide(stroma_cell_engine *e, size_t i, stroma_error *err) {
     c->x[j] += off * d[0];
     c->y[j] += off * d[1];
     c->z[j] += off * d[2];
-    (void)type;
+    asymmetric_division(e, i, j, type);
     e->counters.births++;
     return STROMA_OK;
 }

@@ -62,6 +62,10 @@ typedef struct stroma_cell_type_desc {
     double *phagocytose_per_min;    /* rate of engulfing a dead cell of each type in contact */
     double *contact_transform_per_min; /* [ntypes x ntypes]: [with * ntypes + to], becomes `to` on contact */
     double *transform_per_min;      /* [ntypes] spontaneous/signal transformation to each type (rules hook) */
+    /* asymmetric division (PhysiCell's standard_asymmetric_division): [ntypes] probability that a division
+     * makes the daughter that type (the mother keeps hers); 0 for the type itself; sum <= 1, the rest is a
+     * symmetric division. NULL = symmetric always (rules "asymmetric division to <type>" may still set them) */
+    double *asym_division;
 } stroma_cell_type_desc;
 
 /* One entry of initial_cells: `count` cells of `type` placed uniformly in `region` (placement RNG), or the rows

@@ -452,6 +452,7 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_CELL_ATTACK_TYPE:
     case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE:
     case STROMA_KEY_CELL_TRANSFORM_TYPE:
+    case STROMA_KEY_CELL_CYCLE_ASYM_TYPE:
         ld->refs[ld->cur_ref].value = v->num;
         ld->refs[ld->cur_ref].value_ok = 1;
         break;
@@ -624,6 +625,7 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
     case STROMA_KEY_CELL_ATTACK_TYPE:
     case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE:
     case STROMA_KEY_CELL_TRANSFORM_TYPE:
+    case STROMA_KEY_CELL_CYCLE_ASYM_TYPE:
     case STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITY: return load_add_ref(ld, id, name, at);
     case STROMA_KEY_CELL_SECRETION_SUBSTRATE: {
         if (load_grow((void **)&ld->secs, &ld->secs_cap, ld->nsecs + 1, sizeof *ld->secs)) return -1;

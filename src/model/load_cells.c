@@ -69,6 +69,30 @@ void load_check_cell_types(loader *ld, const load_names *nl) {
             else
                 t->transform_per_min[j] = r->value;
             break;
+        case STROMA_KEY_CELL_CYCLE_ASYM_TYPE:
+            if (j == r->owner) {
+                load_error(ld, STROMA_ERR_RANGE, r->type.loc,
+                           "%s.%s: the daughter already has the mother's type (name other types; the rest of the "
+                           "probability, 1 - their sum, is the symmetric division)",
+                           r->path, t->name);
+                break;
+            }
+            if (!t->asym_division && !(t->asym_division = calloc(nt, sizeof *t->asym_division))) {
+                ld->nomem = 1;
+                return;
+            }
+            t->asym_division[j] = r->value;
+            {
+                double sum = 0;
+                for (size_t k = 0; k < nt; k++) sum += t->asym_division[k];
+                /* reported once, at the entry that takes the sum over 1 */
+                if (sum > 1 && sum - r->value <= 1)
+                    load_error(ld, STROMA_ERR_RANGE, r->type.loc,
+                               "%s: the probabilities sum to %.10g, more than 1 (with %s: %g); the daughter can "
+                               "become at most one type",
+                               r->path, sum, m->cell_types[j].name, r->value);
+            }
+            break;
         default: break;
         }
     }

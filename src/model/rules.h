@@ -82,7 +82,8 @@ typedef enum stroma_behaviour_kind {
     STROMA_BEH_ECM_DEGRADE,        /* 1/min: relative removal rate of the ECM of the cell's voxel */
     STROMA_BEH_VESICLE_RELEASE,    /* [class] vesicles/min released by a live cell into its voxel */
     STROMA_BEH_VESICLE_UPTAKE,     /* [class] vesicles/min taken up by a live cell at saturation */
-    STROMA_BEH_CHEMOTAXIS          /* [substrate] weight of its gradient (motility.chemotaxis.sensitivities) */
+    STROMA_BEH_CHEMOTAXIS,         /* [substrate] weight of its gradient (motility.chemotaxis.sensitivities) */
+    STROMA_BEH_ASYM_DIVISION       /* [type] probability that a division makes the daughter that type */
 } stroma_behaviour_kind;
 
 typedef struct stroma_signal_entry {

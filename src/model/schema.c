@@ -185,6 +185,18 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                                   "fixed_duration=\"false\"). With model phases (only)."},
     [STROMA_KEY_CELL_CYCLE_PHASE_KIND] = {"cell_types.<name>.cycle.phase_kinds[]", STROMA_SCHEMA_CHOICE, "", REQUIRED,
                                           .choices = "fixed exponential", .doc = "Kind of one phase."},
+    [STROMA_KEY_CELL_CYCLE_ASYM] = {"cell_types.<name>.cycle.asymmetric_division", STROMA_SCHEMA_NAMED_MAP, "",
+                                    OPTIONAL, .default_text = "symmetric: both daughters keep the type", NAME_LEN,
+                                    .doc = "Asymmetric division (PhysiCell's standard_asymmetric_division): at each "
+                                           "division the daughter becomes the type named with its probability "
+                                           "(one draw per division; the mother keeps her type), and with the rest, "
+                                           "1 - the sum, the division is symmetric. Other types only, probabilities "
+                                           "summing to at most 1; rules `asymmetric division to <type>` may change "
+                                           "them (a cell's probabilities are taken in type order, the sum cut at "
+                                           "1)."},
+    [STROMA_KEY_CELL_CYCLE_ASYM_TYPE] = {"cell_types.<name>.cycle.asymmetric_division.<name>", STROMA_SCHEMA_NUMBER,
+                                         "", REQUIRED, GE_0, .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1,
+                                         .doc = "Probability that a division makes the daughter that type."},
     [STROMA_KEY_CELL_DEATH] = {"cell_types.<name>.death", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                .default_text = "no death (apoptosis rate 0, no necrosis)", .doc = "Death."},
     [STROMA_KEY_CELL_APOPTOSIS] = {"cell_types.<name>.death.apoptosis", STROMA_SCHEMA_MAP, "", OPTIONAL,

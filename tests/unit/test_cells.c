@@ -22,6 +22,7 @@ typedef struct fixture {
     stroma_cell_type_desc types[MAXT];
     double aff[MAXT][MAXT], sec[MAXT][1], sat[MAXT][1], upt[MAXT][1], exp_[MAXT][1];
     double attack[MAXT][MAXT], phago[MAXT][MAXT], ctrans[MAXT][MAXT * MAXT], trans[MAXT][MAXT];
+    double asym[MAXT][MAXT]; /* asymmetric division table, attached by the tests that use it */
 } fixture;
 
 static void fixture_init(fixture *f, int ntypes) {
@@ -1051,11 +1052,50 @@ static void test_mechanics_overflow(void **state) {
     stroma_cell_engine_free(&e);
 }
 
-/* A crowded, dividing, killing population: positions, ids and types bit-identical at 1 and 2 threads. */
+/* Asymmetric division: 20,000 cells of type 0 that all divide in one step (exponential cycle of mean 1 min, dt
+ * = 6: p = e^6 - 1 > 1), daughters made type 1 with p = 0.3 and type 2 with p = 0.2, symmetric otherwise. Every
+ * mother keeps type 0; the daughters' counts of each type lie within 4 binomial SE (65, 57, 71 cells) of n p; a
+ * probability 5% off is 6 SE or more away (ignoring a type, or taking it as the rest, far more). */
+static void test_asymmetric_division(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 3);
+    f.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
+    f.types[0].cycle_mean_min = 1;
+    f.asym[0][1] = 0.3;
+    f.asym[0][2] = 0.2;
+    f.types[0].asym_division = f.asym[0];
+    const int n = 20000;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 3, 6000, 31);
+    add_lattice(&e, 0, n, 200, 25, 100, 100);
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 0, NULL), STROMA_OK);
+    assert_int_equal(e.counters.births, n);
+    assert_int_equal((int)e.cells.n, 2 * n);
+    double daughters[3] = {0, 0, 0};
+    for (int k = 0; k < n; k++) {
+        assert_int_equal(e.cells.type[k], 0); /* mothers, in id order, keep their type */
+        int t = e.cells.type[n + k];
+        daughters[t] += 1;
+        /* a converted daughter takes her new type's parameters; her volume is still half her mother's */
+        assert_true(e.cells.target_volume_um3[n + k] == f.types[t].volume_um3);
+        assert_true(e.cells.volume_um3[n + k] == e.cells.volume_um3[k]);
+    }
+    binomial_within_4se(daughters[1], n, 0.3, "daughters of type 1");
+    binomial_within_4se(daughters[2], n, 0.2, "daughters of type 2");
+    binomial_within_4se(daughters[0], n, 0.5, "symmetric divisions");
+    stroma_cell_engine_free(&e);
+}
+
+/* A crowded, dividing, killing population, divisions partly asymmetric: positions, ids and types bit-identical
+ * at 1 and 2 threads. */
 static void run_mixed(int threads, stroma_cells *out) {
     omp_set_num_threads(threads);
     fixture f;
-    fixture_init(&f, 2);
+    fixture_init(&f, 3);
+    f.asym[0][2] = 0.4;
+    f.asym[0][1] = 0.1;
+    f.types[0].asym_division = f.asym[0];
     f.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
     f.types[0].cycle_mean_min = 300;
     f.types[0].speed_um_per_min = 0.5;
@@ -1064,7 +1104,7 @@ static void run_mixed(int threads, stroma_cells *out) {
     f.types[1].kill_per_min = 0.05;
     f.types[0].apoptosis_per_min = 1e-3;
     stroma_cell_engine e;
-    engine_2d(&e, &f, 2, 600, 42);
+    engine_2d(&e, &f, 3, 600, 42);
     for (int k = 0; k < 400; k++) {
         double p[3] = {200 + 10 * (k % 20), 200 + 10 * (k / 20), 10};
         stroma_cell_engine_add(&e, k % 7 == 0, p, 0, NULL);
@@ -1085,6 +1125,9 @@ static void test_threads_bit_identical(void **state) {
     run_mixed(2, &b);
     assert_int_equal(a.n, b.n);
     assert_true(a.n > 400);
+    int asym = 0;
+    for (size_t k = 0; k < a.n; k++) asym += a.type[k] == 2;
+    assert_true(asym > 10); /* daughters of asymmetric divisions */
     assert_memory_equal(a.id, b.id, a.n * sizeof(int64_t));
     assert_memory_equal(a.type, b.type, a.n * sizeof(int32_t));
     assert_memory_equal(a.x, b.x, a.n * sizeof(double));
@@ -1122,6 +1165,7 @@ int main(void) {
         cmocka_unit_test(test_volume_relaxation),
         cmocka_unit_test(test_mechanics_overflow),
         cmocka_unit_test(test_threads_bit_identical),
+        cmocka_unit_test(test_asymmetric_division),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
