@@ -165,6 +165,7 @@ double pc_behaviour_base(const pc_type *T, pc_beh_kind k, int arg) {
     case PB_ADHESION: return T->adhesion;
     case PB_REPULSION: return T->repulsion;
     case PB_CHEMO: return T->chemo_sens[arg];
+    case PB_ASYM: return T->asym[arg];
     case PB_NONE: break;
     }
     return 0;
@@ -258,6 +259,27 @@ static void convert_rules(pc_model *m) {
         }
         if ((r->kind == PB_ADHESION || r->kind == PB_REPULSION) && !(pc_behaviour_base(T, r->kind, 0) > 0)) {
             drop(m, r, NI, "%s has no cell-cell adhesion or repulsion to scale (0 in PhysiCell's settings)", T->name);
+            continue;
+        }
+        if (r->kind == PB_ASYM && !T->asym_on) {
+            drop(m, r, NI,
+                 "asymmetric division of %s is not enabled in PhysiCell (standard_asymmetric_division), where the "
+                 "rule changes a probability that no division reads",
+                 T->name);
+            continue;
+        }
+        if (r->kind == PB_ASYM && r->arg == r->type) {
+            drop(m, r, NO,
+                 "asymmetric division of %s to its own type changes nothing (the daughter already has it; the "
+                 "symmetric division is what the other types leave)",
+                 T->name);
+            continue;
+        }
+        if (r->kind == PB_ASYM && !(r->sat >= 0 && r->sat <= 1)) {
+            drop(m, r, NI,
+                 "%s: a probability of asymmetric division saturating outside [0, 1] (PhysiCell stops at the first "
+                 "division that reaches it)",
+                 T->name);
             continue;
         }
         if (r->kind == PB_TRANSFORM && r->arg == r->type) {

@@ -110,6 +110,7 @@ void pc_model_free(pc_model *m) {
         free(T->chemo_sens);
         free(T->attack);
         free(T->transform);
+        free(T->asym);
     }
     for (int v = 0; v < m->nvars; v++) {
         free(m->vars[v].value);

@@ -527,6 +527,48 @@ static int phase_in(xctx *x, xmlNodePtr cyc, int p, double *dur, int *fixed) {
     return 0;
 }
 
+/* standard_asymmetric_division, when enabled: the probability that a division makes the daughter each type
+ * (the type's own entry is the symmetric part: PhysiCell converts the daughter only to another type). */
+static stroma_code read_asymmetric_division(xctx *x, int t) {
+    pc_model *m = x->m;
+    pc_type *T = &m->types[t];
+    xmlNodePtr ad = tfind(x, t, "phenotype/cycle/standard_asymmetric_division", 1, NULL);
+    if (!ad || !attr_bool(ad, "enabled")) return STROMA_OK;
+    T->asym_on = 1;
+    T->asym_line = line_of(ad);
+    stroma_code rc;
+    double others = 0;
+    for (xmlNodePtr p = kid(ad, "asymmetric_division_probability"); p; p = next_el(p, "asymmetric_division_probability")) {
+        char nm[PC_NAME];
+        attr(p, "name", nm, sizeof nm);
+        int k = pc_find_type(m, nm);
+        if (k < 0)
+            return fail(x, p, STROMA_ERR_PARSE, "asymmetric division of %s to '%s', which is not a cell type", T->name,
+                        nm);
+        double v;
+        if ((rc = num(x, p, "asymmetric_division_probability", &v))) return rc;
+        if (!(v >= 0 && v <= 1))
+            return fail(x, p, STROMA_ERR_RANGE, "<asymmetric_division_probability> must be between 0 and 1 (got %g)",
+                        v);
+        if (k == t) {
+            if (v > 0)
+                imp_report(m->rep, NO, x->file, line_of(p),
+                           "%s: asymmetric division to its own type (%g) not written: the daughter already has it, "
+                           "and what the other types leave is the symmetric division, as in PhysiCell",
+                           T->name, v);
+            continue;
+        }
+        others += v - T->asym[k];
+        T->asym[k] = v;
+    }
+    if (others > 1)
+        return fail(x, ad, STROMA_ERR_RANGE,
+                    "%s: the asymmetric division probabilities to other types sum to %g, more than 1 (PhysiCell "
+                    "stops at the first division: they cannot be normalized)",
+                    T->name, others);
+    return STROMA_OK;
+}
+
 static stroma_code read_cycle(xctx *x, int t) {
     pc_model *m = x->m;
     pc_type *T = &m->types[t];
@@ -572,24 +614,7 @@ static stroma_code read_cycle(xctx *x, int t) {
                        T->ph_dur[p]);
         }
     }
-    xmlNodePtr ad = tfind(x, t, "phenotype/cycle/standard_asymmetric_division", 1, NULL);
-    if (ad && attr_bool(ad, "enabled")) {
-        char list[1024] = "";
-        for (xmlNodePtr p = kid(ad, "asymmetric_division_probability"); p;
-             p = next_el(p, "asymmetric_division_probability")) {
-            char nm[PC_NAME], v[64];
-            attr(p, "name", nm, sizeof nm);
-            text(p, v, sizeof v);
-            if (atof(v) == 0) continue;
-            size_t l = strlen(list);
-            snprintf(list + l, sizeof list - l, "%s%s %s", l ? ", " : "", nm, v);
-        }
-        imp_report(m->rep, NI, x->file, line_of(ad),
-                   "%s: asymmetric division (probabilities: %s) is not imported: both daughters keep the "
-                   "mother's type",
-                   T->name, list[0] ? list : "none");
-    }
-    return STROMA_OK;
+    return read_asymmetric_division(x, t);
 }
 
 /* The death <model> of the given code (100 apoptosis, 101 necrosis) along the type's chain. */
@@ -1046,12 +1071,13 @@ static stroma_code read_types(xctx *x) {
         T->affinity = calloc(nt, sizeof(double));
         T->attack = calloc(nt, sizeof(double));
         T->transform = calloc(nt, sizeof(double));
+        T->asym = calloc(nt, sizeof(double));
         T->sec_rate = calloc(ns, sizeof(double));
         T->sec_target = calloc(ns, sizeof(double));
         T->uptake = calloc(ns, sizeof(double));
         T->export_rate = calloc(ns, sizeof(double));
         T->chemo_sens = calloc(ns, sizeof(double));
-        if (!T->affinity || !T->attack || !T->transform || !T->sec_rate || !T->sec_target || !T->uptake ||
+        if (!T->affinity || !T->attack || !T->transform || !T->asym || !T->sec_rate || !T->sec_target || !T->uptake ||
             !T->export_rate || !T->chemo_sens)
             return stroma_error_set(m->err, STROMA_ERR_NOMEM, "out of memory");
     }
