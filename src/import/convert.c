@@ -12,9 +12,14 @@
 #define AP STROMA_IMPORT_APPROXIMATED
 #define NO STROMA_IMPORT_NOTE
 
+/* The phase of PhysiCell's cycle model `code` whose entry function doubles the solid volume targets (S, Ki67+,
+ * cycling; the live model's phase 0, entered at division). */
+static int growth_phase(int code) { return code == 5 ? 0 : 1; }
+
 static void convert_cycle(pc_model *m, pc_type *T) {
     const char *f = m->settings_path;
     T->cycle = PC_CYC_NONE;
+    T->st_double_phase = 0;
     if (T->cycle_code < 0) return;
     /* rules or per-cell values on cycle entry need a finite base to act on */
     int n = T->nphases, entry_rules = ((T->rule_mask | T->cell_mask) >> PB_CYCLE) & 1;
@@ -67,6 +72,15 @@ static void convert_cycle(pc_model *m, pc_type *T) {
         T->st_phase[i] = dur[keep[i]];
         T->st_phase_exp[i] = !T->ph_fixed[keep[i]];
     }
+    /* the growth phase as kept (a dropped one is entered with the next kept phase) */
+    int g = growth_phase(T->cycle_code), gi = 0;
+    while (gi < nk && keep[gi] < g) gi++;
+    T->st_double_phase = gi < nk ? gi : 0;
+    if (T->vol_parts && g > 0 && T->st_double_phase == 0)
+        imp_report(m->rep, AP, f, T->cycle_line,
+                   "%s: the volume targets double on entering phase %d, which is not kept as a phase of its own: "
+                   "written as doubling at division (the targets stay the type's)",
+                   T->name, g);
 }
 
 static void convert_death(pc_model *m, pc_type *T) {

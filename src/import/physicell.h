@@ -131,6 +131,12 @@ typedef struct pc_type {
     int asym_on;
     int asym_line;
     double *asym;
+    /* PhysiCell's volume model (written as volume_parts when vol_parts): fluid fraction, nuclear volume (µm³),
+     * fluid and nuclear biomass change rates (1/min; the cytoplasmic one is biomass_rate); st_double_phase: the
+     * stroma phase on whose entry the solid targets double (convert.c) */
+    int vol_parts;
+    double vol_fluid_fraction, vol_nuclear, vol_fluid_rate, vol_nuclear_rate;
+    int st_double_phase;
 } pc_type;
 
 typedef struct pc_var {

@@ -682,20 +682,33 @@ static stroma_code read_volume_mechanics(xctx *x, int t) {
                     "the total volume of '%s' must be > 0", T->pc_name);
     if (T->biomass_rate < 0) T->biomass_rate = 0;
     xmlNodePtr vol = at(x->tnode[t], "phenotype/volume");
-    imp_report_once(m->rep, AP, x->file, line_of(vol ? vol : x->tnode[t]),
-                    "cell volume: stroma relaxes the total volume toward its target at one rate; growth_rate is "
-                    "PhysiCell's cytoplasmic_biomass_change_rate (PhysiCell grows fluid, nuclear and cytoplasmic "
-                    "parts separately and doubles its target during the cycle)");
-    static const char *vother[] = {"fluid_fraction",         "nuclear",
-                                   "fluid_change_rate",      "nuclear_biomass_change_rate",
-                                   "calcified_fraction",     "calcification_rate",
-                                   "relative_rupture_volume"};
+    /* PhysiCell's volume model, with its Volume defaults */
+    if ((rc = num_or(x, tfind(x, t, "phenotype/volume/fluid_fraction", 0, NULL), "fluid_fraction", 0.75,
+                     &T->vol_fluid_fraction)) ||
+        (rc = num_or(x, tfind(x, t, "phenotype/volume/nuclear", 0, NULL), "nuclear", 540, &T->vol_nuclear)) ||
+        (rc = num_or(x, tfind(x, t, "phenotype/volume/fluid_change_rate", 0, NULL), "fluid_change_rate", 3.0 / 60,
+                     &T->vol_fluid_rate)) ||
+        (rc = num_or(x, tfind(x, t, "phenotype/volume/nuclear_biomass_change_rate", 0, NULL),
+                     "nuclear_biomass_change_rate", 0.33 / 60, &T->vol_nuclear_rate)))
+        return rc;
+    T->vol_parts = T->vol_fluid_fraction >= 0 && T->vol_fluid_fraction <= 1 && T->vol_nuclear > 0 &&
+                   T->vol_nuclear < T->volume && T->vol_fluid_rate >= 0 && T->vol_nuclear_rate >= 0;
+    if (T->vol_parts)
+        imp_report_once(m->rep, NO, x->file, line_of(vol ? vol : x->tnode[t]),
+                        "cell volume: PhysiCell's volume model written as volume_parts (fluid, nuclear and "
+                        "cytoplasmic parts, the solid targets doubled in the growth phase and halved at division)");
+    else
+        imp_report(m->rep, AP, x->file, line_of(vol ? vol : x->tnode[t]),
+                   "%s: volume parts out of stroma's range (fluid_fraction %g, nuclear %g of total %g, fluid rate "
+                   "%g, nuclear rate %g): one total volume relaxing at cytoplasmic_biomass_change_rate written",
+                   T->name, T->vol_fluid_fraction, T->vol_nuclear, T->volume, T->vol_fluid_rate,
+                   T->vol_nuclear_rate);
+    static const char *vother[] = {"calcified_fraction", "calcification_rate", "relative_rupture_volume"};
     for (size_t i = 0; i < sizeof vother / sizeof vother[0]; i++)
         if (kid(vol, vother[i])) {
             imp_report_once(m->rep, NI, x->file, line_of(kid(vol, vother[i])),
-                            "volume parameters fluid_fraction, nuclear, fluid_change_rate, "
-                            "nuclear_biomass_change_rate, calcified_fraction, calcification_rate and "
-                            "relative_rupture_volume are not imported (stroma has one volume per cell)");
+                            "volume parameters calcified_fraction, calcification_rate and relative_rupture_volume "
+                            "are not imported (stroma has no calcification or rupture)");
             break;
         }
     /* mechanics */

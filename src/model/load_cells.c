@@ -46,6 +46,17 @@ void load_check_cell_types(loader *ld, const load_names *nl) {
             snprintf(path, sizeof path, "%s.motility.chemotaxis.substrate", x->path);
             t->chemotaxis_substrate = load_resolve(ld, nl, 0, &x->chemotaxis, path);
         }
+        if (t->volume_parts && !(t->vp_nuclear_um3 < t->volume_um3))
+            load_error(ld, STROMA_ERR_RANGE, x->vp_loc,
+                       "%s.volume_parts.nuclear must be less than volume (got nuclear %g, volume %g) [µm³]", x->path,
+                       t->vp_nuclear_um3, t->volume_um3);
+        if (t->volume_parts && t->vp_double_phase > 0 &&
+            !(t->cycle == STROMA_CYCLE_PHASES && t->vp_double_phase < t->nphases))
+            load_error(ld, STROMA_ERR_RANGE, x->vp_double_loc,
+                       "%s.volume_parts.double_at_phase must name a phase of the cycle (got %d; the cycle has %d "
+                       "phase%s); 0 keeps the targets",
+                       x->path, t->vp_double_phase, t->cycle == STROMA_CYCLE_PHASES ? t->nphases : 1,
+                       t->cycle == STROMA_CYCLE_PHASES && t->nphases != 1 ? "s" : "");
         if (x->chemotaxis_sensitivities && !(t->chemotaxis_sensitivity = calloc(ns, sizeof(double)))) {
             ld->nomem = 1;
             return;

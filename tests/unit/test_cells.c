@@ -1029,6 +1029,116 @@ static void test_volume_relaxation(void **state) {
     stroma_cell_engine_free(&e);
 }
 
+/* PhysiCell's volume model, one cell whose parts are those of a new daughter (half the type's): each phenotype
+ * step equals PhysiCell's standard_volume_update_function written out here (explicit Euler; 1e-13 relative),
+ * and the solids follow the exact solution of that scheme, T + (v0 - T)(1 - dt r)^n (1e-12 relative): a step
+ * using the implicit form, the wrong rate or a target without the cytoplasm/nucleus ratio fails. */
+static void test_volume_parts(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_type_desc *T = &f.types[0];
+    T->volume_parts = 1;
+    T->vp_fluid_fraction = 0.75;
+    T->vp_nuclear_um3 = 540;
+    T->vp_fluid_rate = 0.05;
+    T->vp_cyto_rate = 0.0045;
+    T->vp_nuclear_rate = 0.0055;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 200, 3);
+    double p[3] = {100, 100, 10};
+    stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    assert_int_equal(e.cells.nvol, STROMA_VOL_N);
+    double *v = e.cells.vol;
+    /* a new cell: PhysiCell's split of 2494 um3 with 540 nuclear, 75% fluid */
+    near_rel(v[STROMA_VOL_FLUID], 0.75 * 2494, 1e-15, "fluid");
+    near_rel(v[STROMA_VOL_NUCLEAR_SOLID], 0.25 * 540, 1e-15, "nuclear solid");
+    near_rel(v[STROMA_VOL_CYTO_SOLID], 0.25 * (2494 - 540), 1e-15, "cytoplasmic solid");
+    const double tns = 0.25 * 540, ratio = (2494.0 - 540) / (1e-16 + 540);
+    for (int k = 0; k < STROMA_VOL_TARGET_NUCLEAR_SOLID; k++) v[k] /= 2;
+    e.cells.volume_um3[0] /= 2;
+    double F = v[STROMA_VOL_FLUID], NS = v[STROMA_VOL_NUCLEAR_SOLID], CS = v[STROMA_VOL_CYTO_SOLID],
+           N = v[STROMA_VOL_NUCLEAR], V = e.cells.volume_um3[0];
+    const double ns0 = NS, cs0 = CS, dt = 6;
+    for (int step = 1; step <= 5; step++) {
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, dt, dt * step, NULL), STROMA_OK);
+        /* PhysiCell 1.14 standard_volume_update_function */
+        F += dt * 0.05 * (0.75 * V - F);
+        double NF = N / (V + 1e-16) * F, CF = F - NF;
+        NS += dt * 0.0055 * (tns - NS);
+        CS += dt * 0.0045 * (ratio * tns - CS);
+        N = NS + NF;
+        V = (CS + CF) + N;
+        near_rel(v[STROMA_VOL_FLUID], F, 1e-13, "fluid");
+        near_rel(v[STROMA_VOL_NUCLEAR_SOLID], NS, 1e-13, "nuclear solid");
+        near_rel(v[STROMA_VOL_CYTO_SOLID], CS, 1e-13, "cytoplasmic solid");
+        near_rel(v[STROMA_VOL_NUCLEAR], N, 1e-13, "nuclear");
+        near_rel(e.cells.volume_um3[0], V, 1e-13, "volume");
+        near_rel(e.cells.radius_um[0], stroma_sphere_radius(V), 1e-13, "radius");
+        near_rel(v[STROMA_VOL_NUCLEAR_SOLID], tns + (ns0 - tns) * pow(1 - dt * 0.0055, step), 1e-12, "exact nuclear");
+        near_rel(v[STROMA_VOL_CYTO_SOLID], ratio * tns + (cs0 - ratio * tns) * pow(1 - dt * 0.0045, step), 1e-12,
+                 "exact cytoplasmic");
+    }
+    stroma_cell_engine_free(&e);
+}
+
+/* Targets through the cycle: phases of 60 and 60 min (fixed), dt = 6, double_at_phase 1: the nuclear solid
+ * target doubles on entering phase 1 (step 10) and halves at the division ending it (step 20), where mother and
+ * daughter get half of every part each (volume = fluid + solids). With double_at_phase 0 (PhysiCell's live
+ * model, an exponential cycle here) the target never changes. */
+static void test_volume_parts_cycle(void **state) {
+    (void)state;
+    for (int q = 0; q < 2; q++) {
+        fixture f;
+        fixture_init(&f, 1);
+        stroma_cell_type_desc *T = &f.types[0];
+        T->volume_parts = 1;
+        T->vp_fluid_fraction = 0.75;
+        T->vp_nuclear_um3 = 540;
+        T->vp_fluid_rate = 0.05;
+        T->vp_cyto_rate = 0.0045;
+        T->vp_nuclear_rate = 0.0055;
+        if (q == 0) {
+            T->cycle = STROMA_CYCLE_PHASES;
+            T->nphases = 2;
+            T->phase_min[0] = T->phase_min[1] = 60;
+            T->vp_double_phase = 1;
+        } else {
+            T->cycle = STROMA_CYCLE_EXPONENTIAL;
+            T->cycle_mean_min = 1; /* divides every step */
+        }
+        stroma_cell_engine e;
+        engine_2d(&e, &f, 1, 400, 5);
+        double p[3] = {200, 200, 10};
+        stroma_cell_engine_add(&e, 0, p, 0, NULL);
+        stroma_cell_engine_synchronize(&e, 0);
+        const double t0 = 0.25 * 540;
+        for (int step = 1; step <= 20; step++) {
+            size_t n = e.cells.n;
+            assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * step, NULL), STROMA_OK);
+            const double *v = e.cells.vol;
+            if (q == 0) {
+                double want = step >= 10 && step < 20 ? 2 * t0 : t0;
+                if (v[STROMA_VOL_TARGET_NUCLEAR_SOLID] != want)
+                    fail_msg("step %d: target %g, expected %g", step, v[STROMA_VOL_TARGET_NUCLEAR_SOLID], want);
+                assert_int_equal(e.cells.n, step < 20 ? 1 : 2);
+            } else {
+                for (size_t i = 0; i < e.cells.n; i++) assert_true(v[i * STROMA_VOL_N + STROMA_VOL_TARGET_NUCLEAR_SOLID] == t0);
+                assert_true(e.cells.n == 2 * n);
+            }
+            for (size_t i = 0; i < e.cells.n; i++) {
+                const double *w = v + i * STROMA_VOL_N;
+                near_rel(e.cells.volume_um3[i], w[STROMA_VOL_FLUID] + w[STROMA_VOL_NUCLEAR_SOLID] + w[STROMA_VOL_CYTO_SOLID],
+                         1e-14, "volume = parts");
+            }
+            if (e.cells.n == 2 * n) /* mother and daughter share the parts */
+                assert_memory_equal(v, v + n * STROMA_VOL_N, STROMA_VOL_N * sizeof(double));
+            if (q == 1 && step == 3) break;
+        }
+        stroma_cell_engine_free(&e);
+    }
+}
+
 /* Forces that overflow stop the run instead of moving cells to NaN: two cells 0.5 um apart on one vertical line
  * with a repulsion of 1.7e308 um/min (no upper bound in the model file, a per-cell column or a rule) give an
  * infinite push whose x component is inf x 0 = NaN. Mechanics fails with STROMA_ERR_NOT_FINITE (exit 1) naming the cell, and
@@ -1166,6 +1276,8 @@ int main(void) {
         cmocka_unit_test(test_mechanics_overflow),
         cmocka_unit_test(test_threads_bit_identical),
         cmocka_unit_test(test_asymmetric_division),
+        cmocka_unit_test(test_volume_parts),
+        cmocka_unit_test(test_volume_parts_cycle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

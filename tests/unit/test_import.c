@@ -59,6 +59,13 @@ static void test_samples_convert(void **state) {
     assert_int_equal(m->cell_types[0].phase_exponential[0], 1);
     assert_int_equal(m->cell_types[0].phase_exponential[1], 0);
     assert_true(m->cell_types[0].phase_min[1] == 480);
+    /* PhysiCell's volume model, the targets doubling on entering S (phase 1 of the flow cytometry model) */
+    assert_int_equal(m->cell_types[0].volume_parts, 1);
+    assert_int_equal(m->cell_types[0].vp_double_phase, 1);
+    assert_true(m->cell_types[0].vp_fluid_fraction == 0.75 && m->cell_types[0].vp_nuclear_um3 == 540 &&
+                m->cell_types[0].vp_fluid_rate == 0.05 && m->cell_types[0].vp_cyto_rate == 0.0045 &&
+                m->cell_types[0].vp_nuclear_rate == 0.0055);
+    assert_true(report_has(rep, "PhysiCell's volume model written as volume_parts"));
     assert_int_equal(m->ninitial, 1);
     assert_int_equal(m->initial_cells[0].count, 5);
     assert_int_equal(m->initial_cells[0].synchronized, 1);
@@ -122,6 +129,8 @@ static void test_samples_convert(void **state) {
                 m->cell_types[0].asym_division[2] == 0);
     assert_null(m->cell_types[1].asym_division);
     assert_null(m->cell_types[2].asym_division);
+    assert_int_equal(m->cell_types[0].volume_parts, 1);
+    assert_int_equal(m->cell_types[0].vp_double_phase, 0); /* live model: the targets double at division */
     assert_int_equal(m->nrules, 3);
     const int b1 = stroma_rule_behaviour_find(&m->rule_tables, "asymmetric division to progenitor_1"),
               b2 = stroma_rule_behaviour_find(&m->rule_tables, "asymmetric division to progenitor_2");

@@ -1044,6 +1044,17 @@ static void test_cell_type_defaults(void **state) {
                 m->cell_types[0].asym_division[2] == 0.75);
     assert_null(m->cell_types[1].asym_division);
     stroma_model_destroy(&m);
+    /* PhysiCell's volume model: PhysiCell's defaults, off unless volume_parts is given */
+    m = load_str(BASE "cell_types:\n  a:\n    volume_parts: {nuclear: 600}\n    cycle: {model: phases, phases: [60, "
+                      "60]}\n  b: {}\n",
+                 &err);
+    if (!m) fail_msg("%s", err.message);
+    const stroma_cell_type_desc *va = &m->cell_types[0];
+    assert_int_equal(va->volume_parts, 1);
+    assert_int_equal(m->cell_types[1].volume_parts, 0);
+    assert_true(va->vp_fluid_fraction == 0.75 && va->vp_nuclear_um3 == 600 && va->vp_fluid_rate == 0.05 &&
+                va->vp_cyto_rate == 0.0045 && va->vp_nuclear_rate == 0.0055 && va->vp_double_phase == 0);
+    stroma_model_destroy(&m);
     /* The manual's example has cells too. */
     m = load_str(stroma_schema_example, &err);
     if (!m) fail_msg("%s", err.message);
@@ -1173,11 +1184,24 @@ static void test_cell_type_errors(void **state) {
                       "  b: {}\n",
                  STROMA_ERR_UNKNOWN_KEY, 8, 71,
                  "cell_types.a.cycle.asymmetric_division: no cell type named 'bb'; did you mean 'b'?");
+    /* volume parts: a nucleus smaller than the cell, a growth phase of the cycle, a fluid fraction in [0, 1] */
+    expect_error(BASE "cell_types:\n  a: {volume: 500, volume_parts: {nuclear: 540}}\n", STROMA_ERR_RANGE, 8, 44,
+                 "cell_types.a.volume_parts.nuclear must be less than volume (got nuclear 540, volume 500)");
+    expect_error(BASE "cell_types:\n  a:\n    volume_parts: {double_at_phase: 1}\n    cycle: {model: exponential, "
+                      "duration: 60}\n",
+                 STROMA_ERR_RANGE, 9, 37,
+                 "cell_types.a.volume_parts.double_at_phase must name a phase of the cycle (got 1; the cycle has 1 "
+                 "phase)");
+    expect_error(BASE "cell_types:\n  a:\n    volume_parts: {double_at_phase: 2}\n    cycle: {model: phases, phases: "
+                      "[60, 60]}\n",
+                 STROMA_ERR_RANGE, 9, 37, "(got 2; the cycle has 2 phases)");
+    expect_error(BASE "cell_types:\n  a: {volume_parts: {fluid_fraction: 1.5}}\n", STROMA_ERR_RANGE, 8, 38,
+                 "cell_types.a.volume_parts.fluid_fraction must be between 0 and 1 (got 1.5)");
     /* names */
     expect_error(BASE "cell_types:\n  2cells: {}\n", STROMA_ERR_RANGE, 8, 3, "cell_types: invalid name '2cells'");
     expect_error(BASE "cell_types:\n  a: {speed: 1}\n", STROMA_ERR_UNKNOWN_KEY, 8, 7,
-                 "unknown key cell_types.a.speed (valid keys in cell_types.a: volume, growth_rate, cycle, death, "
-                 "damage, mechanics, motility, secretion, interactions)");
+                 "unknown key cell_types.a.speed (valid keys in cell_types.a: volume, growth_rate, volume_parts, "
+                 "cycle, death, damage, mechanics, motility, secretion, interactions)");
     expect_error(BASE "cell_types:\n  a: {motility: {sped: 1}}\n", STROMA_ERR_UNKNOWN_KEY, 8, 18,
                  "unknown key cell_types.a.motility.sped; did you mean 'speed'?");
     /* too many types */
