@@ -1574,7 +1574,8 @@ stroma_code stroma_cell_engine_load(stroma_cell_engine *e, stroma_reader *r, str
         else if (!(c->damage[i] >= 0) || !(c->phase_elapsed_min[i] >= 0) || !(c->dead_elapsed_min[i] >= 0))
             bad = "its damage or elapsed times are negative";
         else if (c->nvol && !vol_parts_valid(e, i))
-            bad = "its volume parts are negative, or its nuclear volume exceeds its volume";
+            bad = "its volume parts are out of range (negative, a nucleus larger than the cell, or a target beyond "
+                  "what its type gives)";
         else if (c->attached_id[i] != -1 &&
                  (c->attached_id[i] == c->id[i] || find_id(c, c->attached_id[i]) == (size_t)-1))
             bad = "it is attached to a cell that does not exist";

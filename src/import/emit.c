@@ -152,7 +152,8 @@ static void put_type(const pc_model *m, FILE *f, int t) {
                 "    volume_parts: {fluid_fraction: %s, nuclear: %s, fluid_change_rate: %s, "
                 "cytoplasmic_biomass_change_rate: %s, nuclear_biomass_change_rate: %s, double_at_phase: %d}\n",
                 num(T->vol_fluid_fraction, a), num(T->vol_nuclear, b), num(T->vol_fluid_rate, c),
-                num(T->biomass_rate, d), num(T->vol_nuclear_rate, e), T->cycle == PC_CYC_PHASES ? T->st_double_phase : 0);
+                num(T->biomass_rate, d), num(T->vol_nuclear_rate, e),
+                T->cycle == PC_CYC_PHASES ? T->st_double_phase : 0);
     } else {
         fprintf(f, "    growth_rate: %s\n", num(T->biomass_rate, a));
     }

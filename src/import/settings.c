@@ -538,7 +538,8 @@ static stroma_code read_asymmetric_division(xctx *x, int t) {
     T->asym_line = line_of(ad);
     stroma_code rc;
     double others = 0;
-    for (xmlNodePtr p = kid(ad, "asymmetric_division_probability"); p; p = next_el(p, "asymmetric_division_probability")) {
+    const char *item = "asymmetric_division_probability";
+    for (xmlNodePtr p = kid(ad, item); p; p = next_el(p, item)) {
         char nm[PC_NAME];
         attr(p, "name", nm, sizeof nm);
         int k = pc_find_type(m, nm);

@@ -993,7 +993,8 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
     case STROMA_KEY_CELL_VOLUME_PARTS:
         load_type(ld)->volume_parts = 1;
         ld->type_extra[ld->cur_type].vp_loc = at;
-        if (keys[STROMA_KEY_CELL_VP_NUCLEAR]) ld->type_extra[ld->cur_type].vp_loc = load_loc(vals[STROMA_KEY_CELL_VP_NUCLEAR]);
+        if (keys[STROMA_KEY_CELL_VP_NUCLEAR])
+            ld->type_extra[ld->cur_type].vp_loc = load_loc(vals[STROMA_KEY_CELL_VP_NUCLEAR]);
         break;
     case STROMA_KEY_CELL_CHEMOTAXIS: {
         /* one form: substrate (with direction) or sensitivities (with normalize_each) */

@@ -1123,13 +1123,14 @@ static void test_volume_parts_cycle(void **state) {
                     fail_msg("step %d: target %g, expected %g", step, v[STROMA_VOL_TARGET_NUCLEAR_SOLID], want);
                 assert_int_equal(e.cells.n, step < 20 ? 1 : 2);
             } else {
-                for (size_t i = 0; i < e.cells.n; i++) assert_true(v[i * STROMA_VOL_N + STROMA_VOL_TARGET_NUCLEAR_SOLID] == t0);
+                for (size_t i = 0; i < e.cells.n; i++)
+                    assert_true(v[i * STROMA_VOL_N + STROMA_VOL_TARGET_NUCLEAR_SOLID] == t0);
                 assert_true(e.cells.n == 2 * n);
             }
             for (size_t i = 0; i < e.cells.n; i++) {
                 const double *w = v + i * STROMA_VOL_N;
-                near_rel(e.cells.volume_um3[i], w[STROMA_VOL_FLUID] + w[STROMA_VOL_NUCLEAR_SOLID] + w[STROMA_VOL_CYTO_SOLID],
-                         1e-14, "volume = parts");
+                double parts = w[STROMA_VOL_FLUID] + w[STROMA_VOL_NUCLEAR_SOLID] + w[STROMA_VOL_CYTO_SOLID];
+                near_rel(e.cells.volume_um3[i], parts, 1e-14, "volume = parts");
             }
             if (e.cells.n == 2 * n) /* mother and daughter share the parts */
                 assert_memory_equal(v, v + n * STROMA_VOL_N, STROMA_VOL_N * sizeof(double));

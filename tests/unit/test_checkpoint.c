@@ -347,7 +347,9 @@ static void spoil_field(stroma_sim *s) { s->transport->c[10] = NAN; }
 static void spoil_behaviour(stroma_sim *s) { s->cells.cells.beh[2 * (size_t)s->cells.cells.nbeh] = 3e299; }
 static void spoil_negative_behaviour(stroma_sim *s) { s->cells.cells.beh[1] = -1e-3; }
 static void spoil_secretion(stroma_sim *s) { s->cells.cells.secretion[5 * (size_t)s->cells.cells.nsub] = 1e200; }
-static void spoil_volume_part(stroma_sim *s) { s->cells.cells.vol[3 * (size_t)s->cells.cells.nvol + STROMA_VOL_FLUID] = -2; }
+static void spoil_volume_part(stroma_sim *s) {
+    s->cells.cells.vol[3 * (size_t)s->cells.cells.nvol + STROMA_VOL_FLUID] = -2;
+}
 /* a tumour cell's (volume_parts) nuclear solid target far beyond the doubled type's */
 static void spoil_volume_target(stroma_sim *s) {
     stroma_cells *c = &s->cells.cells;

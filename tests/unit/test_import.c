@@ -335,7 +335,8 @@ static void test_asymmetric_division_inputs(void **state) {
     if (!m) fail_msg("the imported model does not load: %s", err.message);
     assert_int_equal(m->nrules, 1);
     assert_int_equal(m->rules[0].type, 0);
-    assert_int_equal(m->rules[0].behaviour, stroma_rule_behaviour_find(&m->rule_tables, "asymmetric division to progenitor_2"));
+    assert_int_equal(m->rules[0].behaviour,
+                     stroma_rule_behaviour_find(&m->rule_tables, "asymmetric division to progenitor_2"));
     stroma_model_destroy(&m);
     stroma_import_report_destroy(&rep);
     stroma_remove_tree(dir);
