@@ -42,7 +42,8 @@
     X(uptake, double, NSUB)                                                                                   \
     X(export_rate, double, NSUB)                                                                              \
     X(svar, double, NSTATE)                                                                                   \
-    X(beh, double, NBEH)
+    X(beh, double, NBEH)                                                                                      \
+    X(vol, double, c->nvol)
 
 double stroma_sphere_radius(double volume_um3) { return cbrt(volume_um3 * 0.238732414637843); /* 3/(4 pi) */ }
 
@@ -136,12 +137,22 @@ stroma_code stroma_cells_set_extra(stroma_cells *c, int nstate, int nbeh, stroma
     return STROMA_OK;
 }
 
+stroma_code stroma_cells_set_volume_parts(stroma_cells *c, int nvol, stroma_error *err) {
+    if (c->n != 0) return stroma_error_set(err, STROMA_ERR_INTERNAL, "cell store: volume parts set after cells exist");
+    void *p = realloc(c->vol, (c->cap ? c->cap : 1) * (size_t)(nvol > 0 ? nvol : 1) * sizeof(double));
+    if (!p) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    c->vol = p;
+    c->nvol = nvol;
+    return STROMA_OK;
+}
+
 void stroma_cells_save(const stroma_cells *c, stroma_buf *b) {
     size_t nsub = (size_t)c->nsub, nstate = (size_t)c->nstate, nbeh = (size_t)c->nbeh;
     stroma_buf_put_u64(b, (uint64_t)c->n);
     stroma_buf_put_u32(b, (uint32_t)c->nsub);
     stroma_buf_put_u32(b, (uint32_t)c->nstate);
     stroma_buf_put_u32(b, (uint32_t)c->nbeh);
+    if (c->nvol) stroma_buf_put_u32(b, (uint32_t)c->nvol); /* only models with volume parts: others unchanged */
     stroma_buf_put_i64(b, c->next_id);
 #define STROMA_X_SAVE(f, T, K) stroma_buf_put(b, c->f, c->n * (size_t)(K) * sizeof(T));
     STROMA_CELL_ARRAYS(STROMA_X_SAVE, nsub, nstate, nbeh)
@@ -169,12 +180,13 @@ size_t stroma_cells_fields(const stroma_cells *c, stroma_cells_field *out, size_
 stroma_code stroma_cells_load(stroma_cells *c, stroma_reader *r, stroma_error *err) {
     uint64_t n = stroma_reader_u64(r);
     uint32_t nsub = stroma_reader_u32(r), nstate = stroma_reader_u32(r), nbeh = stroma_reader_u32(r);
+    uint32_t nvol = c->nvol ? stroma_reader_u32(r) : 0;
     int64_t next_id = stroma_reader_i64(r);
-    if (r->bad || (int)nsub != c->nsub || (int)nstate != c->nstate || (int)nbeh != c->nbeh)
+    if (r->bad || (int)nsub != c->nsub || (int)nstate != c->nstate || (int)nbeh != c->nbeh || (int)nvol != c->nvol)
         return stroma_error_set(err, STROMA_ERR_ARGUMENT,
                                 "checkpoint cells do not fit this model (%u substrates, %u state variables, %u "
-                                "rule slots per cell; the model has %d, %d, %d)",
-                                nsub, nstate, nbeh, c->nsub, c->nstate, c->nbeh);
+                                "rule slots, %u volume parts per cell; the model has %d, %d, %d, %d)",
+                                nsub, nstate, nbeh, nvol, c->nsub, c->nstate, c->nbeh, c->nvol);
     if (n > (r->len - r->pos) / sizeof(int64_t))
         return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint cells section is truncated (%llu cells)",
                                 (unsigned long long)n);

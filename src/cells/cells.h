@@ -55,7 +55,23 @@ typedef struct stroma_cells {
     double *secretion, *saturation, *uptake, *export_rate;
     /* rules: [n * nstate] state variables (svar), [n * nbeh] current values of rule-controlled behaviours */
     double *svar, *beh;
+    /* PhysiCell's volume model: [n * nvol] parts (STROMA_VOL_*; nvol = 0 when no type uses it) */
+    int nvol;
+    double *vol;
 } stroma_cells;
+
+/* The volume parts of a cell (cells.vol, nvol = STROMA_VOL_N), in µm³: its volume is fluid + both solids. */
+enum {
+    STROMA_VOL_FLUID,         /* fluid (nuclear and cytoplasmic) */
+    STROMA_VOL_NUCLEAR_SOLID,
+    STROMA_VOL_CYTO_SOLID,
+    STROMA_VOL_NUCLEAR,       /* nuclear total: splits the fluid between nucleus and cytoplasm */
+    STROMA_VOL_TARGET_NUCLEAR_SOLID, /* target of the nuclear solid (the cytoplasmic one is the type's ratio x it) */
+    STROMA_VOL_N
+};
+
+/* Set the number of volume parts per cell (0 or STROMA_VOL_N); only while the store is empty. */
+stroma_code stroma_cells_set_volume_parts(stroma_cells *c, int nvol, stroma_error *err);
 
 /* Set the number of state variables and behaviour slots per cell; only while the store is empty. */
 stroma_code stroma_cells_set_extra(stroma_cells *c, int nstate, int nbeh, stroma_error *err);

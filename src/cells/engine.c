@@ -27,6 +27,9 @@ stroma_code stroma_cell_engine_init(stroma_cell_engine *e, const stroma_cell_typ
     e->sec_stale = 1;
     stroma_code rc = stroma_mech_pairs_init(&e->pairs, types, ntypes, err);
     if (rc == STROMA_OK) rc = stroma_cells_init(&e->cells, nsub, 1024, err);
+    int parts = 0;
+    for (int k = 0; k < ntypes; k++) parts |= types[k].volume_parts;
+    if (rc == STROMA_OK && parts) rc = stroma_cells_set_volume_parts(&e->cells, STROMA_VOL_N, err);
     if (rc != STROMA_OK) stroma_cell_engine_free(e);
     return rc;
 }
@@ -104,9 +107,61 @@ static void kill_cell(stroma_cell_engine *e, size_t j, uint8_t how);
 static void decide_contact_mech(stroma_cell_engine *e, size_t i, double dt);
 static size_t apply_contacts_mech(stroma_cell_engine *e, double dt);
 
+/* ---- PhysiCell's volume model (cell_types.<name>.volume_parts) ---- */
+
+/* The type's nuclear solid volume of a new cell, the target of a cell of that type outside its growth phase. */
+static double vol_target_nuclear_solid(const stroma_cell_type_desc *T) {
+    return T->vp_nuclear_um3 - T->vp_fluid_fraction * T->vp_nuclear_um3;
+}
+
+/* Cell i's volume parts from its total volume in its type's proportions (PhysiCell's set-up of a cell's Volume),
+ * the nuclear solid target the type's. */
+static void vol_parts_split(stroma_cell_engine *e, size_t i, const stroma_cell_type_desc *T) {
+    stroma_cells *c = &e->cells;
+    double *v = c->vol + i * (size_t)c->nvol, V = c->volume_um3[i], ff = T->vp_fluid_fraction;
+    double nuclear = V == T->volume_um3 ? T->vp_nuclear_um3 : V * (T->vp_nuclear_um3 / T->volume_um3);
+    double cyto = V - nuclear;
+    v[STROMA_VOL_FLUID] = ff * V;
+    v[STROMA_VOL_NUCLEAR] = nuclear;
+    v[STROMA_VOL_NUCLEAR_SOLID] = nuclear - ff * nuclear;
+    v[STROMA_VOL_CYTO_SOLID] = cyto - ff * cyto;
+    v[STROMA_VOL_TARGET_NUCLEAR_SOLID] = vol_target_nuclear_solid(T);
+}
+
+/* One phenotype step of PhysiCell's standard_volume_update_function (explicit Euler, parts clamped at 0): fluid
+ * toward fluid_fraction x volume, nuclear solid toward its target, cytoplasmic solid toward the type's
+ * cytoplasm-to-nucleus ratio x that target; the fluid splits between nucleus and cytoplasm as the volume did. */
+static void vol_parts_update(stroma_cell_engine *e, size_t i, const stroma_cell_type_desc *T, double dt) {
+    stroma_cells *c = &e->cells;
+    double *v = c->vol + i * (size_t)c->nvol, V = c->volume_um3[i];
+    double fluid = v[STROMA_VOL_FLUID] + dt * T->vp_fluid_rate * (T->vp_fluid_fraction * V - v[STROMA_VOL_FLUID]);
+    if (fluid < 0) fluid = 0;
+    double nuclear_fluid = (v[STROMA_VOL_NUCLEAR] / (V + 1e-16)) * fluid, cyto_fluid = fluid - nuclear_fluid;
+    double target_ns = v[STROMA_VOL_TARGET_NUCLEAR_SOLID];
+    double ns = v[STROMA_VOL_NUCLEAR_SOLID] + dt * T->vp_nuclear_rate * (target_ns - v[STROMA_VOL_NUCLEAR_SOLID]);
+    if (ns < 0) ns = 0;
+    double ratio = (T->volume_um3 - T->vp_nuclear_um3) / (1e-16 + T->vp_nuclear_um3);
+    double cs = v[STROMA_VOL_CYTO_SOLID] + dt * T->vp_cyto_rate * (ratio * target_ns - v[STROMA_VOL_CYTO_SOLID]);
+    if (cs < 0) cs = 0;
+    v[STROMA_VOL_FLUID] = fluid;
+    v[STROMA_VOL_NUCLEAR_SOLID] = ns;
+    v[STROMA_VOL_CYTO_SOLID] = cs;
+    v[STROMA_VOL_NUCLEAR] = ns + nuclear_fluid;
+    c->volume_um3[i] = (cs + cyto_fluid) + (ns + nuclear_fluid);
+    c->radius_um[i] = stroma_sphere_radius(c->volume_um3[i]);
+}
+
 void stroma_cell_engine_set_type(stroma_cell_engine *e, size_t i, int type) {
     stroma_cells *c = &e->cells;
     const stroma_cell_type_desc *T = &e->types[type];
+    /* volume parts: a cell keeps its volumes and takes its new type's targets (PhysiCell's
+     * convert_to_cell_definition); one coming from a type without parts is split in the new type's proportions */
+    if (c->nvol && T->volume_parts) {
+        if (e->types[c->type[i]].volume_parts)
+            c->vol[i * (size_t)c->nvol + STROMA_VOL_TARGET_NUCLEAR_SOLID] = vol_target_nuclear_solid(T);
+        else
+            vol_parts_split(e, i, T);
+    }
     c->type[i] = type;
     c->target_volume_um3[i] = T->volume_um3;
     size_t ns = (size_t)e->nsub, o = i * ns;
@@ -182,6 +237,12 @@ size_t stroma_cell_engine_add(stroma_cell_engine *e, int type, const double p_um
         c->phase[i] = (int8_t)p;
         c->phase_elapsed_min[i] = a;
     }
+    if (c->nvol && T->volume_parts) {
+        vol_parts_split(e, i, T);
+        /* a cell started past its growth phase's entry has its targets doubled */
+        if (T->vp_double_phase > 0 && c->phase[i] >= T->vp_double_phase)
+            c->vol[i * (size_t)c->nvol + STROMA_VOL_TARGET_NUCLEAR_SOLID] *= 2;
+    }
     double d[3];
     random_direction(e, c->id[i], 0, STROMA_RNG_MOTILITY, 11, d);
     c->mx[i] = T->speed_um_per_min * d[0];
@@ -214,6 +275,9 @@ void stroma_cell_engine_set_behaviour(stroma_cell_engine *e, size_t i, int b, do
 void stroma_cell_engine_synchronize(stroma_cell_engine *e, size_t i) {
     e->cells.phase[i] = 0;
     e->cells.phase_elapsed_min[i] = 0;
+    const stroma_cell_type_desc *T = &e->types[e->cells.type[i]];
+    if (e->cells.nvol && T->volume_parts)
+        e->cells.vol[i * (size_t)e->cells.nvol + STROMA_VOL_TARGET_NUCLEAR_SOLID] = vol_target_nuclear_solid(T);
 }
 
 /* ---- secretion ---- */
@@ -766,6 +830,9 @@ static void advance_phases(stroma_cell_engine *e, size_t i, const stroma_cell_ty
             break;
         }
         c->phase[i] = (int8_t)(p + 1);
+        /* PhysiCell's growth-phase entry function: the cell wants to double its volume */
+        if (c->nvol && T->volume_parts && p + 1 == T->vp_double_phase)
+            c->vol[i * (size_t)c->nvol + STROMA_VOL_TARGET_NUCLEAR_SOLID] *= 2;
     }
 }
 
@@ -789,9 +856,11 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
             e->action[i] = STROMA_ACT_REMOVE;
         return;
     }
-    /* volume relaxes toward its target (implicit, unconditionally stable) */
+    /* volume relaxes toward its target (implicit, unconditionally stable), or PhysiCell's parts do */
     double g = T->growth_per_min;
-    if (g > 0) {
+    if (c->nvol && T->volume_parts) {
+        vol_parts_update(e, i, T, dt);
+    } else if (g > 0) {
         c->volume_um3[i] = (c->volume_um3[i] + dt * g * c->target_volume_um3[i]) / (1 + dt * g);
         c->radius_um[i] = stroma_sphere_radius(c->volume_um3[i]);
     }
@@ -1336,6 +1405,35 @@ static void kill_cell(stroma_cell_engine *e, size_t j, uint8_t how) {
         e->counters.necroses++;
 }
 
+/* PhysiCell's standard asymmetric division: with probability p_k (the mother's "asymmetric division to k",
+ * its type's cycle.asymmetric_division or a rule's value) the daughter j becomes type k; with the rest,
+ * 1 - sum p_k, the division is symmetric. One uniform draw per division (keyed by the mother's id and the step)
+ * against the cumulative probabilities in type order; the type itself is skipped (its daughter already has it)
+ * and the sum is cut at 1 (a rule may push it over: the later types then get what is left). */
+static void asymmetric_division(stroma_cell_engine *e, size_t i, size_t j, int type) {
+    const stroma_cell_type_desc *T = &e->types[type];
+    const stroma_rules_engine *R = e->rules;
+    if (!T->asym_division && !(R && R->nslots > 0)) return;
+    double total = 0;
+    for (int k = 0; k < e->ntypes; k++) {
+        double p = k == type ? 0 : beh(e, i, R ? R->s_asym[k] : -1, T->asym_division ? T->asym_division[k] : 0);
+        if (p > 0) total += p;
+    }
+    if (!(total > 0)) return;
+    double u[2];
+    stroma_rng_uniform2(e->rng, (uint64_t)e->cells.id[i], (uint64_t)e->phen_step, STROMA_RNG_ASYM_DIVISION, 0, u);
+    double cum = 0;
+    for (int k = 0; k < e->ntypes; k++) {
+        double p = k == type ? 0 : beh(e, i, R ? R->s_asym[k] : -1, T->asym_division ? T->asym_division[k] : 0);
+        if (!(p > 0)) continue;
+        cum += p;
+        if (u[0] < cum) {
+            stroma_cell_engine_set_type(e, j, k);
+            return;
+        }
+    }
+}
+
 static stroma_code divide(stroma_cell_engine *e, size_t i, stroma_error *err) {
     stroma_cells *c = &e->cells;
     size_t j = stroma_cells_append(c, err); /* may move the arrays; index i stays valid */
@@ -1367,6 +1465,15 @@ static stroma_code divide(stroma_cell_engine *e, size_t i, stroma_error *err) {
     c->phase_elapsed_min[i] = 0;
     double v = c->volume_um3[i] / 2;
     c->volume_um3[i] = c->volume_um3[j] = v;
+    if (c->nvol) {
+        /* PhysiCell's Volume::divide: every part and the targets halve (a target doubled on entering phase 0,
+         * i.e. at this division, stays: double_at_phase 0) */
+        size_t nvol = (size_t)c->nvol;
+        double *vi = c->vol + i * nvol;
+        for (size_t k = 0; k < STROMA_VOL_TARGET_NUCLEAR_SOLID; k++) vi[k] /= 2;
+        if (e->types[type].vp_double_phase > 0) vi[STROMA_VOL_TARGET_NUCLEAR_SOLID] /= 2;
+        memcpy(c->vol + j * nvol, vi, nvol * sizeof(double));
+    }
     double r = stroma_sphere_radius(v);
     c->radius_um[i] = c->radius_um[j] = r;
     double d[3];
@@ -1379,7 +1486,7 @@ static stroma_code divide(stroma_cell_engine *e, size_t i, stroma_error *err) {
     c->x[j] += off * d[0];
     c->y[j] += off * d[1];
     c->z[j] += off * d[2];
-    (void)type;
+    asymmetric_division(e, i, j, type);
     e->counters.births++;
     return STROMA_OK;
 }
@@ -1553,6 +1660,20 @@ void stroma_cell_engine_save(const stroma_cell_engine *e, stroma_buf *b) {
     stroma_cells_save(&e->cells, b);
 }
 
+/* Volume parts of a restored cell: none negative, the nuclear total at most the volume's parts; in a type with
+ * parts, the nuclear solid target at most 4 times its type's (the model gives at most twice it, doubled in the
+ * growth phase; a crafted 1e300 would overflow the volumes). */
+static int vol_parts_valid(const stroma_cell_engine *e, size_t i) {
+    const stroma_cells *c = &e->cells;
+    const double *v = c->vol + i * (size_t)c->nvol;
+    for (int k = 0; k < STROMA_VOL_N; k++)
+        if (!(v[k] >= 0)) return 0;
+    if (!(v[STROMA_VOL_NUCLEAR] <= v[STROMA_VOL_FLUID] + v[STROMA_VOL_NUCLEAR_SOLID] + v[STROMA_VOL_CYTO_SOLID] + 1e-9))
+        return 0;
+    const stroma_cell_type_desc *T = &e->types[c->type[i]];
+    return !T->volume_parts || v[STROMA_VOL_TARGET_NUCLEAR_SOLID] <= 4 * vol_target_nuclear_solid(T);
+}
+
 /* Is p inside the domain (closed box; the third axis is free in 2D)? */
 static int inside_domain(const stroma_mech_domain *d, double x, double y, double z) {
     return x >= d->lo_um[0] && x <= d->hi_um[0] && y >= d->lo_um[1] && y <= d->hi_um[1] &&
@@ -1639,6 +1760,9 @@ stroma_code stroma_cell_engine_load(stroma_cell_engine *e, stroma_reader *r, str
             bad = "its volume or radius is negative";
         else if (!(c->damage[i] >= 0) || !(c->phase_elapsed_min[i] >= 0) || !(c->dead_elapsed_min[i] >= 0))
             bad = "its damage or elapsed times are negative";
+        else if (c->nvol && !vol_parts_valid(e, i))
+            bad = "its volume parts are out of range (negative, a nucleus larger than the cell, or a target beyond "
+                  "what its type gives)";
         else if (c->attached_id[i] != -1 &&
                  (c->attached_id[i] == c->id[i] || find_id(c, c->attached_id[i]) == (size_t)-1))
             bad = "it is attached to a cell that does not exist";

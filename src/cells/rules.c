@@ -88,11 +88,12 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
     r->s_prod = ialloc(nv, -1);
     r->s_decay = ialloc(nv, -1);
     r->s_chemo = ialloc((size_t)m->nsub, -1);
+    r->s_asym = ialloc(nt, -1);
     r->slot_beh = ialloc((size_t)tb->nbehaviours, -1);
     r->contact_col = ialloc(nv, -1);
     r->contact_var = ialloc(nv, -1);
     if (!r->slot_of || !r->s_transform || !r->s_attack || !r->s_phago || !r->s_prod || !r->s_decay || !r->slot_beh ||
-        !r->s_chemo || !r->contact_col || !r->contact_var)
+        !r->s_chemo || !r->contact_col || !r->contact_var || !r->s_asym)
         goto nomem;
     /* a slot for every ruled behaviour, and for state-variable production/decay (always evaluated) */
     for (int k = 0; k < m->nrules; k++) {
@@ -155,6 +156,7 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         case STROMA_BEH_STATE_PRODUCTION: r->s_prod[e->arg] = s; break;
         case STROMA_BEH_STATE_DECAY: r->s_decay[e->arg] = s; break;
         case STROMA_BEH_CHEMOTAXIS: r->s_chemo[e->arg] = s; break;
+        case STROMA_BEH_ASYM_DIVISION: r->s_asym[e->arg] = s; break;
         default: break; /* secretion-family behaviours are written straight into the cells' secretion arrays */
         }
     }
@@ -221,6 +223,7 @@ void stroma_rules_free(stroma_rules_engine *r) {
     free(r->s_prod);
     free(r->s_decay);
     free(r->s_chemo);
+    free(r->s_asym);
     free(r->contact_col);
     free(r->contact_var);
     memset(r, 0, sizeof *r);

@@ -32,6 +32,7 @@ typedef struct stroma_rules_engine {
     int *s_transform, *s_attack, *s_phago; /* [ntypes] */
     int *s_prod, *s_decay;                  /* [nstate] */
     int *s_chemo;                           /* [nsub] chemotactic sensitivity to each substrate */
+    int *s_asym;                            /* [ntypes] asymmetric division to each type */
 } stroma_rules_engine;
 
 /* Build the engine for a validated model (NULL-safe to free afterwards even on failure). */

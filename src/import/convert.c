@@ -13,9 +13,14 @@
 #define AP STROMA_IMPORT_APPROXIMATED
 #define NO STROMA_IMPORT_NOTE
 
+/* The phase of PhysiCell's cycle model `code` whose entry function doubles the solid volume targets (S, Ki67+,
+ * cycling; the live model's phase 0, entered at division). */
+static int growth_phase(int code) { return code == 5 ? 0 : 1; }
+
 static void convert_cycle(pc_model *m, pc_type *T) {
     const char *f = m->settings_path;
     T->cycle = PC_CYC_NONE;
+    T->st_double_phase = 0;
     if (T->cycle_code < 0) return;
     /* rules or per-cell values on cycle entry need a finite base to act on */
     int n = T->nphases, entry_rules = ((T->rule_mask | T->cell_mask) >> PB_CYCLE) & 1;
@@ -68,6 +73,15 @@ static void convert_cycle(pc_model *m, pc_type *T) {
         T->st_phase[i] = dur[keep[i]];
         T->st_phase_exp[i] = !T->ph_fixed[keep[i]];
     }
+    /* the growth phase as kept (a dropped one is entered with the next kept phase) */
+    int g = growth_phase(T->cycle_code), gi = 0;
+    while (gi < nk && keep[gi] < g) gi++;
+    T->st_double_phase = gi < nk ? gi : 0;
+    if (T->vol_parts && g > 0 && T->st_double_phase == 0)
+        imp_report(m->rep, AP, f, T->cycle_line,
+                   "%s: the volume targets double on entering phase %d, which is not kept as a phase of its own: "
+                   "written as doubling at division (the targets stay the type's)",
+                   T->name, g);
 }
 
 static void convert_death(pc_model *m, pc_type *T) {
@@ -160,6 +174,7 @@ double pc_behaviour_base(const pc_type *T, pc_beh_kind k, int arg) {
     case PB_ADHESION: return T->adhesion;
     case PB_REPULSION: return T->repulsion;
     case PB_CHEMO: return T->chemo_sens[arg];
+    case PB_ASYM: return T->asym[arg];
     case PB_NONE: break;
     }
     return 0;
@@ -244,6 +259,27 @@ static void convert_rules(pc_model *m) {
         }
         if ((r->kind == PB_ADHESION || r->kind == PB_REPULSION) && !(pc_behaviour_base(T, r->kind, 0) > 0)) {
             drop(m, r, NI, "%s has no cell-cell adhesion or repulsion to scale (0 in PhysiCell's settings)", T->name);
+            continue;
+        }
+        if (r->kind == PB_ASYM && !T->asym_on) {
+            drop(m, r, NI,
+                 "asymmetric division of %s is not enabled in PhysiCell (standard_asymmetric_division), where the "
+                 "rule changes a probability that no division reads",
+                 T->name);
+            continue;
+        }
+        if (r->kind == PB_ASYM && r->arg == r->type) {
+            drop(m, r, NO,
+                 "asymmetric division of %s to its own type changes nothing (the daughter already has it; the "
+                 "symmetric division is what the other types leave)",
+                 T->name);
+            continue;
+        }
+        if (r->kind == PB_ASYM && !(r->sat >= 0 && r->sat <= 1)) {
+            drop(m, r, NI,
+                 "%s: a probability of asymmetric division saturating outside [0, 1] (PhysiCell stops at the first "
+                 "division that reaches it)",
+                 T->name);
             continue;
         }
         if (r->kind == PB_TRANSFORM && r->arg == r->type) {

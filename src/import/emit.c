@@ -153,9 +153,19 @@ static void put_type(const pc_model *m, FILE *f, int t) {
     put_comment(f, T->pc_name);
     fprintf(f, "\", ID %d\n", T->id);
     fprintf(f, "    volume: %s\n", num(T->volume, a));
-    fprintf(f, "    growth_rate: %s\n", num(T->biomass_rate, a));
+    if (T->vol_parts) {
+        char d[32], e[32];
+        fprintf(f,
+                "    volume_parts: {fluid_fraction: %s, nuclear: %s, fluid_change_rate: %s, "
+                "cytoplasmic_biomass_change_rate: %s, nuclear_biomass_change_rate: %s, double_at_phase: %d}\n",
+                num(T->vol_fluid_fraction, a), num(T->vol_nuclear, b), num(T->vol_fluid_rate, c),
+                num(T->biomass_rate, d), num(T->vol_nuclear_rate, e),
+                T->cycle == PC_CYC_PHASES ? T->st_double_phase : 0);
+    } else {
+        fprintf(f, "    growth_rate: %s\n", num(T->biomass_rate, a));
+    }
     if (T->cycle == PC_CYC_EXPONENTIAL) {
-        fprintf(f, "    cycle: {model: exponential, duration: %s}\n", num(T->cycle_dur, a));
+        fprintf(f, "    cycle: {model: exponential, duration: %s", num(T->cycle_dur, a));
     } else if (T->cycle == PC_CYC_PHASES) {
         fputs("    cycle: {model: phases, phases: [", f);
         for (int p = 0; p < T->st_nphases; p++)
@@ -163,10 +173,17 @@ static void put_type(const pc_model *m, FILE *f, int t) {
         fputs("], phase_kinds: [", f);
         for (int p = 0; p < T->st_nphases; p++)
             fprintf(f, "%s%s", p ? ", " : "", T->st_phase_exp[p] ? "exponential" : "fixed");
-        fputs("]}\n", f);
+        fputs("]", f);
     } else {
-        fputs("    cycle: {model: none}\n", f);
+        fputs("    cycle: {model: none", f);
     }
+    /* asymmetric division: the daughter's other types (the own type's entry is the symmetric part) */
+    int nasym = 0;
+    for (int k = 0; T->asym_on && k < m->ntypes; k++)
+        if (k != t && T->asym[k] > 0)
+            fprintf(f, "%s%s: %s", nasym++ ? ", " : ", asymmetric_division: {", yname(m->types[k].name, q),
+                    num(T->asym[k], a));
+    fputs(nasym ? "}}\n" : "}\n", f);
     fputs("    death:\n", f);
     fprintf(f, "      apoptosis: {rate: %s, duration: %s%s}\n", num(T->apop_rate, a), num(T->apop_dur, b),
             T->apop_exp ? ", timing: exponential" : "");

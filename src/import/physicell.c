@@ -111,6 +111,7 @@ void pc_model_free(pc_model *m) {
         free(T->attack);
         free(T->transform);
         free(T->immunogenicity);
+        free(T->asym);
     }
     for (int v = 0; v < m->nvars; v++) {
         free(m->vars[v].value);

@@ -64,7 +64,8 @@ typedef enum pc_beh_kind {
     PB_ATTACK_DURATION,
     PB_ADHESION,
     PB_REPULSION,
-    PB_CHEMO /* arg: substrate; chemotactic response (sensitivity) */
+    PB_CHEMO, /* arg: substrate; chemotactic response (sensitivity) */
+    PB_ASYM   /* arg: cell type; asymmetric division to that type */
 } pc_beh_kind;
 
 typedef struct pc_type {
@@ -129,6 +130,17 @@ typedef struct pc_type {
     double st_attack_damage; /* damage/min written as interactions.attack_damage (0: none) */
     unsigned rule_mask;      /* 1 << pc_beh_kind of the behaviours its mapped rules set */
     unsigned cell_mask;      /* 1 << pc_beh_kind of the behaviours its initial cells set per cell to a value != 0 */
+    /* asymmetric division (standard_asymmetric_division enabled): [ntypes] probability that the daughter becomes
+     * each type; asym_on 0: symmetric divisions (the probabilities, and rules on them, do nothing) */
+    int asym_on;
+    int asym_line;
+    double *asym;
+    /* PhysiCell's volume model (written as volume_parts when vol_parts): fluid fraction, nuclear volume (µm³),
+     * fluid and nuclear biomass change rates (1/min; the cytoplasmic one is biomass_rate); st_double_phase: the
+     * stroma phase on whose entry the solid targets double (convert.c) */
+    int vol_parts;
+    double vol_fluid_fraction, vol_nuclear, vol_fluid_rate, vol_nuclear_rate;
+    int st_double_phase;
 } pc_type;
 
 typedef struct pc_var {

@@ -256,8 +256,12 @@ int pc_map_behaviour(const pc_model *m, const char *b, char *out, size_t cap, ch
         return named(out, cap, "transform to %s", m->types[t].name);
     }
     if (type_after(m, b, "fuse to ", 1) >= 0) return lacks(why, wcap, "stroma has no cell fusion");
-    if (type_after(m, b, "asymmetric division to ", 0) >= 0)
-        return lacks(why, wcap, "stroma has no asymmetric division");
+    if ((t = type_after(m, b, "asymmetric division to ", 0)) >= 0) {
+        *arg = t;
+        snprintf(canon, ccap, "asymmetric division to %s", m->types[t].pc_name);
+        *kind = PB_ASYM;
+        return named(out, cap, "asymmetric division to %s", m->types[t].name);
+    }
     if (pc_custom_var(m, b) >= 0)
         return lacks(why, wcap,
                      "a rule cannot set a state variable directly in stroma (only its production "

@@ -527,6 +527,49 @@ static int phase_in(xctx *x, xmlNodePtr cyc, int p, double *dur, int *fixed) {
     return 0;
 }
 
+/* standard_asymmetric_division, when enabled: the probability that a division makes the daughter each type
+ * (the type's own entry is the symmetric part: PhysiCell converts the daughter only to another type). */
+static stroma_code read_asymmetric_division(xctx *x, int t) {
+    pc_model *m = x->m;
+    pc_type *T = &m->types[t];
+    xmlNodePtr ad = tfind(x, t, "phenotype/cycle/standard_asymmetric_division", 1, NULL);
+    if (!ad || !attr_bool(ad, "enabled")) return STROMA_OK;
+    T->asym_on = 1;
+    T->asym_line = line_of(ad);
+    stroma_code rc;
+    double others = 0;
+    const char *item = "asymmetric_division_probability";
+    for (xmlNodePtr p = kid(ad, item); p; p = next_el(p, item)) {
+        char nm[PC_NAME];
+        attr(p, "name", nm, sizeof nm);
+        int k = pc_find_type(m, nm);
+        if (k < 0)
+            return fail(x, p, STROMA_ERR_PARSE, "asymmetric division of %s to '%s', which is not a cell type", T->name,
+                        nm);
+        double v;
+        if ((rc = num(x, p, "asymmetric_division_probability", &v))) return rc;
+        if (!(v >= 0 && v <= 1))
+            return fail(x, p, STROMA_ERR_RANGE, "<asymmetric_division_probability> must be between 0 and 1 (got %g)",
+                        v);
+        if (k == t) {
+            if (v > 0)
+                imp_report(m->rep, NO, x->file, line_of(p),
+                           "%s: asymmetric division to its own type (%g) not written: the daughter already has it, "
+                           "and what the other types leave is the symmetric division, as in PhysiCell",
+                           T->name, v);
+            continue;
+        }
+        others += v - T->asym[k];
+        T->asym[k] = v;
+    }
+    if (others > 1)
+        return fail(x, ad, STROMA_ERR_RANGE,
+                    "%s: the asymmetric division probabilities to other types sum to %g, more than 1 (PhysiCell "
+                    "stops at the first division: they cannot be normalized)",
+                    T->name, others);
+    return STROMA_OK;
+}
+
 static stroma_code read_cycle(xctx *x, int t) {
     pc_model *m = x->m;
     pc_type *T = &m->types[t];
@@ -572,24 +615,7 @@ static stroma_code read_cycle(xctx *x, int t) {
                        T->ph_dur[p]);
         }
     }
-    xmlNodePtr ad = tfind(x, t, "phenotype/cycle/standard_asymmetric_division", 1, NULL);
-    if (ad && attr_bool(ad, "enabled")) {
-        char list[1024] = "";
-        for (xmlNodePtr p = kid(ad, "asymmetric_division_probability"); p;
-             p = next_el(p, "asymmetric_division_probability")) {
-            char nm[PC_NAME], v[64];
-            attr(p, "name", nm, sizeof nm);
-            text(p, v, sizeof v);
-            if (atof(v) == 0) continue;
-            size_t l = strlen(list);
-            snprintf(list + l, sizeof list - l, "%s%s %s", l ? ", " : "", nm, v);
-        }
-        imp_report(m->rep, NI, x->file, line_of(ad),
-                   "%s: asymmetric division (probabilities: %s) is not imported: both daughters keep the "
-                   "mother's type",
-                   T->name, list[0] ? list : "none");
-    }
-    return STROMA_OK;
+    return read_asymmetric_division(x, t);
 }
 
 /* The death <model> of the given code (100 apoptosis, 101 necrosis) in definition k itself, or NULL. */
@@ -760,20 +786,33 @@ static stroma_code read_volume_mechanics(xctx *x, int t) {
                     "the total volume of '%s' must be > 0", T->pc_name);
     if (T->biomass_rate < 0) T->biomass_rate = 0;
     xmlNodePtr vol = at(x->tnode[t], "phenotype/volume");
-    imp_report_once(m->rep, AP, x->file, line_of(vol ? vol : x->tnode[t]),
-                    "cell volume: stroma relaxes the total volume toward its target at one rate; growth_rate is "
-                    "PhysiCell's cytoplasmic_biomass_change_rate (PhysiCell grows fluid, nuclear and cytoplasmic "
-                    "parts separately and doubles its target during the cycle)");
-    static const char *vother[] = {"fluid_fraction",         "nuclear",
-                                   "fluid_change_rate",      "nuclear_biomass_change_rate",
-                                   "calcified_fraction",     "calcification_rate",
-                                   "relative_rupture_volume"};
+    /* PhysiCell's volume model, with its Volume defaults */
+    if ((rc = num_or(x, tfind(x, t, "phenotype/volume/fluid_fraction", 0, NULL), "fluid_fraction", 0.75,
+                     &T->vol_fluid_fraction)) ||
+        (rc = num_or(x, tfind(x, t, "phenotype/volume/nuclear", 0, NULL), "nuclear", 540, &T->vol_nuclear)) ||
+        (rc = num_or(x, tfind(x, t, "phenotype/volume/fluid_change_rate", 0, NULL), "fluid_change_rate", 3.0 / 60,
+                     &T->vol_fluid_rate)) ||
+        (rc = num_or(x, tfind(x, t, "phenotype/volume/nuclear_biomass_change_rate", 0, NULL),
+                     "nuclear_biomass_change_rate", 0.33 / 60, &T->vol_nuclear_rate)))
+        return rc;
+    T->vol_parts = T->vol_fluid_fraction >= 0 && T->vol_fluid_fraction <= 1 && T->vol_nuclear > 0 &&
+                   T->vol_nuclear < T->volume && T->vol_fluid_rate >= 0 && T->vol_nuclear_rate >= 0;
+    if (T->vol_parts)
+        imp_report_once(m->rep, NO, x->file, line_of(vol ? vol : x->tnode[t]),
+                        "cell volume: PhysiCell's volume model written as volume_parts (fluid, nuclear and "
+                        "cytoplasmic parts, the solid targets doubled in the growth phase and halved at division)");
+    else
+        imp_report(m->rep, AP, x->file, line_of(vol ? vol : x->tnode[t]),
+                   "%s: volume parts out of stroma's range (fluid_fraction %g, nuclear %g of total %g, fluid rate "
+                   "%g, nuclear rate %g): one total volume relaxing at cytoplasmic_biomass_change_rate written",
+                   T->name, T->vol_fluid_fraction, T->vol_nuclear, T->volume, T->vol_fluid_rate,
+                   T->vol_nuclear_rate);
+    static const char *vother[] = {"calcified_fraction", "calcification_rate", "relative_rupture_volume"};
     for (size_t i = 0; i < sizeof vother / sizeof vother[0]; i++)
         if (kid(vol, vother[i])) {
             imp_report_once(m->rep, NI, x->file, line_of(kid(vol, vother[i])),
-                            "volume parameters fluid_fraction, nuclear, fluid_change_rate, "
-                            "nuclear_biomass_change_rate, calcified_fraction, calcification_rate and "
-                            "relative_rupture_volume are not imported (stroma has one volume per cell)");
+                            "volume parameters calcified_fraction, calcification_rate and relative_rupture_volume "
+                            "are not imported (stroma has no calcification or rupture)");
             break;
         }
     /* mechanics */
@@ -1160,13 +1199,14 @@ static stroma_code read_types(xctx *x) {
         T->attack = calloc(nt, sizeof(double));
         T->transform = calloc(nt, sizeof(double));
         T->immunogenicity = calloc(nt, sizeof(double));
+        T->asym = calloc(nt, sizeof(double));
         T->sec_rate = calloc(ns, sizeof(double));
         T->sec_target = calloc(ns, sizeof(double));
         T->uptake = calloc(ns, sizeof(double));
         T->export_rate = calloc(ns, sizeof(double));
         T->chemo_sens = calloc(ns, sizeof(double));
-        if (!T->affinity || !T->attack || !T->transform || !T->immunogenicity || !T->sec_rate || !T->sec_target || !T->uptake ||
-            !T->export_rate || !T->chemo_sens)
+        if (!T->affinity || !T->attack || !T->transform || !T->immunogenicity || !T->asym || !T->sec_rate ||
+            !T->sec_target || !T->uptake || !T->export_rate || !T->chemo_sens)
             return stroma_error_set(m->err, STROMA_ERR_NOMEM, "out of memory");
     }
     if (renamed) imp_report(m->rep, NO, x->file, line_of(cds), "cell type names made valid stroma names: %s", renames);

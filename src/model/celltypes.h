@@ -66,6 +66,21 @@ typedef struct stroma_cell_type_desc {
     double phagocytose_necrotic_per_min;  /* plus, whatever its type, a necrotic cell in contact */
     double *contact_transform_per_min; /* [ntypes x ntypes]: [with * ntypes + to], becomes `to` on contact */
     double *transform_per_min;      /* [ntypes] spontaneous/signal transformation to each type (rules hook) */
+    /* asymmetric division (PhysiCell's standard_asymmetric_division): [ntypes] probability that a division
+     * makes the daughter that type (the mother keeps hers); 0 for the type itself; sum <= 1, the rest is a
+     * symmetric division. NULL = symmetric always (rules "asymmetric division to <type>" may still set them) */
+    double *asym_division;
+    /* PhysiCell's volume model (volume_parts given): fluid, nuclear solid and cytoplasmic solid volumes relax at
+     * their own rates (explicit Euler at the phenotype step, as PhysiCell's standard_volume_update_function); the
+     * solid targets double on entering phase vp_double_phase (0: at division, so they stay the type's) and
+     * halve at division; growth_per_min is then unused */
+    int volume_parts;
+    double vp_fluid_fraction;       /* target fluid fraction of the volume */
+    double vp_nuclear_um3;          /* nuclear volume of a new cell (of volume_um3) */
+    double vp_fluid_rate;           /* 1/min */
+    double vp_cyto_rate;            /* 1/min, cytoplasmic biomass */
+    double vp_nuclear_rate;         /* 1/min, nuclear biomass */
+    int vp_double_phase;
 } stroma_cell_type_desc;
 
 /* One entry of initial_cells: `count` cells of `type` placed uniformly in `region` (placement RNG), or the rows

@@ -422,6 +422,15 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_SOURCE_EXPORT: load_src(ld)->export_per_min = v->num; break;
     case STROMA_KEY_CELL_VOLUME: load_type(ld)->volume_um3 = v->num; break;
     case STROMA_KEY_CELL_GROWTH_RATE: load_type(ld)->growth_per_min = v->num; break;
+    case STROMA_KEY_CELL_VP_FLUID_FRACTION: load_type(ld)->vp_fluid_fraction = v->num; break;
+    case STROMA_KEY_CELL_VP_NUCLEAR: load_type(ld)->vp_nuclear_um3 = v->num; break;
+    case STROMA_KEY_CELL_VP_FLUID_RATE: load_type(ld)->vp_fluid_rate = v->num; break;
+    case STROMA_KEY_CELL_VP_CYTO_RATE: load_type(ld)->vp_cyto_rate = v->num; break;
+    case STROMA_KEY_CELL_VP_NUCLEAR_RATE: load_type(ld)->vp_nuclear_rate = v->num; break;
+    case STROMA_KEY_CELL_VP_DOUBLE_AT_PHASE:
+        load_type(ld)->vp_double_phase = (int)v->integer;
+        ld->type_extra[ld->cur_type].vp_double_loc = v->loc;
+        break;
     case STROMA_KEY_CELL_CYCLE_MODEL: {
         static const stroma_cycle_kind kinds[] = {STROMA_CYCLE_EXPONENTIAL, STROMA_CYCLE_PHASES, STROMA_CYCLE_NONE};
         load_type(ld)->cycle = kinds[v->integer];
@@ -456,6 +465,7 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_CELL_ATTACK_TYPE:
     case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE:
     case STROMA_KEY_CELL_TRANSFORM_TYPE:
+    case STROMA_KEY_CELL_CYCLE_ASYM_TYPE:
         ld->refs[ld->cur_ref].value = v->num;
         ld->refs[ld->cur_ref].value_ok = 1;
         break;
@@ -630,6 +640,7 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
     case STROMA_KEY_CELL_ATTACK_TYPE:
     case STROMA_KEY_CELL_PHAGOCYTOSIS_TYPE:
     case STROMA_KEY_CELL_TRANSFORM_TYPE:
+    case STROMA_KEY_CELL_CYCLE_ASYM_TYPE:
     case STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITY: return load_add_ref(ld, id, name, at);
     case STROMA_KEY_CELL_SECRETION_SUBSTRATE: {
         if (load_grow((void **)&ld->secs, &ld->secs_cap, ld->nsecs + 1, sizeof *ld->secs)) return -1;
@@ -985,6 +996,12 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
         if (!complete) ok = 0;
         break;
     }
+    case STROMA_KEY_CELL_VOLUME_PARTS:
+        load_type(ld)->volume_parts = 1;
+        ld->type_extra[ld->cur_type].vp_loc = at;
+        if (keys[STROMA_KEY_CELL_VP_NUCLEAR])
+            ld->type_extra[ld->cur_type].vp_loc = load_loc(vals[STROMA_KEY_CELL_VP_NUCLEAR]);
+        break;
     case STROMA_KEY_CELL_CHEMOTAXIS: {
         /* one form: substrate (with direction) or sensitivities (with normalize_each) */
         const int one = STROMA_KEY_CELL_CHEMOTAXIS_SUBSTRATE, many = STROMA_KEY_CELL_CHEMOTAXIS_SENSITIVITIES;

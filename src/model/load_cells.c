@@ -46,6 +46,17 @@ void load_check_cell_types(loader *ld, const load_names *nl) {
             snprintf(path, sizeof path, "%s.motility.chemotaxis.substrate", x->path);
             t->chemotaxis_substrate = load_resolve(ld, nl, 0, &x->chemotaxis, path);
         }
+        if (t->volume_parts && !(t->vp_nuclear_um3 < t->volume_um3))
+            load_error(ld, STROMA_ERR_RANGE, x->vp_loc,
+                       "%s.volume_parts.nuclear must be less than volume (got nuclear %g, volume %g) [µm³]", x->path,
+                       t->vp_nuclear_um3, t->volume_um3);
+        if (t->volume_parts && t->vp_double_phase > 0 &&
+            !(t->cycle == STROMA_CYCLE_PHASES && t->vp_double_phase < t->nphases))
+            load_error(ld, STROMA_ERR_RANGE, x->vp_double_loc,
+                       "%s.volume_parts.double_at_phase must name a phase of the cycle (got %d; the cycle has %d "
+                       "phase%s); 0 keeps the targets",
+                       x->path, t->vp_double_phase, t->cycle == STROMA_CYCLE_PHASES ? t->nphases : 1,
+                       t->cycle == STROMA_CYCLE_PHASES && t->nphases != 1 ? "s" : "");
         if (x->chemotaxis_sensitivities && !(t->chemotaxis_sensitivity = calloc(ns, sizeof(double)))) {
             ld->nomem = 1;
             return;
@@ -68,6 +79,30 @@ void load_check_cell_types(loader *ld, const load_names *nl) {
                            "%s.%s: a cell type cannot transform into itself (name another type)", r->path, t->name);
             else
                 t->transform_per_min[j] = r->value;
+            break;
+        case STROMA_KEY_CELL_CYCLE_ASYM_TYPE:
+            if (j == r->owner) {
+                load_error(ld, STROMA_ERR_RANGE, r->type.loc,
+                           "%s.%s: the daughter already has the mother's type (name other types; the rest of the "
+                           "probability, 1 - their sum, is the symmetric division)",
+                           r->path, t->name);
+                break;
+            }
+            if (!t->asym_division && !(t->asym_division = calloc(nt, sizeof *t->asym_division))) {
+                ld->nomem = 1;
+                return;
+            }
+            t->asym_division[j] = r->value;
+            {
+                double sum = 0;
+                for (size_t k = 0; k < nt; k++) sum += t->asym_division[k];
+                /* reported once, at the entry that takes the sum over 1 */
+                if (sum > 1 && sum - r->value <= 1)
+                    load_error(ld, STROMA_ERR_RANGE, r->type.loc,
+                               "%s: the probabilities sum to %.10g, more than 1 (with %s: %g); the daughter can "
+                               "become at most one type",
+                               r->path, sum, m->cell_types[j].name, r->value);
+            }
             break;
         default: break;
         }

@@ -50,6 +50,8 @@ typedef struct load_type_extra {
     char path[96];                   /* "cell_types.cancer" */
     load_name necrosis, chemotaxis;  /* substrates */
     int chemotaxis_sensitivities;    /* motility.chemotaxis.sensitivities was given */
+    stroma_srcloc vp_loc;            /* volume_parts (its nuclear value if given), for the checks after the walk */
+    stroma_srcloc vp_double_loc;     /* volume_parts.double_at_phase */
 } load_type_extra;
 
 /* An entry of a per-type map keyed by cell type (affinity, attack, phagocytosis, transform) or by substrate

@@ -91,7 +91,8 @@ static void load_rule_add(loader *ld, const load_names *nl, const load_rule_name
     const stroma_behaviour_entry *b = &t->behaviours[beh];
     char unit[48] = "";
     if (b->unit[0]) snprintf(unit, sizeof unit, " [%s]", b->unit);
-    if (b->kind == STROMA_BEH_BIAS && !(s->saturation >= 0 && s->saturation <= 1)) {
+    if ((b->kind == STROMA_BEH_BIAS || b->kind == STROMA_BEH_ASYM_DIVISION) &&
+        !(s->saturation >= 0 && s->saturation <= 1)) {
         load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->saturation_at,
                         "%s must be between 0 and 1 for %s (got %.10g)", s->saturation_key, b->name, s->saturation);
         return;
@@ -110,6 +111,13 @@ static void load_rule_add(loader *ld, const load_names *nl, const load_rule_name
                         "%s%sin %s, a rule on '%s' needs chemotaxis along several substrates: set "
                         "cell_types.%s.motility.chemotaxis.sensitivities",
                         s->item, s->item[0] ? ": " : "", m->cell_types[type].name, b->name, m->cell_types[type].name);
+        return;
+    }
+    if (b->kind == STROMA_BEH_ASYM_DIVISION && b->arg == type) {
+        load_rule_error(ld, s->csv, STROMA_ERR_RANGE, s->at,
+                        "%s%sin %s, a rule on '%s' changes nothing: the daughter already has the mother's type (the "
+                        "symmetric division is what the other types' probabilities leave)",
+                        s->item, s->item[0] ? ": " : "", m->cell_types[type].name, b->name);
         return;
     }
     double base = stroma_rule_behaviour_base(m, type, beh);

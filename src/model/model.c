@@ -27,6 +27,7 @@ void stroma_model_destroy(stroma_model **model) {
         free(t->phagocytose_per_min);
         free(t->contact_transform_per_min);
         free(t->transform_per_min);
+        free(t->asym_division);
     }
     for (int g = 0; g < m->ninitial; g++) {
         free(m->initial_cells[g].csv_pos_um);

@@ -87,7 +87,8 @@ typedef enum stroma_behaviour_kind {
     STROMA_BEH_VESICLE_UPTAKE,     /* [class] vesicles/min taken up by a live cell at saturation */
     STROMA_BEH_CHEMOTAXIS,         /* [substrate] weight of its gradient (motility.chemotaxis.sensitivities) */
     STROMA_BEH_PHAGOCYTOSE_APOPTOTIC, /* 1/min, apoptotic cells of any type (adds to the per-type rate) */
-    STROMA_BEH_PHAGOCYTOSE_NECROTIC   /* 1/min, necrotic cells of any type (adds to the per-type rate) */
+    STROMA_BEH_PHAGOCYTOSE_NECROTIC,  /* 1/min, necrotic cells of any type (adds to the per-type rate) */
+    STROMA_BEH_ASYM_DIVISION       /* [type] probability that a division makes the daughter that type */
 } stroma_behaviour_kind;
 
 typedef struct stroma_signal_entry {

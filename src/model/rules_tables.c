@@ -163,6 +163,13 @@ static void provide_vesicles(table_builder *b, const stroma_model *m) {
     }
 }
 
+/* Provider: asymmetric division (cycle.asymmetric_division): the probability that a division makes the daughter
+ * each type. Added last so that the earlier entries keep their indices. */
+static void provide_division(table_builder *b, const stroma_model *m) {
+    for (int k = 0; k < m->ntypes; k++)
+        add_behaviour(b, STROMA_BEH_ASYM_DIVISION, k, "", "asymmetric division to %s", m->cell_types[k].name);
+}
+
 /* Sorting entries by (name, index) for the lookups: the name is the first member of both entry types. */
 typedef struct name_ref {
     const char *name;
@@ -215,6 +222,7 @@ int stroma_rule_tables_build(stroma_model *m) {
     provide_state(&b, m);
     provide_body(&b, m);
     provide_vesicles(&b, m);
+    provide_division(&b, m);
     if (!b.failed) {
         stroma_rule_tables *t = &m->rule_tables;
         t->signal_order = sorted_order(t->signals, sizeof *t->signals, t->nsignals);
@@ -280,6 +288,7 @@ double stroma_rule_behaviour_base(const stroma_model *m, int type, int behaviour
     case STROMA_BEH_EXPORT: return T->export_per_min[a];
     case STROMA_BEH_CHEMOTAXIS: return T->chemotaxis_sensitivity ? T->chemotaxis_sensitivity[a] : 0.0;
     case STROMA_BEH_TRANSFORM: return T->transform_per_min[a];
+    case STROMA_BEH_ASYM_DIVISION: return T->asym_division ? T->asym_division[a] : 0.0;
     case STROMA_BEH_ATTACK: return T->attack_per_min[a];
     case STROMA_BEH_PHAGOCYTOSE: return T->phagocytose_per_min[a];
     case STROMA_BEH_PHAGOCYTOSE_DEAD: {

@@ -171,6 +171,37 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_CELL_GROWTH_RATE] = {"cell_types.<name>.growth_rate", STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL,
                                      DEFAULT("0.01", 0.01), GE_0,
                                      .doc = "Rate g at which the volume relaxes to its target: dV/dt = g (V* - V)."},
+    [STROMA_KEY_CELL_VOLUME_PARTS] = {"cell_types.<name>.volume_parts", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                      .default_text = "one total volume relaxing at growth_rate",
+                                      .doc = "PhysiCell's volume model (standard_volume_update_function): the fluid, "
+                                             "nuclear solid and cytoplasmic solid volumes relax toward their targets "
+                                             "at their own rates (explicit Euler at dt_phenotype, as PhysiCell); "
+                                             "the solid targets double on entering phase `double_at_phase` and "
+                                             "halve at division. growth_rate is not used then."},
+    [STROMA_KEY_CELL_VP_FLUID_FRACTION] = {"cell_types.<name>.volume_parts.fluid_fraction", STROMA_SCHEMA_NUMBER, "",
+                                           OPTIONAL, DEFAULT("0.75", 0.75), GE_0, .upper = STROMA_BOUND_INCLUSIVE,
+                                           .upper_value = 1, .doc = "Target fluid fraction of the volume."},
+    [STROMA_KEY_CELL_VP_NUCLEAR] = {"cell_types.<name>.volume_parts.nuclear", STROMA_SCHEMA_NUMBER, "µm³", OPTIONAL,
+                                    DEFAULT("540", 540.0), GT_0,
+                                    .doc = "Nuclear volume of a new cell of `volume` (less than `volume`); with the "
+                                           "fluid fraction it sets the solid targets."},
+    [STROMA_KEY_CELL_VP_FLUID_RATE] = {"cell_types.<name>.volume_parts.fluid_change_rate", STROMA_SCHEMA_NUMBER,
+                                       "1/min", OPTIONAL, DEFAULT("0.05", 0.05), GE_0,
+                                       .doc = "Rate at which the fluid volume relaxes to fluid_fraction x volume."},
+    [STROMA_KEY_CELL_VP_CYTO_RATE] = {"cell_types.<name>.volume_parts.cytoplasmic_biomass_change_rate",
+                                      STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL, DEFAULT("0.0045", 0.0045), GE_0,
+                                      .doc = "Rate at which the cytoplasmic solid volume relaxes to its target."},
+    [STROMA_KEY_CELL_VP_NUCLEAR_RATE] = {"cell_types.<name>.volume_parts.nuclear_biomass_change_rate",
+                                         STROMA_SCHEMA_NUMBER, "1/min", OPTIONAL, DEFAULT("0.0055", 0.0055), GE_0,
+                                         .doc = "Rate at which the nuclear solid volume relaxes to its target."},
+    [STROMA_KEY_CELL_VP_DOUBLE_AT_PHASE] = {"cell_types.<name>.volume_parts.double_at_phase", STROMA_SCHEMA_INTEGER,
+                                            "", OPTIONAL, DEFAULT("0", 0.0), .lower = STROMA_BOUND_INCLUSIVE,
+                                            .lower_value = 0, .upper = STROMA_BOUND_INCLUSIVE,
+                                            .upper_value = STROMA_MAX_PHASES - 1,
+                                            .doc = "Phase (0 = first) on whose entry the solid targets double, "
+                                                   "PhysiCell's growth phase (S, Ki67+, cycling); 0: on entering "
+                                                   "phase 0, which is at division, so the targets stay the type's "
+                                                   "(PhysiCell's live model). Less than the number of phases."},
     [STROMA_KEY_CELL_CYCLE] = {"cell_types.<name>.cycle", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                .default_text = "does not divide", .doc = "Cell cycle and division."},
     [STROMA_KEY_CELL_CYCLE_MODEL] = {"cell_types.<name>.cycle.model", STROMA_SCHEMA_CHOICE, "", REQUIRED,
@@ -196,6 +227,18 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                                   "fixed_duration=\"false\"). With model phases (only)."},
     [STROMA_KEY_CELL_CYCLE_PHASE_KIND] = {"cell_types.<name>.cycle.phase_kinds[]", STROMA_SCHEMA_CHOICE, "", REQUIRED,
                                           .choices = "fixed exponential", .doc = "Kind of one phase."},
+    [STROMA_KEY_CELL_CYCLE_ASYM] = {"cell_types.<name>.cycle.asymmetric_division", STROMA_SCHEMA_NAMED_MAP, "",
+                                    OPTIONAL, .default_text = "symmetric: both daughters keep the type", NAME_LEN,
+                                    .doc = "Asymmetric division (PhysiCell's standard_asymmetric_division): at each "
+                                           "division the daughter becomes the type named with its probability "
+                                           "(one draw per division; the mother keeps her type), and with the rest, "
+                                           "1 - the sum, the division is symmetric. Other types only, probabilities "
+                                           "summing to at most 1; rules `asymmetric division to <type>` may change "
+                                           "them (a cell's probabilities are taken in type order, the sum cut at "
+                                           "1)."},
+    [STROMA_KEY_CELL_CYCLE_ASYM_TYPE] = {"cell_types.<name>.cycle.asymmetric_division.<name>", STROMA_SCHEMA_NUMBER,
+                                         "", REQUIRED, GE_0, .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 1,
+                                         .doc = "Probability that a division makes the daughter that type."},
     [STROMA_KEY_CELL_DEATH] = {"cell_types.<name>.death", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                .default_text = "no death (apoptosis rate 0, no necrosis)", .doc = "Death."},
     [STROMA_KEY_CELL_APOPTOSIS] = {"cell_types.<name>.death.apoptosis", STROMA_SCHEMA_MAP, "", OPTIONAL,

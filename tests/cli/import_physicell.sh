@@ -188,10 +188,12 @@ grep -Eq "per-cell column" "$WORK/immune_function.err" &&
 expect_report immune_function "seed 19 taken from <user_parameters>"
 grep -q "^seed: 19$" "$WORK/immune_function.yaml" || fail "immune_function: seed 19 expected"
 
-# asymmetric_division: asymmetric division (settings and rules) reported, the rules kept as comments
-expect_report asymmetric_division "stem: asymmetric division .* is not imported"
-expect_report asymmetric_division "cell_rules\.csv:1: not imported: behaviour 'asymmetric division to progenitor_1'"
-grep -q "# NOT IMPORTED cell_rules.csv:2: " "$WORK/asymmetric_division.yaml" || fail "asymmetric: rule comment"
+# asymmetric_division: asymmetric division (settings and rules) imported exactly, nothing reported about it
+grep -q "asymmetric division" "$WORK/asymmetric_division.err" && fail "asymmetric: reported"
+grep -q "cycle: {model: exponential, duration: 1440, asymmetric_division: {progenitor_1: 1}}" \
+  "$WORK/asymmetric_division.yaml" || fail "asymmetric: table"
+grep -q 'behaviour: "asymmetric division to progenitor_2", saturation: 1, half_max: 3, hill: 4' \
+  "$WORK/asymmetric_division.yaml" || fail "asymmetric: rule"
 grep -q 'behaviour: "cycle entry", saturation: 0.17' "$WORK/asymmetric_division.yaml" || fail "asymmetric: cycle rule"
 
 # A rules file on the command line replaces the enabled ruleset. A rule toward a value on the other side of the

@@ -22,6 +22,7 @@ typedef struct fixture {
     stroma_cell_type_desc types[MAXT];
     double aff[MAXT][MAXT], sec[MAXT][1], sat[MAXT][1], upt[MAXT][1], exp_[MAXT][1];
     double attack[MAXT][MAXT], phago[MAXT][MAXT], ctrans[MAXT][MAXT * MAXT], trans[MAXT][MAXT];
+    double asym[MAXT][MAXT]; /* asymmetric division table, attached by the tests that use it */
 } fixture;
 
 static void fixture_init(fixture *f, int ntypes) {
@@ -1028,6 +1029,117 @@ static void test_volume_relaxation(void **state) {
     stroma_cell_engine_free(&e);
 }
 
+/* PhysiCell's volume model, one cell whose parts are those of a new daughter (half the type's): each phenotype
+ * step equals PhysiCell's standard_volume_update_function written out here (explicit Euler; 1e-13 relative),
+ * and the solids follow the exact solution of that scheme, T + (v0 - T)(1 - dt r)^n (1e-12 relative): a step
+ * using the implicit form, the wrong rate or a target without the cytoplasm/nucleus ratio fails. */
+static void test_volume_parts(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    stroma_cell_type_desc *T = &f.types[0];
+    T->volume_parts = 1;
+    T->vp_fluid_fraction = 0.75;
+    T->vp_nuclear_um3 = 540;
+    T->vp_fluid_rate = 0.05;
+    T->vp_cyto_rate = 0.0045;
+    T->vp_nuclear_rate = 0.0055;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 1, 200, 3);
+    double p[3] = {100, 100, 10};
+    stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    assert_int_equal(e.cells.nvol, STROMA_VOL_N);
+    double *v = e.cells.vol;
+    /* a new cell: PhysiCell's split of 2494 um3 with 540 nuclear, 75% fluid */
+    near_rel(v[STROMA_VOL_FLUID], 0.75 * 2494, 1e-15, "fluid");
+    near_rel(v[STROMA_VOL_NUCLEAR_SOLID], 0.25 * 540, 1e-15, "nuclear solid");
+    near_rel(v[STROMA_VOL_CYTO_SOLID], 0.25 * (2494 - 540), 1e-15, "cytoplasmic solid");
+    const double tns = 0.25 * 540, ratio = (2494.0 - 540) / (1e-16 + 540);
+    for (int k = 0; k < STROMA_VOL_TARGET_NUCLEAR_SOLID; k++) v[k] /= 2;
+    e.cells.volume_um3[0] /= 2;
+    double F = v[STROMA_VOL_FLUID], NS = v[STROMA_VOL_NUCLEAR_SOLID], CS = v[STROMA_VOL_CYTO_SOLID],
+           N = v[STROMA_VOL_NUCLEAR], V = e.cells.volume_um3[0];
+    const double ns0 = NS, cs0 = CS, dt = 6;
+    for (int step = 1; step <= 5; step++) {
+        assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, dt, dt * step, NULL), STROMA_OK);
+        /* PhysiCell 1.14 standard_volume_update_function */
+        F += dt * 0.05 * (0.75 * V - F);
+        double NF = N / (V + 1e-16) * F, CF = F - NF;
+        NS += dt * 0.0055 * (tns - NS);
+        CS += dt * 0.0045 * (ratio * tns - CS);
+        N = NS + NF;
+        V = (CS + CF) + N;
+        near_rel(v[STROMA_VOL_FLUID], F, 1e-13, "fluid");
+        near_rel(v[STROMA_VOL_NUCLEAR_SOLID], NS, 1e-13, "nuclear solid");
+        near_rel(v[STROMA_VOL_CYTO_SOLID], CS, 1e-13, "cytoplasmic solid");
+        near_rel(v[STROMA_VOL_NUCLEAR], N, 1e-13, "nuclear");
+        near_rel(e.cells.volume_um3[0], V, 1e-13, "volume");
+        near_rel(e.cells.radius_um[0], stroma_sphere_radius(V), 1e-13, "radius");
+        near_rel(v[STROMA_VOL_NUCLEAR_SOLID], tns + (ns0 - tns) * pow(1 - dt * 0.0055, step), 1e-12, "exact nuclear");
+        near_rel(v[STROMA_VOL_CYTO_SOLID], ratio * tns + (cs0 - ratio * tns) * pow(1 - dt * 0.0045, step), 1e-12,
+                 "exact cytoplasmic");
+    }
+    stroma_cell_engine_free(&e);
+}
+
+/* Targets through the cycle: phases of 60 and 60 min (fixed), dt = 6, double_at_phase 1: the nuclear solid
+ * target doubles on entering phase 1 (step 10) and halves at the division ending it (step 20), where mother and
+ * daughter get half of every part each (volume = fluid + solids). With double_at_phase 0 (PhysiCell's live
+ * model, an exponential cycle here) the target never changes. */
+static void test_volume_parts_cycle(void **state) {
+    (void)state;
+    for (int q = 0; q < 2; q++) {
+        fixture f;
+        fixture_init(&f, 1);
+        stroma_cell_type_desc *T = &f.types[0];
+        T->volume_parts = 1;
+        T->vp_fluid_fraction = 0.75;
+        T->vp_nuclear_um3 = 540;
+        T->vp_fluid_rate = 0.05;
+        T->vp_cyto_rate = 0.0045;
+        T->vp_nuclear_rate = 0.0055;
+        if (q == 0) {
+            T->cycle = STROMA_CYCLE_PHASES;
+            T->nphases = 2;
+            T->phase_min[0] = T->phase_min[1] = 60;
+            T->vp_double_phase = 1;
+        } else {
+            T->cycle = STROMA_CYCLE_EXPONENTIAL;
+            T->cycle_mean_min = 1; /* divides every step */
+        }
+        stroma_cell_engine e;
+        engine_2d(&e, &f, 1, 400, 5);
+        double p[3] = {200, 200, 10};
+        stroma_cell_engine_add(&e, 0, p, 0, NULL);
+        stroma_cell_engine_synchronize(&e, 0);
+        const double t0 = 0.25 * 540;
+        for (int step = 1; step <= 20; step++) {
+            size_t n = e.cells.n;
+            assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6.0 * step, NULL), STROMA_OK);
+            const double *v = e.cells.vol;
+            if (q == 0) {
+                double want = step >= 10 && step < 20 ? 2 * t0 : t0;
+                if (v[STROMA_VOL_TARGET_NUCLEAR_SOLID] != want)
+                    fail_msg("step %d: target %g, expected %g", step, v[STROMA_VOL_TARGET_NUCLEAR_SOLID], want);
+                assert_int_equal(e.cells.n, step < 20 ? 1 : 2);
+            } else {
+                for (size_t i = 0; i < e.cells.n; i++)
+                    assert_true(v[i * STROMA_VOL_N + STROMA_VOL_TARGET_NUCLEAR_SOLID] == t0);
+                assert_true(e.cells.n == 2 * n);
+            }
+            for (size_t i = 0; i < e.cells.n; i++) {
+                const double *w = v + i * STROMA_VOL_N;
+                double parts = w[STROMA_VOL_FLUID] + w[STROMA_VOL_NUCLEAR_SOLID] + w[STROMA_VOL_CYTO_SOLID];
+                near_rel(e.cells.volume_um3[i], parts, 1e-14, "volume = parts");
+            }
+            if (e.cells.n == 2 * n) /* mother and daughter share the parts */
+                assert_memory_equal(v, v + n * STROMA_VOL_N, STROMA_VOL_N * sizeof(double));
+            if (q == 1 && step == 3) break;
+        }
+        stroma_cell_engine_free(&e);
+    }
+}
+
 /* Forces that overflow stop the run instead of moving cells to NaN: two cells 0.5 um apart on one vertical line
  * with a repulsion of 1.7e308 um/min (no upper bound in the model file, a per-cell column or a rule) give an
  * infinite push whose x component is inf x 0 = NaN. Mechanics fails with STROMA_ERR_NOT_FINITE (exit 1) naming the cell, and
@@ -1051,7 +1163,6 @@ static void test_mechanics_overflow(void **state) {
     stroma_cell_engine_free(&e);
 }
 
-/* A crowded, dividing, killing population: positions, ids and types bit-identical at 1 and 2 threads. */
 /* contact_law physicell (PhysiCell 1.14's standard_cell_cell_interactions, at mechanics steps of dt = 0.1 min)
  * on 20,000 attacker-target pairs 15 um apart (type 0 next to type 1), `steps` mechanics steps:
  * - START: attack rate 0.5/min: a fraction 1 - e^(-0.5 dt) attacks after one step (4 binomial SE), and each
@@ -1201,10 +1312,50 @@ static void test_exponential_removal(void **state) {
     stroma_cell_engine_free(&e);
 }
 
+/* Asymmetric division: 20,000 cells of type 0 that all divide in one step (exponential cycle of mean 1 min, dt
+ * = 6: p = e^6 - 1 > 1), daughters made type 1 with p = 0.3 and type 2 with p = 0.2, symmetric otherwise. Every
+ * mother keeps type 0; the daughters' counts of each type lie within 4 binomial SE (65, 57, 71 cells) of n p; a
+ * probability 5% off is 6 SE or more away (ignoring a type, or taking it as the rest, far more). */
+static void test_asymmetric_division(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 3);
+    f.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
+    f.types[0].cycle_mean_min = 1;
+    f.asym[0][1] = 0.3;
+    f.asym[0][2] = 0.2;
+    f.types[0].asym_division = f.asym[0];
+    const int n = 20000;
+    stroma_cell_engine e;
+    engine_2d(&e, &f, 3, 6000, 31);
+    add_lattice(&e, 0, n, 200, 25, 100, 100);
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 0, NULL), STROMA_OK);
+    assert_int_equal(e.counters.births, n);
+    assert_int_equal((int)e.cells.n, 2 * n);
+    double daughters[3] = {0, 0, 0};
+    for (int k = 0; k < n; k++) {
+        assert_int_equal(e.cells.type[k], 0); /* mothers, in id order, keep their type */
+        int t = e.cells.type[n + k];
+        daughters[t] += 1;
+        /* a converted daughter takes her new type's parameters; her volume is still half her mother's */
+        assert_true(e.cells.target_volume_um3[n + k] == f.types[t].volume_um3);
+        assert_true(e.cells.volume_um3[n + k] == e.cells.volume_um3[k]);
+    }
+    binomial_within_4se(daughters[1], n, 0.3, "daughters of type 1");
+    binomial_within_4se(daughters[2], n, 0.2, "daughters of type 2");
+    binomial_within_4se(daughters[0], n, 0.5, "symmetric divisions");
+    stroma_cell_engine_free(&e);
+}
+
+/* A crowded, dividing, killing population, divisions partly asymmetric: positions, ids and types bit-identical
+ * at 1 and 2 threads. */
 static void run_mixed(int threads, stroma_cells *out) {
     omp_set_num_threads(threads);
     fixture f;
-    fixture_init(&f, 2);
+    fixture_init(&f, 3);
+    f.asym[0][2] = 0.4;
+    f.asym[0][1] = 0.1;
+    f.types[0].asym_division = f.asym[0];
     f.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
     f.types[0].cycle_mean_min = 300;
     f.types[0].speed_um_per_min = 0.5;
@@ -1213,7 +1364,7 @@ static void run_mixed(int threads, stroma_cells *out) {
     f.types[1].kill_per_min = 0.05;
     f.types[0].apoptosis_per_min = 1e-3;
     stroma_cell_engine e;
-    engine_2d(&e, &f, 2, 600, 42);
+    engine_2d(&e, &f, 3, 600, 42);
     for (int k = 0; k < 400; k++) {
         double p[3] = {200 + 10 * (k % 20), 200 + 10 * (k / 20), 10};
         stroma_cell_engine_add(&e, k % 7 == 0, p, 0, NULL);
@@ -1234,6 +1385,9 @@ static void test_threads_bit_identical(void **state) {
     run_mixed(2, &b);
     assert_int_equal(a.n, b.n);
     assert_true(a.n > 400);
+    int asym = 0;
+    for (size_t k = 0; k < a.n; k++) asym += a.type[k] == 2;
+    assert_true(asym > 10); /* daughters of asymmetric divisions */
     assert_memory_equal(a.id, b.id, a.n * sizeof(int64_t));
     assert_memory_equal(a.type, b.type, a.n * sizeof(int32_t));
     assert_memory_equal(a.x, b.x, a.n * sizeof(double));
@@ -1274,6 +1428,9 @@ int main(void) {
         cmocka_unit_test(test_physicell_contacts),
         cmocka_unit_test(test_physicell_contacts_threads),
         cmocka_unit_test(test_exponential_removal),
+        cmocka_unit_test(test_asymmetric_division),
+        cmocka_unit_test(test_volume_parts),
+        cmocka_unit_test(test_volume_parts_cycle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

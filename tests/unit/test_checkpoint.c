@@ -347,6 +347,16 @@ static void spoil_field(stroma_sim *s) { s->transport->c[10] = NAN; }
 static void spoil_behaviour(stroma_sim *s) { s->cells.cells.beh[2 * (size_t)s->cells.cells.nbeh] = 3e299; }
 static void spoil_negative_behaviour(stroma_sim *s) { s->cells.cells.beh[1] = -1e-3; }
 static void spoil_secretion(stroma_sim *s) { s->cells.cells.secretion[5 * (size_t)s->cells.cells.nsub] = 1e200; }
+static void spoil_volume_part(stroma_sim *s) {
+    s->cells.cells.vol[3 * (size_t)s->cells.cells.nvol + STROMA_VOL_FLUID] = -2;
+}
+/* a tumour cell's (volume_parts) nuclear solid target far beyond the doubled type's */
+static void spoil_volume_target(stroma_sim *s) {
+    stroma_cells *c = &s->cells.cells;
+    size_t i = 0;
+    while (i + 1 < c->n && c->type[i] != 0) i++;
+    c->vol[i * (size_t)c->nvol + STROMA_VOL_TARGET_NUCLEAR_SOLID] = 1e300;
+}
 
 static void test_crafted_state_refused(void **state) {
     (void)state;
@@ -360,6 +370,7 @@ static void test_crafted_state_refused(void **state) {
         {spoil_volume, "volume"},       {spoil_counter, "kills is negative"}, {spoil_clock, "clocks"},
         {spoil_field, "not finite"},    {spoil_behaviour, "outside what this model can give"},
         {spoil_negative_behaviour, "outside what this model"}, {spoil_secretion, "secretion rate of substrate 0"},
+        {spoil_volume_part, "its volume parts"}, {spoil_volume_target, "its volume parts"},
     };
     char path[] = "/tmp/stroma_ckpt_XXXXXX";
     make_temp_file(path);

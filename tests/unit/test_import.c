@@ -16,6 +16,7 @@
 
 #include "io/outdir.h"
 #include "model/model.h"
+#include "model/rules_tables.h"
 #include "stroma/stroma.h"
 
 static void data_path(char *buf, size_t cap, const char *rel) {
@@ -58,6 +59,13 @@ static void test_samples_convert(void **state) {
     assert_int_equal(m->cell_types[0].phase_exponential[0], 1);
     assert_int_equal(m->cell_types[0].phase_exponential[1], 0);
     assert_true(m->cell_types[0].phase_min[1] == 480);
+    /* PhysiCell's volume model, the targets doubling on entering S (phase 1 of the flow cytometry model) */
+    assert_int_equal(m->cell_types[0].volume_parts, 1);
+    assert_int_equal(m->cell_types[0].vp_double_phase, 1);
+    assert_true(m->cell_types[0].vp_fluid_fraction == 0.75 && m->cell_types[0].vp_nuclear_um3 == 540 &&
+                m->cell_types[0].vp_fluid_rate == 0.05 && m->cell_types[0].vp_cyto_rate == 0.0045 &&
+                m->cell_types[0].vp_nuclear_rate == 0.0055);
+    assert_true(report_has(rep, "PhysiCell's volume model written as volume_parts"));
     assert_int_equal(m->ninitial, 1);
     assert_int_equal(m->initial_cells[0].count, 5);
     assert_int_equal(m->initial_cells[0].synchronized, 1);
@@ -127,9 +135,25 @@ static void test_samples_convert(void **state) {
     assert_false(report_has(rep, "damage delivered"));
     stroma_model_destroy(&m);
 
+    /* asymmetric division imported exactly: stem's daughters become progenitor_1 with probability 1 (its own
+     * entry, 0, is the symmetric part), the progenitors (disabled) divide symmetrically; the two rules on it are
+     * written as rules */
     m = import_sample(dir, "asymmetric_division", rep);
     assert_int_equal(m->ntypes, 3);
-    assert_true(report_has(rep, "asymmetric division"));
+    assert_false(report_has(rep, "asymmetric division"));
+    assert_non_null(m->cell_types[0].asym_division);
+    assert_true(m->cell_types[0].asym_division[0] == 0 && m->cell_types[0].asym_division[1] == 1 &&
+                m->cell_types[0].asym_division[2] == 0);
+    assert_null(m->cell_types[1].asym_division);
+    assert_null(m->cell_types[2].asym_division);
+    assert_int_equal(m->cell_types[0].volume_parts, 1);
+    assert_int_equal(m->cell_types[0].vp_double_phase, 0); /* live model: the targets double at division */
+    assert_int_equal(m->nrules, 3);
+    const int b1 = stroma_rule_behaviour_find(&m->rule_tables, "asymmetric division to progenitor_1"),
+              b2 = stroma_rule_behaviour_find(&m->rule_tables, "asymmetric division to progenitor_2");
+    assert_true(b1 >= 0 && b2 >= 0);
+    assert_true(m->rules[0].behaviour == b1 && m->rules[0].direction == -1 && m->rules[0].saturation == 0);
+    assert_true(m->rules[1].behaviour == b2 && m->rules[1].direction == 1 && m->rules[1].saturation == 1);
     stroma_model_destroy(&m);
 
     stroma_import_report_destroy(&rep);
@@ -405,8 +429,88 @@ static void test_phagocytosis_mapping(void **state) {
     stroma_remove_tree(dir);
 }
 
+/* The asymmetric_division sample with the first `from` in its settings replaced by `to`, written into dir with
+ * its rules and cells files. */
+static void asym_variant(const char *dir, const char *from, const char *to, char *xml, size_t cap) {
+    char src[1200], dst[1200];
+    const char *files[2] = {"cell_rules.csv", "cells.csv"};
+    for (int k = 0; k < 2; k++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "physicell/asymmetric_division/%s", files[k]);
+        data_path(src, sizeof src, rel);
+        snprintf(dst, sizeof dst, "%s/%s", dir, files[k]);
+        copy_file(src, dst);
+    }
+    data_path(src, sizeof src, "physicell/asymmetric_division/PhysiCell_settings.xml");
+    FILE *f = fopen(src, "rb");
+    assert_non_null(f);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    snprintf(xml, cap, "%s/PhysiCell_settings.xml", dir);
+    f = fopen(xml, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, (size_t)(at - text), f);
+    fputs(to, f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+}
+
+/* Asymmetric division input PhysiCell refuses (at its first division or when it reads the settings): other types'
+ * probabilities summing over 1, a probability outside [0, 1], an unknown type: an error at the element's line,
+ * nothing written. Rules PhysiCell reads but that change nothing: on a type whose asymmetric division is disabled
+ * (reported, not imported), toward the type itself (a note); the others are written. */
+static void test_asymmetric_division_inputs(void **state) {
+    (void)state;
+    char dir[] = "/tmp/stroma_import_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char xml[1200], out[1200], rules[1200];
+    snprintf(out, sizeof out, "%s/out.yaml", dir);
+    stroma_error err;
+    stroma_import_report *rep = stroma_import_report_create();
+    static const struct {
+        const char *from, *to, *msg;
+        int line;
+    } bad[] = {
+        {"name=\"progenitor_2\" units=\"dimensionless\">0.0<", "name=\"progenitor_2\" units=\"dimensionless\">0.5<",
+         "stem: the asymmetric division probabilities to other types sum to 1.5", 93},
+        {"name=\"progenitor_1\" units=\"dimensionless\">1.0<", "name=\"progenitor_1\" units=\"dimensionless\">-0.2<",
+         "must be between 0 and 1 (got -0.2)", 95},
+        {"name=\"progenitor_2\" units", "name=\"progenitor_3\" units", "to 'progenitor_3', which is not a cell type",
+         96},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        asym_variant(dir, bad[k].from, bad[k].to, xml, sizeof xml);
+        assert_true(stroma_import_physicell(xml, NULL, out, rep, &err) != STROMA_OK);
+        if (!strstr(err.message, bad[k].msg)) fail_msg("case %zu: %s", k, err.message);
+        assert_int_equal(err.line, bad[k].line);
+        assert_int_equal(access(out, F_OK), -1);
+    }
+    asym_variant(dir, "<x_min>", "<x_min>", xml, sizeof xml); /* the sample as it is */
+    snprintf(rules, sizeof rules, "%s/rules.csv", dir);
+    write_file(rules, "progenitor_1,contact with stem,increases,asymmetric division to progenitor_2,0.5,1,1,0\n"
+                      "stem,contact with stem,increases,asymmetric division to stem,0.5,1,1,0\n"
+                      "stem,pressure,increases,asymmetric division to progenitor_2,0.4,1,1,0\n");
+    assert_int_equal(stroma_import_physicell(xml, rules, out, rep, &err), STROMA_OK);
+    assert_true(report_has(rep, "asymmetric division of progenitor_1 is not enabled in PhysiCell"));
+    assert_true(report_has(rep, "asymmetric division of stem to its own type changes nothing"));
+    stroma_model *m = stroma_model_load(out, &err);
+    if (!m) fail_msg("the imported model does not load: %s", err.message);
+    assert_int_equal(m->nrules, 1);
+    assert_int_equal(m->rules[0].type, 0);
+    assert_int_equal(m->rules[0].behaviour,
+                     stroma_rule_behaviour_find(&m->rule_tables, "asymmetric division to progenitor_2"));
+    stroma_model_destroy(&m);
+    stroma_import_report_destroy(&rep);
+    stroma_remove_tree(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_asymmetric_division_inputs),
         cmocka_unit_test(test_samples_convert),
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_percell_values),

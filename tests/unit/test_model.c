@@ -1031,8 +1031,30 @@ static void test_cell_type_defaults(void **state) {
             assert_true(t->attack_per_min[j] == 0 && t->phagocytose_per_min[j] == 0 && t->transform_per_min[j] == 0);
         }
         for (int j = 0; j < 4; j++) assert_true(t->contact_transform_per_min[j] == 0);
+        assert_null(t->asym_division); /* symmetric division */
     }
     assert_true(m->dt_mechanics_min == 0.1 && m->dt_phenotype_min == 6);
+    stroma_model_destroy(&m);
+    /* asymmetric division: the table per daughter type, 0 for types not named and for the type itself */
+    m = load_str(BASE "cell_types:\n  a:\n    cycle: {model: exponential, duration: 60, asymmetric_division: "
+                      "{b: 0.25, c: 0.75}}\n  b: {}\n  c: {}\n",
+                 &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_non_null(m->cell_types[0].asym_division);
+    assert_true(m->cell_types[0].asym_division[0] == 0 && m->cell_types[0].asym_division[1] == 0.25 &&
+                m->cell_types[0].asym_division[2] == 0.75);
+    assert_null(m->cell_types[1].asym_division);
+    stroma_model_destroy(&m);
+    /* PhysiCell's volume model: PhysiCell's defaults, off unless volume_parts is given */
+    m = load_str(BASE "cell_types:\n  a:\n    volume_parts: {nuclear: 600}\n    cycle: {model: phases, phases: [60, "
+                      "60]}\n  b: {}\n",
+                 &err);
+    if (!m) fail_msg("%s", err.message);
+    const stroma_cell_type_desc *va = &m->cell_types[0];
+    assert_int_equal(va->volume_parts, 1);
+    assert_int_equal(m->cell_types[1].volume_parts, 0);
+    assert_true(va->vp_fluid_fraction == 0.75 && va->vp_nuclear_um3 == 600 && va->vp_fluid_rate == 0.05 &&
+                va->vp_cyto_rate == 0.0045 && va->vp_nuclear_rate == 0.0055 && va->vp_double_phase == 0);
     stroma_model_destroy(&m);
     /* The manual's example has cells too. */
     m = load_str(stroma_schema_example, &err);
@@ -1144,11 +1166,43 @@ static void test_cell_type_errors(void **state) {
                  STROMA_ERR_RANGE, 12, 18,
                  "cell_types.a.interactions.transform_on_contact[1] repeats with: b, to: b (first given in "
                  "cell_types.a.interactions.transform_on_contact[0], line 11)");
+    /* asymmetric division: other types, probabilities in [0, 1] summing to at most 1 */
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: exponential, duration: 60, asymmetric_division: {a: 0.1}}}\n"
+                      "  b: {}\n",
+                 STROMA_ERR_RANGE, 8, 71,
+                 "cell_types.a.cycle.asymmetric_division.a: the daughter already has the mother's type");
+    expect_error(BASE "cell_types:\n  a:\n    cycle:\n      model: exponential\n      duration: 60\n"
+                      "      asymmetric_division: {b: 0.7, c: 0.4}\n  b: {}\n  c: {}\n",
+                 STROMA_ERR_RANGE, 12, 37,
+                 "cell_types.a.cycle.asymmetric_division: the probabilities sum to 1.1");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: exponential, duration: 60, asymmetric_division: {b: 1.5}}}\n"
+                      "  b: {}\n",
+                 STROMA_ERR_RANGE, 8, 74, "cell_types.a.cycle.asymmetric_division.b must be between 0 and 1 (got 1.5)");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: exponential, duration: 60, asymmetric_division: {b: -0.1}}}\n"
+                      "  b: {}\n",
+                 STROMA_ERR_RANGE, 8, 74, "cell_types.a.cycle.asymmetric_division.b must be between 0 and 1 (got -0.1)");
+    expect_error(BASE "cell_types:\n  a: {cycle: {model: exponential, duration: 60, asymmetric_division: {bb: 0.1}}}\n"
+                      "  b: {}\n",
+                 STROMA_ERR_UNKNOWN_KEY, 8, 71,
+                 "cell_types.a.cycle.asymmetric_division: no cell type named 'bb'; did you mean 'b'?");
+    /* volume parts: a nucleus smaller than the cell, a growth phase of the cycle, a fluid fraction in [0, 1] */
+    expect_error(BASE "cell_types:\n  a: {volume: 500, volume_parts: {nuclear: 540}}\n", STROMA_ERR_RANGE, 8, 44,
+                 "cell_types.a.volume_parts.nuclear must be less than volume (got nuclear 540, volume 500)");
+    expect_error(BASE "cell_types:\n  a:\n    volume_parts: {double_at_phase: 1}\n    cycle: {model: exponential, "
+                      "duration: 60}\n",
+                 STROMA_ERR_RANGE, 9, 37,
+                 "cell_types.a.volume_parts.double_at_phase must name a phase of the cycle (got 1; the cycle has 1 "
+                 "phase)");
+    expect_error(BASE "cell_types:\n  a:\n    volume_parts: {double_at_phase: 2}\n    cycle: {model: phases, phases: "
+                      "[60, 60]}\n",
+                 STROMA_ERR_RANGE, 9, 37, "(got 2; the cycle has 2 phases)");
+    expect_error(BASE "cell_types:\n  a: {volume_parts: {fluid_fraction: 1.5}}\n", STROMA_ERR_RANGE, 8, 38,
+                 "cell_types.a.volume_parts.fluid_fraction must be between 0 and 1 (got 1.5)");
     /* names */
     expect_error(BASE "cell_types:\n  2cells: {}\n", STROMA_ERR_RANGE, 8, 3, "cell_types: invalid name '2cells'");
     expect_error(BASE "cell_types:\n  a: {speed: 1}\n", STROMA_ERR_UNKNOWN_KEY, 8, 7,
-                 "unknown key cell_types.a.speed (valid keys in cell_types.a: volume, growth_rate, cycle, death, "
-                 "damage, mechanics, motility, secretion, interactions)");
+                 "unknown key cell_types.a.speed (valid keys in cell_types.a: volume, growth_rate, volume_parts, "
+                 "cycle, death, damage, mechanics, motility, secretion, interactions)");
     expect_error(BASE "cell_types:\n  a: {motility: {sped: 1}}\n", STROMA_ERR_UNKNOWN_KEY, 8, 18,
                  "unknown key cell_types.a.motility.sped; did you mean 'speed'?");
     /* too many types */
@@ -1546,6 +1600,16 @@ static void test_rules_errors(void **state) {
                  STROMA_ERR_RANGE, 11, 5,
                  "rules[0]: in CAF, 'oxygen decreases migration bias' saturates at 0.5, above its base value 0.2; a "
                  "decreasing rule must saturate below its base (use 'increases' to raise a behaviour)");
+    /* asymmetric division: a probability in [0, 1], toward another type */
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: asymmetric division to "
+                          "cancer, saturation: 1.5, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 107,
+                 "rules[0].saturation must be between 0 and 1 for asymmetric division to cancer (got 1.5)");
+    expect_error(RULES_2D "rules:\n  - {type: CAF, signal: TGFb, direction: increases, behaviour: asymmetric division to "
+                          "CAF, saturation: 0.5, half_max: 50, hill: 2}\n",
+                 STROMA_ERR_RANGE, 11, 5,
+                 "rules[0]: in CAF, a rule on 'asymmetric division to CAF' changes nothing: the daughter already has "
+                 "the mother's type");
     /* PhysiCell's law accepts either side (it moves the behaviour toward the shared maximum or minimum) */
     stroma_model *pm = load_str(RULES_2D "rules_law: physicell\nrules:\n  - {type: CAF, signal: TGFb, direction: "
                                          "increases, behaviour: IL6 secretion, saturation: 0.01, half_max: 50, "

@@ -350,6 +350,41 @@ static void test_rule_division_probability(void **state) {
     world_free(&w, &R, &e);
 }
 
+/* "asymmetric division to CAF" set by a rule replaces the type's probability: cancer cells that all divide in one
+ * step (exponential cycle of mean 1 min, dt = 6) with a base probability 0.2, raised by "time" (saturating at
+ * once, half-max 1e-9 min) to 0.7: of 20,000 daughters, CAF ones lie within 4 binomial SE (130) of 0.7 n (the
+ * base, 0.2 n, is 77 SE away); the mothers stay cancer cells. */
+static void test_rule_asymmetric_division(void **state) {
+    (void)state;
+    world w;
+    world_init(&w);
+    double asym[2] = {0, 0.2};
+    w.types[0].cycle = STROMA_CYCLE_EXPONENTIAL;
+    w.types[0].cycle_mean_min = 1;
+    w.types[0].asym_division = asym;
+    w.rules[0] = make_rule(&w.m, 0, "time", 1, "asymmetric division to CAF", 0.7, 1e-9, 1);
+    w.m.nrules = 1;
+    w.m.rules = w.rules;
+    stroma_rules_engine R;
+    stroma_cell_engine e;
+    world_engines(&w, &R, &e, 6000, 37);
+    const int n = 20000;
+    for (int k = 0; k < n; k++) {
+        double p[3] = {100.0 + 25 * (k % 200), 100.0 + 25 * (k / 200), 10};
+        stroma_cell_engine_add(&e, 0, p, 0, NULL);
+    }
+    assert_int_equal(stroma_cell_engine_phenotype(&e, NULL, 6, 6, NULL), STROMA_OK);
+    assert_int_equal((int)e.cells.n, 2 * n);
+    double caf = 0;
+    for (int k = 0; k < n; k++) {
+        assert_int_equal(e.cells.type[k], 0);
+        caf += e.cells.type[n + k] == 1;
+    }
+    double want = 0.7 * n, se = sqrt(n * 0.7 * 0.3);
+    if (!(fabs(caf - want) < 4 * se)) fail_msg("%.0f CAF daughters of %d, expected %g +- %g", caf, n, want, 4 * se);
+    world_free(&w, &R, &e);
+}
+
 /* State variable with production P and decay D, one cell, no other rules: the implicit update gives exactly
  * v_n = (v_{n-1} + dt P)/(1 + dt D) — checked to 1e-14 — and tends to P/D. A rule "resistance increases
  * apoptosis" then reads the variable: the cell's apoptosis slot equals the combination law. */
@@ -1023,6 +1058,7 @@ int main(void) {
         cmocka_unit_test(test_combination_law), cmocka_unit_test(test_physicell_law),
         cmocka_unit_test(test_tables_and_text),
         cmocka_unit_test(test_signal_drives_cycle), cmocka_unit_test(test_rule_division_probability),
+        cmocka_unit_test(test_rule_asymmetric_division),
         cmocka_unit_test(test_state_variable),
         cmocka_unit_test(test_contact_signal), cmocka_unit_test(test_contact_state_signal),
         cmocka_unit_test(test_contact_state_production), cmocka_unit_test(test_contact_state_threads),
