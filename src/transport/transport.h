@@ -171,7 +171,8 @@ void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre);
  * with V = volume_um3, S = secretion rate (1/min), T = saturation (substrate unit), U = uptake rate (1/min),
  * E = net export (substrate unit x um^3 / min). Any of the arrays may be NULL (all zero). Never makes the
  * field negative through uptake; export may be negative (net import) and is clamped at zero.
- * A fixed (Dirichlet) voxel of substrate s keeps its value: that substrate is left unchanged there.
+ * A fixed (Dirichlet) voxel of substrate s keeps its value: that substrate is left unchanged there. A voxel of
+ * t->reset (boundary_convention biofvm) is not fixed: a source changes it, and the step's first reset undoes that.
  * Returns the amount added to the voxel per substrate in `delta_amount` (value x um^3) if non-NULL. */
 void stroma_transport_apply_source(stroma_transport *t, size_t voxel, double volume_um3,
                                    const double *secretion_per_min, const double *saturation,
