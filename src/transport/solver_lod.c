@@ -1,7 +1,10 @@
 /* The "lod" diffusion solver: per step three implicit 1D backward-Euler solves (x, y, z), each with decay
  * lambda/dim, by the Thomas algorithm. Coefficients of lines without fixed voxels are precomputed; the field
  * streams from memory twice per step (x and y fused per z-plane, then z per y-slab). Lines holding fixed
- * voxels are re-solved by a general path. Arithmetic per value does not depend on the thread split. */
+ * voxels are re-solved by a general path. boundary_convention biofvm's voxels (t->reset) are written with their
+ * values before the first sweep and after each sweep, by the thread that owns their row at that moment (BioFVM's
+ * apply_dirichlet_conditions around its sweeps); within a sweep they are ordinary unknowns. Arithmetic per value
+ * does not depend on the thread split. */
 #include <omp.h>
 #include <sched.h>
 #include <stdatomic.h>
