@@ -2,7 +2,9 @@
 """Steady 1D oxygen line under two ways of holding a Dirichlet value in the outermost voxels (docs/transport.md,
 boundary_convention): 'held' keeps them fixed inside the implicit solve (stroma's boundary_convention voxel);
 'biofvm' resets them before and after the solve but solves with them free (no-flux ends), as BioFVM's LOD solver
-does (apply_dirichlet_conditions around each axis sweep). Backward Euler, n voxels of dx um, D um^2/min, dt min,
+does (apply_dirichlet_conditions around each axis sweep; stroma's boundary_convention biofvm). The uptake here is
+part of the implicit solve; stroma's cells apply theirs before the step, so stroma's figures differ slightly (min
+3.29 instead of 3.19 for uptake 3, test boundary_biofvm_steady). Backward Euler, n voxels of dx um, D um^2/min, dt min,
 value v at both ends, decay everywhere plus an uptake in a central band (cells). Prints min, mean and the voxel
 next to the face. Usage: biofvm_boundary_1d.py [uptake ...]  (default 1 3; PhysiCell's oxygen: r = 2.5)"""
 import sys

@@ -108,7 +108,8 @@ static void put_compatibility(const pc_model *m, FILE *f) {
     for (int s = 0; s < m->nsub; s++)
         for (int k = 0; k < 6; k++) dirichlet |= m->sub[s].face_on[k];
     if (dirichlet)
-        fputs("boundary_convention: voxel  # Dirichlet values held in the outermost voxels, as BioFVM does\n", f);
+        fputs("boundary_convention: biofvm  # Dirichlet values set in the outermost voxels around each sweep, as BioFVM\n",
+              f);
     fputs("rules_law: physicell  # several rules on one behaviour combine as in PhysiCell\n", f);
     fputs("contact_law: physicell  # attacks and engulfing as PhysiCell's standard interactions, each mechanics step\n",
           f);

@@ -363,7 +363,10 @@ static void load_store(loader *ld, int id, const load_value *v) {
         break;
     }
     case STROMA_KEY_SEED: m->seed = v->u64; break;
-    case STROMA_KEY_BOUNDARY_CONVENTION: m->boundary_convention = (stroma_boundary_convention)v->integer; break;
+    case STROMA_KEY_BOUNDARY_CONVENTION: /* face, voxel, biofvm */
+        m->boundary_convention = (stroma_boundary_convention)v->integer;
+        m->boundary_convention_loc = v->key_loc;
+        break;
     case STROMA_KEY_RULES_LAW: m->rules_law = (stroma_rules_law)v->integer; break; /* stroma, physicell */
     case STROMA_KEY_DEAD_UPTAKE_FRACTION: m->dead_uptake_fraction = v->num; break;
     case STROMA_KEY_CONTACT_LAW: m->contact_law = v->integer == 1; break; /* stroma, physicell */
@@ -1379,6 +1382,7 @@ static int load_walk(loader *ld, int id, const stroma_yaml_node *node, const cha
     load_value v;
     memset(&v, 0, sizeof v);
     v.loc = load_loc(node);
+    v.key_loc = at;
     switch (row->type) {
     case STROMA_SCHEMA_MAP: return load_walk_map(ld, id, node, path, at);
     case STROMA_SCHEMA_NAMED_MAP: return load_walk_named(ld, id, node, path, at);

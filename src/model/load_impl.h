@@ -179,6 +179,7 @@ typedef struct load_value {
     const char *str;     /* STRING, NAME (NUL-terminated, borrowed) */
     unsigned words;      /* WORDS: bit i = i-th word of choices */
     stroma_srcloc loc;   /* where it is written (0:0 for a default) */
+    stroma_srcloc key_loc; /* where its key is written (a list item: the item; 0:0 for a default) */
 } load_value;
 
 /* Names of the substrates and cell types, borrowed from the model, for lookups and suggestions; *_order sorts

@@ -150,12 +150,13 @@ double stroma_model_memory_estimate(const stroma_model *model) {
         ecm = nx * ny * nz * (8.0 + (hindered ? 8.0 + 24.0 * hindered + 24.0 * nsub : 0.0));
     }
     /* boundary_convention voxel: the voxels of Dirichlet faces become fixed voxels (24 bytes each, counted as
-     * 32 like the model's) */
+     * 32 like the model's); biofvm: the list of them to reset (24 bytes each) and the solver's copy (16) */
     double face_fixed = 0.0;
-    for (int s = 0; model->boundary_convention == STROMA_BOUNDARY_VOXEL && s < model->nsub; s++)
+    for (int s = 0; model->boundary_convention != STROMA_BOUNDARY_FACE && s < model->nsub; s++)
         for (int f = 0; f < STROMA_FACE_COUNT; f++)
             if (model->substrates[s].face_dirichlet[f] && model->n[f / 2] > 1)
                 face_fixed += nx * ny * nz / (double)model->n[f / 2];
+    if (model->boundary_convention == STROMA_BOUNDARY_BIOFVM) face_fixed *= 40.0 / 32.0;
     return field + scratch + coefficients + vessels + ecm + 32.0 * (model->nfixed + face_fixed) + 32.0 * points +
            STROMA_MODEL_CELL_BYTES * STROMA_MODEL_CELL_HEADROOM * cells;
 }
@@ -541,6 +542,9 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
         model_put(&t, ", initial %g%s%s\n    boundaries%s:", d->initial, sp, d->unit,
                   m->boundary_convention == STROMA_BOUNDARY_VOXEL
                       ? " (values held in the outermost voxels: boundary_convention voxel)"
+                  : m->boundary_convention == STROMA_BOUNDARY_BIOFVM
+                      ? " (values set in the outermost voxels before and after each axis sweep, free within it: "
+                        "boundary_convention biofvm, lod solver only)"
                       : "");
         for (int f = 0; f < STROMA_FACE_COUNT; f++) {
             if (d->face_dirichlet[f])

@@ -31,7 +31,9 @@ typedef struct stroma_substrate_desc {
 /* Where a Dirichlet face value is held (the model's `boundary_convention`). */
 typedef enum stroma_boundary_convention {
     STROMA_BOUNDARY_FACE,  /* default: at the face, through a ghost voxel */
-    STROMA_BOUNDARY_VOXEL  /* PhysiCell/BioFVM: the outermost voxels are held at the value */
+    STROMA_BOUNDARY_VOXEL, /* the outermost voxels are held at the value, inside every solve */
+    STROMA_BOUNDARY_BIOFVM /* BioFVM's LOD scheme: the outermost voxels are set to the value before the first axis
+                              sweep and after each sweep, and are free (no-flux ends) within a sweep */
 } stroma_boundary_convention;
 
 /* A voxel held at a fixed value (Dirichlet voxel inside the domain), e.g. a vessel. */
@@ -101,6 +103,7 @@ struct stroma_model {
     int nrules;
     stroma_rule_desc *rules;                /* [nrules], in file order */
     stroma_boundary_convention boundary_convention; /* where Dirichlet face values are held */
+    stroma_srcloc boundary_convention_loc;  /* where the key is written (0:0: absent) */
     stroma_rules_law rules_law;             /* how several rules on one behaviour combine (model/rules.h) */
     double dead_uptake_fraction;            /* share of its uptake rates a cell keeps at death (0: none) */
     int contact_law;                        /* 0: stroma's contacts at phenotype steps; 1: PhysiCell's, at

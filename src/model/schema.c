@@ -88,7 +88,7 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_FIXED_VALUE] = {"substrates.<name>.fixed[].value", STROMA_SCHEMA_NUMBER, "substrate unit", REQUIRED,
                                 GE_0, .doc = "Value held."},
     [STROMA_KEY_BOUNDARY_CONVENTION] = {"boundary_convention", STROMA_SCHEMA_CHOICE, "", OPTIONAL,
-                                        DEFAULT("face", 0.0), .choices = "face voxel",
+                                        DEFAULT("face", 0.0), .choices = "face voxel biofvm",
                                         .doc = "Where a Dirichlet face value of `boundary` (substrates and vesicles) "
                                                "is held. face: at the face itself, half a voxel outside the "
                                                "outermost voxel centres (ghost-voxel closure, second order). voxel: "
@@ -96,8 +96,15 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                                "are held at the value like fixed voxels (exactly, in every solve; "
                                                "sources and cells do not change them), a voxel on several Dirichlet "
                                                "faces takes the last in the order x_min, x_max, y_min, y_max, "
-                                               "z_min, z_max, and a `fixed` entry there wins. Faces of an axis one "
-                                               "voxel thick are ignored either way. See docs/transport.md."},
+                                               "z_min, z_max, and a `fixed` entry there wins. biofvm: BioFVM's own "
+                                               "scheme: the same voxels (same edges, `fixed` wins) are set to the "
+                                               "value before the first axis sweep of each step and after every "
+                                               "sweep, but within a sweep they are free unknowns with no flux at the "
+                                               "face, so they relax towards the interior and their neighbours see "
+                                               "less than the value (a difference that grows with D dt / dx^2); "
+                                               "sources act on them until the next reset. lod solver only (the "
+                                               "explicit solver refuses it). Faces of an axis one voxel thick are "
+                                               "ignored in every convention. See docs/transport.md."},
     [STROMA_KEY_SOURCES] = {"sources", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
                             .doc = "Point sources and sinks (stand-ins for cells)."},
     [STROMA_KEY_SOURCE] = {"sources[]", STROMA_SCHEMA_MAP, "", REQUIRED,

@@ -1,7 +1,10 @@
 /* The "lod" diffusion solver: per step three implicit 1D backward-Euler solves (x, y, z), each with decay
  * lambda/dim, by the Thomas algorithm. Coefficients of lines without fixed voxels are precomputed; the field
  * streams from memory twice per step (x and y fused per z-plane, then z per y-slab). Lines holding fixed
- * voxels are re-solved by a general path. Arithmetic per value does not depend on the thread split. */
+ * voxels are re-solved by a general path. boundary_convention biofvm's voxels (t->reset) are written with their
+ * values before the first sweep and after each sweep, by the thread that owns their row at that moment (BioFVM's
+ * apply_dirichlet_conditions around its sweeps); within a sweep they are ordinary unknowns. Arithmetic per value
+ * does not depend on the thread split. */
 #include <omp.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -90,6 +93,12 @@ typedef struct lod_data {
     double *vinv_ax[3];       /* axis a's part of vinv (NULL: axis not solved) */
     size_t var_per_thread;    /* doubles of variable-coefficient scratch per thread */
     double *var_scratch;      /* [nthreads][var_per_thread] */
+    /* boundary_convention biofvm: the voxels set to their value before the first sweep and after every sweep
+     * (t->reset less those in t->fixed), in field order: */
+    size_t nrs;
+    size_t *rs_off;           /* [nrs] index in t->c */
+    double *rs_val;           /* [nrs] value */
+    size_t *rs_row;           /* [nz * ny + 1] first entry of x-row (j, k) at rs_row[k * ny + j] */
 } lod_data;
 
 static void *lod_calloc(lod_data *d, size_t n, size_t size) {
@@ -125,6 +134,9 @@ static void lod_free(lod_data *d) {
     free(d->vco);
     free(d->vinv);
     free(d->var_scratch);
+    free(d->rs_off);
+    free(d->rs_val);
+    free(d->rs_row);
     free(d->yfix);
     free(d->fwd);
     free(d->back);
@@ -462,6 +474,21 @@ static inline size_t lod_group_size(const lod_axis *ax, int g) {
     return ax->active ? ax->group[g + 1] - ax->group[g] : 0;
 }
 
+/* boundary_convention biofvm: sets the reset voxels of x-rows [j0, j1) of z-plane k to their values. */
+LOD_INLINE void lod_reset_rows(const lod_data *d, double *c, int k, int j0, int j1) {
+    if (!d->nrs)
+        return;
+    const size_t r1 = d->rs_row[(size_t)k * (size_t)d->ny + (size_t)j1];
+    for (size_t q = d->rs_row[(size_t)k * (size_t)d->ny + (size_t)j0]; q < r1; q++)
+        c[d->rs_off[q]] = d->rs_val[q];
+}
+
+/* The same for the x-rows (j, k) of y-slab j, every k. */
+LOD_INLINE void lod_reset_slab(const lod_data *d, double *c, int j, int nz) {
+    for (int k = 0; d->nrs && k < nz; k++)
+        lod_reset_rows(d, c, k, j, j + 1);
+}
+
 /* Pass 1 on z-plane k by one thread: per block of rows, the x solve, the re-solve of its fixed x-lines, then the
  * forward y sweep of each row while it is in L1; finally the y back substitution over the plane (in L2) and
  * the re-solve of the fixed y-lines (their input, the x-solved values, was saved row by row). */
@@ -472,6 +499,7 @@ LOD_INLINE void lod_plane_xy_impl(const lod_data *d, double *c, int k, double *b
     double *P = c + (size_t)k * (size_t)ny * R;
     const size_t nxl = lod_group_size(X, k), nyl = lod_group_size(Y, k);
     double *xbuf = buf, *ybuf = buf + nxl * (size_t)X->n;
+    lod_reset_rows(d, c, k, 0, ny); /* biofvm: before the first sweep (after the pre-step work) */
     if (nxl)
         lod_save_lines(X, k, c, xbuf);
     size_t xl = 0; /* next fixed x-line to re-solve; they are sorted by row */
@@ -486,6 +514,7 @@ LOD_INLINE void lod_plane_xy_impl(const lod_data *d, double *c, int k, double *b
                 lod_redo_line(X, l, c, xbuf + xl * (size_t)X->n, cp);
             }
         }
+        lod_reset_rows(d, c, k, jb, jb + nb); /* biofvm: after the x sweep, before these rows enter the y sweep */
         if (!Y->active)
             continue;
         for (int j = jb; j < jb + nb; j++) {
@@ -500,6 +529,7 @@ LOD_INLINE void lod_plane_xy_impl(const lod_data *d, double *c, int k, double *b
         lod_k_back(P + (size_t)j * R, P + (size_t)(j + 1) * R, Y->up + (size_t)j * (size_t)L, R, L);
     if (nyl)
         lod_finish_lines(Y, k, 0, nyl, c, ybuf, cp);
+    lod_reset_rows(d, c, k, 0, ny); /* biofvm: after the y sweep */
 }
 
 /* Pass 2 on y-slab j by one thread: forward z sweep over rows (j, k) streaming from memory, back substitution
@@ -517,6 +547,7 @@ LOD_INLINE void lod_slab_z_impl(const lod_data *d, double *c, int j, double *buf
         lod_k_back(S + (size_t)k * PS, S + (size_t)(k + 1) * PS, Z->up + (size_t)k * (size_t)L, R, L);
     if (nzl)
         lod_finish_lines(Z, j, 0, nzl, c, buf, cp);
+    lod_reset_slab(d, c, j, Z->n); /* biofvm: after the z sweep */
 }
 
 /* Fixed lines of group k of axis ax whose offset inside the plane (base - plane start) lies in [lo, hi): a
@@ -891,6 +922,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
     const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
     const int ny = d->ny;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny, o = (size_t)k * (size_t)ny * R;
+    lod_reset_rows(d, c, k, 0, ny); /* biofvm: before the first sweep */
     if (X->active) {
         const size_t nxl = lod_group_size(X, k);
         if (nxl)
@@ -901,6 +933,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
         }
         if (nxl)
             var_finish_lines(d, t, 0, X->group[k], X->group[k + 1], c, buf, cp);
+        lod_reset_rows(d, c, k, 0, ny); /* biofvm: after the x sweep */
     }
     if (Y->active) {
         const size_t nyl = lod_group_size(Y, k);
@@ -909,6 +942,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
         var_rows(d, t, 1, c, o, R, (size_t)k * vplane, nx, nx, vs, NS, L);
         if (nyl)
             var_finish_lines(d, t, 1, Y->group[k], Y->group[k + 1], c, buf, cp);
+        lod_reset_rows(d, c, k, 0, ny); /* biofvm: after the y sweep */
     }
 }
 
@@ -923,6 +957,7 @@ LOD_INLINE void var_slab_impl(const lod_data *d, const stroma_transport *t, doub
     var_rows(d, t, 2, c, (size_t)j * R, R * (size_t)d->ny, (size_t)j * nx, vplane, nx, vs, NS, L);
     if (nzl)
         var_finish_lines(d, t, 2, Z->group[j], Z->group[j + 1], c, buf, cp);
+    lod_reset_slab(d, c, j, Z->n); /* biofvm: after the z sweep */
 }
 
 /* Pass 1 on z-plane k, variable coefficients, by thread tid of nth sharing the plane (thin domains): the pre-step
@@ -937,6 +972,7 @@ LOD_INLINE void var_plane_shared_impl(const lod_data *d, stroma_transport *t, do
     const size_t o = (size_t)k * PS, S = (size_t)NS;
     if (pre && j0 < j1)
         pre->apply(pre->ctx, t, (size_t)k * vplane + (size_t)j0 * nx, (size_t)k * vplane + (size_t)j1 * nx);
+    lod_reset_rows(d, c, k, j0, j1); /* biofvm: before the first sweep, own rows */
     if (X->active && j0 < j1) {
         size_t l0, l1;
         lod_lines_within(X, k, o, (size_t)j0 * R, (size_t)j1 * R, &l0, &l1);
@@ -946,6 +982,7 @@ LOD_INLINE void var_plane_shared_impl(const lod_data *d, stroma_transport *t, do
             var_xrows(d, t, c, o + (size_t)jb * R, (size_t)k * vplane + (size_t)jb * nx, nb, vs, NS);
         }
         var_finish_lines(d, t, 0, l0, l1, c, buf, cp);
+        lod_reset_rows(d, c, k, j0, j1); /* biofvm: after the x sweep */
     }
 #pragma omp barrier
     if (Y->active && i0 < i1) {
@@ -956,6 +993,10 @@ LOD_INLINE void var_plane_shared_impl(const lod_data *d, stroma_transport *t, do
         var_finish_lines(d, t, 1, l0, l1, c, buf, cp);
     }
 #pragma omp barrier
+    /* biofvm: after the y sweep (every thread's columns are done), own rows; the caller puts a barrier between
+     * this and the z sweep */
+    if (Y->active)
+        lod_reset_rows(d, c, k, j0, j1);
 }
 
 LOD_CLONES static void var_plane_shared(const lod_data *d, stroma_transport *t, double *c, int k, int j0, int j1,
@@ -1031,8 +1072,11 @@ static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const
         double *P = c + (size_t)k * plane * (size_t)t->nsub;
         if (pre && j0 < j1)
             pre->apply(pre->ctx, t, (size_t)k * plane + (size_t)j0 * nx, (size_t)k * plane + (size_t)j1 * nx);
-        if (d->ax[0].active)
+        lod_reset_rows(d, c, k, j0, j1); /* biofvm: before the first sweep */
+        if (d->ax[0].active) {
             lod_rows_x(d, c, k, j0, j1, buf, cp);
+            lod_reset_rows(d, c, k, j0, j1); /* biofvm: after the x sweep, before the rows enter the y sweep */
+        }
         if (!Y->active)
             continue;
         const size_t l0 = Y->group[k], l1 = Y->group[k + 1];
@@ -1067,6 +1111,13 @@ static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const
             for (size_t l = l0; l < l1; l++)
                 for (int j = j0; j < j1; j++)
                     c[Y->line[l].base + (size_t)j * Y->stride] = d->yfix[l * (size_t)Y->n + (size_t)j];
+        }
+        if (d->nrs) {
+            /* biofvm: after the y sweep, own rows, once the previous thread has back-substituted every block (it
+             * reads this thread's first row) */
+            if (tid > 0)
+                lod_wait(&d->back[tid - 1], base + (long)nblocks);
+            lod_reset_rows(d, c, k, j0, j1);
         }
     }
     /* the z pass reads every plane whole */
@@ -1124,6 +1175,9 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
                 }
             }
             if (d->ax[2].active) {
+                if (shared && d->nrs) { /* the last plane's biofvm reset (own rows) before any slab reads it */
+#pragma omp barrier
+                }
 #pragma omp for schedule(static)
                 for (int j = 0; j < ny; j++)
                     var_slab(d, t, c, j, buf, cp, vs);
@@ -1344,6 +1398,34 @@ static int lod_prepare_var(lod_data *d, const stroma_transport *t) {
     return 0;
 }
 
+/* boundary_convention biofvm: the voxels of t->reset that are not fixed voxels (a fixed voxel keeps its own value,
+ * including one added later by stroma_transport_fix_voxel: that re-prepares), and where each x-row's start. */
+static int lod_prepare_reset(lod_data *d, const stroma_transport *t) {
+    const stroma_mesh *m = &t->mesh;
+    if (t->nreset == 0)
+        return 0;
+    const size_t nrows = (size_t)m->nz * (size_t)m->ny;
+    d->rs_off = lod_calloc(d, t->nreset, sizeof *d->rs_off);
+    d->rs_val = lod_calloc(d, t->nreset, sizeof *d->rs_val);
+    d->rs_row = lod_calloc(d, nrows + 1, sizeof *d->rs_row);
+    if (!d->rs_off || !d->rs_val || !d->rs_row)
+        return -1;
+    size_t q = 0;
+    for (size_t e = 0; e < t->nreset; e++) {
+        const stroma_fixed_voxel *f = &t->reset[e];
+        if (stroma_transport_fixed_find(t, f->voxel, f->substrate, NULL))
+            continue;
+        d->rs_off[q] = f->voxel * (size_t)t->nsub + (size_t)f->substrate;
+        d->rs_val[q] = f->value;
+        d->rs_row[f->voxel / (size_t)m->nx + 1]++; /* t->reset is sorted by voxel: rows come in order */
+        q++;
+    }
+    for (size_t r = 0; r < nrows; r++)
+        d->rs_row[r + 1] += d->rs_row[r];
+    d->nrs = q;
+    return 0;
+}
+
 static int lod_prepare(stroma_transport *t, stroma_error *err) {
     lod_data *d = calloc(1, sizeof *d);
     if (!d)
@@ -1390,6 +1472,8 @@ static int lod_prepare(stroma_transport *t, stroma_error *err) {
         d->fwd = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
         d->back = lod_calloc(d, (size_t)d->nthreads, sizeof(lod_flag));
         failed = !d->scratch || !d->yfix || !d->fwd || !d->back;
+        if (!failed)
+            failed = lod_prepare_reset(d, t) != 0;
         if (!failed && t->hindered)
             failed = lod_prepare_var(d, t) != 0;
     }

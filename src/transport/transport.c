@@ -151,22 +151,25 @@ static stroma_code map_fixed(stroma_transport *t, const stroma_model *model, str
     return STROMA_OK;
 }
 
-/* boundary_convention voxel (PhysiCell/BioFVM): the outermost voxels of every Dirichlet face of a solved axis
- * join t->fixed at the face's value and the face itself becomes no-flux (the held voxel's row is the identity
- * in every solve, so no closure reaches past it). A voxel on several Dirichlet faces of one substrate takes the
- * last of them in the order x_min, x_max, y_min, y_max, z_min, z_max (BioFVM's order of setting them); an entry
- * of the model's `fixed` list (already in t->fixed) wins over the faces. Writes the values into the field. */
-static stroma_code map_face_voxels(stroma_transport *t, stroma_error *err) {
+/* boundary_convention voxel and biofvm (PhysiCell/BioFVM): the outermost voxels of every Dirichlet face of a solved
+ * axis, at the face's value; the face itself becomes no-flux. A voxel on several Dirichlet faces of one substrate
+ * takes the last of them in the order x_min, x_max, y_min, y_max, z_min, z_max (BioFVM's order of setting them);
+ * an entry of the model's `fixed` list (already in t->fixed) wins over the faces. voxel (biofvm = 0): they join
+ * t->fixed (the held voxel's row is the identity in every solve, so no closure reaches past it). biofvm: they go
+ * to t->reset, which the LOD solver writes into the field before the first axis sweep and after every sweep; within
+ * a sweep they are ordinary unknowns. Writes the values into the field. */
+static stroma_code map_face_voxels(stroma_transport *t, int biofvm, stroma_error *err) {
     const stroma_mesh *m = &t->mesh;
     const int n[3] = {m->nx, m->ny, m->nz};
     const size_t ns = (size_t)t->nsub;
-    size_t count = t->nfixed;
+    size_t nface = 0;
     for (size_t s = 0; s < ns; s++)
         for (int f = 0; f < STROMA_FACE_COUNT; f++)
             if (t->face_dirichlet[s * STROMA_FACE_COUNT + (size_t)f] && stroma_mesh_axis_active(m, f / 2))
-                count += m->nvox / (size_t)n[f / 2];
-    if (count == t->nfixed)
+                nface += m->nvox / (size_t)n[f / 2];
+    if (nface == 0)
         return STROMA_OK;
+    size_t count = nface + (biofvm ? 0 : t->nfixed);
     fixed_entry *e = malloc(count * sizeof *e);
     if (!e)
         return stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for %zu boundary voxels", count);
@@ -191,9 +194,12 @@ static stroma_code map_face_voxels(stroma_transport *t, stroma_error *err) {
                     e[q++].order = f;
                 }
             t->face_dirichlet[at] = 0;
-            t->face_held[at] = 1;
+            if (biofvm)
+                t->face_reset[at] = 1;
+            else
+                t->face_held[at] = 1;
         }
-    for (size_t k = 0; k < t->nfixed; k++) { /* the model's fixed voxels come last: they win */
+    for (size_t k = 0; !biofvm && k < t->nfixed; k++) { /* the model's fixed voxels come last: they win */
         e[q].f = t->fixed[k];
         e[q++].order = STROMA_FACE_COUNT;
     }
@@ -206,11 +212,17 @@ static stroma_code map_face_voxels(stroma_transport *t, stroma_error *err) {
     size_t nf = 0;
     for (size_t k = 0; k < q; k++)
         if (k + 1 == q || fixed_cmp(e[k].f.voxel, e[k].f.substrate, e[k + 1].f.voxel, e[k + 1].f.substrate) != 0)
-            fx[nf++] = e[k].f;
+            if (!biofvm || !stroma_transport_fixed_find(t, e[k].f.voxel, e[k].f.substrate, NULL))
+                fx[nf++] = e[k].f;
     free(e);
-    free(t->fixed);
-    t->fixed = fx;
-    t->nfixed = nf;
+    if (biofvm) {
+        t->reset = fx;
+        t->nreset = nf;
+    } else {
+        free(t->fixed);
+        t->fixed = fx;
+        t->nfixed = nf;
+    }
     for (size_t k = 0; k < nf; k++)
         t->c[fx[k].voxel * ns + (size_t)fx[k].substrate] = fx[k].value;
     return STROMA_OK;
@@ -224,6 +236,21 @@ stroma_transport *stroma_transport_create(const stroma_model *model, const char 
     }
     if (check_model(model, err) != STROMA_OK)
         return NULL;
+    if (model->boundary_convention == STROMA_BOUNDARY_BIOFVM && ops != &stroma_solver_lod_ops) {
+        /* BioFVM's scheme is defined by its axis sweeps: the explicit solver has none */
+        if (model->boundary_convention_loc.line > 0)
+            stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                             "%s:%d:%d: boundary_convention biofvm needs the lod solver (it resets the boundary voxels "
+                             "between the LOD axis sweeps); the %s solver has no sweeps",
+                             model->path, model->boundary_convention_loc.line, model->boundary_convention_loc.column,
+                             ops->name);
+        else
+            stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                             "boundary_convention biofvm needs the lod solver (it resets the boundary voxels between "
+                             "the LOD axis sweeps); the %s solver has no sweeps",
+                             ops->name);
+        return NULL;
+    }
     stroma_transport *t = calloc(1, sizeof *t);
     if (!t) {
         stroma_error_set(err, STROMA_ERR_NOMEM, "transport: out of memory");
@@ -241,8 +268,9 @@ stroma_transport *stroma_transport_create(const stroma_model *model, const char 
     t->face_dirichlet = calloc(ns * STROMA_FACE_COUNT + 1, 1);
     t->face_value = calloc(ns * STROMA_FACE_COUNT + 1, sizeof(double));
     t->face_held = calloc(ns * STROMA_FACE_COUNT + 1, 1);
+    t->face_reset = calloc(ns * STROMA_FACE_COUNT + 1, 1);
     if (!t->c || !t->diffusion_um2_per_min || !t->decay_per_min || !t->face_dirichlet || !t->face_value ||
-        !t->face_held) {
+        !t->face_held || !t->face_reset) {
         stroma_error_set(err, STROMA_ERR_NOMEM, "transport: no memory for %zu voxels x %zu substrates (%zu bytes)",
                          t->mesh.nvox, ns, field_bytes);
         stroma_transport_destroy(&t);
@@ -261,7 +289,8 @@ stroma_transport *stroma_transport_create(const stroma_model *model, const char 
         for (size_t s = 0; s < ns; s++)
             t->c[v * ns + s] = model->substrates[s].initial;
     if (map_fixed(t, model, err) != STROMA_OK ||
-        (model->boundary_convention == STROMA_BOUNDARY_VOXEL && map_face_voxels(t, err) != STROMA_OK)) {
+        (model->boundary_convention != STROMA_BOUNDARY_FACE &&
+         map_face_voxels(t, model->boundary_convention == STROMA_BOUNDARY_BIOFVM, err) != STROMA_OK)) {
         stroma_transport_destroy(&t);
         return NULL;
     }
@@ -285,6 +314,8 @@ void stroma_transport_destroy(stroma_transport **tp) {
     free(t->face_dirichlet);
     free(t->face_value);
     free(t->face_held);
+    free(t->face_reset);
+    free(t->reset);
     free(t->fixed);
     free(t->ecm);
     free(t->ecm_sensitivity);
@@ -456,7 +487,8 @@ void stroma_transport_stats(const stroma_transport *t, int s, double *mean, doub
 size_t stroma_transport_bytes(const stroma_transport *t) {
     size_t ns = (size_t)t->nsub;
     return sizeof *t + (t->mesh.nvox * ns * sizeof(double) + 63) / 64 * 64 + 2 * (ns + 1) * sizeof(double) +
-           (ns * STROMA_FACE_COUNT + 1) * (2 + sizeof(double)) + t->nfixed * sizeof *t->fixed + t->solver_bytes +
+           (ns * STROMA_FACE_COUNT + 1) * (3 + sizeof(double)) + (t->nfixed + t->nreset) * sizeof *t->fixed +
+           t->solver_bytes +
            (t->ecm ? t->mesh.nvox * sizeof(double) + ns * sizeof(double) : 0);
 }
 
@@ -465,7 +497,9 @@ double stroma_transport_decay_kept(const stroma_transport *t, int s) { return t-
 int stroma_transport_open(const stroma_transport *t, int s) {
     for (int f = 0; f < STROMA_FACE_COUNT; f++)
         /* a face of an axis that is not solved (a 2D slab's z faces) carries nothing */
-        if (t->face_dirichlet[(size_t)s * STROMA_FACE_COUNT + (size_t)f] && stroma_mesh_axis_active(&t->mesh, f / 2))
+        if ((t->face_dirichlet[(size_t)s * STROMA_FACE_COUNT + (size_t)f] ||
+             t->face_reset[(size_t)s * STROMA_FACE_COUNT + (size_t)f]) &&
+            stroma_mesh_axis_active(&t->mesh, f / 2))
             return 1;
     for (size_t k = 0; k < t->nfixed; k++)
         if (t->fixed[k].substrate == s) return 1;

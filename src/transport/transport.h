@@ -11,7 +11,9 @@
  *   Unconditionally stable; first order in time, second order in space.
  * - Boundaries: per substrate and face, no-flux (zero-gradient) or Dirichlet at the face itself (ghost-voxel
  *   closure c_ghost = 2 c_face - c_1, second order); with the model's boundary_convention voxel (PhysiCell's),
- *   the face's outermost voxels hold the value instead, as fixed voxels. Dirichlet voxels inside the domain hold
+ *   the face's outermost voxels hold the value instead, as fixed voxels; with biofvm (BioFVM's LOD scheme, lod
+ *   solver only) the LOD solver sets those voxels to the value before the first axis sweep and after each sweep,
+ *   and solves each sweep with them free (no-flux ends). Dirichlet voxels inside the domain hold
  *   a fixed value exactly (their row of the system is the identity).
  * - Solvers sit behind stroma_solver_ops so another scheme (explicit, GPU) can be dropped in.
  * - Sources and sinks (cells): the implicit point update documented on stroma_transport_apply_source; the
@@ -94,6 +96,12 @@ struct stroma_transport {
     unsigned char *face_held;            /* [nsub * 6], 1 = boundary_convention voxel: every outermost voxel of
                                             that face is in t->fixed (the face itself is then no-flux), which lets
                                             the LOD solver treat those voxels in its fast sweeps */
+    unsigned char *face_reset;           /* [nsub * 6], 1 = boundary_convention biofvm: every outermost voxel of that
+                                            face is in t->reset (unless in t->fixed); the face itself is no-flux */
+    stroma_fixed_voxel *reset;           /* boundary_convention biofvm: the voxels the LOD solver sets to their value
+                                            before the first axis sweep of a step and after every sweep (free
+                                            unknowns within a sweep), sorted by (voxel, substrate); owned */
+    size_t nreset;
     stroma_fixed_voxel *fixed;           /* Dirichlet voxels inside, sorted by (voxel, substrate); owned */
     size_t nfixed;
     const stroma_solver_ops *ops;
@@ -106,8 +114,10 @@ struct stroma_transport {
 };
 
 /* Create transport state for a validated model: allocates the field, sets initial values, maps the model's
- * fixed voxels (and under boundary_convention voxel the outermost voxels of Dirichlet faces), and prepares the
- * named solver (NULL = "lod"). Returns NULL with *err on failure (unknown solver: STROMA_ERR_ARGUMENT;
+ * fixed voxels (and under boundary_convention voxel the outermost voxels of Dirichlet faces; under biofvm those
+ * voxels go to t->reset), and prepares the named solver (NULL = "lod"). Returns NULL with *err on failure (unknown
+ * solver, or boundary_convention biofvm with a solver other than lod: STROMA_ERR_ARGUMENT, the latter with the
+ * model's file:line:col of the key;
  * allocation: STROMA_ERR_NOMEM). The model is borrowed only during the call. */
 stroma_transport *stroma_transport_create(const stroma_model *model, const char *solver, stroma_error *err);
 
@@ -161,7 +171,8 @@ void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre);
  * with V = volume_um3, S = secretion rate (1/min), T = saturation (substrate unit), U = uptake rate (1/min),
  * E = net export (substrate unit x um^3 / min). Any of the arrays may be NULL (all zero). Never makes the
  * field negative through uptake; export may be negative (net import) and is clamped at zero.
- * A fixed (Dirichlet) voxel of substrate s keeps its value: that substrate is left unchanged there.
+ * A fixed (Dirichlet) voxel of substrate s keeps its value: that substrate is left unchanged there. A voxel of
+ * t->reset (boundary_convention biofvm) is not fixed: a source changes it, and the step's first reset undoes that.
  * Returns the amount added to the voxel per substrate in `delta_amount` (value x um^3) if non-NULL. */
 void stroma_transport_apply_source(stroma_transport *t, size_t voxel, double volume_um3,
                                    const double *secretion_per_min, const double *saturation,

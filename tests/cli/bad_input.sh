@@ -105,7 +105,7 @@ rules_law: foo" "rules_law_unknown\.yaml:7:12: rules_law must be one of stroma, 
 expect boundary_convention_unknown "$base
 $sub
 boundary_convention: ghost" \
-  "boundary_convention_unknown\.yaml:7:22: boundary_convention must be one of face, voxel \(got ghost\)"
+  "boundary_convention_unknown\.yaml:7:22: boundary_convention must be one of face, voxel, biofvm \(got ghost\)"
 expect recruit_unknown_type "$rec_base
   macrophages: {rate: 0.2, signal: CCL2, half_max: 1, max_cells: 10}" \
   "recruit_unknown_type\.yaml:13:3: recruitment: no cell type named 'macrophages'.*macrophage"
@@ -168,6 +168,14 @@ set +e; "$STROMA" run "$SRC/tests/cli/models/small.yaml" --threads 0 --out "$WOR
 [ $rc -eq 2 ] || fail "bad --threads: exit $rc"
 set +e; "$STROMA" run "$SRC/tests/cli/models/small.yaml" --solver nosuch --out "$WORK/out_solver" 2>"$WORK/solver.err"; rc=$?; set -e
 [ $rc -eq 2 ] || fail "unknown solver: exit $rc"
+# boundary_convention biofvm is the LOD solver's scheme: the explicit solver refuses it at the key (check accepts it).
+printf '%s\n' "$base" "substrates:" "  oxygen:" "    diffusion: 100" "    decay: 0.1" "    initial: 38" "    boundary: {x_min: 20}" \
+  "boundary_convention: biofvm" > "$WORK/biofvm_explicit.yaml"
+"$STROMA" check "$WORK/biofvm_explicit.yaml" >/dev/null || fail "biofvm: check refuses it"
+set +e; "$STROMA" run "$WORK/biofvm_explicit.yaml" --solver explicit --out "$WORK/out_biofvm" --quiet 2>"$WORK/biofvm.err"; rc=$?; set -e
+[ $rc -eq 2 ] || { cat "$WORK/biofvm.err"; fail "biofvm with the explicit solver: exit $rc"; }
+grep -Eq "biofvm_explicit\.yaml:11:1: boundary_convention biofvm needs the lod solver" "$WORK/biofvm.err" ||
+  { cat "$WORK/biofvm.err"; fail "biofvm with the explicit solver: message"; }
 ls "$WORK" | grep -q out_ && fail "an output directory was created for bad input"
 # expect_cmd NAME PATTERN CMD...: CMD must exit 2 within 10 s (a FIFO must not block it), print PATTERN.
 expect_cmd() {

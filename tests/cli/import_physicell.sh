@@ -2,8 +2,8 @@
 # `stroma import-physicell`: the four PhysiCell 1.14.2 samples in tests/data/physicell convert (exit 0), their
 # reports name what they must, the models pass `stroma check` and run 60 min; conversion is deterministic;
 # cell integrity and attack damage are imported; the cells files' per-cell columns are converted or reported;
-# dead cells keep 10% of their uptake (dead_uptake_fraction: 0.1, as PhysiCell's start_death); Dirichlet faces are held
-# in the outermost voxels (boundary_convention: voxel, as BioFVM);
+# dead cells keep 10% of their uptake (dead_uptake_fraction: 0.1, as PhysiCell's start_death); Dirichlet faces are set
+# in the outermost voxels around each LOD sweep (boundary_convention: biofvm, BioFVM's scheme);
 # rules keep their direction and saturation under rules_law: physicell (PhysiCell's combination law), rules on
 # motility-disabled types are dropped; bad input exits 2 with file:line and writes nothing, a failed write leaves no
 # file behind and an earlier output untouched.
@@ -43,11 +43,11 @@ for s in template rules_sample immune_function asymmetric_division; do
     { cat "$WORK/$s.err"; fail "$s: attacks, phagocytosis or apoptotic timing still reported as approximated"; }
   grep -q "^dead_uptake_fraction: 0.1 " "$WORK/$s.yaml" || fail "$s: dead_uptake_fraction not written"
   grep -q "combined by PhysiCell's law" "$WORK/$s.check" || fail "$s: check does not describe the law"
-  # Dirichlet faces (rules_sample, immune_function) are held in the outermost voxels, as in BioFVM; without any
+  # Dirichlet faces (rules_sample, immune_function) use BioFVM's scheme (boundary_convention biofvm); without any
   # (template, asymmetric_division) the key is not written
   if grep -q "^    boundary: " "$WORK/$s.yaml"; then
-    grep -q "^boundary_convention: voxel " "$WORK/$s.yaml" || fail "$s: boundary_convention: voxel not written"
-    grep -q "boundary_convention voxel" "$WORK/$s.check" || fail "$s: check does not describe the boundary convention"
+    grep -q "^boundary_convention: biofvm " "$WORK/$s.yaml" || fail "$s: boundary_convention: biofvm not written"
+    grep -q "boundary_convention biofvm" "$WORK/$s.check" || fail "$s: check does not describe the boundary convention"
   else
     grep -q "^boundary_convention" "$WORK/$s.yaml" && fail "$s: boundary_convention written without Dirichlet faces"
   fi

@@ -1629,9 +1629,15 @@ static void test_rules_errors(void **state) {
     bm = load_str(RULES_2D "boundary_convention: voxel\n", &err);
     assert_non_null(bm);
     assert_int_equal(bm->boundary_convention, STROMA_BOUNDARY_VOXEL);
+    assert_int_equal(bm->boundary_convention_loc.line, 10);
+    assert_int_equal(bm->boundary_convention_loc.column, 1);
+    stroma_model_destroy(&bm);
+    bm = load_str(RULES_2D "boundary_convention: biofvm\n", &err);
+    assert_non_null(bm);
+    assert_int_equal(bm->boundary_convention, STROMA_BOUNDARY_BIOFVM);
     stroma_model_destroy(&bm);
     expect_error(RULES_2D "boundary_convention: ghost\n", STROMA_ERR_RANGE, 10, 22,
-                 "t.yaml:10:22: boundary_convention must be one of face, voxel (got ghost)");
+                 "t.yaml:10:22: boundary_convention must be one of face, voxel, biofvm (got ghost)");
     expect_error(RULES_2D "dead_uptake_fraction: 1.5\n", STROMA_ERR_RANGE, 10, 23,
                  "t.yaml:10:23: dead_uptake_fraction must be between 0 and 1 (got 1.5)");
     /* saturations a behaviour cannot take */

@@ -1030,10 +1030,12 @@ static double *run_boundary_voxel_h(const char *solver, int nx, int ny, int nz, 
                                       NULL, delta);
         if (conv == STROMA_BOUNDARY_VOXEL) /* held voxels do not change */
             assert_true(delta[0] == 0.0 && delta[1] == 0.0 && delta[2] != 0.0);
+        if (conv == STROMA_BOUNDARY_BIOFVM) /* reset voxels take sources until the next reset */
+            assert_true(delta[0] != 0.0 && delta[1] != 0.0 && delta[2] != 0.0);
         stroma_transport_apply_source(t, stroma_mesh_index(&t->mesh, nx / 2, ny / 3, nz / 2), 3000.0, sec, sat, upt,
                                       NULL, NULL);
         stroma_transport_step(t);
-        if (conv != STROMA_BOUNDARY_VOXEL)
+        if (conv == STROMA_BOUNDARY_FACE)
             continue;
         for (int k = 0; k < nz; k++)
             for (int j = 0; j < ny; j++)
@@ -1234,6 +1236,309 @@ static void test_boundary_voxel_no_faces(void **state) {
     }
 }
 
+/* boundary_convention biofvm: BioFVM's LOD scheme. The reference below is a direct transcription of that scheme
+ * (not of stroma's solver): per step the Dirichlet voxels are set to their values, then for each solved axis every
+ * line gets a Thomas solve of backward Euler with no-flux ends (the Dirichlet voxels are ordinary unknowns) and
+ * decay lambda / dim, and after each axis the Dirichlet voxels are set again. One substrate, c[(k ny + j) nx + i];
+ * held[v] = the value voxel v is set to, NaN: free. */
+static void biofvm_reset(double *c, const double *held, size_t nvox) {
+    for (size_t v = 0; v < nvox; v++)
+        if (!isnan(held[v]))
+            c[v] = held[v];
+}
+
+static void biofvm_ref_step(double *c, const int n[3], double r, double dec, const double *held) {
+    const size_t nvox = (size_t)n[0] * (size_t)n[1] * (size_t)n[2];
+    const size_t step[3] = {1, (size_t)n[0], (size_t)n[0] * (size_t)n[1]};
+    double a[64], b[64], cc[64], d[64], cp[64], dp[64];
+    biofvm_reset(c, held, nvox);
+    for (int ax = 0; ax < 3; ax++) {
+        const int m = n[ax];
+        if (m < 2)
+            continue;
+        assert_true(m <= 64);
+        for (size_t v0 = 0; v0 < nvox; v0++) {
+            if ((v0 / step[ax]) % (size_t)m != 0) /* v0: first voxel of a line along ax */
+                continue;
+            for (int p = 0; p < m; p++) {
+                a[p] = p > 0 ? -r : 0.0;
+                cc[p] = p < m - 1 ? -r : 0.0;
+                b[p] = 1.0 + dec + (p > 0 ? r : 0.0) + (p < m - 1 ? r : 0.0);
+                d[p] = c[v0 + (size_t)p * step[ax]];
+            }
+            cp[0] = cc[0] / b[0];
+            dp[0] = d[0] / b[0];
+            for (int p = 1; p < m; p++) {
+                double piv = b[p] - a[p] * cp[p - 1];
+                cp[p] = cc[p] / piv;
+                dp[p] = (d[p] - a[p] * dp[p - 1]) / piv;
+            }
+            for (int p = m - 2; p >= 0; p--)
+                dp[p] -= cp[p] * dp[p + 1];
+            for (int p = 0; p < m; p++)
+                c[v0 + (size_t)p * step[ax]] = dp[p];
+        }
+        biofvm_reset(c, held, nvox);
+    }
+}
+
+/* (a) 1D, PhysiCell's oxygen numbers: 50 voxels of 20 um, D = 1e5 um^2/min, dt = 0.01 min (r = 2.5), decay 0.1/min,
+ * 20 at both faces, initial 38, an uptake of 3/min (a cell of a voxel's volume per voxel, applied before each step
+ * as stroma's cells are) in the middle 30 voxels, 20,000 steps (200 min: converged). stroma's biofvm equals the
+ * reference scheme's fixed point to 1e-12 relative (measured in the output), the face voxels are exactly 20 after
+ * every step, and the voxel next to the face differs from boundary_convention voxel's by more than 5 % (BioFVM's
+ * neighbours see the relaxed value: 16.64 against 18.92, tools/biofvm_boundary_1d.py). */
+static void test_boundary_biofvm_steady(void **state) {
+    (void)state;
+    const int n = 50, steps = 20000;
+    const double dx = 20.0, D = 1e5, dt = 0.01, decay = 0.1, v = 20.0, up = 3.0;
+    double result[2][50];
+    const stroma_boundary_convention conv[2] = {STROMA_BOUNDARY_BIOFVM, STROMA_BOUNDARY_VOXEL};
+    for (int q = 0; q < 2; q++) {
+        stroma_model *m = model_new(n, 1, 1, dx, dt, 1);
+        m->boundary_convention = conv[q];
+        m->substrates[0].diffusion_um2_per_min = D;
+        m->substrates[0].decay_per_min = decay;
+        m->substrates[0].initial = 38.0;
+        for (int f = STROMA_FACE_X_MIN; f <= STROMA_FACE_X_MAX; f++) {
+            m->substrates[0].face_dirichlet[f] = 1;
+            m->substrates[0].face_value[f] = v;
+        }
+        stroma_transport *t = create_ok(m, NULL);
+        assert_true(value(t, 0, 0, 0, 0) == v && value(t, n - 1, 0, 0, 0) == v && value(t, 1, 0, 0, 0) == 38.0);
+        assert_true(stroma_transport_open(t, 0));
+        assert_int_equal(t->nfixed, q == 0 ? 0 : 2);
+        assert_int_equal(t->nreset, q == 0 ? 2 : 0);
+        const double upt = up, vvox = t->mesh.voxel_volume_um3;
+        for (int step = 0; step < steps; step++) {
+            for (int i = 10; i < 40; i++)
+                stroma_transport_apply_source(t, (size_t)i, vvox, NULL, NULL, &upt, NULL, NULL);
+            stroma_transport_step(t);
+            if (value(t, 0, 0, 0, 0) != v || value(t, n - 1, 0, 0, 0) != v)
+                fail_msg("step %d: face voxels %.17g, %.17g (want %g)", step, value(t, 0, 0, 0, 0),
+                         value(t, n - 1, 0, 0, 0), v);
+        }
+        for (int i = 0; i < n; i++)
+            result[q][i] = value(t, i, 0, 0, 0);
+        stroma_transport_destroy(&t);
+        model_free(m);
+    }
+    double ref[50], held[50];
+    for (int i = 0; i < n; i++) {
+        ref[i] = 38.0;
+        held[i] = i == 0 || i == n - 1 ? v : NAN;
+    }
+    const int dims[3] = {n, 1, 1};
+    for (int step = 0; step < steps; step++) {
+        for (int i = 10; i < 40; i++)
+            ref[i] = ref[i] / (1.0 + dt * up);
+        biofvm_ref_step(ref, dims, D * dt / (dx * dx), dt * decay, held);
+    }
+    double worst = 0.0, lo = ref[0];
+    for (int i = 0; i < n; i++) {
+        worst = fmax(worst, fabs(result[0][i] - ref[i]) / ref[i]);
+        lo = fmin(lo, ref[i]);
+    }
+    print_message("boundary_biofvm_steady: max relative error %.2g; min %.4f; voxel 1: biofvm %.4f, voxel %.4f\n",
+                  worst, lo, result[0][1], result[1][1]);
+    if (!(worst < 1e-12))
+        fail_msg("biofvm 1D fixed point: max relative error %g from the reference scheme", worst);
+    if (!(fabs(result[0][1] - result[1][1]) > 0.05 * result[1][1]))
+        fail_msg("biofvm and voxel next to the face: %.17g vs %.17g (expected more than 5 %% apart)", result[0][1],
+                 result[1][1]);
+}
+
+/* (b) 2D and 3D against the reference scheme: every face Dirichlet at its own value (edges: the last face in the
+ * order x_min .. z_max), r = 2.5 along every axis, decay, 40 steps from a uniform start: stroma's biofvm within
+ * 1e-12 relative of the transcription at every voxel (skipping the reset between two sweeps is far outside that). */
+static void test_boundary_biofvm_reference(void **state) {
+    (void)state;
+    const int shapes[3][3] = {{13, 11, 1}, {9, 8, 7}, {1, 12, 10}};
+    for (int c = 0; c < 3; c++) {
+        const int *n = shapes[c];
+        const double dx = 10.0, D = 1e4, dt = 0.025, decay = 0.3;
+        stroma_model *m = model_new(n[0], n[1], n[2], dx, dt, 1);
+        m->dim = (n[0] > 1) + (n[1] > 1) + (n[2] > 1);
+        m->boundary_convention = STROMA_BOUNDARY_BIOFVM;
+        m->substrates[0].diffusion_um2_per_min = D;
+        m->substrates[0].decay_per_min = decay;
+        m->substrates[0].initial = 5.0;
+        for (int f = 0; f < STROMA_FACE_COUNT; f++) {
+            m->substrates[0].face_dirichlet[f] = 1;
+            m->substrates[0].face_value[f] = 20.0 + 3.0 * f;
+        }
+        stroma_transport *t = create_ok(m, NULL);
+        const size_t nvox = t->mesh.nvox;
+        double *ref = malloc(nvox * sizeof *ref), *held = malloc(nvox * sizeof *held);
+        assert_non_null(ref);
+        assert_non_null(held);
+        for (int k = 0; k < n[2]; k++)
+            for (int j = 0; j < n[1]; j++)
+                for (int i = 0; i < n[0]; i++) {
+                    const int idx[3] = {i, j, k};
+                    size_t vx = stroma_mesh_index(&t->mesh, i, j, k);
+                    held[vx] = NAN;
+                    for (int f = 0; f < STROMA_FACE_COUNT; f++)
+                        if (n[f / 2] > 1 && idx[f / 2] == (f % 2 ? n[f / 2] - 1 : 0))
+                            held[vx] = 20.0 + 3.0 * f;
+                    ref[vx] = isnan(held[vx]) ? 5.0 : held[vx];
+                    assert_true(t->c[vx] == ref[vx]); /* set from the start */
+                }
+        double worst = 0.0;
+        for (int step = 0; step < 40; step++) {
+            stroma_transport_step(t);
+            biofvm_ref_step(ref, n, D * dt / (dx * dx), dt * decay / m->dim, held);
+            for (size_t vx = 0; vx < nvox; vx++) {
+                worst = fmax(worst, fabs(t->c[vx] - ref[vx]) / ref[vx]);
+                if (!isnan(held[vx]) && t->c[vx] != held[vx])
+                    fail_msg("voxel %zu: %.17g after step %d, set value %g", vx, t->c[vx], step, held[vx]);
+            }
+        }
+        print_message("boundary_biofvm_reference %dx%dx%d: max relative error %.2g\n", n[0], n[1], n[2], worst);
+        if (!(worst < 1e-12))
+            fail_msg("biofvm %dx%dx%d: max relative error %g from the reference scheme", n[0], n[1], n[2], worst);
+        free(ref);
+        free(held);
+        stroma_transport_destroy(&t);
+        model_free(m);
+    }
+}
+
+/* (b) The boundary voxels are exactly their face's value after every step (a model's fixed voxel on a face keeps
+ * its own), with sources on them (which change them until the next reset); 1, 2 and 3 threads bit-identical in the
+ * three paths (by plane, the shared-plane pipeline, a plane), and with ECM hindrance (variable coefficients; by
+ * plane and shared) 1, 2 and 3 threads too; the no-flux substrate is bit-identical to face's, the Dirichlet ones
+ * differ from voxel's (the option acted). */
+static void test_boundary_biofvm_threads(void **state) {
+    (void)state;
+    const int shapes[3][3] = {{23, 17, 19}, {37, 29, 3}, {45, 31, 1}};
+    int saved = omp_get_max_threads();
+    for (int c = 0; c < 3; c++) {
+        const int *n = shapes[c];
+        const size_t nvox = (size_t)n[0] * (size_t)n[1] * (size_t)n[2];
+        for (int hind = 0; hind < 2; hind++) {
+            double *one = run_boundary_voxel_h(NULL, n[0], n[1], n[2], 1, 12, STROMA_BOUNDARY_BIOFVM, hind);
+            for (int th = 2; th <= 3; th++) {
+                double *more = run_boundary_voxel_h(NULL, n[0], n[1], n[2], th, 12, STROMA_BOUNDARY_BIOFVM, hind);
+                assert_memory_equal(one, more, nvox * 3 * sizeof(double));
+                free(more);
+            }
+            if (!hind) {
+                double *face = run_boundary_voxel(NULL, n[0], n[1], n[2], 1, 12, STROMA_BOUNDARY_FACE);
+                double *held = run_boundary_voxel(NULL, n[0], n[1], n[2], 1, 12, STROMA_BOUNDARY_VOXEL);
+                size_t differ[2] = {0, 0};
+                for (size_t v = 0; v < nvox; v++) {
+                    assert_memory_equal(&one[v * 3 + 2], &face[v * 3 + 2], sizeof(double));
+                    for (int s = 0; s < 2; s++)
+                        differ[s] += one[v * 3 + (size_t)s] != held[v * 3 + (size_t)s];
+                }
+                assert_true(differ[0] > nvox / 4 && differ[1] > nvox / 4);
+                free(face);
+                free(held);
+            }
+            free(one);
+        }
+    }
+    omp_set_num_threads(saved);
+}
+
+/* (c) Mass. 1D, no decay, voxels 0 set to c0, the rest 0, no flux at the far end: within the step's solve voxel 0
+ * is free, its row (1 + r) x_0 - r x_1 = c0 gives x_0 = (c0 + r x_1) / (1 + r), so the free voxels gain exactly
+ * r (x_0 - x_1) = r (c0 - x_1) / (1 + r) (x_1 = voxel 1 after the step), 1 / (1 + r) of what voxel's held voxel
+ * passes them; 1e-12 relative. Values stay in [0, c0]. In 3D with every face at c0 and no decay: values in [0, c0]
+ * at every step, the total grows monotonically and the field tends to c0. */
+static void test_boundary_biofvm_mass(void **state) {
+    (void)state;
+    const int n = 30;
+    const double dx = 2.0, D = 50.0, dt = 0.5, c0 = 20.0, r = D * dt / (dx * dx);
+    stroma_model *m = model_new(n, 1, 1, dx, dt, 1);
+    m->boundary_convention = STROMA_BOUNDARY_BIOFVM;
+    m->substrates[0].diffusion_um2_per_min = D;
+    m->substrates[0].face_dirichlet[STROMA_FACE_X_MIN] = 1;
+    m->substrates[0].face_value[STROMA_FACE_X_MIN] = c0;
+    stroma_transport *t = create_ok(m, NULL);
+    for (int step = 0; step < 400; step++) {
+        double before = 0.0, after = 0.0;
+        for (int i = 1; i < n; i++)
+            before += value(t, i, 0, 0, 0);
+        stroma_transport_step(t);
+        for (int i = 1; i < n; i++) {
+            after += value(t, i, 0, 0, 0);
+            assert_true(value(t, i, 0, 0, 0) >= 0.0 && value(t, i, 0, 0, 0) <= c0);
+        }
+        assert_true(value(t, 0, 0, 0, 0) == c0);
+        double flux = r * (c0 - value(t, 1, 0, 0, 0)) / (1.0 + r);
+        if (!(fabs((after - before) - flux) <= 1e-12 * fmax(after, 1.0)))
+            fail_msg("step %d: free voxels gained %.17g, flux from the relaxed voxel %.17g", step, after - before,
+                     flux);
+    }
+    assert_true(value(t, n - 1, 0, 0, 0) > 0.99 * c0);
+    stroma_transport_destroy(&t);
+    model_free(m);
+
+    m = model_new(11, 9, 8, 10.0, 1.0, 1);
+    m->boundary_convention = STROMA_BOUNDARY_BIOFVM;
+    m->substrates[0].diffusion_um2_per_min = 300.0;
+    for (int f = 0; f < STROMA_FACE_COUNT; f++) {
+        m->substrates[0].face_dirichlet[f] = 1;
+        m->substrates[0].face_value[f] = c0;
+    }
+    t = create_ok(m, NULL);
+    double prev;
+    stroma_transport_stats(t, 0, NULL, NULL, NULL, &prev);
+    for (int step = 0; step < 200; step++) {
+        stroma_transport_step(t);
+        double lo, hi, total;
+        stroma_transport_stats(t, 0, NULL, &lo, &hi, &total);
+        if (!(lo >= 0.0 && hi <= c0 * (1.0 + 1e-15) && total >= prev * (1.0 - 1e-15)))
+            fail_msg("step %d: min %.17g, max %.17g, total %.17g after %.17g", step, lo, hi, total, prev);
+        prev = total;
+    }
+    double mean;
+    stroma_transport_stats(t, 0, &mean, NULL, NULL, NULL);
+    assert_true(mean > 0.9 * c0);
+    stroma_transport_destroy(&t);
+    model_free(m);
+}
+
+/* The explicit solver refuses biofvm (it has no sweeps) with the key's place in the model file; biofvm without a
+ * Dirichlet face is bit-identical to face. */
+static void test_boundary_biofvm_explicit_and_no_faces(void **state) {
+    (void)state;
+    stroma_model *m = model_new(9, 8, 7, 10.0, 0.02, 2);
+    snprintf(m->path, sizeof m->path, "m.yaml");
+    m->boundary_convention = STROMA_BOUNDARY_BIOFVM;
+    m->boundary_convention_loc = (stroma_srcloc){.line = 12, .column = 1};
+    stroma_error err;
+    stroma_error_clear(&err);
+    assert_null(stroma_transport_create(m, "explicit", &err));
+    assert_int_equal(err.code, STROMA_ERR_ARGUMENT);
+    assert_non_null(strstr(err.message, "m.yaml:12:1: boundary_convention biofvm needs the lod solver"));
+    double *field[2];
+    for (int conv = 0; conv < 2; conv++) {
+        m->boundary_convention = conv ? STROMA_BOUNDARY_BIOFVM : STROMA_BOUNDARY_FACE;
+        for (int s = 0; s < 2; s++) {
+            m->substrates[s].diffusion_um2_per_min = 200.0 * (s + 1);
+            m->substrates[s].decay_per_min = 0.1;
+        }
+        stroma_transport *t = create_ok(m, NULL);
+        assert_int_equal(t->nreset, 0);
+        const double exp_[2] = {1e4, 2e4};
+        for (int step = 0; step < 20; step++) {
+            stroma_transport_apply_source(t, stroma_mesh_index(&t->mesh, 4, 4, 3), 0.0, NULL, NULL, NULL, exp_, NULL);
+            stroma_transport_step(t);
+        }
+        field[conv] = malloc(t->mesh.nvox * 2 * sizeof(double));
+        assert_non_null(field[conv]);
+        memcpy(field[conv], t->c, t->mesh.nvox * 2 * sizeof(double));
+        stroma_transport_destroy(&t);
+    }
+    assert_memory_equal(field[0], field[1], (size_t)9 * 8 * 7 * 2 * sizeof(double));
+    free(field[0]);
+    free(field[1]);
+    model_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mesh),
@@ -1261,6 +1566,11 @@ int main(void) {
         cmocka_unit_test(test_boundary_voxel_hindered),
         cmocka_unit_test(test_boundary_voxel_mass),
         cmocka_unit_test(test_boundary_voxel_no_faces),
+        cmocka_unit_test(test_boundary_biofvm_steady),
+        cmocka_unit_test(test_boundary_biofvm_reference),
+        cmocka_unit_test(test_boundary_biofvm_threads),
+        cmocka_unit_test(test_boundary_biofvm_mass),
+        cmocka_unit_test(test_boundary_biofvm_explicit_and_no_faces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
