@@ -133,7 +133,7 @@ class Run:
             p = os.path.join(self.path, "timeseries.csv")
             if not os.path.isfile(p):
                 raise _missing(p, f"timeseries.csv not found in {self.path}")
-            self._timeseries = pd.read_csv(p)
+            self._timeseries = pd.read_csv(p, float_precision="round_trip")
         return self._timeseries
 
     # --- per-time files ---------------------------------------------------------------------------------------
@@ -261,7 +261,8 @@ def _read_cells_csv(path):
     ints = {"id", "phase", "attached_id"}
     dtype = {c: (str if c in ("type", "state") else np.int64 if c in ints or c.startswith(MARKER_PREFIX)
                  else np.float64) for c in header}
-    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dtype)
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dtype,
+                       float_precision="round_trip")
 
 
 def _read_cells_vtp(path):
@@ -291,7 +292,7 @@ def _read_fields_csv(files, t):
     arrays, axes, source = {}, None, []
     for name in sorted(files):
         p = files[name]
-        d = pd.read_csv(p)
+        d = pd.read_csv(p, float_precision="round_trip")
         if list(d.columns) != ["x", "y", "z", "value"]:
             raise ValueError(f"{p}: expected the columns x,y,z,value, got {','.join(d.columns)}")
         if axes is None:
