@@ -169,6 +169,14 @@ class Run:
         """Output times (min) that have field files (.csv or .vti)."""
         return sorted(set(self._fields_vti) | set(self._fields_csv))
 
+    def _field_order(self):
+        """Field names in the order of the .vti arrays: the substrates as the model lists them (summary.json),
+        vessel_density, ECM; [] when there is no summary yet."""
+        try:
+            return list(self.summary.get("substrates", {})) + ["vessel_density", "ECM"]
+        except (OSError, ValueError):
+            return []
+
     def _no_time(self, t, what, wanted, have):
         listed = ", ".join(_fmt(x) for x in have) if have else "none"
         return _missing(os.path.join(self.path, wanted),
@@ -197,7 +205,7 @@ class Run:
         .x, .y, .z; from the field CSVs when the run wrote them, else from fields/fields_<t>.vti."""
         k = self._key(t)
         if k in self._fields_csv:
-            return _read_fields_csv(self._fields_csv[k], k)
+            return _read_fields_csv(self._fields_csv[k], k, self._field_order())
         if k in self._fields_vti:
             return _read_fields_vti(self._fields_vti[k], k)
         raise self._no_time(k, "field", f"fields/fields_{_fmt(k)}.vti", self.field_times)
@@ -288,9 +296,10 @@ def _axis(values):
     return u, np.searchsorted(u, values)
 
 
-def _read_fields_csv(files, t):
+def _read_fields_csv(files, t, order):
     arrays, axes, source = {}, None, []
-    for name in sorted(files):
+    rank = {name: i for i, name in enumerate(order)}
+    for name in sorted(files, key=lambda n: (rank.get(n, len(rank)), n)):
         p = files[name]
         d = pd.read_csv(p, float_precision="round_trip")
         if list(d.columns) != ["x", "y", "z", "value"]:

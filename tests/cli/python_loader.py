@@ -161,6 +161,7 @@ for t, row in zip(times, rows):
         check((fields.x[i], fields.y[j], fields.z[kz]) == (float(fr["x"]), float(fr["y"]), float(fr["z"])),
               f"t={tag}: coordinates of voxel ({i}, {j}, {kz})")
     img, vti = read_vti(os.path.join(out, "fields", f"fields_{tag}.vti"))
+    check(list(fields) == list(vti), f"t={tag}: fields {list(fields)}, the .vti arrays {list(vti)} (same order)")
     for name, v in vti.items():
         check(np.array_equal(fields[name].ravel(order="F"), v), f"t={tag}: field {name} differs from the .vti")
     check(np.array_equal(fields.frame()["oxygen"].to_numpy(), vti["oxygen"]), f"t={tag}: Fields.frame() order")
