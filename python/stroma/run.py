@@ -73,6 +73,20 @@ class Fields(dict):
         """X, Y, Z: arrays of the shape of a field holding each voxel's centre (µm)."""
         return np.meshgrid(self.x, self.y, self.z, indexing="ij")
 
+    def voxel(self, x, y, z):
+        """Indices (i, j, k) of the voxels that hold the points (x, y, z) (µm; scalars or arrays): the voxel of the
+        nearest centre along each axis."""
+        out = []
+        for centres, p in ((self.x, x), (self.y, y), (self.z, z)):
+            mid = (centres[1:] + centres[:-1]) / 2
+            out.append(np.searchsorted(mid, np.asarray(p, dtype=np.float64), side="right"))
+        return tuple(out)
+
+    def at(self, name, x, y, z):
+        """Field `name` in the voxels that hold the points (x, y, z), e.g. the oxygen each cell sees:
+        f.at("oxygen", c.x, c.y, c.z)."""
+        return self[name][self.voxel(x, y, z)]
+
     def frame(self):
         """One row per voxel: x, y, z (voxel centre) and a column per field, x varying fastest (the CSV order)."""
         X, Y, Z = self.coordinates()

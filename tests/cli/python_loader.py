@@ -160,6 +160,10 @@ for t, row in zip(times, rows):
               f"t={tag}: oxygen at ({fr['x']}, {fr['y']}, {fr['z']}): {got}, CSV {fr['value']}")
         check((fields.x[i], fields.y[j], fields.z[kz]) == (float(fr["x"]), float(fr["y"]), float(fr["z"])),
               f"t={tag}: coordinates of voxel ({i}, {j}, {kz})")
+    # the field each cell sees, from the voxel that holds it (the domain's corner is at 0)
+    idx = tuple((cells[a].to_numpy() // dx).astype(int) for a in ("x", "y", "z"))
+    check(np.array_equal(fields.at("oxygen", cells.x, cells.y, cells.z), fields["oxygen"][idx]),
+          f"t={tag}: Fields.at differs from the voxel that holds the cell")
     img, vti = read_vti(os.path.join(out, "fields", f"fields_{tag}.vti"))
     check(list(fields) == list(vti), f"t={tag}: fields {list(fields)}, the .vti arrays {list(vti)} (same order)")
     for name, v in vti.items():
