@@ -55,10 +55,11 @@ class VTKFile:
         vtype = el.get("type")
         ncomp = int(el.get("NumberOfComponents", "1"))
         fmt = el.get("format", "ascii")
-        if vtype == "String":
-            if fmt != "ascii":
-                raise ValueError(f"{self.path}: String array {el.get('Name')} is not ASCII")
-            codes = [int(v) for v in (el.text or "").split()]
+        if vtype == "String":  # each string's bytes, ended by 0 (ASCII: as integers; else as UInt8 data)
+            if fmt == "ascii":
+                codes = [int(v) for v in (el.text or "").split()]
+            else:
+                codes = self._values(el, fmt, np.dtype("u1")).tolist()
             out, cur = [], bytearray()
             for c in codes:
                 if c == 0:
@@ -72,6 +73,11 @@ class VTKFile:
         if vtype not in _TYPES:
             raise ValueError(f"{self.path}: array {el.get('Name')} has type {vtype}, not supported")
         dtype = np.dtype(self._order + _TYPES[vtype])
+        values = self._values(el, fmt, dtype).astype(dtype.newbyteorder("="), copy=False)
+        return values.reshape(-1, ncomp) if ncomp != 1 else values
+
+    def _values(self, el, fmt, dtype):
+        """The flat values of a DataArray element in its format."""
         if fmt == "ascii":
             values = np.array((el.text or "").split(), dtype=dtype.newbyteorder("="))
         elif fmt == "appended":
@@ -86,8 +92,7 @@ class VTKFile:
             values = self._block((el.text or "").strip().encode("ascii"), 0, dtype, raw=False)
         else:
             raise ValueError(f"{self.path}: array {el.get('Name')} has format {fmt}, not supported")
-        values = values.astype(dtype.newbyteorder("="), copy=False)
-        return values.reshape(-1, ncomp) if ncomp != 1 else values
+        return values
 
     def _block(self, buf, offset, dtype, raw):
         """Decode one data block starting at buf[offset:]: raw bytes, or base64 text (offset in characters). An
@@ -169,15 +174,16 @@ def read_vtp(path):
     field_data = {}
     fd = poly.find("FieldData")
     if fd is not None:
-        for el in fd.findall("DataArray"):
-            field_data[el.get("Name")] = f.array(el)
+        for el in fd:  # DataArray, or Array (how VTK writes string arrays)
+            if el.tag in ("DataArray", "Array"):
+                field_data[el.get("Name")] = f.array(el)
     return points, point_data, field_data
 
 
 def _time_value(f, el):
     fd = el.find("FieldData")
     if fd is not None:
-        for a in fd.findall("DataArray"):
+        for a in fd.findall("DataArray") + fd.findall("Array"):
             if a.get("Name") == "TimeValue":
                 return float(f.array(a)[0])
     return None

@@ -22,6 +22,11 @@ rm "$WORK"/v/cells/*.csv "$WORK"/v/fields/*.csv
 PYTHONPATH="$SRC/python" "$PY" "$CHECK" "$WORK/v" --vtk-only --csv-from "$WORK/o" \
   || fail "loader from the ParaView files"
 
+# ParaView files as VTK itself saves them (ASCII, base64, compressed, 32-bit headers) read the same
+mkdir "$WORK/resaved"
+PYTHONPATH="$SRC/python" "$PY" "$SRC/tests/cli/python_vtk_formats.py" "$WORK/o/fields/fields_60.vti" \
+  "$WORK/o/cells/cells_60.vtp" "$WORK/resaved" || fail "ParaView files saved by VTK"
+
 # installed with pip (no network, no build isolation: Debian's setuptools) and imported outside the checkout;
 # built from a copy so that the checkout gets no build/ or egg-info
 "$PY" -m venv --system-site-packages "$WORK/venv" || fail "python3 -m venv failed (Debian python3-venv)"
