@@ -22,6 +22,29 @@ rm "$WORK"/v/cells/*.csv "$WORK"/v/fields/*.csv
 PYTHONPATH="$SRC/python" "$PY" "$CHECK" "$WORK/v" --vtk-only --csv-from "$WORK/o" \
   || fail "loader from the ParaView files"
 
+# a state variable named like a column (vtk3d's "phase") is var:phase in the CSV, as in the .vtp, and "phase" in
+# the AnnData's variables
+"$STROMA" run "$SRC/tests/cli/models/vtk3d.yaml" --out "$WORK/3d" --quiet || fail "vtk3d run failed"
+PYTHONPATH="$SRC/python" "$PY" - "$WORK/3d" <<'PYCHECK' || fail "a state variable named phase"
+import sys
+import numpy as np
+import stroma
+from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.vtkIOXML import vtkXMLPolyDataReader
+run = stroma.load(sys.argv[1])
+t = run.cell_times[-1]
+c = run.cells(t)
+r = vtkXMLPolyDataReader()
+r.SetFileName(f"{sys.argv[1]}/cells/cells_{t:.10g}.vtp")
+r.Update()
+want = vtk_to_numpy(r.GetOutput().GetPointData().GetArray("var:phase"))
+assert np.array_equal(c["var:phase"].to_numpy(), want) and want.max() > 0, "var:phase differs from the .vtp"
+assert np.array_equal(c["phase"].to_numpy(), vtk_to_numpy(r.GetOutput().GetPointData().GetArray("phase")))
+a = run.anndata(t)
+assert list(a.var_names[:2]) == ["phase", "exhaustion"], list(a.var_names)
+assert np.array_equal(a[:, "phase"].X.ravel(), want) and "phase" in a.obs.columns
+PYCHECK
+
 # ParaView files as VTK itself saves them (ASCII, base64, compressed, 32-bit headers) read the same
 mkdir "$WORK/resaved"
 PYTHONPATH="$SRC/python" "$PY" "$SRC/tests/cli/python_vtk_formats.py" "$WORK/o/fields/fields_60.vti" \
