@@ -6,6 +6,7 @@
 # reads the next output time's cell file) must fail the same checks.
 source "$(dirname "$0")/lib.bash"
 PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1   # nothing written into the checkout
 "$PY" -c 'import numpy, pandas, anndata, vtkmodules.vtkIOXML' 2>/dev/null || fail "$PY lacks numpy, pandas, \
 anndata or vtk (Debian python3-numpy python3-pandas python3-anndata python3-vtk9: make deps installs them)"
 SRC=$(cd "$SRC" && pwd)
