@@ -535,10 +535,9 @@ static void csv_field(FILE *f, const char *prefix, const char *s) {
 
 /* The cells CSV's columns before the state variables; a state variable with one of these names is written as
  * var:<name>. The first ten are the file's original columns (tools and tests read them by position). */
-static const char *const cells_csv_fixed[] = {"id",     "type",   "state", "x",      "y",
-                                              "z",      "radius", "volume", "phase", "pressure",
-                                              "age",    "damage", "damage_delivered",  "vx",
-                                              "vy",     "vz",     "attached_id"};
+static const char *const cells_csv_fixed[] = {
+    "id", "type", "state", "x", "y", "z", "radius", "volume", "phase", "pressure",
+    "age", "damage", "damage_delivered", "vx", "vy", "vz", "attached_id"};
 enum { CELLS_CSV_FIXED = sizeof cells_csv_fixed / sizeof cells_csv_fixed[0] };
 
 stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
@@ -561,7 +560,8 @@ stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, str
         csv_field(f, clash ? "var:" : "", name);
     }
     for (int m = 0; m < nmark; m++) csv_field(f, "marker:", model->readout.markers[m].name);
-    for (int s = 0; s < nslots; s++) csv_field(f, "behaviour:", model->rule_tables.behaviours[R->slot_beh[s]].name);
+    for (int s = 0; s < nslots; s++)
+        csv_field(f, "behaviour:", model->rule_tables.behaviours[R->slot_beh[s]].name);
     fputc('\n', f);
     for (size_t i = 0; i < c->n; i++) {
         fprintf(f, "%lld,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.17g", (long long)c->id[i],
