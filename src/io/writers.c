@@ -514,17 +514,68 @@ stroma_code stroma_write_run_info_in_place(stroma_outdir *od, const stroma_sim *
     return rc;
 }
 
+/* A CSV field: as it is when it holds no comma, quote, CR or LF and no space at either end, else quoted with its
+ * quotes doubled (RFC 4180). Model names ([A-Za-z_][A-Za-z0-9_.-]*) and behaviour names never need it. */
+static void csv_field(FILE *f, const char *prefix, const char *s) {
+    size_t len = strlen(s);
+    int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+    for (const char *p = s; *p && !quote; p++) quote = *p == ',' || *p == '"' || *p == '\r' || *p == '\n';
+    fputc(',', f);
+    if (!quote) {
+        fprintf(f, "%s%s", prefix, s);
+        return;
+    }
+    fprintf(f, "\"%s", prefix);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* The cells CSV's columns before the state variables; a state variable with one of these names is written as
+ * var:<name>. The first ten are the file's original columns (tools and tests read them by position). */
+static const char *const cells_csv_fixed[] = {
+    "id", "type", "state", "x", "y", "z", "radius", "volume", "phase", "pressure",
+    "age", "damage", "damage_delivered", "vx", "vy", "vz", "attached_id"};
+enum { CELLS_CSV_FIXED = sizeof cells_csv_fixed / sizeof cells_csv_fixed[0] };
+
 stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err) {
     char rel[256];
-    snprintf(rel, sizeof rel, "cells/cells_" STROMA_FILE_TIME ".csv", stroma_sim_time(sim));
+    const double time_min = stroma_sim_time(sim);
+    snprintf(rel, sizeof rel, "cells/cells_" STROMA_FILE_TIME ".csv", time_min);
     FILE *f = stroma_outdir_open(od, rel, err);
     if (!f) return err ? err->code : STROMA_ERR_IO;
     static const char *const state_names[] = {"live", "apoptotic", "necrotic"};
-    fputs("id,type,state,x,y,z,radius,volume,phase,pressure\n", f);
-    const stroma_cells *c = &sim->cells.cells;
-    for (size_t i = 0; i < c->n; i++)
-        fprintf(f, "%lld,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.17g\n", (long long)c->id[i],
-                sim->model->cell_types[c->type[i]].name, state_names[c->state[i] <= 2 ? c->state[i] : 0], c->x[i],
+    const stroma_model *model = sim->model;
+    const stroma_cell_engine *e = &sim->cells;
+    const stroma_cells *c = &e->cells;
+    const stroma_rules_engine *R = e->rules;
+    const int nstate = c->nstate, nmark = model->readout.nmarkers, nslots = R ? R->nslots : 0;
+    for (int k = 0; k < CELLS_CSV_FIXED; k++) fprintf(f, "%s%s", k ? "," : "", cells_csv_fixed[k]);
+    for (int v = 0; v < nstate; v++) {
+        const char *name = model->state_vars[v].name;
+        int clash = 0;
+        for (int k = 0; k < CELLS_CSV_FIXED; k++) clash |= strcmp(name, cells_csv_fixed[k]) == 0;
+        csv_field(f, clash ? "var:" : "", name);
+    }
+    for (int m = 0; m < nmark; m++) csv_field(f, "marker:", model->readout.markers[m].name);
+    for (int s = 0; s < nslots; s++)
+        csv_field(f, "behaviour:", model->rule_tables.behaviours[R->slot_beh[s]].name);
+    fputc('\n', f);
+    for (size_t i = 0; i < c->n; i++) {
+        fprintf(f, "%lld,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.17g", (long long)c->id[i],
+                model->cell_types[c->type[i]].name, state_names[c->state[i] <= 2 ? c->state[i] : 0], c->x[i],
                 c->y[i], c->z[i], c->radius_um[i], c->volume_um3[i], (int)c->phase[i], c->pressure[i]);
+        fprintf(f, ",%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%lld", time_min - c->birth_min[i], c->damage[i],
+                c->damage_delivered[i], c->vx[i], c->vy[i], c->vz[i], (long long)c->attached_id[i]);
+        for (int v = 0; v < nstate; v++) fprintf(f, ",%.17g", c->svar[i * (size_t)nstate + (size_t)v]);
+        for (int m = 0; m < nmark; m++)
+            fprintf(f, ",%d", c->state[i] == STROMA_CELL_LIVE &&
+                                  stroma_ihc_positive(model, e, sim->transport, i, m, time_min));
+        for (int s = 0; s < nslots; s++)
+            fprintf(f, ",%.17g", stroma_cell_engine_behaviour(e, model, i, R->slot_beh[s]));
+        fputc('\n', f);
+    }
     return stroma_outdir_close(od, f, rel, err);
 }

@@ -30,8 +30,10 @@ void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim);
  * vessels (x,y,z,value at voxel centres, µm). */
 stroma_code stroma_write_fields_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
 
-/* Write cells/cells_<time>.csv: one row per cell in id order (id,type,state,x,y,z,radius,volume,phase,
- * pressure; µm, µm³). */
+/* Write cells/cells_<time>.csv: one row per cell in id order: id,type,state,x,y,z,radius,volume,phase,pressure
+ * (µm, µm³), age (min), damage, damage_delivered, vx,vy,vz (µm/min), attached_id (-1: none), then one column per
+ * state variable (var:<name> if the name is one of those columns), marker:<name> per marker (1 = a live cell
+ * positive), behaviour:<name> per rule-controlled behaviour (the cell's current value). docs/outputs.md. */
 stroma_code stroma_write_cells_csv(stroma_outdir *od, const stroma_sim *sim, stroma_error *err);
 
 /* Write summary.json for the current state: deterministic (no wall time, no thread count), so two runs of
