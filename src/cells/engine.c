@@ -694,17 +694,6 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
         g->box_of[i] = stroma_cell_grid_box_of(g, c->x[i], c->y[i], c->z[i]);
     }
     stroma_cell_grid_sort(g, c, e->pairs.reach_rel);
-    /* contact_law physicell: engulfing and attacks, decided on the positions at the start of the step as
-     * PhysiCell does (between its velocity and position updates); the engulfed leave at the end of the step */
-    size_t eaten = 0;
-    if (e->contact_law) {
-#pragma omp parallel for schedule(static) if (par)
-        for (long i = 0; i < n; i++) {
-            decide_contact_mech(e, (size_t)i, dt_min);
-            e->keep[i] = 1;
-        }
-        eaten = apply_contacts_mech(e, dt_min);
-    }
     const int first = e->mech_step == 0;
     const stroma_mesh *mesh = t ? &t->mesh : NULL;
     /* by cell index, not box order: each thread then writes its own stretch of every cell array (in box order
@@ -730,6 +719,12 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
         }
         long bad_here = n;
         for (size_t i = lo; i < hi; i++) {
+            /* contact_law physicell: engulfing and attacks, decided on the positions at the step's start as
+             * PhysiCell does (between its velocity and position updates), from the grid's copy of them */
+            if (e->contact_law) {
+                decide_contact_mech(e, i, dt_min);
+                e->keep[i] = 1;
+            }
             e->mech_cost[i] = stroma_mechanics_velocity_one(c, g, &e->pairs, &e->dom, as, rs, g->pos[i]);
             /* Strengths, speeds and affinities have no upper bound: near DBL_MAX the force sums overflow and a
              * velocity becomes infinite or NaN, which would make positions NaN (and grid and voxel indices
@@ -753,6 +748,8 @@ stroma_code stroma_cell_engine_mechanics(stroma_cell_engine *e, const stroma_tra
     e->mech_cost_n = (size_t)n;
     e->vox_fresh = mesh != NULL;
     e->vox_n = c->n;
+    /* the contacts' outcomes, in id order; the engulfed leave at the end of the step */
+    size_t eaten = e->contact_law && bad_vel == n ? apply_contacts_mech(e, dt_min) : 0;
     if (bad_vel < n)
         return stroma_error_set(err, STROMA_ERR_NOT_FINITE,
                                 "cell %lld (%s): its velocity is not finite at mechanics step %lld: the forces "
@@ -1124,14 +1121,16 @@ static void decide_contact_mech(stroma_cell_engine *e, size_t i, double dt) {
                     for (size_t m = g->start[b]; m < g->start[b + 1] && (engulfs || attacks); m++) {
                         size_t j = g->order[m];
                         if (j == i) continue;
-                        int tj = c->type[j];
-                        int live = c->state[j] == STROMA_CELL_LIVE;
-                        double kind_r = c->state[j] == STROMA_CELL_APOPTOTIC ? apop_r : necro_r;
+                        /* the neighbour as the grid gathered it at this step's start (other threads are moving
+                         * the cells meanwhile) */
+                        int tj = g->stype[m], live = g->sstate[m] == STROMA_CELL_LIVE;
+                        double kind_r = g->sstate[m] == STROMA_CELL_APOPTOTIC ? apop_r : necro_r;
                         double r = live ? (attacks ? live_r[tj] : 0) : (engulfs ? dead_r[tj] + kind_r : 0);
                         if (!(r > 0)) continue;
-                        double dx = xi - c->x[j], dy = yi - c->y[j], dz = zi - c->z[j];
-                        double reach = T->max_adhesion_rel * ri + e->types[tj].max_adhesion_rel * c->radius_um[j];
-                        if (reach < ri + c->radius_um[j]) reach = ri + c->radius_um[j];
+                        const double *pj = g->sp + 4 * m;
+                        double dx = xi - pj[0], dy = yi - pj[1], dz = zi - pj[2], rj = g->sr[m];
+                        double reach = T->max_adhesion_rel * ri + e->types[tj].max_adhesion_rel * rj;
+                        if (reach < ri + rj) reach = ri + rj;
                         if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
                         if (!live) {
                             se += r;
