@@ -1092,8 +1092,6 @@ static void decide_contact_mech(stroma_cell_engine *e, size_t i, double dt) {
     if (engulfs || attacks) {
         double u[2]; /* in [0, 1): -ln(1 - u) is finite */
         stroma_rng_uniform2(e->rng, id, step, STROMA_RNG_CONTACT_MECH, 1, u);
-        /* thresholds on the cumulative rates (infinite when the kind of event is off) */
-        double te = engulfs ? -log1p(-u[0]) / dt : INFINITY, ta = attacks ? -log1p(-u[1]) / dt : INFINITY;
         double se = 0, sa = 0;
         double xi = c->x[i], yi = c->y[i], zi = c->z[i], ri = c->radius_um[i];
         int blo[3], bhi[3];
@@ -1112,8 +1110,15 @@ static void decide_contact_mech(stroma_cell_engine *e, size_t i, double dt) {
                 size_t b = ((size_t)bz * (size_t)g->nb[1] + (size_t)by) * (size_t)g->nb[0];
                 ncand += g->start[b + (size_t)bhi[0] + 1] - g->start[b + (size_t)blo[0]];
             }
-        if (!(te <= (double)ncand * rmax_e)) engulfs = 0;
-        if (!(ta <= (double)ncand * rmax_a)) attacks = 0;
+        /* an event needs E / dt <= the bound, i.e. u <= 1 - e^(-dt bound) <= dt bound: most steps end here,
+         * without a logarithm */
+        double be = (double)ncand * rmax_e, ba = (double)ncand * rmax_a;
+        if (!(u[0] < dt * be)) engulfs = 0;
+        if (!(u[1] < dt * ba)) attacks = 0;
+        /* thresholds on the cumulative rates (infinite when the kind of event is off) */
+        double te = engulfs ? -log1p(-u[0]) / dt : INFINITY, ta = attacks ? -log1p(-u[1]) / dt : INFINITY;
+        if (!(te <= be)) engulfs = 0;
+        if (!(ta <= ba)) attacks = 0;
         for (int bz = blo[2]; bz <= bhi[2] && (engulfs || attacks); bz++)
             for (int by = blo[1]; by <= bhi[1] && (engulfs || attacks); by++)
                 for (int bx = blo[0]; bx <= bhi[0] && (engulfs || attacks); bx++) {
