@@ -1122,7 +1122,7 @@ const char stroma_schema_example[] =
     "      phagocytosis: {cancer: 0.01}\n"
     "state_variables:\n"
     "  stemness: {initial: {cancer: 0.2}, production: {cancer: 0.001}, decay: {cancer: 0.01}}\n"
-    "rules:   # or {file: rules.csv}, PhysiCell's format\n"
+    "rules:   # items may also be {file: rules.csv} (PhysiCell's format)\n"
     "  - {type: cancer, signal: oxygen, direction: decreases, behaviour: stemness production, saturation: 0,\n"
     "     half_max: 10, hill: 4}\n"
     "  - {type: cancer, signal: stemness, direction: decreases, behaviour: apoptosis, saturation: 0, half_max: 0.5,\n"
