@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <inttypes.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,7 @@ static const char *const help_import =
     "  -h, --help                this text\n";
 
 static int verb_help(const char *text) {
-    printf(text, sysconf(_SC_NPROCESSORS_ONLN));
+    printf(text, (long)omp_get_num_procs()); /* what stroma_team_default_threads caps at */
     return EXIT_OK;
 }
 
