@@ -100,6 +100,17 @@ static int ov_apply_one(stroma_yaml_tree *tree, const char *set, int index, stro
                                     "'[' must be followed by an item number and ']' (e.g. initial_cells[0].count=50)");
                 return -1;
             }
+            if (p == set) {
+                stroma_error_add_at(err, STROMA_ERR_PARSE, STROMA_SET_FILE, index, col,
+                                    "a path starts with a key name (e.g. initial_cells[0].count=50)");
+                return -1;
+            }
+            if (node->line == line && node->kind == STROMA_YAML_MAP && node->n == 0) {
+                stroma_error_add_at(err, STROMA_ERR_UNKNOWN_KEY, STROMA_SET_FILE, index, col,
+                                    "'%.*s' is not in the model: [%lu] picks an item of a list the model has",
+                                    (int)(p - set), set, i);
+                return -1;
+            }
             if (node->kind != STROMA_YAML_SEQ) {
                 stroma_error_add_at(err, STROMA_ERR_TYPE, STROMA_SET_FILE, index, col,
                                     "'%.*s' is %s in the model, not a list: [%lu] cannot pick an item of it",

@@ -177,6 +177,8 @@ static void test_overrides_errors(void **state) {
     expect_set_error(index, 1, STROMA_ERR_RANGE, 1, 8, "'sources' has 1 item (0 to 0; 1 adds one): there is no item 4");
     const char *notlist[] = {"time[0]=1"};
     expect_set_error(notlist, 1, STROMA_ERR_TYPE, 1, 5, "'time' is a mapping in the model, not a list");
+    const char *nolist[] = {"zebra[0]=1"};
+    expect_set_error(nolist, 1, STROMA_ERR_UNKNOWN_KEY, 1, 6, "'zebra' is not in the model");
     const char *notmap[] = {"seed=1", "seed.x=1"};
     expect_set_error(notmap, 2, STROMA_ERR_TYPE, 2, 6, "'seed' is a single value in the model, not a mapping");
     const char *yaml[] = {"time.end={a: "};
