@@ -1880,6 +1880,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, c
     stroma_error local;
     stroma_error_clear(&local);
     const char *file = name ? name : "<string>";
+    if (!sets || nsets < 0) nsets = 0;
     /* YAML is Unicode text; libfyaml 0.7.12 can loop for ever on some malformed bytes, so refuse them here. */
     size_t bad = load_utf8_invalid_at((const unsigned char *)text, len);
     if (bad < len) {
