@@ -28,6 +28,17 @@ stroma_model *stroma_model_load(const char *path, stroma_error *err);
 /* Same, from a string in memory; `name` is used as the file name in messages. */
 stroma_model *stroma_model_load_string(const char *yaml, size_t len, const char *name, stroma_error *err);
 
+/* Same, with overrides applied to the parsed file before it is checked (`stroma run MODEL --set key=value`):
+ * sets[i] is "key.path=value" (names separated by '.', [i] picks item i of a list; the value is YAML). Each is
+ * checked exactly like the file; an issue in override i (0-based) is reported as "--set:<i+1>:COL: message",
+ * COL counting from 1 in "key.path=value". The model's SHA-256 covers the file and the overrides. */
+stroma_model *stroma_model_load_set(const char *path, const char *const *sets, int nsets, stroma_error *err);
+stroma_model *stroma_model_load_string_set(const char *yaml, size_t len, const char *name, const char *const *sets,
+                                           int nsets, stroma_error *err);
+
+/* The overrides a model was loaded with, "--set key.path=value\n" for each, in order; "" for none. Borrowed. */
+const char *stroma_model_overrides(const stroma_model *model);
+
 /* The loader's warnings about a model that loaded (e.g. a vesicle class no cell type releases), one per line as
  * "file:line:col: warning: ..."; "" when there are none. Borrowed from the model. */
 const char *stroma_model_warnings(const stroma_model *model);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <inttypes.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,17 +42,95 @@ static int run_progress(void *user, double t_min, double end_min) {
 }
 
 static void usage(FILE *f) {
-    fputs("usage:\n"
-          "  stroma run MODEL.yaml [--out DIR] [--seed N] [--threads N] [--end MIN] [--solver NAME] [--quiet]\n"
-          "                [--checkpoint-every MIN]\n"
-          "  stroma resume DIR [--threads N] [--quiet]   continue a run from DIR/checkpoint.bin\n"
-          "  stroma check MODEL.yaml      validate and summarise a model (exit 2 on errors)\n"
-          "  stroma report DIR            (re)build DIR/report.html from the files of a run\n"
-          "  stroma import-physicell PhysiCell_settings.xml [cell_rules.csv] -o MODEL.yaml\n"
-          "                               convert a PhysiCell project; lists on stderr what it cannot map\n"
-          "  stroma --version | --help\n"
-          "exit codes: 0 ok, 1 runtime failure, 2 bad input\n",
+    fputs("usage: stroma VERB [options]   (stroma VERB --help: the verb's options and their defaults)\n"
+          "verbs:\n"
+          "  run MODEL.yaml            simulate a model; outputs in a folder (default out/<model name>)\n"
+          "  resume DIR                continue an interrupted run from DIR/checkpoint.bin\n"
+          "  check MODEL.yaml          validate and summarise a model (exit 2 on errors)\n"
+          "  report DIR                (re)build DIR/report.html from the files of a run\n"
+          "  import-physicell PhysiCell_settings.xml [cell_rules.csv] -o MODEL.yaml\n"
+          "                            convert a PhysiCell project; lists on stderr what it cannot map\n"
+          "  --version                 print the version\n"
+          "  --help, -h                this text\n"
+          "exit codes: 0 ok, 1 runtime failure, 2 bad input (model file or arguments)\n",
           f);
+}
+
+/* The --help text of each verb (printed with the machine's processor count for the thread default). */
+static const char *const help_run =
+    "usage: stroma run MODEL.yaml [options]\n"
+    "Simulate MODEL.yaml and write its outputs (summary.json, run.json, timeseries.csv, fields/, cells/, images/,\n"
+    "report.html) to a folder.\n"
+    "options (a value may also be given as --opt=value):\n"
+    "  -o, --out DIR             output folder (default: out/<model file name without extension>, e.g.\n"
+    "                            out/tumour_stroma for models/tumour_stroma.yaml)\n"
+    "  --set KEY.PATH=VALUE      override a value of the model, checked like the file (repeatable; e.g.\n"
+    "                            --set time.end=120 --set cell_types.cancer.cycle.duration=1200\n"
+    "                            --set initial_cells[0].count=50); errors read --set:N:COL (N-th --set)\n"
+    "  --seed N                  random seed (default: the model's seed, whose default is 1)\n"
+    "  --threads N               threads, 1 to 1024 (default: $OMP_NUM_THREADS when set, else one per 8192\n"
+    "                            voxel-substrate values plus one per 400 initial cells, at least 1 and at most\n"
+    "                            the processors available: %ld here)\n"
+    "  --end MIN                 simulated end time in min (default: the model's time.end)\n"
+    "  --solver NAME             transport solver: lod or explicit (default: lod)\n"
+    "  --checkpoint-every MIN    write DIR/checkpoint.bin every MIN simulated min (default: none) for resume\n"
+    "  --progress-every MIN      when stdout is not a terminal, a progress line every MIN simulated min\n"
+    "                            (default: every 10%% of the run); on a terminal a progress bar is drawn\n"
+    "  --quiet                   no progress and no closing summary on stdout\n"
+    "  -h, --help                this text\n";
+static const char *const help_resume =
+    "usage: stroma resume DIR [options]\n"
+    "Continue the run in DIR from DIR/checkpoint.bin (written with run --checkpoint-every), with the same model\n"
+    "file (refused if it changed), overrides (--set), seed, end time and solver.\n"
+    "options (a value may also be given as --opt=value):\n"
+    "  --threads N               threads, 1 to 1024 (default: as for run: $OMP_NUM_THREADS when set, else from\n"
+    "                            the model's size, at most the processors available: %ld here)\n"
+    "  --progress-every MIN      when stdout is not a terminal, a progress line every MIN simulated min\n"
+    "                            (default: every 10%% of the run)\n"
+    "  --quiet                   no progress and no closing line on stdout\n"
+    "  -h, --help                this text\n";
+static const char *const help_check =
+    "usage: stroma check MODEL.yaml [options]\n"
+    "Validate MODEL.yaml and print a summary of it (grid, time steps, cell types, rules in plain English);\n"
+    "every error is reported as file:line:column: message (exit 2).\n"
+    "options (a value may also be given as --opt=value):\n"
+    "  --set KEY.PATH=VALUE      override a value of the model, as for run (repeatable)\n"
+    "  -h, --help                this text\n";
+static const char *const help_report =
+    "usage: stroma report DIR\n"
+    "(Re)build DIR/report.html, one self-contained page, from the files of a finished or failed run in DIR.\n"
+    "options:\n"
+    "  -h, --help                this text\n";
+static const char *const help_import =
+    "usage: stroma import-physicell PhysiCell_settings.xml [cell_rules.csv] -o MODEL.yaml\n"
+    "Convert a PhysiCell project into a stroma model (and the CSV files it names, beside it). Every setting that\n"
+    "could not be reproduced exactly is listed on stderr and at the top of MODEL.yaml.\n"
+    "options (a value may also be given as --opt=value):\n"
+    "  -o, --out MODEL.yaml      the model file to write (required; no default)\n"
+    "  -h, --help                this text\n";
+
+static int verb_help(const char *text) {
+    printf(text, (long)omp_get_num_procs()); /* what stroma_team_default_threads caps at */
+    return EXIT_OK;
+}
+
+static int is_help(const char *a) { return !strcmp(a, "-h") || !strcmp(a, "--help"); }
+
+/* Whether argv[*i] is the option `name` (or its short `alias`, may be NULL) taking a value: then *val is its value
+ * ("--name=V", or the next argument, *i advanced) and 1 is returned; NULL *val when the value is missing. 0 when
+ * argv[*i] is another option. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char *alias, const char **val) {
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (!strncmp(a, name, n) && a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (!strcmp(a, name) || (alias && !strcmp(a, alias))) {
+        *val = *i + 1 < argc ? argv[++*i] : NULL;
+        return 1;
+    }
+    return 0;
 }
 
 static int report(const stroma_error *err) {
@@ -100,10 +179,52 @@ static void default_out(const char *model_path, char *buf, size_t cap) {
     snprintf(buf, cap, "out/%.*s", (int)n, base);
 }
 
+/* The --set overrides of a command line, in order. */
+typedef struct cli_sets {
+    const char **v;
+    int n;
+} cli_sets;
+
+static int sets_add(cli_sets *s, const char *v, int argc) {
+    if (!s->v) s->v = calloc((size_t)(argc > 0 ? argc : 1), sizeof *s->v);
+    if (!s->v) return -1;
+    s->v[s->n++] = v;
+    return 0;
+}
+
+static stroma_model *load_model(const char *path, const cli_sets *sets, stroma_error *err) {
+    return sets->n ? stroma_model_load_set(path, sets->v, sets->n, err) : stroma_model_load(path, err);
+}
+
 static int cmd_check(int argc, char **argv) {
-    if (argc != 1) return bad_arg("check takes one model file%s", "");
+    const char *model_path = NULL, *v;
+    cli_sets sets = {NULL, 0};
+    int code = EXIT_OK;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) {
+            free(sets.v);
+            return verb_help(help_check);
+        } else if (opt_value(argc, argv, &i, "--set", NULL, &v)) {
+            if (!v || !*v) code = bad_arg("--set needs key.path=value (e.g. --set time.end=120)%s", "");
+            else if (sets_add(&sets, v, argc)) code = EXIT_RUNTIME;
+        } else if (a[0] == '-' && a[1]) {
+            code = bad_arg("unknown option '%s' (stroma check --help lists them)", a);
+        } else if (!model_path) {
+            model_path = a;
+        } else {
+            code = bad_arg("check takes one model file; unexpected '%s'", a);
+        }
+        if (code != EXIT_OK) break;
+    }
+    if (code == EXIT_OK && !model_path) code = bad_arg("check needs a model file%s", "");
+    if (code != EXIT_OK) {
+        free(sets.v);
+        return code;
+    }
     stroma_error err;
-    stroma_model *m = stroma_model_load(argv[0], &err);
+    stroma_model *m = load_model(model_path, &sets, &err);
+    free(sets.v);
     if (!m) return report(&err);
     fputs(stroma_model_warnings(m), stderr);
     size_t need = stroma_model_describe(m, NULL, 0) + 1;
@@ -116,89 +237,113 @@ static int cmd_check(int argc, char **argv) {
     stroma_model_describe(m, buf, need);
     fputs(buf, stdout);
     free(buf);
-    printf("%s: ok\n", argv[0]);
+    printf("%s: ok\n", model_path);
     stroma_model_destroy(&m);
     return EXIT_OK;
 }
 
-static int cmd_run(int argc, char **argv) {
-    const char *model_path = NULL, *out = NULL, *solver = NULL;
-    uint64_t seed = 0;
-    int have_seed = 0, quiet = 0, threads = 0;
-    double end = 0, ckpt_every = 0;
+/* Parse the options of run (run != 0) or resume; EXIT_OK or the exit code of a bad argument. */
+typedef struct cli_run_args {
+    const char *target, *out, *solver;
+    cli_sets sets;
+    uint64_t seed;
+    int have_seed, quiet, threads, help;
+    double end, ckpt_every, progress_every;
+} cli_run_args;
+
+static int parse_run_args(int argc, char **argv, int run, cli_run_args *ra) {
+    memset(ra, 0, sizeof *ra);
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--out")) {
-            if (!v) return bad_arg("%s needs a directory", a);
-            out = v;
-            i++;
-        } else if (!strcmp(a, "--seed")) {
-            if (parse_u64(v, &seed)) return bad_arg("--seed needs a non-negative integer (got '%s')", v ? v : "");
-            have_seed = 1;
-            i++;
-        } else if (!strcmp(a, "--threads")) {
+        const char *a = argv[i], *v;
+        if (is_help(a)) {
+            ra->help = 1;
+            return EXIT_OK;
+        }
+        if (run && opt_value(argc, argv, &i, "--out", "-o", &v)) {
+            if (!v || !*v) return bad_arg("--out needs a directory%s", "");
+            ra->out = v;
+        } else if (run && opt_value(argc, argv, &i, "--set", NULL, &v)) {
+            if (!v || !*v) return bad_arg("--set needs key.path=value (e.g. --set time.end=120)%s", "");
+            if (sets_add(&ra->sets, v, argc)) return EXIT_RUNTIME;
+        } else if (run && opt_value(argc, argv, &i, "--seed", NULL, &v)) {
+            if (parse_u64(v, &ra->seed)) return bad_arg("--seed needs a non-negative integer (got '%s')", v ? v : "");
+            ra->have_seed = 1;
+        } else if (opt_value(argc, argv, &i, "--threads", NULL, &v)) {
             uint64_t n;
             if (parse_u64(v, &n) || n < 1 || n > 1024)
                 return bad_arg("--threads needs an integer from 1 to 1024 (got '%s')", v ? v : "");
-            threads = (int)n;
-            i++;
-        } else if (!strcmp(a, "--end")) {
-            if (parse_pos_double(v, &end)) return bad_arg("--end needs a time > 0 in min (got '%s')", v ? v : "");
-            i++;
-        } else if (!strcmp(a, "--solver")) {
-            if (!v) return bad_arg("%s needs a name", a);
-            solver = v;
-            i++;
-        } else if (!strcmp(a, "--checkpoint-every")) {
-            if (parse_pos_double(v, &ckpt_every))
+            ra->threads = (int)n;
+        } else if (run && opt_value(argc, argv, &i, "--end", NULL, &v)) {
+            if (parse_pos_double(v, &ra->end)) return bad_arg("--end needs a time > 0 in min (got '%s')", v ? v : "");
+        } else if (run && opt_value(argc, argv, &i, "--solver", NULL, &v)) {
+            if (!v || !*v) return bad_arg("--solver needs a name%s", "");
+            ra->solver = v;
+        } else if (run && opt_value(argc, argv, &i, "--checkpoint-every", NULL, &v)) {
+            if (parse_pos_double(v, &ra->ckpt_every))
                 return bad_arg("--checkpoint-every needs a time > 0 in min (got '%s')", v ? v : "");
-            i++;
+        } else if (opt_value(argc, argv, &i, "--progress-every", NULL, &v)) {
+            if (parse_pos_double(v, &ra->progress_every))
+                return bad_arg("--progress-every needs a time > 0 in min (got '%s')", v ? v : "");
         } else if (!strcmp(a, "--quiet")) {
-            quiet = 1;
+            ra->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
-            return bad_arg("unknown option '%s'", a);
-        } else if (!model_path) {
-            model_path = a;
+            return bad_arg(run ? "unknown option '%s' (stroma run --help lists them)"
+                               : "unknown option '%s' (stroma resume --help lists them)",
+                           a);
+        } else if (!ra->target) {
+            ra->target = a;
         } else {
             return bad_arg("unexpected argument '%s'", a);
         }
     }
-    if (!model_path) return bad_arg("run needs a model file%s", "");
+    return EXIT_OK;
+}
+
+static int cmd_run(int argc, char **argv) {
+    cli_run_args ra;
+    int code = parse_run_args(argc, argv, 1, &ra);
+    if (code == EXIT_OK && ra.help) code = verb_help(help_run);
+    else if (code == EXIT_OK && !ra.target) code = bad_arg("run needs a model file%s", "");
+    if (code != EXIT_OK || ra.help) {
+        free(ra.sets.v);
+        return code;
+    }
+    const char *model_path = ra.target, *out = ra.out;
     char out_buf[1024];
     if (!out) {
         default_out(model_path, out_buf, sizeof out_buf);
         out = out_buf;
     }
     stroma_error err;
-    stroma_model *m = stroma_model_load(model_path, &err);
+    stroma_model *m = load_model(model_path, &ra.sets, &err);
+    free(ra.sets.v);
     if (!m) return report(&err);
     fputs(stroma_model_warnings(m), stderr);
-    if (have_seed) stroma_model_set_seed(m, seed);
-    if (end > 0 && stroma_model_set_end(m, end, &err) != STROMA_OK) {
+    if (ra.have_seed) stroma_model_set_seed(m, ra.seed);
+    if (ra.end > 0 && stroma_model_set_end(m, ra.end, &err) != STROMA_OK) {
         stroma_model_destroy(&m);
         return report(&err);
     }
-    stroma_sim_options opts = {.threads = threads, .solver = solver};
+    stroma_sim_options opts = {.threads = ra.threads, .solver = ra.solver};
     stroma_sim *sim = stroma_sim_create(m, &opts, &err);
     if (!sim) {
         stroma_model_destroy(&m);
         return report(&err);
     }
     cli_progress prog;
-    cli_progress_init(&prog, stdout, quiet);
+    cli_progress_init(&prog, stdout, ra.quiet, ra.progress_every, sim);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    stroma_run_options ro = {.checkpoint_every_min = ckpt_every};
+    stroma_run_options ro = {.checkpoint_every_min = ra.ckpt_every};
     catch_stop_signals();
     stroma_code rc = stroma_run_with(sim, out, &ro, run_progress, &prog, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     cli_progress_done(&prog);
-    int code = EXIT_OK;
+    code = EXIT_OK;
     if (rc != STROMA_OK) {
         fprintf(stderr, "stroma: run %s\n", rc == STROMA_ERR_INTERRUPTED ? "stopped" : "failed");
         code = report(&err);
-    } else if (!quiet) {
+    } else if (!ra.quiet) {
         char dur[32];
         cli_format_duration((double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), dur,
                             sizeof dur);
@@ -220,31 +365,15 @@ static int cmd_run(int argc, char **argv) {
 }
 
 static int cmd_resume(int argc, char **argv) {
-    const char *dir = NULL;
-    int threads = 0, quiet = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--threads")) {
-            uint64_t n;
-            if (parse_u64(v, &n) || n < 1 || n > 1024)
-                return bad_arg("--threads needs an integer from 1 to 1024 (got '%s')", v ? v : "");
-            threads = (int)n;
-            i++;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return bad_arg("unknown option '%s'", a);
-        } else if (!dir) {
-            dir = a;
-        } else {
-            return bad_arg("unexpected argument '%s'", a);
-        }
-    }
+    cli_run_args ra;
+    int code = parse_run_args(argc, argv, 0, &ra);
+    if (code == EXIT_OK && ra.help) return verb_help(help_resume);
+    if (code != EXIT_OK) return code;
+    const char *dir = ra.target;
     if (!dir) return bad_arg("resume needs an output directory%s", "");
     cli_progress prog;
-    cli_progress_init(&prog, stdout, quiet);
-    stroma_resume_options ro = {.threads = threads, .warnings = stderr};
+    cli_progress_init(&prog, stdout, ra.quiet, ra.progress_every, NULL);
+    stroma_resume_options ro = {.threads = ra.threads, .warnings = stderr};
     stroma_error err;
     catch_stop_signals();
     stroma_code rc = stroma_resume(dir, &ro, run_progress, &prog, &err);
@@ -253,7 +382,7 @@ static int cmd_resume(int argc, char **argv) {
         fprintf(stderr, "stroma: resumed run %s\n", rc == STROMA_ERR_INTERRUPTED ? "stopped" : "failed");
         return report(&err);
     }
-    if (!quiet) printf("stroma: run resumed and completed; outputs in %s/\n", dir);
+    if (!ra.quiet) printf("stroma: run resumed and completed; outputs in %s/\n", dir);
     return EXIT_OK;
 }
 
@@ -262,10 +391,11 @@ static int cmd_resume(int argc, char **argv) {
 static int cmd_import(int argc, char **argv) {
     const char *settings = NULL, *rules = NULL, *out = NULL;
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
-            if (i + 1 >= argc) return bad_arg("%s needs an output file", a);
-            out = argv[++i];
+        const char *a = argv[i], *v;
+        if (is_help(a)) return verb_help(help_import);
+        if (opt_value(argc, argv, &i, "--out", "-o", &v)) {
+            if (!v || !*v) return bad_arg("%s needs an output file", a);
+            out = v;
         } else if (a[0] == '-' && a[1]) {
             return bad_arg("unknown option '%s'", a);
         } else if (!settings) {
@@ -310,6 +440,8 @@ static int cmd_import(int argc, char **argv) {
 }
 /* report DIR: rebuild DIR/report.html from the files of a finished (or failed) run. */
 static int cmd_report(int argc, char **argv) {
+    for (int i = 0; i < argc; i++)
+        if (is_help(argv[i])) return verb_help(help_report);
     if (argc != 1 || (argv[0][0] == '-' && argv[0][1])) return bad_arg("report takes one output directory%s", "");
     stroma_error err;
     if (stroma_report_build(argv[0], &err) != STROMA_OK) return report(&err);

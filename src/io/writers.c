@@ -420,6 +420,20 @@ static void run_info_print(FILE *f, const stroma_sim *sim, const stroma_run_stat
                                                             : sim->model->path);
     fputs(",\n  \"model_sha256\": ", f);
     stroma_json_string(f, sim->model->sha256);
+    /* the command-line overrides (stroma run --set), in order: ["key.path=value", ...] */
+    fputs(",\n  \"overrides\": [", f);
+    const char *ov = sim->model->overrides ? sim->model->overrides : "";
+    for (int first = 1; *ov; first = 0) {
+        const char *nl = strchr(ov, '\n');
+        size_t n = nl ? (size_t)(nl - ov) : strlen(ov);
+        char one[4200];
+        size_t skip = strncmp(ov, "--set ", 6) == 0 ? 6 : 0;
+        snprintf(one, sizeof one, "%.*s", (int)(n - skip), ov + skip);
+        fputs(first ? "" : ", ", f);
+        stroma_json_string(f, one);
+        ov += n + (nl ? 1 : 0);
+    }
+    fputs("]", f);
     fputs(",\n  \"seed\": ", f);
     stroma_json_u64(f, sim->model->seed);
     fprintf(f, ",\n  \"threads\": %d,\n  \"solver\": ", st->threads);

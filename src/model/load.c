@@ -14,6 +14,7 @@
 
 #include "model/load_impl.h"
 #include "model/model.h"
+#include "model/overrides.h"
 #include "model/rules_tables.h"
 #include "model/schema.h"
 #include "model/sha256.h"
@@ -70,7 +71,9 @@ void load_warning(loader *ld, stroma_srcloc at, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     char line[1400];
-    int n = snprintf(line, sizeof line, "%s:%d:%d: warning: %s\n", ld->file, at.line, at.column, msg);
+    int set = at.line >= STROMA_SET_LINE0;
+    int n = snprintf(line, sizeof line, "%s:%d:%d: warning: %s\n", set ? STROMA_SET_FILE : ld->file,
+                     set ? at.line - STROMA_SET_LINE0 : at.line, at.column, msg);
     if (n < 0) return;
     size_t have = ld->m->warnings ? strlen(ld->m->warnings) : 0, add = strlen(line);
     char *w = realloc(ld->m->warnings, have + add + 1);
@@ -110,8 +113,12 @@ static void load_flush_issues(loader *ld, stroma_error *err) {
     if (ld->nissues > 1) qsort(ld->issues, (size_t)ld->nissues, sizeof *ld->issues, load_issue_cmp);
     for (int i = 0; i < ld->nissues; i++) {
         const load_issue *is = &ld->issues[i];
-        stroma_error_add_at(err, is->code, is->file ? is->file : ld->file, is->at.line, is->at.column, "%s",
-                            is->message);
+        if (!is->file && is->at.line >= STROMA_SET_LINE0) /* in a --set override (overrides.h) */
+            stroma_error_add_at(err, is->code, STROMA_SET_FILE, is->at.line - STROMA_SET_LINE0, is->at.column, "%s",
+                                is->message);
+        else
+            stroma_error_add_at(err, is->code, is->file ? is->file : ld->file, is->at.line, is->at.column, "%s",
+                                is->message);
         free(is->message);
         free(is->file);
     }
@@ -1857,10 +1864,23 @@ static size_t load_utf8_invalid_at(const unsigned char *t, size_t len) {
     return len;
 }
 
-static stroma_model *load_text(const char *text, size_t len, const char *name, stroma_error *err) {
+/* The model's overrides as one text ("" for none): each "--set " + override + "\n". NULL when out of memory. */
+static char *load_join_sets(const char *const *sets, int nsets) {
+    size_t need = 1;
+    for (int i = 0; i < nsets; i++) need += strlen(sets[i] ? sets[i] : "") + 7;
+    char *s = malloc(need), *p = s;
+    if (!s) return NULL;
+    *p = '\0';
+    for (int i = 0; i < nsets; i++) p += sprintf(p, "--set %s\n", sets[i] ? sets[i] : "");
+    return s;
+}
+
+static stroma_model *load_text(const char *text, size_t len, const char *name, const char *const *sets, int nsets,
+                               stroma_error *err) {
     stroma_error local;
     stroma_error_clear(&local);
     const char *file = name ? name : "<string>";
+    if (!sets || nsets < 0) nsets = 0;
     /* YAML is Unicode text; libfyaml 0.7.12 can loop for ever on some malformed bytes, so refuse them here. */
     size_t bad = load_utf8_invalid_at((const unsigned char *)text, len);
     if (bad < len) {
@@ -1884,10 +1904,32 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
         return NULL;
     }
     snprintf(m->path, sizeof m->path, "%s", file);
-    stroma_sha256_hex(text, len, m->sha256);
+    m->overrides = load_join_sets(sets, nsets > 0 ? nsets : 0);
+    if (!m->overrides) {
+        stroma_model_destroy(&m);
+        stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory loading %s", file);
+        return NULL;
+    }
+    if (nsets > 0) { /* provenance: the file and its overrides (a run with other overrides is another model) */
+        size_t olen = strlen(m->overrides);
+        char *all = malloc(len + olen + 1);
+        if (!all) {
+            stroma_model_destroy(&m);
+            stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory loading %s", file);
+            return NULL;
+        }
+        if (len) memcpy(all, text, len);
+        memcpy(all + len, m->overrides, olen + 1);
+        stroma_sha256_hex(all, len + olen, m->sha256);
+        free(all);
+    } else {
+        stroma_sha256_hex(text, len, m->sha256);
+    }
     m->output_every_is_end = 1;
 
     stroma_yaml_tree *tree = stroma_yaml_tree_parse(text, len, file, &local);
+    if (tree && nsets > 0 && stroma_overrides_apply(tree, sets, nsets, &local) != 0)
+        stroma_yaml_tree_destroy(&tree);
     if (!tree) {
         stroma_model_destroy(&m);
         if (err) *err = local;
@@ -1979,6 +2021,11 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, s
 }
 
 stroma_model *stroma_model_load_string(const char *yaml, size_t len, const char *name, stroma_error *err) {
+    return stroma_model_load_string_set(yaml, len, name, NULL, 0, err);
+}
+
+stroma_model *stroma_model_load_string_set(const char *yaml, size_t len, const char *name, const char *const *sets,
+                                           int nsets, stroma_error *err) {
     if (!yaml && len) {
         stroma_error_set(err, STROMA_ERR_ARGUMENT, "stroma_model_load_string: no text");
         return NULL;
@@ -1988,10 +2035,16 @@ stroma_model *stroma_model_load_string(const char *yaml, size_t len, const char 
                          name ? name : "<string>", len, LOAD_MAX_FILE_BYTES);
         return NULL;
     }
-    return load_text(yaml ? yaml : "", len, name, err);
+    return load_text(yaml ? yaml : "", len, name, sets, nsets, err);
 }
 
-stroma_model *stroma_model_load(const char *path, stroma_error *err) {
+stroma_model *stroma_model_load(const char *path, stroma_error *err) { return stroma_model_load_set(path, NULL, 0, err); }
+
+const char *stroma_model_overrides(const stroma_model *model) {
+    return model && model->overrides ? model->overrides : "";
+}
+
+stroma_model *stroma_model_load_set(const char *path, const char *const *sets, int nsets, stroma_error *err) {
     if (!path) {
         stroma_error_set(err, STROMA_ERR_ARGUMENT, "stroma_model_load: no path");
         return NULL;
@@ -2047,7 +2100,7 @@ stroma_model *stroma_model_load(const char *path, stroma_error *err) {
                          LOAD_MAX_FILE_BYTES);
         failed = 1;
     }
-    stroma_model *m = failed ? NULL : load_text(text, len, path, err);
+    stroma_model *m = failed ? NULL : load_text(text, len, path, sets, nsets, err);
     free(text);
     return m;
 }

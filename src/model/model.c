@@ -69,6 +69,7 @@ void stroma_model_destroy(stroma_model **model) {
     free(m->readout.tissue.cd8);
     for (int k = 0; k < STROMA_INDEX_COUNT; k++) free(m->readout.index[k].terms);
     free(m->warnings);
+    free(m->overrides);
     stroma_rule_tables_free(&m->rule_tables);
     free(m->rules);
     free(m->cell_types);
@@ -521,6 +522,7 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     const stroma_model *m = model;
     double nvox = (double)m->n[0] * m->n[1] * m->n[2];
     model_put(&t, "model: %s\n", m->path);
+    if (m->overrides && m->overrides[0]) model_put(&t, "overrides:\n%s", m->overrides);
     model_put(&t, "sha256: %s\n", m->sha256);
     model_put(&t, "domain: x [%g, %g] y [%g, %g] z [%g, %g] µm, voxel %g µm\n", m->lo_um[0], m->hi_um[0], m->lo_um[1],
               m->hi_um[1], m->lo_um[2], m->hi_um[2], m->voxel_um);

@@ -130,6 +130,8 @@ struct stroma_model {
     stroma_readout_desc readout;
     /* warnings of the loader ("file:line:col: warning: ...\n" each; "" or NULL: none), printed by the CLI */
     char *warnings;
+    /* the command-line overrides it was loaded with, "--set key=value\n" each ("" none; owned) */
+    char *overrides;
 };
 
 /* Bytes the simulation will allocate for this model (fields, solver scratch, sources); used to refuse a grid

@@ -358,6 +358,49 @@ nomem:
     return NULL;
 }
 
+stroma_yaml_node *stroma_yaml_tree_new_node(stroma_yaml_tree *tree, stroma_yaml_kind kind, int line, int column) {
+    stroma_yaml_node *n = calloc(1, sizeof *n);
+    char *text = calloc(1, 1);
+    if (!n || !text) {
+        free(n);
+        free(text);
+        return NULL;
+    }
+    n->kind = kind;
+    n->line = line;
+    n->column = column;
+    n->text = text;
+    n->weight = 1;
+    n->all_next = tree->all;
+    tree->all = n;
+    return n;
+}
+
+int stroma_yaml_node_append(stroma_yaml_node *parent, stroma_yaml_node *key, stroma_yaml_node *value) {
+    int map = parent->kind == STROMA_YAML_MAP;
+    size_t slots = map ? 2 * parent->n : parent->n;
+    if (yaml_grow((void **)&parent->child, &parent->cap, slots + 2, sizeof *parent->child)) return -1;
+    parent->child[slots++] = key;
+    if (map) parent->child[slots++] = value;
+    parent->n = map ? slots / 2 : slots;
+    parent->weight += key->weight + (map ? value->weight : 0);
+    return 0;
+}
+
+stroma_yaml_node *stroma_yaml_tree_adopt(stroma_yaml_tree *tree, stroma_yaml_tree **from) {
+    if (!from || !*from) return NULL;
+    stroma_yaml_node *root = (*from)->root, *n = (*from)->all;
+    while (n) {
+        stroma_yaml_node *next = n->all_next;
+        n->all_next = tree->all;
+        tree->all = n;
+        n = next;
+    }
+    free(*from);
+    *from = NULL;
+    return root;
+}
+
 void stroma_yaml_tree_destroy(stroma_yaml_tree **tree) {
     if (!tree || !*tree) return;
     stroma_yaml_node *n = (*tree)->all;

@@ -49,6 +49,17 @@ typedef struct stroma_yaml_tree {
  * failure returns NULL with STROMA_ERR_NOMEM added. */
 stroma_yaml_tree *stroma_yaml_tree_parse(const char *text, size_t len, const char *file, stroma_error *err);
 
+/* A new node of `kind` at line:column, owned by tree (text "" and no children); NULL when out of memory. */
+stroma_yaml_node *stroma_yaml_tree_new_node(stroma_yaml_tree *tree, stroma_yaml_kind kind, int line, int column);
+
+/* Append the pair key: value to a MAP node (value NULL: append an item to a SEQ node); 0 on success, -1 when
+ * out of memory. */
+int stroma_yaml_node_append(stroma_yaml_node *parent, stroma_yaml_node *key, stroma_yaml_node *value);
+
+/* Move every node of *from into tree (so that its root can be grafted into tree), free *from's handle and
+ * return its root (NULL for an empty document). */
+stroma_yaml_node *stroma_yaml_tree_adopt(stroma_yaml_tree *tree, stroma_yaml_tree **from);
+
 /* Free a tree and clear the handle; accepts NULL. Invalidates every node pointer taken from it. */
 void stroma_yaml_tree_destroy(stroma_yaml_tree **tree);
 

@@ -39,6 +39,7 @@ static void put_meta(stroma_buf *b, const stroma_checkpoint_meta *m) {
     stroma_buf_put_str(b, m->model_path);
     stroma_buf_put_str(b, m->model_arg);
     stroma_buf_put_str(b, m->model_sha256);
+    stroma_buf_put_str(b, m->overrides);
     stroma_buf_put_u64(b, m->seed);
     stroma_buf_put_f64(b, m->end_min);
     stroma_buf_put_str(b, m->solver);
@@ -52,6 +53,7 @@ static void get_meta(stroma_reader *r, stroma_checkpoint_meta *m) {
     stroma_reader_str(r, m->model_path, sizeof m->model_path);
     stroma_reader_str(r, m->model_arg, sizeof m->model_arg);
     stroma_reader_str(r, m->model_sha256, sizeof m->model_sha256);
+    stroma_reader_str(r, m->overrides, sizeof m->overrides);
     m->seed = stroma_reader_u64(r);
     m->end_min = stroma_reader_f64(r);
     stroma_reader_str(r, m->solver, sizeof m->solver);

@@ -24,7 +24,7 @@
 #include "stroma/error.h"
 #include "util/buf.h"
 
-#define STROMA_CHECKPOINT_VERSION 2
+#define STROMA_CHECKPOINT_VERSION 3
 #define STROMA_MAX_STATE_SECTIONS 16
 
 typedef void (*stroma_state_save_fn)(const void *ctx, stroma_buf *b);
@@ -52,7 +52,8 @@ stroma_code stroma_state_register(stroma_state_registry *reg, const char *name, 
 typedef struct stroma_checkpoint_meta {
     char model_path[1024];  /* absolute path of the model file */
     char model_arg[512];    /* the model file as the run was given it (summary.json records this) */
-    char model_sha256[65];
+    char model_sha256[65];  /* of the file and its overrides */
+    char overrides[8192];   /* the model's overrides (stroma_model_overrides: "--set key=value\n" each), reapplied */
     uint64_t seed;
     double end_min;
     char solver[32];

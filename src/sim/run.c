@@ -340,6 +340,10 @@ stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_r
     double every = opts ? opts->checkpoint_every_min : 0;
     if (!(every >= 0) || !isfinite(every))
         return stroma_error_set(err, STROMA_ERR_ARGUMENT, "checkpoint interval must be > 0 min (got %g)", every);
+    if (strlen(stroma_model_overrides(sim->model)) >= sizeof ((stroma_checkpoint_meta *)0)->overrides)
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "the overrides (--set) are too long: %zu bytes, at most %zu",
+                                strlen(stroma_model_overrides(sim->model)),
+                                sizeof ((stroma_checkpoint_meta *)0)->overrides - 1);
     run_ctx r;
     stroma_code rc = run_ctx_init(&r, sim, every, err);
     if (rc == STROMA_OK) rc = stroma_outdir_begin(&r.od, out_dir, err);
@@ -352,6 +356,8 @@ stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_r
     if (!realpath(m->path, meta->model_path)) snprintf(meta->model_path, sizeof meta->model_path, "%s", m->path);
     snprintf(meta->model_arg, sizeof meta->model_arg, "%s", m->path);
     snprintf(meta->model_sha256, sizeof meta->model_sha256, "%s", m->sha256);
+    const char *ov = stroma_model_overrides(m);
+    snprintf(meta->overrides, sizeof meta->overrides, "%s", ov);
     meta->seed = m->seed;
     meta->end_min = stroma_sim_end_time(sim);
     snprintf(meta->solver, sizeof meta->solver, "%s", sim->transport->ops->name);
@@ -384,7 +390,16 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
                                                                                "nothing to resume in '%s': %s", dir,
                                                                                err->message)
                                                            : rc;
-    stroma_model *m = stroma_model_load(meta.model_path, err);
+    /* the overrides the run was given (stroma run --set), applied again: "--set key=value\n" each */
+    const char *sets[256];
+    int nsets = 0;
+    for (char *p = meta.overrides; *p && nsets < 256;) {
+        char *nl = strchr(p, '\n');
+        if (nl) *nl = '\0';
+        sets[nsets++] = strncmp(p, "--set ", 6) == 0 ? p + 6 : p;
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    stroma_model *m = stroma_model_load_set(meta.model_path, sets, nsets, err);
     if (!m) {
         stroma_buf_free(&payload);
         char msg[sizeof err->message];
@@ -397,8 +412,8 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
     if (strcmp(m->sha256, meta.model_sha256) != 0) {
         stroma_buf_free(&payload);
         stroma_error_set(err, STROMA_ERR_ARGUMENT,
-                         "cannot resume '%s': the model file '%s' changed since the checkpoint (SHA-256 %.12s…, was "
-                         "%.12s…)",
+                         "cannot resume '%s': the model file '%s' or its overrides changed since the checkpoint "
+                         "(SHA-256 %.12s…, was %.12s…)",
                          dir, meta.model_path, m->sha256, meta.model_sha256);
         stroma_model_destroy(&m);
         return err->code;

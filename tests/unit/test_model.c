@@ -95,6 +95,108 @@ static void expect_error(const char *yaml, stroma_code code, int line, int colum
 #define L3_5_OXYGEN "substrates:\n  oxygen:\n    diffusion: 1000\n    decay: 0.1\n"
 #define BASE L1_DOMAIN L2_TIME L3_5_OXYGEN
 
+/* ---- command-line overrides (stroma_model_load_string_set) ---- */
+
+static stroma_model *load_set(const char *yaml, const char *const *sets, int n, stroma_error *err) {
+    return stroma_model_load_string_set(yaml, strlen(yaml), "t.yaml", sets, n, err);
+}
+
+/* Overrides change values, add keys a file does not have (and mappings on the way), pick list items, append one,
+ * and replace a whole mapping; a later override of a key wins; the SHA-256 covers them. */
+static void test_overrides_apply(void **state) {
+    (void)state;
+    const char *yaml = BASE "sources:\n  - {substrate: oxygen, at: [10, 10, 10], uptake: 1}\n";
+    const char *sets[] = {"time.end=60",
+                          "substrates.oxygen.decay=0.5",
+                          "substrates.oxygen.boundary.x_min=20",
+                          "sources[0].uptake=3",
+                          "sources[1]={substrate: oxygen, at: [50, 10, 10], secretion: 2, saturation: 10}",
+                          "time.end=120",
+                          "seed=42"};
+    stroma_error err;
+    stroma_model *m = load_set(yaml, sets, 7, &err);
+    if (!m) fail_msg("overrides refused: %s", err.message);
+    assert_true(m->end_min == 120);
+    assert_true(m->substrates[0].decay_per_min == 0.5);
+    assert_int_equal(m->nsources, 2);
+    assert_true(m->sources[0].uptake_per_min == 3);
+    assert_int_equal((int)m->seed, 42);
+    expect_contains(stroma_model_overrides(m), "--set time.end=60\n--set substrates.oxygen.decay=0.5\n");
+    char desc[8192];
+    stroma_model_describe(m, desc, sizeof desc);
+    expect_contains(desc, "x_min = 20");
+    /* the SHA-256 differs from the file's alone, and repeats for the same overrides */
+    stroma_model *plain = load_str(yaml, &err);
+    assert_non_null(plain);
+    assert_string_not_equal(m->sha256, plain->sha256);
+    stroma_model *again = load_set(yaml, sets, 7, &err);
+    assert_non_null(again);
+    assert_string_equal(m->sha256, again->sha256);
+    assert_string_equal(stroma_model_overrides(plain), "");
+    stroma_model_destroy(&again);
+    stroma_model_destroy(&plain);
+    stroma_model_destroy(&m);
+    /* an empty file takes its keys from overrides alone */
+    const char *all[] = {"domain={x: [0, 100], y: [0, 20], z: [0, 20], voxel: 20}", "time.end=10",
+                         "time.dt_diffusion=0.1", "substrates.oxygen.diffusion=1000", "substrates.oxygen.decay=0.1"};
+    m = load_set("", all, 5, &err);
+    if (!m) fail_msg("a model from overrides alone was refused: %s", err.message);
+    assert_int_equal(m->nsub, 1);
+    stroma_model_destroy(&m);
+}
+
+/* Load yaml with one override, expect it to fail with `code` at --set:index:column with `needle`. */
+static void expect_set_error(const char *const *sets, int n, stroma_code code, int index, int column,
+                             const char *needle) {
+    stroma_error err;
+    stroma_model *m = load_set(BASE "sources:\n  - {substrate: oxygen, at: [10, 10, 10], uptake: 1}\n", sets, n,
+                               &err);
+    if (m) {
+        stroma_model_destroy(&m);
+        fail_msg("expected %s, but the model loaded with override %s", stroma_strerror(code), sets[index - 1]);
+    }
+    if (err.code != code || err.line != index || err.column != column || strcmp(err.file, "--set") != 0)
+        fail_msg("expected %s at --set:%d:%d, got %s at %s:%d:%d:\n%s", stroma_strerror(code), index, column,
+                 stroma_strerror(err.code), err.file, err.line, err.column, err.message);
+    expect_contains(err.message, needle);
+}
+
+/* Mistakes in an override are reported like the file's, at --set:N:COL. */
+static void test_overrides_errors(void **state) {
+    (void)state;
+    const char *unknown[] = {"time.end=60", "substrates.oxygen.decy=1"};
+    expect_set_error(unknown, 2, STROMA_ERR_UNKNOWN_KEY, 2, 19,
+                     "--set:2:19: unknown key substrates.oxygen.decy; did you mean 'decay'?");
+    const char *type[] = {"time.end=soon"};
+    expect_set_error(type, 1, STROMA_ERR_TYPE, 1, 10, "--set:1:10: time.end must be a number (got soon)");
+    const char *range[] = {"substrates.oxygen.decay=-0.1"};
+    expect_set_error(range, 1, STROMA_ERR_RANGE, 1, 25, "substrates.oxygen.decay must be >= 0 (got -0.1)");
+    const char *noeq[] = {"time.end"};
+    expect_set_error(noeq, 1, STROMA_ERR_PARSE, 1, 1, "is not key.path=value");
+    const char *index[] = {"sources[4].uptake=1"};
+    expect_set_error(index, 1, STROMA_ERR_RANGE, 1, 8, "'sources' has 1 item (0 to 0; 1 adds one): there is no item 4");
+    const char *notlist[] = {"time[0]=1"};
+    expect_set_error(notlist, 1, STROMA_ERR_TYPE, 1, 5, "'time' is a mapping in the model, not a list");
+    const char *nolist[] = {"zebra[0]=1"};
+    expect_set_error(nolist, 1, STROMA_ERR_UNKNOWN_KEY, 1, 6, "'zebra' is not in the model");
+    const char *notmap[] = {"seed=1", "seed.x=1"};
+    expect_set_error(notmap, 2, STROMA_ERR_TYPE, 2, 6, "'seed' is a single value in the model, not a mapping");
+    const char *yaml[] = {"time.end={a: "};
+    expect_set_error(yaml, 1, STROMA_ERR_PARSE, 1, 10, "the value '{a: ' is not valid YAML");
+    const char *empty[] = {"time..end=1"};
+    expect_set_error(empty, 1, STROMA_ERR_PARSE, 1, 6, "empty key name");
+    const char *lines[] = {"time.end=1\nseed: 2"};
+    expect_set_error(lines, 1, STROMA_ERR_PARSE, 1, 11, "an override is one line");
+    /* errors in the file still point into the file, and come first */
+    stroma_error err;
+    const char *ok[] = {"time.end=-5"};
+    assert_null(stroma_model_load_string_set(BASE "outputs: {evry: 5}\n", strlen(BASE "outputs: {evry: 5}\n"),
+                                             "t.yaml", ok, 1, &err));
+    assert_string_equal(err.file, "t.yaml");
+    expect_contains(err.message, "t.yaml:7:11: unknown key outputs.evry");
+    expect_contains(err.message, "--set:1:10: time.end must be > 0");
+}
+
 /* ---- SHA-256 ---- */
 
 static void test_sha256_vectors(void **state) {
@@ -2415,6 +2517,8 @@ int main(void) {
         cmocka_unit_test(test_vesicles_section),
         cmocka_unit_test(test_recruitment_section),
         cmocka_unit_test(test_reference_manual_matches_schema),
+        cmocka_unit_test(test_overrides_apply),
+        cmocka_unit_test(test_overrides_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
