@@ -704,7 +704,14 @@ static void section_model(FILE *f, const report_in *in, const stroma_model *mode
                   f);
             return;
         }
-        loaded = stroma_model_load(path, &lerr);
+        /* reloaded with the run's command-line overrides (run.json "overrides"), so its SHA-256 matches */
+        const stroma_json *ov = stroma_json_get(in->run, "overrides");
+        const char *sets[64];
+        int nsets = 0;
+        if (ov && ov->kind == STROMA_JSON_ARRAY)
+            for (size_t k = 0; k < ov->n && nsets < 64; k++)
+                if (ov->items[k].kind == STROMA_JSON_STRING) sets[nsets++] = ov->items[k].str;
+        loaded = stroma_model_load_set(path, sets, nsets, &lerr);
         if (!loaded) {
             fputs("<p class=\"note\">The model file <code>", f);
             html_esc(f, path);

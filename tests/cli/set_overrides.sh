@@ -18,6 +18,10 @@ last=$(tail -1 t60/timeseries.csv | cut -d, -f1)
 grep -q '"end_time": 60' t60/run.json || fail "run.json: end_time is not 60"
 grep -q '"overrides": \["initial_cells\[0\].count=40", "initial_cells\[0\].disc.radius=100", "time.end=60"\]' \
     t60/run.json || fail "run.json does not record the overrides: $(grep overrides t60/run.json)"
+# a report rebuilt later reloads the model with the recorded overrides: its summary shows them
+"$STROMA" report t60 >/dev/null || fail "stroma report of an overridden run failed"
+grep -q "has changed since the run" t60/report.html && fail "rebuilt report: the overridden model reads as changed"
+grep -q "40 cells in the disc" t60/report.html || fail "rebuilt report: no model summary with the overrides"
 "$STROMA" run "$M" "${SETS[@]}" --threads 1 --quiet -o plain --end 6 || fail "run without time.end failed"
 grep -q '"overrides": \["initial_cells\[0\].count=40", "initial_cells\[0\].disc.radius=100"\]' plain/run.json \
     || fail "run.json: overrides of the second run"
