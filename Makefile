@@ -47,9 +47,11 @@ demo: build
 	@echo "demo report:  $(CURDIR)/$(DEMO_OUT)/report.html (open it in a browser)"
 	@python3 tools/headline.py $(DEMO_OUT)
 
+# Two tests at a time: most are single-threaded (the fuzzers run for a fixed time), and no test asserts wall
+# time; on 2 cores this takes the suite from 8.5 to 5.5 minutes (measured on a fresh clone, 2026-12-07).
 test: build build-asan build-fuzz
-	STROMA_FUZZER=$(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader ctest --test-dir $(BUILD) --output-on-failure
-	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L 'unit|asan' --output-on-failure
+	STROMA_FUZZER=$(CURDIR)/$(BUILD_FUZZ)/fuzz_model_loader ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD_ASAN) -L 'unit|asan' -j $(JOBS) --output-on-failure
 
 # The shipped ecosystem models against the literature over their full two weeks (a few minutes on 2 cores; `make
 # test` runs the same checks on two simulated days): docs/tumour_stroma.md.
