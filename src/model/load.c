@@ -377,6 +377,10 @@ static void load_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_RULES_LAW: m->rules_law = (stroma_rules_law)v->integer; break; /* stroma, physicell */
     case STROMA_KEY_DEAD_UPTAKE_FRACTION: m->dead_uptake_fraction = v->num; break;
     case STROMA_KEY_CONTACT_LAW: m->contact_law = v->integer == 1; break; /* stroma, physicell */
+    case STROMA_KEY_SECRETION_ORDER: /* before_diffusion, after_diffusion */
+        m->secretion_after = v->integer == 1;
+        m->secretion_order_loc = v->key_loc;
+        break;
     case STROMA_KEY_SUBSTRATE_UNIT: snprintf(load_sub(ld)->unit, sizeof load_sub(ld)->unit, "%s", v->str); break;
     case STROMA_KEY_SUBSTRATE_DIFFUSION: load_sub(ld)->diffusion_um2_per_min = v->num; break;
     case STROMA_KEY_SUBSTRATE_DECAY: load_sub(ld)->decay_per_min = v->num; break;
@@ -1983,6 +1987,12 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, c
         if (!ld.nomem) load_check_rules(&ld, &names, load_top_key(root, "rules"));
         if (!ld.nomem) load_check_images(&ld, &names);
         if (!ld.nomem) load_check_markers(&ld, &names, grid); /* after the tables and the body */
+        /* the body's and the vesicles' ledgers count the cells' exchange before the solve */
+        if (m->secretion_after && (m->vessels.present || m->body.present || m->vesicles.present))
+            load_error(&ld, STROMA_ERR_RANGE, m->secretion_order_loc,
+                       "secretion_order after_diffusion cannot be used with %s (their mass ledgers count the cells' "
+                       "exchange before the diffusion solve); remove it or the section",
+                       m->vessels.present ? "vessels" : m->body.present ? "a body" : "vesicles");
         if (grid && !ld.nomem) load_check_memory(&ld, domain_at);
     }
     free(names.sub);

@@ -106,6 +106,8 @@ struct stroma_model {
     stroma_srcloc boundary_convention_loc;  /* where the key is written (0:0: absent) */
     stroma_rules_law rules_law;             /* how several rules on one behaviour combine (model/rules.h) */
     double dead_uptake_fraction;            /* share of its uptake rates a cell keeps at death (0: none) */
+    int secretion_after;                    /* 1: cells' sources act after the diffusion solve (`secretion_order`) */
+    stroma_srcloc secretion_order_loc;      /* where the key is written (0:0: absent) */
     int contact_law;                        /* 0: stroma's contacts at phenotype steps; 1: PhysiCell's, at
                                                mechanics steps (`contact_law`) */
     int output_every_is_end;    /* 1 if outputs.every was absent: output_every_min follows end_min, also when

@@ -540,6 +540,17 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                        "attachment_duration or when the target is dead; `kill_rate` is checked "
                                        "at the same steps. Contact transformations stay at phenotype steps. See "
                                        "docs/cells.md."},
+    [STROMA_KEY_SECRETION_ORDER] = {"secretion_order", STROMA_SCHEMA_CHOICE, "", OPTIONAL,
+                                    DEFAULT("before_diffusion", 0.0), .choices = "before_diffusion after_diffusion",
+                                    .doc = "When the cells' secretion and uptake act within a diffusion step. "
+                                           "before_diffusion: first the cells, then the diffusion solve, so cells "
+                                           "sense and outputs show the field after diffusion. after_diffusion: "
+                                           "PhysiCell/BioFVM's order (diffusion, then the cells' sources and "
+                                           "sinks): cells sense and outputs show the field after their own uptake "
+                                           "(at steady state, a cell's voxel holds what one source step makes of the "
+                                           "before_diffusion value; elsewhere the fields agree). Not with vessels, "
+                                           "a body or vesicles (their ledgers count the cells' exchange before the "
+                                           "solve). See docs/transport.md."},
     [STROMA_KEY_RULES] = {"rules", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
                           .doc = "How signals change behaviours, in the order written; needs `cell_types`. Each item "
                                  "is one rule written inline, or a `file` of rules in PhysiCell's CSV format. The "

@@ -178,6 +178,7 @@ typedef enum stroma_key_id {
     STROMA_KEY_RULES_LAW,
     STROMA_KEY_DEAD_UPTAKE_FRACTION,
     STROMA_KEY_CONTACT_LAW,
+    STROMA_KEY_SECRETION_ORDER,
     STROMA_KEY_RULES,
     STROMA_KEY_RULE,
     STROMA_KEY_RULE_TYPE, /* the inline keys stay consecutive, from type to apply_to_dead */

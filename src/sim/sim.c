@@ -479,7 +479,13 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
     /* the cells' secretion runs inside the diffusion step, voxel range by voxel range */
     stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells};
     int secrete = sim->has_cells && stroma_cell_engine_secrete_prepare(&sim->cells, sim->transport);
-    stroma_transport_step_with(sim->transport, secrete ? &secretion : NULL);
+    if (sim->model->secretion_after) {
+        /* PhysiCell/BioFVM's order (`secretion_order: after_diffusion`): the solve, then the cells' sources */
+        stroma_transport_step_with(sim->transport, NULL);
+        if (secrete) stroma_cell_engine_secrete(&sim->cells, sim->transport);
+    } else {
+        stroma_transport_step_with(sim->transport, secrete ? &secretion : NULL);
+    }
     sim->step++;
     if (sim->has_body) {
         if (stroma_exchange_account(&sim->exchange, &sim->plasma, sim->transport, 0) != 0)

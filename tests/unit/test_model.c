@@ -517,8 +517,8 @@ static void test_unknown_keys(void **state) {
     /* No near key: the valid keys are listed. */
     expect_error(BASE "zebra: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
                  "unknown key zebra (valid keys: domain, time, seed, substrates, boundary_convention, sources, cell_types, "
-                 "initial_cells, state_variables, rules_law, dead_uptake_fraction, contact_law, rules, outputs, markers, "
-                 "populations, tissue, "
+                 "initial_cells, state_variables, rules_law, dead_uptake_fraction, contact_law, secretion_order, rules, "
+                 "outputs, markers, populations, tissue, "
                  "indices, ecm, recruitment, vessels, body, vesicles)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
