@@ -1139,18 +1139,14 @@ static void test_boundary_voxel_hindered(void **state) {
     omp_set_num_threads(saved);
 }
 
-/* (b) Mass and positivity. 1D, no decay, voxel 0 held at c0, the rest 0, no flux at the far end: one backward
- * Euler step moves into the free voxels exactly the flux from voxel 0, r (c0 - c_1 new) per unit length
- * (summing the free rows), so sum_{i>0} (c_new - c_old) = r (c0 - c_1 new) to rounding (1e-12 relative); every
- * value stays in [0, c0] (maximum principle) at every step, and the field tends to c0 everywhere. In 3D with every
- * face held at c0 and no decay, both solvers: values in [0, c0] at every step and the domain total grows
- * monotonically towards c0 x volume (to rounding once it is there: 1e-15 relative). */
-static void test_boundary_voxel_mass(void **state) {
-    (void)state;
+/* The 1D mass check shared by voxel and biofvm: 30 voxels, no decay, voxel 0 on a Dirichlet face at c0, the rest
+ * 0, no flux at the far end. After every step voxel 0 holds c0, every free value lies in [0, c0], and the free
+ * voxels gained exactly flux_scale x r (c0 - c_1 new) (1e-12 relative); the field tends to c0. */
+static void boundary_mass_1d(stroma_boundary_convention conv, int biofvm_flux, const char *what) {
     const int n = 30;
     const double dx = 2.0, D = 50.0, dt = 0.5, c0 = 20.0, r = D * dt / (dx * dx);
     stroma_model *m = model_new(n, 1, 1, dx, dt, 1);
-    m->boundary_convention = STROMA_BOUNDARY_VOXEL;
+    m->boundary_convention = conv;
     m->substrates[0].diffusion_um2_per_min = D;
     m->substrates[0].face_dirichlet[STROMA_FACE_X_MIN] = 1;
     m->substrates[0].face_value[STROMA_FACE_X_MIN] = c0;
@@ -1164,41 +1160,58 @@ static void test_boundary_voxel_mass(void **state) {
             after += value(t, i, 0, 0, 0);
             assert_true(value(t, i, 0, 0, 0) >= 0.0 && value(t, i, 0, 0, 0) <= c0);
         }
-        double flux = r * (c0 - value(t, 1, 0, 0, 0));
+        assert_true(value(t, 0, 0, 0, 0) == c0);
+        double flux = r * (c0 - value(t, 1, 0, 0, 0)) / (biofvm_flux ? 1.0 + r : 1.0);
         if (!(fabs((after - before) - flux) <= 1e-12 * fmax(after, 1.0)))
-            fail_msg("step %d: free voxels gained %.17g, flux from the held voxel %.17g", step, after - before, flux);
+            fail_msg("step %d: free voxels gained %.17g, flux from the %s voxel %.17g", step, after - before, what,
+                     flux);
     }
     assert_true(value(t, n - 1, 0, 0, 0) > 0.99 * c0);
     stroma_transport_destroy(&t);
     model_free(m);
+}
 
-    const char *solvers[2] = {NULL, "explicit"};
-    for (int q = 0; q < 2; q++) {
-        m = model_new(11, 9, 8, 10.0, q ? 0.05 : 1.0, 1);
-        m->boundary_convention = STROMA_BOUNDARY_VOXEL;
-        m->substrates[0].diffusion_um2_per_min = 300.0;
-        for (int f = 0; f < STROMA_FACE_COUNT; f++) {
-            m->substrates[0].face_dirichlet[f] = 1;
-            m->substrates[0].face_value[f] = c0;
-        }
-        t = create_ok(m, solvers[q]);
-        double prev;
-        stroma_transport_stats(t, 0, NULL, NULL, NULL, &prev);
-        for (int step = 0; step < 200; step++) {
-            stroma_transport_step(t);
-            double lo, hi, total;
-            stroma_transport_stats(t, 0, NULL, &lo, &hi, &total);
-            if (!(lo >= 0.0 && hi <= c0 * (1.0 + 1e-15) && total >= prev * (1.0 - 1e-15))) /* rounding */
-                fail_msg("%s step %d: min %.17g, max %.17g, total %.17g after %.17g", q ? "explicit" : "lod", step,
-                         lo, hi, total, prev);
-            prev = total;
-        }
-        double mean;
-        stroma_transport_stats(t, 0, &mean, NULL, NULL, NULL);
-        assert_true(mean > 0.9 * c0);
-        stroma_transport_destroy(&t);
-        model_free(m);
+/* The 3D check shared by voxel and biofvm: an 11 x 9 x 8 grid, every face at c0, no decay: values in [0, c0] at
+ * every step, the total grows monotonically (to rounding, 1e-15 relative) and the mean passes 0.9 c0. */
+static void boundary_bounds_3d(stroma_boundary_convention conv, const char *solver) {
+    const double c0 = 20.0;
+    stroma_model *m = model_new(11, 9, 8, 10.0, solver ? 0.05 : 1.0, 1);
+    m->boundary_convention = conv;
+    m->substrates[0].diffusion_um2_per_min = 300.0;
+    for (int f = 0; f < STROMA_FACE_COUNT; f++) {
+        m->substrates[0].face_dirichlet[f] = 1;
+        m->substrates[0].face_value[f] = c0;
     }
+    stroma_transport *t = create_ok(m, solver);
+    double prev;
+    stroma_transport_stats(t, 0, NULL, NULL, NULL, &prev);
+    for (int step = 0; step < 200; step++) {
+        stroma_transport_step(t);
+        double lo, hi, total;
+        stroma_transport_stats(t, 0, NULL, &lo, &hi, &total);
+        if (!(lo >= 0.0 && hi <= c0 * (1.0 + 1e-15) && total >= prev * (1.0 - 1e-15))) /* rounding */
+            fail_msg("%s step %d: min %.17g, max %.17g, total %.17g after %.17g", solver ? solver : "lod", step, lo,
+                     hi, total, prev);
+        prev = total;
+    }
+    double mean;
+    stroma_transport_stats(t, 0, &mean, NULL, NULL, NULL);
+    assert_true(mean > 0.9 * c0);
+    stroma_transport_destroy(&t);
+    model_free(m);
+}
+
+/* (b) Mass and positivity. 1D, no decay, voxel 0 held at c0, the rest 0, no flux at the far end: one backward
+ * Euler step moves into the free voxels exactly the flux from voxel 0, r (c0 - c_1 new) per unit length
+ * (summing the free rows), so sum_{i>0} (c_new - c_old) = r (c0 - c_1 new) to rounding (1e-12 relative); every
+ * value stays in [0, c0] (maximum principle) at every step, and the field tends to c0 everywhere. In 3D with every
+ * face held at c0 and no decay, both solvers: values in [0, c0] at every step and the domain total grows
+ * monotonically towards c0 x volume (to rounding once it is there: 1e-15 relative). */
+static void test_boundary_voxel_mass(void **state) {
+    (void)state;
+    boundary_mass_1d(STROMA_BOUNDARY_VOXEL, 0, "held");
+    boundary_bounds_3d(STROMA_BOUNDARY_VOXEL, NULL);
+    boundary_bounds_3d(STROMA_BOUNDARY_VOXEL, "explicit");
 }
 
 /* voxel with no Dirichlet face changes nothing: bit-identical to face (a model's fixed voxels, sources, both
@@ -1449,56 +1462,8 @@ static void test_boundary_biofvm_threads(void **state) {
  * at every step, the total grows monotonically and the field tends to c0. */
 static void test_boundary_biofvm_mass(void **state) {
     (void)state;
-    const int n = 30;
-    const double dx = 2.0, D = 50.0, dt = 0.5, c0 = 20.0, r = D * dt / (dx * dx);
-    stroma_model *m = model_new(n, 1, 1, dx, dt, 1);
-    m->boundary_convention = STROMA_BOUNDARY_BIOFVM;
-    m->substrates[0].diffusion_um2_per_min = D;
-    m->substrates[0].face_dirichlet[STROMA_FACE_X_MIN] = 1;
-    m->substrates[0].face_value[STROMA_FACE_X_MIN] = c0;
-    stroma_transport *t = create_ok(m, NULL);
-    for (int step = 0; step < 400; step++) {
-        double before = 0.0, after = 0.0;
-        for (int i = 1; i < n; i++)
-            before += value(t, i, 0, 0, 0);
-        stroma_transport_step(t);
-        for (int i = 1; i < n; i++) {
-            after += value(t, i, 0, 0, 0);
-            assert_true(value(t, i, 0, 0, 0) >= 0.0 && value(t, i, 0, 0, 0) <= c0);
-        }
-        assert_true(value(t, 0, 0, 0, 0) == c0);
-        double flux = r * (c0 - value(t, 1, 0, 0, 0)) / (1.0 + r);
-        if (!(fabs((after - before) - flux) <= 1e-12 * fmax(after, 1.0)))
-            fail_msg("step %d: free voxels gained %.17g, flux from the relaxed voxel %.17g", step, after - before,
-                     flux);
-    }
-    assert_true(value(t, n - 1, 0, 0, 0) > 0.99 * c0);
-    stroma_transport_destroy(&t);
-    model_free(m);
-
-    m = model_new(11, 9, 8, 10.0, 1.0, 1);
-    m->boundary_convention = STROMA_BOUNDARY_BIOFVM;
-    m->substrates[0].diffusion_um2_per_min = 300.0;
-    for (int f = 0; f < STROMA_FACE_COUNT; f++) {
-        m->substrates[0].face_dirichlet[f] = 1;
-        m->substrates[0].face_value[f] = c0;
-    }
-    t = create_ok(m, NULL);
-    double prev;
-    stroma_transport_stats(t, 0, NULL, NULL, NULL, &prev);
-    for (int step = 0; step < 200; step++) {
-        stroma_transport_step(t);
-        double lo, hi, total;
-        stroma_transport_stats(t, 0, NULL, &lo, &hi, &total);
-        if (!(lo >= 0.0 && hi <= c0 * (1.0 + 1e-15) && total >= prev * (1.0 - 1e-15)))
-            fail_msg("step %d: min %.17g, max %.17g, total %.17g after %.17g", step, lo, hi, total, prev);
-        prev = total;
-    }
-    double mean;
-    stroma_transport_stats(t, 0, &mean, NULL, NULL, NULL);
-    assert_true(mean > 0.9 * c0);
-    stroma_transport_destroy(&t);
-    model_free(m);
+    boundary_mass_1d(STROMA_BOUNDARY_BIOFVM, 1, "relaxed");
+    boundary_bounds_3d(STROMA_BOUNDARY_BIOFVM, NULL);
 }
 
 /* The explicit solver refuses biofvm (it has no sweeps) with the key's place in the model file; biofvm without a
