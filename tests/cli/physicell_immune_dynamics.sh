@@ -19,12 +19,7 @@ grep -q "^contact_law: physicell" "$WORK/immune.yaml" || fail "the import does n
 grep -q 'signal: "damage delivered"' "$WORK/immune.yaml" || fail "the rule on damage delivered is not imported"
 "$STROMA" check "$WORK/immune.yaml" >/dev/null || fail "imported model does not check"
 
-run_seeds() { # model outdir-prefix
-    seq 1 20 | xargs -P 2 -I{} "$STROMA" run "$1" --seed {} --threads 1 --end 1440 --quiet --out "$2{}" ||
-        fail "runs of $1 failed"
-}
-
-run_seeds "$WORK/immune.yaml" "$WORK/run"
+run_seeds "$WORK/immune.yaml" "$WORK/run" 20 1440
 python3 "$SRC/tests/cli/compare_counts.py" "$REF" all 3 "$WORK"/run* >"$WORK/compare.txt" ||
     fail "population dynamics differ from PhysiCell's: $(cat "$WORK/compare.txt")"
 cat "$WORK/compare.txt"
@@ -35,7 +30,7 @@ assert all(e["phagocytoses"] > 0 for e in ev) and sum(e["transformations"] for e
 PY
 
 grep -v 'signal: "damage delivered"' "$WORK/immune.yaml" >"$WORK/control.yaml"
-run_seeds "$WORK/control.yaml" "$WORK/ctl"
+run_seeds "$WORK/control.yaml" "$WORK/ctl" 20 1440
 if python3 "$SRC/tests/cli/compare_counts.py" "$REF" all 3 "$WORK"/ctl* >"$WORK/control.txt"; then
     fail "negative control passed: the comparison cannot tell T cells that never exhaust"
 fi

@@ -15,19 +15,13 @@ grep -q "cycle_start: synchronized" "$WORK/template.yaml" || fail "imported cell
 # the reference covers 4,320 min with a count every 60 min
 "$STROMA" check "$WORK/template.yaml" >/dev/null || fail "imported model does not check"
 
-run_seeds() { # model outdir-prefix
-    for s in 1 2 3 4 5 6 7 8; do echo "$s"; done |
-        xargs -P 2 -I{} "$STROMA" run "$1" --seed {} --threads 1 --end 4320 --quiet --out "$2{}" ||
-        fail "runs of $1 failed"
-}
-
-run_seeds "$WORK/template.yaml" "$WORK/run"
+run_seeds "$WORK/template.yaml" "$WORK/run" 8 4320
 python3 "$SRC/tests/cli/compare_counts.py" "$REF" default 3 "$WORK"/run[1-8] >"$WORK/compare.txt" ||
     fail "population dynamics differ from PhysiCell's: $(cat "$WORK/compare.txt")"
 cat "$WORK/compare.txt"
 
 sed 's/cycle_start: synchronized/cycle_start: stationary/' "$WORK/template.yaml" >"$WORK/async.yaml"
-run_seeds "$WORK/async.yaml" "$WORK/async"
+run_seeds "$WORK/async.yaml" "$WORK/async" 8 4320
 if python3 "$SRC/tests/cli/compare_counts.py" "$REF" default 3 "$WORK"/async[1-8] >"$WORK/control.txt"; then
     fail "negative control passed: the comparison cannot tell a wrong start from the right one"
 fi
