@@ -96,6 +96,9 @@ stroma_code stroma_run(stroma_sim *sim, const char *out_dir, stroma_progress_fn 
 
 typedef struct stroma_run_options {
     double checkpoint_every_min; /* > 0: write out_dir/checkpoint.bin at this interval and at the end; 0: none */
+    FILE *warnings;              /* warnings about the tissue as the run goes (packed far past confluence, cells held
+                                    by the domain's walls, a population doubling every phenotype step), each once;
+                                    NULL: nowhere */
 } stroma_run_options;
 
 /* stroma_run with options (NULL = defaults). The simulation gains a checkpoint section for the run's own
@@ -105,7 +108,8 @@ stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_r
 
 typedef struct stroma_resume_options {
     int threads;    /* as stroma_sim_options.threads */
-    FILE *warnings; /* the reloaded model's loader warnings (stroma_model_warnings) go here; NULL: nowhere */
+    FILE *warnings; /* the reloaded model's loader warnings (stroma_model_warnings) and the run's warnings about the
+                       tissue (stroma_run_options.warnings) go here; NULL: nowhere */
 } stroma_resume_options;
 
 /* Continue the run in `dir` from its last checkpoint (dir/checkpoint.bin) to its end time, with the same model

@@ -25,6 +25,7 @@ stroma_code stroma_cell_engine_init(stroma_cell_engine *e, const stroma_cell_typ
     e->rng = rng;
     e->grid_stale = 1;
     e->sec_stale = 1;
+    e->burst_type = -1;
     stroma_code rc = stroma_mech_pairs_init(&e->pairs, types, ntypes, err);
     if (rc == STROMA_OK) rc = stroma_cells_init(&e->cells, nsub, 1024, err);
     int parts = 0;
@@ -1583,6 +1584,8 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
         if (e->contact[i] == STROMA_CONTACT_NONE && c->attached_id[i] >= 0)
             deliver_damage(e, i, c->attached_id[i], e->contact_min[i]);
     /* phenotype outcomes, in id order; daughters are appended and act from the next step */
+    int64_t live0[STROMA_MAX_CELL_TYPES_RULES] = {0}, divided[STROMA_MAX_CELL_TYPES_RULES] = {0};
+    for (size_t i = 0; i < n; i++) live0[c->type[i]] += c->state[i] == STROMA_CELL_LIVE;
     for (size_t i = 0; i < n; i++) {
         switch (e->action[i]) {
         case STROMA_ACT_APOPTOSIS:
@@ -1600,6 +1603,7 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
         case STROMA_ACT_DIVIDE:
             if (c->state[i] == STROMA_CELL_LIVE) {
                 size_t before = c->n;
+                divided[c->type[i]]++;
                 if ((rc = divide(e, i, err)) != STROMA_OK) return rc;
                 c->birth_min[before] = t_min;
                 e->keep[before] = 1;
@@ -1612,6 +1616,12 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
             break;
         }
     }
+    for (int k = 0; k < e->ntypes; k++)
+        if (live0[k] >= STROMA_BURST_MIN_CELLS && (double)divided[k] / (double)live0[k] > e->burst_share) {
+            e->burst_share = (double)divided[k] / (double)live0[k];
+            e->burst_cells = live0[k];
+            e->burst_type = k;
+        }
     size_t removed = 0;
     for (size_t i = 0; i < c->n; i++) removed += !e->keep[i];
     if (removed) {
@@ -1621,6 +1631,26 @@ stroma_code stroma_cell_engine_phenotype(stroma_cell_engine *e, const stroma_tra
     e->phen_step++;
     e->grid_stale = e->sec_stale = 1;
     return STROMA_OK;
+}
+
+stroma_packing stroma_cell_engine_packing(const stroma_cell_engine *e) {
+    const stroma_cells *c = &e->cells;
+    const stroma_mech_domain *d = &e->dom;
+    stroma_packing p = {0, 0, 0};
+    double sum = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->state[i] != STROMA_CELL_LIVE) continue;
+        const double ps = stroma_cell_engine_pressure_signal(c->pressure[i]);
+        sum += ps;
+        p.live++;
+        if (!(ps > 1)) continue;
+        const double x[3] = {c->x[i], c->y[i], c->z[i]}, r = c->radius_um[i];
+        int near = 0;
+        for (int a = 0; a < d->dim; a++) near |= x[a] - d->lo_um[a] < r || d->hi_um[a] - x[a] < r;
+        p.at_walls += near;
+    }
+    if (p.live) p.mean_pressure = sum / (double)p.live;
+    return p;
 }
 
 void stroma_cell_engine_count(const stroma_cell_engine *e, int64_t *counts, int64_t *dead) {

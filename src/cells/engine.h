@@ -105,10 +105,29 @@ typedef struct stroma_cell_engine {
     const double *plasma;             /* [nsystemic] plasma values (clinical unit), or NULL */
     const double *ecm;                /* [nvox] ECM density (mg/mL), or NULL */
     const double *ecm_migration;      /* [ntypes] migration sensitivity to ECM (speed / (1 + m E)), or NULL */
+    /* A diagnostic for the run's warnings, not state (not checkpointed): the largest share of a type's live cells
+     * that divided in one phenotype step so far in this process, and that type's live count before that step
+     * (only types with at least STROMA_BURST_MIN_CELLS live cells count) */
+    double burst_share;
+    int64_t burst_cells;
+    int burst_type;                   /* -1: none */
 } stroma_cell_engine;
+
+#define STROMA_BURST_MIN_CELLS 20
 
 /* A cell's stored pressure on the scale the `pressure` rule signal reads (1 ~ confluent, as in PhysiCell). */
 double stroma_cell_engine_pressure_signal(double pressure);
+
+/* How packed the live cells are: their number, their mean pressure signal (0 without live cells), and how many
+ * of them the domain's walls hold: a live cell compressed past confluence (pressure signal > 1) whose centre is
+ * within its radius of a wall, so that the wall's repulsion holds it in — PhysiCell, without virtual walls,
+ * lets such a cell leave the domain and removes it. From the stored state only (positions, radii, pressures). */
+typedef struct stroma_packing {
+    int64_t live;
+    double mean_pressure;
+    int64_t at_walls;
+} stroma_packing;
+stroma_packing stroma_cell_engine_packing(const stroma_cell_engine *e);
 
 /* Attach a rules engine (borrowed; must outlive e) before any cell is added: gives each cell its state
  * variables and behaviour slots. */

@@ -334,7 +334,7 @@ static int cmd_run(int argc, char **argv) {
     cli_progress_init(&prog, stdout, ra.quiet, ra.progress_every, sim);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    stroma_run_options ro = {.checkpoint_every_min = ra.ckpt_every};
+    stroma_run_options ro = {.checkpoint_every_min = ra.ckpt_every, .warnings = stderr};
     catch_stop_signals();
     stroma_code rc = stroma_run_with(sim, out, &ro, run_progress, &prog, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);

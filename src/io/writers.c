@@ -394,6 +394,10 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
                 (long long)dead, (long long)ev->births, (long long)ev->apoptoses,
                 (long long)ev->necroses, (long long)ev->kills, (long long)ev->phagocytoses,
                 (long long)ev->transformations, (long long)ev->removals);
+        const stroma_packing pk = stroma_cell_engine_packing(&sim->cells);
+        fputs(",\n  \"packing\": {\"mean_pressure\": ", f);
+        stroma_json_number(f, pk.mean_pressure);
+        fprintf(f, ", \"cells_held_by_walls\": %lld}", (long long)pk.at_walls);
     }
     write_summary_body(f, sim);
     write_summary_vesicles(f, sim);

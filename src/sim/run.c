@@ -61,7 +61,61 @@ typedef struct run_ctx {
     stroma_checkpoint_meta meta;
     double t0;
     double output_s, checkpoint_s; /* wall time spent writing outputs / checkpoints */
+    /* warnings about the tissue (run_diagnose), each given once per process */
+    FILE *warnings;           /* NULL: nowhere */
+    int warned_pressure, warned_walls, warned_burst;
 } run_ctx;
+
+/* A packed tissue: the live cells' mean pressure signal (1 ~ confluent) past this many times confluence; cells
+ * held by the walls: at least this many (stroma_cell_engine_packing); a burst: more than this share of a type's
+ * cells dividing in one phenotype step. Each with at least STROMA_BURST_MIN_CELLS live cells. */
+#define STROMA_WARN_PRESSURE 4.0
+#define STROMA_WARN_WALLS 5
+#define STROMA_WARN_BURST 0.5
+
+/* Warnings about the tissue at an output time, each once: the tissue packed far past confluence, compressed
+ * cells held in by the domain's walls (PhysiCell would let them leave and remove them). */
+static void run_diagnose(run_ctx *r) {
+    stroma_sim *sim = r->sim;
+    if (!sim->has_cells) return;
+    stroma_cell_engine *e = &sim->cells;
+    FILE *w = r->warnings;
+    const double t = stroma_sim_time(sim);
+    const stroma_packing p = stroma_cell_engine_packing(e);
+    if (w && !r->warned_pressure && p.live >= STROMA_BURST_MIN_CELLS && p.mean_pressure > STROMA_WARN_PRESSURE) {
+        r->warned_pressure = 1;
+        fprintf(w,
+                "warning: at t = %g min the %lld live cells are packed far past confluence: their mean pressure is "
+                "%.3g (1 = confluent). Cells go on dividing under pressure: add contact inhibition (a rule that "
+                "pressure decreases cycle entry, docs/rules.md) or check the cycle rates.\n",
+                t, (long long)p.live, p.mean_pressure);
+    }
+    if (w && !r->warned_walls && p.live >= STROMA_BURST_MIN_CELLS && p.at_walls >= STROMA_WARN_WALLS) {
+        r->warned_walls = 1;
+        fprintf(w,
+                "warning: at t = %g min the domain's walls hold %lld compressed cells in (pressure past confluence, "
+                "centre within a radius of a wall; PhysiCell would let them leave and remove them): the tissue "
+                "has reached the edge of the domain, and what happens there is an artefact of its size. Enlarge "
+                "the domain or end the run earlier (packing.cells_held_by_walls in summary.json).\n",
+                t, (long long)p.at_walls);
+    }
+}
+
+/* The burst warning, after every step (cheap: the engine keeps the largest share since the start). */
+static void run_warn_burst(run_ctx *r) {
+    const stroma_sim *sim = r->sim;
+    const stroma_cell_engine *e = &sim->cells;
+    if (!r->warnings || r->warned_burst || !sim->has_cells || e->burst_type < 0 ||
+        !(e->burst_share > STROMA_WARN_BURST))
+        return;
+    r->warned_burst = 1;
+    fprintf(r->warnings,
+            "warning: at t = %g min, %.0f%% of the %lld live %s cells divided in one phenotype step (%g min): the "
+            "population doubles about every step, so the time step, not the biology, sets its growth. Check the "
+            "cycle rates and their units (1/min), or shorten time.dt_phenotype.\n",
+            stroma_sim_time(sim), 100 * e->burst_share, (long long)e->burst_cells,
+            sim->model->cell_types[e->burst_type].name, sim->model->dt_phenotype_min);
+}
 
 /* Rewrite timeseries.csv with every row so far (one per output time up to last_output_min). */
 static stroma_code ts_flush_file(run_ctx *r, stroma_error *err) {
@@ -172,6 +226,7 @@ static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
         return rc;
     }
     stroma_write_timeseries_row(r->ts, sim);
+    run_diagnose(r);
     r->last_output_min = stroma_sim_time(sim);
     fflush(r->ts);
     if (r->ts_len < 262144 || r->ts_len - r->ts_written >= r->ts_written / 8) rc = ts_flush_file(r, err);
@@ -244,6 +299,7 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
     if (rc == STROMA_OK && r->last_output_min < 0 && sim->step % out_stride == 0) rc = write_snapshot(r, err);
     while (rc == STROMA_OK && sim->step < sim->end_step) {
         if ((rc = stroma_sim_step(sim, err)) != STROMA_OK) break;
+        run_warn_burst(r);
         int at_output = sim->step % out_stride == 0 || sim->step == sim->end_step;
         if (at_output && (rc = write_snapshot(r, err)) != STROMA_OK) break;
         if (ck_stride && (sim->step % ck_stride == 0 || sim->step == sim->end_step) &&
@@ -346,6 +402,7 @@ stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_r
                                 sizeof ((stroma_checkpoint_meta *)0)->overrides - 1);
     run_ctx r;
     stroma_code rc = run_ctx_init(&r, sim, every, err);
+    r.warnings = opts ? opts->warnings : NULL;
     if (rc == STROMA_OK) rc = stroma_outdir_begin(&r.od, out_dir, err);
     if (rc != STROMA_OK) {
         run_ctx_free(&r);
@@ -447,6 +504,7 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
         r.resumed_at_min = meta.time_min;
         r.checkpoint_at_min = meta.time_min;
         r.ts_disk_min = NAN; /* the killed run may have written rows after its checkpoint */
+        r.warnings = opts ? opts->warnings : NULL;
         rc = write_status(&r, "running", NULL, err);
     }
     if (rc == STROMA_OK) rc = run_loop(&r, progress, user, err);
