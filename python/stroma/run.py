@@ -206,7 +206,7 @@ class Run:
     def cells(self, t):
         """The cells at output time t (min) as a DataFrame, one row per cell in id order, every column the run wrote:
         from cells/cells_<t>.csv (docs/outputs.md#cell-files) or, when only ParaView files were written, from
-        cells/cells_<t>.vtp (the same names; type and state as names; no age, damage, velocity or behaviours)."""
+        cells/cells_<t>.vtp (the same names and columns; type and state as names)."""
         k = self._key(t)
         if k in self._cells_csv:
             return _read_cells_csv(self._cells_csv[k])
@@ -297,8 +297,16 @@ def _read_cells_vtp(path):
             "x": points[:, 0], "y": points[:, 1], "z": points[:, 2]}
     for name in ("radius", "volume", "phase", "pressure"):
         cols[name] = arrays[name]
+    # files since 2026-12-07 also carry age, damage, damage_delivered, velocity (3 components: the CSV's vx, vy,
+    # vz), attached_id and behaviour:<name>; earlier ones do not
+    if "velocity" in arrays:
+        for name in ("age", "damage", "damage_delivered"):
+            cols[name] = arrays[name]
+        v = np.asarray(arrays["velocity"]).reshape(n, 3)
+        cols["vx"], cols["vy"], cols["vz"] = v[:, 0], v[:, 1], v[:, 2]
+        cols["attached_id"] = arrays["attached_id"].astype(np.int64)
     for name, v in arrays.items():
-        if name not in cols:
+        if name not in cols and name != "velocity":
             cols[name] = v
     df = pd.DataFrame(cols, index=pd.RangeIndex(n))
     df["phase"] = df["phase"].astype(np.int64)

@@ -223,7 +223,9 @@ stroma_code stroma_write_fields_vti(stroma_outdir *od, const stroma_sim *sim, st
 }
 
 /* Point-array names of the cell files; a state variable with one of these names is written as var:<name>. */
-static const char *const vtk_cell_array_names[] = {"id", "type", "state", "radius", "volume", "pressure", "phase"};
+static const char *const vtk_cell_array_names[] = {"id",  "type",   "state",  "radius",           "volume",
+                                                   "pressure", "phase", "age", "damage", "damage_delivered",
+                                                   "velocity", "attached_id"};
 enum { VTK_CELL_FIXED_ARRAYS = sizeof vtk_cell_array_names / sizeof vtk_cell_array_names[0] };
 
 stroma_code stroma_write_cells_vtp(stroma_outdir *od, const stroma_sim *sim, stroma_vtk_series *series,
@@ -233,9 +235,12 @@ stroma_code stroma_write_cells_vtp(stroma_outdir *od, const stroma_sim *sim, str
     const double time_min = stroma_sim_time(sim);
     const int nstate = c->nstate;
     const size_t n = c->n;
-    /* arrays: the fixed point arrays, the state variables, the markers, then Points, connectivity, offsets */
+    /* arrays: the fixed point arrays, the state variables, the markers, the behaviours, then Points, connectivity,
+     * offsets */
     const int nmark = model->readout.nmarkers;
-    const size_t narr = VTK_CELL_FIXED_ARRAYS + (size_t)nstate + (size_t)nmark + 3;
+    const stroma_rules_engine *R = sim->cells.rules;
+    const int nslots = R ? R->nslots : 0;
+    const size_t narr = VTK_CELL_FIXED_ARRAYS + (size_t)nstate + (size_t)nmark + (size_t)nslots + 3;
     vtk_array *a = calloc(narr, sizeof *a);
     char(*var_names)[STROMA_NAME_MAX + 8] = calloc((size_t)(nstate > 0 ? nstate : 1), sizeof *var_names);
     const char **type_names = calloc((size_t)(model->ntypes > 0 ? model->ntypes : 1), sizeof *type_names);
@@ -243,8 +248,13 @@ stroma_code stroma_write_cells_vtp(stroma_outdir *od, const stroma_sim *sim, str
     /* marker:<name>, 1 for a live cell positive for the marker, 0 otherwise (readout/ihc.h) */
     uint8_t *positive = calloc((size_t)(nmark > 0 ? nmark : 1) * (n > 0 ? n : 1), 1);
     char(*mark_names)[STROMA_NAME_MAX + 8] = calloc((size_t)(nmark > 0 ? nmark : 1), sizeof *mark_names);
+    /* age = time - birth time; behaviour:<name>, the current value of each rule-controlled behaviour */
+    double *age = malloc((n > 0 ? n : 1) * sizeof *age);
+    double *beh = malloc((size_t)(nslots > 0 ? nslots : 1) * (n > 0 ? n : 1) * sizeof *beh);
+    char(*beh_names)[160] = calloc((size_t)(nslots > 0 ? nslots : 1), sizeof *beh_names);
     stroma_code rc = STROMA_OK;
-    if (!a || !var_names || !type_names || !state_var_names || !positive || !mark_names) {
+    if (!a || !var_names || !type_names || !state_var_names || !positive || !mark_names || !age || !beh ||
+        !beh_names) {
         rc = stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory writing the cell file");
         goto done;
     }
@@ -260,6 +270,16 @@ stroma_code stroma_write_cells_vtp(stroma_outdir *od, const stroma_sim *sim, str
                          .data = c->pressure};
     a[k++] = (vtk_array){.name = "phase", .type = "Int32", .ncomp = 1, .elem_size = 4, .count = n,
                          .source = VTK_INT8_AS_I32, .i8 = c->phase};
+    for (size_t i = 0; i < n; i++) age[i] = time_min - c->birth_min[i];
+    a[k++] = (vtk_array){.name = "age", .type = "Float64", .ncomp = 1, .elem_size = 8, .count = n, .data = age};
+    a[k++] = (vtk_array){.name = "damage", .type = "Float64", .ncomp = 1, .elem_size = 8, .count = n,
+                         .data = c->damage};
+    a[k++] = (vtk_array){.name = "damage_delivered", .type = "Float64", .ncomp = 1, .elem_size = 8, .count = n,
+                         .data = c->damage_delivered};
+    a[k++] = (vtk_array){.name = "velocity", .type = "Float64", .ncomp = 3, .elem_size = 8, .count = n,
+                         .source = VTK_POINTS_F64, .xyz = {c->vx, c->vy, c->vz}};
+    a[k++] = (vtk_array){.name = "attached_id", .type = "Int64", .ncomp = 1, .elem_size = 8, .count = n,
+                         .data = c->attached_id};
     for (int v = 0; v < nstate; v++) {
         const char *name = model->state_vars[v].name;
         int clash = 0;
@@ -277,6 +297,14 @@ stroma_code stroma_write_cells_vtp(stroma_outdir *od, const stroma_sim *sim, str
         snprintf(mark_names[m], sizeof mark_names[m], "marker:%s", model->readout.markers[m].name);
         a[k++] = (vtk_array){.name = mark_names[m], .type = "UInt8", .ncomp = 1, .elem_size = 1, .count = n,
                              .data = pm};
+    }
+    for (int q = 0; q < nslots; q++) {
+        double *pb = beh + (size_t)q * n;
+        for (size_t i = 0; i < n; i++) pb[i] = stroma_cell_engine_behaviour(&sim->cells, model, i, R->slot_beh[q]);
+        snprintf(beh_names[q], sizeof beh_names[q], "behaviour:%.140s",
+                 model->rule_tables.behaviours[R->slot_beh[q]].name);
+        a[k++] = (vtk_array){.name = beh_names[q], .type = "Float64", .ncomp = 1, .elem_size = 8, .count = n,
+                             .data = pb};
     }
     const size_t npoint_arrays = k;
     a[k++] = (vtk_array){.name = "Points", .type = "Float64", .ncomp = 3, .elem_size = 8, .count = n,
@@ -317,6 +345,9 @@ stroma_code stroma_write_cells_vtp(stroma_outdir *od, const stroma_sim *sim, str
     rc = stroma_outdir_close(od, f, rel, err);
     if (rc == STROMA_OK) rc = vtk_series_update(od, series, time_min, "cells", "vtp", err);
 done:
+    free(age);
+    free(beh);
+    free(beh_names);
     free(a);
     free(var_names);
     free(type_names);

@@ -27,7 +27,8 @@ from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkIOXML import vtkXMLImageDataReader, vtkXMLPolyDataReader
 
 STATES = ["live", "apoptotic", "necrotic"]
-CELL_ARRAYS = ["id", "type", "state", "radius", "volume", "pressure", "phase"]
+CELL_ARRAYS = ["id", "type", "state", "radius", "volume", "pressure", "phase", "age", "damage", "damage_delivered",
+               "velocity", "attached_id"]
 
 
 def fail(msg):
@@ -205,9 +206,11 @@ def check_cells(out, summary, rows, times, svar_arrays, svar_rates, svar_positiv
         check(strings(fd, "cell_states") == STATES, f"{path}: cell_states")
         pd = poly.GetPointData()
         got = [pd.GetArray(i).GetName() for i in range(pd.GetNumberOfArrays())]
-        check(got == CELL_ARRAYS + svar_arrays + marker_arrays, f"{path}: point arrays {got}")
+        beh_arrays = [g for g in got if g.startswith("behaviour:")]  # one per rule-controlled behaviour
+        check(got == CELL_ARRAYS + svar_arrays + marker_arrays + beh_arrays, f"{path}: point arrays {got}")
+        check(pd.GetArray("velocity").GetNumberOfComponents() == 3, f"{path}: velocity is not a 3-vector")
         kinds = {"id": "vtkLongLongArray", "type": "vtkIntArray", "state": "vtkUnsignedCharArray",
-                 "phase": "vtkIntArray"}
+                 "phase": "vtkIntArray", "attached_id": "vtkLongLongArray"}
         kinds.update({m: "vtkUnsignedCharArray" for m in marker_arrays})
         for name in got:
             cls = pd.GetArray(name).GetClassName()

@@ -114,10 +114,16 @@ for t, row in zip(times, rows):
     check(np.array_equal(cells["id"].to_numpy(), va["id"]), f"t={tag}: ids differ from the .vtp")
     check(np.array_equal(cells[["x", "y", "z"]].to_numpy(), pts), f"t={tag}: positions differ from the .vtp")
     check(list(cells["type"]) == [types[k] for k in va["type"]], f"t={tag}: types differ from the .vtp")
-    for c in state_vars + ["radius", "volume", "pressure", "phase"] + [a for a in va if a.startswith("marker:")]:
+    for c in state_vars + ["radius", "volume", "pressure", "phase", "age", "damage", "damage_delivered",
+                           "attached_id"] + [a for a in va if a.startswith(("marker:", "behaviour:"))]:
         check(c in cells.columns, f"t={tag}: no column {c} in cells({tag})")
         check(np.array_equal(cells[c].to_numpy(dtype=float), va[c].astype(float)),
               f"t={tag}: {c} differs from the .vtp")
+    check(np.array_equal(cells[["vx", "vy", "vz"]].to_numpy(), va["velocity"]), f"t={tag}: velocity differs from the .vtp")
+    # the .vtp holds every column of the CSV (velocity as one 3-component array)
+    if not vtk_only:
+        want = [c for c in header if c not in ("id", "type", "state", "x", "y", "z", "vx", "vy", "vz")]
+        check(all(c in va for c in want), f"t={tag}: CSV columns missing from the .vtp: {[c for c in want if c not in va]}")
     check((cells.loc[cells["type"] == "tumour", "stress"] > 0).all(), f"t={tag}: a tumour cell without stress")
     if not vtk_only:
         # the debugging columns hold what they say
@@ -174,13 +180,13 @@ for t, row in zip(times, rows):
     a = run.anndata(t)
     check(a.n_obs == len(cells), f"t={tag}: anndata n_obs {a.n_obs}, cells {len(cells)}")
     names = list(a.var_names)
-    want_vars = state_vars + ([b[len("behaviour:"):] for b in behaviours_seen] if not vtk_only else [])
+    beh = behaviours_seen if not vtk_only else [x for x in va if x.startswith("behaviour:")]
+    want_vars = state_vars + [b[len("behaviour:"):] for b in beh]
     check(names == want_vars, f"t={tag}: anndata var names {names}, expected {want_vars}")
     check(a.X.dtype == np.float64, f"t={tag}: X is {a.X.dtype}")
     check(np.array_equal(a[:, "stress"].X.ravel(), cells["stress"].to_numpy()), f"t={tag}: anndata stress")
-    if not vtk_only:
-        check(np.array_equal(a[:, "kill rate"].X.ravel(), cells["behaviour:kill rate"].to_numpy()),
-              f"t={tag}: anndata kill rate")
+    check(np.array_equal(a[:, "kill rate"].X.ravel(), cells["behaviour:kill rate"].to_numpy()),
+          f"t={tag}: anndata kill rate")
     check(list(a.obs_names) == [str(i) for i in cells["id"]], f"t={tag}: obs names are not the ids")
     for c in ("id", "type", "state", "x", "y", "z", "volume", "phase"):
         check(c in a.obs.columns, f"t={tag}: obs lacks {c}")
