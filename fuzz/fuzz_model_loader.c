@@ -1,4 +1,6 @@
-/* libFuzzer target for the model loader: each input is a model file handed to stroma_model_load_string.
+/* libFuzzer target for the model loader: each input is a model file handed to stroma_model_load_string_set, with
+ * the overrides of `stroma run --set` taken from the input itself: every line that starts with "#--set " (a YAML
+ * comment, so the file parses the same) gives one override, the rest of its line (at most FUZZ_MAX_SETS).
  * The files it names (initial_cells[].file, rules[].file) resolve next to `name`, a path in an empty directory
  * made once, and fopen and stroma_open_regular are wrapped (linked with -Wl,--wrap=...) so that while the loader
  * runs it can open nothing outside that directory: an input can neither read the machine's files nor block on a FIFO, /dev/stdin
@@ -116,12 +118,33 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     return 0;
 }
 
+#define FUZZ_MAX_SETS 8
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!fuzz_bad_utf8 && !fuzz_utf8_valid(data, size)) return -1; /* -1: libFuzzer keeps it out of the corpus */
+    /* the overrides: copies of the "#--set " lines' rest, each NUL-terminated, in one buffer */
+    char *sets_buf = malloc(size + 1);
+    const char *sets[FUZZ_MAX_SETS];
+    int nsets = 0;
+    if (!sets_buf) return 0;
+    size_t used = 0;
+    for (size_t i = 0; i < size && nsets < FUZZ_MAX_SETS;) {
+        const char *line = (const char *)data + i;
+        const char *nl = memchr(line, '\n', size - i);
+        size_t len = nl ? (size_t)(nl - line) : size - i;
+        if (len >= 7 && memcmp(line, "#--set ", 7) == 0 && !memchr(line + 7, '\0', len - 7)) {
+            memcpy(sets_buf + used, line + 7, len - 7);
+            sets_buf[used + len - 7] = '\0';
+            sets[nsets++] = sets_buf + used;
+            used += len - 6;
+        }
+        i += len + 1;
+    }
     stroma_error err;
     fuzz_confined = 1;
-    stroma_model *m = stroma_model_load_string((const char *)data, size, fuzz_name, &err);
+    stroma_model *m = stroma_model_load_string_set((const char *)data, size, fuzz_name, sets, nsets, &err);
     fuzz_confined = 0;
+    free(sets_buf);
     /* The contract: on success the error is cleared; on failure it has a code and a NUL-terminated message. */
     if (m ? err.code != STROMA_OK : err.code == STROMA_OK || !memchr(err.message, '\0', sizeof err.message))
         abort();

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run the model-loader fuzzer for a bounded time, then replay its corpus with full leak stacks.
 # Usage: bash fuzz/run.sh FUZZER SECONDS CORPUS_DIR ARTIFACT_DIR
-# Seeds: the model files of the source tree and the reproducers in fuzz/crashes (copied at run time into a
-# temporary directory). New inputs go to CORPUS_DIR (kept between runs if you want); crashes, leaks, timeouts
+# Seeds: the model files of the source tree, fuzz/seeds/*.yaml and the reproducers in fuzz/crashes (copied at run
+# time into a temporary directory). New inputs go to CORPUS_DIR (kept between runs if you want); crashes, leaks, timeouts
 # and OOMs to ARTIFACT_DIR.
 # Exits 0 when nothing was found, nonzero otherwise (with the reproducer's path in the log).
 set -euo pipefail
@@ -15,7 +15,7 @@ trap 'rm -rf "$SCRATCH"' EXIT
 SEEDS=$SCRATCH/seeds
 mkdir "$SEEDS" "$SCRATCH/tmp"
 for f in "$SRC"/tests/data/models/*.yaml "$SRC"/models/*.yaml "$SRC"/tests/cli/models/*.yaml \
-         "$SRC"/bench/models/*.yaml "$SRC"/fuzz/crashes/*.yaml; do
+         "$SRC"/bench/models/*.yaml "$SRC"/fuzz/crashes/*.yaml "$SRC"/fuzz/seeds/*.yaml; do
   if [ -f "$f" ]; then cp "$f" "$SEEDS/$(basename "$(dirname "$f")")_$(basename "$f")"; fi
 done
 # The harness makes its empty directory for cell files under TMPDIR.
