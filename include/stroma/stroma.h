@@ -134,7 +134,7 @@ typedef struct stroma_render_options {
                            * behaviour:<name>, pressure, ...) to colour the live cells by (NULL: as the run
                            * drew them, by type or stained by outputs.images.marker) */
     double every_min;     /* a picture every this many min, a whole multiple of outputs.every (0: the model's) */
-    int size_px;          /* picture width, 100 to 4000 px (0: the model's outputs.images.size) */
+    int size_px;          /* picture width, 200 to 4000 px (0: the model's outputs.images.size) */
 } stroma_render_options;
 
 /* Draw the tissue pictures dir/images/tissue_<time>.png and dir/images/tissue.webp again from the files of a run

@@ -115,7 +115,7 @@ static const char *const help_render =
     "                            (default: as the run drew them: by type, or stained by outputs.images.marker)\n"
     "  --every MIN               a picture every MIN min, a whole multiple of outputs.every, and at the end\n"
     "                            (default: the model's outputs.images.every, else every output time)\n"
-    "  --size PX                 picture width in pixels, 100 to 4000 (default: outputs.images.size, 800)\n"
+    "  --size PX                 picture width in pixels, 200 to 4000 (default: outputs.images.size, 800)\n"
     "  -h, --help                this text\n";
 static const char *const help_import =
     "usage: stroma import-physicell PhysiCell_settings.xml [cell_rules.csv] -o MODEL.yaml\n"
@@ -482,8 +482,8 @@ static int cmd_render(int argc, char **argv) {
             if (parse_pos_double(v, &o.every_min)) return bad_arg("--every needs a time in min > 0 (got '%s')", v ? v : "");
         } else if (opt_value(argc, argv, &i, "--size", NULL, &v)) {
             uint64_t px;
-            if (parse_u64(v, &px) || px < 100 || px > 4000)
-                return bad_arg("--size needs a width of 100 to 4000 pixels (got '%s')", v ? v : "");
+            if (parse_u64(v, &px) || px < 200 || px > 4000)
+                return bad_arg("--size needs a width of 200 to 4000 pixels (got '%s')", v ? v : "");
             o.size_px = (int)px;
         } else if (a[0] == '-' && a[1]) {
             return bad_arg("unknown option '%s' (stroma render --help lists them)", a);

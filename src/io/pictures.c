@@ -175,7 +175,10 @@ static stroma_code pictures_prune(stroma_outdir *od, const stroma_pictures *p, s
 stroma_code stroma_pictures_write(stroma_outdir *od, stroma_pictures *p, int prune, stroma_error *err) {
     if (p->n == 0) return prune ? pictures_prune(od, p, err) : STROMA_OK;
     pictures_ranges(p);
-    const int frame_ms = pictures_frame_ms(p->n);
+    /* the animation: every picture, or STROMA_ANIMATION_FRAMES of them evenly spread (first and last included) */
+    const size_t nanim = p->n < STROMA_ANIMATION_FRAMES ? p->n : STROMA_ANIMATION_FRAMES;
+    const int frame_ms = pictures_frame_ms(nanim);
+    size_t janim = 0;
     WebPAnimEncoder *enc = NULL;
     stroma_code rc = STROMA_OK;
     int anim_bad = 0;
@@ -192,13 +195,15 @@ stroma_code stroma_pictures_write(stroma_outdir *od, stroma_pictures *p, int pru
             rc = stroma_outdir_close(od, f, rel, err);
             if (rc == STROMA_OK && bad) rc = stroma_error_set(err, STROMA_ERR_IO, "encoding '%s' as PNG failed", rel);
         }
-        if (rc == STROMA_OK && !anim_bad) anim_bad = pictures_anim_add(&enc, s, (int)k * frame_ms);
+        size_t pick = nanim > 1 ? (size_t)llround((double)janim * (double)(p->n - 1) / (double)(nanim - 1)) : p->n - 1;
+        if (rc == STROMA_OK && !anim_bad && janim < nanim && k == pick)
+            anim_bad = pictures_anim_add(&enc, s, (int)(janim++) * frame_ms);
         cairo_surface_destroy(s);
     }
     WebPData data;
     WebPDataInit(&data);
     if (rc == STROMA_OK && !anim_bad &&
-        (!WebPAnimEncoderAdd(enc, NULL, (int)p->n * frame_ms, NULL) || !WebPAnimEncoderAssemble(enc, &data)))
+        (!WebPAnimEncoderAdd(enc, NULL, (int)nanim * frame_ms, NULL) || !WebPAnimEncoderAssemble(enc, &data)))
         anim_bad = 1;
     if (rc == STROMA_OK && anim_bad)
         rc = stroma_error_set(err, STROMA_ERR_NOMEM, "encoding images/tissue.webp failed%s%s",

@@ -8,13 +8,16 @@
  * (tissue_00060.png ... tissue_20160.png), with decimals only when the run's times need them (io/render.h
  * stroma_time_name). The heat map's range is 0 (or the least value, if negative) to the largest value of any
  * frame, rounded out to ticks, unless the style fixes it. The animation is an animated WebP (lossless, looping),
- * one frame per picture, each shown 10 s / pictures (at least 0.1 s, at most 1 s). */
+ * one frame per picture — of at most STROMA_ANIMATION_FRAMES pictures evenly spread over the run (first and last
+ * included) when there are more —, each shown 10 s / frames (at least 0.1 s, at most 1 s). */
 #ifndef STROMA_IO_PICTURES_H
 #define STROMA_IO_PICTURES_H
 
 #include "io/outdir.h"
 #include "io/tissue.h"
 #include "util/buf.h"
+
+#define STROMA_ANIMATION_FRAMES 100
 
 typedef struct stroma_pictures {
     stroma_tissue_style style;    /* ranges filled in by stroma_pictures_write */

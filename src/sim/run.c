@@ -282,6 +282,11 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
     stroma_error ts_err;
     stroma_code ts_rc = r->ts_len > r->ts_written ? ts_flush_file(r, &ts_err) : STROMA_OK;
     const char *state = rc == STROMA_ERR_INTERRUPTED ? "interrupted" : "failed";
+    /* the pictures of the output times so far, unless writing is what failed */
+    stroma_error pic_err;
+    int pics = r->pics.n > 0 && rc != STROMA_ERR_IO && rc != STROMA_ERR_NOMEM
+                   ? (stroma_pictures_write(&r->od, &r->pics, 0, &pic_err) == STROMA_OK ? 1 : -1)
+                   : 0;
     char why[600] = "";
     int status = write_final_status(r, state, msg, why, sizeof why);
     char disk[2048];
@@ -300,6 +305,11 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
         DISK_PUT("; timeseries.csv could not be written");
     else if (ts_rc != STROMA_OK)
         DISK_PUT("; timeseries.csv could not be rewritten: it may lack the last rows");
+    if (pics > 0)
+        DISK_PUT("; images/ has the pictures of the %zu picture times up to t = %g min", r->pics.n,
+                 r->pics.frames[r->pics.n - 1].time_min);
+    else if (pics < 0)
+        DISK_PUT("; the pictures could not be drawn (%.200s)", pic_err.message);
     if (r->checkpoint_at_min >= 0)
         DISK_PUT("; checkpoint.bin holds t = %g min (stroma resume continues from it)", r->checkpoint_at_min);
     size_t tmp = stroma_outdir_count_tmp(&r->od);
