@@ -21,6 +21,10 @@ void stroma_pictures_init(stroma_pictures *p, const stroma_model *model, int fie
     memset(p, 0, sizeof *p);
     stroma_tissue_style_init(&p->style, model, field, width_px);
     p->fixed_lo = p->fixed_hi = NAN;
+    if (model->output_images_range_set && field >= 0 && field == model->output_images_field) {
+        p->fixed_lo = model->output_images_range[0];
+        p->fixed_hi = model->output_images_range[1];
+    }
     stroma_time_name_format(every_min, end_min, &p->name_width, &p->name_decimals);
 }
 

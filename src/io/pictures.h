@@ -28,7 +28,8 @@ typedef struct stroma_pictures {
 } stroma_pictures;
 
 /* Start an empty set for `model` (borrowed; it must outlive the set) drawing substrate `field` (-1: none),
- * width_px wide, naming the files for a run with outputs every every_min up to end_min. */
+ * width_px wide, naming the files for a run with outputs every every_min up to end_min. The heat map's range
+ * is fixed to outputs.images.range when the model has one and `field` is outputs.images.field. */
 void stroma_pictures_init(stroma_pictures *p, const stroma_model *model, int field, int width_px,
                           double every_min, double end_min);
 

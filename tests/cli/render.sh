@@ -1,11 +1,21 @@
 # Tissue pictures as a set, and `stroma render DIR`: one colour scale over all pictures of a run (a voxel held at
-# a fixed value has the same colour in every picture while the field's maximum grows), names that sort in time
-# order (zero-padded; decimals for fractional times), the animation images/tissue.webp (RIFF/VP8X/ANIM, one ANMF
-# per picture of the pictures' size; 100 evenly spread of a run with more), `stroma render DIR` reproducing the run's pictures byte for byte (2D with
-# a marker, vessels and matrix; 3D), --color-by and --field none changing the picture, --every thinning them out
-# (earlier pictures removed, report.html rebuilt), and the refusals (exit 2, nothing written).
+# a fixed value has the same colour in every picture while the field's maximum grows; outputs.images.range fixes
+# it), names that sort in time order (zero-padded; decimals for fractional times), the animation
+# images/tissue.webp (RIFF/VP8X/ANIM, one ANMF per picture of the pictures' size; 100 evenly spread of a run
+# with more), `stroma render DIR` reproducing the run's pictures byte for byte (2D with a marker, vessels and
+# matrix; 3D), --color-by and --field none changing the picture, --every thinning them out (earlier pictures
+# removed, report.html rebuilt), and the refusals (exit 2, nothing written).
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
+same_pictures() { # DIR COPY
+    local n=0
+    for f in "$2"/*; do
+        cmp -s "$f" "$1/images/$(basename "$f")" || fail "$1: $(basename "$f") differs after stroma render"
+        n=$((n + 1))
+    done
+    [ "$(ls "$1"/images/tissue* | wc -l)" = "$n" ] || fail "$1: stroma render drew other pictures"
+    [ "$n" -ge 3 ] || fail "$1: only $n pictures"
+}
 
 # --- one colour scale: IL6 held at 5 in one voxel far from the sources, whose field grows to well over 5 ---
 "$STROMA" run "$SRC/tests/cli/models/small.yaml" --out held --quiet --end 120 \
@@ -40,6 +50,27 @@ for f in names:
     colours.add(px[y][x])
 assert len(colours) == 1, f"the held voxel has {len(colours)} colours over {len(names)} pictures: {colours}"
 print("one colour scale: ok", colours)
+PY
+
+# --- outputs.images.range fixes the scale: the held voxel (5 of [0, 10]) is viridis(0.5), #21918c ---
+"$STROMA" run "$SRC/tests/cli/models/small.yaml" --out fixed --quiet --end 30 \
+    --set 'substrates.IL6.fixed=[{at: [25, 55, 5], value: 5}]' \
+    --set 'outputs.images={field: IL6, size: 400, range: [0, 10]}' || fail "fixed-range run failed"
+mkdir fixed.run && cp fixed/images/tissue* fixed.run/
+"$STROMA" render fixed >/dev/null && same_pictures fixed fixed.run
+PYTHONPATH="$SRC/tests/cli" python3 - fixed <<'PY' || fail "outputs.images.range is not the pictures' range"
+import os, sys
+from png import read_png
+d = sys.argv[1]
+for f in sorted(f for f in os.listdir(f"{d}/images") if f.startswith("tissue_") and f.endswith(".png")):
+    px = read_png(f"{d}/images/{f}")
+    xs = [x for x in range(len(px[0])) if px[30][x] == (51, 51, 51)]
+    left, right = xs[0] + 1, xs[1]
+    col = [y for y in range(len(px)) if px[y][left + 3] == (51, 51, 51)]
+    top, bottom = col[0] + 1, col[1]
+    vw, vh = (right - left) / 20, (bottom - top) / 10
+    c = px[int(top + 4.5 * vh)][int(left + 2.5 * vw)]
+    assert all(abs(a - b) <= 2 for a, b in zip(c, (33, 145, 140))), f"{f}: held voxel {c}, not viridis(0.5)"
 PY
 
 # --- fractional output times: every name has the decimals, and they still sort in time order ---
@@ -97,15 +128,6 @@ check_webp many || fail "many: tissue.webp malformed"
 check_webp frac || fail "frac: tissue.webp malformed"
 
 # --- stroma render DIR with the run's settings gives the run's pictures, byte for byte ---
-same_pictures() { # DIR COPY
-    local n=0
-    for f in "$2"/*; do
-        cmp -s "$f" "$1/images/$(basename "$f")" || fail "$1: $(basename "$f") differs after stroma render"
-        n=$((n + 1))
-    done
-    [ "$(ls "$1"/images/tissue* | wc -l)" = "$n" ] || fail "$1: stroma render drew other pictures"
-    [ "$n" -ge 3 ] || fail "$1: only $n pictures"
-}
 "$STROMA" run "$SRC/tests/cli/models/markers_small.yaml" --out m2 --quiet || fail "2D markers run failed"
 "$STROMA" run "$SRC/tests/cli/models/images3d.yaml" --out m3 --quiet \
     --set 'outputs.fields=[csv]' --set 'outputs.cells=[csv]' || fail "3D run failed"
