@@ -131,6 +131,26 @@ stroma_code stroma_resume(const char *dir, const stroma_resume_options *opts, st
  * STROMA_ERR_IO, STROMA_ERR_NOMEM. */
 stroma_code stroma_report_build(const char *dir, stroma_error *err);
 
+/* What stroma_render draws; a zero value (NULL, 0) takes the run's own setting. */
+typedef struct stroma_render_options {
+    const char *field;    /* substrate under the cells, "none" for none (NULL: the model's outputs.images.field) */
+    const char *color_by; /* "type", or a numeric column of the cells CSV (state variable, marker:<name>,
+                           * behaviour:<name>, pressure, ...) to colour the live cells by (NULL: as the run
+                           * drew them, by type or stained by outputs.images.marker) */
+    double every_min;     /* a picture every this many min, a whole multiple of outputs.every (0: the model's) */
+    int size_px;          /* picture width, 200 to 4000 px (0: the model's outputs.images.size) */
+} stroma_render_options;
+
+/* Draw the tissue pictures dir/images/tissue_<time>.png and dir/images/tissue.webp again from the files of a run
+ * in dir (run.json for the model, fields/<substrate>_<time>.csv, cells/cells_<time>.csv), without running it;
+ * pictures of an earlier drawing that this one does not replace are removed, and dir/report.html is rebuilt.
+ * With the run's own settings the pictures are the run's, byte for byte (docs/outputs.md). *npictures (may be
+ * NULL) is set to the number drawn. Errors (nothing is written then): STROMA_ERR_NOT_FOUND (no directory, or no
+ * run stroma wrote in it), STROMA_ERR_ARGUMENT (a field, column or interval the run does not have — the message
+ * lists those it has —, the model file changed or gone, no files to draw from), STROMA_ERR_PARSE (a malformed
+ * file, with its name and line), STROMA_ERR_IO, STROMA_ERR_NOMEM. */
+stroma_code stroma_render(const char *dir, const stroma_render_options *opts, size_t *npictures, stroma_error *err);
+
 /* Statistics of one substrate over all voxels, sums taken in a fixed order (deterministic). */
 typedef struct stroma_field_stats {
     double mean, min, max;

@@ -48,6 +48,7 @@ static void usage(FILE *f) {
           "  resume DIR                continue an interrupted run from DIR/checkpoint.bin\n"
           "  check MODEL.yaml          validate and summarise a model (exit 2 on errors)\n"
           "  report DIR                (re)build DIR/report.html from the files of a run\n"
+          "  render DIR                redraw a run's tissue pictures and animation from its files\n"
           "  import-physicell PhysiCell_settings.xml [cell_rules.csv] -o MODEL.yaml\n"
           "                            convert a PhysiCell project; lists on stderr what it cannot map\n"
           "  --version                 print the version\n"
@@ -100,6 +101,21 @@ static const char *const help_report =
     "usage: stroma report DIR\n"
     "(Re)build DIR/report.html, one self-contained page, from the files of a finished or failed run in DIR.\n"
     "options:\n"
+    "  -h, --help                this text\n";
+static const char *const help_render =
+    "usage: stroma render DIR [options]\n"
+    "Redraw DIR/images/tissue_<time>.png and DIR/images/tissue.webp from the files of a run in DIR (run.json,\n"
+    "fields/<substrate>_<time>.csv, cells/cells_<time>.csv) without running it, on one colour scale over all\n"
+    "pictures, and rebuild DIR/report.html. With no option the run's own pictures come out, byte for byte.\n"
+    "options (a value may also be given as --opt=value):\n"
+    "  --field F|none            substrate drawn under the cells, or none (default: the model's\n"
+    "                            outputs.images.field, else its first substrate)\n"
+    "  --color-by type|VAR       colour the live cells by type or by a numeric column of the cells CSV: a\n"
+    "                            state variable, marker:<name>, behaviour:<name>, pressure, damage, ...\n"
+    "                            (default: as the run drew them: by type, or stained by outputs.images.marker)\n"
+    "  --every MIN               a picture every MIN min, a whole multiple of outputs.every, and at the end\n"
+    "                            (default: the model's outputs.images.every, else every output time)\n"
+    "  --size PX                 picture width in pixels, 200 to 4000 (default: outputs.images.size, 800)\n"
     "  -h, --help                this text\n";
 static const char *const help_import =
     "usage: stroma import-physicell PhysiCell_settings.xml [cell_rules.csv] -o MODEL.yaml\n"
@@ -449,6 +465,43 @@ static int cmd_report(int argc, char **argv) {
     return EXIT_OK;
 }
 
+/* render DIR [--field F] [--color-by VAR] [--every MIN] [--size PX]: redraw the pictures from the run's files. */
+static int cmd_render(int argc, char **argv) {
+    const char *dir = NULL, *v;
+    stroma_render_options o = {0};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) return verb_help(help_render);
+        if (opt_value(argc, argv, &i, "--field", NULL, &v)) {
+            if (!v || !*v) return bad_arg("--field needs a substrate name or none%s", "");
+            o.field = v;
+        } else if (opt_value(argc, argv, &i, "--color-by", NULL, &v)) {
+            if (!v || !*v) return bad_arg("--color-by needs type or a column of the cells CSV%s", "");
+            o.color_by = v;
+        } else if (opt_value(argc, argv, &i, "--every", NULL, &v)) {
+            if (parse_pos_double(v, &o.every_min)) return bad_arg("--every needs a time in min > 0 (got '%s')", v ? v : "");
+        } else if (opt_value(argc, argv, &i, "--size", NULL, &v)) {
+            uint64_t px;
+            if (parse_u64(v, &px) || px < 200 || px > 4000)
+                return bad_arg("--size needs a width of 200 to 4000 pixels (got '%s')", v ? v : "");
+            o.size_px = (int)px;
+        } else if (a[0] == '-' && a[1]) {
+            return bad_arg("unknown option '%s' (stroma render --help lists them)", a);
+        } else if (!dir) {
+            dir = a;
+        } else {
+            return bad_arg("render takes one output directory; unexpected '%s'", a);
+        }
+    }
+    if (!dir) return bad_arg("render needs an output directory%s", "");
+    stroma_error err;
+    size_t n = 0;
+    if (stroma_render(dir, &o, &n, &err) != STROMA_OK) return report(&err);
+    printf("stroma: %zu picture%s and images/tissue.webp in %s/images; report: %s/report.html\n", n,
+           n == 1 ? "" : "s", dir, dir);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv) {
     /* A file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full disk, instead of killing
      * the program with SIGXFSZ in the middle of a file and leaving run.json saying "running". */
@@ -469,6 +522,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "report")) return cmd_report(argc - 2, argv + 2);
+    if (!strcmp(cmd, "render")) return cmd_render(argc - 2, argv + 2);
     if (!strcmp(cmd, "import-physicell")) return cmd_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "resume")) return cmd_resume(argc - 2, argv + 2);
     return bad_arg("unknown command '%s'", cmd);

@@ -65,11 +65,16 @@ double stroma_draw_colorbar_label_width(cairo_t *cr, double lo, double hi, doubl
 }
 
 double stroma_draw_colorbar(cairo_t *cr, double x, double y, double w, double h, double lo, double hi) {
+    return stroma_draw_colorbar_map(cr, x, y, w, h, lo, hi, stroma_viridis);
+}
+
+double stroma_draw_colorbar_map(cairo_t *cr, double x, double y, double w, double h, double lo, double hi,
+                                stroma_rgb (*map)(double)) {
     int steps = (int)ceil(h);
     if (steps < 2) steps = 2;
     for (int i = 0; i < steps; i++) {
         double t = (i + 0.5) / steps; /* from the bottom */
-        stroma_draw_rgb(cr, stroma_viridis(t));
+        stroma_draw_rgb(cr, map(t));
         double y0 = y + h - (double)(i + 1) * h / steps;
         cairo_rectangle(cr, x, y0, w, h / steps + 0.5);
         cairo_fill(cr);

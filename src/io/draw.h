@@ -31,6 +31,10 @@ void stroma_draw_rgb(cairo_t *cr, stroma_rgb c);
  * their labels to its right (font: the current one). Returns the width used right of the bar by the labels. */
 double stroma_draw_colorbar(cairo_t *cr, double x, double y, double w, double h, double lo, double hi);
 
+/* Same with another colour map (map(0) at the bottom, map(1) at the top). */
+double stroma_draw_colorbar_map(cairo_t *cr, double x, double y, double w, double h, double lo, double hi,
+                                stroma_rgb (*map)(double));
+
 /* Width the labels of stroma_draw_colorbar will take for this range (current font), for layout. */
 double stroma_draw_colorbar_label_width(cairo_t *cr, double lo, double hi, double h);
 

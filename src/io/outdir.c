@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/render.h"
 #include "io/writers.h"
 #include "util/error_impl.h"
 #include "util/json.h"
@@ -96,10 +97,13 @@ static int is_run_file_in(const char *sub, const char *name) {
     if (!dot) return 0;
     const char *ext = dot + 1;
     if (strcmp(sub, "images") == 0) {
+        if (strcmp(name, "tissue.webp") == 0) return 1; /* the animation */
         if (strcmp(ext, "png") != 0) return 0;
         if (strncmp(name, "plot_", 5) == 0 && dot > name + 5) return 1; /* the report's plots */
         if (strncmp(name, "tissue_", 7) != 0) return 0;
-        return is_time_text(name + 7, (size_t)(dot - (name + 7)));
+        double t; /* tissue_<time>.png, zero-padded (io/pictures.h), or as stroma wrote them before */
+        return is_time_text(name + 7, (size_t)(dot - (name + 7))) ||
+               stroma_time_name_parse(name + 7, (size_t)(dot - (name + 7)), &t) == 0;
     }
     int ok_ext = strcmp(sub, "fields") == 0 ? (strcmp(ext, "csv") == 0 || strcmp(ext, "vti") == 0)
                                             : (strcmp(ext, "csv") == 0 || strcmp(ext, "vtp") == 0);

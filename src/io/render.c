@@ -3,6 +3,8 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* viridis entries 0, 5, 10, ..., 255 of matplotlib's 256 (mpl-colormaps, CC0, by Nathaniel J. Smith, Stefan
  * van der Walt and Eric Firing). */
@@ -168,4 +170,46 @@ double stroma_scale_length(double max_len) {
     for (int i = 0; i < 3; i++)
         if (mult[i] * mag <= max_len * (1 + 1e-12)) return mult[i] * mag;
     return mag;
+}
+
+/* The fewest decimals (0..9) that write x as %.10g does. */
+static int time_decimals(double x) {
+    char ref[64], buf[64];
+    snprintf(ref, sizeof ref, "%.10g", x);
+    double want = strtod(ref, NULL);
+    for (int d = 0; d < 9; d++) {
+        snprintf(buf, sizeof buf, "%.*f", d, x);
+        if (strtod(buf, NULL) == want) return d;
+    }
+    return 9;
+}
+
+void stroma_time_name_format(double every_min, double end_min, int *width, int *decimals) {
+    int w = 1;
+    for (double e = floor(end_min > 0 && isfinite(end_min) ? end_min : 0); e >= 10 && w < 15; e /= 10) w++;
+    int d = 0;
+    if (every_min > 0 && isfinite(every_min)) d = time_decimals(every_min);
+    if (end_min > 0 && isfinite(end_min) && time_decimals(end_min) > d) d = time_decimals(end_min);
+    *width = w;
+    *decimals = d;
+}
+
+void stroma_time_name(char *buf, size_t cap, double t_min, int width, int decimals) {
+    snprintf(buf, cap, "%0*.*f", decimals > 0 ? width + 1 + decimals : width, decimals, t_min);
+}
+
+int stroma_time_name_parse(const char *s, size_t n, double *t_min) {
+    size_t i = 0, digits = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++, digits++;
+    if (digits == 0 || n > 40) return -1;
+    if (i < n) {
+        if (s[i++] != '.' || i == n) return -1;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i < n) return -1;
+    }
+    char buf[48];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *t_min = strtod(buf, NULL);
+    return isfinite(*t_min) ? 0 : -1;
 }

@@ -52,6 +52,16 @@ int stroma_ticks_log(double lo, double hi, int max_ticks, stroma_ticks *out);
  * Writes at most cap bytes (NUL-terminated). */
 void stroma_tick_label(double v, double step, char *buf, size_t cap);
 
+/* File names of pictures that sort in time order (images/tissue_<time>.png): the time in min with its whole
+ * part zero-padded to `width` digits (those of the run's end time) and `decimals` digits after a point when the
+ * run's times need them (the fewest that write outputs.every and the end time as %.10g does, at most 9; then
+ * every name of the run has them: tissue_0012.50.png). stroma_time_name_format picks both; stroma_time_name
+ * writes the name part (cap bytes, NUL-terminated); stroma_time_name_parse reads one back (s[0..n): digits,
+ * optionally a point and digits) into *t, returning 0, or -1 for anything else. */
+void stroma_time_name_format(double every_min, double end_min, int *width, int *decimals);
+void stroma_time_name(char *buf, size_t cap, double t_min, int width, int decimals);
+int stroma_time_name_parse(const char *s, size_t n, double *t_min);
+
 /* The longest nice length (1, 2 or 5 x 10^k) not above max_len (> 0), for a scale bar. */
 double stroma_scale_length(double max_len);
 

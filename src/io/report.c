@@ -67,7 +67,10 @@ typedef struct report_in {
     stroma_table ts;
     int have_ts;
     char ts_note[512];
-    double *snap_t;      /* times of images/tissue_<t>.png, sorted */
+    struct report_snap {
+        double t;        /* min */
+        char name[48];   /* images/tissue_<t>.png's name */
+    } *snap_t;           /* the tissue pictures, in time order */
     size_t nsnap;
 } report_in;
 
@@ -166,7 +169,13 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Times of images/tissue_<t>.png, sorted. */
+/* In time order, then by name (one order whatever readdir gives). */
+static int cmp_snap(const void *a, const void *b) {
+    int c = cmp_double(a, b);
+    return c ? c : strcmp(((const struct report_snap *)a)->name, ((const struct report_snap *)b)->name);
+}
+
+/* The tissue pictures images/tissue_<t>.png, sorted. */
 static int report_snapshots(report_in *in) {
     char path[1400];
     report_path(in, "images", path, sizeof path);
@@ -177,21 +186,14 @@ static int report_snapshots(report_in *in) {
     while ((e = readdir(d)) != NULL) {
         const char *name = e->d_name;
         size_t n = strlen(name);
-        if (n < 11 || strncmp(name, "tissue_", 7) != 0 || strcmp(name + n - 4, ".png") != 0) continue;
-        char num[64];
-        if (n - 11 >= sizeof num) continue;
-        memcpy(num, name + 7, n - 11);
-        num[n - 11] = '\0';
-        char *end;
-        double t = strtod(num, &end);
-        if (end == num || *end || !isfinite(t)) continue;
-        /* the writer's own name for that time, so "tissue_1e+01.png" and the like are not picked twice */
-        char canon[96];
-        snprintf(canon, sizeof canon, "tissue_" STROMA_FILE_TIME ".png", t);
-        if (strcmp(canon, name) != 0) continue;
+        double t;
+        /* tissue_<time>.png as io/pictures.c names them: digits, perhaps a point and digits */
+        if (n < 12 || n >= sizeof in->snap_t->name || strncmp(name, "tissue_", 7) != 0 ||
+            strcmp(name + n - 4, ".png") != 0 || stroma_time_name_parse(name + 7, n - 11, &t) != 0)
+            continue;
         if (in->nsnap == cap) {
             size_t nc = cap ? 2 * cap : 64;
-            double *p = realloc(in->snap_t, nc * sizeof *p);
+            struct report_snap *p = realloc(in->snap_t, nc * sizeof *p);
             if (!p) {
                 closedir(d);
                 return -1;
@@ -199,10 +201,11 @@ static int report_snapshots(report_in *in) {
             in->snap_t = p;
             cap = nc;
         }
-        in->snap_t[in->nsnap++] = t;
+        in->snap_t[in->nsnap].t = t;
+        memcpy(in->snap_t[in->nsnap++].name, name, n + 1);
     }
     closedir(d);
-    if (in->nsnap) qsort(in->snap_t, in->nsnap, sizeof *in->snap_t, cmp_double);
+    if (in->nsnap) qsort(in->snap_t, in->nsnap, sizeof *in->snap_t, cmp_snap);
     return 0;
 }
 
@@ -656,22 +659,22 @@ static stroma_code section_snapshots(FILE *f, const report_in *in, stroma_error 
         if (idx == prev) continue;
         prev = idx;
         char rel[128], path[1600];
-        snprintf(rel, sizeof rel, "images/tissue_" STROMA_FILE_TIME ".png", in->snap_t[idx]);
+        snprintf(rel, sizeof rel, "images/%s", in->snap_t[idx].name);
         report_path(in, rel, path, sizeof path);
         char *png;
         size_t len;
         int e = read_all(path, &png, &len);
         if (e == ENOMEM) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory reading '%s'", path);
         char alt[160];
-        snprintf(alt, sizeof alt, "tissue at t = %g min", in->snap_t[idx]);
+        snprintf(alt, sizeof alt, "tissue at t = %g min", in->snap_t[idx].t);
         fputs("<figure>", f);
         if (e)
             fprintf(f, "<p class=\"note\">%s could not be read (%s).</p>", rel,
                     e == EINVAL ? "not a regular file" : strerror(e));
         else
             html_img(f, (const unsigned char *)png, len, alt);
-        fprintf(f, "<figcaption>t = %g min", in->snap_t[idx]);
-        if (in->snap_t[idx] >= 60) fprintf(f, " (%.3g h)", in->snap_t[idx] / 60);
+        fprintf(f, "<figcaption>t = %g min", in->snap_t[idx].t);
+        if (in->snap_t[idx].t >= 60) fprintf(f, " (%.3g h)", in->snap_t[idx].t / 60);
         fprintf(f, " (<code>%s</code>)</figcaption></figure>\n", rel);
         free(png);
     }

@@ -561,6 +561,11 @@ static void load_store(loader *ld, int id, const load_value *v) {
         ld->images_every_at = v->loc;
         break;
     case STROMA_KEY_OUTPUTS_IMAGES_SIZE: m->output_images_size_px = (int)v->integer; break;
+    case STROMA_KEY_OUTPUTS_IMAGES_RANGE:
+        m->output_images_range_set = 1;
+        m->output_images_range[0] = v->vec[0];
+        m->output_images_range[1] = v->vec[1];
+        break;
     default: /* vessels, body, ecm, vesicles and recruitment (containers: nothing to store) */
         load_body_store(ld, id, v);
         load_ecm_store(ld, id, v);

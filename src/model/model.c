@@ -633,6 +633,9 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
         else
             model_put(&t, "at every output time");
         model_put(&t, ", %d pixels wide", m->output_images_size_px);
+        if (m->output_images_range_set)
+            model_put(&t, ", colours from %g to %g %s", m->output_images_range[0], m->output_images_range[1],
+                      m->substrates[m->output_images_field].unit);
         if (m->readout.image_marker >= 0)
             model_put(&t, ", cells stained for %s", m->readout.markers[m->readout.image_marker].name);
         model_put(&t, "\n");

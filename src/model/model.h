@@ -119,6 +119,8 @@ struct stroma_model {
     int output_images_stride;       /* output times per image (>= 1): a picture at output n when n % stride == 0,
                                        and at the end */
     int output_images_size_px;      /* width of the images, pixels */
+    int output_images_range_set;    /* outputs.images.range given: the heat map's fixed range */
+    double output_images_range[2];  /* [lo, hi] in the field's unit (lo < hi) */
     /* the body (issue 10): vessels that grow and exchange with blood, and the plasma compartment */
     stroma_vessels_desc vessels;
     stroma_body_desc body;

@@ -625,8 +625,8 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                           "(docs/outputs.md). `images: {}` takes every default."},
     [STROMA_KEY_OUTPUTS_IMAGES_FIELD] = {"outputs.images.field", STROMA_SCHEMA_NAME, "", OPTIONAL,
                                          .default_text = "the first substrate", NAME_LEN,
-                                         .doc = "Substrate drawn as the heat map (viridis, 0 to the largest value "
-                                                "in the picture)."},
+                                         .doc = "Substrate drawn as the heat map (viridis, one range for all the "
+                                                "run's pictures: see range)."},
     [STROMA_KEY_OUTPUTS_IMAGES_EVERY] = {"outputs.images.every", STROMA_SCHEMA_NUMBER, "min", OPTIONAL,
                                          .default_text = "outputs.every", GT_0,
                                          .doc = "Interval between pictures; a whole multiple of outputs.every (to "
@@ -636,6 +636,12 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                         .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 4000,
                                         .doc = "Width of the pictures; the height follows the domain's aspect "
                                                "ratio."},
+    [STROMA_KEY_OUTPUTS_IMAGES_RANGE] = {"outputs.images.range", STROMA_SCHEMA_INTERVAL, "substrate unit", OPTIONAL,
+                                         .default_text = "0 to the largest value in any picture",
+                                         .doc = "[lo, hi]: the heat map's colour range in every picture (values "
+                                                "outside it take the end colours), e.g. to compare runs on one "
+                                                "scale. Without it a run's pictures share the range from 0 (or the "
+                                                "least value, if negative) to the largest value in any of them."},
     [STROMA_KEY_OUTPUTS_IMAGES_MARKER] = {"outputs.images.marker", STROMA_SCHEMA_NAME, "", OPTIONAL,
                                           .default_text = "cells coloured by type", NAME_LEN,
                                           .doc = "A marker (a key of `markers`): live cells are drawn as a stained "

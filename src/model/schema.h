@@ -199,6 +199,7 @@ typedef enum stroma_key_id {
     STROMA_KEY_OUTPUTS_IMAGES_FIELD,
     STROMA_KEY_OUTPUTS_IMAGES_EVERY,
     STROMA_KEY_OUTPUTS_IMAGES_SIZE,
+    STROMA_KEY_OUTPUTS_IMAGES_RANGE,
     STROMA_KEY_OUTPUTS_IMAGES_MARKER, /* the readout rows stay consecutive, from OUTPUTS_IMAGES_MARKER to
                                          NICHE_CARGO, and the two index maps in the same order (load_markers.c) */
     STROMA_KEY_MARKERS,

@@ -23,7 +23,7 @@
 
 #include "io/outdir.h"
 #include "io/report.h"
-#include "io/tissue.h"
+#include "io/pictures.h"
 #include "io/vtk.h"
 #include "io/writers.h"
 #include "sim/checkpoint.h"
@@ -51,6 +51,7 @@ typedef struct run_ctx {
     FILE *ts;                /* the memory stream */
     size_t ts_written;       /* bytes of ts_text in the file on disk */
     stroma_vtk_series vtk_fields, vtk_cells;
+    stroma_pictures pics;    /* the frames of the tissue pictures so far (outputs.images), drawn at the end */
     double last_output_min;  /* -1 before the first: every file of this output time is whole */
     double partial_output_min; /* -1, or an output time of which some files were written before a failure */
     double ts_disk_min;      /* timeseries.csv on disk has the rows up to this time (-1 none, NAN unknown) */
@@ -220,7 +221,7 @@ static stroma_code write_snapshot_files(run_ctx *r, stroma_error *err) {
     if (rc == STROMA_OK && m->output_images &&
         ((sim->step / stride_of(sim, m->output_every_min)) % m->output_images_stride == 0 ||
          sim->step == sim->end_step))
-        rc = stroma_write_tissue_png(od, sim, err);
+        rc = stroma_pictures_add_sim(&r->pics, sim, err);
     if (rc != STROMA_OK) {
         if (od->committed > committed) r->partial_output_min = stroma_sim_time(sim);
         return rc;
@@ -316,6 +317,8 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
     double t_end = wall_now();
     if (rc == STROMA_OK) rc = ts_flush_file(r, err);
     if (rc == STROMA_OK) rc = stroma_write_summary(&r->od, sim, err);
+    /* the pictures, on one colour scale now that every frame is known */
+    if (rc == STROMA_OK && m->output_images) rc = stroma_pictures_write(&r->od, &r->pics, 0, err);
     r->output_s += wall_now() - t_end;
     if (rc == STROMA_OK) rc = write_status(r, "complete", NULL, err);
     /* report.html from the finished files; the run's outputs stand even if it cannot be built */
@@ -335,6 +338,11 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
     stroma_error ts_err;
     stroma_code ts_rc = r->ts_len > r->ts_written ? ts_flush_file(r, &ts_err) : STROMA_OK;
     const char *state = rc == STROMA_ERR_INTERRUPTED ? "interrupted" : "failed";
+    /* the pictures of the output times so far, unless writing is what failed */
+    stroma_error pic_err;
+    int pics = r->pics.n > 0 && rc != STROMA_ERR_IO && rc != STROMA_ERR_NOMEM
+                   ? (stroma_pictures_write(&r->od, &r->pics, 0, &pic_err) == STROMA_OK ? 1 : -1)
+                   : 0;
     char why[600] = "";
     int status = write_final_status(r, state, msg, why, sizeof why);
     char disk[2048];
@@ -353,6 +361,11 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
         DISK_PUT("; timeseries.csv could not be written");
     else if (ts_rc != STROMA_OK)
         DISK_PUT("; timeseries.csv could not be rewritten: it may lack the last rows");
+    if (pics > 0)
+        DISK_PUT("; images/ has the pictures of the %zu picture times up to t = %g min", r->pics.n,
+                 r->pics.frames[r->pics.n - 1].time_min);
+    else if (pics < 0)
+        DISK_PUT("; the pictures could not be drawn (%.200s)", pic_err.message);
     if (r->checkpoint_at_min >= 0)
         DISK_PUT("; checkpoint.bin holds t = %g min (stroma resume continues from it)", r->checkpoint_at_min);
     size_t tmp = stroma_outdir_count_tmp(&r->od);
@@ -374,6 +387,14 @@ static void run_ctx_free(run_ctx *r) {
     free(r->ts_text);
     stroma_vtk_series_free(&r->vtk_fields);
     stroma_vtk_series_free(&r->vtk_cells);
+    stroma_pictures_free(&r->pics);
+}
+
+static void pictures_save(const void *ctx, stroma_buf *b) { stroma_pictures_save(&((const run_ctx *)ctx)->pics, b); }
+
+static stroma_code pictures_load(void *ctx, stroma_reader *rd, stroma_error *err) {
+    run_ctx *r = ctx;
+    return stroma_pictures_load(&r->pics, rd, stroma_sim_time(r->sim), err);
 }
 
 static stroma_code run_ctx_init(run_ctx *r, stroma_sim *sim, double checkpoint_every_min, stroma_error *err) {
@@ -383,9 +404,15 @@ static stroma_code run_ctx_init(run_ctx *r, stroma_sim *sim, double checkpoint_e
     r->last_output_min = r->partial_output_min = r->ts_disk_min = r->finite_at_min = r->checkpoint_at_min = -1;
     r->resumed_at_min = NAN;
     r->checkpoint_every_min = checkpoint_every_min;
+    const stroma_model *m = sim->model;
+    stroma_pictures_init(&r->pics, m, m->output_images_field, m->output_images_size_px, m->output_every_min,
+                         stroma_sim_end_time(sim));
+    if (!sim->has_cells) r->pics.style.marker = -1;
     stroma_code rc = ts_open(r, err);
-    if (rc != STROMA_OK) return rc;
-    return stroma_state_register(&sim->state, "outputs", 1, r, outputs_save, outputs_load, err);
+    if (rc == STROMA_OK) rc = stroma_state_register(&sim->state, "outputs", 1, r, outputs_save, outputs_load, err);
+    if (rc == STROMA_OK && m->output_images) /* the pictures' frames so far, so a resumed run draws the same */
+        rc = stroma_state_register(&sim->state, "pictures", 1, r, pictures_save, pictures_load, err);
+    return rc;
 }
 
 stroma_code stroma_run_with(stroma_sim *sim, const char *out_dir, const stroma_run_options *opts,

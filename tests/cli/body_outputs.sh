@@ -119,7 +119,7 @@ sed 's/radius: 20, density: 0.05/radius: 20, density: 0.1/' "$M" >"$WORK/dense/b
 cmp -s "$M" "$WORK/dense/body_small.yaml" && fail "could not make the denser model"
 "$STROMA" run "$M" --out "$WORK/p1" --end 0.1 --quiet || fail "picture run 1 failed"
 "$STROMA" run "$WORK/dense/body_small.yaml" --out "$WORK/p2" --end 0.1 --quiet || fail "picture run 2 failed"
-PYTHONPATH="$SRC/tests/cli" python3 - "$WORK/p1/images/tissue_0.png" "$WORK/p2/images/tissue_0.png" <<'PY' \
+PYTHONPATH="$SRC/tests/cli" python3 - "$WORK/p1/images/tissue_0.0.png" "$WORK/p2/images/tissue_0.0.png" <<'PY' \
   || fail "the vessels are not drawn as documented"
 import sys
 from png import read_png

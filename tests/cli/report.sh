@@ -37,17 +37,17 @@ def png_info(data, what):
     assert len(raw) == h * (1 + w * chans), f"{what}: {len(raw)} bytes of pixels for {w}x{h}"
     return w, h
 
-def snapshots(d, times, width):
+def snapshots(d, times, width, digits):
     names = sorted(f for f in os.listdir(os.path.join(d, "images")) if f.startswith("tissue_"))
-    want = sorted(f"tissue_{t}.png" for t in times)
+    want = sorted(f"tissue_{t:0{digits}d}.png" for t in times)  # zero-padded to the end time's digits
     assert names == want, f"{d}: {names} != {want}"
     for f in names:
         w, h = png_info(open(os.path.join(d, "images", f), "rb").read(), f)
         assert w == width and 100 < h < 2 * width, f"{f}: {w}x{h}"
 
 # outputs every 30 min, pictures every 60 (and at the end); 3D: every output, 360 px
-snapshots(os.path.join(W, "r2"), [0, 60, 120], 480)
-snapshots(os.path.join(W, "r3"), [0, 10, 20, 30], 360)
+snapshots(os.path.join(W, "r2"), [0, 60, 120], 480, 3)
+snapshots(os.path.join(W, "r3"), [0, 10, 20, 30], 360, 2)
 
 class Page(html.parser.HTMLParser):
     def __init__(self):

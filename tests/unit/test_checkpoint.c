@@ -450,7 +450,7 @@ static void test_body_run_resumes_identically(void **state) {
     static const char *const same[] = {"summary.json", "timeseries.csv", "checkpoint.bin", "fields.pvd",
                                        "fields/fields_60.vti", "fields/fields_120.vti",
                                        "fields/vessel_density_60.csv", "fields/vessel_density_120.csv",
-                                       "images/tissue_60.png", "images/tissue_120.png",
+                                       "images/tissue_060.png", "images/tissue_120.png", "images/tissue.webp",
                                        "images/plot_IL6_plasma.png", "images/plot_vessels.png"};
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         size_t na, nb;

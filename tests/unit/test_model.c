@@ -1330,7 +1330,17 @@ static void test_output_images(void **state) {
     assert_int_equal(m->output_images_size_px, 640);
     char buf[4096];
     stroma_model_describe(m, buf, sizeof buf);
-    expect_contains(buf, "images: IL6 over the cells, every 30 min and at the end, 640 pixels wide");
+    expect_contains(buf, "images: IL6 over the cells, every 30 min and at the end, 640 pixels wide\n");
+    assert_int_equal(m->output_images_range_set, 0);
+    stroma_model_destroy(&m);
+    m = load_str(BASE "  IL6: {diffusion: 1000, decay: 0.1, unit: pg/mL}\n"
+                      "outputs: {images: {field: IL6, range: [-1, 50]}}\n",
+                 &err);
+    if (!m) fail_msg("%s", err.message);
+    assert_int_equal(m->output_images_range_set, 1);
+    assert_true(m->output_images_range[0] == -1 && m->output_images_range[1] == 50);
+    stroma_model_describe(m, buf, sizeof buf);
+    expect_contains(buf, "at every output time, 800 pixels wide, colours from -1 to 50 pg/mL\n");
     stroma_model_destroy(&m);
     m = load_str(BASE "outputs: {images: {}}\n", &err);
     if (!m) fail_msg("%s", err.message);
@@ -1352,6 +1362,10 @@ static void test_output_images(void **state) {
     expect_error(BASE "outputs: {images: {every: 5}}\n", STROMA_ERR_RANGE, 7, 27,
                  "outputs.images.every 5 is not a whole multiple of outputs.every 10 (time.end)");
     expect_error(BASE "outputs: {images: {size: 100}}\n", STROMA_ERR_RANGE, 7, 26, "outputs.images.size");
+    expect_error(BASE "outputs: {images: {range: [5, 5]}}\n", STROMA_ERR_RANGE, 7, 27, "outputs.images.range");
+    expect_error(BASE "outputs: {images: {range: 5}}\n", STROMA_ERR_TYPE, 7, 27, "outputs.images.range");
+    expect_error(BASE "outputs: {images: {rnage: [0, 1]}}\n", STROMA_ERR_UNKNOWN_KEY, 7, 20,
+                 "unknown key outputs.images.rnage; did you mean 'range'?");
     expect_error(BASE "outputs: {images: {feild: oxygen}}\n", STROMA_ERR_UNKNOWN_KEY, 7, 20,
                  "unknown key outputs.images.feild; did you mean 'field'?");
     expect_error(BASE "outputs: {images: [oxygen]}\n", STROMA_ERR_TYPE, 7, 19, "outputs.images must be a mapping");

@@ -1,7 +1,8 @@
 /* Unit tests for the pictures (src/io/render, plot, tissue): viridis endpoints and monotone lightness, the
  * palette, nice ticks and their labels, log ticks, scale-bar lengths; a plot and a tissue picture come out as
  * PNGs / surfaces of the requested width, the heat map shows a voxel's value in its viridis colour, and a plot's
- * reference line (the healthy plasma level) is drawn inside the y range. */
+ * reference line (the healthy plasma level) is drawn inside the y range; picture names sort in time order and
+ * read back; a set of pictures' frames survives a checkpoint round trip and a malformed one is refused. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "io/pictures.h"
 #include "io/plot.h"
 #include "io/render.h"
 #include "io/table.h"
@@ -341,13 +343,111 @@ static void test_tissue_vessels(void **state) {
     }
 }
 
+/* Names: padded to the end time's digits, decimals only when the run's times need them; lexical order is time
+ * order; parse reads them back and refuses anything else. */
+static void test_time_names(void **state) {
+    (void)state;
+    int w, d;
+    char buf[64];
+    stroma_time_name_format(1440, 20160, &w, &d);
+    assert_int_equal(w, 5);
+    assert_int_equal(d, 0);
+    stroma_time_name(buf, sizeof buf, 60, w, d);
+    assert_string_equal(buf, "00060");
+    stroma_time_name(buf, sizeof buf, 20160, w, d);
+    assert_string_equal(buf, "20160");
+    stroma_time_name_format(2.5, 10, &w, &d);
+    assert_int_equal(w, 2);
+    assert_int_equal(d, 1);
+    stroma_time_name(buf, sizeof buf, 7.5, w, d);
+    assert_string_equal(buf, "07.5");
+    stroma_time_name(buf, sizeof buf, 10, w, d);
+    assert_string_equal(buf, "10.0");
+    stroma_time_name_format(0.1, 0.30000000000000004, &w, &d); /* step x dt: written as %.10g does, 0.3 */
+    assert_int_equal(d, 1);
+    stroma_time_name_format(10, 120, &w, &d);
+    char prev[64] = "";
+    for (int t = 0; t <= 120; t += 10) { /* lexical order = time order */
+        stroma_time_name(buf, sizeof buf, t, w, d);
+        assert_true(strcmp(prev, buf) < 0);
+        snprintf(prev, sizeof prev, "%s", buf);
+        double back;
+        assert_int_equal(stroma_time_name_parse(buf, strlen(buf), &back), 0);
+        assert_true(back == t);
+    }
+    double t;
+    assert_int_equal(stroma_time_name_parse("012.50", 6, &t), 0);
+    assert_true(t == 12.5);
+    static const char *const bad[] = {"", "1e3", "-1", "12.", ".5", "1.2.3", "12a", " 1"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        assert_int_equal(stroma_time_name_parse(bad[k], strlen(bad[k]), &t), -1);
+}
+
+/* The frames a run keeps (checkpoint section "pictures") come back equal; a truncated or altered one is refused. */
+static void test_pictures_checkpoint(void **state) {
+    (void)state;
+    static const char yaml[] = "domain: {x: [0, 200], y: [0, 100], z: [0, 60], voxel: 20}\n"
+                               "time: {end: 2, dt_diffusion: 0.1}\n"
+                               "substrates:\n  a: {diffusion: 1000, decay: 0, initial: 10, unit: mM}\n"
+                               "cell_types:\n  c: {cycle: {model: none}}\n"
+                               "initial_cells:\n  - {type: c, count: 20, box: {lo: [0, 0, 20], hi: [200, 100, 40]}}\n"
+                               "outputs: {every: 1, images: {size: 300}}\n";
+    stroma_error err;
+    stroma_model *m = stroma_model_load_string(yaml, strlen(yaml), "t.yaml", &err);
+    if (!m) fail_msg("%s", err.message);
+    stroma_sim *sim = stroma_sim_create(m, NULL, &err);
+    assert_non_null(sim);
+    stroma_pictures p, q;
+    stroma_pictures_init(&p, m, 0, 300, 1, 2);
+    assert_int_equal(stroma_pictures_add_sim(&p, sim, &err), STROMA_OK);
+    for (int k = 0; k < 10; k++) assert_int_equal(stroma_sim_step(sim, &err), STROMA_OK);
+    assert_int_equal(stroma_pictures_add_sim(&p, sim, &err), STROMA_OK);
+    assert_int_equal((int)p.n, 2);
+    assert_true(p.frames[0].ncells > 0 && p.frames[0].ncells <= 20); /* the mid plane cuts some of them */
+    stroma_buf b = {0};
+    stroma_pictures_save(&p, &b);
+    stroma_pictures_init(&q, m, 0, 300, 1, 2);
+    stroma_reader r = {b.data, b.len, 0, 0};
+    assert_int_equal(stroma_pictures_load(&q, &r, 1.0, &err), STROMA_OK);
+    assert_int_equal(r.pos, b.len);
+    assert_int_equal((int)q.n, 2);
+    for (size_t k = 0; k < 2; k++) {
+        const stroma_tissue_frame *x = &p.frames[k], *y = &q.frames[k];
+        assert_true(x->time_min == y->time_min && x->ncells == y->ncells && x->na == y->na && x->nb == y->nb);
+        assert_memory_equal(x->field, y->field, (size_t)x->na * (size_t)x->nb * sizeof(double));
+        assert_memory_equal(x->x, y->x, x->ncells * sizeof(double));
+        assert_memory_equal(x->r, y->r, x->ncells * sizeof(double));
+        assert_memory_equal(x->type, y->type, x->ncells * sizeof *x->type);
+        assert_memory_equal(x->live, y->live, sizeof x->live);
+    }
+    /* a picture after the checkpoint's time, a truncated section, a cell of a type the model lacks */
+    r = (stroma_reader){b.data, b.len, 0, 0};
+    assert_int_equal(stroma_pictures_load(&q, &r, 0.5, &err), STROMA_ERR_ARGUMENT);
+    r = (stroma_reader){b.data, b.len - 9, 0, 0};
+    assert_int_equal(stroma_pictures_load(&q, &r, 1.0, &err), STROMA_ERR_ARGUMENT);
+    size_t np = (size_t)p.frames[0].na * (size_t)p.frames[0].nb, nc = p.frames[0].ncells;
+    size_t type_at = 8 + 8 + 4 + 8 + np * 8 + 3 * nc * 8; /* count, time, flags, cells, plane, x y r */
+    unsigned char *bytes = (unsigned char *)b.data;
+    int32_t bad_type = 7;
+    memcpy(bytes + type_at, &bad_type, sizeof bad_type);
+    r = (stroma_reader){b.data, b.len, 0, 0};
+    assert_int_equal(stroma_pictures_load(&q, &r, 1.0, &err), STROMA_ERR_ARGUMENT);
+    assert_non_null(strstr(err.message, "picture 0 is malformed"));
+    stroma_buf_free(&b);
+    stroma_pictures_free(&p);
+    stroma_pictures_free(&q);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_viridis),          cmocka_unit_test(test_palette),
         cmocka_unit_test(test_nice_ticks),       cmocka_unit_test(test_tick_labels),
         cmocka_unit_test(test_log_ticks_and_scale), cmocka_unit_test(test_plot_png),
         cmocka_unit_test(test_tissue_heat_map),  cmocka_unit_test(test_plot_reference),
-        cmocka_unit_test(test_tissue_vessels),
+        cmocka_unit_test(test_tissue_vessels),   cmocka_unit_test(test_time_names),
+        cmocka_unit_test(test_pictures_checkpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
