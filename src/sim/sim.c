@@ -530,7 +530,7 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory exchanging with blood");
     /* the cells' secretion runs inside the diffusion step, voxel range by voxel range: as maps before the solve
      * (lod), or as reactions inside its operator (adi; the points' list first, then the cells') */
-    stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells};
+    stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells, NULL};
     int secrete = 0;
     if (reacts) {
         stroma_reaction rx[2];

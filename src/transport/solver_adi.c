@@ -15,6 +15,14 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
+/* The streaming kernels are compiled for AVX-512, AVX2 and the baseline like the lod sweeps (no fused
+ * multiply-add in any: the same rounding in every clone). */
+#ifdef STROMA_NO_CLONES
+#define ADI_CLONES
+#else
+#define ADI_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+
 typedef struct adi_data {
     double theta;              /* implicitness of the factors: 1 (adi) or 1/2 (adi-cn) */
     stroma_transport sh;       /* shadow transport: the increment field (sh.c = delta), dt theta dt, no decay, zero
@@ -94,6 +102,15 @@ static double adi_lap_hindered(const stroma_transport *t, size_t v, int s, const
     return lap;
 }
 
+/* dt L(c) without reactions for `len` values with all six neighbours given (constant coefficients). */
+static ADI_CLONES void adi_rhs_kernel(double *restrict out, const double *restrict c, const double *restrict xm,
+                                      const double *restrict xp, const double *restrict ym, const double *restrict yp,
+                                      const double *restrict zm, const double *restrict zp, const double *restrict rr,
+                                      const double *restrict dd, double two_n, size_t len) {
+    for (size_t q = 0; q < len; q++)
+        out[q] = rr[q] * (((xm[q] + xp[q]) + (ym[q] + yp[q]) + (zm[q] + zp[q])) - two_n * c[q]) - dd[q] * c[q];
+}
+
 /* The right-hand side dt L(c) of the voxels [v0, v1) of one x-row (j, k), written into the increment. */
 static void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
     const stroma_transport *t = d->t;
@@ -145,9 +162,9 @@ static void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
         const double *rr = d->rr, *dd = d->dd;
         /* x neighbours inside the row: values [ns, row - ns); the row's end voxels take ghosts below */
         const size_t a0 = q0 > nsz ? q0 : nsz, a1 = q1 + nsz < row ? q1 : (row > nsz ? row - nsz : 0);
-        for (size_t q = a0; q < a1; q++)
-            out[q] = rr[q] * (((c[q - nsz] + c[q + nsz]) + (ym[q] + yp[q]) + (zm[q] + zp[q])) - two_n * c[q]) -
-                     dd[q] * c[q];
+        if (a1 > a0)
+            adi_rhs_kernel(out + a0, c + a0, c + a0 - nsz, c + a0 + nsz, ym + a0, yp + a0, zm + a0, zp + a0, rr + a0,
+                           dd + a0, two_n, a1 - a0);
         for (int i = i0; i < i1; i++) {
             if (i > 0 && i < n[0] - 1)
                 continue;
@@ -197,61 +214,69 @@ static void adi_rhs(void *ctx, stroma_transport *sh, size_t v0, size_t v1) {
     }
 }
 
-/* c += delta / (1 + theta dt (lambda + k)) over the planes (as a product with the reciprocal); rows holding
- * reaction voxels take their own factors, the lists merged in voxel order so each voxel's sum of rates runs over
- * the lists in list order. */
-static void adi_update(adi_data *d) {
+/* c += delta f over a row of `len` values (f: 1 / (1 + theta dt (lambda + k)) per value). */
+static ADI_CLONES void adi_update_kernel(double *restrict cr, const double *restrict dr, const double *restrict fr,
+                                         size_t len) {
+    for (size_t q = 0; q < len; q++)
+        cr[q] += dr[q] * fr[q];
+}
+
+/* c += delta / (1 + theta dt (lambda + k)) along the x-row starting at voxel v (as a product with the reciprocal);
+ * a row holding reaction voxels takes their own factors (in f, the caller's row of scratch), each voxel's rates
+ * summed over the lists in list order. */
+static void adi_update_row(adi_data *d, size_t v, double *f) {
     stroma_transport *t = d->t;
-    const stroma_mesh *m = &t->mesh;
-    const size_t nsz = (size_t)t->nsub, nx = (size_t)m->nx, plane = nx * (size_t)m->ny, row = d->row;
+    const size_t nsz = (size_t)t->nsub, nx = (size_t)t->mesh.nx, row = d->row;
     const double tdt = d->theta * t->dt_min;
-    const int nl = d->nrx;
-    double *c = t->c;
-    const double *delta = d->delta;
-#pragma omp parallel if (m->nvox * nsz >= 16384 && m->nz > 1)
+    const double *fr = d->inv_den;
+    for (int l = 0; l < d->nrx; l++) {
+        const stroma_reaction *r = &d->rx[l];
+        for (size_t e = rx_lower(r, v); e < r->n && r->voxel[e] < v + nx; e++) {
+            double *fq = f + (r->voxel[e] - v) * nsz;
+            if (fr != f) {
+                for (size_t q = 0; q < row; q++)
+                    f[q] = NAN; /* not yet a reaction voxel's sum */
+                fr = f;
+            }
+            if (isnan(fq[0]))
+                for (size_t s = 0; s < nsz; s++)
+                    fq[s] = t->decay_per_min[s];
+            for (size_t s = 0; s < nsz; s++)
+                fq[s] += r->rate[e * nsz + s];
+        }
+    }
+    if (fr == f)
+        for (size_t q = 0; q < row; q++)
+            f[q] = isnan(f[q]) ? d->inv_den[q] : 1.0 / (1.0 + tdt * f[q]);
+    adi_update_kernel(t->c + v * nsz, d->delta + v * nsz, fr, row);
+}
+
+/* The lod z sweep's after_slab: the update of y-slab j, while the increment is in cache. */
+static void adi_after_slab(void *ctx, stroma_transport *sh, int j) {
+    (void)sh;
+    adi_data *d = ctx;
+    const stroma_mesh *m = &d->t->mesh;
+    int tid = omp_get_thread_num();
+    if (tid >= d->nthreads)
+        tid = 0;
+    double *f = d->ghost + (size_t)tid * 4 * d->row;
+    for (int k = 0; k < m->nz; k++)
+        adi_update_row(d, stroma_mesh_index(m, 0, j, k), f);
+}
+
+/* The update of every row, when the sweeps have no z pass to hand it to (nz = 1). */
+static void adi_update(adi_data *d) {
+    const stroma_mesh *m = &d->t->mesh;
+    const int nrows = m->ny * m->nz;
+#pragma omp parallel if (m->nvox * (size_t)d->t->nsub >= 16384)
     {
         int tid = omp_get_thread_num();
         if (tid >= d->nthreads)
             tid = 0;
-        double *f = d->ghost + (size_t)tid * 4 * row;
-        size_t pos[STROMA_REACTION_LISTS_MAX];
+        double *f = d->ghost + (size_t)tid * 4 * d->row;
 #pragma omp for schedule(static)
-        for (int k = 0; k < m->nz; k++) {
-            const size_t v0 = (size_t)k * plane;
-            for (int l = 0; l < nl; l++)
-                pos[l] = rx_lower(&d->rx[l], v0);
-            for (size_t v = v0; v < v0 + plane; v += nx) {
-                double *cr = c + v * nsz;
-                const double *dr = delta + v * nsz, *fr = d->inv_den;
-                size_t next = SIZE_MAX;
-                for (int l = 0; l < nl; l++)
-                    if (pos[l] < d->rx[l].n && d->rx[l].voxel[pos[l]] < next)
-                        next = d->rx[l].voxel[pos[l]];
-                if (next < v + nx) {
-                    memcpy(f, d->inv_den, row * sizeof *f);
-                    fr = f;
-                    for (;;) {
-                        size_t w = SIZE_MAX;
-                        for (int l = 0; l < nl; l++)
-                            if (pos[l] < d->rx[l].n && d->rx[l].voxel[pos[l]] < w)
-                                w = d->rx[l].voxel[pos[l]];
-                        if (w >= v + nx)
-                            break;
-                        double *fq = f + (w - v) * nsz;
-                        for (size_t s = 0; s < nsz; s++)
-                            fq[s] = t->decay_per_min[s];
-                        for (int l = 0; l < nl; l++)
-                            for (; pos[l] < d->rx[l].n && d->rx[l].voxel[pos[l]] == w; pos[l]++)
-                                for (size_t s = 0; s < nsz; s++)
-                                    fq[s] += d->rx[l].rate[pos[l] * nsz + s];
-                        for (size_t s = 0; s < nsz; s++)
-                            fq[s] = 1.0 / (1.0 + tdt * fq[s]);
-                    }
-                }
-                for (size_t q = 0; q < row; q++)
-                    cr[q] += dr[q] * fr[q];
-            }
-        }
+        for (int r = 0; r < nrows; r++)
+            adi_update_row(d, (size_t)r * (size_t)m->nx, f);
     }
 }
 
@@ -262,9 +287,11 @@ static void adi_step_react(stroma_transport *t, const stroma_reaction *rx, int n
     d->t = t;
     d->rx = rx;
     d->nrx = nrx < STROMA_REACTION_LISTS_MAX ? (nrx > 0 ? nrx : 0) : STROMA_REACTION_LISTS_MAX;
-    stroma_prestep pre = {adi_rhs, d};
+    const int z = stroma_mesh_axis_active(&t->mesh, 2);
+    stroma_prestep pre = {adi_rhs, d, z ? adi_after_slab : NULL};
     d->sh.ops->step(&d->sh, &pre);
-    adi_update(d);
+    if (!z)
+        adi_update(d);
     d->t = NULL;
     d->rx = NULL;
     d->nrx = 0;

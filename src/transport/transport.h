@@ -58,6 +58,10 @@ typedef struct stroma_transport stroma_transport;
 typedef struct stroma_prestep {
     void (*apply)(void *ctx, stroma_transport *t, size_t v0, size_t v1);
     void *ctx;
+    /* Optional (NULL: none; lod only): called with the same ctx once the step's last sweep (z) has finished the
+     * y-slab j (voxels (i, j, k) for every i and k), by the thread that solved it, while the slab is in its cache;
+     * it may read and write only that slab of t->c. Not called when z is not solved (nz = 1). */
+    void (*after_slab)(void *ctx, stroma_transport *t, int j);
 } stroma_prestep;
 
 /* Linear reactions over one step, for solvers that take them inside their implicit operator (adi; the explicit
