@@ -107,6 +107,7 @@ static ADI_CLONES void adi_rhs_kernel(double *restrict out, const double *restri
                                       const double *restrict xp, const double *restrict ym, const double *restrict yp,
                                       const double *restrict zm, const double *restrict zp, const double *restrict rr,
                                       const double *restrict dd, double two_n, size_t len) {
+#pragma omp simd
     for (size_t q = 0; q < len; q++)
         out[q] = rr[q] * (((xm[q] + xp[q]) + (ym[q] + yp[q]) + (zm[q] + zp[q])) - two_n * c[q]) - dd[q] * c[q];
 }
@@ -217,6 +218,7 @@ static void adi_rhs(void *ctx, stroma_transport *sh, size_t v0, size_t v1) {
 /* c += delta f over a row of `len` values (f: 1 / (1 + theta dt (lambda + k)) per value). */
 static ADI_CLONES void adi_update_kernel(double *restrict cr, const double *restrict dr, const double *restrict fr,
                                          size_t len) {
+#pragma omp simd
     for (size_t q = 0; q < len; q++)
         cr[q] += dr[q] * fr[q];
 }
