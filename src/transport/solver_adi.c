@@ -36,6 +36,10 @@ typedef struct adi_data {
     double *ghost;             /* [nthreads][4 rows] scratch ghost rows of y/z faces */
     int nthreads;
     size_t row;                /* nx * nsub */
+    /* hindrance (t->hindered): the face factors 1 / (1 + sigma (E_v + E_v+) / 2) between voxel v and its next voxel
+     * along each axis, per distinct sigma > 0 (the explicit solver's, without its divisions per step) */
+    int *wgroup;               /* [nsub] group of substrate s, -1: sigma = 0 */
+    double *wf;                /* [groups][3][nvox] */
     size_t bytes;
     /* the step being taken (set by adi_step_react; read by the right-hand side hook) */
     stroma_transport *t;
@@ -55,6 +59,8 @@ static void adi_free(adi_data *d) {
     free(d->dd);
     free(d->inv_den);
     free(d->ghost);
+    free(d->wgroup);
+    free(d->wf);
     free(d);
 }
 
@@ -77,24 +83,33 @@ static inline double adi_ghost(const stroma_transport *t, int s, int a, int f, d
     return t->face_dirichlet[q] ? 2.0 * t->face_value[q] - cv : cv;
 }
 
-/* The hindered operator at one value (the explicit solver's arithmetic): D dt / dx^2 times the sum over active
- * axes of the face-weighted differences. */
-static double adi_lap_hindered(const stroma_transport *t, size_t v, int s, const int idx[3], const int n[3],
-                               const size_t step[3], const int act[3]) {
-    const size_t ns = (size_t)t->nsub;
-    const double *c = t->c, *E = t->ecm, sg = t->ecm_sensitivity[s];
+/* The hindered operator at one value: the sum over active axes of the face-weighted differences (the explicit
+ * solver's; the voxel's own factor 1 / (1 + sigma E_v) at a Dirichlet face). */
+static double adi_lap_hindered(const adi_data *d, const stroma_transport *t, size_t v, int s, const int idx[3],
+                               const int n[3], const size_t step[3], const int act[3]) {
+    const size_t ns = (size_t)t->nsub, nvox = t->mesh.nvox;
+    const double *c = t->c;
     const double cv = c[v * ns + (size_t)s];
+    const int g = d->wgroup[s];
     double lap = 0.0;
     for (int a = 0; a < 3; a++) {
         if (!act[a])
             continue;
-        double lo = idx[a] > 0 ? c[(v - step[a]) * ns + (size_t)s] : adi_ghost(t, s, a, 0, cv);
-        double hi = idx[a] < n[a] - 1 ? c[(v + step[a]) * ns + (size_t)s] : adi_ghost(t, s, a, 1, cv);
-        if (sg > 0.0) {
-            const double ev = E[v];
-            const double elo = idx[a] > 0 ? 0.5 * (ev + E[v - step[a]]) : ev;
-            const double ehi = idx[a] < n[a] - 1 ? 0.5 * (ev + E[v + step[a]]) : ev;
-            lap += (lo - cv) / (1.0 + sg * elo) + (hi - cv) / (1.0 + sg * ehi);
+        const int has_lo = idx[a] > 0, has_hi = idx[a] < n[a] - 1;
+        double lo = has_lo ? c[(v - step[a]) * ns + (size_t)s] : adi_ghost(t, s, a, 0, cv);
+        double hi = has_hi ? c[(v + step[a]) * ns + (size_t)s] : adi_ghost(t, s, a, 1, cv);
+        if (g >= 0) {
+            const double *w = d->wf + ((size_t)g * 3 + (size_t)a) * nvox;
+            double wlo, whi;
+            if (has_lo && has_hi) {
+                wlo = w[v - step[a]];
+                whi = w[v];
+            } else {
+                const double own = 1.0 / (1.0 + t->ecm_sensitivity[s] * t->ecm[v]);
+                wlo = has_lo ? w[v - step[a]] : own;
+                whi = has_hi ? w[v] : own;
+            }
+            lap += wlo * (lo - cv) + whi * (hi - cv);
         } else {
             lap += lo - 2.0 * cv + hi;
         }
@@ -132,7 +147,7 @@ static void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
             const int idx[3] = {i, j, k};
             for (int s = 0; s < ns; s++) {
                 const size_t q = (size_t)i * nsz + (size_t)s;
-                out[q] = d->rr[q] * adi_lap_hindered(t, v_row + (size_t)i, s, idx, n, step, act) - d->dd[q] * c[q];
+                out[q] = d->rr[q] * adi_lap_hindered(d, t, v_row + (size_t)i, s, idx, n, step, act) - d->dd[q] * c[q];
             }
         }
     } else {
@@ -347,6 +362,47 @@ static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double thet
         d->rr[q] = t->diffusion_um2_per_min[s] * dt / dx2;
         d->dd[q] = dt * t->decay_per_min[s];
         d->inv_den[q] = 1.0 / (1.0 + theta * dt * t->decay_per_min[s]);
+    }
+    if (t->hindered) {
+        int ng = 0;
+        d->wgroup = adi_calloc(d, ns, sizeof *d->wgroup);
+        if (!d->wgroup) {
+            adi_free(d);
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for hindrance");
+        }
+        for (size_t s = 0; s < ns; s++) {
+            d->wgroup[s] = -1;
+            if (!(t->ecm_sensitivity[s] > 0.0))
+                continue;
+            for (size_t q = 0; q < s && d->wgroup[s] < 0; q++)
+                if (t->ecm_sensitivity[q] == t->ecm_sensitivity[s])
+                    d->wgroup[s] = d->wgroup[q];
+            if (d->wgroup[s] < 0)
+                d->wgroup[s] = ng++;
+        }
+        d->wf = adi_calloc(d, (size_t)ng * 3 * m->nvox, sizeof *d->wf);
+        if (!d->wf) {
+            adi_free(d);
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for hindrance face factors");
+        }
+        const int n[3] = {m->nx, m->ny, m->nz};
+        const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
+        for (size_t s = 0; s < ns; s++) {
+            const int g = d->wgroup[s];
+            if (g < 0)
+                continue; /* (a group shared by several substrates is filled again with the same values) */
+            const double sg = t->ecm_sensitivity[s], *E = t->ecm;
+            for (int a = 0; a < 3; a++) {
+                double *w = d->wf + ((size_t)g * 3 + (size_t)a) * m->nvox;
+                for (int k = 0; k < m->nz; k++)
+                    for (int j = 0; j < m->ny; j++)
+                        for (int i = 0; i < m->nx; i++) {
+                            const int idx[3] = {i, j, k};
+                            const size_t v = stroma_mesh_index(m, i, j, k);
+                            w[v] = idx[a] < n[a] - 1 ? 1.0 / (1.0 + sg * (0.5 * (E[v] + E[v + step[a]]))) : 1.0;
+                        }
+            }
+        }
     }
     for (size_t f = 0; f < t->nfixed; f++) {
         d->fix0[f] = t->fixed[f];
