@@ -60,6 +60,7 @@ validate: build
 
 bench: build
 	./$(BUILD)/bench_diffusion
+	./$(BUILD)/bench_diffusion --sizes 100 --subs 8 --vs adi
 	./$(BUILD)/bench_cells
 	bash bench/scenarios.sh ./$(BUILD)/stroma
 	bash bench/threads.sh ./$(BUILD)/stroma

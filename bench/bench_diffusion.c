@@ -1,9 +1,11 @@
 /* Benchmark of the diffusion step: ms per step of the LOD solver on cubes of 64^3, 100^3 and 200^3 voxels with
  * 1, 4 and 8 substrates at 1 and 2 threads, against the machine's memory bandwidth (a copy kernel measured in
  * the same run). Usage: bench_diffusion [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N]
- *                       [--solver lod] [--hindrance]; the environment variables STROMA_BENCH_SIZES / _SUBS /
- * _THREADS too. --hindrance: space-varying diffusion, a random ECM field in [0, 5] mg/mL and sensitivity 0.5
- * per mg/mL for every substrate (stroma_transport_set_hindrance); the time to set it is reported too. */
+ *                       [--solver lod] [--hindrance | --vs adi]; the environment variables STROMA_BENCH_SIZES /
+ * _SUBS / _THREADS too. --hindrance: space-varying diffusion, a random ECM field in [0, 5] mg/mL and sensitivity
+ * 0.5 per mg/mL for every substrate (stroma_transport_set_hindrance); the time to set it is reported too.
+ * --vs S: a twin cube with solver S steps in turn with the first (blocks of 4 steps), and its median and the
+ * ratio S / solver are printed above each row (`make bench`: adi against lod at 100^3 x 8). */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,7 +124,7 @@ static stroma_transport *make_cube(int n, int nsub, const char *solver) {
 int main(int argc, char **argv) {
     int_list sizes = {3, {64, 100, 200}}, subs = {3, {1, 4, 8}}, threads = {2, {1, 2}};
     int steps = 21, hindrance = 0;
-    const char *solver = "lod";
+    const char *solver = "lod", *vs = NULL;
     if (getenv("STROMA_BENCH_SIZES"))
         parse_list(getenv("STROMA_BENCH_SIZES"), &sizes);
     if (getenv("STROMA_BENCH_SUBS"))
@@ -149,13 +151,19 @@ int main(int argc, char **argv) {
             steps = atoi(argv[i + 1]) > 0 ? atoi(argv[i + 1]) : steps;
         else if (strcmp(argv[i], "--solver") == 0)
             solver = argv[i + 1];
+        else if (strcmp(argv[i], "--vs") == 0)
+            vs = argv[i + 1];
         else {
             fprintf(stderr,
                     "usage: %s [--sizes 64,100,200] [--subs 1,4,8] [--threads 1,2] [--steps N] [--solver S] "
-                    "[--hindrance]\n",
+                    "[--hindrance | --vs S]\n",
                     argv[0]);
             return 2;
         }
+    }
+    if (vs && hindrance) {
+        fprintf(stderr, "%s: --vs and --hindrance do not go together\n", argv[0]);
+        return 2;
     }
     int max_threads = 1;
     for (int q = 0; q < threads.n; q++)
@@ -186,6 +194,8 @@ int main(int argc, char **argv) {
             if (!t)
                 return 1;
             stroma_transport *tc = NULL;
+            if (vs && !(tc = make_cube(sizes.v[a], subs.v[b], vs)))
+                return 1;
             if (hindrance) {
                 tc = make_cube(sizes.v[a], subs.v[b], solver);
                 if (!tc)
@@ -241,7 +251,12 @@ int main(int argc, char **argv) {
                     }
                 }
                 qsort(ms, (size_t)steps, sizeof *ms, cmp_double);
-                if (tc) {
+                if (tc && vs) {
+                    qsort(msc, (size_t)steps, sizeof *msc, cmp_double);
+                    printf("%4d^3 %5d %4d %9.2f %8.2f   solver %s, interleaved; %s / %s = %.2f (median), %.2f (min)\n",
+                           sizes.v[a], subs.v[b], threads.v[q], msc[steps / 2], msc[0], vs, vs, solver,
+                           msc[steps / 2] / ms[steps / 2], msc[0] / ms[0]);
+                } else if (tc) {
                     qsort(msc, (size_t)steps, sizeof *msc, cmp_double);
                     printf("%4d^3 %5d %4d %9.2f %8.2f   constant coefficients, interleaved; hindered / constant = "
                            "%.2f (median), %.2f (min)\n",

@@ -481,6 +481,51 @@ static void compose_voxel(stroma_cell_engine *e, const stroma_transport *t, size
     o->exact[v] = exact;
 }
 
+/* The v-th voxel holding cells as linear reaction rates for a solver that takes them inside its operator (adi):
+ * k = sum (V / Vvox) (S + U) into alpha, s = sum ((V / Vvox) S T + E / Vvox) into beta, over its cells in id
+ * order; a fixed substrate of the voxel gets k = s = 0. The composed map's stamp and cache serve these too (a
+ * run composes one kind only: its solver does not change). */
+static void compose_rates(stroma_cell_engine *e, const stroma_transport *t, size_t v) {
+    const stroma_cells *c = &e->cells;
+    stroma_sec_order *o = &e->sec;
+    const size_t ns = (size_t)e->nsub;
+    const double vvox = t->mesh.voxel_volume_um3;
+    double *k = o->alpha + v * ns, *src = o->beta + v * ns;
+    for (size_t q = 0; q < ns; q++) k[q] = src[q] = 0.0;
+    for (size_t j = o->start[v]; j < o->start[v + 1]; j++) {
+        size_t i = o->order[j], oi = i * ns;
+        const double f = c->volume_um3[i] / vvox;
+        for (size_t q = 0; q < ns; q++) {
+            double S = c->secretion[oi + q], U = c->uptake[oi + q], E = c->export_rate[oi + q];
+            if (S == 0 && U == 0 && E == 0) continue;
+            k[q] += f * (S + U);
+            src[q] += f * S * c->saturation[oi + q] + E / vvox;
+        }
+    }
+    const size_t vox = o->voxels[v];
+    for (size_t fx = t->nfixed ? stroma_transport_fixed_first(t, vox) : 0; fx < t->nfixed && t->fixed[fx].voxel == vox;
+         fx++) {
+        k[t->fixed[fx].substrate] = 0.0;
+        src[t->fixed[fx].substrate] = 0.0;
+    }
+    o->exact[v] = 0;
+}
+
+int stroma_cell_engine_rates(stroma_cell_engine *e, const stroma_transport *t, stroma_reaction *out) {
+    memset(out, 0, sizeof *out);
+    if (!stroma_cell_engine_secrete_prepare(e, t)) return 0;
+    stroma_sec_order *o = &e->sec;
+    const size_t nv = o->nvox;
+#pragma omp parallel for schedule(static) if (nv >= STROMA_SEC_VOXELS_PAR_MIN)
+    for (size_t v = 0; v < nv; v++)
+        if (o->stamp[v] != o->gen) {
+            compose_rates(e, t, v);
+            o->stamp[v] = o->gen;
+        }
+    *out = (stroma_reaction){.n = nv, .voxel = o->voxels, .rate = o->alpha, .source = o->beta};
+    return 1;
+}
+
 /* Voxels [a, b) of the voxels holding cells, with ns substrates (a constant in the specialised copies). */
 static inline __attribute__((always_inline)) void secrete_voxels(stroma_cell_engine *e, stroma_transport *t,
                                                                  size_t a, size_t b, size_t ns) {

@@ -184,6 +184,14 @@ void stroma_cell_engine_secrete(stroma_cell_engine *e, stroma_transport *t);
  * secrete_range (engine: the stroma_cell_engine) applies the maps of voxels [v0, v1), composing each at its
  * first use; ranges may run concurrently on different threads. */
 int stroma_cell_engine_secrete_prepare(stroma_cell_engine *e, const stroma_transport *t);
+
+/* The cells' secretion and uptake as linear reactions for a solver that takes them inside its operator
+ * (stroma_transport_reacts: adi), instead of stroma_cell_engine_secrete's maps: one entry per voxel holding cells,
+ * in voxel order, rate k = sum over its cells (id order) of (V / Vvox) (S + U) and source s = sum of (V / Vvox) S T
+ * + E / Vvox (per minute; the continuous form of stroma_transport_apply_source's update), zero for a fixed
+ * substrate. *out borrows the engine's arrays until the cells next move or change. Returns 0 when out of memory
+ * (*out is then empty). A run must use either this or the maps, not both. */
+int stroma_cell_engine_rates(stroma_cell_engine *e, const stroma_transport *t, stroma_reaction *out);
 void stroma_cell_engine_secrete_range(void *engine, stroma_transport *t, size_t v0, size_t v1);
 
 /* Chemotactic bias direction at pos from several substrates (PhysiCell's advanced chemotaxis): the sum over

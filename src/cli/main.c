@@ -73,7 +73,7 @@ static const char *const help_run =
     "                            voxel-substrate values plus one per 400 initial cells, at least 1 and at most\n"
     "                            the processors available: %ld here)\n"
     "  --end MIN                 simulated end time in min (default: the model's time.end)\n"
-    "  --solver NAME             transport solver: lod or explicit (default: lod)\n"
+    "  --solver NAME             transport solver: lod, adi, adi-cn or explicit (default: lod)\n"
     "  --checkpoint-every MIN    write DIR/checkpoint.bin every MIN simulated min (default: none) for resume\n"
     "  --progress-every MIN      when stdout is not a terminal, a progress line every MIN simulated min\n"
     "                            (default: every 10%% of the run); on a terminal a progress bar is drawn\n"

@@ -29,6 +29,14 @@ stroma_code stroma_sim_place_sources(stroma_sim *sim, stroma_error *err) {
         if (!sim->src_secretion || !sim->src_saturation || !sim->src_uptake || !sim->src_export || !sim->points)
             return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory placing %zu sources", total);
     }
+    if (total > 0) {
+        size_t nv = total * (size_t)nsub;
+        sim->src_rx_voxel = calloc(total, sizeof *sim->src_rx_voxel);
+        sim->src_rx_rate = calloc(nv ? nv : 1, sizeof(double));
+        sim->src_rx_source = calloc(nv ? nv : 1, sizeof(double));
+        if (!sim->src_rx_voxel || !sim->src_rx_rate || !sim->src_rx_source)
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory placing %zu sources", total);
+    }
     size_t at = 0;
     for (int d = 0; d < m->nsources; d++) {
         const stroma_source_desc *sd = &m->sources[d];
@@ -44,6 +52,34 @@ stroma_code stroma_sim_place_sources(stroma_sim *sim, stroma_error *err) {
             pt->voxel = stroma_mesh_voxel_of(&sim->transport->mesh, pt->pos_um);
         }
     }
+    /* the reaction list: points by voxel (insertion sort: stable, placement order within a voxel) */
+    const double vvox = sim->transport->mesh.voxel_volume_um3;
+    size_t *ord = total ? malloc(total * sizeof *ord) : NULL;
+    if (total && !ord) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory placing %zu sources", total);
+    for (size_t p = 0; p < total; p++) {
+        size_t q = p;
+        while (q > 0 && sim->points[ord[q - 1]].voxel > sim->points[p].voxel) {
+            ord[q] = ord[q - 1];
+            q--;
+        }
+        ord[q] = p;
+    }
+    for (size_t e = 0; e < total; e++) {
+        const stroma_source_point *pt = &sim->points[ord[e]];
+        const double f = m->sources[pt->desc].volume_um3 / vvox;
+        const size_t o = (size_t)pt->desc * (size_t)nsub;
+        sim->src_rx_voxel[e] = pt->voxel;
+        for (int s = 0; s < nsub; s++) {
+            double S = sim->src_secretion[o + (size_t)s], U = sim->src_uptake[o + (size_t)s];
+            double stay = stroma_transport_fixed_find(sim->transport, pt->voxel, s, NULL) ? 0.0 : 1.0;
+            sim->src_rx_rate[e * (size_t)nsub + (size_t)s] = stay * f * (S + U);
+            sim->src_rx_source[e * (size_t)nsub + (size_t)s] =
+                stay * (f * S * sim->src_saturation[o + (size_t)s] + sim->src_export[o + (size_t)s] / vvox);
+        }
+    }
+    free(ord);
+    sim->src_rx = (stroma_reaction){
+        .n = total, .voxel = sim->src_rx_voxel, .rate = sim->src_rx_rate, .source = sim->src_rx_source};
     return STROMA_OK;
 }
 
@@ -300,6 +336,18 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         stroma_sim_destroy(&sim);
         return NULL;
     }
+    if (model->secretion_after && stroma_transport_reacts(sim->transport)) {
+        /* PhysiCell's order is a separate source step after the solve: a solver with the sources inside its
+         * operator has none */
+        const stroma_srcloc *l = &model->secretion_order_loc;
+        stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                         "%s:%d:%d: secretion_order after_diffusion needs the lod solver (the %s solver takes the cells' "
+                         "sources inside its implicit operator: there is no separate source step to put after the "
+                         "solve); use --solver lod or remove the key",
+                         model->path, l->line, l->column, sim->transport->ops->name);
+        stroma_sim_destroy(&sim);
+        return NULL;
+    }
     /* Steps of dt_diffusion per mechanics step, and per phenotype step (the loader checked that they divide). A
      * step longer than the run is `never` (end_step + 1), however long: no overflow in the conversion or the
      * product. */
@@ -384,6 +432,9 @@ void stroma_sim_destroy(stroma_sim **simp) {
     free(sim->src_saturation);
     free(sim->src_uptake);
     free(sim->src_export);
+    free(sim->src_rx_voxel);
+    free(sim->src_rx_rate);
+    free(sim->src_rx_source);
     free(sim);
     *simp = NULL;
 }
@@ -463,8 +514,9 @@ stroma_code stroma_sim_step(stroma_sim *sim, stroma_error *err) {
 static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
     int nsub = sim->model->nsub;
     stroma_code rc;
+    const int reacts = stroma_transport_reacts(sim->transport);
     /* Sources in placement order (serial: several may share a voxel; order fixes the result). */
-    for (size_t p = 0; p < sim->npoints; p++) {
+    for (size_t p = 0; !reacts && p < sim->npoints; p++) {
         const stroma_source_point *pt = &sim->points[p];
         size_t o = (size_t)pt->desc * (size_t)nsub;
         stroma_transport_apply_source(sim->transport, pt->voxel, sim->model->sources[pt->desc].volume_um3,
@@ -476,10 +528,26 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         stroma_exchange_step(&sim->exchange, sim->model, sim->has_vessels ? &sim->vessels : NULL,
                              sim->has_body ? &sim->plasma : NULL, sim->transport, sim->dt_min) != 0)
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory exchanging with blood");
-    /* the cells' secretion runs inside the diffusion step, voxel range by voxel range */
-    stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells};
-    int secrete = sim->has_cells && stroma_cell_engine_secrete_prepare(&sim->cells, sim->transport);
-    if (sim->model->secretion_after) {
+    /* the cells' secretion runs inside the diffusion step, voxel range by voxel range: as maps before the solve
+     * (lod), or as reactions inside its operator (adi; the points' list first, then the cells') */
+    stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells, NULL};
+    int secrete = 0;
+    if (reacts) {
+        stroma_reaction rx[2];
+        int nrx = 0;
+        if (sim->src_rx.n > 0) rx[nrx++] = sim->src_rx;
+        if (sim->has_cells) {
+            if (!stroma_cell_engine_rates(&sim->cells, sim->transport, &rx[nrx]))
+                return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory ordering cells by voxel");
+            nrx += rx[nrx].n > 0;
+        }
+        stroma_transport_step_react(sim->transport, rx, nrx);
+    } else {
+        secrete = sim->has_cells && stroma_cell_engine_secrete_prepare(&sim->cells, sim->transport);
+    }
+    if (reacts) {
+        /* stepped above */
+    } else if (sim->model->secretion_after) {
         /* PhysiCell/BioFVM's order (`secretion_order: after_diffusion`): the solve, then the cells' sources */
         stroma_transport_step_with(sim->transport, NULL);
         if (secrete) stroma_cell_engine_secrete(&sim->cells, sim->transport);

@@ -38,6 +38,11 @@ struct stroma_sim {
     stroma_source_point *points;
     /* Per source desc, per substrate rate arrays (nsources x nsub each), so one call updates a voxel. */
     double *src_secretion, *src_saturation, *src_uptake, *src_export;
+    /* The points as linear reactions for a solver that takes them inside its operator (adi): sorted by voxel,
+     * placement order within a voxel; rate (S + U) V / Vvox and source S T V / Vvox + E / Vvox per substrate. */
+    stroma_reaction src_rx;
+    size_t *src_rx_voxel;
+    double *src_rx_rate, *src_rx_source;
     /* cells: the engine exists when the model has cell types */
     int has_cells;
     stroma_cell_engine cells;

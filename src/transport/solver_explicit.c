@@ -49,10 +49,17 @@ static int explicit_prepare(stroma_transport *t, stroma_error *err) {
     return STROMA_OK;
 }
 
+static void explicit_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx);
+
 static void explicit_step(stroma_transport *t, const stroma_prestep *pre) {
-    explicit_data *d = t->solver_data;
     if (pre)
         pre->apply(pre->ctx, t, 0, t->mesh.nvox);
+    explicit_step_react(t, NULL, 0);
+}
+
+/* Forward Euler of diffusion, decay and the reactions (all from the old field), then the fixed voxels. */
+static void explicit_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
+    explicit_data *d = t->solver_data;
     const stroma_mesh *m = &t->mesh;
     const int ns = t->nsub, n[3] = {m->nx, m->ny, m->nz};
     const size_t step[3] = {(size_t)ns, (size_t)m->nx * (size_t)ns, (size_t)m->nx * (size_t)m->ny * (size_t)ns};
@@ -94,6 +101,13 @@ static void explicit_step(stroma_transport *t, const stroma_prestep *pre) {
                         cv + dt * (t->diffusion_um2_per_min[s] * inv_dx2 * lap - t->decay_per_min[s] * cv);
                 }
             }
+    for (int l = 0; l < nrx; l++)
+        for (size_t e = 0; e < rx[l].n; e++) {
+            const size_t v = rx[l].voxel[e] * (size_t)ns;
+            for (int s = 0; s < ns; s++)
+                next[v + (size_t)s] += dt * (rx[l].source[e * (size_t)ns + (size_t)s] -
+                                             rx[l].rate[e * (size_t)ns + (size_t)s] * c[v + (size_t)s]);
+        }
     memcpy(t->c, next, m->nvox * (size_t)ns * sizeof(double));
     for (size_t q = 0; q < t->nfixed; q++)
         t->c[t->fixed[q].voxel * (size_t)ns + (size_t)t->fixed[q].substrate] = t->fixed[q].value;
@@ -115,4 +129,5 @@ const stroma_solver_ops stroma_solver_explicit_ops = {.name = "explicit",
                                                       .prepare = explicit_prepare,
                                                       .step = explicit_step,
                                                       .destroy = explicit_destroy,
-                                                      .kept = explicit_kept};
+                                                      .kept = explicit_kept,
+                                                      .step_react = explicit_step_react};

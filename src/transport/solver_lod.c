@@ -1179,8 +1179,11 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
 #pragma omp barrier
                 }
 #pragma omp for schedule(static)
-                for (int j = 0; j < ny; j++)
+                for (int j = 0; j < ny; j++) {
                     var_slab(d, t, c, j, buf, cp, vs);
+                    if (pre && pre->after_slab)
+                        pre->after_slab(pre->ctx, t, j);
+                }
             }
         }
         return;
@@ -1194,8 +1197,11 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
             lod_plane_xy(d, c, k, buf, cp);
         }
         if (d->ax[2].active)
-            for (int j = 0; j < ny; j++)
+            for (int j = 0; j < ny; j++) {
                 lod_slab_z(d, c, j, buf, cp);
+                if (pre && pre->after_slab)
+                    pre->after_slab(pre->ctx, t, j);
+            }
         return;
     }
     const int by_plane = nz >= 4 * nt;
@@ -1216,8 +1222,11 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
         }
         if (d->ax[2].active) {
 #pragma omp for schedule(static)
-            for (int j = 0; j < ny; j++)
+            for (int j = 0; j < ny; j++) {
                 lod_slab_z(d, c, j, buf, cp);
+                if (pre && pre->after_slab)
+                    pre->after_slab(pre->ctx, t, j);
+            }
         }
     }
 }

@@ -7,6 +7,9 @@
 
 /* Implicit LOD (three 1D backward-Euler solves per step); see solver_lod.c. */
 extern const stroma_solver_ops stroma_solver_lod_ops;
+/* Douglas ADI in delta form, theta = 1 and theta = 1/2, reactions inside the operator; see solver_adi.c. */
+extern const stroma_solver_ops stroma_solver_adi_ops;
+extern const stroma_solver_ops stroma_solver_adi_cn_ops;
 /* Forward Euler with the 7-point Laplacian: a slow reference for cross-checking; see solver_explicit.c. */
 extern const stroma_solver_ops stroma_solver_explicit_ops;
 

@@ -15,6 +15,10 @@ const stroma_solver_ops *stroma_solver_find(const char *name) {
         return &stroma_solver_lod_ops;
     if (strcmp(name, "explicit") == 0)
         return &stroma_solver_explicit_ops;
+    if (strcmp(name, "adi") == 0)
+        return &stroma_solver_adi_ops;
+    if (strcmp(name, "adi-cn") == 0)
+        return &stroma_solver_adi_cn_ops;
     return NULL;
 }
 
@@ -231,7 +235,7 @@ static stroma_code map_face_voxels(stroma_transport *t, int biofvm, stroma_error
 stroma_transport *stroma_transport_create(const stroma_model *model, const char *solver, stroma_error *err) {
     const stroma_solver_ops *ops = stroma_solver_find(solver);
     if (!ops) {
-        stroma_error_set(err, STROMA_ERR_ARGUMENT, "unknown diffusion solver \"%s\" (known: lod, explicit)", solver);
+        stroma_error_set(err, STROMA_ERR_ARGUMENT, "unknown diffusion solver \"%s\" (known: lod, adi, adi-cn, explicit)", solver);
         return NULL;
     }
     if (check_model(model, err) != STROMA_OK)
@@ -241,13 +245,13 @@ stroma_transport *stroma_transport_create(const stroma_model *model, const char 
         if (model->boundary_convention_loc.line > 0)
             stroma_error_set(err, STROMA_ERR_ARGUMENT,
                              "%s:%d:%d: boundary_convention biofvm needs the lod solver (it resets the boundary voxels "
-                             "between the LOD axis sweeps); the %s solver has no sweeps",
+                             "between the LOD axis sweeps); the %s solver has no such sweeps",
                              model->path, model->boundary_convention_loc.line, model->boundary_convention_loc.column,
                              ops->name);
         else
             stroma_error_set(err, STROMA_ERR_ARGUMENT,
                              "boundary_convention biofvm needs the lod solver (it resets the boundary voxels between "
-                             "the LOD axis sweeps); the %s solver has no sweeps",
+                             "the LOD axis sweeps); the %s solver has no such sweeps",
                              ops->name);
         return NULL;
     }
@@ -413,6 +417,28 @@ void stroma_transport_step(stroma_transport *t) {
 void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre) {
     t->ops->step(t, pre && pre->apply ? pre : NULL);
 }
+
+void stroma_transport_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
+    if (nrx > STROMA_REACTION_LISTS_MAX)
+        nrx = STROMA_REACTION_LISTS_MAX;
+    if (t->ops->step_react) {
+        t->ops->step_react(t, rx, nrx);
+        return;
+    }
+    const size_t ns = (size_t)t->nsub;
+    const double dt = t->dt_min;
+    for (int l = 0; l < nrx; l++)
+        for (size_t e = 0; e < rx[l].n; e++)
+            for (size_t s = 0; s < ns; s++) {
+                if (stroma_transport_fixed_find(t, rx[l].voxel[e], (int)s, NULL))
+                    continue;
+                double *cv = &t->c[rx[l].voxel[e] * ns + s];
+                *cv = (*cv + dt * rx[l].source[e * ns + s]) / (1.0 + dt * rx[l].rate[e * ns + s]);
+            }
+    t->ops->step(t, NULL);
+}
+
+int stroma_transport_reacts(const stroma_transport *t) { return t->ops->step_react != NULL; }
 
 void stroma_transport_apply_source(stroma_transport *t, size_t voxel, double volume_um3,
                                    const double *secretion_per_min, const double *saturation,

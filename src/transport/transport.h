@@ -58,7 +58,27 @@ typedef struct stroma_transport stroma_transport;
 typedef struct stroma_prestep {
     void (*apply)(void *ctx, stroma_transport *t, size_t v0, size_t v1);
     void *ctx;
+    /* Optional (NULL: none; lod only): called with the same ctx once the step's last sweep (z) has finished the
+     * y-slab j (voxels (i, j, k) for every i and k), by the thread that solved it, while the slab is in its cache;
+     * it may read and write only that slab of t->c. Not called when z is not solved (nz = 1). */
+    void (*after_slab)(void *ctx, stroma_transport *t, int j);
 } stroma_prestep;
+
+/* Linear reactions over one step, for solvers that take them inside their implicit operator (adi; the explicit
+ * solver adds them to its forward-Euler step): in voxel voxel[e], substrate s,
+ *   dc/dt += source[e nsub + s] - rate[e nsub + s] c
+ * with rate >= 0 (1/min) and source in value/min. voxel is non-decreasing (a voxel may appear more than once: its
+ * terms add, in list order); several lists may be handed at once (at most STROMA_REACTION_LISTS_MAX; their terms
+ * add in list order, so results do not depend on threads). Terms on a fixed (Dirichlet) voxel are ignored.
+ * Borrowed for the duration of the step. */
+typedef struct stroma_reaction {
+    size_t n;             /* entries */
+    const size_t *voxel;  /* [n] linear voxel index, non-decreasing */
+    const double *rate;   /* [n * nsub] k >= 0, 1/min */
+    const double *source; /* [n * nsub] s, value/min */
+} stroma_reaction;
+
+#define STROMA_REACTION_LISTS_MAX 4
 
 /* A diffusion solver. `prepare` (re)computes coefficients after dt, substrates or fixed voxels change (it may
  * be called again on a prepared state; on failure it leaves the previous solver_data in place and fills *err);
@@ -72,10 +92,14 @@ typedef struct stroma_solver_ops {
     void (*step)(stroma_transport *t, const stroma_prestep *pre);
     void (*destroy)(stroma_transport *t);
     double (*kept)(const stroma_transport *t, int s);
+    /* One step with linear reactions inside the solve (stroma_reaction); NULL: the solver has none (lod). */
+    void (*step_react)(stroma_transport *t, const stroma_reaction *rx, int nrx);
 } stroma_solver_ops;
 
 /* Look up a solver by name ("lod" is the default; NULL means "lod"; "explicit" is a forward-Euler 7-point
- * reference solver, refused at create if dt exceeds its stability limit). Returns NULL if unknown. */
+ * reference solver, refused at create if dt exceeds its stability limit; "adi" is the Douglas ADI scheme in
+ * delta form, theta = 1, whose steady state is the discrete operator's at any dt, with reactions inside the
+ * implicit operator; "adi-cn" the same with theta = 1/2, second order in time). Returns NULL if unknown. */
 const stroma_solver_ops *stroma_solver_find(const char *name);
 
 typedef struct stroma_fixed_voxel {
@@ -165,6 +189,15 @@ void stroma_transport_step(stroma_transport *t);
 /* The same, with `pre` applied to every voxel first (see stroma_prestep; NULL = stroma_transport_step). The
  * field afterwards is the same as applying pre to the whole mesh and then stepping. */
 void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre);
+
+/* One step with linear reactions (stroma_reaction; nrx lists, at most STROMA_REACTION_LISTS_MAX) inside the
+ * solve when the solver takes them (stroma_transport_reacts); with lod, each list entry is first applied as the
+ * implicit point update c <- (c + dt s) / (1 + dt k) (first order; its fixed point depends on dt), then the
+ * step. */
+void stroma_transport_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx);
+
+/* Whether the solver takes reactions inside its operator (adi, adi-cn, explicit). */
+int stroma_transport_reacts(const stroma_transport *t);
 
 /* Implicit point source/sink in the voxel `voxel`, for all substrates at once, over one step dt:
  *   c_s <- (c_s + dt (V/Vvox) S_s T_s) / (1 + dt (V/Vvox) (S_s + U_s)) + dt E_s / Vvox
