@@ -947,7 +947,8 @@ stroma_code stroma_report_write(stroma_outdir *od, const stroma_model *model, st
         snprintf(in.ts_note, sizeof in.ts_note, "No plots: %.480s.", terr.message);
     if (rc == STROMA_OK && report_snapshots(&in) != 0)
         rc = stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory listing '%s/images'", od->path);
-    if (rc == STROMA_OK) rc = stroma_report_viewer_build(&in.viewer, od->path, in.summary, in.have_ts ? &in.ts : NULL, err);
+    if (rc == STROMA_OK) rc = stroma_report_viewer_build(&in.viewer, od->path, in.summary, in.have_ts ? &in.ts : NULL,
+                                                        STROMA_REPORT_VIEWER_BUDGET, err);
     if (rc == STROMA_OK) rc = stroma_outdir_mkdir(od, "images", err);
     if (rc != STROMA_OK) goto done;
     char *html = NULL;

@@ -54,6 +54,7 @@ typedef struct viewer {
     char **columns;    /* cell columns embedded: those of the first cell file read */
     size_t ncolumns;
     viewer_geom g;
+    double budget;     /* bytes of embedded data */
     int oom;
     FILE *note;        /* the viewer's note, as it grows */
 } viewer;
@@ -766,9 +767,9 @@ static size_t choose_frames(viewer *w, size_t *pick) {
     double total = 0, mean;
     for (size_t i = 0; i < w->ntimes; i++) total += w->times[i].cost;
     size_t k = w->ntimes;
-    if (total > STROMA_REPORT_VIEWER_BUDGET && w->ntimes > 2) {
+    if (total > w->budget && w->ntimes > 2) {
         mean = total / (double)w->ntimes;
-        k = (size_t)floor(STROMA_REPORT_VIEWER_BUDGET / mean);
+        k = (size_t)floor(w->budget / mean);
         if (k < 2) k = 2;
     }
     size_t m = 0, prev = (size_t)-1;
@@ -837,11 +838,18 @@ static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, co
         if (s->vti) {
             full = calloc(VIEWER_MAX_FIELDS, sizeof *full);
             if (!full) break;
-            if (read_vti(w, s->t, full, why, sizeof why) != 0) {
+            int bad = read_vti(w, s->t, full, why, sizeof why) != 0;
+            if (bad) {
                 snprintf(msg, sizeof msg, "fields/fields_" STROMA_FILE_TIME ".vti is left out: %s.", s->t, why);
                 note_add(w, msg);
             }
             nfull = w->nfields < VIEWER_MAX_FIELDS ? w->nfields : VIEWER_MAX_FIELDS;
+            for (size_t k = 0; k < nfull && !bad; k++)
+                if (!full[k]) {
+                    snprintf(msg, sizeof msg, "fields/fields_" STROMA_FILE_TIME ".vti has no whole %s array.", s->t,
+                             w->fields[k]);
+                    note_add(w, msg);
+                }
         } else {
             nfull = w->nfields;
             full = calloc(nfull ? nfull : 1, sizeof *full);
@@ -988,11 +996,12 @@ static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, co
 }
 
 stroma_code stroma_report_viewer_build(stroma_report_viewer *v, const char *dir, const stroma_json *summary,
-                                       const stroma_table *ts, stroma_error *err) {
+                                       const stroma_table *ts, double budget_bytes, stroma_error *err) {
     memset(v, 0, sizeof *v);
     viewer w;
     memset(&w, 0, sizeof w);
     w.dir = dir;
+    w.budget = budget_bytes;
     w.summary = summary;
     char *note = NULL;
     size_t note_len = 0;
@@ -1015,8 +1024,8 @@ stroma_code stroma_report_viewer_build(stroma_report_viewer *v, const char *dir,
     if (rc == STROMA_OK && v->nframes < v->nframes_total) {
         snprintf(v->note, sizeof v->note,
                  "The run has %zu output times; the viewer holds %zu of them, evenly spread (first and last "
-                 "included), to keep this page within its size budget of %u MB of data. ",
-                 v->nframes_total, v->nframes, STROMA_REPORT_VIEWER_BUDGET / 1000000u);
+                 "included), to keep this page within its size budget of %.3g MB of data. ",
+                 v->nframes_total, v->nframes, budget_bytes / 1e6);
     }
     if (rc == STROMA_OK && note) {
         size_t used = strlen(v->note);

@@ -32,10 +32,12 @@ typedef struct stroma_report_viewer {
 
 /* Read the viewer's data from the output directory `dir` (borrowed), with summary.json (borrowed; may be NULL:
  * the grid then comes from the .vti files or the cells) and the time series `ts` (borrowed; NULL: no plots),
- * into *v (overwritten; free with stroma_report_viewer_free). A cell or field file that cannot be read is left
- * out and named in v->note, not an error. Errors: STROMA_ERR_NOMEM only (*v is then empty). */
+ * into *v (overwritten; free with stroma_report_viewer_free). At most budget_bytes of data are embedded
+ * (STROMA_REPORT_VIEWER_BUDGET for the report; at least two output times are kept). A cell or field file that
+ * cannot be read is left out and named in v->note, not an error. Errors: STROMA_ERR_NOMEM only (*v is then
+ * empty). */
 stroma_code stroma_report_viewer_build(stroma_report_viewer *v, const char *dir, const stroma_json *summary,
-                                       const stroma_table *ts, stroma_error *err);
+                                       const stroma_table *ts, double budget_bytes, stroma_error *err);
 
 /* Write the viewer's HTML section (id "viewer": controls, canvas, plots, notes) onto f. Borrows v. */
 void stroma_report_viewer_section(FILE *f, const stroma_report_viewer *v);
