@@ -58,8 +58,20 @@
   }
   const col = {};
   R.columns.forEach((c, i) => { col[c] = i; });
-  const frames = R.cells.map((fr) => fr && { n: fr.n, cols: fr.cols.map(f32) });
-  const fieldFrames = R.fields.map((fd) => fd.frames.map((b) => (b === null ? null : f32(b))));
+  // decoded when first needed (a column of every frame when it colours the cells, a frame when it is shown)
+  function lazy(list) {
+    const cache = new Array(list.length).fill(null);
+    return new Proxy(cache, { get(target, key) {
+      if (typeof key === "string" && /^[0-9]+$/.test(key)) {
+        const k = Number(key);
+        if (target[k] === null && list[k] !== null && list[k] !== undefined) target[k] = f32(list[k]);
+        return target[k];
+      }
+      return Reflect.get(target, key);
+    } });
+  }
+  const frames = R.cells.map((fr) => fr && { n: fr.n, cols: lazy(fr.cols) });
+  const fieldFrames = R.fields.map((fd) => lazy(fd.frames));
   const value = (fr, c, i) => (fr.cols[c].length === 1 ? fr.cols[c][0] : fr.cols[c][i]);
 
   // nice steps and ranges (as render.c's ticks)
@@ -93,20 +105,29 @@
     return String(Number(v.toPrecision(7)));
   }
   // one colour scale per field over every frame: from 0 (or the least value, if negative) to the largest
-  const fieldRange = fieldFrames.map((fs) => {
-    let lo = 0, hi = -Infinity;
-    for (const a of fs) if (a) for (const x of a) if (isFinite(x)) { if (x < lo) lo = x; if (x > hi) hi = x; }
-    return niceRange(lo, hi > lo ? hi : lo);
-  });
+  const fieldRanges = [];
+  function fieldRange(k) {
+    if (!fieldRanges[k]) {
+      let lo = 0, hi = -Infinity;
+      for (let f = 0; f < R.times.length; f++) {
+        const a = fieldFrames[k][f];
+        if (a) for (const x of a) if (isFinite(x)) { if (x < lo) lo = x; if (x > hi) hi = x; }
+      }
+      fieldRanges[k] = niceRange(lo, hi > lo ? hi : lo);
+    }
+    return fieldRanges[k];
+  }
   // cell variables: every numeric column but the identity and the position, with its range over every frame
   const SKIP = new Set(["id", "type", "state", "x", "y", "z"]);
-  const varRange = {};
-  R.columns.forEach((c, k) => {
-    if (SKIP.has(c)) return;
-    let lo = Infinity, hi = -Infinity;
-    for (const fr of frames) if (fr) for (const x of fr.cols[k]) if (isFinite(x)) { if (x < lo) lo = x; if (x > hi) hi = x; }
-    if (lo <= hi) varRange[c] = hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
-  });
+  const varRanges = {};
+  function varRange(c) {
+    if (!(c in varRanges)) {
+      let lo = Infinity, hi = -Infinity;
+      for (const fr of frames) if (fr) for (const x of fr.cols[col[c]]) if (isFinite(x)) { if (x < lo) lo = x; if (x > hi) hi = x; }
+      varRanges[c] = lo > hi ? [0, 1] : hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
+    }
+    return varRanges[c];
+  }
 
   // ---- controls ----
   const slider = $("v-time"), timeLabel = $("v-time-label"), fieldSel = $("v-field"), colorSel = $("v-color");
@@ -119,7 +140,7 @@
   addOption(fieldSel, "none", "none");
   if (!R.fields.length) fieldSel.disabled = true;
   addOption(colorSel, "type", "type");
-  Object.keys(varRange).forEach((c) => addOption(colorSel, c, c));
+  R.columns.forEach((c) => { if (!SKIP.has(c)) addOption(colorSel, c, c); });
   if (!frames.some((f) => f)) colorSel.disabled = true;
   const hours = R.times.length && R.times[R.times.length - 1] >= 180;
   const timeText = (t) => "t = " + fmt(t) + " min" + (t >= 60 ? " (" + Number((t / 60).toPrecision(3)) + " h)" : "");
@@ -172,7 +193,7 @@
     const fk = fieldSel.value === "none" ? -1 : Number(fieldSel.value);
     const plane = fk >= 0 ? fieldFrames[fk][fi] : null;
     if (plane) {
-      const [na, nb] = R.n, rg = fieldRange[fk], vx = R.voxel * L.scale;
+      const [na, nb] = R.n, rg = fieldRange(fk), vx = R.voxel * L.scale;
       for (let j = 0; j < nb; j++)
         for (let i = 0; i < na; i++) {
           const x = plane[j * na + i];
@@ -191,7 +212,7 @@
     const fr = frames[fi], by = colorSel.value, live = R.types.map(() => 0);
     if (fr) {
       const cA = col[R.axes[0]], cB = col[R.axes[1]], cR = col.radius, cT = col.type, cS = col.state;
-      const cP = R.plane ? col[R.plane.axis] : -1, cV = by === "type" ? -1 : col[by], vr = varRange[by];
+      const cP = R.plane ? col[R.plane.axis] : -1, cV = by === "type" ? -1 : col[by], vr = cV < 0 ? null : varRange(by);
       ctx.save();
       ctx.beginPath();
       ctx.rect(L.mapX, L.mapY, L.mapW, L.mapH);
@@ -248,12 +269,12 @@
     const barH = Math.min(150, Math.max(80, (L.cssH - 120) / 2 - 40));
     if (plane) {
       const fd = R.fields[fk];
-      colourBar(ctx, px, py, barH, fieldRange[fk], fd.name + (fd.unit ? " [" + fd.unit + "]" : ""), VIRIDIS);
+      colourBar(ctx, px, py, barH, fieldRange(fk), fd.name + (fd.unit ? " [" + fd.unit + "]" : ""), VIRIDIS);
       py += barH + 36;
     }
     if (fr) {
       if (cVis()) {
-        colourBar(ctx, px, py, barH, varRange[by], "cells: " + by, CELLMAP);
+        colourBar(ctx, px, py, barH, varRange(by), "cells: " + by, CELLMAP);
         py += barH + 20;
       } else {
         ctx.font = "12px system-ui, sans-serif";

@@ -906,6 +906,8 @@ static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, co
             bbox[3] = fmax(bbox[3], y + rad);
         }
     if (!(bbox[2] > bbox[0]) || !(bbox[3] > bbox[1])) bbox[0] = bbox[1] = 0, bbox[2] = bbox[3] = 1;
+    if (!w->g.have && stroma_json_get_number(stroma_json_get(w->summary, "grid"), "dimension", 0) == 3)
+        note_add(w, "Without field files the mid plane of this 3D run is not known: every cell is drawn, seen along z.");
     for (size_t i = 0; i < m; i++) {
         v->has_cells |= have_cells[i];
         for (size_t k = 0; planes[i] && k < nplanes[i]; k++) v->has_fields |= planes[i][k] != NULL;

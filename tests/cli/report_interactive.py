@@ -13,6 +13,7 @@ import hashlib
 import math
 import os
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -190,6 +191,25 @@ try:
         ActionChains(driver).move_to_element(label).perform()  # off the canvas: the tooltip goes
         if tip.is_displayed():
             fail("the tooltip stays after the pointer left the canvas")
+
+    # Play steps through the times from the first; a second click pauses
+    slider.send_keys(Keys.HOME)
+    play = driver.find_element(By.ID, "v-play")
+    play.click()
+    for _ in range(50):
+        if slider.get_attribute("value") != "0":
+            break
+        time.sleep(0.1)
+    else:
+        fail("Play did not move the slider")
+    if play.text != "Pause":
+        fail(f"the playing button says {play.text!r}")
+    play.click()
+    at = slider.get_attribute("value")
+    time.sleep(1.0)
+    if slider.get_attribute("value") != at or play.text != "Play":
+        fail("Pause did not stop the slider")
+    slider.send_keys(Keys.END)
 
     # clicking a plot moves the slider: its left edge is the first time
     plot = driver.find_element(By.CSS_SELECTOR, "#v-plots figure:not([hidden]) svg")
