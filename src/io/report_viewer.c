@@ -817,7 +817,7 @@ static void emit_geometry(const viewer *w, FILE *f, const double *bbox) {
 }
 
 static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, const stroma_table *ts) {
-    qsort(w->times, w->ntimes, sizeof *w->times, cmp_time);
+    if (w->ntimes) qsort(w->times, w->ntimes, sizeof *w->times, cmp_time);
     size_t *pick = malloc((w->ntimes ? w->ntimes : 1) * sizeof *pick);
     if (!pick) return STROMA_ERR_NOMEM;
     size_t m = choose_frames(w, pick);
