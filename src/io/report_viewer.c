@@ -59,6 +59,8 @@ typedef struct viewer {
     FILE *note;        /* the viewer's note, as it grows */
 } viewer;
 
+static void geom_axes(viewer_geom *g);
+
 /* ---- small helpers ---- */
 
 static char *dup_str(viewer *w, const char *s, size_t n) {
@@ -308,17 +310,29 @@ static void viewer_list(viewer *w) {
         if (push_str(w, &w->fields, &w->nfields, best, strlen(best)) < 0) break;
     }
     free_strs(csv_names, ncsv);
+    /* a 3D run embeds one plane of its fields: summary.json's grid says which fraction */
+    double plane_frac = 1;
+    const stroma_json *grid = stroma_json_get(w->summary, "grid");
+    if (stroma_json_get_number(grid, "dimension", 0) == 3) {
+        viewer_geom g = {0};
+        g.n[0] = (int)stroma_json_get_number(grid, "nx", 1);
+        g.n[1] = (int)stroma_json_get_number(grid, "ny", 1);
+        g.n[2] = (int)stroma_json_get_number(grid, "nz", 1);
+        g.dim = 3;
+        geom_axes(&g);
+        if (g.n[g.c] > 1) plane_frac = 1.0 / g.n[g.c];
+    }
     for (size_t i = 0; i < w->ntimes; i++) {
         viewer_time *s = &w->times[i];
         if (!s->vti && !s->csv) continue;
         char p[1700];
         if (s->vti) {
             snprintf(p, sizeof p, "%s/fields/fields_" STROMA_FILE_TIME ".vti", w->dir, s->t);
-            s->cost += 0.67 * (double)file_size(p); /* a Float64 -> 4 bytes as base64 */
+            s->cost += plane_frac * 0.67 * (double)file_size(p); /* a Float64 -> 4 bytes as base64 */
         } else {
             for (size_t k = 0; k < w->nfields; k++) {
                 snprintf(p, sizeof p, "%s/fields/%s_" STROMA_FILE_TIME ".csv", w->dir, w->fields[k], s->t);
-                s->cost += 0.075 * (double)file_size(p); /* a row of 4 numbers -> 4 bytes as base64 */
+                s->cost += plane_frac * 0.075 * (double)file_size(p); /* a row of 4 numbers -> 4 bytes as base64 */
             }
         }
     }
