@@ -396,7 +396,9 @@
         svgEl("polyline", a, svg);
         if (p.series.length > 1) {
           const lx = 10 + (k % 3) * 136, ly = H - mb + 50 + Math.floor(k / 3) * 14;
-          svgEl("line", { x1: lx, x2: lx + 14, y1: ly - 4, y2: ly - 4, stroke: s.color, "stroke-width": 2 }, svg);
+          const la = { x1: lx, x2: lx + 14, y1: ly - 4, y2: ly - 4, stroke: s.color, "stroke-width": 2 };
+          if (s.dash) la["stroke-dasharray"] = "4 2";
+          svgEl("line", la, svg);
           svgEl("text", { x: lx + 18, y: ly, "font-size": 10 }, svg).textContent = s.label;
         }
       });
