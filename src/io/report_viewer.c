@@ -61,6 +61,12 @@ typedef struct viewer {
 
 static void geom_axes(viewer_geom *g);
 
+/* An integer of summary.json's grid (1 to 2^20), or `fallback` when it is absent or out of that range. */
+static int grid_int(const stroma_json *grid, const char *key, int fallback) {
+    double x = stroma_json_get_number(grid, key, NAN);
+    return x >= 1 && x <= 1 << 20 ? (int)x : fallback;
+}
+
 /* ---- small helpers ---- */
 
 static char *dup_str(viewer *w, const char *s, size_t n) {
@@ -315,9 +321,9 @@ static void viewer_list(viewer *w) {
     const stroma_json *grid = stroma_json_get(w->summary, "grid");
     if (stroma_json_get_number(grid, "dimension", 0) == 3) {
         viewer_geom g = {0};
-        g.n[0] = (int)stroma_json_get_number(grid, "nx", 1);
-        g.n[1] = (int)stroma_json_get_number(grid, "ny", 1);
-        g.n[2] = (int)stroma_json_get_number(grid, "nz", 1);
+        g.n[0] = grid_int(grid, "nx", 1);
+        g.n[1] = grid_int(grid, "ny", 1);
+        g.n[2] = grid_int(grid, "nz", 1);
         g.dim = 3;
         geom_axes(&g);
         if (g.n[g.c] > 1) plane_frac = 1.0 / g.n[g.c];
@@ -431,14 +437,15 @@ static int read_vti(viewer *w, double t, double **vals, char *why, size_t cap) {
         xml_attr(img, "Spacing", b3, sizeof b3) ||
         sscanf(buf, "%d %d %d %d %d %d", &ext[0], &ext[1], &ext[2], &ext[3], &ext[4], &ext[5]) != 6 ||
         sscanf(b2, "%lf %lf %lf", &org[0], &org[1], &org[2]) != 3 || sscanf(b3, "%lf %lf %lf", &sp[0], &sp[1], &sp[2]) != 3 ||
-        !(sp[0] > 0)) {
+        !(sp[0] > 0) || !isfinite(sp[0]) || !isfinite(org[0]) || !isfinite(org[1]) || !isfinite(org[2])) {
         snprintf(why, cap, "its ImageData header is not understood");
         goto done;
     }
     viewer_geom g = {0};
     g.have = 1;
     for (int d = 0; d < 3; d++) {
-        g.n[d] = ext[2 * d + 1] - ext[2 * d];
+        long long span = (long long)ext[2 * d + 1] - ext[2 * d];
+        g.n[d] = span >= 1 && span <= 1 << 20 ? (int)span : 0;
         g.lo[d] = org[d];
     }
     g.dx = sp[0];
@@ -449,7 +456,8 @@ static int read_vti(viewer *w, double t, double **vals, char *why, size_t cap) {
     }
     if (!w->g.have) {
         const stroma_json *grid = stroma_json_get(w->summary, "grid");
-        g.dim = (int)stroma_json_get_number(grid, "dimension", g.dim);
+        int dm = grid_int(grid, "dimension", g.dim);
+        if (dm <= 3) g.dim = dm;
         geom_axes(&g);
         w->g = g;
     } else if (memcmp(g.n, w->g.n, sizeof g.n) != 0) {
@@ -522,11 +530,11 @@ static double *read_field_csv(viewer *w, const char *name, double t, char *why, 
     if (!w->g.have) { /* the grid: summary.json's, placed by the least voxel centre */
         const stroma_json *grid = stroma_json_get(w->summary, "grid");
         viewer_geom g = {0};
-        g.n[0] = (int)stroma_json_get_number(grid, "nx", 0);
-        g.n[1] = (int)stroma_json_get_number(grid, "ny", 0);
-        g.n[2] = (int)stroma_json_get_number(grid, "nz", 0);
+        g.n[0] = grid_int(grid, "nx", 0);
+        g.n[1] = grid_int(grid, "ny", 0);
+        g.n[2] = grid_int(grid, "nz", 0);
         g.dx = stroma_json_get_number(grid, "voxel", 0);
-        g.dim = (int)stroma_json_get_number(grid, "dimension", 0);
+        g.dim = grid_int(grid, "dimension", 0);
         if (g.n[0] < 1 || g.n[1] < 1 || g.n[2] < 1 || !(g.dx > 0) || g.dim < 1 || g.dim > 3 ||
             geom_voxels(&g) != tab.nrows) {
             snprintf(why, cap, "summary.json gives no grid that fits it");

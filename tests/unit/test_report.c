@@ -341,6 +341,24 @@ static void test_report_viewer(void **state) {
     assert_non_null(strstr(v.script, "\"times\":[0,9],\n\"total_times\":10"));
     assert_non_null(strstr(v.note, "The run has 10 output times; the viewer holds 2 of them, evenly spread"));
     stroma_report_viewer_free(&v);
+    /* damaged files are left out with a note, never read out of bounds: an array past the end of the file, an
+     * extent out of range, a cell file without the needed columns, an empty one */
+    write_file(dir, "fields/fields_10.vti",
+               "<VTKFile byte_order=\"LittleEndian\" header_type=\"UInt64\"><ImageData WholeExtent=\"0 4 0 3 0 1\" "
+               "Origin=\"0 0 0\" Spacing=\"10 10 10\"><CellData><DataArray type=\"Float64\" Name=\"oxygen\" "
+               "format=\"appended\" offset=\"99999999999\"/></CellData></ImageData><AppendedData encoding=\"raw\">_");
+    write_file(dir, "fields/fields_11.vti",
+               "<VTKFile byte_order=\"LittleEndian\" header_type=\"UInt64\"><ImageData WholeExtent=\"0 2147483647 "
+               "-2147483648 3 0 1\" Origin=\"0 0 0\" Spacing=\"10 10 10\"><AppendedData encoding=\"raw\">_");
+    write_file(dir, "cells/cells_10.csv", "id,type\n1,cancer\n");
+    write_file(dir, "cells/cells_11.csv", "");
+    assert_int_equal(stroma_report_viewer_build(&v, dir, summary, NULL, 1e9, &err), STROMA_OK);
+    assert_int_equal(v.nframes, 12);
+    assert_non_null(strstr(v.note, "fields/fields_10.vti has no whole oxygen array."));
+    assert_non_null(strstr(v.note, "fields/fields_11.vti is left out: its extent is not usable."));
+    assert_non_null(strstr(v.note, "cells/cells_10.csv is left out: it lacks a column of type, state, x, y, z, radius."));
+    assert_non_null(strstr(v.note, "cells/cells_11.csv is left out"));
+    stroma_report_viewer_free(&v);
     stroma_json_free(&summary);
     stroma_remove_tree(dir);
 }
