@@ -12,6 +12,7 @@ import csv
 import hashlib
 import math
 import os
+import re
 import sys
 import time
 
@@ -188,6 +189,18 @@ try:
         missing = [k for k in rows[0] if k not in ("type", "state") and k not in shown]
         if missing:
             fail(f"the tooltip lacks the columns {missing}")
+        # the cell is drawn in its type's colour, the pictures' palette (src/io/render.c palette_hex)
+        render_c = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "io", "render.c")).read()
+        table = re.search(r"palette_hex\[STROMA_PALETTE_SIZE\] = \{(.*?)\};", render_c, re.S).group(1)
+        palette = [int(h, 16) for h in re.findall(r"0x([0-9A-Fa-f]{6})", table)]
+        k = driver.execute_script("return STROMA_RUN.types;").index(best["type"])
+        want = palette[k % len(palette)]
+        got = driver.execute_script(
+            "const c = document.getElementById('v-canvas'), d = window.devicePixelRatio || 1;"
+            "return Array.from(c.getContext('2d').getImageData(Math.round(arguments[0] * d), Math.round(arguments[1] * d), 1, 1).data);",
+            px, py)
+        if any(abs(g - (want >> sh & 255)) > 1 for g, sh in zip(got, (16, 8, 0))):
+            fail(f"cell {best['id']} ({best['type']}) is drawn {got[:3]}, its type's colour is #{want:06x}")
         ActionChains(driver).move_to_element(label).perform()  # off the canvas: the tooltip goes
         if tip.is_displayed():
             fail("the tooltip stays after the pointer left the canvas")
