@@ -1,13 +1,13 @@
 """Drive a run's report.html in headless Chromium through Selenium and chromedriver (tests/cli/report_interactive.sh).
 
-usage: report_interactive.py OUT_DIR [--3d] [--no-cells] [--no-fields]
+usage: report_interactive.py OUT_DIR [--3d] [--no-cells] [--no-fields] [--plasma]
 
 Opens OUT_DIR/report.html from file:// and asserts: no console message of any level; moving the slider (keyboard
 on the slider) changes the canvas pixels, the displayed time and every plot's cursor; changing the substrate and the
 colour-by variable change the pixels; hovering over the screen position of a cell taken from the cells CSV (one no
 other drawn cell covers) shows a tooltip with its id and values equal to the CSV's (Float32: 1e-6 relative);
 clicking a plot moves the slider. With --no-cells or --no-fields what is not there is not checked, but that the
-viewer says so is."""
+viewer says so is. With --plasma the run has a body: its plasma values are plotted and follow the slider too."""
 import csv
 import hashlib
 import math
@@ -27,6 +27,7 @@ out = sys.argv[1]
 three_d = "--3d" in sys.argv
 no_cells = "--no-cells" in sys.argv
 no_fields = "--no-fields" in sys.argv
+plasma = "--plasma" in sys.argv
 
 
 def fail(msg):
@@ -73,6 +74,9 @@ try:
     h0, l0, c0 = canvas_hash(), label.text, cursors()
     if not c0:
         fail("no plot cursor")
+    titles = [e.get_attribute("data-title") for e in driver.find_elements(By.CSS_SELECTOR, "#v-plots figure:not([hidden]) svg")]
+    if plasma != any(t.endswith(" in plasma") for t in titles):
+        fail(f"plots {titles}: plasma expected {plasma}")
     if not l0.startswith("t = 0 min"):
         fail(f"first time label {l0!r}")
     slider.send_keys(Keys.END)

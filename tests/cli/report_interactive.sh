@@ -1,9 +1,10 @@
 # The report's tissue viewer, driven in headless Chromium by Selenium (report_interactive.py): the slider changes
 # the picture, the time and the plots' cursors; the substrate and the colour-by choice change the picture; hovering
 # over a cell from the cells CSV shows its id and values; clicking a plot moves the slider; no console message —
-# for a 2D run (field and cell CSVs), a 3D run (fields as .vti only: the mid plane), a run without cells and one
-# without field files. The embedded data are checked against the files (fields at Float32 precision, the 3D plane
-# as the mean of the two middle layers) and `stroma report DIR` rebuilds each page byte for byte.
+# for a 2D run (field and cell CSVs), a 3D run (fields as .vti only: the mid plane), a run without cells, one
+# without field files and one with a body (fields as both .vti and CSV, vessels; plasma plots). The embedded
+# data are checked against the files (fields at Float32 precision, the 3D plane as the mean of the two middle
+# layers) and `stroma report DIR` rebuilds each page byte for byte.
 source "$(dirname "$0")/lib.bash"
 command -v chromium >/dev/null || fail "chromium is not installed (Debian package chromium; make deps installs it)"
 command -v chromedriver >/dev/null || fail "chromedriver is not installed (Debian package chromium-driver; make deps installs it)"
@@ -18,6 +19,8 @@ done
 "$STROMA" run "$SRC/tests/cli/models/small.yaml" --out "$WORK/nocells" --quiet || fail "run without cells failed"
 "$STROMA" run "$SRC/tests/cli/models/viewer2d.yaml" --out "$WORK/nofields" --quiet --set 'outputs.fields=[]' ||
   fail "run without field files failed"
+"$STROMA" run "$SRC/tests/cli/models/body_small.yaml" --out "$WORK/body" --quiet --set 'outputs.cells=[csv]' ||
+  fail "run with a body failed"
 
 # The embedded data against the run's files.
 "$PY" - "$WORK" <<'PY' || fail "the viewer's data do not match the files"
@@ -86,10 +89,15 @@ R = run_data(os.path.join(W, "nocells"))
 assert all(c is None for c in R["cells"]) and len(R["fields"]) == 2 and R["times"] == [0, 10, 20, 30]
 R = run_data(os.path.join(W, "nofields"))
 assert R["fields"] == [] and all(c is not None for c in R["cells"]) and R["n"] == [0, 0]
+# with a body: the .vti's arrays (the substrates, then vessel_density), a plot per plasma value
+R = run_data(os.path.join(W, "body"))
+names = [f["name"] for f in R["fields"]]
+assert names[-1] == "vessel_density" and R["fields"][-1]["unit"] == "volume fraction", names
+assert [p["title"] for p in R["plots"] if p["title"].endswith(" in plasma")], [p["title"] for p in R["plots"]]
 PY
 
 grep -q 'id="v-empty"' "$WORK/v2/report.html" && fail "the 2D run's viewer says it has nothing to draw"
-for d in v2 v3 nocells nofields; do
+for d in v2 v3 nocells nofields body; do
   cp "$WORK/$d/report.html" "$WORK/$d.first.html"
   "$STROMA" report "$WORK/$d" >/dev/null || fail "stroma report $d failed"
   cmp "$WORK/$d.first.html" "$WORK/$d/report.html" || fail "$d: the rebuilt report differs"
@@ -99,4 +107,5 @@ done
 "$PY" "$SRC/tests/cli/report_interactive.py" "$WORK/v3" --3d || fail "3D report"
 "$PY" "$SRC/tests/cli/report_interactive.py" "$WORK/nocells" --no-cells || fail "report of a run without cells"
 "$PY" "$SRC/tests/cli/report_interactive.py" "$WORK/nofields" --no-fields || fail "report of a run without fields"
+"$PY" "$SRC/tests/cli/report_interactive.py" "$WORK/body" --plasma || fail "report of a run with a body"
 echo "report_interactive: ok"
