@@ -12,6 +12,7 @@
 
 #include "io/plot.h"
 #include "io/render.h"
+#include "io/report_viewer.h"
 #include "io/writers.h"
 #include "io/table.h"
 #include "stroma/stroma.h"
@@ -72,6 +73,7 @@ typedef struct report_in {
         char name[48];   /* images/tissue_<t>.png's name */
     } *snap_t;           /* the tissue pictures, in time order */
     size_t nsnap;
+    stroma_report_viewer viewer; /* the interactive viewer's section and script */
 } report_in;
 
 /* ---- small helpers ---- */
@@ -844,7 +846,15 @@ static const char report_css[] =
     ".note{background:#fff6da;border-left:4px solid #e0a800;padding:.5rem .8rem}\n"
     ".swatch{display:inline-block;width:.85em;height:.85em;border-radius:50%;border:1px solid #222;"
     "vertical-align:-.08em;margin-right:.45em}\n"
-    "footer{color:#666;font-size:.85rem;margin-top:2.5rem}\n";
+    "footer{color:#666;font-size:.85rem;margin-top:2.5rem}\n"
+    ".v-controls{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.4rem 0}\n"
+    ".v-controls input[type=range]{flex:1 1 260px}#v-time-label{font-variant-numeric:tabular-nums;min-width:15em}\n"
+    ".v-stage{position:relative;background:#fff;border:1px solid #e0e0e0}#v-canvas{display:block}\n"
+    "#v-tip{position:absolute;z-index:2;background:#fffffb;border:1px solid #888;padding:.3rem .5rem;"
+    "font-size:.78rem;pointer-events:none;max-height:24rem;overflow:hidden;box-shadow:0 2px 6px #0003}\n"
+    "#v-tip table{margin:.2rem 0 0;background:none}#v-tip th,#v-tip td{padding:0 .4rem 0 0;border:0}\n"
+    ".v-help{font-size:.85rem;color:#555;margin:.3rem 0}\n"
+    "#v-plots{display:flex;flex-wrap:wrap;gap:.6rem}.v-plot{cursor:pointer}\n";
 
 static stroma_code report_page(FILE *f, stroma_outdir *od, const report_in *in, const stroma_model *model,
                                stroma_error *err) {
@@ -859,7 +869,12 @@ static stroma_code report_page(FILE *f, stroma_outdir *od, const report_in *in, 
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>stroma report: ",
           f);
     html_esc(f, stem);
-    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<header>\n<h1>stroma report: ", report_css);
+    /* the page's one script is its own inline one: nothing else runs, nothing is fetched */
+    fprintf(f,
+            "</title>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
+            "style-src 'unsafe-inline'; script-src '%s'\">\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<header>\n"
+            "<h1>stroma report: ",
+            in->viewer.csp_hash, report_css);
     html_esc(f, stem);
     fputs("</h1>\n<p class=\"sub\">", f);
     if (in->summary) {
@@ -877,7 +892,7 @@ static stroma_code report_page(FILE *f, stroma_outdir *od, const report_in *in, 
     if (stroma_json_get_u64(in->summary ? in->summary : in->run, "seed", &seed) == 0) fprintf(f, " · seed %llu", seed);
     fputs(" · model <code>", f);
     html_esc(f, path ? path : "(unknown)");
-    fputs("</code></p>\n<nav><a href=\"#summary\">Headline numbers</a><a href=\"#plots\">Time series</a>"
+    fputs("</code></p>\n<nav><a href=\"#viewer\">Tissue viewer</a><a href=\"#summary\">Headline numbers</a><a href=\"#plots\">Time series</a>"
           "<a href=\"#snapshots\">Tissue snapshots</a><a href=\"#model\">Model</a>"
           "<a href=\"#provenance\">Provenance</a></nav>\n</header>\n",
           f);
@@ -892,6 +907,7 @@ static stroma_code report_page(FILE *f, stroma_outdir *od, const report_in *in, 
         }
         fputs("). The page shows the outputs it had finished.</p>\n", f);
     }
+    stroma_report_viewer_section(f, &in->viewer);
     section_headline(f, in);
     stroma_code rc = section_plots(f, od, in, err);
     if (rc == STROMA_OK) rc = section_snapshots(f, in, err);
@@ -901,8 +917,10 @@ static stroma_code report_page(FILE *f, stroma_outdir *od, const report_in *in, 
     fputs("<footer>Built by stroma ", f);
     html_esc(f, stroma_version());
     fputs(" from the files of this output directory; <code>stroma report DIR</code> builds it again.</footer>\n"
-          "</main>\n</body>\n</html>\n",
+          "</main>\n<script>",
           f);
+    fwrite(in->viewer.script, 1, in->viewer.script_len, f);
+    fputs("</script>\n</body>\n</html>\n", f);
     return STROMA_OK;
 }
 
@@ -932,6 +950,8 @@ stroma_code stroma_report_write(stroma_outdir *od, const stroma_model *model, st
         snprintf(in.ts_note, sizeof in.ts_note, "No plots: %.480s.", terr.message);
     if (rc == STROMA_OK && report_snapshots(&in) != 0)
         rc = stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory listing '%s/images'", od->path);
+    if (rc == STROMA_OK) rc = stroma_report_viewer_build(&in.viewer, od->path, in.summary, in.have_ts ? &in.ts : NULL,
+                                                        STROMA_REPORT_VIEWER_BUDGET, err);
     if (rc == STROMA_OK) rc = stroma_outdir_mkdir(od, "images", err);
     if (rc != STROMA_OK) goto done;
     char *html = NULL;
@@ -950,6 +970,7 @@ done:
     stroma_json_free(&in.run);
     stroma_table_free(&in.ts);
     free(in.snap_t);
+    stroma_report_viewer_free(&in.viewer);
     return rc;
 }
 

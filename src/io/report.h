@@ -1,9 +1,10 @@
-/* The run report: DIR/report.html, one self-contained page (inline CSS, images embedded as data: URIs, no
- * script, no external resource) built only from the files of an output directory — summary.json, run.json,
- * timeseries.csv, images/tissue_<time>.png — and the model's own summary (stroma_model_describe). It shows
- * headline numbers, plots of the time series (written too as images/plot_<name>.png), up to
- * STROMA_REPORT_SNAPSHOTS tissue snapshots evenly spread over the run, the model and the provenance. Every
- * string taken from a file is HTML-escaped. The same files give the same bytes. */
+/* The run report: DIR/report.html, one self-contained page (inline CSS, images embedded as data: URIs, one
+ * inline script allowed by hash in its Content-Security-Policy, no external resource) built only from the files
+ * of an output directory — summary.json, run.json, timeseries.csv, images/tissue_<time>.png, cells/ and
+ * fields/ — and the model's own summary (stroma_model_describe). It shows the interactive tissue viewer
+ * (io/report_viewer.h), headline numbers, plots of the time series (written too as images/plot_<name>.png), up
+ * to STROMA_REPORT_SNAPSHOTS tissue snapshots evenly spread over the run, the model and the provenance. Every
+ * string taken from a file is escaped. The same files give the same bytes. */
 #ifndef STROMA_IO_REPORT_H
 #define STROMA_IO_REPORT_H
 

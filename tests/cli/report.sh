@@ -1,8 +1,9 @@
 # Pictures and the report: tissue snapshots of a 2D run and of a 3D run's mid-z slice are valid PNGs of the
-# requested width at the requested times; report.html is self-contained (only data: images, no script, no
-# external reference), has its sections and images, and renders in headless Chromium with every image decoded
-# and no console message; `stroma report DIR` rebuilds it byte for byte, notes a model file that is gone, and
-# refuses a missing or foreign directory (exit 2).
+# requested width at the requested times; report.html is self-contained (only data: images, one inline script
+# that its Content-Security-Policy names by hash, no external reference), has its sections and images, and
+# renders in headless Chromium with every image decoded and no console message; `stroma report DIR` rebuilds it
+# byte for byte, notes a model file that is gone, and refuses a missing or foreign directory (exit 2). The
+# viewer's interaction is tested by report_interactive.sh.
 source "$(dirname "$0")/lib.bash"
 command -v chromium >/dev/null || fail "chromium is not installed (Debian package chromium; make test installs it)"
 
@@ -11,7 +12,7 @@ command -v chromium >/dev/null || fail "chromium is not installed (Debian packag
 "$STROMA" run "$SRC/tests/cli/models/small.yaml" --out "$WORK/plain" --quiet --end 10 || fail "run without images failed"
 
 python3 - "$WORK" <<'PY' || fail "pictures or report malformed"
-import base64, html.parser, os, re, struct, sys, zlib
+import base64, hashlib, html.parser, os, re, struct, sys, zlib
 W = sys.argv[1]
 
 def png_info(data, what):
@@ -52,13 +53,17 @@ snapshots(os.path.join(W, "r3"), [0, 10, 20, 30], 360, 2)
 class Page(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
-        self.tags, self.ids, self.imgs, self.bad = [], set(), [], []
+        self.tags, self.ids, self.imgs, self.bad, self.scripts, self.csp = [], set(), [], [], [], []
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.tags.append(tag)
         if "id" in a:
             self.ids.add(a["id"])
-        if tag in ("script", "link", "iframe", "object", "embed", "base", "video", "audio", "source"):
+        if tag == "script":
+            self.scripts.append(a)
+        if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy":
+            self.csp.append(a.get("content", ""))
+        if tag in ("link", "iframe", "object", "embed", "base", "video", "audio", "source", "form"):
             self.bad.append(tag)
         for k, v in attrs:
             if k.startswith("on"):
@@ -77,7 +82,16 @@ def check_report(d, nimg):
     p = Page()
     p.feed(text)
     assert not p.bad, f"{d}: {p.bad}"
-    for sec in ("summary", "plots", "snapshots", "model", "provenance"):
+    # one script, inline (no attribute at all: no src, no type), allowed by the policy by its hash and by nothing else
+    assert p.scripts == [{}], f"{d}: scripts {p.scripts}"
+    body = re.findall(r"<script>(.*?)</script>", text, re.S)
+    assert len(body) == 1, f"{d}: {len(body)} inline scripts"
+    digest = base64.b64encode(hashlib.sha256(body[0].encode()).digest()).decode()
+    assert p.csp == [f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'"], \
+        f"{d}: Content-Security-Policy {p.csp}"
+    for word in ("fetch(", "XMLHttpRequest", "import(", "WebSocket", "eval(", "new Function"):
+        assert word not in body[0], f"{d}: the script has '{word}'"
+    for sec in ("viewer", "summary", "plots", "snapshots", "model", "provenance"):
         assert sec in p.ids, f"{d}: no section {sec}"
     assert len(p.imgs) == nimg, f"{d}: {len(p.imgs)} images, expected {nimg}"
     files = {}
@@ -114,7 +128,8 @@ for d in r2 r3; do
   grep -E "CONSOLE|report\.html" "$WORK/$d.err" && fail "chromium reported a problem with $d/report.html"
   grep -q 'id="snapshots"' "$WORK/$d.dom" || fail "$d: rendered page lacks the snapshots"
   [ "$(grep -o '<img ' "$WORK/$d.dom" | wc -l)" -eq 6 ] || fail "$d: rendered page lacks images"
-  sed 's|</body>|<p id="decoded">pending</p><script>addEventListener("load", () => { const bad = [...document.images].filter(i => !i.complete \|\| i.naturalWidth == 0 \|\| i.naturalWidth != +i.getAttribute("width")); document.getElementById("decoded").textContent = document.images.length + " images, " + bad.length + " bad"; });</script></body>|' \
+  # (the copy drops the page's Content-Security-Policy, which would rightly block the added script)
+  sed -e '/Content-Security-Policy/d' -e 's|</body>|<p id="decoded">pending</p><script>addEventListener("load", () => { const bad = [...document.images].filter(i => !i.complete \|\| i.naturalWidth == 0 \|\| i.naturalWidth != +i.getAttribute("width")); document.getElementById("decoded").textContent = document.images.length + " images, " + bad.length + " bad"; });</script></body>|' \
     "$WORK/$d/report.html" >"$WORK/$d-check.html"
   chrome "$WORK/$d-check.html" "$WORK/$d-check.err" >"$WORK/$d-check.dom" || fail "chromium failed on the $d check"
   grep -q '<p id="decoded">6 images, 0 bad</p>' "$WORK/$d-check.dom" ||

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "io/outdir.h"
+#include "io/report_viewer.h"
 #include "stroma/stroma.h"
 #include "util/base64.h"
 #include "util/json.h"
@@ -178,11 +179,25 @@ static void test_report_escapes_and_notes(void **state) {
                " \"cells\": {\"ca\\\"ncer\": 5}, \"dead_cells\": 1, \"cell_events\": {\"births\": 2}}\n");
     write_file(dir, "timeseries.csv",
                "time,o<b>2_mean,o<b>2_total,cells_ca\"ncer,cells_dead\n0,1,3,4,0\n60,1.5,3,5,1\n120,1,3,5,1\n");
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/cells", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    write_file(dir, "cells/cells_0.csv",
+               "id,type,state,x,y,z,radius,</script><b>x\n0,</script>,live,5,5,5,3,1\n1,ca\"ncer,necrotic,12,6,5,4,2\n");
     stroma_error err;
     assert_int_equal(stroma_report_build(dir, &err), STROMA_OK);
     char *html = read_text(dir, "report.html");
     assert_non_null(html);
-    assert_null(strstr(html, "<script"));
+    /* one script, the viewer's, whose strings cannot close it (the cell file's names try) */
+    const char *script = strstr(html, "<script");
+    assert_non_null(script);
+    assert_memory_equal(script, "<script>", 8);
+    assert_null(strstr(script + 1, "<script"));
+    const char *end = strstr(script, "</script>");
+    assert_non_null(end);
+    assert_null(strstr(end + 1, "</script"));
+    assert_null(strstr(html, "</b>"));
+    assert_non_null(strstr(script, "\\u003c/script\\u003e"));
     assert_null(strstr(html, "<b>"));
     assert_null(strstr(html, "<img src=x"));
     assert_null(strstr(html, "http:"));
@@ -203,6 +218,148 @@ static void test_report_escapes_and_notes(void **state) {
     assert_int_equal(stat(path, &st), 0);
     snprintf(path, sizeof path, "%s/images/plot_o_b_2_mean.png", dir); /* a safe file name */
     assert_int_equal(stat(path, &st), 0);
+    stroma_remove_tree(dir);
+}
+
+/* A hand-made .vti of one Float64 array `name` over nx x ny x 1 voxels of 10 um (this machine's byte order, which
+ * is little-endian where the tests run), holding v; `short_by` bytes cut from the appended data. */
+static void write_vti(const char *dir, const char *rel, const char *name, int nx, int ny, const double *v,
+                      size_t short_by) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f,
+            "<?xml version=\"1.0\"?>\n<VTKFile type=\"ImageData\" version=\"1.0\" byte_order=\"LittleEndian\" "
+            "header_type=\"UInt64\">\n  <ImageData WholeExtent=\"0 %d 0 %d 0 1\" Origin=\"0 0 0\" Spacing=\"10 10 10\">\n"
+            "    <Piece Extent=\"0 %d 0 %d 0 1\">\n      <CellData Scalars=\"%s\">\n"
+            "        <DataArray type=\"Float64\" Name=\"%s\" format=\"appended\" offset=\"0\"/>\n      </CellData>\n"
+            "    </Piece>\n  </ImageData>\n  <AppendedData encoding=\"raw\">\n   _",
+            nx, ny, nx, ny, name, name);
+    uint64_t nb = (uint64_t)nx * (uint64_t)ny * sizeof(double);
+    fwrite(&nb, sizeof nb, 1, f);
+    fwrite(v, 1, (size_t)nb - short_by, f);
+    if (!short_by) fputs("\n  </AppendedData>\n</VTKFile>\n", f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* base64 of v[0..n) as little-endian Float32, as the viewer embeds it. */
+static void f32_b64(const double *v, size_t n, char *out) {
+    unsigned char b[4 * 64];
+    assert_true(n <= 64);
+    for (size_t i = 0; i < n; i++) {
+        float x = (float)v[i];
+        uint32_t u;
+        memcpy(&u, &x, 4);
+        for (int k = 0; k < 4; k++) b[4 * i + (size_t)k] = (unsigned char)(u >> (8 * k) & 0xFF);
+    }
+    stroma_base64_encode(b, 4 * n, out);
+}
+
+/* The viewer's data from hand-made files: ten output times, fields from .vti files (t < 5) and from per-field
+ * CSVs (t >= 5) give the same planes (Float32, rows of x, from y = 0 up); cells of a type summary.json lacks get
+ * the next palette index; a damaged cell file and a truncated .vti are left out with a note; the same files
+ * give the same bytes; with a budget too small for all times the first and last are kept and the page says so. */
+static void test_report_viewer(void **state) {
+    (void)state;
+    char dir[] = "/tmp/stroma_test_viewer_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/cells", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(sub, sizeof sub, "%s/fields", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    const char *summary_text = "{\"grid\": {\"nx\": 4, \"ny\": 3, \"nz\": 1, \"voxel\": 10, \"dimension\": 2},"
+                               " \"substrates\": {\"oxygen\": {\"unit\": \"mmHg\"}}, \"cells\": {\"cancer\": 1}}";
+    for (int t = 0; t < 10; t++) {
+        double v[12];
+        for (int j = 0; j < 3; j++)
+            for (int i = 0; i < 4; i++) v[j * 4 + i] = t + i + 10 * j + 0.25;
+        char rel[64], text[2048];
+        if (t < 5) {
+            snprintf(rel, sizeof rel, "fields/fields_%d.vti", t);
+            write_vti(dir, rel, "oxygen", 4, 3, v, t == 2 ? 40 : 0);
+        } else {
+            snprintf(rel, sizeof rel, "fields/oxygen_%d.csv", t);
+            int n = snprintf(text, sizeof text, "x,y,z,value\n");
+            for (int k = 11; k >= 0; k--) /* any row order */
+                n += snprintf(text + n, sizeof text - (size_t)n, "%d,%d,5,%.17g\n", 5 + 10 * (k % 4), 5 + 10 * (k / 4), v[k]);
+            write_file(dir, rel, text);
+        }
+        snprintf(rel, sizeof rel, "cells/cells_%d.csv", t);
+        snprintf(text, sizeof text, "id,type,state,x,y,z,radius,age\n0,cancer,live,%d.5,5,5,3,%d\n1,T,apoptotic,30,20,5,2,7%s\n",
+                 5 + t, t, t == 3 ? ",9" : "");
+        write_file(dir, rel, text);
+    }
+    char msg[128];
+    stroma_json *summary = stroma_json_parse(summary_text, strlen(summary_text), msg, sizeof msg);
+    assert_non_null(summary);
+    stroma_report_viewer v, again;
+    stroma_error err;
+    assert_int_equal(stroma_report_viewer_build(&v, dir, summary, NULL, 1e9, &err), STROMA_OK);
+    assert_int_equal(v.nframes, 10);
+    assert_int_equal(v.nframes_total, 10);
+    assert_true(v.has_cells && v.has_fields);
+    assert_non_null(strstr(v.script, "\"times\":[0,1,2,3,4,5,6,7,8,9]"));
+    assert_non_null(strstr(v.script, "\"types\":[\"cancer\",\"T\"]"));
+    assert_non_null(strstr(v.script, "\"lo\":[0,0],\"size\":[40,30],\"n\":[4,3],\"voxel\":10,\"plane\":null"));
+    assert_non_null(strstr(v.script, "\"columns\":[\"id\",\"type\",\"state\",\"x\",\"y\",\"z\",\"radius\",\"age\"]"));
+    for (int t = 0; t < 10; t++) {
+        double p[12];
+        for (int k = 0; k < 12; k++) p[k] = t + k % 4 + 10 * (k / 4) + 0.25;
+        char b64[128];
+        f32_b64(p, 12, b64);
+        if (t == 2)
+            assert_null(strstr(v.script, b64));
+        else
+            assert_non_null(strstr(v.script, b64));
+        /* the cell column x: two values; the type column: 0 (summary.json's cancer) and 1 (T) */
+        double x[2] = {5 + t + 0.5, 30};
+        f32_b64(x, 2, b64);
+        if (t == 3)
+            assert_null(strstr(v.script, b64));
+        else
+            assert_non_null(strstr(v.script, b64));
+    }
+    double types[2] = {0, 1};
+    char b64[128];
+    f32_b64(types, 2, b64);
+    assert_non_null(strstr(v.script, b64));
+    assert_non_null(strstr(v.note, "cells/cells_3.csv is left out: line 3 has 9 fields, the header 8."));
+    assert_non_null(strstr(v.note, "fields/fields_2.vti has no whole oxygen array."));
+    assert_int_equal(stroma_report_viewer_build(&again, dir, summary, NULL, 1e9, &err), STROMA_OK);
+    assert_int_equal(again.script_len, v.script_len);
+    assert_memory_equal(again.script, v.script, v.script_len);
+    assert_string_equal(again.csp_hash, v.csp_hash);
+    stroma_report_viewer_free(&again);
+    stroma_report_viewer_free(&v);
+    assert_null(v.script);
+    /* over the budget: the first and the last time */
+    assert_int_equal(stroma_report_viewer_build(&v, dir, summary, NULL, 1, &err), STROMA_OK);
+    assert_int_equal(v.nframes, 2);
+    assert_int_equal(v.nframes_total, 10);
+    assert_non_null(strstr(v.script, "\"times\":[0,9],\n\"total_times\":10"));
+    assert_non_null(strstr(v.note, "The run has 10 output times; the viewer holds 2 of them, evenly spread"));
+    stroma_report_viewer_free(&v);
+    /* damaged files are left out with a note, never read out of bounds: an array past the end of the file, an
+     * extent out of range, a cell file without the needed columns, an empty one */
+    write_file(dir, "fields/fields_10.vti",
+               "<VTKFile byte_order=\"LittleEndian\" header_type=\"UInt64\"><ImageData WholeExtent=\"0 4 0 3 0 1\" "
+               "Origin=\"0 0 0\" Spacing=\"10 10 10\"><CellData><DataArray type=\"Float64\" Name=\"oxygen\" "
+               "format=\"appended\" offset=\"99999999999\"/></CellData></ImageData><AppendedData encoding=\"raw\">_");
+    write_file(dir, "fields/fields_11.vti",
+               "<VTKFile byte_order=\"LittleEndian\" header_type=\"UInt64\"><ImageData WholeExtent=\"0 2147483647 "
+               "-2147483648 3 0 1\" Origin=\"0 0 0\" Spacing=\"10 10 10\"><AppendedData encoding=\"raw\">_");
+    write_file(dir, "cells/cells_10.csv", "id,type\n1,cancer\n");
+    write_file(dir, "cells/cells_11.csv", "");
+    assert_int_equal(stroma_report_viewer_build(&v, dir, summary, NULL, 1e9, &err), STROMA_OK);
+    assert_int_equal(v.nframes, 12);
+    assert_non_null(strstr(v.note, "fields/fields_10.vti has no whole oxygen array."));
+    assert_non_null(strstr(v.note, "fields/fields_11.vti is left out: its extent is not usable."));
+    assert_non_null(strstr(v.note, "cells/cells_10.csv is left out: it lacks a column of type, state, x, y, z, radius."));
+    assert_non_null(strstr(v.note, "cells/cells_11.csv is left out"));
+    stroma_report_viewer_free(&v);
+    stroma_json_free(&summary);
     stroma_remove_tree(dir);
 }
 
@@ -310,6 +467,7 @@ int main(void) {
         cmocka_unit_test(test_report_escapes_and_notes),
         cmocka_unit_test(test_report_refuses),
         cmocka_unit_test(test_report_body),
+        cmocka_unit_test(test_report_viewer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
