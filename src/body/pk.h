@@ -18,8 +18,8 @@
  * - Doses are right-continuous: the state at time t includes the boluses given at t. The *_before functions
  *   give the left limit (the trough just before a dose). Depot doses put F x dose into the depot; (1 - F) x dose
  *   is booked as not absorbed.
- * - Everything here is sequential and allocation-free after the schedule is built: deterministic at any thread
- *   count of the caller. See docs/dev/pharmacokinetics.md for the equations, checks and references. */
+ * - Everything here is sequential, and stepping allocates nothing: deterministic at any thread count of the
+ *   caller. See docs/dev/pharmacokinetics.md for the equations, checks and references. */
 #ifndef STROMA_BODY_PK_H
 #define STROMA_BODY_PK_H
 
@@ -152,8 +152,8 @@ double stroma_pk_auc(const stroma_pk_params *p, const stroma_pk_schedule *s, dou
 
 /* Peak and trough of the plasma concentration over [t0_min, t1_min] (0 <= t0 < t1): at t0 after its doses, at t1
  * before its doses (so over a dosing interval: the peak after the dose and the trough before the next). Found
- * on the event times and a 2048-point grid, then refined by golden-section search to 1e-9 of the interval.
- * Any output pointer may be NULL. */
+ * on the event times and a 2048-point grid, then refined by golden-section search between the grid neighbours
+ * (to 1e-9 of that bracket). Any output pointer may be NULL; all are NaN when out of memory. */
 void stroma_pk_extremes(const stroma_pk_params *p, const stroma_pk_schedule *s, double t0_min, double t1_min,
                         double *cmax, double *tmax_min, double *cmin, double *tmin_min);
 
