@@ -51,8 +51,8 @@ typedef struct stroma_km_step {
     size_t at_risk;  /* subjects with time >= this time (censored at this time count as at risk) */
     size_t events;   /* events at this time */
     double survival; /* S(t) just after this time */
-    double variance; /* Greenwood variance of S(t): S^2 sum d / (n (n - d)); NAN when S = 0 */
-    double lo, hi;   /* 95 % interval by the log-log transform; NAN when S = 0 */
+    double variance; /* Greenwood variance of S(t): S^2 sum_{t_i <= t} d_i / (n_i (n_i - d_i)); 0 once S = 0 */
+    double lo, hi;   /* 95 % interval by the log-log transform, S^exp(+-z sqrt(sum) / |log S|); 0 once S = 0 */
 } stroma_km_step;
 
 /* Median survival and its interval (Brookmeyer-Crowley, with the same log-log pointwise intervals). */
@@ -90,8 +90,8 @@ stroma_code stroma_stats_logrank(const double *time, const int *event, const int
 typedef struct stroma_roc_result {
     size_t n_pos, n_neg; /* subjects with outcome 1 and 0 */
     double auc;          /* P(score_pos > score_neg) + P(tie) / 2 = U / (n_pos n_neg) */
-    double se;           /* DeLong's standard error of the AUC */
-    double lo, hi;       /* auc +- z se, clipped to [0, 1] */
+    double se;           /* DeLong's standard error of the AUC; NAN with fewer than 2 positives or negatives */
+    double lo, hi;       /* auc +- z se, clipped to [0, 1]; NAN with se */
     double u;            /* Mann-Whitney U of the positives (ties count 1/2) */
     double z;            /* (U - n_pos n_neg / 2) / sd, tie-corrected sd, continuity-corrected towards 0 */
     double p_normal;     /* two-sided p of z; 1 when every score ties */

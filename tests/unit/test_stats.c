@@ -77,7 +77,7 @@ static void test_special_functions(void **state) {
 
 /* ---- binomial intervals ---- */
 
-/* Newcombe (1998), Table II, method 3 (score, no continuity correction) and method 5 (exact, Clopper-Pearson):
+/* Newcombe (1998), Stat Med 17:857, method 3 (score, no continuity correction) and method 5 (exact, Clopper-Pearson):
  * 81/263, 15/148, 0/20, 1/29, printed to 4 decimals. */
 static void test_binomial_newcombe(void **state) {
     (void)state;
@@ -125,10 +125,11 @@ static const int mp_event[21] = {1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1,
 static const double pl_time[21] = {1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23};
 
 /* Klein & Moeschberger (2003), Table 4.1B (6-MP arm): S(t) and Greenwood standard errors to 3 decimals, the same
- * S(t) as Kleinbaum & Klein (2012) to 4 decimals; log-log limits to 4 decimals as printed by R survfit
- * (conf.type = "log-log") and Stata sts list (log-log is Stata's default), compared at 1e-4 (13 of the 14 agree
- * at 5e-5; the last lower limit computes as 0.18805 against 0.1880 printed); median 23 weeks, lower limit 13, upper
- * not reached. Greenwood is also checked exactly against the sum d / (n (n - d)) by hand for t = 6 and 7. */
+ * S(t) as Kleinbaum & Klein (2012) to 4 decimals. Log-log limits to 4 decimals as recalled from R survfit
+ * (conf.type = "log-log") / Stata sts list output, not re-checked against a printed source (docs/dev/
+ * trial-statistics.md), compared at 1e-4: 13 of the 14 agree at 5e-5, the last lower limit computes as 0.18805
+ * against 0.1880. Median 23 weeks, lower limit 13, upper not reached. Greenwood is also checked exactly against
+ * the sum d / (n (n - d)) by hand for t = 6 and 7. */
 static void test_km_freireich(void **state) {
     (void)state;
     const double t[7] = {6, 7, 10, 13, 16, 22, 23};
@@ -178,11 +179,14 @@ static void test_km_no_censoring(void **state) {
         assert_near(steps[j].variance, want * (1 - want) / 21.0, 1e-15);
     }
     assert_near(steps[ns - 1].survival, 0.0, 0);
+    assert_near(steps[ns - 1].variance, 0.0, 0);
+    assert_near(steps[ns - 1].lo, 0.0, 0);
+    assert_near(steps[ns - 1].hi, 0.0, 0);
     assert_near(med.median, 8, 0);
 }
 
 /* Ties: events at a time are counted before censorings at that time (the censored still at risk), and the input
- * order does not matter (reversed input gives bit-identical steps). */
+ * order does not matter (the input reordered gives bit-identical steps). */
 static void test_km_ties_and_errors(void **state) {
     (void)state;
     const double time[5] = {2, 2, 2, 5, 5};
@@ -294,7 +298,7 @@ static void test_logrank_identical_and_errors(void **state) {
 
 /* ---- ROC AUC, DeLong, Mann-Whitney ---- */
 
-/* Hanley & McNeil (1982), Table 1: CT images rated 1 (definitely normal) to 5 (definitely abnormal); 58 truly
+/* Hanley & McNeil (1982), Radiology 143:29, their example: CT images rated 1 (definitely normal) to 5 (definitely abnormal); 58 truly
  * normal: 33, 6, 6, 11, 2; 51 truly abnormal: 3, 2, 2, 11, 33. AUC 0.893, SE 0.032 (their formula). */
 static size_t hanley_mcneil_data(double *score, int *outcome) {
     const int normal[5] = {33, 6, 6, 11, 2}, abnormal[5] = {3, 2, 2, 11, 33};
@@ -416,11 +420,17 @@ static void test_mann_whitney_hollander_wolfe(void **state) {
     assert_int_equal(stroma_stats_roc(s4, o4, 4, &r, NULL), STROMA_OK);
     assert_near(r.u, 0, 0);
     assert_near(r.p_exact, 2.0 / 6, 1e-15);
+    /* one positive: U and p are defined, DeLong's variance (n - 1 in a denominator) is not */
+    o4[1] = 0;
+    assert_int_equal(stroma_stats_roc(s4, o4, 4, &r, NULL), STROMA_OK);
+    assert_near(r.auc, 0.0, 0);
+    assert_near(r.p_exact, 2.0 / 4, 1e-15);
+    assert_true(isnan(r.se) && isnan(r.lo) && isnan(r.hi));
 }
 
 /* ---- Benjamini-Hochberg ---- */
 
-/* Benjamini & Hochberg (1995), section 4.1: 15 p-values; at q = 0.05 the procedure rejects the four smallest.
+/* Benjamini & Hochberg (1995), JRSS B 57:289, their example: 15 p-values; at q = 0.05 the procedure rejects the four smallest.
  * Adjusted values (as R's p.adjust(method = "BH")): the 6th, 0.0278 x 15 / 6 = 0.0695, is lowered to the 7th's
  * 0.0298 x 15 / 7 = 0.06386 by monotonicity. */
 static void test_bh_published(void **state) {
