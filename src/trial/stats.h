@@ -7,7 +7,10 @@
  * index). Inputs are borrowed and never modified; outputs go to caller-owned buffers. Functions that sort take a
  * working copy with malloc and free it before returning (STROMA_ERR_NOMEM if it fails). Bad input (NaN, an empty
  * sample, an event flag other than 0/1, ...) returns STROMA_ERR_ARGUMENT with a message in *err (err may be NULL)
- * and leaves the outputs unspecified. All intervals are two-sided 95 %, z = STROMA_STATS_Z95. */
+ * and leaves the outputs unspecified. All intervals are two-sided 95 %, z = STROMA_STATS_Z95.
+ * Thread safety: the functions share nothing, but the incomplete gamma and beta call libm's lgamma, which also
+ * stores the sign of Gamma in the global signgam: calls from several threads at once race on that variable
+ * (our results never read it; a thread sanitizer would report it). */
 #ifndef STROMA_TRIAL_STATS_H
 #define STROMA_TRIAL_STATS_H
 
