@@ -250,8 +250,8 @@ static void test_logrank_freireich(void **state) {
     assert_near(r.p, 4.17e-5, 5e-8);
     assert_true(r.p < 1e-4);
 
-    /* three groups (the 6-MP arm split in two by a fixed rule): the statistic does not depend on which group is left out of
-     * the quadratic form, i.e. on the labels */
+    /* three groups (the 6-MP arm split in two by a fixed rule): the statistic does not depend on which group is
+     * left out of the quadratic form, i.e. on the labels */
     int g3[42], g3b[42];
     for (int i = 0; i < 42; i++) {
         g3[i] = i < 21 ? (i * 7 % 3 == 0 ? 2 : 0) : 1;
@@ -318,8 +318,9 @@ static void test_logrank_identical_and_errors(void **state) {
 
 /* ---- ROC AUC, DeLong, Mann-Whitney ---- */
 
-/* Hanley & McNeil (1982), Radiology 143:29, their example: CT images rated 1 (definitely normal) to 5 (definitely abnormal); 58 truly
- * normal: 33, 6, 6, 11, 2; 51 truly abnormal: 3, 2, 2, 11, 33. AUC 0.893, SE 0.032 (their formula). */
+/* Hanley & McNeil (1982), Radiology 143:29, their example: CT images rated 1 (definitely normal) to 5 (definitely
+ * abnormal); 58 truly normal: 33, 6, 6, 11, 2; 51 truly abnormal: 3, 2, 2, 11, 33. AUC 0.893, SE 0.032 (their
+ * formula). */
 static size_t hanley_mcneil_data(double *score, int *outcome) {
     const int normal[5] = {33, 6, 6, 11, 2}, abnormal[5] = {3, 2, 2, 11, 33};
     size_t n = 0;
@@ -450,9 +451,9 @@ static void test_mann_whitney_hollander_wolfe(void **state) {
 
 /* ---- Benjamini-Hochberg ---- */
 
-/* Benjamini & Hochberg (1995), JRSS B 57:289, their example: 15 p-values; at q = 0.05 the procedure rejects the four smallest.
- * Adjusted values (as R's p.adjust(method = "BH")): the 6th, 0.0278 x 15 / 6 = 0.0695, is lowered to the 7th's
- * 0.0298 x 15 / 7 = 0.06386 by monotonicity. */
+/* Benjamini & Hochberg (1995), JRSS B 57:289, their example: 15 p-values; at q = 0.05 the procedure rejects the
+ * four smallest. Adjusted values (as R's p.adjust(method = "BH")): the 6th, 0.0278 x 15 / 6 = 0.0695, is lowered
+ * to the 7th's 0.0298 x 15 / 7 = 0.06386 by monotonicity. */
 static void test_bh_published(void **state) {
     (void)state;
     const double p[15] = {0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
