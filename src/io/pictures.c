@@ -188,7 +188,10 @@ stroma_code stroma_pictures_write(stroma_outdir *od, stroma_pictures *p, int pru
     int anim_bad = 0;
     for (size_t k = 0; k < p->n && rc == STROMA_OK; k++) {
         cairo_surface_t *s = stroma_tissue_draw(&p->style, &p->frames[k], err);
-        if (!s) return err ? err->code : STROMA_ERR_NOMEM;
+        if (!s) {
+            rc = err ? err->code : STROMA_ERR_NOMEM;
+            break;
+        }
         char rel[256];
         stroma_pictures_name(p, p->frames[k].time_min, rel, sizeof rel);
         FILE *f = stroma_outdir_open(od, rel, err);
