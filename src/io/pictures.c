@@ -19,6 +19,7 @@
 void stroma_pictures_init(stroma_pictures *p, const stroma_model *model, int field, int width_px,
                           double every_min, double end_min) {
     memset(p, 0, sizeof *p);
+    if (field >= model->nsub) field = -1; /* a model without substrates: no heat map */
     stroma_tissue_style_init(&p->style, model, field, width_px);
     p->fixed_lo = p->fixed_hi = NAN;
     if (model->output_images_range_set && field >= 0 && field == model->output_images_field) {
