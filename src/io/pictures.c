@@ -19,6 +19,7 @@
 void stroma_pictures_init(stroma_pictures *p, const stroma_model *model, int field, int width_px,
                           double every_min, double end_min) {
     memset(p, 0, sizeof *p);
+    if (field >= model->nsub) field = -1; /* a model without substrates: no heat map */
     stroma_tissue_style_init(&p->style, model, field, width_px);
     p->fixed_lo = p->fixed_hi = NAN;
     if (model->output_images_range_set && field >= 0 && field == model->output_images_field) {
@@ -188,7 +189,10 @@ stroma_code stroma_pictures_write(stroma_outdir *od, stroma_pictures *p, int pru
     int anim_bad = 0;
     for (size_t k = 0; k < p->n && rc == STROMA_OK; k++) {
         cairo_surface_t *s = stroma_tissue_draw(&p->style, &p->frames[k], err);
-        if (!s) return err ? err->code : STROMA_ERR_NOMEM;
+        if (!s) {
+            rc = err ? err->code : STROMA_ERR_NOMEM;
+            break;
+        }
         char rel[256];
         stroma_pictures_name(p, p->frames[k].time_min, rel, sizeof rel);
         FILE *f = stroma_outdir_open(od, rel, err);

@@ -361,7 +361,9 @@ static stroma_code run_loop(run_ctx *r, stroma_progress_fn progress, void *user,
         DISK_PUT("; timeseries.csv could not be written");
     else if (ts_rc != STROMA_OK)
         DISK_PUT("; timeseries.csv could not be rewritten: it may lack the last rows");
-    if (pics > 0)
+    if (pics > 0 && r->pics.n == 1)
+        DISK_PUT("; images/ has the picture of t = %g min", r->pics.frames[0].time_min);
+    else if (pics > 0)
         DISK_PUT("; images/ has the pictures of the %zu picture times up to t = %g min", r->pics.n,
                  r->pics.frames[r->pics.n - 1].time_min);
     else if (pics < 0)

@@ -73,6 +73,23 @@ for f in sorted(f for f in os.listdir(f"{d}/images") if f.startswith("tissue_") 
     assert all(abs(a - b) <= 2 for a, b in zip(c, (33, 145, 140))), f"{f}: held voxel {c}, not viridis(0.5)"
 PY
 
+# --- a run that fails (a field no longer finite at t = 3 min) draws the pictures of the times it reached ---
+cat >inf.yaml <<'EOF'
+domain: {x: [0, 100], y: [0, 100], z: [0, 20], voxel: 20}
+time: {end: 12, dt_diffusion: 0.1}
+substrates:
+  oxygen: {diffusion: 1e308, decay: 1e308, initial: 0, boundary: {x_min: 38, y_max: 1e308}}
+outputs: {every: 3, images: {size: 200}}
+EOF
+set +e
+"$STROMA" run inf.yaml --out inf --quiet 2>inf.err
+rc=$?
+set -e
+[ $rc = 1 ] || fail "the non-finite run exited $rc: $(cat inf.err)"
+grep -q "no longer a finite number at t = 3 min" inf.err || fail "inf: $(cat inf.err)"
+grep -q "images/ has the picture of t = 0 min" inf.err || fail "inf: stderr does not say the picture is drawn"
+[ "$(cd inf/images && ls tissue* | tr '\n' ' ')" = "tissue.webp tissue_00.png " ] || fail "inf: $(ls inf/images)"
+
 # --- fractional output times: every name has the decimals, and they still sort in time order ---
 "$STROMA" run "$SRC/tests/cli/models/small.yaml" --out frac --quiet --end 10 \
     --set outputs.every=2.5 --set 'outputs.images={size: 200}' || fail "fractional run failed"
