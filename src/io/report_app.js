@@ -327,9 +327,14 @@
     const head = document.createElement("b");
     head.textContent = "cell " + fmt(value(fr, col.id, i)) + " · " + (R.types[type] || "?") + " · " + (["live", "apoptotic", "necrotic"][state] || "?");
     tip.appendChild(head);
-    const table = document.createElement("table");
-    R.columns.forEach((c, k) => {
-      if (c === "type" || c === "state") return;
+    // the values in tables of at most 22 rows side by side (a model's cell file may have 60 columns and more)
+    const shown = R.columns.map((c, k) => [c, k]).filter(([c]) => c !== "type" && c !== "state");
+    const per = Math.ceil(shown.length / Math.max(1, Math.ceil(shown.length / 22)));
+    const box = document.createElement("div");
+    box.className = "v-tip-cols";
+    let table = null;
+    shown.forEach(([c, k], n) => {
+      if (n % per === 0) { table = document.createElement("table"); box.appendChild(table); }
       const tr = document.createElement("tr"), th = document.createElement("th"), td = document.createElement("td");
       th.textContent = c;
       td.textContent = fmt(value(fr, k, i));
@@ -337,12 +342,13 @@
       tr.appendChild(td);
       table.appendChild(tr);
     });
-    tip.appendChild(table);
+    tip.appendChild(box);
     tip.dataset.cell = String(value(fr, col.id, i));
     tip.hidden = false;
     const stage = canvas.parentElement.getBoundingClientRect();
     let left = ev.clientX - stage.left + 14, top = ev.clientY - stage.top + 14;
     if (left + tip.offsetWidth > stage.width) left = Math.max(0, ev.clientX - stage.left - tip.offsetWidth - 14);
+    if (top + tip.offsetHeight > stage.height) top = Math.max(0, stage.height - tip.offsetHeight);
     tip.style.left = left + "px";
     tip.style.top = top + "px";
   }
