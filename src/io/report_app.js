@@ -1,5 +1,6 @@
 // The report's tissue viewer (docs/outputs.md, "Report"): draws STROMA_RUN, which src/io/report_viewer.c writes
 // just before this code in the page's one inline script. Plain JavaScript, no library, nothing fetched.
+// data-field-range="lo hi" on the canvas is the shown substrate's colour scale (empty with none).
 // Cells and field planes arrive as base64 of little-endian Float32 arrays; a cell column of one value holds it
 // for every cell. The canvas carries data-view="loA loB scale mapX mapY mapH" (CSS pixels): a point (a, b) in
 // µm is drawn at (mapX + (a - loA) * scale, mapY + mapH - (b - loB) * scale).
@@ -189,11 +190,13 @@
     view = L;
     canvas.dataset.view = [R.lo[0], R.lo[1], L.scale, L.mapX, L.mapY, L.mapH].join(" ");
     canvas.dataset.frame = String(fi);
+    canvas.dataset.fieldRange = "";
     // field
     const fk = fieldSel.value === "none" ? -1 : Number(fieldSel.value);
     const plane = fk >= 0 ? fieldFrames[fk][fi] : null;
     if (plane) {
       const [na, nb] = R.n, rg = fieldRange(fk), vx = R.voxel * L.scale;
+      canvas.dataset.fieldRange = rg.join(" ");
       for (let j = 0; j < nb; j++)
         for (let i = 0; i < na; i++) {
           const x = plane[j * na + i];
