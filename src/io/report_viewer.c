@@ -55,6 +55,7 @@ typedef struct viewer {
     size_t ncolumns;
     viewer_geom g;
     double budget;     /* bytes of embedded data */
+    int csv_cells, vtp_cells; /* cells/ holds cells_<t>.csv, cells_<t>.vtp files */
     int oom;
     FILE *note;        /* the viewer's note, as it grows */
 } viewer;
@@ -260,7 +261,11 @@ static void viewer_list(viewer *w) {
     if (d) {
         while ((e = readdir(d)) != NULL && !w->oom) {
             double t = file_time(e->d_name, 6, "cells_", ".csv");
-            if (isnan(t)) continue;
+            if (isnan(t)) {
+                w->vtp_cells |= !isnan(file_time(e->d_name, 6, "cells_", ".vtp"));
+                continue;
+            }
+            w->csv_cells = 1;
             viewer_time *s = time_slot(w, t);
             if (!s) break;
             s->cells = 1;
@@ -955,6 +960,9 @@ static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, co
             bbox[3] = fmax(bbox[3], y + rad);
         }
     if (!(bbox[2] > bbox[0]) || !(bbox[3] > bbox[1])) bbox[0] = bbox[1] = 0, bbox[2] = bbox[3] = 1;
+    if (w->vtp_cells && !w->csv_cells)
+        note_add(w, "The cells were written as .vtp files only; the viewer draws cells from cells/cells_<time>.csv "
+                    "(outputs.cells: [csv]).");
     if (!w->g.have && stroma_json_get_number(stroma_json_get(w->summary, "grid"), "dimension", 0) == 3)
         note_add(w, "Without field files the mid plane of this 3D run is not known: every cell is drawn, seen along z.");
     for (size_t i = 0; i < m && !w->oom; i++) {
