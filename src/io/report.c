@@ -851,8 +851,10 @@ static const char report_css[] =
     ".v-controls input[type=range]{flex:1 1 260px}#v-time-label{font-variant-numeric:tabular-nums;min-width:15em}\n"
     ".v-stage{position:relative;background:#fff;border:1px solid #e0e0e0}#v-canvas{display:block}\n"
     "#v-tip{position:absolute;z-index:2;background:#fffffb;border:1px solid #888;padding:.3rem .5rem;"
-    "font-size:.78rem;pointer-events:none;max-height:24rem;overflow:hidden;box-shadow:0 2px 6px #0003}\n"
-    "#v-tip table{margin:.2rem 0 0;background:none}#v-tip th,#v-tip td{padding:0 .4rem 0 0;border:0}\n"
+    "font-size:.78rem;pointer-events:none;box-shadow:0 2px 6px #0003}\n"
+    ".v-tip-cols{display:flex;gap:.9rem;align-items:flex-start}\n"
+    "#v-tip table{margin:.2rem 0 0;background:none}#v-tip th,#v-tip td{padding:0 .4rem 0 0;border:0;"
+    "white-space:nowrap}\n"
     ".v-help{font-size:.85rem;color:#555;margin:.3rem 0}\n"
     "#v-plots{display:flex;flex-wrap:wrap;gap:.6rem}.v-plot{cursor:pointer}\n";
 

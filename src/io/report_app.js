@@ -1,5 +1,6 @@
 // The report's tissue viewer (docs/outputs.md, "Report"): draws STROMA_RUN, which src/io/report_viewer.c writes
 // just before this code in the page's one inline script. Plain JavaScript, no library, nothing fetched.
+// data-field-range="lo hi" on the canvas is the shown substrate's colour scale (empty with none).
 // Cells and field planes arrive as base64 of little-endian Float32 arrays; a cell column of one value holds it
 // for every cell. The canvas carries data-view="loA loB scale mapX mapY mapH" (CSS pixels): a point (a, b) in
 // µm is drawn at (mapX + (a - loA) * scale, mapY + mapH - (b - loB) * scale).
@@ -189,11 +190,13 @@
     view = L;
     canvas.dataset.view = [R.lo[0], R.lo[1], L.scale, L.mapX, L.mapY, L.mapH].join(" ");
     canvas.dataset.frame = String(fi);
+    canvas.dataset.fieldRange = "";
     // field
     const fk = fieldSel.value === "none" ? -1 : Number(fieldSel.value);
     const plane = fk >= 0 ? fieldFrames[fk][fi] : null;
     if (plane) {
       const [na, nb] = R.n, rg = fieldRange(fk), vx = R.voxel * L.scale;
+      canvas.dataset.fieldRange = rg.join(" ");
       for (let j = 0; j < nb; j++)
         for (let i = 0; i < na; i++) {
           const x = plane[j * na + i];
@@ -327,9 +330,14 @@
     const head = document.createElement("b");
     head.textContent = "cell " + fmt(value(fr, col.id, i)) + " · " + (R.types[type] || "?") + " · " + (["live", "apoptotic", "necrotic"][state] || "?");
     tip.appendChild(head);
-    const table = document.createElement("table");
-    R.columns.forEach((c, k) => {
-      if (c === "type" || c === "state") return;
+    // the values in tables of at most 22 rows side by side (a model's cell file may have 60 columns and more)
+    const shown = R.columns.map((c, k) => [c, k]).filter(([c]) => c !== "type" && c !== "state");
+    const per = Math.ceil(shown.length / Math.max(1, Math.ceil(shown.length / 22)));
+    const box = document.createElement("div");
+    box.className = "v-tip-cols";
+    let table = null;
+    shown.forEach(([c, k], n) => {
+      if (n % per === 0) { table = document.createElement("table"); box.appendChild(table); }
       const tr = document.createElement("tr"), th = document.createElement("th"), td = document.createElement("td");
       th.textContent = c;
       td.textContent = fmt(value(fr, k, i));
@@ -337,12 +345,13 @@
       tr.appendChild(td);
       table.appendChild(tr);
     });
-    tip.appendChild(table);
+    tip.appendChild(box);
     tip.dataset.cell = String(value(fr, col.id, i));
     tip.hidden = false;
     const stage = canvas.parentElement.getBoundingClientRect();
     let left = ev.clientX - stage.left + 14, top = ev.clientY - stage.top + 14;
     if (left + tip.offsetWidth > stage.width) left = Math.max(0, ev.clientX - stage.left - tip.offsetWidth - 14);
+    if (top + tip.offsetHeight > stage.height) top = Math.max(0, stage.height - tip.offsetHeight);
     tip.style.left = left + "px";
     tip.style.top = top + "px";
   }

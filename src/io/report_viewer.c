@@ -55,6 +55,7 @@ typedef struct viewer {
     size_t ncolumns;
     viewer_geom g;
     double budget;     /* bytes of embedded data */
+    int csv_cells, vtp_cells; /* cells/ holds cells_<t>.csv, cells_<t>.vtp files */
     int oom;
     FILE *note;        /* the viewer's note, as it grows */
 } viewer;
@@ -260,7 +261,11 @@ static void viewer_list(viewer *w) {
     if (d) {
         while ((e = readdir(d)) != NULL && !w->oom) {
             double t = file_time(e->d_name, 6, "cells_", ".csv");
-            if (isnan(t)) continue;
+            if (isnan(t)) {
+                w->vtp_cells |= !isnan(file_time(e->d_name, 6, "cells_", ".vtp"));
+                continue;
+            }
+            w->csv_cells = 1;
             viewer_time *s = time_slot(w, t);
             if (!s) break;
             s->cells = 1;
@@ -880,7 +885,10 @@ static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, co
         size_t nfull = 0;
         if (s->vti) {
             full = calloc(VIEWER_MAX_FIELDS, sizeof *full);
-            if (!full) break;
+            if (!full) {
+                w->oom = 1;
+                break;
+            }
             int bad = read_vti(w, s->t, full, why, sizeof why) != 0;
             if (bad) {
                 snprintf(msg, sizeof msg, "fields/fields_" STROMA_FILE_TIME ".vti is left out: %s.", s->t, why);
@@ -896,7 +904,10 @@ static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, co
         } else {
             nfull = w->nfields;
             full = calloc(nfull ? nfull : 1, sizeof *full);
-            if (!full) break;
+            if (!full) {
+                w->oom = 1;
+                break;
+            }
             for (size_t k = 0; k < nfull && !w->oom; k++) {
                 full[k] = read_field_csv(w, w->fields[k], s->t, why, sizeof why);
                 if (!full[k]) {
@@ -938,7 +949,7 @@ static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, co
     double bbox[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     long cx = find_str(w->columns, w->ncolumns, "x", 1), cy = find_str(w->columns, w->ncolumns, "y", 1),
          cr = find_str(w->columns, w->ncolumns, "radius", 6);
-    for (size_t i = 0; i < m && cx >= 0 && cy >= 0 && cr >= 0; i++)
+    for (size_t i = 0; i < m && !w->oom && cx >= 0 && cy >= 0 && cr >= 0; i++)
         for (size_t r = 0; have_cells[i] && r < cells[i].n; r++) {
             double x = cells[i].v[(size_t)cx * cells[i].n + r], y = cells[i].v[(size_t)cy * cells[i].n + r],
                    rad = cells[i].v[(size_t)cr * cells[i].n + r];
@@ -949,9 +960,12 @@ static stroma_code viewer_script(viewer *w, FILE *f, stroma_report_viewer *v, co
             bbox[3] = fmax(bbox[3], y + rad);
         }
     if (!(bbox[2] > bbox[0]) || !(bbox[3] > bbox[1])) bbox[0] = bbox[1] = 0, bbox[2] = bbox[3] = 1;
+    if (w->vtp_cells && !w->csv_cells)
+        note_add(w, "The cells were written as .vtp files only; the viewer draws cells from cells/cells_<time>.csv "
+                    "(outputs.cells: [csv]).");
     if (!w->g.have && stroma_json_get_number(stroma_json_get(w->summary, "grid"), "dimension", 0) == 3)
         note_add(w, "Without field files the mid plane of this 3D run is not known: every cell is drawn, seen along z.");
-    for (size_t i = 0; i < m; i++) {
+    for (size_t i = 0; i < m && !w->oom; i++) {
         v->has_cells |= have_cells[i];
         for (size_t k = 0; planes[i] && k < nplanes[i]; k++) v->has_fields |= planes[i][k] != NULL;
     }

@@ -99,6 +99,60 @@ try:
 
     # the substrate under the cells
     field = Select(driver.find_element(By.ID, "v-field"))
+    render_c = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "io", "render.c")).read()
+
+    def pixels(points):
+        """RGB of the canvas at CSS pixels points [(x, y), ...], read from a copy (so the page's canvas is not read back
+        often, which Chromium warns about)"""
+        return driver.execute_script(
+            "const c = document.getElementById('v-canvas'), d = window.devicePixelRatio || 1;"
+            "const t = document.createElement('canvas'); t.width = c.width; t.height = c.height;"
+            "const x = t.getContext('2d', {willReadFrequently: true}); x.drawImage(c, 0, 0);"
+            "const img = x.getImageData(0, 0, c.width, c.height).data;"
+            "return arguments[0].map(([x, y]) => { const k = 4 * (Math.round(y * d) * c.width + Math.round(x * d));"
+            " return [img[k], img[k + 1], img[k + 2]]; });",
+            [list(p) for p in points])
+
+    if not no_fields and not three_d and not no_cells:
+        # at the second time, each substrate's voxels that no cell covers are its CSV values in viridis (render.c's
+        # table), on one scale for all the times: from 0 to at least the largest value of every time (IL6 grows,
+        # so a scale of the time shown would not reach it)
+        table = [tuple(map(float, m)) for m in re.findall(
+            r"\{([0-9.]+), ([0-9.]+), ([0-9.]+)\}", re.search(r"viridis_table\[VIRIDIS_N\]\[3\] = \{(.*?)\};", render_c, re.S).group(1))]
+
+        def viridis(u):
+            u = min(max(u, 0.0), 1.0) * (len(table) - 1)
+            k = min(int(u), len(table) - 2)
+            return [round(255 * (a + (u - k) * (b - a))) for a, b in zip(table[k], table[k + 1])]
+
+        slider.send_keys(Keys.HOME, Keys.ARROW_RIGHT)
+        t1 = times[1]
+        with open(os.path.join(out, "cells", f"cells_{t1:.10g}.csv")) as f:
+            cells_now = list(csv.DictReader(f))
+        for k, name in enumerate(driver.execute_script("return STROMA_RUN.fields.map((f) => f.name);")):
+            field.select_by_index(k)
+            lo, hi = map(float, canvas.get_attribute("data-field-range").split())
+            top = -math.inf
+            for t in times:
+                with open(os.path.join(out, "fields", f"{name}_{t:.10g}.csv")) as f:
+                    top = max([top] + [float(r["value"]) for r in csv.DictReader(f)])
+            if lo != 0 or not top <= hi < 1.5 * top:
+                fail(f"{name}: colour scale [{lo}, {hi}], largest value over all times {top}")
+            with open(os.path.join(out, "fields", f"{name}_{t1:.10g}.csv")) as f:
+                voxels = list(csv.DictReader(f))
+            lo_a, lo_b, scale, map_x, map_y, map_h = map(float, canvas.get_attribute("data-view").split())
+            free = [v for v in voxels if not any(math.hypot(float(c["x"]) - float(v["x"]), float(c["y"]) - float(v["y"]))
+                                                 < float(c["radius"]) + 3 / scale for c in cells_now)]
+            if len(free) < 5:
+                fail(f"only {len(free)} voxels free of cells to check the heat map")
+            got = pixels([(map_x + (float(v["x"]) - lo_a) * scale, map_y + map_h - (float(v["y"]) - lo_b) * scale)
+                          for v in free])
+            for v, g in zip(free, got):
+                want = viridis((float(v["value"]) - lo) / (hi - lo))
+                if any(abs(a - b) > 2 for a, b in zip(g, want)):
+                    fail(f"{name} at ({v['x']}, {v['y']}) = {v['value']}: drawn {g}, viridis gives {want}")
+        field.select_by_index(0)
+        slider.send_keys(Keys.END)
     names = [o.text for o in field.options]
     if no_fields:
         if names != ["none"] or driver.find_element(By.ID, "v-field").is_enabled():
@@ -194,15 +248,11 @@ try:
         if missing:
             fail(f"the tooltip lacks the columns {missing}")
         # the cell is drawn in its type's colour, the pictures' palette (src/io/render.c palette_hex)
-        render_c = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "io", "render.c")).read()
         table = re.search(r"palette_hex\[STROMA_PALETTE_SIZE\] = \{(.*?)\};", render_c, re.S).group(1)
         palette = [int(h, 16) for h in re.findall(r"0x([0-9A-Fa-f]{6})", table)]
         k = driver.execute_script("return STROMA_RUN.types;").index(best["type"])
         want = palette[k % len(palette)]
-        got = driver.execute_script(
-            "const c = document.getElementById('v-canvas'), d = window.devicePixelRatio || 1;"
-            "return Array.from(c.getContext('2d').getImageData(Math.round(arguments[0] * d), Math.round(arguments[1] * d), 1, 1).data);",
-            px, py)
+        got = pixels([(px, py)])[0]
         if any(abs(g - (want >> sh & 255)) > 1 for g, sh in zip(got, (16, 8, 0))):
             fail(f"cell {best['id']} ({best['type']}) is drawn {got[:3]}, its type's colour is #{want:06x}")
         ActionChains(driver).move_to_element(label).perform()  # off the canvas: the tooltip goes

@@ -97,6 +97,10 @@ assert [p["title"] for p in R["plots"] if p["title"].endswith(" in plasma")], [p
 PY
 
 grep -q 'id="v-empty"' "$WORK/v2/report.html" && fail "the 2D run's viewer says it has nothing to draw"
+"$STROMA" run "$SRC/tests/cli/models/viewer2d.yaml" --out "$WORK/vtp" --quiet --end 30 --set 'outputs.cells=[vtp]' ||
+  fail "run with .vtp cells failed"
+grep -q 'The cells were written as .vtp files only' "$WORK/vtp/report.html" || fail "cells in .vtp only: no note"
+grep -q 'The cells were written as .vtp' "$WORK/v2/report.html" && fail "cells in CSV: a note about .vtp"
 for d in v2 v3 nocells nofields body; do
   cp "$WORK/$d/report.html" "$WORK/$d.first.html"
   "$STROMA" report "$WORK/$d" >/dev/null || fail "stroma report $d failed"
