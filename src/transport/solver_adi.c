@@ -285,7 +285,10 @@ static void adi_after_slab(void *ctx, stroma_transport *sh, int j) {
 static void adi_update(adi_data *d) {
     const stroma_mesh *m = &d->t->mesh;
     const int nrows = m->ny * m->nz;
-#pragma omp parallel if (m->nvox * (size_t)d->t->nsub >= 16384)
+    int nt = omp_get_max_threads(); /* at most the threads the scratch was sized for */
+    if (nt > d->nthreads)
+        nt = d->nthreads;
+#pragma omp parallel num_threads(nt) if (m->nvox * (size_t)d->t->nsub >= 16384)
     {
         int tid = omp_get_thread_num();
         if (tid >= d->nthreads)
@@ -329,6 +332,14 @@ static void adi_destroy(stroma_transport *t) {
 static void *adi_calloc(adi_data *d, size_t n, size_t size) {
     d->bytes += n * size;
     return calloc(n > 0 ? n : 1, size);
+}
+
+/* Whether substrate s is the first of sigma group g. */
+static int adi_first_of_group(const int *wgroup, size_t s, int g) {
+    for (size_t q = 0; q < s; q++)
+        if (wgroup[q] == g)
+            return 0;
+    return 1;
 }
 
 static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double theta) {
@@ -389,8 +400,8 @@ static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double thet
         const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
         for (size_t s = 0; s < ns; s++) {
             const int g = d->wgroup[s];
-            if (g < 0)
-                continue; /* (a group shared by several substrates is filled again with the same values) */
+            if (g < 0 || !adi_first_of_group(d->wgroup, s, g))
+                continue; /* filled once per group, by its first substrate */
             const double sg = t->ecm_sensitivity[s], *E = t->ecm;
             for (int a = 0; a < 3; a++) {
                 double *w = d->wf + ((size_t)g * 3 + (size_t)a) * m->nvox;
