@@ -143,7 +143,43 @@ static void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
     const size_t q0 = (size_t)i0 * nsz, q1 = (size_t)i1 * nsz;
     if (t->hindered) {
         const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
+        /* voxels with a neighbour on both sides along every active axis: the same arithmetic as
+         * adi_lap_hindered, without its per-axis branches; the others below take that function */
+        int ia = i0, ib = i0;
+        if (act[0] && (!act[1] || (j > 0 && j < n[1] - 1)) && (!act[2] || (k > 0 && k < n[2] - 1))) {
+            ia = i0 > 1 ? i0 : 1;
+            ib = i1 < n[0] - 1 ? i1 : n[0] - 1;
+            if (ib < ia)
+                ib = ia;
+        }
+        const size_t nvox = m->nvox, sy = step[1] * nsz, sz = step[2] * nsz;
+        for (int i = ia; i < ib; i++) {
+            const size_t v = v_row + (size_t)i;
+            for (int s = 0; s < ns; s++) {
+                const size_t q = (size_t)i * nsz + (size_t)s;
+                const double cv = c[q];
+                const int g = d->wgroup[s];
+                double lap = 0.0;
+                if (g >= 0) {
+                    const double *w = d->wf + (size_t)g * 3 * nvox;
+                    lap += w[v - 1] * (c[q - nsz] - cv) + w[v] * (c[q + nsz] - cv);
+                    if (act[1])
+                        lap += w[nvox + v - step[1]] * (c[q - sy] - cv) + w[nvox + v] * (c[q + sy] - cv);
+                    if (act[2])
+                        lap += w[2 * nvox + v - step[2]] * (c[q - sz] - cv) + w[2 * nvox + v] * (c[q + sz] - cv);
+                } else {
+                    lap += c[q - nsz] - 2.0 * cv + c[q + nsz];
+                    if (act[1])
+                        lap += c[q - sy] - 2.0 * cv + c[q + sy];
+                    if (act[2])
+                        lap += c[q - sz] - 2.0 * cv + c[q + sz];
+                }
+                out[q] = d->rr[q] * lap - d->dd[q] * cv;
+            }
+        }
         for (int i = i0; i < i1; i++) {
+            if (i >= ia && i < ib)
+                continue;
             const int idx[3] = {i, j, k};
             for (int s = 0; s < ns; s++) {
                 const size_t q = (size_t)i * nsz + (size_t)s;
