@@ -33,7 +33,8 @@ typedef struct adi_data {
     double *rr;                /* [row] r = D dt / dx^2 of the value's substrate, along an x-row (period nsub) */
     double *dd;                /* [row] dt lambda */
     double *inv_den;           /* [row] 1 / (1 + theta dt lambda) */
-    double *ghost;             /* [nthreads][4 rows] scratch ghost rows of y/z faces */
+    double *ghost;             /* [nthreads][4 rows] scratch: ghost rows of y/z faces (right-hand side), then one
+                                  row of reaction voxels' factors (update) */
     int nthreads;
     size_t row;                /* nx * nsub */
     /* hindrance (t->hindered): the face factors 1 / (1 + sigma (E_v + E_v+) / 2) between voxel v and its next voxel
