@@ -41,6 +41,8 @@ void stroma_exchange_free(stroma_exchange *x) {
     free(x->coef);
     free(x->drain_keep);
     free(x->sys_sub);
+    free(x->rx_rate);
+    free(x->rx_source);
     memset(x, 0, sizeof *x);
 }
 
@@ -153,6 +155,67 @@ int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma
         p->pending[k] += dr;
     }
     return 0;
+}
+
+int stroma_exchange_rates(stroma_exchange *x, const stroma_model *m, const stroma_vessels *v, const stroma_plasma *p,
+                          const stroma_transport *t, stroma_reaction *out) {
+    memset(out, 0, sizeof *out);
+    if (!v || x->nexch == 0 || v->nlist == 0) return 0;
+    const size_t ns = (size_t)t->nsub, n = v->nlist * ns;
+    if (n > x->rx_cap) {
+        double *r = realloc(x->rx_rate, n * sizeof *r);
+        if (!r) return -1;
+        x->rx_rate = r;
+        double *q = realloc(x->rx_source, n * sizeof *q);
+        if (!q) return -1;
+        x->rx_source = q;
+        x->rx_cap = n;
+        x->rx_gen = 0;
+    }
+    const double *perm = m->vessels.permeability_um_per_min;
+    const int oxy = m->vessels.present ? m->vessels.oxygen : -1;
+    if (x->rx_gen != v->gen + 1) { /* rates: when the vessels change (gen + 1: 0 means never) */
+        memset(x->rx_rate, 0, n * sizeof *x->rx_rate);
+        for (size_t e = 0; e < v->nlist; e++) {
+            const double S = stroma_vessels_surface(v, v->list[e]);
+            for (int a = 0; a < x->nexch; a++) {
+                const int s = x->exch[a];
+                if (t->nfixed && stroma_transport_fixed_find(t, v->list[e], s, NULL)) continue;
+                x->rx_rate[e * ns + (size_t)s] = perm[s] * S;
+            }
+        }
+        x->rx_gen = v->gen + 1;
+    }
+    /* sources: the blood values move with plasma */
+    memset(x->rx_source, 0, n * sizeof *x->rx_source);
+    for (int a = 0; a < x->nexch; a++) {
+        const int s = x->exch[a];
+        const double b = s == oxy ? m->vessels.blood_oxygen : p ? p->blood[s] : 0.0;
+        for (size_t e = 0; e < v->nlist; e++) x->rx_source[e * ns + (size_t)s] = x->rx_rate[e * ns + (size_t)s] * b;
+    }
+    *out = (stroma_reaction){.n = v->nlist, .voxel = v->list, .rate = x->rx_rate, .source = x->rx_source};
+    return 0;
+}
+
+void stroma_exchange_settle(const stroma_exchange *x, const stroma_vessels *v, stroma_plasma *p,
+                            const stroma_transport *t, double dt_min) {
+    if (!p || !v || x->nexch == 0 || !x->rx_rate) return;
+    const size_t ns = (size_t)t->nsub;
+    const double vv = t->mesh.voxel_volume_um3;
+    for (int a = 0; a < x->nexch; a++) {
+        const int s = x->exch[a], k = p->sys_of[s];
+        if (k < 0) continue;
+        double ex = 0;
+        for (size_t e = 0; e < v->nlist; e++) {
+            const double kr = x->rx_rate[e * ns + (size_t)s];
+            if (kr == 0) continue;
+            const double b = x->rx_source[e * ns + (size_t)s] / kr;
+            ex += dt_min * kr * (t->c[v->list[e] * ns + (size_t)s] - b);
+        }
+        ex *= vv;
+        p->ledger[k].exchanged += ex;
+        p->pending[k] += ex;
+    }
 }
 
 int stroma_exchange_account(stroma_exchange *x, stroma_plasma *p, const stroma_transport *t, int first) {

@@ -6,6 +6,8 @@
  *   value b (the blood pO2 for oxygen, the plasma value / conversion for a systemic substrate) is
  *   dc/dt = P S (b - c), taken implicitly over dt: c <- (c + dt P S b) / (1 + dt P S): stable for any
  *   permeability, never overshooting b. Drainage is dc/dt = -L c, implicit likewise, in every voxel.
+ * - With a solver that takes reactions inside its operator (adi) the walls' exchange is handed to the solve as
+ *   rates instead (stroma_exchange_rates) and booked after it (stroma_exchange_settle); drainage stays a step.
  * - Fixed (Dirichlet) voxels keep their value for that substrate and exchange nothing.
  * - What leaves the tissue is summed per systemic substrate over fixed chunks of voxels in parallel, then the
  *   chunks in order: the sums, and so plasma, are bit-identical at any thread count. */
@@ -34,6 +36,11 @@ typedef struct stroma_exchange {
     double coef_dt;
     /* per drained systemic substrate: 1 / (1 + dt L) at coef_dt */
     double *drain_keep;
+    /* a solver with reactions inside its operator (adi): per vessel-list entry, per substrate, the wall's rate
+     * k = P S (0: fixed voxel or no exchange) and source k b, for stroma_exchange_rates / _settle */
+    double *rx_rate, *rx_source;
+    size_t rx_cap;
+    uint64_t rx_gen;
 } stroma_exchange;
 
 stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stroma_error *err);
@@ -43,6 +50,19 @@ void stroma_exchange_free(stroma_exchange *x);
  * tissue per systemic substrate to p->pending and the ledgers. Returns 0, or -1 if scratch could not grow. */
 int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma_vessels *v, stroma_plasma *p,
                          stroma_transport *t, double dt_min);
+
+/* For a solver that takes reactions inside its operator (stroma_transport_reacts: adi): the vessel walls'
+ * exchange as a linear reaction list over v's voxels (rate P S, source P S b per exchanging substrate; none in
+ * fixed voxels), instead of the implicit update of stroma_exchange_step, which is then called with v = NULL
+ * (drainage only). *out borrows x's arrays until the next call. Returns 0, or -1 when out of memory. */
+int stroma_exchange_rates(stroma_exchange *x, const stroma_model *m, const stroma_vessels *v, const stroma_plasma *p,
+                          const stroma_transport *t, stroma_reaction *out);
+
+/* After that solve: what left the tissue through the walls over the step, dt P S (c' - b) x voxel volume summed
+ * per systemic substrate in list order (c' the solved field: the solver's mass balance is exactly that), into
+ * p->pending and the ledgers (p NULL: nothing). */
+void stroma_exchange_settle(const stroma_exchange *x, const stroma_vessels *v, stroma_plasma *p,
+                            const stroma_transport *t, double dt_min);
 
 /* Domain totals (value x voxel volume) of every systemic substrate into p's ledgers after a diffusion step, and
  * what that step's decay removed (stroma_transport_sums, stroma_transport_account_decay: thread-independent). */

@@ -523,25 +523,36 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
                                       sim->src_secretion + o, sim->src_saturation + o, sim->src_uptake + o,
                                       sim->src_export + o, NULL);
     }
-    /* exchange with blood across the vessel walls, and lymphatic drainage */
+    /* exchange with blood across the vessel walls, and lymphatic drainage (with adi the walls' exchange goes
+     * into the solve's operator below; drainage stays a step of its own) */
+    const stroma_vessels *walls = sim->has_vessels ? &sim->vessels : NULL;
     if (sim->has_exchange &&
-        stroma_exchange_step(&sim->exchange, sim->model, sim->has_vessels ? &sim->vessels : NULL,
-                             sim->has_body ? &sim->plasma : NULL, sim->transport, sim->dt_min) != 0)
+        stroma_exchange_step(&sim->exchange, sim->model, reacts ? NULL : walls, sim->has_body ? &sim->plasma : NULL,
+                             sim->transport, sim->dt_min) != 0)
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory exchanging with blood");
     /* the cells' secretion runs inside the diffusion step, voxel range by voxel range: as maps before the solve
      * (lod), or as reactions inside its operator (adi; the points' list first, then the cells') */
     stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells, NULL};
     int secrete = 0;
     if (reacts) {
-        stroma_reaction rx[2];
+        stroma_reaction rx[3];
         int nrx = 0;
         if (sim->src_rx.n > 0) rx[nrx++] = sim->src_rx;
+        if (sim->has_exchange && walls) {
+            if (stroma_exchange_rates(&sim->exchange, sim->model, walls, sim->has_body ? &sim->plasma : NULL,
+                                      sim->transport, &rx[nrx]) != 0)
+                return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory exchanging with blood");
+            nrx += rx[nrx].n > 0;
+        }
         if (sim->has_cells) {
             if (!stroma_cell_engine_rates(&sim->cells, sim->transport, &rx[nrx]))
                 return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory ordering cells by voxel");
             nrx += rx[nrx].n > 0;
         }
         stroma_transport_step_react(sim->transport, rx, nrx);
+        if (sim->has_exchange && walls)
+            stroma_exchange_settle(&sim->exchange, walls, sim->has_body ? &sim->plasma : NULL, sim->transport,
+                                   sim->dt_min);
     } else {
         secrete = sim->has_cells && stroma_cell_engine_secrete_prepare(&sim->cells, sim->transport);
     }

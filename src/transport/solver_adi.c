@@ -33,7 +33,8 @@ typedef struct adi_data {
     double *rr;                /* [row] r = D dt / dx^2 of the value's substrate, along an x-row (period nsub) */
     double *dd;                /* [row] dt lambda */
     double *inv_den;           /* [row] 1 / (1 + theta dt lambda) */
-    double *ghost;             /* [nthreads][4 rows] scratch ghost rows of y/z faces */
+    double *ghost;             /* [nthreads][4 rows] scratch: ghost rows of y/z faces (right-hand side), then one
+                                  row of reaction voxels' factors (update) */
     int nthreads;
     size_t row;                /* nx * nsub */
     /* hindrance (t->hindered): the face factors 1 / (1 + sigma (E_v + E_v+) / 2) between voxel v and its next voxel
@@ -143,7 +144,43 @@ static void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
     const size_t q0 = (size_t)i0 * nsz, q1 = (size_t)i1 * nsz;
     if (t->hindered) {
         const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
+        /* voxels with a neighbour on both sides along every active axis: the same arithmetic as
+         * adi_lap_hindered, without its per-axis branches; the others below take that function */
+        int ia = i0, ib = i0;
+        if (act[0] && (!act[1] || (j > 0 && j < n[1] - 1)) && (!act[2] || (k > 0 && k < n[2] - 1))) {
+            ia = i0 > 1 ? i0 : 1;
+            ib = i1 < n[0] - 1 ? i1 : n[0] - 1;
+            if (ib < ia)
+                ib = ia;
+        }
+        const size_t nvox = m->nvox, sy = step[1] * nsz, sz = step[2] * nsz;
+        for (int i = ia; i < ib; i++) {
+            const size_t v = v_row + (size_t)i;
+            for (int s = 0; s < ns; s++) {
+                const size_t q = (size_t)i * nsz + (size_t)s;
+                const double cv = c[q];
+                const int g = d->wgroup[s];
+                double lap = 0.0;
+                if (g >= 0) {
+                    const double *w = d->wf + (size_t)g * 3 * nvox;
+                    lap += w[v - 1] * (c[q - nsz] - cv) + w[v] * (c[q + nsz] - cv);
+                    if (act[1])
+                        lap += w[nvox + v - step[1]] * (c[q - sy] - cv) + w[nvox + v] * (c[q + sy] - cv);
+                    if (act[2])
+                        lap += w[2 * nvox + v - step[2]] * (c[q - sz] - cv) + w[2 * nvox + v] * (c[q + sz] - cv);
+                } else {
+                    lap += c[q - nsz] - 2.0 * cv + c[q + nsz];
+                    if (act[1])
+                        lap += c[q - sy] - 2.0 * cv + c[q + sy];
+                    if (act[2])
+                        lap += c[q - sz] - 2.0 * cv + c[q + sz];
+                }
+                out[q] = d->rr[q] * lap - d->dd[q] * cv;
+            }
+        }
         for (int i = i0; i < i1; i++) {
+            if (i >= ia && i < ib)
+                continue;
             const int idx[3] = {i, j, k};
             for (int s = 0; s < ns; s++) {
                 const size_t q = (size_t)i * nsz + (size_t)s;
@@ -285,7 +322,10 @@ static void adi_after_slab(void *ctx, stroma_transport *sh, int j) {
 static void adi_update(adi_data *d) {
     const stroma_mesh *m = &d->t->mesh;
     const int nrows = m->ny * m->nz;
-#pragma omp parallel if (m->nvox * (size_t)d->t->nsub >= 16384)
+    int nt = omp_get_max_threads(); /* at most the threads the scratch was sized for */
+    if (nt > d->nthreads)
+        nt = d->nthreads;
+#pragma omp parallel num_threads(nt) if (m->nvox * (size_t)d->t->nsub >= 16384)
     {
         int tid = omp_get_thread_num();
         if (tid >= d->nthreads)
@@ -329,6 +369,14 @@ static void adi_destroy(stroma_transport *t) {
 static void *adi_calloc(adi_data *d, size_t n, size_t size) {
     d->bytes += n * size;
     return calloc(n > 0 ? n : 1, size);
+}
+
+/* Whether substrate s is the first of sigma group g. */
+static int adi_first_of_group(const int *wgroup, size_t s, int g) {
+    for (size_t q = 0; q < s; q++)
+        if (wgroup[q] == g)
+            return 0;
+    return 1;
 }
 
 static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double theta) {
@@ -389,8 +437,8 @@ static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double thet
         const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
         for (size_t s = 0; s < ns; s++) {
             const int g = d->wgroup[s];
-            if (g < 0)
-                continue; /* (a group shared by several substrates is filled again with the same values) */
+            if (g < 0 || !adi_first_of_group(d->wgroup, s, g))
+                continue; /* filled once per group, by its first substrate */
             const double sg = t->ecm_sensitivity[s], *E = t->ecm;
             for (int a = 0; a < 3; a++) {
                 double *w = d->wf + ((size_t)g * 3 + (size_t)a) * m->nvox;
