@@ -100,44 +100,6 @@ static void html_num(FILE *f, double v) {
         fprintf(f, "%.6g", v);
 }
 
-/* Read a whole regular file (NUL-terminated copy in *buf). Returns 0, or an errno value (EINVAL: not a regular
- * file — a FIFO would block, a device never end). */
-static int read_all(const char *path, char **buf, size_t *len) {
-    *buf = NULL;
-    *len = 0;
-    errno = 0;
-    stroma_code code;
-    char why[128];
-    FILE *f = stroma_open_regular(path, &code, why, sizeof why);
-    if (!f) return code == STROMA_ERR_ARGUMENT ? EINVAL : errno ? errno : EIO;
-    size_t cap = 65536, n = 0;
-    char *p = malloc(cap + 1);
-    while (p) {
-        size_t got = fread(p + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        char *q = realloc(p, 2 * cap + 1);
-        if (!q) {
-            free(p);
-            p = NULL;
-            break;
-        }
-        p = q;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!p) return ENOMEM;
-    if (bad) {
-        free(p);
-        return EIO;
-    }
-    p[n] = '\0';
-    *buf = p;
-    *len = n;
-    return 0;
-}
-
 static void report_path(const report_in *in, const char *rel, char *out, size_t cap) {
     snprintf(out, cap, "%s/%s", in->dir, rel);
 }
@@ -149,7 +111,7 @@ static stroma_json *report_json(const report_in *in, const char *rel, char *note
     report_path(in, rel, path, sizeof path);
     char *text;
     size_t len;
-    int e = read_all(path, &text, &len);
+    int e = stroma_read_regular_file(path, &text, &len);
     *missing = e == ENOENT;
     if (e) {
         snprintf(note, cap, "%s could not be read (%s).", rel, e == EINVAL ? "not a regular file" : strerror(e));
@@ -665,7 +627,7 @@ static stroma_code section_snapshots(FILE *f, const report_in *in, stroma_error 
         report_path(in, rel, path, sizeof path);
         char *png;
         size_t len;
-        int e = read_all(path, &png, &len);
+        int e = stroma_read_regular_file(path, &png, &len);
         if (e == ENOMEM) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory reading '%s'", path);
         char alt[160];
         snprintf(alt, sizeof alt, "tissue at t = %g min", in->snap_t[idx].t);

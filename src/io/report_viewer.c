@@ -106,42 +106,6 @@ static long find_str(char *const *list, size_t count, const char *s, size_t n) {
     return -1;
 }
 
-/* Read a whole regular file into *buf (NUL-terminated, owned by the caller). Returns 0 or an errno value. */
-static int slurp(const char *path, char **buf, size_t *len) {
-    *buf = NULL;
-    *len = 0;
-    stroma_code code;
-    char why[128];
-    errno = 0;
-    FILE *f = stroma_open_regular(path, &code, why, sizeof why);
-    if (!f) return code == STROMA_ERR_ARGUMENT ? EINVAL : errno ? errno : EIO;
-    size_t cap = 1 << 16, n = 0;
-    char *p = malloc(cap + 1);
-    while (p) {
-        n += fread(p + n, 1, cap - n, f);
-        if (n < cap) break;
-        char *q = realloc(p, 2 * cap + 1);
-        if (!q) {
-            free(p);
-            p = NULL;
-            break;
-        }
-        p = q;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!p) return ENOMEM;
-    if (bad) {
-        free(p);
-        return EIO;
-    }
-    p[n] = '\0';
-    *buf = p;
-    *len = n;
-    return 0;
-}
-
 static void note_add(viewer *w, const char *what) {
     fputs(what, w->note);
     fputc(' ', w->note);
@@ -419,7 +383,7 @@ static int read_vti(viewer *w, double t, double **vals, char *why, size_t cap) {
     snprintf(path, sizeof path, "%s/fields/fields_" STROMA_FILE_TIME ".vti", w->dir, t);
     char *text;
     size_t len;
-    int e = slurp(path, &text, &len);
+    int e = stroma_read_regular_file(path, &text, &len);
     if (e == ENOMEM) w->oom = 1;
     if (e) {
         snprintf(why, cap, "%s", e == EINVAL ? "not a regular file" : strerror(e));
@@ -616,7 +580,7 @@ static int read_cells(viewer *w, double t, viewer_cells *out, char *why, size_t 
     snprintf(path, sizeof path, "%s/cells/cells_" STROMA_FILE_TIME ".csv", w->dir, t);
     char *text;
     size_t len;
-    int e = slurp(path, &text, &len);
+    int e = stroma_read_regular_file(path, &text, &len);
     if (e == ENOMEM) w->oom = 1;
     if (e) {
         snprintf(why, cap, "%s", e == EINVAL ? "not a regular file" : strerror(e));

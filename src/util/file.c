@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,4 +52,42 @@ FILE *stroma_open_regular(const char *path, stroma_code *code, char *why, size_t
         return open_failed(e, code, why, cap);
     }
     return f;
+}
+
+/* Read a whole regular file (NUL-terminated copy in *buf). Returns 0, or an errno value (EINVAL: not a regular
+ * file — a FIFO would block, a device never end). */
+int stroma_read_regular_file(const char *path, char **buf, size_t *len) {
+    *buf = NULL;
+    *len = 0;
+    errno = 0;
+    stroma_code code;
+    char why[128];
+    FILE *f = stroma_open_regular(path, &code, why, sizeof why);
+    if (!f) return code == STROMA_ERR_ARGUMENT ? EINVAL : errno ? errno : EIO;
+    size_t cap = 65536, n = 0;
+    char *p = malloc(cap + 1);
+    while (p) {
+        size_t got = fread(p + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) break;
+        char *q = realloc(p, 2 * cap + 1);
+        if (!q) {
+            free(p);
+            p = NULL;
+            break;
+        }
+        p = q;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!p) return ENOMEM;
+    if (bad) {
+        free(p);
+        return EIO;
+    }
+    p[n] = '\0';
+    *buf = p;
+    *len = n;
+    return 0;
 }

@@ -20,4 +20,9 @@
  *   STROMA_ERR_IO         any other failure (permission, I/O error); why is strerror's text */
 FILE *stroma_open_regular(const char *path, stroma_code *code, char *why, size_t cap);
 
+/* Read a whole regular file (through stroma_open_regular) into *buf, a NUL-terminated copy owned by the caller,
+ * and its length into *len. Returns 0, or an errno value (EINVAL: not a regular file — a FIFO would block, a
+ * device never end; ENOMEM; EIO). */
+int stroma_read_regular_file(const char *path, char **buf, size_t *len);
+
 #endif
