@@ -20,7 +20,8 @@ stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stro
     x->sent = calloc(2 * (size_t)(x->nsys > 0 ? x->nsys : 1), sizeof *x->sent);
     x->drain_keep = calloc(ns, sizeof *x->drain_keep);
     x->sys_sub = calloc((size_t)(x->nsys > 0 ? x->nsys : 1), sizeof *x->sys_sub);
-    if (!x->exch || !x->drain || !x->sent || !x->drain_keep || !x->sys_sub) {
+    x->rx_blood = calloc(ns, sizeof *x->rx_blood);
+    if (!x->exch || !x->drain || !x->sent || !x->drain_keep || !x->sys_sub || !x->rx_blood) {
         stroma_exchange_free(x);
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for vessel exchange");
     }
@@ -43,6 +44,7 @@ void stroma_exchange_free(stroma_exchange *x) {
     free(x->sys_sub);
     free(x->rx_rate);
     free(x->rx_source);
+    free(x->rx_blood);
     memset(x, 0, sizeof *x);
 }
 
@@ -169,6 +171,7 @@ int stroma_exchange_rates(stroma_exchange *x, const stroma_model *m, const strom
         double *q = realloc(x->rx_source, n * sizeof *q);
         if (!q) return -1;
         x->rx_source = q;
+        memset(x->rx_source, 0, n * sizeof *x->rx_source);
         x->rx_cap = n;
         x->rx_gen = 0;
     }
@@ -186,12 +189,22 @@ int stroma_exchange_rates(stroma_exchange *x, const stroma_model *m, const strom
         }
         x->rx_gen = v->gen + 1;
     }
-    /* sources: the blood values move with plasma */
-    memset(x->rx_source, 0, n * sizeof *x->rx_source);
+    /* sources: the blood values move with plasma (the other substrates' entries stay 0 from the allocation);
+     * refilled when the rates or a blood value changed */
+    int fresh = x->rx_src_gen == x->rx_gen;
     for (int a = 0; a < x->nexch; a++) {
         const int s = x->exch[a];
         const double b = s == oxy ? m->vessels.blood_oxygen : p ? p->blood[s] : 0.0;
-        for (size_t e = 0; e < v->nlist; e++) x->rx_source[e * ns + (size_t)s] = x->rx_rate[e * ns + (size_t)s] * b;
+        if (b != x->rx_blood[s] || isnan(b)) fresh = 0;
+        x->rx_blood[s] = b;
+    }
+    if (!fresh) {
+        for (size_t e = 0; e < v->nlist; e++)
+            for (int a = 0; a < x->nexch; a++) {
+                const size_t q = e * ns + (size_t)x->exch[a];
+                x->rx_source[q] = x->rx_rate[q] * x->rx_blood[x->exch[a]];
+            }
+        x->rx_src_gen = x->rx_gen;
     }
     *out = (stroma_reaction){.n = v->nlist, .voxel = v->list, .rate = x->rx_rate, .source = x->rx_source};
     return 0;
@@ -202,19 +215,27 @@ void stroma_exchange_settle(const stroma_exchange *x, const stroma_vessels *v, s
     if (!p || !v || x->nexch == 0 || !x->rx_rate) return;
     const size_t ns = (size_t)t->nsub;
     const double vv = t->mesh.voxel_volume_um3;
-    for (int a = 0; a < x->nexch; a++) {
-        const int s = x->exch[a], k = p->sys_of[s];
-        if (k < 0) continue;
-        double ex = 0;
+    /* per systemic exchanging substrate, rate (c - blood) = rate c - source summed in list order; entry by entry
+     * for up to 16 substrates at once */
+    int a0 = 0;
+    while (a0 < x->nexch) {
+        double ex[16];
+        int sub[16], na = 0;
+        for (; a0 < x->nexch && na < 16; a0++)
+            if (p->sys_of[x->exch[a0]] >= 0) {
+                sub[na] = x->exch[a0];
+                ex[na++] = 0;
+            }
         for (size_t e = 0; e < v->nlist; e++) {
-            const double kr = x->rx_rate[e * ns + (size_t)s];
-            if (kr == 0) continue;
-            const double b = x->rx_source[e * ns + (size_t)s] / kr;
-            ex += dt_min * kr * (t->c[v->list[e] * ns + (size_t)s] - b);
+            const double *rt = x->rx_rate + e * ns, *sr = x->rx_source + e * ns, *cv = t->c + v->list[e] * ns;
+            for (int a = 0; a < na; a++) ex[a] += rt[sub[a]] * cv[sub[a]] - sr[sub[a]];
         }
-        ex *= vv;
-        p->ledger[k].exchanged += ex;
-        p->pending[k] += ex;
+        for (int a = 0; a < na; a++) {
+            const int k = p->sys_of[sub[a]];
+            const double amount = ex[a] * (dt_min * vv);
+            p->ledger[k].exchanged += amount;
+            p->pending[k] += amount;
+        }
     }
 }
 

@@ -41,6 +41,9 @@ typedef struct stroma_exchange {
     double *rx_rate, *rx_source;
     size_t rx_cap;
     uint64_t rx_gen;
+    /* the blood values rx_source was filled with (per substrate) and the rx_gen it was filled at (0: never) */
+    double *rx_blood;
+    uint64_t rx_src_gen;
 } stroma_exchange;
 
 stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stroma_error *err);

@@ -33,8 +33,10 @@ typedef struct adi_data {
     double *rr;                /* [row] r = D dt / dx^2 of the value's substrate, along an x-row (period nsub) */
     double *dd;                /* [row] dt lambda */
     double *inv_den;           /* [row] 1 / (1 + theta dt lambda) */
-    double *ghost;             /* [nthreads][4 rows] scratch: ghost rows of y/z faces (right-hand side), then one
-                                  row of reaction voxels' factors (update) */
+    double *ghost;             /* [nthreads][4 rows] scratch: ghost rows of y/z faces (right-hand side) */
+    double *acc;               /* [nthreads][row] reaction voxels' rate sums (update); NaN between uses */
+    double *wv[3];             /* [nvox * nsub] per active axis: the factor of the face between voxel v and its next
+                                  voxel along the axis, per value (1 for sigma = 0; 0 on a line's last voxel) */
     int nthreads;
     size_t row;                /* nx * nsub */
     /* hindrance (t->hindered): the face factors 1 / (1 + sigma (E_v + E_v+) / 2) between voxel v and its next voxel
@@ -60,6 +62,9 @@ static void adi_free(adi_data *d) {
     free(d->dd);
     free(d->inv_den);
     free(d->ghost);
+    free(d->acc);
+    for (int a = 0; a < 3; a++)
+        free(d->wv[a]);
     free(d->wgroup);
     free(d->wf);
     free(d);
@@ -100,16 +105,12 @@ static double adi_lap_hindered(const adi_data *d, const stroma_transport *t, siz
         double lo = has_lo ? c[(v - step[a]) * ns + (size_t)s] : adi_ghost(t, s, a, 0, cv);
         double hi = has_hi ? c[(v + step[a]) * ns + (size_t)s] : adi_ghost(t, s, a, 1, cv);
         if (g >= 0) {
+            /* at a face: the voxel's own factor, needed only when the face is Dirichlet (no flux: lo - cv = 0) */
             const double *w = d->wf + ((size_t)g * 3 + (size_t)a) * nvox;
-            double wlo, whi;
-            if (has_lo && has_hi) {
-                wlo = w[v - step[a]];
-                whi = w[v];
-            } else {
-                const double own = 1.0 / (1.0 + t->ecm_sensitivity[s] * t->ecm[v]);
-                wlo = has_lo ? w[v - step[a]] : own;
-                whi = has_hi ? w[v] : own;
-            }
+            const double own = (!has_lo && lo != cv) || (!has_hi && hi != cv)
+                                   ? 1.0 / (1.0 + t->ecm_sensitivity[s] * t->ecm[v])
+                                   : 0.0;
+            const double wlo = has_lo ? w[v - step[a]] : own, whi = has_hi ? w[v] : own;
             lap += wlo * (lo - cv) + whi * (hi - cv);
         } else {
             lap += lo - 2.0 * cv + hi;
@@ -128,8 +129,43 @@ static ADI_CLONES void adi_rhs_kernel(double *restrict out, const double *restri
         out[q] = rr[q] * (((xm[q] + xp[q]) + (ym[q] + yp[q]) + (zm[q] + zp[q])) - two_n * c[q]) - dd[q] * c[q];
 }
 
+/* dt L(c) with face factors for `len` values with all six neighbours and the factors of both faces along each
+ * axis given. */
+static ADI_CLONES void adi_rhs_hindered_kernel(double *restrict out, const double *restrict c,
+                                               const double *restrict xm, const double *restrict xp,
+                                               const double *restrict ym, const double *restrict yp,
+                                               const double *restrict zm, const double *restrict zp,
+                                               const double *restrict wxl, const double *restrict wxh,
+                                               const double *restrict wyl, const double *restrict wyh,
+                                               const double *restrict wzl, const double *restrict wzh,
+                                               const double *restrict rr, const double *restrict dd, size_t len) {
+#pragma omp simd
+    for (size_t q = 0; q < len; q++) {
+        const double cv = c[q];
+        const double lap = ((wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv)) +
+                            (wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv))) +
+                           (wzl[q] * (zm[q] - cv) + wzh[q] * (zp[q] - cv));
+        out[q] = rr[q] * lap - dd[q] * cv;
+    }
+}
+
+/* o += dt (src - k c) over one voxel's ns values (a reaction list's entry). */
+static inline void adi_rx_add(double *restrict o, const double *restrict c, const double *restrict k,
+                              const double *restrict src, double dt, size_t ns) {
+#pragma omp simd
+    for (size_t s = 0; s < ns; s++)
+        o[s] += dt * (src[s] - k[s] * c[s]);
+}
+
+/* a += k over one voxel's ns values. */
+static inline void adi_acc_add(double *restrict a, const double *restrict k, size_t ns) {
+#pragma omp simd
+    for (size_t s = 0; s < ns; s++)
+        a[s] += k[s];
+}
+
 /* The right-hand side dt L(c) of the voxels [v0, v1) of one x-row (j, k), written into the increment. */
-static void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
+static ADI_CLONES void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
     const stroma_transport *t = d->t;
     const stroma_mesh *m = &t->mesh;
     const int ns = t->nsub;
@@ -153,30 +189,17 @@ static void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
             if (ib < ia)
                 ib = ia;
         }
-        const size_t nvox = m->nvox, sy = step[1] * nsz, sz = step[2] * nsz;
-        for (int i = ia; i < ib; i++) {
-            const size_t v = v_row + (size_t)i;
-            for (int s = 0; s < ns; s++) {
-                const size_t q = (size_t)i * nsz + (size_t)s;
-                const double cv = c[q];
-                const int g = d->wgroup[s];
-                double lap = 0.0;
-                if (g >= 0) {
-                    const double *w = d->wf + (size_t)g * 3 * nvox;
-                    lap += w[v - 1] * (c[q - nsz] - cv) + w[v] * (c[q + nsz] - cv);
-                    if (act[1])
-                        lap += w[nvox + v - step[1]] * (c[q - sy] - cv) + w[nvox + v] * (c[q + sy] - cv);
-                    if (act[2])
-                        lap += w[2 * nvox + v - step[2]] * (c[q - sz] - cv) + w[2 * nvox + v] * (c[q + sz] - cv);
-                } else {
-                    lap += c[q - nsz] - 2.0 * cv + c[q + nsz];
-                    if (act[1])
-                        lap += c[q - sy] - 2.0 * cv + c[q + sy];
-                    if (act[2])
-                        lap += c[q - sz] - 2.0 * cv + c[q + sz];
-                }
-                out[q] = d->rr[q] * lap - d->dd[q] * cv;
-            }
+        const size_t sy = step[1] * nsz, sz = step[2] * nsz;
+        if (ib > ia) {
+            /* the face factors in the field's layout (prepared), 0 and the value itself as its neighbour along an
+             * inactive axis; one vector kernel */
+            const size_t qa = (size_t)ia * nsz, qb = (size_t)ib * nsz, g0 = v_row * nsz + qa;
+            const double *wx = d->wv[0] + g0, *wy = act[1] ? d->wv[1] + g0 : NULL, *wz = act[2] ? d->wv[2] + g0 : NULL;
+            adi_rhs_hindered_kernel(out + qa, c + qa, c + qa - nsz, c + qa + nsz, act[1] ? c + qa - sy : c + qa,
+                                    act[1] ? c + qa + sy : c + qa, act[2] ? c + qa - sz : c + qa,
+                                    act[2] ? c + qa + sz : c + qa, wx - nsz, wx, wy ? wy - sy : d->zero,
+                                    wy ? wy : d->zero, wz ? wz - sz : d->zero, wz ? wz : d->zero, d->rr + qa,
+                                    d->dd + qa, qb - qa);
         }
         for (int i = i0; i < i1; i++) {
             if (i >= ia && i < ib)
@@ -240,9 +263,7 @@ static void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
         const stroma_reaction *r = &d->rx[l];
         for (size_t e = rx_lower(r, va); e < r->n && r->voxel[e] < vb; e++) {
             const size_t q = (r->voxel[e] - v_row) * nsz;
-            const double *k_e = r->rate + e * nsz, *s_e = r->source + e * nsz;
-            for (size_t s = 0; s < nsz; s++)
-                out[q + s] += dt * (s_e[s] - k_e[s] * c[q + s]);
+            adi_rx_add(out + q, c + q, r->rate + e * nsz, r->source + e * nsz, dt, nsz);
         }
     }
     if (t->nfixed)
@@ -275,34 +296,58 @@ static ADI_CLONES void adi_update_kernel(double *restrict cr, const double *rest
         cr[q] += dr[q] * fr[q];
 }
 
+/* c += delta d over n values: d = dd, or 1 / (1 + tdt a) when a is given (then set to NaN). */
+static inline void adi_update_voxel(double *restrict c, const double *restrict delta, const double *restrict dd,
+                                    double *restrict a, double tdt, size_t n) {
+    if (a) {
+#pragma omp simd
+        for (size_t s = 0; s < n; s++) {
+            c[s] += delta[s] * (1.0 / (1.0 + tdt * a[s]));
+            a[s] = NAN;
+        }
+    } else {
+#pragma omp simd
+        for (size_t s = 0; s < n; s++)
+            c[s] += delta[s] * dd[s];
+    }
+}
+
 /* c += delta / (1 + theta dt (lambda + k)) along the x-row starting at voxel v (as a product with the reciprocal);
- * a row holding reaction voxels takes their own factors (in f, the caller's row of scratch), each voxel's rates
- * summed over the lists in list order. */
-static void adi_update_row(adi_data *d, size_t v, double *f) {
+ * the reaction voxels' rates are summed over the lists in list order in acc (the caller's row, all NaN on entry
+ * and on return); the other voxels take the row's 1 / (1 + theta dt lambda). */
+static ADI_CLONES void adi_update_row(adi_data *d, size_t v, double *acc) {
     stroma_transport *t = d->t;
     const size_t nsz = (size_t)t->nsub, nx = (size_t)t->mesh.nx, row = d->row;
     const double tdt = d->theta * t->dt_min;
-    const double *fr = d->inv_den;
+    double *c = t->c + v * nsz;
+    const double *delta = d->delta + v * nsz;
+    int any = 0;
     for (int l = 0; l < d->nrx; l++) {
         const stroma_reaction *r = &d->rx[l];
         for (size_t e = rx_lower(r, v); e < r->n && r->voxel[e] < v + nx; e++) {
-            double *fq = f + (r->voxel[e] - v) * nsz;
-            if (fr != f) {
-                for (size_t q = 0; q < row; q++)
-                    f[q] = NAN; /* not yet a reaction voxel's sum */
-                fr = f;
-            }
-            if (isnan(fq[0]))
-                for (size_t s = 0; s < nsz; s++)
-                    fq[s] = t->decay_per_min[s];
-            for (size_t s = 0; s < nsz; s++)
-                fq[s] += r->rate[e * nsz + s];
+            double *aq = acc + (r->voxel[e] - v) * nsz;
+            if (isnan(aq[0]))
+                memcpy(aq, t->decay_per_min, nsz * sizeof *aq);
+            adi_acc_add(aq, r->rate + e * nsz, nsz);
+            any = 1;
         }
     }
-    if (fr == f)
-        for (size_t q = 0; q < row; q++)
-            f[q] = isnan(f[q]) ? d->inv_den[q] : 1.0 / (1.0 + tdt * f[q]);
-    adi_update_kernel(t->c + v * nsz, d->delta + v * nsz, fr, row);
+    if (!any) {
+        adi_update_kernel(c, delta, d->inv_den, row);
+        return;
+    }
+    /* voxel by voxel; runs of voxels without reactions in one call */
+    size_t i = 0;
+    while (i < nx) {
+        size_t e = i;
+        while (e < nx && isnan(acc[e * nsz]))
+            e++;
+        if (e > i)
+            adi_update_kernel(c + i * nsz, delta + i * nsz, d->inv_den + i * nsz, (e - i) * nsz);
+        if (e < nx)
+            adi_update_voxel(c + e * nsz, delta + e * nsz, NULL, acc + e * nsz, tdt, nsz);
+        i = e + 1;
+    }
 }
 
 /* The lod z sweep's after_slab: the update of y-slab j, while the increment is in cache. */
@@ -313,9 +358,9 @@ static void adi_after_slab(void *ctx, stroma_transport *sh, int j) {
     int tid = omp_get_thread_num();
     if (tid >= d->nthreads)
         tid = 0;
-    double *f = d->ghost + (size_t)tid * 4 * d->row;
+    double *acc = d->acc + (size_t)tid * d->row;
     for (int k = 0; k < m->nz; k++)
-        adi_update_row(d, stroma_mesh_index(m, 0, j, k), f);
+        adi_update_row(d, stroma_mesh_index(m, 0, j, k), acc);
 }
 
 /* The update of every row, when the sweeps have no z pass to hand it to (nz = 1). */
@@ -330,10 +375,10 @@ static void adi_update(adi_data *d) {
         int tid = omp_get_thread_num();
         if (tid >= d->nthreads)
             tid = 0;
-        double *f = d->ghost + (size_t)tid * 4 * d->row;
+        double *acc = d->acc + (size_t)tid * d->row;
 #pragma omp for schedule(static)
         for (int r = 0; r < nrows; r++)
-            adi_update_row(d, (size_t)r * (size_t)m->nx, f);
+            adi_update_row(d, (size_t)r * (size_t)m->nx, acc);
     }
 }
 
@@ -399,11 +444,14 @@ static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double thet
     d->dd = adi_calloc(d, row, sizeof(double));
     d->inv_den = adi_calloc(d, row, sizeof(double));
     d->ghost = adi_calloc(d, (size_t)d->nthreads * 4 * row, sizeof(double));
-    if (!d->delta || !d->zero || !d->fix0 || !d->rr || !d->dd || !d->inv_den || !d->ghost) {
+    d->acc = adi_calloc(d, (size_t)d->nthreads * row, sizeof(double));
+    if (!d->delta || !d->zero || !d->fix0 || !d->rr || !d->dd || !d->inv_den || !d->ghost || !d->acc) {
         adi_free(d);
         return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for a %zu-value increment", nval);
     }
     memset(d->delta, 0, dbytes > 0 ? dbytes : 64);
+    for (size_t q = 0; q < (size_t)d->nthreads * row; q++)
+        d->acc[q] = NAN;
     const double dx2 = m->dx_um * m->dx_um, dt = t->dt_min;
     for (size_t q = 0; q < row; q++) {
         const size_t s = q % ns;
@@ -429,7 +477,13 @@ static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double thet
                 d->wgroup[s] = ng++;
         }
         d->wf = adi_calloc(d, (size_t)ng * 3 * m->nvox, sizeof *d->wf);
-        if (!d->wf) {
+        int wv_ok = 1;
+        for (int a = 0; a < 3; a++)
+            if (stroma_mesh_axis_active(m, a)) {
+                d->wv[a] = adi_calloc(d, nval, sizeof(double));
+                wv_ok = wv_ok && d->wv[a];
+            }
+        if (!d->wf || !wv_ok) {
             adi_free(d);
             return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for hindrance face factors");
         }
@@ -451,6 +505,23 @@ static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double thet
                         }
             }
         }
+    }
+    for (int a = 0; a < 3; a++) {
+        if (!d->wv[a])
+            continue;
+        const int n[3] = {m->nx, m->ny, m->nz};
+        for (int k = 0; k < m->nz; k++)
+            for (int j = 0; j < m->ny; j++)
+                for (int i = 0; i < m->nx; i++) {
+                    const int idx[3] = {i, j, k};
+                    const size_t v = stroma_mesh_index(m, i, j, k);
+                    for (size_t s = 0; s < ns; s++) {
+                        const int g = d->wgroup[s];
+                        d->wv[a][v * ns + s] = idx[a] == n[a] - 1 ? 0.0
+                                               : g < 0            ? 1.0
+                                                                  : d->wf[((size_t)g * 3 + (size_t)a) * m->nvox + v];
+                    }
+                }
     }
     for (size_t f = 0; f < t->nfixed; f++) {
         d->fix0[f] = t->fixed[f];

@@ -492,19 +492,34 @@ LOD_INLINE void lod_reset_slab(const lod_data *d, double *c, int j, int nz) {
 /* Pass 1 on z-plane k by one thread: per block of rows, the x solve, the re-solve of its fixed x-lines, then the
  * forward y sweep of each row while it is in L1; finally the y back substitution over the plane (in L2) and
  * the re-solve of the fixed y-lines (their input, the x-solved values, was saved row by row). */
-LOD_INLINE void lod_plane_xy_impl(const lod_data *d, double *c, int k, double *buf, double *cp, int ns, int L) {
+LOD_INLINE void lod_plane_xy_impl(const lod_data *d, stroma_transport *t, double *c, int k, const stroma_prestep *pre,
+                                   double *buf, double *cp, int ns, int L) {
     const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
     const int ny = d->ny;
     const size_t R = d->row;
     double *P = c + (size_t)k * (size_t)ny * R;
     const size_t nxl = lod_group_size(X, k), nyl = lod_group_size(Y, k);
     double *xbuf = buf, *ybuf = buf + nxl * (size_t)X->n;
-    lod_reset_rows(d, c, k, 0, ny); /* biofvm: before the first sweep (after the pre-step work) */
+    const size_t nx = (size_t)t->mesh.nx, v_plane = (size_t)k * (size_t)ny * nx;
+    if (pre) {
+        /* the fixed x-lines are saved after the pre-step work: the whole plane's first */
+        if (nxl) {
+            pre->apply(pre->ctx, t, v_plane, v_plane + (size_t)ny * nx);
+            pre = NULL;
+        }
+    }
+    if (!pre)
+        lod_reset_rows(d, c, k, 0, ny); /* biofvm: before the first sweep (after the pre-step work) */
     if (nxl)
         lod_save_lines(X, k, c, xbuf);
     size_t xl = 0; /* next fixed x-line to re-solve; they are sorted by row */
     for (int jb = 0; jb < ny; jb += d->xblock) {
         int nb = ny - jb < d->xblock ? ny - jb : d->xblock;
+        if (pre) {
+            /* the pre-step work of this block of rows, just before its x solve reads it (in L1) */
+            pre->apply(pre->ctx, t, v_plane + (size_t)jb * nx, v_plane + (size_t)(jb + nb) * nx);
+            lod_reset_rows(d, c, k, jb, jb + nb);
+        }
         if (X->active) {
             lod_k_xrows(X, P + (size_t)jb * R, R, nb, ns);
             for (; xl < nxl; xl++) {
@@ -625,8 +640,9 @@ LOD_INLINE void lod_yfix_impl(const lod_data *d, int k, double *cp) {
     default: CALL(d->ns, d->period); break;                                                                        \
     }
 
-LOD_CLONES static void lod_plane_xy(const lod_data *d, double *c, int k, double *buf, double *cp) {
-#define LOD_CALL(NS, L) lod_plane_xy_impl(d, c, k, buf, cp, NS, L)
+LOD_CLONES static void lod_plane_xy(const lod_data *d, stroma_transport *t, double *c, int k,
+                                    const stroma_prestep *pre, double *buf, double *cp) {
+#define LOD_CALL(NS, L) lod_plane_xy_impl(d, t, c, k, pre, buf, cp, NS, L)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
@@ -1192,9 +1208,7 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
         /* one thread: no parallel region at all (no fork, no barriers) */
         double *buf = d->scratch, *cp = buf + d->lines_cap;
         for (int k = 0; k < nz; k++) {
-            if (pre)
-                pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
-            lod_plane_xy(d, c, k, buf, cp);
+            lod_plane_xy(d, t, c, k, pre, buf, cp);
         }
         if (d->ax[2].active)
             for (int j = 0; j < ny; j++) {
@@ -1213,9 +1227,7 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
         if (by_plane) {
 #pragma omp for schedule(static)
             for (int k = 0; k < nz; k++) {
-                if (pre)
-                    pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
-                lod_plane_xy(d, c, k, buf, cp);
+                lod_plane_xy(d, t, c, k, pre, buf, cp);
             }
         } else {
             lod_planes_shared(d, c, t, pre, tid, nth, buf, cp, epoch);
