@@ -532,7 +532,7 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory exchanging with blood");
     /* the cells' secretion runs inside the diffusion step, voxel range by voxel range: as maps before the solve
      * (lod), or as reactions inside its operator (adi; the points' list first, then the cells') */
-    stroma_prestep secretion = {stroma_cell_engine_secrete_range, &sim->cells, NULL};
+    stroma_prestep secretion = {.apply = stroma_cell_engine_secrete_range, .ctx = &sim->cells};
     int secrete = 0;
     if (reacts) {
         stroma_reaction rx[3];
@@ -549,7 +549,8 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
                 return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory ordering cells by voxel");
             nrx += rx[nrx].n > 0;
         }
-        stroma_transport_step_react(sim->transport, rx, nrx);
+        if (stroma_transport_step_react(sim->transport, rx, nrx) != 0)
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the diffusion step's reactions");
         if (sim->has_exchange && walls)
             stroma_exchange_settle(&sim->exchange, walls, sim->has_body ? &sim->plasma : NULL, sim->transport,
                                    sim->dt_min);

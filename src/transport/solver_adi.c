@@ -1,10 +1,23 @@
-/* The "adi" diffusion-reaction solver: Douglas alternating-direction implicit scheme in delta form, whose fixed
- * point is the discrete operator's steady state at any dt. Per step: the increment's right-hand side dt L(c)
- * (7-point Laplacian with the explicit solver's boundary closures, decay, and the step's linear reactions),
- * three implicit 1D factors (I - theta dt A_axis) solved by the LOD solver's sweeps on the increment (homogeneous
- * boundary data), then the diagonal factor (I + theta dt (lambda + k)). "adi" is theta = 1, "adi-cn" theta = 1/2. */
+/* The "adi" diffusion-reaction solver: the Douglas alternating-direction implicit scheme, whose fixed point is the
+ * discrete operator's steady state at any dt, written in place on the field so that a step streams it from memory
+ * no more often than lod does. The operator is A = Ax + Ay + Az + K: diffusion along each axis with its share
+ * lambda / dim of the decay and its boundary terms, and K the step's linear reactions s - k c (cells, point sources,
+ * vessel walls). With theta = 1 ("adi") or 1/2 ("adi-cn") a step is
+ *   v0 = c + dt A c - theta dt Ax c                       stage RHS (explicit, from the planes as they were)
+ *   (I - theta dt Ax) v1 = v0                             lod's x sweep
+ *   (I - theta dt Ay) v2 = v1 - theta dt Ay c             stage BEFORE_Y, then lod's y sweep
+ *   (I - theta dt Az) v3 = v2 - theta dt Az c             stage AFTER_Y, then lod's z sweep
+ *   c' = c + (v3 - c) / (1 + theta dt k)                  the reactions voxel by voxel: after_slab (3D) or
+ *                                                           stage AFTER_Y (2D)
+ * which is the delta form (I + theta dt k)(I - theta dt Az)(I - theta dt Ay)(I - theta dt Ax)(c' - c) = dt A c:
+ * c' = c exactly where A c = 0, at any dt. The reactions' factor comes last, where the stiff local terms (vessel
+ * walls, uptake) damp each voxel's own increment (first, the sweeps would spread a damped increment to voxels
+ * that have not damped it: a transient error 300 times larger in the healthy tissue's oxygen). Stage RHS saves c
+ * at the reaction voxels for that last factor. lod runs its own sweeps (with dt theta dt) on the field and calls the
+ * stages through stroma_prestep.stage, handing them copies of the planes as they were at the step's start. */
 #include <math.h>
 #include <omp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +30,9 @@
 
 /* The streaming kernels are compiled for AVX-512, AVX2 and the baseline like the lod sweeps (no fused
  * multiply-add in any: the same rounding in every clone). */
+/* Helpers called from the clones are inlined into each (a call from a clone's vector code into baseline code
+ * costs far more than the call: see solver_lod.c). */
+#define ADI_INLINE static inline __attribute__((always_inline))
 #ifdef STROMA_NO_CLONES
 #define ADI_CLONES
 #else
@@ -24,27 +40,29 @@
 #endif
 
 typedef struct adi_data {
-    double theta;              /* implicitness of the factors: 1 (adi) or 1/2 (adi-cn) */
-    stroma_transport sh;       /* shadow transport: the increment field (sh.c = delta), dt theta dt, no decay, zero
-                                  face and fixed values, solved by the lod ops; sh.solver_data is lod's, owned */
-    double *delta;             /* [nvox * nsub] the increment; owned (sh.c) */
-    double *zero;              /* [max(nsub * 6, row)] zeros: the shadow's decay and face values, inactive axes */
-    stroma_fixed_voxel *fix0;  /* [nfixed] t->fixed with value 0 (the shadow's fixed voxels); owned */
-    double *rr;                /* [row] r = D dt / dx^2 of the value's substrate, along an x-row (period nsub) */
-    double *dd;                /* [row] dt lambda */
-    double *inv_den;           /* [row] 1 / (1 + theta dt lambda) */
-    double *ghost;             /* [nthreads][4 rows] scratch: ghost rows of y/z faces (right-hand side) */
-    double *acc;               /* [nthreads][row] reaction voxels' rate sums (update); NaN between uses */
-    double *wv[3];             /* [nvox * nsub] per active axis: the factor of the face between voxel v and its next
-                                  voxel along the axis, per value (1 for sigma = 0; 0 on a line's last voxel) */
+    double theta;          /* implicitness of the factors: 1 (adi) or 1/2 (adi-cn) */
+    stroma_transport sh;   /* the field's own transport with dt theta dt, solved by lod with stage hooks;
+                              sh.solver_data is lod's, owned */
+    size_t row;            /* values per x-row: nx * nsub */
+    int act[3];            /* axes solved */
+    double *rr;            /* [row] r = D dt / dx^2 of each value's substrate along an x-row */
+    double *dl;            /* [row] dt lambda / dim */
+    double *ddc;           /* [row] the explicit right-hand side's decay: dl ((1 - theta) [x] + [y] + [z]) */
+    double *zero;          /* [row] zeros */
     int nthreads;
-    size_t row;                /* nx * nsub */
-    /* hindrance (t->hindered): the face factors 1 / (1 + sigma (E_v + E_v+) / 2) between voxel v and its next voxel
-     * along each axis, per distinct sigma > 0 (the explicit solver's, without its divisions per step) */
-    int *wgroup;               /* [nsub] group of substrate s, -1: sigma = 0 */
-    double *wf;                /* [groups][3][nvox] */
+    double *ghost;         /* [nthreads][4 rows] ghost rows beyond y and z faces */
+    double *own;           /* [nthreads][row] the voxel's own face factor 1 / (1 + sigma E) (hindered, at faces) */
+    size_t plane_vals;     /* values per z-plane: ny * row */
+    double *ycorr, *zcorr; /* [nthreads][plane_vals] theta dt Ay c and theta dt Az c of the rows stage RHS did */
+    double *acc;           /* [nthreads][2 rows] reaction voxels' rate sums (NaN between uses), then c there */
+    double *cnsave;        /* c at each reaction list entry's voxel ([list offset + entry][nsub]), saved by stage RHS */
+    size_t cn_cap;         /* doubles in cnsave */
+    size_t rxoff[STROMA_REACTION_LISTS_MAX]; /* first value of each list in cnsave */
+    /* hindrance (t->hindered): per solved axis and value, the factor of the face between voxel v and its next
+     * voxel along the axis, 1 / (1 + sigma (E_v + E_v+) / 2) (1 for sigma = 0; 0 on a line's last voxel) */
+    double *wv[3];
     size_t bytes;
-    /* the step being taken (set by adi_step_react; read by the right-hand side hook) */
+    /* the step being taken (set by adi_step_react; read by the stages) */
     stroma_transport *t;
     const stroma_reaction *rx;
     int nrx;
@@ -55,23 +73,23 @@ static void adi_free(adi_data *d) {
         return;
     if (d->sh.ops)
         d->sh.ops->destroy(&d->sh);
-    free(d->delta);
-    free(d->zero);
-    free(d->fix0);
     free(d->rr);
-    free(d->dd);
-    free(d->inv_den);
+    free(d->dl);
+    free(d->ddc);
+    free(d->zero);
     free(d->ghost);
+    free(d->own);
     free(d->acc);
+    free(d->cnsave);
+    free(d->ycorr);
+    free(d->zcorr);
     for (int a = 0; a < 3; a++)
         free(d->wv[a]);
-    free(d->wgroup);
-    free(d->wf);
     free(d);
 }
 
 /* First entry of list r at voxel >= v (binary search). */
-static size_t rx_lower(const stroma_reaction *r, size_t v) {
+ADI_INLINE size_t rx_lower(const stroma_reaction *r, size_t v) {
     size_t lo = 0, hi = r->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -84,325 +102,360 @@ static size_t rx_lower(const stroma_reaction *r, size_t v) {
 }
 
 /* Ghost value beyond face f (0 lo, 1 hi) of axis a for substrate s next to value cv: no flux c, Dirichlet 2 v - c. */
-static inline double adi_ghost(const stroma_transport *t, int s, int a, int f, double cv) {
+ADI_INLINE double adi_ghost(const stroma_transport *t, int s, int a, int f, double cv) {
     size_t q = (size_t)s * STROMA_FACE_COUNT + 2 * (size_t)a + (size_t)f;
     return t->face_dirichlet[q] ? 2.0 * t->face_value[q] - cv : cv;
 }
 
-/* The hindered operator at one value: the sum over active axes of the face-weighted differences (the explicit
- * solver's; the voxel's own factor 1 / (1 + sigma E_v) at a Dirichlet face). */
-static double adi_lap_hindered(const adi_data *d, const stroma_transport *t, size_t v, int s, const int idx[3],
-                               const int n[3], const size_t step[3], const int act[3]) {
-    const size_t ns = (size_t)t->nsub, nvox = t->mesh.nvox;
-    const double *c = t->c;
-    const double cv = c[v * ns + (size_t)s];
-    const int g = d->wgroup[s];
-    double lap = 0.0;
-    for (int a = 0; a < 3; a++) {
-        if (!act[a])
-            continue;
-        const int has_lo = idx[a] > 0, has_hi = idx[a] < n[a] - 1;
-        double lo = has_lo ? c[(v - step[a]) * ns + (size_t)s] : adi_ghost(t, s, a, 0, cv);
-        double hi = has_hi ? c[(v + step[a]) * ns + (size_t)s] : adi_ghost(t, s, a, 1, cv);
-        if (g >= 0) {
-            /* at a face: the voxel's own factor, needed only when the face is Dirichlet (no flux: lo - cv = 0) */
-            const double *w = d->wf + ((size_t)g * 3 + (size_t)a) * nvox;
-            const double own = (!has_lo && lo != cv) || (!has_hi && hi != cv)
-                                   ? 1.0 / (1.0 + t->ecm_sensitivity[s] * t->ecm[v])
-                                   : 0.0;
-            const double wlo = has_lo ? w[v - step[a]] : own, whi = has_hi ? w[v] : own;
-            lap += wlo * (lo - cv) + whi * (hi - cv);
-        } else {
-            lap += lo - 2.0 * cv + hi;
+ADI_INLINE int adi_tid(const adi_data *d) {
+    int tid = omp_get_thread_num();
+    return tid < d->nthreads ? tid : 0; /* lod uses at most the threads the scratch was sized for */
+}
+
+/* out = c + rr (ex lapx + lapy + lapz) - ddc c over len values, lap = (m + p) - 2 c (an unsolved axis: m = p = c),
+ * and the later stages' corrections yc = th (rr lapy - dl c), zc (when given) the same with lapz. */
+static ADI_CLONES void adi_rhs_kernel(double *restrict out, double *restrict yc, double *restrict zc,
+                                      const double *restrict c, const double *restrict xm, const double *restrict xp,
+                                      const double *restrict ym, const double *restrict yp, const double *restrict zm,
+                                      const double *restrict zp, const double *restrict rr, const double *restrict dl,
+                                      const double *restrict ddc, double ex, double th, size_t len) {
+    if (zc) {
+#pragma omp simd
+        for (size_t q = 0; q < len; q++) {
+            const double cv = c[q], c2 = 2.0 * cv;
+            const double ly = (ym[q] + yp[q]) - c2, lz = (zm[q] + zp[q]) - c2;
+            out[q] = cv + (rr[q] * ((ex * ((xm[q] + xp[q]) - c2) + ly) + lz) - ddc[q] * cv);
+            yc[q] = th * (rr[q] * ly - dl[q] * cv);
+            zc[q] = th * (rr[q] * lz - dl[q] * cv);
+        }
+    } else {
+#pragma omp simd
+        for (size_t q = 0; q < len; q++) {
+            const double cv = c[q], c2 = 2.0 * cv;
+            const double ly = (ym[q] + yp[q]) - c2;
+            out[q] = cv + (rr[q] * (ex * ((xm[q] + xp[q]) - c2) + ly) - ddc[q] * cv);
+            yc[q] = th * (rr[q] * ly - dl[q] * cv);
         }
     }
-    return lap;
 }
 
-/* dt L(c) without reactions for `len` values with all six neighbours given (constant coefficients). */
-static ADI_CLONES void adi_rhs_kernel(double *restrict out, const double *restrict c, const double *restrict xm,
-                                      const double *restrict xp, const double *restrict ym, const double *restrict yp,
-                                      const double *restrict zm, const double *restrict zp, const double *restrict rr,
-                                      const double *restrict dd, double two_n, size_t len) {
+/* The same with face factors: lap = wl (m - c) + wh (p - c) (an unsolved axis: factors 0). */
+static ADI_CLONES void adi_rhs_kernel_w(double *restrict out, double *restrict yc, double *restrict zc,
+                                        const double *restrict c, const double *restrict xm,
+                                        const double *restrict xp, const double *restrict ym,
+                                        const double *restrict yp, const double *restrict zm,
+                                        const double *restrict zp, const double *restrict wxl,
+                                        const double *restrict wxh, const double *restrict wyl,
+                                        const double *restrict wyh, const double *restrict wzl,
+                                        const double *restrict wzh, const double *restrict rr,
+                                        const double *restrict dl, const double *restrict ddc, double ex, double th,
+                                        size_t len) {
+    if (zc) {
 #pragma omp simd
-    for (size_t q = 0; q < len; q++)
-        out[q] = rr[q] * (((xm[q] + xp[q]) + (ym[q] + yp[q]) + (zm[q] + zp[q])) - two_n * c[q]) - dd[q] * c[q];
-}
-
-/* dt L(c) with face factors for `len` values with all six neighbours and the factors of both faces along each
- * axis given. */
-static ADI_CLONES void adi_rhs_hindered_kernel(double *restrict out, const double *restrict c,
-                                               const double *restrict xm, const double *restrict xp,
-                                               const double *restrict ym, const double *restrict yp,
-                                               const double *restrict zm, const double *restrict zp,
-                                               const double *restrict wxl, const double *restrict wxh,
-                                               const double *restrict wyl, const double *restrict wyh,
-                                               const double *restrict wzl, const double *restrict wzh,
-                                               const double *restrict rr, const double *restrict dd, size_t len) {
+        for (size_t q = 0; q < len; q++) {
+            const double cv = c[q];
+            const double ly = wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv);
+            const double lz = wzl[q] * (zm[q] - cv) + wzh[q] * (zp[q] - cv);
+            const double lx = wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv);
+            out[q] = cv + (rr[q] * ((ex * lx + ly) + lz) - ddc[q] * cv);
+            yc[q] = th * (rr[q] * ly - dl[q] * cv);
+            zc[q] = th * (rr[q] * lz - dl[q] * cv);
+        }
+    } else {
 #pragma omp simd
-    for (size_t q = 0; q < len; q++) {
-        const double cv = c[q];
-        const double lap = ((wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv)) +
-                            (wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv))) +
-                           (wzl[q] * (zm[q] - cv) + wzh[q] * (zp[q] - cv));
-        out[q] = rr[q] * lap - dd[q] * cv;
+        for (size_t q = 0; q < len; q++) {
+            const double cv = c[q];
+            const double ly = wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv);
+            const double lx = wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv);
+            out[q] = cv + (rr[q] * (ex * lx + ly) - ddc[q] * cv);
+            yc[q] = th * (rr[q] * ly - dl[q] * cv);
+        }
     }
 }
 
-/* o += dt (src - k c) over one voxel's ns values (a reaction list's entry). */
-static inline void adi_rx_add(double *restrict o, const double *restrict c, const double *restrict k,
-                              const double *restrict src, double dt, size_t ns) {
+/* out -= corr over len values. */
+static ADI_CLONES void adi_sub_kernel(double *restrict out, const double *restrict corr, size_t len) {
 #pragma omp simd
-    for (size_t s = 0; s < ns; s++)
+    for (size_t q = 0; q < len; q++)
+        out[q] -= corr[q];
+}
+
+/* o += dt (src - k c) over one voxel's ns values (a reaction list's entry); c is saved into sv. */
+ADI_INLINE void adi_rx_add(double *restrict o, double *restrict sv, const double *restrict c,
+                           const double *restrict k, const double *restrict src, double dt, size_t ns) {
+#pragma omp simd
+    for (size_t s = 0; s < ns; s++) {
         o[s] += dt * (src[s] - k[s] * c[s]);
+        sv[s] = c[s];
+    }
+}
+
+/* A voxel's first entry in the reactions' factor: a = k, c copied into cr. */
+ADI_INLINE void adi_rx_first(double *restrict a, double *restrict cr, const double *restrict k,
+                             const double *restrict c, size_t ns) {
+#pragma omp simd
+    for (size_t s = 0; s < ns; s++) {
+        a[s] = k[s];
+        cr[s] = c[s];
+    }
 }
 
 /* a += k over one voxel's ns values. */
-static inline void adi_acc_add(double *restrict a, const double *restrict k, size_t ns) {
+ADI_INLINE void adi_acc_add(double *restrict a, const double *restrict k, size_t ns) {
 #pragma omp simd
     for (size_t s = 0; s < ns; s++)
         a[s] += k[s];
 }
 
-/* The right-hand side dt L(c) of the voxels [v0, v1) of one x-row (j, k), written into the increment. */
-static ADI_CLONES void adi_rhs_row(adi_data *d, int j, int k, int i0, int i1, double *gh) {
+/* x = c + (x - c) / (1 + tdt a) over one voxel's ns values, then a = NaN. */
+ADI_INLINE void adi_react_voxel(double *restrict x, const double *restrict c, double *restrict a, double tdt,
+                                size_t ns) {
+#pragma omp simd
+    for (size_t s = 0; s < ns; s++) {
+        x[s] = c[s] + (x[s] - c[s]) * (1.0 / (1.0 + tdt * a[s]));
+        a[s] = NAN;
+    }
+}
+
+/* The neighbour rows of x-row (j, k) along axis a (1: y, 2: z) in the planes as they were (o), a ghost row at a
+ * face (written into g), the row itself along an unsolved axis; with hindrance the face factors towards each
+ * (wl, wh: the prepared ones inside, the voxel's own at a face (own), zeros along an unsolved axis). */
+ADI_INLINE void adi_neighbours(const adi_data *d, int a, int j, int k, const double *const o[3], const double *cn,
+                           size_t gq, double *g, const double *own, const double **m, const double **p,
+                           const double **wl, const double **wh) {
+    const stroma_transport *t = d->t;
+    const size_t row = d->row, nsz = (size_t)t->nsub;
+    const int pos = a == 1 ? j : k, n = a == 1 ? t->mesh.ny : t->mesh.nz;
+    const size_t step = a == 1 ? (size_t)t->mesh.nx * nsz : (size_t)t->mesh.nx * (size_t)t->mesh.ny * nsz;
+    if (!d->act[a]) {
+        *m = *p = cn;
+        *wl = *wh = own ? d->zero : NULL; /* hindered: zero factors; else (m + p) - 2 c = 0 */
+        return;
+    }
+    const double *lo = pos > 0 ? (a == 1 ? o[1] + (size_t)(j - 1) * row : o[0] + (size_t)j * row) : NULL;
+    const double *hi = pos < n - 1 ? (a == 1 ? o[1] + (size_t)(j + 1) * row : o[2] + (size_t)j * row) : NULL;
+    for (int f = 0; f < 2; f++) {
+        if (f == 0 ? lo != NULL : hi != NULL)
+            continue;
+        double *gr = g + (size_t)f * row;
+        for (size_t q = 0; q < row; q++)
+            gr[q] = adi_ghost(t, (int)(q % nsz), a, f, cn[q]);
+        if (f == 0)
+            lo = gr;
+        else
+            hi = gr;
+    }
+    *m = lo;
+    *p = hi;
+    if (d->wv[a]) {
+        *wl = pos > 0 ? d->wv[a] + gq - step : own;
+        *wh = pos < n - 1 ? d->wv[a] + gq : own;
+    } else {
+        *wl = *wh = NULL;
+    }
+}
+
+/* The voxel's own face factors along x-row (j, k) into own (needed only at a Dirichlet face). */
+ADI_INLINE void adi_own_row(const adi_data *d, size_t v_row, double *own) {
+    const stroma_transport *t = d->t;
+    const size_t nsz = (size_t)t->nsub, nx = (size_t)t->mesh.nx;
+    for (size_t i = 0; i < nx; i++)
+        for (size_t s = 0; s < nsz; s++)
+            own[i * nsz + s] = 1.0 / (1.0 + t->ecm_sensitivity[s] * t->ecm[v_row + i]);
+}
+
+/* Sets the fixed voxels of the x-row starting at voxel v_row (in t->c) to their values. */
+ADI_INLINE void adi_fix_row(const stroma_transport *t, size_t v_row) {
+    const size_t nsz = (size_t)t->nsub, end = v_row + (size_t)t->mesh.nx;
+    for (size_t f = stroma_transport_fixed_first(t, v_row); f < t->nfixed && t->fixed[f].voxel < end; f++)
+        t->c[t->fixed[f].voxel * nsz + (size_t)t->fixed[f].substrate] = t->fixed[f].value;
+}
+
+/* The x part of the Laplacian at value (i, s) of the x-row from voxel v_row, from that row as it was (cn): with the
+ * faces' ghosts and, hindered, the face factors (the voxel's own at a face). */
+ADI_INLINE double adi_lap_x(const adi_data *d, const double *cn, size_t v_row, size_t i, size_t s, int hind) {
+    const stroma_transport *t = d->t;
+    const size_t nsz = (size_t)t->nsub, nx = (size_t)t->mesh.nx, q = i * nsz + s;
+    const double cv = cn[q];
+    const double xm = i > 0 ? cn[q - nsz] : adi_ghost(t, (int)s, 0, 0, cv);
+    const double xp = i < nx - 1 ? cn[q + nsz] : adi_ghost(t, (int)s, 0, 1, cv);
+    if (!hind)
+        return (xm + xp) - 2.0 * cv;
+    const size_t gq = v_row * nsz;
+    const double ow = i > 0 && i < nx - 1 ? 0.0 : 1.0 / (1.0 + t->ecm_sensitivity[s] * t->ecm[v_row + i]);
+    const double wl = i > 0 ? d->wv[0][gq + q - nsz] : ow;
+    const double wh = i < nx - 1 ? d->wv[0][gq + q] : ow;
+    return wl * (xm - cv) + wh * (xp - cv);
+}
+
+/* Stage RHS on x-row (j, k): v0 = c + dt (A c) - theta dt Ax c from the planes as they were, into t->c. */
+static ADI_CLONES void adi_row_rhs(const adi_data *d, int j, int k, const double *const o[3]) {
     const stroma_transport *t = d->t;
     const stroma_mesh *m = &t->mesh;
-    const int ns = t->nsub;
-    const size_t nsz = (size_t)ns, row = d->row;
-    const int n[3] = {m->nx, m->ny, m->nz};
-    int act[3];
-    for (int a = 0; a < 3; a++)
-        act[a] = stroma_mesh_axis_active(m, a);
-    const size_t v_row = stroma_mesh_index(m, 0, j, k);
-    const double *c = t->c + v_row * nsz;
-    double *out = d->delta + v_row * nsz;
-    const size_t q0 = (size_t)i0 * nsz, q1 = (size_t)i1 * nsz;
-    if (t->hindered) {
-        const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
-        /* voxels with a neighbour on both sides along every active axis: the same arithmetic as
-         * adi_lap_hindered, without its per-axis branches; the others below take that function */
-        int ia = i0, ib = i0;
-        if (act[0] && (!act[1] || (j > 0 && j < n[1] - 1)) && (!act[2] || (k > 0 && k < n[2] - 1))) {
-            ia = i0 > 1 ? i0 : 1;
-            ib = i1 < n[0] - 1 ? i1 : n[0] - 1;
-            if (ib < ia)
-                ib = ia;
-        }
-        const size_t sy = step[1] * nsz, sz = step[2] * nsz;
-        if (ib > ia) {
-            /* the face factors in the field's layout (prepared), 0 and the value itself as its neighbour along an
-             * inactive axis; one vector kernel */
-            const size_t qa = (size_t)ia * nsz, qb = (size_t)ib * nsz, g0 = v_row * nsz + qa;
-            const double *wx = d->wv[0] + g0, *wy = act[1] ? d->wv[1] + g0 : NULL, *wz = act[2] ? d->wv[2] + g0 : NULL;
-            adi_rhs_hindered_kernel(out + qa, c + qa, c + qa - nsz, c + qa + nsz, act[1] ? c + qa - sy : c + qa,
-                                    act[1] ? c + qa + sy : c + qa, act[2] ? c + qa - sz : c + qa,
-                                    act[2] ? c + qa + sz : c + qa, wx - nsz, wx, wy ? wy - sy : d->zero,
-                                    wy ? wy : d->zero, wz ? wz - sz : d->zero, wz ? wz : d->zero, d->rr + qa,
-                                    d->dd + qa, qb - qa);
-        }
-        for (int i = i0; i < i1; i++) {
-            if (i >= ia && i < ib)
-                continue;
-            const int idx[3] = {i, j, k};
-            for (int s = 0; s < ns; s++) {
-                const size_t q = (size_t)i * nsz + (size_t)s;
-                out[q] = d->rr[q] * adi_lap_hindered(d, t, v_row + (size_t)i, s, idx, n, step, act) - d->dd[q] * c[q];
-            }
-        }
-    } else {
-        /* neighbour rows in y and z: the field, a ghost row at a face, zeros along an inactive axis */
-        const double *nb[4];
-        int nact = 0;
-        for (int a = 1; a < 3; a++) {
-            const int p = a == 1 ? j : k;
-            const size_t st = (a == 1 ? (size_t)m->nx : (size_t)m->nx * (size_t)m->ny) * nsz;
-            nact += act[a];
-            for (int f = 0; f < 2; f++) {
-                double *g = gh + (size_t)(2 * (a - 1) + f) * row;
-                const double **slot = &nb[2 * (a - 1) + f];
-                if (!act[a]) {
-                    *slot = d->zero;
-                } else if (f == 0 ? p > 0 : p < n[a] - 1) {
-                    *slot = f == 0 ? c - st : c + st;
-                } else {
-                    for (size_t q = q0; q < q1; q++)
-                        g[q] = adi_ghost(t, (int)(q % nsz), a, f, c[q]);
-                    *slot = g;
-                }
-            }
-        }
-        nact += act[0];
-        const double two_n = 2.0 * nact;
-        const double *ym = nb[0], *yp = nb[1], *zm = nb[2], *zp = nb[3];
-        const double *rr = d->rr, *dd = d->dd;
-        /* x neighbours inside the row: values [ns, row - ns); the row's end voxels take ghosts below */
-        const size_t a0 = q0 > nsz ? q0 : nsz, a1 = q1 + nsz < row ? q1 : (row > nsz ? row - nsz : 0);
-        if (a1 > a0)
-            adi_rhs_kernel(out + a0, c + a0, c + a0 - nsz, c + a0 + nsz, ym + a0, yp + a0, zm + a0, zp + a0, rr + a0,
-                           dd + a0, two_n, a1 - a0);
-        for (int i = i0; i < i1; i++) {
-            if (i > 0 && i < n[0] - 1)
-                continue;
-            for (int s = 0; s < ns; s++) {
-                const size_t q = (size_t)i * nsz + (size_t)s;
-                const double cv = c[q];
-                double xm = 0.0, xp = 0.0;
-                if (act[0]) {
-                    xm = i > 0 ? c[q - nsz] : adi_ghost(t, s, 0, 0, cv);
-                    xp = i < n[0] - 1 ? c[q + nsz] : adi_ghost(t, s, 0, 1, cv);
-                }
-                out[q] = rr[q] * (((xm + xp) + (ym[q] + yp[q]) + (zm[q] + zp[q])) - two_n * cv) - dd[q] * cv;
-            }
-        }
+    const size_t nsz = (size_t)t->nsub, row = d->row, nx = (size_t)m->nx;
+    const size_t v_row = stroma_mesh_index(m, 0, j, k), gq = v_row * nsz;
+    const double *cn = o[1] + (size_t)j * row;
+    double *out = t->c + gq;
+    const int tid = adi_tid(d);
+    double *g = d->ghost + (size_t)tid * 4 * row, *own = d->own ? d->own + (size_t)tid * row : NULL;
+    const int face = (d->act[1] && (j == 0 || j == m->ny - 1)) || (d->act[2] && (k == 0 || k == m->nz - 1));
+    const int hind = own != NULL;
+    if (hind && face)
+        adi_own_row(d, v_row, own);
+    const double *ym, *yp, *zm, *zp, *wyl, *wyh, *wzl, *wzh;
+    adi_neighbours(d, 1, j, k, o, cn, gq, g, own, &ym, &yp, &wyl, &wyh);
+    adi_neighbours(d, 2, j, k, o, cn, gq, g + 2 * row, own, &zm, &zp, &wzl, &wzh);
+    const double ex = 1.0 - d->theta;
+    const int ax = d->act[0];
+    /* the corrections of stages BEFORE_Y and AFTER_Y, kept in this thread's copies of the plane's rows */
+    double *yc = d->ycorr + (size_t)tid * d->plane_vals + (size_t)j * row;
+    double *zc = d->act[2] ? d->zcorr + (size_t)tid * d->plane_vals + (size_t)j * row : NULL;
+    /* inside the row: x neighbours in the row */
+    if (nx > 2) {
+        const size_t a0 = nsz, len = row - 2 * nsz;
+        if (hind)
+            adi_rhs_kernel_w(out + a0, yc + a0, zc ? zc + a0 : NULL, cn + a0, ax ? cn : cn + a0,
+                             ax ? cn + 2 * nsz : cn + a0, ym + a0, yp + a0, zm + a0, zp + a0,
+                             ax ? d->wv[0] + gq : d->zero, ax ? d->wv[0] + gq + a0 : d->zero, wyl + a0, wyh + a0,
+                             wzl + a0, wzh + a0, d->rr + a0, d->dl + a0, d->ddc + a0, ex, d->theta, len);
+        else
+            adi_rhs_kernel(out + a0, yc + a0, zc ? zc + a0 : NULL, cn + a0, ax ? cn : cn + a0,
+                           ax ? cn + 2 * nsz : cn + a0, ym + a0, yp + a0, zm + a0, zp + a0, d->rr + a0, d->dl + a0,
+                           d->ddc + a0, ex, d->theta, len);
     }
-    /* the step's reactions, list by list; then fixed voxels do not move */
+    /* the row's end voxels: x ghosts at the faces */
+    for (size_t i = 0; i < nx; i += (nx > 1 ? nx - 1 : 1)) {
+        for (size_t s = 0; s < nsz; s++) {
+            const size_t q = i * nsz + s;
+            const double cv = cn[q];
+            const double lx = ax ? adi_lap_x(d, cn, v_row, i, s, hind) : 0.0;
+            double ly, lz;
+            if (hind) {
+                ly = wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv);
+                lz = wzl[q] * (zm[q] - cv) + wzh[q] * (zp[q] - cv);
+            } else {
+                ly = (ym[q] + yp[q]) - 2.0 * cv;
+                lz = (zm[q] + zp[q]) - 2.0 * cv;
+            }
+            out[q] = cv + (d->rr[q] * ((ex * lx + ly) + lz) - d->ddc[q] * cv);
+            yc[q] = d->theta * (d->rr[q] * ly - d->dl[q] * cv);
+            if (zc)
+                zc[q] = d->theta * (d->rr[q] * lz - d->dl[q] * cv);
+        }
+        if (nx == 1)
+            break;
+    }
+    /* the step's reactions, list by list (their implicit factor comes last); c saved at their voxels */
     const double dt = t->dt_min;
-    const size_t va = v_row + (size_t)i0, vb = v_row + (size_t)i1;
     for (int l = 0; l < d->nrx; l++) {
         const stroma_reaction *r = &d->rx[l];
-        for (size_t e = rx_lower(r, va); e < r->n && r->voxel[e] < vb; e++) {
+        for (size_t e = rx_lower(r, v_row); e < r->n && r->voxel[e] < v_row + nx; e++) {
             const size_t q = (r->voxel[e] - v_row) * nsz;
-            adi_rx_add(out + q, c + q, r->rate + e * nsz, r->source + e * nsz, dt, nsz);
+            adi_rx_add(out + q, d->cnsave + d->rxoff[l] + e * nsz, cn + q, r->rate + e * nsz, r->source + e * nsz,
+                       dt, nsz);
         }
     }
     if (t->nfixed)
-        for (size_t f = stroma_transport_fixed_first(t, va); f < t->nfixed && t->fixed[f].voxel < vb; f++)
-            out[(t->fixed[f].voxel - v_row) * nsz + (size_t)t->fixed[f].substrate] = 0.0;
+        adi_fix_row(t, v_row);
 }
 
-/* The lod sweeps' pre-step: the right-hand side of voxels [v0, v1) (whole rows or parts of rows). */
-static void adi_rhs(void *ctx, stroma_transport *sh, size_t v0, size_t v1) {
-    (void)sh;
-    adi_data *d = ctx;
-    const stroma_mesh *m = &d->t->mesh;
-    const size_t nx = (size_t)m->nx;
-    int tid = omp_get_thread_num();
-    if (tid >= d->nthreads)
-        tid = 0; /* unreachable: the lod step uses at most the threads its scratch was sized for */
-    double *gh = d->ghost + (size_t)tid * 4 * d->row;
-    for (size_t v = v0; v < v1;) {
-        const size_t r = v / nx, i0 = v % nx, end = (r + 1) * nx < v1 ? (r + 1) * nx : v1;
-        adi_rhs_row(d, (int)(r % (size_t)m->ny), (int)(r / (size_t)m->ny), (int)i0, (int)(end - r * nx), gh);
-        v = end;
-    }
+/* Stage BEFORE_Y (a = 1) or AFTER_Y (a = 2) on x-row (j, k): t->c -= theta dt Aa c (kept by stage RHS). */
+static ADI_CLONES void adi_row_axis(const adi_data *d, int a, int j, int k) {
+    const stroma_transport *t = d->t;
+    const size_t row = d->row, v_row = stroma_mesh_index(&t->mesh, 0, j, k);
+    const double *corr = (a == 1 ? d->ycorr : d->zcorr) + (size_t)adi_tid(d) * d->plane_vals + (size_t)j * row;
+    adi_sub_kernel(t->c + v_row * (size_t)t->nsub, corr, row);
+    if (t->nfixed)
+        adi_fix_row(t, v_row);
 }
 
-/* c += delta f over a row of `len` values (f: 1 / (1 + theta dt (lambda + k)) per value). */
-static ADI_CLONES void adi_update_kernel(double *restrict cr, const double *restrict dr, const double *restrict fr,
-                                         size_t len) {
-#pragma omp simd
-    for (size_t q = 0; q < len; q++)
-        cr[q] += dr[q] * fr[q];
-}
-
-/* c += delta d over n values: d = dd, or 1 / (1 + tdt a) when a is given (then set to NaN). */
-static inline void adi_update_voxel(double *restrict c, const double *restrict delta, const double *restrict dd,
-                                    double *restrict a, double tdt, size_t n) {
-    if (a) {
-#pragma omp simd
-        for (size_t s = 0; s < n; s++) {
-            c[s] += delta[s] * (1.0 / (1.0 + tdt * a[s]));
-            a[s] = NAN;
-        }
-    } else {
-#pragma omp simd
-        for (size_t s = 0; s < n; s++)
-            c[s] += delta[s] * dd[s];
-    }
-}
-
-/* c += delta / (1 + theta dt (lambda + k)) along the x-row starting at voxel v (as a product with the reciprocal);
- * the reaction voxels' rates are summed over the lists in list order in acc (the caller's row, all NaN on entry
- * and on return); the other voxels take the row's 1 / (1 + theta dt lambda). */
-static ADI_CLONES void adi_update_row(adi_data *d, size_t v, double *acc) {
-    stroma_transport *t = d->t;
+/* The reactions' factor on x-row (j, k): x = c + (x - c) / (1 + theta dt k) at its reaction voxels, k summed over
+ * the lists in list order (acc: the caller's row, all NaN on entry and on return; c from cnsave). */
+static ADI_CLONES void adi_row_react(const adi_data *d, int j, int k) {
+    const stroma_transport *t = d->t;
     const size_t nsz = (size_t)t->nsub, nx = (size_t)t->mesh.nx, row = d->row;
-    const double tdt = d->theta * t->dt_min;
-    double *c = t->c + v * nsz;
-    const double *delta = d->delta + v * nsz;
+    const size_t v_row = stroma_mesh_index(&t->mesh, 0, j, k);
+    double *x = t->c + v_row * nsz, *acc = d->acc + (size_t)adi_tid(d) * 2 * row, *cr = acc + row;
     int any = 0;
     for (int l = 0; l < d->nrx; l++) {
         const stroma_reaction *r = &d->rx[l];
-        for (size_t e = rx_lower(r, v); e < r->n && r->voxel[e] < v + nx; e++) {
-            double *aq = acc + (r->voxel[e] - v) * nsz;
-            if (isnan(aq[0]))
-                memcpy(aq, t->decay_per_min, nsz * sizeof *aq);
-            adi_acc_add(aq, r->rate + e * nsz, nsz);
+        for (size_t e = rx_lower(r, v_row); e < r->n && r->voxel[e] < v_row + nx; e++) {
+            const size_t q = (r->voxel[e] - v_row) * nsz;
+            if (isnan(acc[q]))
+                adi_rx_first(acc + q, cr + q, r->rate + e * nsz, d->cnsave + d->rxoff[l] + e * nsz, nsz);
+            else
+                adi_acc_add(acc + q, r->rate + e * nsz, nsz);
             any = 1;
         }
     }
-    if (!any) {
-        adi_update_kernel(c, delta, d->inv_den, row);
+    if (!any)
         return;
-    }
-    /* voxel by voxel; runs of voxels without reactions in one call */
-    size_t i = 0;
-    while (i < nx) {
-        size_t e = i;
-        while (e < nx && isnan(acc[e * nsz]))
-            e++;
-        if (e > i)
-            adi_update_kernel(c + i * nsz, delta + i * nsz, d->inv_den + i * nsz, (e - i) * nsz);
-        if (e < nx)
-            adi_update_voxel(c + e * nsz, delta + e * nsz, NULL, acc + e * nsz, tdt, nsz);
-        i = e + 1;
-    }
+    const double tdt = d->theta * t->dt_min;
+    for (size_t i = 0; i < nx; i++)
+        if (!isnan(acc[i * nsz]))
+            adi_react_voxel(x + i * nsz, cr + i * nsz, acc + i * nsz, tdt, nsz);
+    if (t->nfixed)
+        adi_fix_row(t, v_row);
 }
 
-/* The lod z sweep's after_slab: the update of y-slab j, while the increment is in cache. */
+/* lod's after_slab (3D): the reactions' factor on y-slab j, once the z sweep has finished it. */
 static void adi_after_slab(void *ctx, stroma_transport *sh, int j) {
     (void)sh;
-    adi_data *d = ctx;
-    const stroma_mesh *m = &d->t->mesh;
-    int tid = omp_get_thread_num();
-    if (tid >= d->nthreads)
-        tid = 0;
-    double *acc = d->acc + (size_t)tid * d->row;
-    for (int k = 0; k < m->nz; k++)
-        adi_update_row(d, stroma_mesh_index(m, 0, j, k), acc);
+    const adi_data *d = ctx;
+    for (int k = 0; k < d->t->mesh.nz; k++)
+        adi_row_react(d, j, k);
 }
 
-/* The update of every row, when the sweeps have no z pass to hand it to (nz = 1). */
-static void adi_update(adi_data *d) {
-    const stroma_mesh *m = &d->t->mesh;
-    const int nrows = m->ny * m->nz;
-    int nt = omp_get_max_threads(); /* at most the threads the scratch was sized for */
-    if (nt > d->nthreads)
-        nt = d->nthreads;
-#pragma omp parallel num_threads(nt) if (m->nvox * (size_t)d->t->nsub >= 16384)
-    {
-        int tid = omp_get_thread_num();
-        if (tid >= d->nthreads)
-            tid = 0;
-        double *acc = d->acc + (size_t)tid * d->row;
-#pragma omp for schedule(static)
-        for (int r = 0; r < nrows; r++)
-            adi_update_row(d, (size_t)r * (size_t)m->nx, acc);
+/* lod's stage hook (stroma_prestep.stage) on x-rows [j0, j1) of plane k. */
+static void adi_stage(void *ctx, stroma_transport *sh, int what, int k, int j0, int j1, const double *const o[3]) {
+    (void)sh;
+    adi_data *d = ctx;
+    for (int j = j0; j < j1; j++) {
+        if (what == STROMA_STAGE_RHS) {
+            adi_row_rhs(d, j, k, o);
+        } else if (what == STROMA_STAGE_BEFORE_Y) {
+            adi_row_axis(d, 1, j, k);
+        } else if (d->act[2]) {
+            adi_row_axis(d, 2, j, k);
+        } else {
+            adi_row_react(d, j, k);
+        }
     }
 }
 
-static void adi_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
+static int adi_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
     adi_data *d = t->solver_data;
     if (t->nsub == 0)
-        return;
+        return 0;
+    nrx = nrx < STROMA_REACTION_LISTS_MAX ? (nrx > 0 ? nrx : 0) : STROMA_REACTION_LISTS_MAX;
+    size_t need = 0;
+    for (int l = 0; l < nrx; l++) {
+        d->rxoff[l] = need;
+        need += rx[l].n * (size_t)t->nsub;
+    }
+    if (need > d->cn_cap) {
+        double *p = realloc(d->cnsave, need * sizeof *p);
+        if (!p)
+            return -1;
+        d->cnsave = p;
+        d->cn_cap = need;
+    }
     d->t = t;
     d->rx = rx;
-    d->nrx = nrx < STROMA_REACTION_LISTS_MAX ? (nrx > 0 ? nrx : 0) : STROMA_REACTION_LISTS_MAX;
-    const int z = stroma_mesh_axis_active(&t->mesh, 2);
-    stroma_prestep pre = {adi_rhs, d, z ? adi_after_slab : NULL};
+    d->nrx = nrx;
+    d->sh.c = t->c;
+    stroma_prestep pre = {.ctx = d, .stage = adi_stage, .after_slab = nrx > 0 ? adi_after_slab : NULL};
     d->sh.ops->step(&d->sh, &pre);
-    if (!z)
-        adi_update(d);
     d->t = NULL;
     d->rx = NULL;
     d->nrx = 0;
+    return 0;
 }
 
 static void adi_step(stroma_transport *t, const stroma_prestep *pre) {
     if (pre)
         pre->apply(pre->ctx, t, 0, t->mesh.nvox);
-    adi_step_react(t, NULL, 0);
+    (void)adi_step_react(t, NULL, 0); /* no lists: nothing to grow */
 }
 
 static void adi_destroy(stroma_transport *t) {
@@ -416,14 +469,6 @@ static void *adi_calloc(adi_data *d, size_t n, size_t size) {
     return calloc(n > 0 ? n : 1, size);
 }
 
-/* Whether substrate s is the first of sigma group g. */
-static int adi_first_of_group(const int *wgroup, size_t s, int g) {
-    for (size_t q = 0; q < s; q++)
-        if (wgroup[q] == g)
-            return 0;
-    return 1;
-}
-
 static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double theta) {
     const stroma_mesh *m = &t->mesh;
     const size_t ns = (size_t)t->nsub, nval = m->nvox * ns, row = (size_t)m->nx * ns;
@@ -433,110 +478,65 @@ static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double thet
     d->bytes = sizeof *d;
     d->theta = theta;
     d->row = row;
+    for (int a = 0; a < 3; a++)
+        d->act[a] = stroma_mesh_axis_active(m, a);
     d->nthreads = omp_get_max_threads() > omp_get_num_procs() ? omp_get_max_threads() : omp_get_num_procs();
-    size_t zn = ns * STROMA_FACE_COUNT > row ? ns * STROMA_FACE_COUNT : row;
-    size_t dbytes = (nval * sizeof(double) + 63) / 64 * 64;
-    d->delta = aligned_alloc(64, dbytes > 0 ? dbytes : 64);
-    d->bytes += dbytes;
-    d->zero = adi_calloc(d, zn + 1, sizeof(double));
-    d->fix0 = adi_calloc(d, t->nfixed, sizeof *d->fix0);
     d->rr = adi_calloc(d, row, sizeof(double));
-    d->dd = adi_calloc(d, row, sizeof(double));
-    d->inv_den = adi_calloc(d, row, sizeof(double));
+    d->dl = adi_calloc(d, row, sizeof(double));
+    d->ddc = adi_calloc(d, row, sizeof(double));
+    d->zero = adi_calloc(d, row, sizeof(double));
     d->ghost = adi_calloc(d, (size_t)d->nthreads * 4 * row, sizeof(double));
-    d->acc = adi_calloc(d, (size_t)d->nthreads * row, sizeof(double));
-    if (!d->delta || !d->zero || !d->fix0 || !d->rr || !d->dd || !d->inv_den || !d->ghost || !d->acc) {
+    d->acc = adi_calloc(d, (size_t)d->nthreads * 2 * row, sizeof(double));
+    if (t->hindered)
+        d->own = adi_calloc(d, (size_t)d->nthreads * row, sizeof(double));
+    d->plane_vals = row * (size_t)m->ny;
+    d->ycorr = adi_calloc(d, (size_t)d->nthreads * d->plane_vals, sizeof(double));
+    if (d->act[2])
+        d->zcorr = adi_calloc(d, (size_t)d->nthreads * d->plane_vals, sizeof(double));
+    if (!d->rr || !d->dl || !d->ddc || !d->zero || !d->ghost || !d->acc || (t->hindered && !d->own) ||
+        !d->ycorr || (d->act[2] && !d->zcorr)) {
         adi_free(d);
-        return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for a %zu-value increment", nval);
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: out of memory for %zu-value rows", row);
     }
-    memset(d->delta, 0, dbytes > 0 ? dbytes : 64);
-    for (size_t q = 0; q < (size_t)d->nthreads * row; q++)
-        d->acc[q] = NAN;
+    for (int th = 0; th < d->nthreads; th++)
+        for (size_t q = 0; q < row; q++)
+            d->acc[(size_t)th * 2 * row + q] = NAN;
     const double dx2 = m->dx_um * m->dx_um, dt = t->dt_min;
+    const double share = (1.0 - theta) * d->act[0] + d->act[1] + d->act[2];
     for (size_t q = 0; q < row; q++) {
         const size_t s = q % ns;
         d->rr[q] = t->diffusion_um2_per_min[s] * dt / dx2;
-        d->dd[q] = dt * t->decay_per_min[s];
-        d->inv_den[q] = 1.0 / (1.0 + theta * dt * t->decay_per_min[s]);
+        d->dl[q] = dt * t->decay_per_min[s] / m->dim;
+        d->ddc[q] = d->dl[q] * share;
     }
     if (t->hindered) {
-        int ng = 0;
-        d->wgroup = adi_calloc(d, ns, sizeof *d->wgroup);
-        if (!d->wgroup) {
-            adi_free(d);
-            return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for hindrance");
-        }
-        for (size_t s = 0; s < ns; s++) {
-            d->wgroup[s] = -1;
-            if (!(t->ecm_sensitivity[s] > 0.0))
-                continue;
-            for (size_t q = 0; q < s && d->wgroup[s] < 0; q++)
-                if (t->ecm_sensitivity[q] == t->ecm_sensitivity[s])
-                    d->wgroup[s] = d->wgroup[q];
-            if (d->wgroup[s] < 0)
-                d->wgroup[s] = ng++;
-        }
-        d->wf = adi_calloc(d, (size_t)ng * 3 * m->nvox, sizeof *d->wf);
-        int wv_ok = 1;
-        for (int a = 0; a < 3; a++)
-            if (stroma_mesh_axis_active(m, a)) {
-                d->wv[a] = adi_calloc(d, nval, sizeof(double));
-                wv_ok = wv_ok && d->wv[a];
-            }
-        if (!d->wf || !wv_ok) {
-            adi_free(d);
-            return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for hindrance face factors");
-        }
         const int n[3] = {m->nx, m->ny, m->nz};
         const size_t step[3] = {1, (size_t)m->nx, (size_t)m->nx * (size_t)m->ny};
-        for (size_t s = 0; s < ns; s++) {
-            const int g = d->wgroup[s];
-            if (g < 0 || !adi_first_of_group(d->wgroup, s, g))
-                continue; /* filled once per group, by its first substrate */
-            const double sg = t->ecm_sensitivity[s], *E = t->ecm;
-            for (int a = 0; a < 3; a++) {
-                double *w = d->wf + ((size_t)g * 3 + (size_t)a) * m->nvox;
-                for (int k = 0; k < m->nz; k++)
-                    for (int j = 0; j < m->ny; j++)
-                        for (int i = 0; i < m->nx; i++) {
-                            const int idx[3] = {i, j, k};
-                            const size_t v = stroma_mesh_index(m, i, j, k);
-                            w[v] = idx[a] < n[a] - 1 ? 1.0 / (1.0 + sg * (0.5 * (E[v] + E[v + step[a]]))) : 1.0;
-                        }
+        for (int a = 0; a < 3; a++) {
+            if (!d->act[a])
+                continue;
+            double *w = d->wv[a] = adi_calloc(d, nval, sizeof(double));
+            if (!w) {
+                adi_free(d);
+                return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for hindrance face factors");
             }
+            for (int k = 0; k < m->nz; k++)
+                for (int j = 0; j < m->ny; j++)
+                    for (int i = 0; i < m->nx; i++) {
+                        const int idx[3] = {i, j, k};
+                        const size_t v = stroma_mesh_index(m, i, j, k);
+                        for (size_t s = 0; s < ns; s++) {
+                            const double sg = t->ecm_sensitivity[s];
+                            w[v * ns + s] = idx[a] == n[a] - 1 ? 0.0
+                                            : sg > 0.0 ? 1.0 / (1.0 + sg * (0.5 * (t->ecm[v] + t->ecm[v + step[a]])))
+                                                       : 1.0;
+                        }
+                    }
         }
     }
-    for (int a = 0; a < 3; a++) {
-        if (!d->wv[a])
-            continue;
-        const int n[3] = {m->nx, m->ny, m->nz};
-        for (int k = 0; k < m->nz; k++)
-            for (int j = 0; j < m->ny; j++)
-                for (int i = 0; i < m->nx; i++) {
-                    const int idx[3] = {i, j, k};
-                    const size_t v = stroma_mesh_index(m, i, j, k);
-                    for (size_t s = 0; s < ns; s++) {
-                        const int g = d->wgroup[s];
-                        d->wv[a][v * ns + s] = idx[a] == n[a] - 1 ? 0.0
-                                               : g < 0            ? 1.0
-                                                                  : d->wf[((size_t)g * 3 + (size_t)a) * m->nvox + v];
-                    }
-                }
-    }
-    for (size_t f = 0; f < t->nfixed; f++) {
-        d->fix0[f] = t->fixed[f];
-        d->fix0[f].value = 0.0;
-    }
-    /* the shadow: the same mesh, diffusion, faces, held ends and hindrance; dt theta dt; no decay; homogeneous
-     * boundary data and fixed values, so the sweeps solve the increment */
+    /* lod on the field itself: the same mesh, diffusion, decay, faces, fixed voxels and hindrance, dt theta dt */
     d->sh = *t;
-    d->sh.c = d->delta;
     d->sh.dt_min = theta * dt;
-    d->sh.decay_per_min = d->zero;
-    d->sh.face_value = d->zero;
-    d->sh.reset = NULL;
-    d->sh.nreset = 0;
-    d->sh.fixed = d->fix0;
     d->sh.ops = NULL;
     d->sh.solver_data = NULL;
     d->sh.solver_bytes = 0;
@@ -545,6 +545,10 @@ static int adi_prepare_theta(stroma_transport *t, stroma_error *err, double thet
         return err ? err->code : STROMA_ERR_NOMEM;
     }
     d->sh.ops = &stroma_solver_lod_ops;
+    if (stroma_solver_lod_enable_stages(&d->sh) != 0) {
+        adi_free(d);
+        return stroma_error_set(err, STROMA_ERR_NOMEM, "adi solver: no memory for copies of planes");
+    }
     adi_free(t->solver_data);
     t->solver_data = d;
     t->solver_bytes = d->bytes + d->sh.solver_bytes;
@@ -571,13 +575,19 @@ static int adi_cn_prepare(stroma_transport *t, stroma_error *err) {
     return adi_prepare_theta(t, err, 0.5);
 }
 
-/* With no-flux faces the three sweeps keep the increment's sum (columns of I - theta dt A sum to 1) and the
- * diagonal factor is applied last, so sum(c') - sum(c) = dt sum(L(c)) - theta dt lambda sum(c' - c) = -dt lambda
- * (sum(c) + theta (sum(c') - sum(c))): sum(c') = sum(c) (1 - (1 - theta) dt lambda) / (1 + theta dt lambda). */
+/* With no-flux faces and no reactions the diffusion parts keep sums, so with e = dt lambda / dim and
+ * a = theta e: sum(v0) = sum(c) (1 - e ((1 - theta) [x] + [y] + [z])); the x sweep divides by 1 + a; each later
+ * sweep adds a sum(c) (its explicit correction) and divides by 1 + a. */
 static double adi_kept(const stroma_transport *t, int s) {
     const adi_data *d = t->solver_data;
-    const double dl = t->dt_min * t->decay_per_min[s];
-    return (1.0 - (1.0 - d->theta) * dl) / (1.0 + d->theta * dl);
+    const double e = t->dt_min * t->decay_per_min[s] / t->mesh.dim, a = d->theta * e;
+    double kept = 1.0 - e * ((1.0 - d->theta) * d->act[0] + d->act[1] + d->act[2]);
+    if (d->act[0])
+        kept /= 1.0 + a;
+    for (int ax = 1; ax < 3; ax++)
+        if (d->act[ax])
+            kept = (kept + a) / (1.0 + a);
+    return kept;
 }
 
 const stroma_solver_ops stroma_solver_adi_ops = {.name = "adi",

@@ -49,16 +49,16 @@ static int explicit_prepare(stroma_transport *t, stroma_error *err) {
     return STROMA_OK;
 }
 
-static void explicit_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx);
+static int explicit_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx);
 
 static void explicit_step(stroma_transport *t, const stroma_prestep *pre) {
     if (pre)
         pre->apply(pre->ctx, t, 0, t->mesh.nvox);
-    explicit_step_react(t, NULL, 0);
+    (void)explicit_step_react(t, NULL, 0);
 }
 
 /* Forward Euler of diffusion, decay and the reactions (all from the old field), then the fixed voxels. */
-static void explicit_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
+static int explicit_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
     explicit_data *d = t->solver_data;
     const stroma_mesh *m = &t->mesh;
     const int ns = t->nsub, n[3] = {m->nx, m->ny, m->nz};
@@ -111,6 +111,7 @@ static void explicit_step_react(stroma_transport *t, const stroma_reaction *rx, 
     memcpy(t->c, next, m->nvox * (size_t)ns * sizeof(double));
     for (size_t q = 0; q < t->nfixed; q++)
         t->c[t->fixed[q].voxel * (size_t)ns + (size_t)t->fixed[q].substrate] = t->fixed[q].value;
+    return 0;
 }
 
 static void explicit_destroy(stroma_transport *t) {

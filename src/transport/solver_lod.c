@@ -99,6 +99,11 @@ typedef struct lod_data {
     size_t *rs_off;           /* [nrs] index in t->c */
     double *rs_val;           /* [nrs] value */
     size_t *rs_row;           /* [nz * ny + 1] first entry of x-row (j, k) at rs_row[k * ny + j] */
+    /* stage hooks (stroma_prestep.stage): copies of z-planes as they were at the step's start, plane_vals
+     * doubles each: per thread 4 (two rotating for its own planes, then the planes before and after its range),
+     * then 2 shared by the threads that share each plane (lod_orig_plane, lod_orig_rows) */
+    double *planes;
+    size_t plane_vals;
 } lod_data;
 
 static void *lod_calloc(lod_data *d, size_t n, size_t size) {
@@ -137,6 +142,7 @@ static void lod_free(lod_data *d) {
     free(d->rs_off);
     free(d->rs_val);
     free(d->rs_row);
+    free(d->planes);
     free(d->yfix);
     free(d->fwd);
     free(d->back);
@@ -489,11 +495,25 @@ LOD_INLINE void lod_reset_slab(const lod_data *d, double *c, int j, int nz) {
         lod_reset_rows(d, c, k, j, j + 1);
 }
 
+/* Copies rows [j0, j1] (the one after too, if there is one) of plane k into its copy o1. */
+LOD_INLINE void lod_orig_block(const lod_data *d, const double *c, int k, int j0, int j1, const double *o1) {
+    const size_t R = d->row, e = (size_t)(j1 < d->ny ? j1 + 1 : d->ny);
+    memcpy((double *)o1 + (size_t)j0 * R, c + ((size_t)k * (size_t)d->ny + (size_t)j0) * R,
+           (e - (size_t)j0) * R * sizeof *c);
+}
+
+/* Calls the stage hook `what` on rows [j0, j1) of plane k, if there is one. */
+static inline void lod_stage(const stroma_prestep *pre, stroma_transport *t, int what, int k, int j0, int j1,
+                             const double *const *o) {
+    if (pre && pre->stage && j0 < j1)
+        pre->stage(pre->ctx, t, what, k, j0, j1, o);
+}
+
 /* Pass 1 on z-plane k by one thread: per block of rows, the x solve, the re-solve of its fixed x-lines, then the
  * forward y sweep of each row while it is in L1; finally the y back substitution over the plane (in L2) and
  * the re-solve of the fixed y-lines (their input, the x-solved values, was saved row by row). */
 LOD_INLINE void lod_plane_xy_impl(const lod_data *d, stroma_transport *t, double *c, int k, const stroma_prestep *pre,
-                                   double *buf, double *cp, int ns, int L) {
+                                   const double *const *o, double *buf, double *cp, int ns, int L) {
     const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
     const int ny = d->ny;
     const size_t R = d->row;
@@ -501,23 +521,33 @@ LOD_INLINE void lod_plane_xy_impl(const lod_data *d, stroma_transport *t, double
     const size_t nxl = lod_group_size(X, k), nyl = lod_group_size(Y, k);
     double *xbuf = buf, *ybuf = buf + nxl * (size_t)X->n;
     const size_t nx = (size_t)t->mesh.nx, v_plane = (size_t)k * (size_t)ny * nx;
-    if (pre) {
-        /* the fixed x-lines are saved after the pre-step work: the whole plane's first */
-        if (nxl) {
-            pre->apply(pre->ctx, t, v_plane, v_plane + (size_t)ny * nx);
-            pre = NULL;
+    const int staged = pre && pre->stage;
+    /* the pre-step work (or the stage's right-hand side) block of rows by block of rows, just before the x solve
+     * reads it (in L1); the whole plane's first when fixed x-lines are saved (after that work) */
+    int by_block = pre != NULL;
+    if (pre && nxl) {
+        if (staged) {
+            lod_orig_block(d, c, k, 0, ny, o[1]);
+            lod_stage(pre, t, STROMA_STAGE_RHS, k, 0, ny, o);
         }
+        else
+            pre->apply(pre->ctx, t, v_plane, v_plane + (size_t)ny * nx);
+        by_block = 0;
     }
-    if (!pre)
+    if (!by_block)
         lod_reset_rows(d, c, k, 0, ny); /* biofvm: before the first sweep (after the pre-step work) */
     if (nxl)
         lod_save_lines(X, k, c, xbuf);
     size_t xl = 0; /* next fixed x-line to re-solve; they are sorted by row */
     for (int jb = 0; jb < ny; jb += d->xblock) {
         int nb = ny - jb < d->xblock ? ny - jb : d->xblock;
-        if (pre) {
-            /* the pre-step work of this block of rows, just before its x solve reads it (in L1) */
-            pre->apply(pre->ctx, t, v_plane + (size_t)jb * nx, v_plane + (size_t)(jb + nb) * nx);
+        if (by_block) {
+            if (staged) {
+                lod_orig_block(d, c, k, jb, jb + nb, o[1]);
+                lod_stage(pre, t, STROMA_STAGE_RHS, k, jb, jb + nb, o);
+            }
+            else
+                pre->apply(pre->ctx, t, v_plane + (size_t)jb * nx, v_plane + (size_t)(jb + nb) * nx);
             lod_reset_rows(d, c, k, jb, jb + nb);
         }
         if (X->active) {
@@ -533,18 +563,22 @@ LOD_INLINE void lod_plane_xy_impl(const lod_data *d, stroma_transport *t, double
         if (!Y->active)
             continue;
         for (int j = jb; j < jb + nb; j++) {
+            if (staged)
+                lod_stage(pre, t, STROMA_STAGE_BEFORE_Y, k, j, j + 1, o);
             for (size_t l = 0; l < nyl; l++)
                 ybuf[l * (size_t)ny + (size_t)j] = c[Y->line[Y->group[k] + l].base + (size_t)j * Y->stride];
             lod_k_fwd(Y, j, P + (size_t)j * R, j > 0 ? P + (size_t)(j - 1) * R : NULL, R, L);
         }
     }
-    if (!Y->active)
-        return;
-    for (int j = ny - 2; j >= 0; j--)
-        lod_k_back(P + (size_t)j * R, P + (size_t)(j + 1) * R, Y->up + (size_t)j * (size_t)L, R, L);
-    if (nyl)
-        lod_finish_lines(Y, k, 0, nyl, c, ybuf, cp);
-    lod_reset_rows(d, c, k, 0, ny); /* biofvm: after the y sweep */
+    if (Y->active) {
+        for (int j = ny - 2; j >= 0; j--)
+            lod_k_back(P + (size_t)j * R, P + (size_t)(j + 1) * R, Y->up + (size_t)j * (size_t)L, R, L);
+        if (nyl)
+            lod_finish_lines(Y, k, 0, nyl, c, ybuf, cp);
+        lod_reset_rows(d, c, k, 0, ny); /* biofvm: after the y sweep */
+    }
+    if (staged)
+        lod_stage(pre, t, STROMA_STAGE_AFTER_Y, k, 0, ny, o);
 }
 
 /* Pass 2 on y-slab j by one thread: forward z sweep over rows (j, k) streaming from memory, back substitution
@@ -641,8 +675,8 @@ LOD_INLINE void lod_yfix_impl(const lod_data *d, int k, double *cp) {
     }
 
 LOD_CLONES static void lod_plane_xy(const lod_data *d, stroma_transport *t, double *c, int k,
-                                    const stroma_prestep *pre, double *buf, double *cp) {
-#define LOD_CALL(NS, L) lod_plane_xy_impl(d, t, c, k, pre, buf, cp, NS, L)
+                                    const stroma_prestep *pre, const double *const *o, double *buf, double *cp) {
+#define LOD_CALL(NS, L) lod_plane_xy_impl(d, t, c, k, pre, o, buf, cp, NS, L)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
@@ -933,11 +967,12 @@ LOD_INLINE void var_xrows(const lod_data *d, const stroma_transport *t, double *
 
 /* Pass 1 on z-plane k, variable coefficients: x lines (blocks of rows), their fixed lines re-solved, then the y
  * lines of the plane, their fixed lines re-solved (from the x-solved values saved before the y sweep). */
-LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, double *c, int k, double *buf,
-                               double *cp, double *vs, int NS, int L) {
+LOD_INLINE void var_plane_impl(const lod_data *d, stroma_transport *t, double *c, int k, const stroma_prestep *pre,
+                               const double *const *op, double *buf, double *cp, double *vs, int NS, int L) {
     const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
     const int ny = d->ny;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny, o = (size_t)k * (size_t)ny * R;
+    lod_stage(pre, t, STROMA_STAGE_RHS, k, 0, ny, op);
     lod_reset_rows(d, c, k, 0, ny); /* biofvm: before the first sweep */
     if (X->active) {
         const size_t nxl = lod_group_size(X, k);
@@ -953,6 +988,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
     }
     if (Y->active) {
         const size_t nyl = lod_group_size(Y, k);
+        lod_stage(pre, t, STROMA_STAGE_BEFORE_Y, k, 0, ny, op);
         if (nyl)
             lod_save_lines(Y, k, c, buf);
         var_rows(d, t, 1, c, o, R, (size_t)k * vplane, nx, nx, vs, NS, L);
@@ -960,6 +996,7 @@ LOD_INLINE void var_plane_impl(const lod_data *d, const stroma_transport *t, dou
             var_finish_lines(d, t, 1, Y->group[k], Y->group[k + 1], c, buf, cp);
         lod_reset_rows(d, c, k, 0, ny); /* biofvm: after the y sweep */
     }
+    lod_stage(pre, t, STROMA_STAGE_AFTER_Y, k, 0, ny, op);
 }
 
 /* Pass 2 on y-slab j, variable coefficients. */
@@ -980,13 +1017,15 @@ LOD_INLINE void var_slab_impl(const lod_data *d, const stroma_transport *t, doub
  * work and the x lines of rows [j0, j1) with their fixed lines; a barrier; the y lines of voxel columns [i0, i1)
  * with theirs; a barrier. Every line gets the same operations as in var_plane_impl. */
 LOD_INLINE void var_plane_shared_impl(const lod_data *d, stroma_transport *t, double *c, int k, int j0, int j1,
-                                      int i0, int i1, const stroma_prestep *pre, double *buf, double *cp,
-                                      double *vs, int NS, int L) {
+                                      int i0, int i1, const stroma_prestep *pre, const double *const *op,
+                                      double *buf, double *cp, double *vs, int NS, int L) {
     const lod_axis *X = &d->ax[0], *Y = &d->ax[1];
     const int ny = d->ny;
     const size_t R = d->row, nx = (size_t)t->mesh.nx, vplane = nx * (size_t)ny, PS = (size_t)ny * R;
     const size_t o = (size_t)k * PS, S = (size_t)NS;
-    if (pre && j0 < j1)
+    if (pre && pre->stage)
+        lod_stage(pre, t, STROMA_STAGE_RHS, k, j0, j1, op);
+    else if (pre && j0 < j1)
         pre->apply(pre->ctx, t, (size_t)k * vplane + (size_t)j0 * nx, (size_t)k * vplane + (size_t)j1 * nx);
     lod_reset_rows(d, c, k, j0, j1); /* biofvm: before the first sweep, own rows */
     if (X->active && j0 < j1) {
@@ -1000,6 +1039,8 @@ LOD_INLINE void var_plane_shared_impl(const lod_data *d, stroma_transport *t, do
         var_finish_lines(d, t, 0, l0, l1, c, buf, cp);
         lod_reset_rows(d, c, k, j0, j1); /* biofvm: after the x sweep */
     }
+    if (Y->active)
+        lod_stage(pre, t, STROMA_STAGE_BEFORE_Y, k, j0, j1, op);
 #pragma omp barrier
     if (Y->active && i0 < i1) {
         size_t l0, l1;
@@ -1013,19 +1054,20 @@ LOD_INLINE void var_plane_shared_impl(const lod_data *d, stroma_transport *t, do
      * this and the z sweep */
     if (Y->active)
         lod_reset_rows(d, c, k, j0, j1);
+    lod_stage(pre, t, STROMA_STAGE_AFTER_Y, k, j0, j1, op);
 }
 
 LOD_CLONES static void var_plane_shared(const lod_data *d, stroma_transport *t, double *c, int k, int j0, int j1,
-                                        int i0, int i1, const stroma_prestep *pre, double *buf, double *cp,
-                                        double *vs) {
-#define LOD_CALL(NS, L) var_plane_shared_impl(d, t, c, k, j0, j1, i0, i1, pre, buf, cp, vs, NS, L)
+                                        int i0, int i1, const stroma_prestep *pre, const double *const *op,
+                                        double *buf, double *cp, double *vs) {
+#define LOD_CALL(NS, L) var_plane_shared_impl(d, t, c, k, j0, j1, i0, i1, pre, op, buf, cp, vs, NS, L)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
 
-LOD_CLONES static void var_plane(const lod_data *d, const stroma_transport *t, double *c, int k, double *buf,
-                                 double *cp, double *vs) {
-#define LOD_CALL(NS, L) var_plane_impl(d, t, c, k, buf, cp, vs, NS, L)
+LOD_CLONES static void var_plane(const lod_data *d, stroma_transport *t, double *c, int k, const stroma_prestep *pre,
+                                 const double *const *op, double *buf, double *cp, double *vs) {
+#define LOD_CALL(NS, L) var_plane_impl(d, t, c, k, pre, op, buf, cp, vs, NS, L)
     LOD_DISPATCH(d->ns, LOD_CALL)
 #undef LOD_CALL
 }
@@ -1065,6 +1107,67 @@ static void lod_wait(lod_flag *f, long target) {
 
 static void lod_publish(lod_flag *f, long value) { atomic_store_explicit(&f->v, value, memory_order_release); }
 
+/* Stage hooks: the copies of z-planes as they were at the step's start. A thread solving planes [k0, k1) alone
+ * copies the planes k0 - 1 and k1 first (its neighbours change them), then plane k while it solves it, into one
+ * of two rotating copies: block of rows by block of rows just before the stage reads them (with the next row:
+ * o[1] then holds the rows the stage needs, and the field's rows are in cache when the stage writes them), or
+ * whole (copy_cur). Threads sharing each plane copy their own rows of it and wait for each other. Per thread:
+ * two rotating copies, then the two halos; then two copies shared by the threads that share planes. */
+static double *lod_orig_buf(const lod_data *d, int tid, int b) {
+    return d->planes + ((size_t)tid * 4 + (size_t)b) * d->plane_vals;
+}
+
+static void lod_orig_halo(const lod_data *d, const double *c, int k0, int k1, int nz, int tid) {
+    const size_t PV = d->plane_vals;
+    if (k0 >= k1)
+        return;
+    if (k0 > 0)
+        memcpy(lod_orig_buf(d, tid, 2), c + (size_t)(k0 - 1) * PV, PV * sizeof *c);
+    if (k1 < nz)
+        memcpy(lod_orig_buf(d, tid, 3), c + (size_t)k1 * PV, PV * sizeof *c);
+}
+
+/* Plane k of [k0, k1): o at the copies of planes k - 1 and k (filled now when copy_cur) and at plane k + 1 (the
+ * field's, still as it was, or the halo). */
+static void lod_orig_plane(const lod_data *d, const double *c, int k, int k0, int k1, int nz, int tid, int copy_cur,
+                           const double *o[3]) {
+    const size_t PV = d->plane_vals;
+    const int r = k - k0;
+    double *cur = lod_orig_buf(d, tid, r & 1);
+    if (copy_cur)
+        memcpy(cur, c + (size_t)k * PV, PV * sizeof *c);
+    o[0] = k == 0 ? NULL : (k == k0 ? lod_orig_buf(d, tid, 2) : lod_orig_buf(d, tid, (r + 1) & 1));
+    o[1] = cur;
+    o[2] = k + 1 >= nz ? NULL : (k + 1 == k1 ? lod_orig_buf(d, tid, 3) : c + (size_t)(k + 1) * PV);
+}
+
+/* Threads sharing plane k (inside a parallel region): copies rows [j0, j1) of plane k, waits for the others,
+ * points o at the copies of planes k - 1 and k and at the field's plane k + 1 (own rows still as they were). */
+static void lod_orig_rows(const lod_data *d, const double *c, int k, int j0, int j1, int nz, const double *o[3]) {
+    const size_t PV = d->plane_vals, R = d->row;
+    double *S = d->planes + (size_t)d->nthreads * 4 * PV;
+    double *cur = S + (size_t)(k & 1) * PV;
+    if (j1 > j0)
+        memcpy(cur + (size_t)j0 * R, c + (size_t)k * PV + (size_t)j0 * R, (size_t)(j1 - j0) * R * sizeof *c);
+#pragma omp barrier
+    o[0] = k == 0 ? NULL : S + (size_t)((k + 1) & 1) * PV;
+    o[1] = cur;
+    o[2] = k + 1 >= nz ? NULL : c + (size_t)(k + 1) * PV;
+}
+
+int stroma_solver_lod_enable_stages(stroma_transport *t) {
+    lod_data *d = t->solver_data;
+    if (d->planes)
+        return 0;
+    d->plane_vals = d->row * (size_t)d->ny;
+    const size_t n = ((size_t)d->nthreads * 4 + 2) * d->plane_vals;
+    d->planes = lod_calloc(d, n, sizeof(double));
+    if (!d->planes)
+        return -1;
+    t->solver_bytes = d->bytes;
+    return 0;
+}
+
 /* Pass 1 with the threads sharing each plane (2D runs, thin slabs). Thread tid owns rows [j0, j1) of every
  * plane: it applies the pre-step work to them, solves their x lines (re-solving its fixed x-lines), then sweeps
  * y over them block of columns by block of columns in a pipeline: its forward sweep of a block follows the
@@ -1084,17 +1187,27 @@ static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const
     size_t lo, hi;
     lod_split((size_t)d->ny, 1, tid, nth, &lo, &hi);
     const int j0 = (int)lo, j1 = (int)hi;
+    const int staged = pre && pre->stage;
     for (int k = 0; k < nz; k++) {
         double *P = c + (size_t)k * plane * (size_t)t->nsub;
-        if (pre && j0 < j1)
+        const double *o[3] = {NULL, NULL, NULL};
+        if (staged) {
+            lod_orig_rows(d, c, k, j0, j1, nz, o);
+            lod_stage(pre, t, STROMA_STAGE_RHS, k, j0, j1, o);
+        } else if (pre && j0 < j1) {
             pre->apply(pre->ctx, t, (size_t)k * plane + (size_t)j0 * nx, (size_t)k * plane + (size_t)j1 * nx);
+        }
         lod_reset_rows(d, c, k, j0, j1); /* biofvm: before the first sweep */
         if (d->ax[0].active) {
             lod_rows_x(d, c, k, j0, j1, buf, cp);
             lod_reset_rows(d, c, k, j0, j1); /* biofvm: after the x sweep, before the rows enter the y sweep */
         }
-        if (!Y->active)
+        if (!Y->active) {
+            lod_stage(pre, t, STROMA_STAGE_AFTER_Y, k, j0, j1, o);
             continue;
+        }
+        if (staged)
+            lod_stage(pre, t, STROMA_STAGE_BEFORE_Y, k, j0, j1, o);
         const size_t l0 = Y->group[k], l1 = Y->group[k + 1];
         for (size_t l = l0; l < l1; l++)
             for (int j = j0; j < j1; j++)
@@ -1135,6 +1248,11 @@ static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const
                 lod_wait(&d->back[tid - 1], base + (long)nblocks);
             lod_reset_rows(d, c, k, j0, j1);
         }
+        if (staged) {
+            /* the previous thread's back substitution reads this thread's first row until it is done */
+#pragma omp barrier
+            lod_stage(pre, t, STROMA_STAGE_AFTER_Y, k, j0, j1, o);
+        }
     }
     /* the z pass reads every plane whole */
     if (d->ax[2].active) {
@@ -1167,6 +1285,7 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
     if (nz < 4 * nt)
         while (nt > 1 && ny < 2 * nt)
             nt--;
+    const int staged = pre && pre->stage && d->planes;
     if (d->var) {
         /* variable coefficients: pass 1 plane-parallel, or, in thin domains (2D runs, slabs), with the threads
          * sharing each plane: x lines by rows, then y lines by voxel columns, a barrier after each */
@@ -1180,18 +1299,34 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
                 size_t j0, j1, i0, i1;
                 lod_split((size_t)ny, 1, tid, nth, &j0, &j1);
                 lod_split((size_t)t->mesh.nx, 1, tid, nth, &i0, &i1);
-                for (int k = 0; k < nz; k++)
-                    var_plane_shared(d, t, c, k, (int)j0, (int)j1, (int)i0, (int)i1, pre, buf, cp, vs);
+                for (int k = 0; k < nz; k++) {
+                    const double *o[3] = {NULL, NULL, NULL};
+                    if (staged)
+                        lod_orig_rows(d, c, k, (int)j0, (int)j1, nz, o);
+                    var_plane_shared(d, t, c, k, (int)j0, (int)j1, (int)i0, (int)i1, pre, o, buf, cp, vs);
+                }
+            } else if (staged) {
+                size_t k0, k1;
+                lod_split((size_t)nz, 1, tid, nth, &k0, &k1);
+                lod_orig_halo(d, c, (int)k0, (int)k1, nz, tid);
+#pragma omp barrier
+                for (int k = (int)k0; k < (int)k1; k++) {
+                    const double *o[3];
+                    lod_orig_plane(d, c, k, (int)k0, (int)k1, nz, tid, 1, o);
+                    var_plane(d, t, c, k, pre, o, buf, cp, vs);
+                }
+#pragma omp barrier
             } else {
 #pragma omp for schedule(static)
                 for (int k = 0; k < nz; k++) {
                     if (pre)
                         pre->apply(pre->ctx, t, (size_t)k * plane, (size_t)(k + 1) * plane);
-                    var_plane(d, t, c, k, buf, cp, vs);
+                    var_plane(d, t, c, k, NULL, NULL, buf, cp, vs);
                 }
             }
             if (d->ax[2].active) {
-                if (shared && d->nrs) { /* the last plane's biofvm reset (own rows) before any slab reads it */
+                if (shared && (d->nrs || staged)) {
+                    /* the last plane's biofvm reset or stage (own rows) before any slab reads it */
 #pragma omp barrier
                 }
 #pragma omp for schedule(static)
@@ -1208,7 +1343,10 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
         /* one thread: no parallel region at all (no fork, no barriers) */
         double *buf = d->scratch, *cp = buf + d->lines_cap;
         for (int k = 0; k < nz; k++) {
-            lod_plane_xy(d, t, c, k, pre, buf, cp);
+            const double *o[3] = {NULL, NULL, NULL};
+            if (staged)
+                lod_orig_plane(d, c, k, 0, nz, nz, 0, 0, o);
+            lod_plane_xy(d, t, c, k, pre, o, buf, cp);
         }
         if (d->ax[2].active)
             for (int j = 0; j < ny; j++) {
@@ -1224,10 +1362,21 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
     {
         const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
         double *buf = d->scratch + (size_t)tid * d->per_thread, *cp = buf + d->lines_cap;
-        if (by_plane) {
+        if (by_plane && staged) {
+            size_t k0, k1;
+            lod_split((size_t)nz, 1, tid, nth, &k0, &k1);
+            lod_orig_halo(d, c, (int)k0, (int)k1, nz, tid);
+#pragma omp barrier
+            for (int k = (int)k0; k < (int)k1; k++) {
+                const double *o[3];
+                lod_orig_plane(d, c, k, (int)k0, (int)k1, nz, tid, 0, o);
+                lod_plane_xy(d, t, c, k, pre, o, buf, cp);
+            }
+#pragma omp barrier
+        } else if (by_plane) {
 #pragma omp for schedule(static)
             for (int k = 0; k < nz; k++) {
-                lod_plane_xy(d, t, c, k, pre, buf, cp);
+                lod_plane_xy(d, t, c, k, pre, NULL, buf, cp);
             }
         } else {
             lod_planes_shared(d, c, t, pre, tid, nth, buf, cp, epoch);

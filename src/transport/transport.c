@@ -418,13 +418,11 @@ void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre) 
     t->ops->step(t, pre && pre->apply ? pre : NULL);
 }
 
-void stroma_transport_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
+int stroma_transport_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
     if (nrx > STROMA_REACTION_LISTS_MAX)
         nrx = STROMA_REACTION_LISTS_MAX;
-    if (t->ops->step_react) {
-        t->ops->step_react(t, rx, nrx);
-        return;
-    }
+    if (t->ops->step_react)
+        return t->ops->step_react(t, rx, nrx);
     const size_t ns = (size_t)t->nsub;
     const double dt = t->dt_min;
     for (int l = 0; l < nrx; l++)
@@ -436,6 +434,7 @@ void stroma_transport_step_react(stroma_transport *t, const stroma_reaction *rx,
                 *cv = (*cv + dt * rx[l].source[e * ns + s]) / (1.0 + dt * rx[l].rate[e * ns + s]);
             }
     t->ops->step(t, NULL);
+    return 0;
 }
 
 int stroma_transport_reacts(const stroma_transport *t) { return t->ops->step_react != NULL; }

@@ -62,7 +62,19 @@ typedef struct stroma_prestep {
      * y-slab j (voxels (i, j, k) for every i and k), by the thread that solved it, while the slab is in its cache;
      * it may read and write only that slab of t->c. Not called when z is not solved (nz = 1). */
     void (*after_slab)(void *ctx, stroma_transport *t, int j);
+    /* Optional (NULL: none; lod only): the in-place stages of a Douglas scheme (adi). When set, apply is not
+     * called: lod keeps a copy of each z-plane as it was at the step's start and calls stage(ctx, t, what, k, j0,
+     * j1, o) on x-rows [j0, j1) of plane k, by the thread that solves them, with o[0], o[1], o[2] the planes
+     * k - 1, k, k + 1 as they were at the step's start (NULL outside the domain), each pointing at its plane's
+     * first value (o[1] holds every row of plane k, o[0] and o[2] at least rows [j0, j1)):
+     *   STROMA_STAGE_RHS      before the x sweep reads the rows (stage writes their right-hand side into t->c);
+     *   STROMA_STAGE_BEFORE_Y after the x sweep, before the y sweep reads the rows;
+     *   STROMA_STAGE_AFTER_Y  once the y sweep has finished the rows (before the z sweep).
+     * It may write only rows [j0, j1) of plane k of t->c. */
+    void (*stage)(void *ctx, stroma_transport *t, int what, int k, int j0, int j1, const double *const o[3]);
 } stroma_prestep;
+
+enum { STROMA_STAGE_RHS, STROMA_STAGE_BEFORE_Y, STROMA_STAGE_AFTER_Y };
 
 /* Linear reactions over one step, for solvers that take them inside their implicit operator (adi; the explicit
  * solver adds them to its forward-Euler step): in voxel voxel[e], substrate s,
@@ -92,8 +104,9 @@ typedef struct stroma_solver_ops {
     void (*step)(stroma_transport *t, const stroma_prestep *pre);
     void (*destroy)(stroma_transport *t);
     double (*kept)(const stroma_transport *t, int s);
-    /* One step with linear reactions inside the solve (stroma_reaction); NULL: the solver has none (lod). */
-    void (*step_react)(stroma_transport *t, const stroma_reaction *rx, int nrx);
+    /* One step with linear reactions inside the solve (stroma_reaction); NULL: the solver has none (lod).
+     * Returns 0, or -1 when scratch for the lists could not grow (the field is then unchanged). */
+    int (*step_react)(stroma_transport *t, const stroma_reaction *rx, int nrx);
 } stroma_solver_ops;
 
 /* Look up a solver by name ("lod" is the default; NULL means "lod"; "explicit" is a forward-Euler 7-point
@@ -193,8 +206,9 @@ void stroma_transport_step_with(stroma_transport *t, const stroma_prestep *pre);
 /* One step with linear reactions (stroma_reaction; nrx lists, at most STROMA_REACTION_LISTS_MAX) inside the
  * solve when the solver takes them (stroma_transport_reacts); with lod, each list entry is first applied as the
  * implicit point update c <- (c + dt s) / (1 + dt k) (first order; its fixed point depends on dt), then the
- * step. */
-void stroma_transport_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx);
+ * step. Returns 0, or -1 when the solver's scratch for the lists could not grow (out of memory; the field is
+ * then unchanged). */
+int stroma_transport_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx);
 
 /* Whether the solver takes reactions inside its operator (adi, adi-cn, explicit). */
 int stroma_transport_reacts(const stroma_transport *t);
