@@ -110,6 +110,7 @@ static void put_compatibility(const pc_model *m, FILE *f) {
     if (dirichlet)
         fputs("boundary_convention: biofvm  # Dirichlet values set in the outermost voxels around each sweep, as BioFVM\n",
               f);
+    fputs("transport: {solver: lod}  # BioFVM's LOD splitting (adi's fields would not depend on dt)\n", f);
     fputs("secretion_order: after_diffusion  # cells' sources and sinks after each diffusion solve, as BioFVM\n", f);
     fputs("rules_law: physicell  # several rules on one behaviour combine as in PhysiCell\n", f);
     fputs("contact_law: physicell  # attacks and engulfing as PhysiCell's standard interactions, each mechanics step\n",

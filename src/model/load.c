@@ -374,6 +374,12 @@ static void load_store(loader *ld, int id, const load_value *v) {
         m->boundary_convention = (stroma_boundary_convention)v->integer;
         m->boundary_convention_loc = v->key_loc;
         break;
+    case STROMA_KEY_TRANSPORT_SOLVER: { /* lod, adi, adi-cn, explicit */
+        static const char *const names[] = {"lod", "adi", "adi-cn", "explicit"};
+        snprintf(m->solver, sizeof m->solver, "%s", names[v->integer]);
+        m->solver_loc = v->key_loc;
+        break;
+    }
     case STROMA_KEY_RULES_LAW: m->rules_law = (stroma_rules_law)v->integer; break; /* stroma, physicell */
     case STROMA_KEY_DEAD_UPTAKE_FRACTION: m->dead_uptake_fraction = v->num; break;
     case STROMA_KEY_CONTACT_LAW: m->contact_law = v->integer == 1; break; /* stroma, physicell */

@@ -127,7 +127,12 @@ int stroma_model_substrate_index(const stroma_model *model, const char *name) {
 #define STROMA_MODEL_CELL_HEADROOM 4.0
 
 double stroma_model_memory_estimate(const stroma_model *model) {
+    return stroma_model_memory_estimate_solver(model, NULL);
+}
+
+double stroma_model_memory_estimate_solver(const stroma_model *model, const char *solver) {
     if (!model) return 0.0;
+    if (!solver) solver = model->solver;
     double cells = 0.0;
     for (int g = 0; g < model->ninitial; g++) cells += model->initial_cells[g].count;
     double nx = model->n[0], ny = model->n[1], nz = model->n[2], nsub = model->nsub;
@@ -158,7 +163,15 @@ double stroma_model_memory_estimate(const stroma_model *model) {
             if (model->substrates[s].face_dirichlet[f] && model->n[f / 2] > 1)
                 face_fixed += nx * ny * nz / (double)model->n[f / 2];
     if (model->boundary_convention == STROMA_BOUNDARY_BIOFVM) face_fixed *= 40.0 / 32.0;
-    return field + scratch + coefficients + vessels + ecm + 32.0 * (model->nfixed + face_fixed) + 32.0 * points +
+    /* adi, adi-cn: copies of xy-planes (4 per thread, 2 shared), corrections (1 per thread, 2 in 3D), face factors
+     * per value and axis with hindrance */
+    double adi = 0.0;
+    if (strncmp(solver, "adi", 3) == 0) {
+        double xy = nx * ny * nsub * 8.0;
+        adi = xy * (4.0 * STROMA_MEMORY_THREADS + 2.0 + STROMA_MEMORY_THREADS * (nz > 1 ? 2.0 : 1.0));
+        if (model->ecm.present) adi += 3.0 * nx * ny * nz * nsub * 8.0;
+    }
+    return field + scratch + coefficients + vessels + ecm + adi + 32.0 * (model->nfixed + face_fixed) + 32.0 * points +
            STROMA_MODEL_CELL_BYTES * STROMA_MODEL_CELL_HEADROOM * cells;
 }
 

@@ -104,6 +104,8 @@ struct stroma_model {
     stroma_rule_desc *rules;                /* [nrules], in file order */
     stroma_boundary_convention boundary_convention; /* where Dirichlet face values are held */
     stroma_srcloc boundary_convention_loc;  /* where the key is written (0:0: absent) */
+    char solver[16];                        /* transport.solver: lod, adi, adi-cn or explicit ("": lod) */
+    stroma_srcloc solver_loc;               /* where the key is written (0:0: absent) */
     stroma_rules_law rules_law;             /* how several rules on one behaviour combine (model/rules.h) */
     double dead_uptake_fraction;            /* share of its uptake rates a cell keeps at death (0: none) */
     int secretion_after;                    /* 1: cells' sources act after the diffusion solve (`secretion_order`) */
@@ -148,6 +150,10 @@ struct stroma_model {
  *                nvox x 8 more (cumulative weights)
  *   matrix       nvox x 8; with hindrance + nvox x (8 + 24 per hindered substrate + 24 x nsub) (solver tables). */
 double stroma_model_memory_estimate(const stroma_model *model);
+/* The same for a given solver (NULL: the model's transport.solver). adi and adi-cn add per thread four copies of
+ * an xy-plane and one (3D: two) of corrections, two shared copies, and with hindrance 3 x nvox x nsub x 8 face
+ * factors. */
+double stroma_model_memory_estimate_solver(const stroma_model *model, const char *solver);
 
 /* Threads the memory estimate budgets solver scratch for. */
 #define STROMA_MEMORY_THREADS 2

@@ -87,6 +87,19 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                              .doc = "Any point of the voxel to hold; must lie in the domain."},
     [STROMA_KEY_FIXED_VALUE] = {"substrates.<name>.fixed[].value", STROMA_SCHEMA_NUMBER, "substrate unit", REQUIRED,
                                 GE_0, .doc = "Value held."},
+    [STROMA_KEY_TRANSPORT] = {"transport", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                              .doc = "How the substrates' diffusion, decay and reactions are solved."},
+    [STROMA_KEY_TRANSPORT_SOLVER] = {"transport.solver", STROMA_SCHEMA_CHOICE, "", OPTIONAL, DEFAULT("lod", 0.0),
+                                     .choices = "lod adi adi-cn explicit",
+                                     .doc = "lod: three implicit 1D solves per step (BioFVM's LOD splitting), the "
+                                            "cells' sources and sinks as a step of their own; fast, but its fields "
+                                            "depend on dt next to sources and sinks. adi: Douglas ADI with every "
+                                            "reaction (cells, point sources, vessel walls) inside the implicit "
+                                            "operator: its steady state is the discrete operator's at any dt "
+                                            "(first order in time); adi-cn: the same with theta = 1/2 (second "
+                                            "order). explicit: forward Euler, a slow reference (refused above its "
+                                            "stability limit). `stroma run --solver` overrides it. See "
+                                            "docs/transport.md."},
     [STROMA_KEY_BOUNDARY_CONVENTION] = {"boundary_convention", STROMA_SCHEMA_CHOICE, "", OPTIONAL,
                                         DEFAULT("face", 0.0), .choices = "face voxel biofvm",
                                         .doc = "Where a Dirichlet face value of `boundary` (substrates and vesicles) "

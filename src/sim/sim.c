@@ -300,7 +300,9 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         return NULL;
     }
     /* the loader refuses such models; a model built in memory is checked here, before anything is allocated */
-    double need = stroma_model_memory_estimate(model), have = stroma_model_memory_available();
+    /* the solver: --solver, else the model's transport.solver, else lod */
+    const char *solver = opts && opts->solver ? opts->solver : model->solver[0] ? model->solver : NULL;
+    double need = stroma_model_memory_estimate_solver(model, solver), have = stroma_model_memory_available();
     if (have > 0 && need > have) {
         stroma_error_set(err, STROMA_ERR_TOO_LARGE, "the model needs about %.1f GiB, more than this machine's %.1f GiB",
                          need / 1073741824.0, have / 1073741824.0);
@@ -331,7 +333,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         stroma_sim_destroy(&sim);
         return NULL;
     }
-    sim->transport = stroma_transport_create(model, opts ? opts->solver : NULL, err);
+    sim->transport = stroma_transport_create(model, solver, err);
     if (!sim->transport || stroma_sim_place_sources(sim, err) != STROMA_OK) {
         stroma_sim_destroy(&sim);
         return NULL;
@@ -343,7 +345,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         stroma_error_set(err, STROMA_ERR_ARGUMENT,
                          "%s:%d:%d: secretion_order after_diffusion needs the lod solver (the %s solver takes the cells' "
                          "sources inside its implicit operator: there is no separate source step to put after the "
-                         "solve); use --solver lod or remove the key",
+                         "solve); use transport.solver lod (or --solver lod) or remove the key",
                          model->path, l->line, l->column, sim->transport->ops->name);
         stroma_sim_destroy(&sim);
         return NULL;

@@ -102,6 +102,9 @@ recruitment:"
 expect rules_law_unknown "$base
 $sub
 rules_law: foo" "rules_law_unknown\.yaml:7:12: rules_law must be one of stroma, physicell \(got foo\)"
+expect solver_unknown "$base
+transport: {solver: cn}" \
+  "solver_unknown\.yaml:5:21: transport\.solver must be one of lod, adi, adi-cn, explicit \(got cn\)"
 expect boundary_convention_unknown "$base
 $sub
 boundary_convention: ghost" \

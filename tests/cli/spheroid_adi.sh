@@ -16,6 +16,16 @@ done
 for f in fields/oxygen_30.csv cells/cells_30.csv summary.json; do
   cmp -s "$WORK/t1/$f" "$WORK/t2/$f" || fail "adi: $f differs between 1 and 2 threads"
 done
+# the model key transport.solver chooses it too (run.json records it), and --solver overrides the key
+"$STROMA" run "$WORK/sph.yaml" --out "$WORK/key" --quiet --threads 1 --set transport.solver=adi \
+  --set time.dt_diffusion=0.05 --set time.end=30 --set outputs.every=30 --set "outputs.fields=[csv]" ||
+  fail "transport.solver adi"
+cmp -s "$WORK/t1/fields/oxygen_30.csv" "$WORK/key/fields/oxygen_30.csv" || fail "transport.solver adi is not --solver adi"
+grep -q '"solver": *"adi"' "$WORK/key/run.json" || fail "run.json does not record adi"
+"$STROMA" run "$WORK/sph.yaml" --out "$WORK/over" --quiet --threads 1 --set transport.solver=adi --solver lod \
+  --set time.dt_diffusion=0.05 --set time.end=30 --set outputs.every=30 --set "outputs.fields=[csv]" ||
+  fail "--solver lod over transport.solver adi"
+grep -q '"solver": *"lod"' "$WORK/over/run.json" || fail "--solver lod did not override transport.solver"
 python3 - "$WORK" <<'PY'
 import csv, sys
 def centre(dt):

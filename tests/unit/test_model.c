@@ -516,7 +516,7 @@ static void test_unknown_keys(void **state) {
                  "t.yaml:1:1: missing required key time (mapping)\nt.yaml:2:1: unknown key tme; did you mean 'time'?");
     /* No near key: the valid keys are listed. */
     expect_error(BASE "zebra: {}\n", STROMA_ERR_UNKNOWN_KEY, 7, 1,
-                 "unknown key zebra (valid keys: domain, time, seed, substrates, boundary_convention, sources, cell_types, "
+                 "unknown key zebra (valid keys: domain, time, seed, substrates, boundary_convention, transport, sources, cell_types, "
                  "initial_cells, state_variables, rules_law, dead_uptake_fraction, contact_law, secretion_order, rules, "
                  "outputs, markers, populations, tissue, "
                  "indices, ecm, recruitment, vessels, body, vesicles)");
