@@ -1260,6 +1260,27 @@ static void lod_planes_shared(lod_data *d, double *c, stroma_transport *t, const
     }
 }
 
+/* Pass 1 with stage hooks, each thread solving its own range of planes (inside a parallel region): the copies of
+ * the planes at the range's edges, a barrier, the planes (variable coefficients: vs, each plane copied whole
+ * before its stages; constant: block by block), a barrier before the z pass. */
+static void lod_planes_staged(lod_data *d, stroma_transport *t, double *c, const stroma_prestep *pre, int tid,
+                              int nth, double *buf, double *cp, double *vs) {
+    const int nz = t->mesh.nz;
+    size_t k0, k1;
+    lod_split((size_t)nz, 1, tid, nth, &k0, &k1);
+    lod_orig_halo(d, c, (int)k0, (int)k1, nz, tid);
+#pragma omp barrier
+    for (int k = (int)k0; k < (int)k1; k++) {
+        const double *o[3];
+        lod_orig_plane(d, c, k, (int)k0, (int)k1, nz, tid, d->var, o);
+        if (d->var)
+            var_plane(d, t, c, k, pre, o, buf, cp, vs);
+        else
+            lod_plane_xy(d, t, c, k, pre, o, buf, cp);
+    }
+#pragma omp barrier
+}
+
 /* Whether a step of this many voxel-substrate values is worth splitting over nt threads: below about
  * LOD_MIN_VALUES_PER_THREAD values per thread the waits cost more than the sweep (docs/dev/performance.md). */
 #define LOD_MIN_VALUES_PER_THREAD 2048
@@ -1306,16 +1327,7 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
                     var_plane_shared(d, t, c, k, (int)j0, (int)j1, (int)i0, (int)i1, pre, o, buf, cp, vs);
                 }
             } else if (staged) {
-                size_t k0, k1;
-                lod_split((size_t)nz, 1, tid, nth, &k0, &k1);
-                lod_orig_halo(d, c, (int)k0, (int)k1, nz, tid);
-#pragma omp barrier
-                for (int k = (int)k0; k < (int)k1; k++) {
-                    const double *o[3];
-                    lod_orig_plane(d, c, k, (int)k0, (int)k1, nz, tid, 1, o);
-                    var_plane(d, t, c, k, pre, o, buf, cp, vs);
-                }
-#pragma omp barrier
+                lod_planes_staged(d, t, c, pre, tid, nth, buf, cp, vs);
             } else {
 #pragma omp for schedule(static)
                 for (int k = 0; k < nz; k++) {
@@ -1363,16 +1375,7 @@ static void lod_step(stroma_transport *t, const stroma_prestep *pre) {
         const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
         double *buf = d->scratch + (size_t)tid * d->per_thread, *cp = buf + d->lines_cap;
         if (by_plane && staged) {
-            size_t k0, k1;
-            lod_split((size_t)nz, 1, tid, nth, &k0, &k1);
-            lod_orig_halo(d, c, (int)k0, (int)k1, nz, tid);
-#pragma omp barrier
-            for (int k = (int)k0; k < (int)k1; k++) {
-                const double *o[3];
-                lod_orig_plane(d, c, k, (int)k0, (int)k1, nz, tid, 0, o);
-                lod_plane_xy(d, t, c, k, pre, o, buf, cp);
-            }
-#pragma omp barrier
+            lod_planes_staged(d, t, c, pre, tid, nth, buf, cp, NULL);
         } else if (by_plane) {
 #pragma omp for schedule(static)
             for (int k = 0; k < nz; k++) {

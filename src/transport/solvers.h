@@ -10,7 +10,7 @@ extern const stroma_solver_ops stroma_solver_lod_ops;
 /* Lets t's lod solver (prepared) run stroma_prestep.stage hooks: allocates its copies of z-planes (counted in
  * t->solver_bytes). Returns 0, or -1 when out of memory. */
 int stroma_solver_lod_enable_stages(stroma_transport *t);
-/* Douglas ADI in delta form, theta = 1 and theta = 1/2, reactions inside the operator; see solver_adi.c. */
+/* Douglas ADI in place on the lod sweeps, theta = 1 and theta = 1/2, reactions inside the operator; see solver_adi.c. */
 extern const stroma_solver_ops stroma_solver_adi_ops;
 extern const stroma_solver_ops stroma_solver_adi_cn_ops;
 /* Forward Euler with the 7-point Laplacian: a slow reference for cross-checking; see solver_explicit.c. */

@@ -110,9 +110,9 @@ typedef struct stroma_solver_ops {
 } stroma_solver_ops;
 
 /* Look up a solver by name ("lod" is the default; NULL means "lod"; "explicit" is a forward-Euler 7-point
- * reference solver, refused at create if dt exceeds its stability limit; "adi" is the Douglas ADI scheme in
- * delta form, theta = 1, whose steady state is the discrete operator's at any dt, with reactions inside the
- * implicit operator; "adi-cn" the same with theta = 1/2, second order in time). Returns NULL if unknown. */
+ * reference solver, refused at create if dt exceeds its stability limit; "adi" is the Douglas ADI scheme,
+ * theta = 1, whose steady state is the discrete operator's at any dt, with reactions inside the implicit
+ * operator; "adi-cn" the same with theta = 1/2, second order in time). Returns NULL if unknown. */
 const stroma_solver_ops *stroma_solver_find(const char *name);
 
 typedef struct stroma_fixed_voxel {
