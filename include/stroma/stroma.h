@@ -297,4 +297,39 @@ const char *stroma_import_report_output(const stroma_import_report *rep, size_t 
 stroma_code stroma_import_physicell(const char *settings_xml, const char *rules_csv, const char *out_yaml,
                                     stroma_import_report *rep, stroma_error *err);
 
+/* ---- virtual trials (`stroma trial`; docs/trials.md) ---- */
+
+typedef struct stroma_trial stroma_trial;
+
+/* Parse and check a trial file: its base model (path relative to the trial file) is loaded with each arm's
+ * overrides and the cohort's first patient, so a bad key or value anywhere is reported before anything runs, at
+ * the trial file's line:column ("trial.yaml:12:5: arm 'x': ..."). Unknown keys are errors with the nearest one
+ * suggested. Returns a new trial owned by the caller (free with stroma_trial_destroy), or NULL with *err. */
+stroma_trial *stroma_trial_load(const char *path, stroma_error *err);
+
+/* Free a trial and clear the handle. Accepts NULL and *trial == NULL. */
+void stroma_trial_destroy(stroma_trial **trial);
+
+/* The trial file's number of patients and of arms. */
+int stroma_trial_patient_count(const stroma_trial *trial);
+int stroma_trial_arm_count(const stroma_trial *trial);
+
+typedef struct stroma_trial_options {
+    int patients; /* patients to run (the first N of the cohort); 0: the trial file's */
+    int threads;  /* runs at once, each on one thread; 0: 1 */
+} stroma_trial_options;
+
+/* Called once per finished (patient, arm) run, from the thread that ran it, one call at a time; `reused` counts
+ * the runs found already done in out_dir. Return nonzero to stop: runs under way finish, no new one starts. */
+typedef int (*stroma_trial_progress_fn)(void *user, int done, int total, int reused);
+
+/* Run every patient in every arm and write out_dir/results.sqlite, out_dir/csv/ and out_dir/report.html
+ * (docs/trials.md). out_dir is created if absent; a non-empty out_dir must hold an earlier run of the same trial
+ * (its jobs/ records): runs recorded there are not run again, so a killed trial resumes where it stopped, with
+ * results identical to an unbroken one. Any other non-empty directory, or records of another trial file or model,
+ * are refused (STROMA_ERR_ARGUMENT). Stopped by the progress function: STROMA_ERR_INTERRUPTED (finished runs are
+ * kept). Errors of a run are returned with the patient and arm named. */
+stroma_code stroma_trial_run(const stroma_trial *trial, const char *out_dir, const stroma_trial_options *opts,
+                             stroma_trial_progress_fn progress, void *user, stroma_error *err);
+
 #endif

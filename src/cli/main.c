@@ -47,6 +47,7 @@ static void usage(FILE *f) {
           "  run MODEL.yaml            simulate a model; outputs in a folder (default out/<model name>)\n"
           "  resume DIR                continue an interrupted run from DIR/checkpoint.bin\n"
           "  check MODEL.yaml          validate and summarise a model (exit 2 on errors)\n"
+          "  trial TRIAL.yaml --out DIR  run a virtual trial: patients x arms; results.sqlite, csv/, report.html\n"
           "  report DIR                (re)build DIR/report.html from the files of a run\n"
           "  render DIR                redraw a run's tissue pictures and animation from its files\n"
           "  import-physicell PhysiCell_settings.xml [cell_rules.csv] -o MODEL.yaml\n"
@@ -123,6 +124,21 @@ static const char *const help_import =
     "could not be reproduced exactly is listed on stderr and at the top of MODEL.yaml.\n"
     "options (a value may also be given as --opt=value):\n"
     "  -o, --out MODEL.yaml      the model file to write (required; no default)\n"
+    "  -h, --help                this text\n";
+
+static const char *const help_trial =
+    "usage: stroma trial TRIAL.yaml --out DIR [options]\n"
+    "Run a virtual trial (docs/trials.md): every patient of the cohort in every arm, each run on one thread; write\n"
+    "DIR/results.sqlite (tables trial, patients, arms, km, timeseries, outcomes, biomarkers), DIR/csv/<table>.csv\n"
+    "and DIR/report.html. Each finished run is recorded in DIR/jobs/: a stopped or killed trial resumes where it\n"
+    "stopped when the same command is run again (finished runs are not rerun; the results are identical).\n"
+    "options (a value may also be given as --opt=value):\n"
+    "  -o, --out DIR             output folder (required; no default)\n"
+    "  --patients N              run the first N patients of the cohort, 1 to 100000 (default: the trial file's\n"
+    "                            patients)\n"
+    "  --threads N               runs at once, each on one thread, 1 to 1024 (default: 1; at most the\n"
+    "                            processors available is sensible: %ld here)\n"
+    "  --quiet                   no progress lines on stdout\n"
     "  -h, --help                this text\n";
 
 static int verb_help(const char *text) {
@@ -502,6 +518,80 @@ static int cmd_render(int argc, char **argv) {
     return EXIT_OK;
 }
 
+typedef struct trial_progress {
+    int quiet;
+    time_t last;
+} trial_progress;
+
+static int trial_progress_fn(void *user, int done, int total, int reused) {
+    trial_progress *tp = user;
+    if (!tp->quiet) {
+        time_t now = time(NULL);
+        if (done == total || now != tp->last || done == reused) {
+            if (reused && done == reused)
+                printf("stroma: %d of %d runs already recorded; not rerunning them\n", reused, total);
+            else
+                printf("stroma: %d of %d runs done\n", done, total);
+            fflush(stdout);
+            tp->last = now;
+        }
+    }
+    return stop_requested != 0;
+}
+
+/* trial TRIAL.yaml --out DIR [--patients N] [--threads N] [--quiet] */
+static int cmd_trial(int argc, char **argv) {
+    const char *path = NULL, *out = NULL, *v;
+    stroma_trial_options o = {0};
+    trial_progress tp = {0, 0};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) return verb_help(help_trial);
+    }
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        uint64_t n;
+        if (opt_value(argc, argv, &i, "--out", "-o", &v)) {
+            if (!v || !*v) return bad_arg("--out needs a directory%s", "");
+            out = v;
+        } else if (opt_value(argc, argv, &i, "--patients", NULL, &v)) {
+            if (parse_u64(v, &n) || n < 1 || n > 100000)
+                return bad_arg("--patients needs an integer from 1 to 100000 (got '%s')", v ? v : "");
+            o.patients = (int)n;
+        } else if (opt_value(argc, argv, &i, "--threads", NULL, &v)) {
+            if (parse_u64(v, &n) || n < 1 || n > 1024)
+                return bad_arg("--threads needs an integer from 1 to 1024 (got '%s')", v ? v : "");
+            o.threads = (int)n;
+        } else if (!strcmp(a, "--quiet")) {
+            tp.quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return bad_arg("unknown option '%s' (stroma trial --help lists them)", a);
+        } else if (!path) {
+            path = a;
+        } else {
+            return bad_arg("trial takes one trial file; unexpected '%s'", a);
+        }
+    }
+    if (!path) return bad_arg("trial needs a trial file%s", "");
+    if (!out) return bad_arg("trial needs --out DIR%s", "");
+    stroma_error err;
+    stroma_trial *t = stroma_trial_load(path, &err);
+    if (!t) return report(&err);
+    int patients = o.patients ? o.patients : stroma_trial_patient_count(t);
+    if (!tp.quiet)
+        printf("stroma: trial %s: %d patients x %d arms, %d at a time\n", path, patients, stroma_trial_arm_count(t),
+               o.threads ? o.threads : 1);
+    catch_stop_signals();
+    stroma_code rc = stroma_trial_run(t, out, &o, trial_progress_fn, &tp, &err);
+    stroma_trial_destroy(&t);
+    if (rc != STROMA_OK) {
+        fprintf(stderr, "stroma: trial %s\n", rc == STROMA_ERR_INTERRUPTED ? "stopped" : "failed");
+        return report(&err);
+    }
+    if (!tp.quiet) printf("stroma: results in %s/results.sqlite, %s/csv/; report: %s/report.html\n", out, out, out);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv) {
     /* A file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full disk, instead of killing
      * the program with SIGXFSZ in the middle of a file and leaving run.json saying "running". */
@@ -525,5 +615,6 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "render")) return cmd_render(argc - 2, argv + 2);
     if (!strcmp(cmd, "import-physicell")) return cmd_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "resume")) return cmd_resume(argc - 2, argv + 2);
+    if (!strcmp(cmd, "trial")) return cmd_trial(argc - 2, argv + 2);
     return bad_arg("unknown command '%s'", cmd);
 }
