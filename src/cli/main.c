@@ -136,8 +136,8 @@ static const char *const help_trial =
     "  -o, --out DIR             output folder (required; no default)\n"
     "  --patients N              run the first N patients of the cohort, 1 to 100000 (default: the trial file's\n"
     "                            patients)\n"
-    "  --threads N               runs at once, each on one thread, 1 to 1024 (default: 1; at most the\n"
-    "                            processors available is sensible: %ld here)\n"
+    "  --threads N               runs at once, each on one thread, 1 to 1024 (default: 1; more than the\n"
+    "                            processors available only shares them: %ld here)\n"
     "  --quiet                   no progress lines on stdout\n"
     "  -h, --help                this text\n";
 

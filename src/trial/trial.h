@@ -61,6 +61,7 @@ struct stroma_trial {
     double end_min, baseline_min, every_min; /* follow-up end, baseline assessment time, assessment interval */
     int nburden;
     char **burden;          /* owned [nburden]: cell types whose live cells are the tumour burden */
+    int burden_line, burden_column; /* where `burden` is written (0: absent) */
     int nparams;
     trial_param *params;    /* owned [nparams], in file order */
     int narms;

@@ -369,6 +369,8 @@ static int walk(stroma_trial *t, const ynode *root, stroma_error *err) {
             }
             break;
         case 6:
+            t->burden_line = k->line;
+            t->burden_column = k->column;
             if (!v || v->kind != STROMA_YAML_SEQ || !v->n) {
                 bad |= add_issue(err, STROMA_ERR_TYPE, t, v ? v : k, "burden must be a list of cell types");
                 break;
@@ -450,7 +452,7 @@ static int check_model(stroma_trial *t, const stroma_model *m, stroma_error *err
             for (int k = 0; k < m->ntypes; k++) found |= !strcmp(names[k], t->burden[b]);
             if (!found) {
                 const char *near = stroma_suggest(t->burden[b], names, (size_t)m->ntypes);
-                stroma_error_add_at(err, STROMA_ERR_ARGUMENT, t->path, 1, 1,
+                stroma_error_add_at(err, STROMA_ERR_ARGUMENT, t->path, t->burden_line, t->burden_column,
                                     "burden: the base model has no cell type '%s'%s%s%s", t->burden[b],
                                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
                 free(names);
