@@ -317,6 +317,9 @@ int stroma_trial_arm_count(const stroma_trial *trial);
 typedef struct stroma_trial_options {
     int patients; /* patients to run (the first N of the cohort); 0: the trial file's */
     int threads;  /* runs at once, each on one thread; 0: 1 */
+    int rank, ranks; /* ranks > 1: one process of several (MPI ranks): this one runs only the runs i with
+                        i % ranks == rank (i = patient x arms + arm), records them in out_dir/jobs (rank 0) or
+                        out_dir/jobs-rank<rank>, and writes no results; 0, 0: one process, every run */
 } stroma_trial_options;
 
 /* Called once per finished (patient, arm) run, from the thread that ran it, one call at a time; `reused` counts
@@ -331,5 +334,15 @@ typedef int (*stroma_trial_progress_fn)(void *user, int done, int total, int reu
  * kept). Errors of a run are returned with the patient and arm named. */
 stroma_code stroma_trial_run(const stroma_trial *trial, const char *out_dir, const stroma_trial_options *opts,
                              stroma_trial_progress_fn progress, void *user, stroma_error *err);
+
+/* Several processes (the CLI's MPI mode): after each ran its share (opts->ranks > 1), each exports the records of
+ * its share as one buffer (*buf malloc'd, owned by the caller; *len bytes) and sends it to rank 0, which imports
+ * every buffer into its out_dir/jobs (records already there are kept) and then calls stroma_trial_run with
+ * ranks = 0: every run is recorded, so it only builds the results. Import checks the framing; the final run checks
+ * each record as a resumed trial does. */
+stroma_code stroma_trial_records_export(const stroma_trial *trial, const char *out_dir,
+                                        const stroma_trial_options *opts, char **buf, size_t *len, stroma_error *err);
+stroma_code stroma_trial_records_import(const stroma_trial *trial, const char *out_dir, const char *buf, size_t len,
+                                        stroma_error *err);
 
 #endif

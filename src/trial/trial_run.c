@@ -20,6 +20,7 @@
 #include "sim/sim.h"
 #include "trial/trial.h"
 #include "util/error_impl.h"
+#include "util/file.h"
 
 #define JOB_MAGIC "stroma-trial-job 1"
 
@@ -138,8 +139,9 @@ static stroma_code run_job(const stroma_trial *t, int patient, int arm, trial_jo
 
 /* ---- records on disk ---- */
 
-static void job_path(const char *out_dir, int patient, int arm, char *buf, size_t cap) {
-    snprintf(buf, cap, "%s/jobs/p%06d-a%03d.txt", out_dir, patient, arm);
+/* jobs_dir: OUT/jobs, or OUT/jobs-rank<r> for the share of rank r > 0 of several processes. */
+static void job_path(const char *jobs_dir, int patient, int arm, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s/p%06d-a%03d.txt", jobs_dir, patient, arm);
 }
 
 static void fingerprint(const stroma_trial *t, char *buf, size_t cap) {
@@ -152,9 +154,9 @@ static void write_series(FILE *f, const char *name, const double *v, int n) {
     fputc('\n', f);
 }
 
-static stroma_code job_save(const stroma_trial *t, const char *out_dir, const trial_job *j, stroma_error *err) {
+static stroma_code job_save(const stroma_trial *t, const char *jobs_dir, const trial_job *j, stroma_error *err) {
     char path[2048], fp[200];
-    job_path(out_dir, j->patient, j->arm, path, sizeof path);
+    job_path(jobs_dir, j->patient, j->arm, path, sizeof path);
     fingerprint(t, fp, sizeof fp);
     stroma_atomic_file af;
     stroma_code rc = stroma_atomic_begin(&af, path, STROMA_ATOMIC_SYNC, err);
@@ -185,9 +187,9 @@ static int read_series(FILE *f, const char *name, double *v, int n) {
 }
 
 /* Read the record of (patient, arm) if there is one: 1 read, 0 none, -1 after reporting a bad or foreign one. */
-static int job_load(const stroma_trial *t, const char *out_dir, int patient, int arm, trial_job *j, stroma_error *err) {
+static int job_load(const stroma_trial *t, const char *jobs_dir, int patient, int arm, trial_job *j, stroma_error *err) {
     char path[2048], fp[200], got_fp[200] = "", line[64];
-    job_path(out_dir, patient, arm, path, sizeof path);
+    job_path(jobs_dir, patient, arm, path, sizeof path);
     FILE *f = fopen(path, "r");
     if (!f) return 0;
     fingerprint(t, fp, sizeof fp);
@@ -198,9 +200,9 @@ static int job_load(const stroma_trial *t, const char *out_dir, int patient, int
         if (strcmp(got_fp, fp)) {
             fclose(f);
             stroma_error_set(err, STROMA_ERR_ARGUMENT,
-                             "%s holds runs of another trial file or model (%s): use another --out, or remove %s/jobs "
-                             "to start over",
-                             out_dir, path, out_dir);
+                             "%s holds runs of another trial file or model: use another --out, or remove %s to "
+                             "start over",
+                             path, jobs_dir);
             return -1;
         }
         ok = p == patient && a == arm && nt == stroma_trial_ntimes(t) && job_alloc(t, j) == 0;
@@ -225,55 +227,71 @@ static int job_load(const stroma_trial *t, const char *out_dir, int patient, int
     return 1;
 }
 
-/* Create out_dir and out_dir/jobs; refuse a non-empty out_dir that holds no jobs/ folder. Temporary files of a
- * killed writer in jobs/ are removed. */
-static stroma_code prepare_out(const char *out_dir, stroma_error *err) {
+/* Is `name` a records folder: "jobs" or "jobs-rank<r>"? */
+static int is_jobs_name(const char *name) {
+    return !strcmp(name, "jobs") || !strncmp(name, "jobs-rank", 9);
+}
+
+/* Create out_dir and the records folder jobs_dir in it; refuse a non-empty out_dir that holds no records folder.
+ * Temporary files of a killed writer in jobs_dir (this process's own folder) are removed. Several processes may
+ * prepare the same out_dir at once. */
+static stroma_code prepare_out(const char *out_dir, const char *jobs_dir, stroma_error *err) {
     if (mkdir(out_dir, 0777) && errno != EEXIST)
         return stroma_error_set(err, STROMA_ERR_IO, "%s: cannot create the output folder: %s", out_dir, strerror(errno));
     struct stat st;
     if (stat(out_dir, &st) || !S_ISDIR(st.st_mode))
         return stroma_error_set(err, STROMA_ERR_ARGUMENT, "%s is not a directory", out_dir);
-    char jobs[2048];
-    snprintf(jobs, sizeof jobs, "%s/jobs", out_dir);
-    if (stat(jobs, &st)) {
-        DIR *d = opendir(out_dir);
-        if (!d) return stroma_error_set(err, STROMA_ERR_IO, "%s: %s", out_dir, strerror(errno));
-        struct dirent *e;
-        int other = 0;
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) other = 1;
-        closedir(d);
-        if (other)
-            return stroma_error_set(err, STROMA_ERR_ARGUMENT,
-                                    "%s is not empty and holds no trial (no jobs/ folder): choose another --out", out_dir);
-        if (mkdir(jobs, 0777))
-            return stroma_error_set(err, STROMA_ERR_IO, "%s: cannot create: %s", jobs, strerror(errno));
-        return STROMA_OK;
-    }
-    DIR *d = opendir(jobs);
-    if (!d) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "%s is not a readable folder", jobs);
+    DIR *d = opendir(out_dir);
+    if (!d) return stroma_error_set(err, STROMA_ERR_IO, "%s: %s", out_dir, strerror(errno));
     struct dirent *e;
+    int other = 0, records = 0;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (is_jobs_name(e->d_name))
+            records = 1;
+        else
+            other = 1;
+    }
+    closedir(d);
+    if (other && !records)
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT,
+                                "%s is not empty and holds no trial (no jobs/ folder): choose another --out", out_dir);
+    if (mkdir(jobs_dir, 0777) && errno != EEXIST)
+        return stroma_error_set(err, STROMA_ERR_IO, "%s: cannot create: %s", jobs_dir, strerror(errno));
+    if (!(d = opendir(jobs_dir))) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "%s is not a readable folder", jobs_dir);
     while ((e = readdir(d)))
         if (stroma_atomic_is_tmp_name(e->d_name)) {
             char p[4096];
-            snprintf(p, sizeof p, "%s/%s", jobs, e->d_name);
+            snprintf(p, sizeof p, "%s/%s", jobs_dir, e->d_name);
             unlink(p);
         }
     closedir(d);
     return STROMA_OK;
 }
 
+static void jobs_dir_of(const char *out_dir, const stroma_trial_options *opts, char *buf, size_t cap) {
+    if (opts && opts->ranks > 1 && opts->rank > 0)
+        snprintf(buf, cap, "%s/jobs-rank%d", out_dir, opts->rank);
+    else
+        snprintf(buf, cap, "%s/jobs", out_dir);
+}
+
+static int is_mine(const stroma_trial_options *opts, int i) {
+    return !opts || opts->ranks <= 1 || i % opts->ranks == opts->rank;
+}
+
 /* ---- the pool ---- */
 
 typedef struct pool {
     const stroma_trial *t;
-    const char *out_dir;
+    const char *jobs_dir;
     trial_job *jobs;
-    int njobs, next, done, reused, stop, failed;
+    int njobs, total, next, done, reused, stop, failed; /* total: runs of this process */
     stroma_code rc;
     stroma_error err; /* the first failure */
     stroma_trial_progress_fn progress;
     void *user;
+    const stroma_trial_options *opts;
     pthread_mutex_t lock;
 } pool;
 
@@ -284,7 +302,7 @@ static void *worker(void *arg) {
         int i = -1;
         while (!p->stop && p->next < p->njobs) {
             int c = p->next++;
-            if (!p->jobs[c].time) {
+            if (!p->jobs[c].time && is_mine(p->opts, c)) {
                 i = c;
                 break;
             }
@@ -296,7 +314,7 @@ static void *worker(void *arg) {
         stroma_error e;
         stroma_error_clear(&e);
         stroma_code rc = run_job(p->t, patient, arm, &j, &e);
-        if (rc == STROMA_OK) rc = job_save(p->t, p->out_dir, &j, &e);
+        if (rc == STROMA_OK) rc = job_save(p->t, p->jobs_dir, &j, &e);
         pthread_mutex_lock(&p->lock);
         if (rc != STROMA_OK) {
             stroma_trial_job_free(&j);
@@ -311,10 +329,20 @@ static void *worker(void *arg) {
         } else {
             p->jobs[i] = j;
             p->done++;
-            if (p->progress && p->progress(p->user, p->done, p->njobs, p->reused)) p->stop = 1;
+            if (p->progress && p->progress(p->user, p->done, p->total, p->reused)) p->stop = 1;
         }
         pthread_mutex_unlock(&p->lock);
     }
+}
+
+/* Load the record of job i from this process's folder, else from OUT/jobs: 1, 0 none, -1 bad. */
+static int job_find(const stroma_trial *t, const char *out_dir, const char *jobs_dir, int i, trial_job *j,
+                    stroma_error *err) {
+    int got = job_load(t, jobs_dir, i / t->narms, i % t->narms, j, err);
+    if (got) return got;
+    char main_dir[2048];
+    snprintf(main_dir, sizeof main_dir, "%s/jobs", out_dir);
+    return strcmp(main_dir, jobs_dir) ? job_load(t, main_dir, i / t->narms, i % t->narms, j, err) : 0;
 }
 
 stroma_code stroma_trial_run(const stroma_trial *t, const char *out_dir, const stroma_trial_options *opts,
@@ -323,14 +351,23 @@ stroma_code stroma_trial_run(const stroma_trial *t, const char *out_dir, const s
     if (!err) err = &local;
     stroma_error_clear(err);
     if (!t || !out_dir || !*out_dir) return stroma_error_set(err, STROMA_ERR_ARGUMENT, "stroma_trial_run: no trial or out");
+    if (opts && opts->ranks > 1 && (opts->rank < 0 || opts->rank >= opts->ranks))
+        return stroma_error_set(err, STROMA_ERR_ARGUMENT, "stroma_trial_run: rank %d of %d", opts->rank, opts->ranks);
     int patients = opts && opts->patients > 0 ? opts->patients : t->patients;
     int threads = opts && opts->threads > 0 ? opts->threads : 1;
-    stroma_code rc = prepare_out(out_dir, err);
+    int share = opts && opts->ranks > 1;
+    char jobs_dir[2048];
+    jobs_dir_of(out_dir, opts, jobs_dir, sizeof jobs_dir);
+    stroma_code rc = prepare_out(out_dir, jobs_dir, err);
     if (rc != STROMA_OK) return rc;
-    pool p = {.t = t, .out_dir = out_dir, .njobs = patients * t->narms, .progress = progress, .user = user};
+    pool p = {.t = t, .jobs_dir = jobs_dir, .njobs = patients * t->narms, .progress = progress, .user = user,
+              .opts = opts};
     if (!(p.jobs = calloc((size_t)p.njobs, sizeof *p.jobs))) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    int mine = 0;
     for (int i = 0; i < p.njobs; i++) {
-        int got = job_load(t, out_dir, i / t->narms, i % t->narms, &p.jobs[i], err);
+        if (!is_mine(opts, i)) continue;
+        mine++;
+        int got = job_find(t, out_dir, jobs_dir, i, &p.jobs[i], err);
         if (got < 0) {
             for (int k = 0; k < p.njobs; k++) stroma_trial_job_free(&p.jobs[k]);
             free(p.jobs);
@@ -338,8 +375,10 @@ stroma_code stroma_trial_run(const stroma_trial *t, const char *out_dir, const s
         }
         if (got) p.reused++, p.done++;
     }
-    if (progress && p.reused) p.stop = progress(user, p.done, p.njobs, p.reused) != 0;
-    if (threads > p.njobs) threads = p.njobs;
+    int total = p.njobs;
+    if (progress && p.reused) p.stop = progress(user, p.done, mine, p.reused) != 0;
+    p.total = mine;
+    if (threads > mine - p.done) threads = mine - p.done > 0 ? mine - p.done : 1;
     pthread_mutex_init(&p.lock, NULL);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     int started = 0;
@@ -353,23 +392,85 @@ stroma_code stroma_trial_run(const stroma_trial *t, const char *out_dir, const s
     if (p.failed) {
         *err = p.err;
         rc = p.rc;
-    } else if (p.done < p.njobs) {
+    } else if (p.done < mine) {
         rc = stroma_error_set(err, STROMA_ERR_INTERRUPTED,
-                              "trial stopped with %d of %d runs done (recorded in %s/jobs); run the same command "
-                              "again to finish it",
-                              p.done, p.njobs, out_dir);
-    } else {
+                              "trial stopped with %d of %d runs done (recorded in %s); run the same command again to "
+                              "finish it",
+                              p.done, mine, jobs_dir);
+    } else if (!share) {
         /* the results come from the records on disk, whether run now or before: a resumed trial equals an
          * unbroken one */
-        for (int i = 0; i < p.njobs && rc == STROMA_OK; i++) {
+        for (int i = 0; i < total && rc == STROMA_OK; i++) {
             stroma_trial_job_free(&p.jobs[i]);
-            if (job_load(t, out_dir, i / t->narms, i % t->narms, &p.jobs[i], err) != 1)
+            if (job_load(t, jobs_dir, i / t->narms, i % t->narms, &p.jobs[i], err) != 1)
                 rc = err->code != STROMA_OK ? err->code
                                             : stroma_error_set(err, STROMA_ERR_IO, "a run's record vanished");
         }
         if (rc == STROMA_OK) rc = stroma_trial_write_results(t, patients, p.jobs, out_dir, err);
     }
-    for (int i = 0; i < p.njobs; i++) stroma_trial_job_free(&p.jobs[i]);
+    for (int i = 0; i < total; i++) stroma_trial_job_free(&p.jobs[i]);
     free(p.jobs);
+    return rc;
+}
+
+stroma_code stroma_trial_records_export(const stroma_trial *t, const char *out_dir, const stroma_trial_options *opts,
+                                        char **buf, size_t *len, stroma_error *err) {
+    *buf = NULL;
+    *len = 0;
+    char jobs_dir[2048], path[2100];
+    jobs_dir_of(out_dir, opts, jobs_dir, sizeof jobs_dir);
+    int patients = opts && opts->patients > 0 ? opts->patients : t->patients;
+    FILE *mem = open_memstream(buf, len);
+    if (!mem) return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    stroma_code rc = STROMA_OK;
+    for (int i = 0; i < patients * t->narms && rc == STROMA_OK; i++) {
+        if (!is_mine(opts, i)) continue;
+        job_path(jobs_dir, i / t->narms, i % t->narms, path, sizeof path);
+        char *text = NULL;
+        size_t n = 0;
+        if (stroma_read_regular_file(path, &text, &n))
+            rc = stroma_error_set(err, STROMA_ERR_IO, "%s: cannot read this process's record", path);
+        else
+            fwrite(text, 1, n, mem);
+        free(text);
+    }
+    if (fclose(mem) && rc == STROMA_OK) rc = stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    if (rc != STROMA_OK) {
+        free(*buf);
+        *buf = NULL;
+        *len = 0;
+    }
+    return rc;
+}
+
+stroma_code stroma_trial_records_import(const stroma_trial *t, const char *out_dir, const char *buf, size_t len,
+                                        stroma_error *err) {
+    char jobs_dir[2048];
+    snprintf(jobs_dir, sizeof jobs_dir, "%s/jobs", out_dir);
+    stroma_code rc = prepare_out(out_dir, jobs_dir, err);
+    const char *p = buf, *end = buf + len;
+    size_t ml = strlen(JOB_MAGIC "\n");
+    while (rc == STROMA_OK && p < end) {
+        if ((size_t)(end - p) < ml || memcmp(p, JOB_MAGIC "\n", ml))
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT, "a record received from another process is malformed");
+        const char *q = p + ml;
+        while (q < end && !((size_t)(end - q) >= ml && q[-1] == '\n' && !memcmp(q, JOB_MAGIC "\n", ml))) q++;
+        int patient = -1, arm = -1;
+        char fp[200];
+        if (sscanf(p + ml, "fingerprint %199s patient %d arm %d", fp, &patient, &arm) != 3 || patient < 0 || arm < 0 ||
+            arm >= t->narms)
+            return stroma_error_set(err, STROMA_ERR_ARGUMENT, "a record received from another process is malformed");
+        char path[2100];
+        job_path(jobs_dir, patient, arm, path, sizeof path);
+        struct stat st;
+        if (stat(path, &st)) { /* absent: write it (the same file may already be there on a shared disk) */
+            stroma_atomic_file af;
+            if ((rc = stroma_atomic_begin(&af, path, STROMA_ATOMIC_SYNC, err)) != STROMA_OK) break;
+            fwrite(p, 1, (size_t)(q - p), af.f);
+            if ((rc = stroma_atomic_finish(&af, err)) == STROMA_OK) rc = stroma_atomic_commit(&af, err);
+            stroma_atomic_abort(&af);
+        }
+        p = q;
+    }
     return rc;
 }
