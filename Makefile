@@ -67,6 +67,7 @@ bench: build
 	bash bench/scenarios.sh ./$(BUILD)/stroma
 	bash bench/threads.sh ./$(BUILD)/stroma
 	bash bench/body.sh ./$(BUILD)/stroma
+	bash bench/trial.sh ./$(BUILD)/stroma
 
 # Fuzz the model loader for FUZZ_SECONDS (default 10 min), keeping the corpus in build-fuzz/corpus;
 # `make fuzz-csv` fuzzes the cells and rules CSV readers for FUZZ_SECONDS each (corpora build-fuzz/corpus-*).
