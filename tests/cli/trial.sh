@@ -67,6 +67,12 @@ assert p is not None and p < 0.01, p
 bm = db.execute("select auc, p, q, note from biomarkers where arm_name='apoptosis' and biomarker='IL6'").fetchone()
 assert bm[0] is not None and 0 <= bm[0] <= 1 and bm[2] >= bm[1], bm
 assert db.execute("select auc from biomarkers where arm_name='control'").fetchone()[0] is None
+# the AUC is that of the baseline plasma value for response, computed here from the outcomes; one biomarker: q = p
+rows = db.execute("select baseline_plasma_IL6, responder from outcomes where arm_name='apoptosis'").fetchall()
+pos = [v for v, r in rows if r]
+neg = [v for v, r in rows if not r]
+auc = sum((a > b) + 0.5 * (a == b) for a in pos for b in neg) / (len(pos) * len(neg))
+assert abs(bm[0] - auc) < 1e-12 and bm[1] == bm[2], (bm, auc)
 assert db.execute("select count(*) from outcomes where baseline_cachexia is null").fetchone()[0] == 0
 EOF
 

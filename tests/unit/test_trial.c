@@ -102,22 +102,25 @@ static void test_outcome_rule(void **state) {
 static void test_cohort_draws(void **state) {
     (void)state;
     char *choices[] = {"a", "{model: none}", "3"};
-    trial_param p[5] = {
+    trial_param p[7] = {
         {.key = "u", .kind = TRIAL_DIST_UNIFORM, .a = 2, .b = 5},
         {.key = "n", .kind = TRIAL_DIST_NORMAL, .a = 10, .b = 2},
         {.key = "l", .kind = TRIAL_DIST_LOGNORMAL, .a = 100, .b = 0.5},
         {.key = "i", .kind = TRIAL_DIST_NORMAL, .a = 20, .b = 4, .integer = 1, .has_min = 1, .min = 18, .has_max = 1,
          .max = 25},
         {.key = "c", .kind = TRIAL_DIST_CHOICE, .nchoices = 3, .choices = choices},
+        {.key = "z", .kind = TRIAL_DIST_NORMAL, .a = 0, .b = 1},
+        {.key = "r", .kind = TRIAL_DIST_UNIFORM, .a = 0.4, .b = 0.6, .integer = 1},
     };
     stroma_trial t;
     memset(&t, 0, sizeof t);
     t.seed = 42;
-    t.nparams = 5;
+    t.nparams = 7;
     t.params = p;
     const int n = 8000;
     double su = 0, sn = 0, sn2 = 0, sl = 0, sl2 = 0, umin = 1e9, umax = -1e9, same = 0;
-    int cnt[3] = {0}, imin = 1000, imax = -1000, at_min = 0;
+    int cnt[3] = {0}, imin = 1000, imax = -1000, at_min = 0, ones = 0;
+    double sz = 0, sz2 = 0, snz = 0;
     for (int i = 0; i < n; i++) {
         char buf[64];
         stroma_trial_patient_value(&t, i, 0, buf, sizeof buf);
@@ -141,6 +144,13 @@ static void test_cohort_draws(void **state) {
         at_min += k == 18;
         stroma_trial_patient_value(&t, i, 4, buf, sizeof buf);
         for (int c = 0; c < 3; c++) cnt[c] += !strcmp(buf, choices[c]);
+        stroma_trial_patient_value(&t, i, 5, buf, sizeof buf);
+        double z = atof(buf);
+        sz += z;
+        sz2 += z * z;
+        snz += (x - 10) / 2 * z;
+        stroma_trial_patient_value(&t, i, 6, buf, sizeof buf);
+        ones += !strcmp(buf, "1");
         /* parameters of one patient are independent draws, not the same number */
         char b0[64], b1[64];
         stroma_trial_patient_value(&t, i, 0, b0, sizeof b0);
@@ -160,6 +170,11 @@ static void test_cohort_draws(void **state) {
     assert_true(at_min > n / 3); /* P(N(20, 4) < 18.5) = 0.35: clipped, then rounded */
     for (int c = 0; c < 3; c++) assert_near(cnt[c], n / 3.0, 4 * sqrt(n * 2.0 / 9));
     assert_true(same == 0);
+    /* two normal parameters of a patient are uncorrelated (sd of r: 1 / sqrt(8000) = 0.011) */
+    double r = (snz / n - (mn - 10) / 2 * (sz / n)) / sqrt(sz2 / n - (sz / n) * (sz / n));
+    assert_near(r, 0, 0.05);
+    /* rounding to the nearest integer: U(0.4, 0.6) is 1 half of the time (floor would give 0 always) */
+    assert_near(ones, n / 2.0, 4 * sqrt(n / 4.0));
     /* the draws and the seed are functions of (seed, patient, parameter) only */
     char x1[64], x2[64];
     stroma_trial_patient_value(&t, 7, 1, x1, sizeof x1);
