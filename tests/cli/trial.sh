@@ -136,6 +136,8 @@ bad armkey.yaml "${HEAD}arms:\n  a: {}\n  b: {cell_types.cancer.cycle.durration:
     "armkey.yaml:7:7: arm 'b'.*durration.*did you mean 'duration'"
 bad dist.yaml "${HEAD}arms: {a: {}}\ncohort:\n  seed: {normal: {mean: 1, sdd: 2}}\n" \
     "dist.yaml:7:28: unknown key 'sdd'.*did you mean 'sd'"
+bad cohortkey.yaml "${HEAD}arms: {a: {}}\ncohort:\n  cell_types.cancer.cycle.durration: {uniform: [1, 2]}\n" \
+    "cohortkey.yaml:7:3: arm 'a' .*durration.*did you mean 'duration'"
 bad every.yaml "model: $SRC/tests/cli/models/trial_small.yaml\npatients: 2\nend: 250\nevery: 120\narms: {a: {}}\n" \
     "every.yaml:3:1: end \(250 min\) must be a whole multiple of every"
 bad burden.yaml "${HEAD}burden: [cancr]\narms: {a: {}}\n" "burden.yaml:5:1: .*no cell type 'cancr' \(did you mean 'cancer'\?\)"
