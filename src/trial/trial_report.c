@@ -189,7 +189,7 @@ stroma_code stroma_trial_write_report(const stroma_trial *t, int patients, const
                "+20 %% from the nadir; else SD. Cachexia: %s.</p>\n",
             t->dim, t->has_cachexia ? "the model's indices.cachexia (results.sqlite)" : "the model has no cachexia index");
     fputs("<h2>Response</h2>\n<table><tr><th>arm</th><th>overrides</th><th>n</th><th>CR</th><th>PR</th><th>SD</th>"
-          "<th>PD</th><th>NE</th><th>response rate (95 % CI, Wilson)</th><th>median PFS [min] (95 % CI)</th></tr>\n",
+          "<th>PD</th><th>NE</th><th>response rate (95 % CI, Wilson)</th><th>median PFS [min] (95 % CI; n.e.: not estimable)</th></tr>\n",
           f);
     sqlite3_stmt *st = NULL;
     sqlite3_prepare_v2(db, "SELECT name, overrides, patients, cr, pr, sd, pd, ne, response_rate, rate_lo, rate_hi, "
@@ -207,10 +207,14 @@ stroma_code stroma_trial_write_report(const stroma_trial *t, int patients, const
             fputs("not reached", f);
         else
             fprintf(f, "%g", sqlite3_column_double(st, 11));
-        fputs(" (", f);
-        num(f, sqlite3_column_type(st, 12) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 12), "%g");
-        fputs("–", f);
-        num(f, sqlite3_column_type(st, 13) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 13), "%g");
+        /* an interval end that is not estimable (NULL) reads "n.e." */
+        for (int c = 12; c <= 13; c++) {
+            fputs(c == 12 ? " (" : " to ", f);
+            if (sqlite3_column_type(st, c) == SQLITE_NULL)
+                fputs("n.e.", f);
+            else
+                fprintf(f, "%g", sqlite3_column_double(st, c));
+        }
         fputs(")</td></tr>\n", f);
     }
     sqlite3_finalize(st);
