@@ -4,8 +4,9 @@
 #    best response there is no worse than in the control arm; the apoptosis arm has responders, control none;
 #  - the statistics in results.sqlite agree with the outcomes (response counts, Wilson interval, progressions);
 #  - a patient's stored `stroma run` command reproduces its burden and plasma series exactly;
-#  - a trial killed (SIGKILL) after some runs and resumed does not rerun the finished ones, and its results.sqlite
-#    equals, byte for byte, an unbroken trial's at another thread count (--threads 2 vs 1);
+#  - a trial stopped (SIGTERM: exit 1, no results), restarted, killed (SIGKILL) after some runs and resumed does
+#    not rerun the finished ones, and its results.sqlite equals, byte for byte, an unbroken trial's at another
+#    thread count (--threads 2 vs 1);
 #  - bad trial files exit 2 with file:line:col and the nearest key; a foreign non-empty --out is refused.
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
@@ -90,20 +91,36 @@ for t, b, p in rows:
     assert run[t] == (b, p), (t, b, p, run[t])
 EOF
 
-# kill a longer trial after some runs, resume it at another thread count, compare with an unbroken one
+# stop a longer trial (SIGTERM: runs under way finish, exit 1), restart it and kill it (SIGKILL) after some more
+# runs, resume it at another thread count, compare with an unbroken one
+wait_records() { # wait_records N: until k/jobs holds N records
+    for _ in $(seq 1 500); do
+        [ "$(ls k/jobs 2>/dev/null | grep -c '\.txt$' || true)" -ge "$1" ] && return 0
+        sleep 0.02
+    done
+    return 1
+}
+"$STROMA" trial "$T" --out k --patients 60 --threads 1 --quiet 2>stop.txt &
+pid=$!
+wait_records 6 || fail "no records after 10 s"
+kill -TERM $pid 2>/dev/null || fail "the trial finished before it could be stopped"
+set +e
+wait $pid
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "a stopped trial exited $rc, not 1"
+grep -q "^stroma: trial stopped" stop.txt && grep -q "run the same command again" stop.txt || fail "stop: $(cat stop.txt)"
+[ -f k/results.sqlite ] && fail "a stopped trial wrote results.sqlite"
+n1=$(ls k/jobs | grep -c '\.txt$')
 "$STROMA" trial "$T" --out k --patients 60 --threads 1 --quiet &
 pid=$!
-for _ in $(seq 1 400); do
-    n=$(ls k/jobs 2>/dev/null | grep -c '\.txt$' || true)
-    [ "$n" -ge 12 ] && break
-    sleep 0.02
-done
+wait_records $((n1 + 6)) || fail "no new records after the restart"
 kill -KILL $pid 2>/dev/null || fail "the trial finished before it could be killed"
 wait $pid 2>/dev/null || true
 [ -f k/results.sqlite ] && fail "a killed trial left results.sqlite"
 ls k/jobs | grep '\.txt$' | sort >done_before.txt
 nb=$(wc -l <done_before.txt)
-[ "$nb" -ge 12 ] && [ "$nb" -lt 180 ] || fail "$nb runs recorded before the kill"
+[ "$nb" -ge $((n1 + 6)) ] && [ "$nb" -lt 180 ] || fail "$nb runs recorded before the kill"
 (cd k/jobs && stat -c '%n %i %Y' $(cat ../../done_before.txt)) >inodes_before.txt
 "$STROMA" trial "$T" --out k --patients 60 --threads 2 >resume.txt || fail "resume exited $?"
 grep -q "^stroma: $nb of 180 runs already recorded; not rerunning them" resume.txt || fail "resume: $(cat resume.txt)"

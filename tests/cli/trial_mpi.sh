@@ -23,4 +23,17 @@ done <rank1.txt
 for f in $(cat rank1.txt); do cmp -s "two/jobs/$f" "two/jobs-rank1/$f" || fail "gathered $f differs"; done
 cmp one/results.sqlite two/results.sqlite || fail "2 processes give other results than 1"
 for f in one/csv/*.csv; do cmp -s "$f" "two/csv/${f#one/csv/}" || fail "csv ${f#one/csv/} differs"; done
+# a trial whose ranks were killed part-way (some records of each rank gone, no results) resumes under mpirun to
+# the same results
+rm -f two/results.sqlite two/jobs-rank1/p000004-* two/jobs-rank1/p000005-*
+for f in two/jobs/p000004-* two/jobs/p000005-*; do
+    grep -qx "p${f#two/jobs/p}" rank1.txt && rm -f "$f" # gathered copies of the removed rank-1 records
+done
+rm -f two/jobs/p000004-a000.txt two/jobs/p000005-a001.txt # two of rank 0's own
+mpirun --allow-run-as-root --oversubscribe -np 2 "$STROMA" trial "$T" --out two --patients 6 >resume.txt 2>&1 ||
+    fail "mpirun resume exited $?: $(cat resume.txt)"
+for f in jobs/p000004-a000.txt jobs/p000005-a001.txt jobs-rank1/p000004-a001.txt jobs-rank1/p000005-a000.txt; do
+    [ -f "two/$f" ] || fail "resume under mpirun did not rerun $f"
+done
+cmp one/results.sqlite two/results.sqlite || fail "resumed on 2 processes: other results than 1 process"
 echo "trial_mpi: ok"
