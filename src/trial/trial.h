@@ -62,6 +62,7 @@ struct stroma_trial {
     int nburden;
     char **burden;          /* owned [nburden]: cell types whose live cells are the tumour burden */
     int burden_line, burden_column; /* where `burden` is written (0: absent) */
+    int every_line, every_column;   /* where `every` is written */
     int nparams;
     trial_param *params;    /* owned [nparams], in file order */
     int narms;

@@ -366,6 +366,7 @@ static int walk(stroma_trial *t, const ynode *root, stroma_error *err) {
                                  which == 4 ? ">= 0" : "> 0", v->text);
             } else {
                 *(which == 3 ? &t->end_min : which == 4 ? &t->baseline_min : &t->every_min) = x;
+                if (which == 5) t->every_line = v->line, t->every_column = v->column;
             }
             break;
         case 6:
@@ -436,6 +437,11 @@ static int check_model(stroma_trial *t, const stroma_model *m, stroma_error *err
         return stroma_error_add_at(err, STROMA_ERR_ARGUMENT, t->path, 1, 1,
                                    "the base model is 1D: a tumour size needs a 2D or 3D domain"), -1;
     t->dim = m->dim;
+    double steps = t->every_min / m->dt_diffusion_min;
+    if (fabs(steps - nearbyint(steps)) > 1e-9 * steps)
+        return stroma_error_add_at(err, STROMA_ERR_RANGE, t->path, t->every_line, t->every_column,
+                                   "every (%g min) must be a whole multiple of the base model's time.dt_diffusion "
+                                   "(%g min)", t->every_min, m->dt_diffusion_min), -1;
     if (!t->nburden) {
         if (!m->ntypes)
             return stroma_error_add_at(err, STROMA_ERR_ARGUMENT, t->path, 1, 1,

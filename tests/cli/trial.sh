@@ -157,6 +157,8 @@ bad cohortkey.yaml "${HEAD}arms: {a: {}}\ncohort:\n  cell_types.cancer.cycle.dur
     "cohortkey.yaml:7:3: arm 'a' .*durration.*did you mean 'duration'"
 bad every.yaml "model: $SRC/tests/cli/models/trial_small.yaml\npatients: 2\nend: 250\nevery: 120\narms: {a: {}}\n" \
     "every.yaml:3:1: end \(250 min\) must be a whole multiple of every"
+bad everydt.yaml "model: $SRC/tests/cli/models/trial_small.yaml\npatients: 2\nend: 241\nevery: 120.5\narms: {a: {}}\n" \
+    "everydt.yaml:4:8: every \(120.5 min\) must be a whole multiple of the base model's time.dt_diffusion"
 bad burden.yaml "${HEAD}burden: [cancr]\narms: {a: {}}\n" "burden.yaml:5:1: .*no cell type 'cancr' \(did you mean 'cancer'\?\)"
 mkdir other && touch other/x
 "$STROMA" trial "$T" --out other --quiet 2>err.txt && fail "a foreign non-empty --out accepted"
