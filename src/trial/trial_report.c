@@ -81,17 +81,14 @@ static void km_plot(FILE *f, const stroma_trial *t, sqlite3 *db) {
     sqlite3_prepare_v2(db, "SELECT time_min, survival FROM km WHERE arm = ? ORDER BY time_min", -1, &st, NULL);
     for (int a = 0; a < t->narms && st; a++) {
         sqlite3_bind_int(st, 1, a);
-        double s = 1, x = 0;
+        double x = 0;
         fprintf(f, "<path fill='none' stroke-width='2' stroke='%s' d='M%.1f %.1f", arm_colors[a % NCOLORS], fx(&fr, 0),
                 fy(&fr, 1));
         while (sqlite3_step(st) == SQLITE_ROW) {
             x = sqlite3_column_double(st, 0) / 60.0;
-            double s2 = sqlite3_column_double(st, 1);
-            fprintf(f, " H%.1f V%.1f", fx(&fr, x), fy(&fr, s2));
-            s = s2;
+            fprintf(f, " H%.1f V%.1f", fx(&fr, x), fy(&fr, sqlite3_column_double(st, 1)));
         }
         fprintf(f, " H%.1f'/>\n", fx(&fr, fr.x1));
-        (void)s;
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);

@@ -101,7 +101,7 @@ static void sql_ident(char *buf, size_t cap, const char *prefix, const char *nam
     buf[o] = '\0';
 }
 
-/* Run `sql` with `n` '?' parameters per row: the statement, or NULL after reporting. */
+/* A prepared statement for `sql`, or NULL after reporting. */
 static sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, stroma_error *err) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -143,7 +143,6 @@ static stroma_code write_trial_table(sqlite3 *db, const stroma_trial *t, int pat
     if (rc != STROMA_OK) return rc;
     sqlite3_stmt *st = db_prepare(db, "INSERT INTO trial VALUES (?, ?)", err);
     if (!st) return err->code;
-    char buf[64];
     struct {
         const char *k;
         const char *s;
@@ -183,7 +182,6 @@ static stroma_code write_trial_table(sqlite3 *db, const stroma_trial *t, int pat
         }
         if (db_step(db, st, err)) break;
     }
-    (void)buf;
     sqlite3_finalize(st);
     return err->code;
 }
@@ -447,16 +445,15 @@ static stroma_code write_biomarkers(sqlite3 *db, const stroma_trial *t, int pati
     sqlite3_stmt *st = db_prepare(db, "INSERT INTO biomarkers VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", err);
     if (!st) return err->code;
     int m = t->nplasma;
-    double *score = malloc((size_t)patients * sizeof *score), *p = malloc((size_t)m * sizeof *p),
-           *q = malloc((size_t)m * sizeof *q);
+    double *score = malloc((size_t)patients * sizeof *score), *p = malloc((size_t)m * sizeof *p);
     int *outcome = malloc((size_t)patients * sizeof *outcome);
     stroma_roc_result *roc = malloc((size_t)m * sizeof *roc);
     int *ok = malloc((size_t)m * sizeof *ok);
-    if (!score || !p || !q || !outcome || !roc || !ok) rc = stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    double *pv = malloc((size_t)m * sizeof *pv), *qv = malloc((size_t)m * sizeof *qv);
+    if (!score || !p || !outcome || !roc || !ok || !pv || !qv) rc = stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
     for (int a = 0; a < t->narms && rc == STROMA_OK; a++) {
         int npos = 0;
         for (int i = 0; i < patients; i++) npos += outcome[i] = oc[i * t->narms + a].responder;
-        double pv[64];
         int np = 0;
         for (int k = 0; k < m; k++) {
             ok[k] = 0;
@@ -469,10 +466,9 @@ static stroma_code write_biomarkers(sqlite3 *db, const stroma_trial *t, int pati
             if (stroma_stats_roc(score, outcome, (size_t)patients, &roc[k], &e) == STROMA_OK) {
                 ok[k] = 1;
                 p[k] = isfinite(roc[k].p_exact) ? roc[k].p_exact : roc[k].p_normal;
-                if (np < 64) pv[np++] = p[k];
+                pv[np++] = p[k];
             }
         }
-        double qv[64];
         if (np && stroma_stats_bh(pv, (size_t)np, qv, err) != STROMA_OK) rc = err->code;
         for (int k = 0, used = 0; k < m && rc == STROMA_OK; k++) {
             int c = 1;
@@ -488,7 +484,7 @@ static stroma_code write_biomarkers(sqlite3 *db, const stroma_trial *t, int pati
                 bind_num(st, c++, p[k]);
                 sqlite3_bind_text(st, c++, isfinite(roc[k].p_exact) ? "Mann-Whitney exact" : "Mann-Whitney normal",
                                   -1, SQLITE_STATIC);
-                bind_num(st, c++, used < 64 ? qv[used] : NAN);
+                bind_num(st, c++, qv[used]);
                 used++;
                 sqlite3_bind_text(st, c++, "baseline plasma value vs response (CR or PR)", -1, SQLITE_STATIC);
             } else {
@@ -504,7 +500,8 @@ static stroma_code write_biomarkers(sqlite3 *db, const stroma_trial *t, int pati
     }
     free(score);
     free(p);
-    free(q);
+    free(pv);
+    free(qv);
     free(outcome);
     free(roc);
     free(ok);

@@ -83,23 +83,21 @@ static char *job_command(const stroma_trial *t, uint64_t seed, char **sets, int 
     return buf;
 }
 
-/* Burden, plasma and the cachexia index now, into column j of the record. */
-static void job_record(const stroma_trial *t, const stroma_model *m, const stroma_sim *sim, trial_job *j, int col) {
+/* Burden, plasma and the cachexia index now, into column col of the record; plasma_buf has room for t->nplasma
+ * values (the index reads them). */
+static void job_record(const stroma_trial *t, const stroma_model *m, const stroma_sim *sim, trial_job *j, int col,
+                       double *plasma_buf) {
     j->time[col] = stroma_sim_time(sim);
     double burden = 0;
     for (int b = 0; b < t->nburden; b++)
         for (int k = 0; k < m->ntypes; k++)
             if (!strcmp(m->cell_types[k].name, t->burden[b])) burden += (double)stroma_sim_live_cells(sim, k);
     j->burden[col] = burden;
-    double plasma[64];
-    int np = stroma_sim_plasma_count(sim);
-    for (int k = 0; k < np && k < t->nplasma; k++) {
-        double v = stroma_sim_plasma(sim, k).value;
-        j->plasma[k * j->ntimes + col] = v;
-        if (k < 64) plasma[k] = v;
+    for (int k = 0; k < t->nplasma; k++) {
+        plasma_buf[k] = stroma_sim_plasma(sim, k).value;
+        j->plasma[k * j->ntimes + col] = plasma_buf[k];
     }
-    if (j->cachexia)
-        j->cachexia[col] = np <= 64 ? stroma_index_value(m, &m->readout.index[STROMA_INDEX_CACHEXIA], plasma) : NAN;
+    if (j->cachexia) j->cachexia[col] = stroma_index_value(m, &m->readout.index[STROMA_INDEX_CACHEXIA], plasma_buf);
 }
 
 /* Run one job: the model with the patient's and the arm's overrides, the patient's seed, the trial's end. */
@@ -127,11 +125,18 @@ static stroma_code run_job(const stroma_trial *t, int patient, int arm, trial_jo
         return err->code;
     }
     int64_t stride = stroma_model_steps(t->every_min, m->dt_diffusion_min, INT64_MAX);
-    job_record(t, m, sim, j, 0);
+    double *plasma_buf = malloc((size_t)(t->nplasma + 1) * sizeof *plasma_buf);
+    if (!plasma_buf) rc = stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    if (rc == STROMA_OK && stroma_sim_plasma_count(sim) != t->nplasma)
+        rc = stroma_error_set(err, STROMA_ERR_ARGUMENT, "the overrides change the model's systemic substrates (%d, "
+                              "the base model has %d): every run of a trial must have the same biomarkers",
+                              stroma_sim_plasma_count(sim), t->nplasma);
+    if (rc == STROMA_OK) job_record(t, m, sim, j, 0, plasma_buf);
     for (int col = 1; col < j->ntimes && rc == STROMA_OK; col++) {
         for (int64_t s = 0; s < stride && rc == STROMA_OK; s++) rc = stroma_sim_step(sim, err);
-        if (rc == STROMA_OK) job_record(t, m, sim, j, col);
+        if (rc == STROMA_OK) job_record(t, m, sim, j, col, plasma_buf);
     }
+    free(plasma_buf);
     stroma_sim_destroy(&sim);
     stroma_model_destroy(&m);
     return rc;
