@@ -4,7 +4,7 @@
 DEB_PACKAGES := cmake make gcc pkg-config libfyaml-dev libxml2-dev libcmocka-dev python3 clang libclang-rt-dev libomp-dev \
                 libcairo2-dev libpng-dev libwebp-dev fonts-dejavu-core chromium chromium-driver python3-selenium \
                 python3-vtk9 libjansson-dev libssl-dev libsqlite3-dev \
-                libopenmpi-dev openmpi-bin \
+                libopenmpi-dev openmpi-bin time \
                 python3-numpy python3-pandas python3-anndata python3-venv python3-pip python3-setuptools
 BUILD        := build
 BUILD_ASAN   := build-asan

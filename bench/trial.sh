@@ -25,22 +25,22 @@ timed() {
   /usr/bin/time -f '%e %U %S' -o "$OUT/time.txt" "$@" >/dev/null
   LAST=$(cut -d' ' -f1 "$OUT/time.txt")
   cpu=$(awk '{print $2 + $3}' "$OUT/time.txt")
-  printf '  %-14s %6.1f s wall %6.0f runs/h %6.0f patients/h | %6.1f s CPU %6.0f runs/CPU-h\n' "$name" "$LAST" \
-    "$(echo "$RUNS * 3600 / $LAST" | bc -l)" "$(echo "$PATIENTS * 3600 / $LAST" | bc -l)" "$cpu" \
-    "$(echo "$RUNS * 3600 / $cpu" | bc -l)"
+  awk -v n="$name" -v w="$LAST" -v c="$cpu" -v r="$RUNS" -v p="$PATIENTS" 'BEGIN {
+    printf "  %-14s %6.1f s wall %6.0f runs/h %6.0f patients/h | %6.1f s CPU %6.0f runs/CPU-h\n",
+      n, w, r * 3600 / w, p * 3600 / w, c, r * 3600 / c }'
 }
 
 timed "threads 1" "$STROMA" trial "$T" --out "$OUT/t1" --patients "$PATIENTS" --threads 1 --quiet
 T1=$LAST
 timed "threads 2" "$STROMA" trial "$T" --out "$OUT/t2" --patients "$PATIENTS" --threads 2 --quiet
-printf '  speed-up 1 -> 2 threads: %.2f\n' "$(echo "$T1 / $LAST" | bc -l)"
+awk -v a="$T1" -v b="$LAST" 'BEGIN { printf "  speed-up 1 -> 2 threads: %.2f\n", a / b }'
 cmp -s "$OUT/t1/results.sqlite" "$OUT/t2/results.sqlite" || { echo "FAIL: threads 1 and 2 differ" >&2; exit 1; }
 if command -v mpirun >/dev/null && "$STROMA" trial --help | grep -q 'mpirun -np N stroma trial'; then
   MPI="mpirun --allow-run-as-root --oversubscribe"
   timed "mpirun -np 1" $MPI -np 1 "$STROMA" trial "$T" --out "$OUT/r1" --patients "$PATIENTS" --quiet
   R1=$LAST
   timed "mpirun -np 2" $MPI -np 2 "$STROMA" trial "$T" --out "$OUT/r2" --patients "$PATIENTS" --quiet
-  printf '  speed-up 1 -> 2 ranks: %.2f\n' "$(echo "$R1 / $LAST" | bc -l)"
+  awk -v a="$R1" -v b="$LAST" 'BEGIN { printf "  speed-up 1 -> 2 ranks: %.2f\n", a / b }'
   for d in r1 r2; do
     cmp -s "$OUT/t1/results.sqlite" "$OUT/$d/results.sqlite" || { echo "FAIL: $d differs from one process" >&2; exit 1; }
   done
