@@ -3,7 +3,8 @@
 
 DEB_PACKAGES := cmake make gcc pkg-config libfyaml-dev libxml2-dev libcmocka-dev python3 clang libclang-rt-dev libomp-dev \
                 libcairo2-dev libpng-dev libwebp-dev fonts-dejavu-core chromium chromium-driver python3-selenium \
-                python3-vtk9 libjansson-dev libssl-dev \
+                python3-vtk9 libjansson-dev libssl-dev libsqlite3-dev \
+                libopenmpi-dev openmpi-bin time \
                 python3-numpy python3-pandas python3-anndata python3-venv python3-pip python3-setuptools
 BUILD        := build
 BUILD_ASAN   := build-asan
@@ -66,6 +67,7 @@ bench: build
 	bash bench/scenarios.sh ./$(BUILD)/stroma
 	bash bench/threads.sh ./$(BUILD)/stroma
 	bash bench/body.sh ./$(BUILD)/stroma
+	bash bench/trial.sh ./$(BUILD)/stroma
 
 # Fuzz the model loader for FUZZ_SECONDS (default 10 min), keeping the corpus in build-fuzz/corpus;
 # `make fuzz-csv` fuzzes the cells and rules CSV readers for FUZZ_SECONDS each (corpora build-fuzz/corpus-*).

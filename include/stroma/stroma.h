@@ -297,4 +297,52 @@ const char *stroma_import_report_output(const stroma_import_report *rep, size_t 
 stroma_code stroma_import_physicell(const char *settings_xml, const char *rules_csv, const char *out_yaml,
                                     stroma_import_report *rep, stroma_error *err);
 
+/* ---- virtual trials (`stroma trial`; docs/trials.md) ---- */
+
+typedef struct stroma_trial stroma_trial;
+
+/* Parse and check a trial file: its base model (path relative to the trial file) is loaded with each arm's
+ * overrides and the cohort's first patient, so a bad key or value anywhere is reported before anything runs, at
+ * the trial file's line:column ("trial.yaml:12:5: arm 'x': ..."). Unknown keys are errors with the nearest one
+ * suggested. Returns a new trial owned by the caller (free with stroma_trial_destroy), or NULL with *err. */
+stroma_trial *stroma_trial_load(const char *path, stroma_error *err);
+
+/* Free a trial and clear the handle. Accepts NULL and *trial == NULL. */
+void stroma_trial_destroy(stroma_trial **trial);
+
+/* The trial file's number of patients and of arms. */
+int stroma_trial_patient_count(const stroma_trial *trial);
+int stroma_trial_arm_count(const stroma_trial *trial);
+
+typedef struct stroma_trial_options {
+    int patients; /* patients to run (the first N of the cohort); 0: the trial file's */
+    int threads;  /* runs at once, each on one thread; 0: 1 */
+    int rank, ranks; /* ranks > 1: one process of several (MPI ranks): this one runs only the runs i with
+                        i % ranks == rank (i = patient x arms + arm), records them in out_dir/jobs (rank 0) or
+                        out_dir/jobs-rank<rank>, and writes no results; 0, 0: one process, every run */
+} stroma_trial_options;
+
+/* Called once per finished (patient, arm) run, from the thread that ran it, one call at a time; `reused` counts
+ * the runs found already done in out_dir. Return nonzero to stop: runs under way finish, no new one starts. */
+typedef int (*stroma_trial_progress_fn)(void *user, int done, int total, int reused);
+
+/* Run every patient in every arm and write out_dir/results.sqlite, out_dir/csv/ and out_dir/report.html
+ * (docs/trials.md). out_dir is created if absent; a non-empty out_dir must hold an earlier run of the same trial
+ * (its jobs/ records): runs recorded there are not run again, so a killed trial resumes where it stopped, with
+ * results identical to an unbroken one. Any other non-empty directory, or records of another trial file or model,
+ * are refused (STROMA_ERR_ARGUMENT). Stopped by the progress function: STROMA_ERR_INTERRUPTED (finished runs are
+ * kept). Errors of a run are returned with the patient and arm named. */
+stroma_code stroma_trial_run(const stroma_trial *trial, const char *out_dir, const stroma_trial_options *opts,
+                             stroma_trial_progress_fn progress, void *user, stroma_error *err);
+
+/* Several processes (the CLI's MPI mode): after each ran its share (opts->ranks > 1), each exports the records of
+ * its share as one buffer (*buf malloc'd, owned by the caller; *len bytes) and sends it to rank 0, which imports
+ * every buffer into its out_dir/jobs (records already there are kept) and then calls stroma_trial_run with
+ * ranks = 0: every run is recorded, so it only builds the results. Import checks the framing; the final run checks
+ * each record as a resumed trial does. */
+stroma_code stroma_trial_records_export(const stroma_trial *trial, const char *out_dir,
+                                        const stroma_trial_options *opts, char **buf, size_t *len, stroma_error *err);
+stroma_code stroma_trial_records_import(const stroma_trial *trial, const char *out_dir, const char *buf, size_t len,
+                                        stroma_error *err);
+
 #endif

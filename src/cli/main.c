@@ -13,6 +13,10 @@
 #include "cli/progress.h"
 #include "stroma/stroma.h"
 
+#ifdef STROMA_MPI
+#include <mpi.h>
+#endif
+
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_BAD_INPUT = 2 };
 
 /* SIGINT/SIGTERM ask a run to stop at the end of its current step (it saves a checkpoint when checkpoints are
@@ -47,6 +51,8 @@ static void usage(FILE *f) {
           "  run MODEL.yaml            simulate a model; outputs in a folder (default out/<model name>)\n"
           "  resume DIR                continue an interrupted run from DIR/checkpoint.bin\n"
           "  check MODEL.yaml          validate and summarise a model (exit 2 on errors)\n"
+          "  trial TRIAL.yaml --out DIR\n"
+          "                            run a virtual trial: patients x arms; results.sqlite, csv/, report.html\n"
           "  report DIR                (re)build DIR/report.html from the files of a run\n"
           "  render DIR                redraw a run's tissue pictures and animation from its files\n"
           "  import-physicell PhysiCell_settings.xml [cell_rules.csv] -o MODEL.yaml\n"
@@ -125,6 +131,28 @@ static const char *const help_import =
     "options (a value may also be given as --opt=value):\n"
     "  -o, --out MODEL.yaml      the model file to write (required; no default)\n"
     "  -h, --help                this text\n";
+
+static const char *const help_trial =
+    "usage: stroma trial TRIAL.yaml --out DIR [options]\n"
+    "Run a virtual trial (docs/trials.md): every patient of the cohort in every arm, each run on one thread; write\n"
+    "DIR/results.sqlite (tables trial, patients, arms, km, timeseries, outcomes, biomarkers), DIR/csv/<table>.csv\n"
+    "and DIR/report.html. Each finished run is recorded in DIR/jobs/: a stopped or killed trial resumes where it\n"
+    "stopped when the same command is run again (finished runs are not rerun; the results are identical).\n"
+    "options (a value may also be given as --opt=value):\n"
+    "  -o, --out DIR             output folder (required; no default)\n"
+    "  --patients N              run the first N patients of the cohort, 1 to 100000 (default: the trial file's\n"
+    "                            patients)\n"
+    "  --threads N               runs at once, each on one thread, 1 to 1024 (default: 1; more than the\n"
+    "                            processors available only shares them: %ld here)\n"
+    "  --quiet                   no progress lines on stdout\n"
+    "  -h, --help                this text\n"
+#ifdef STROMA_MPI
+    "Several processes: mpirun -np N stroma trial ... spreads the runs over N processes (each with --threads\n"
+    "threads); rank 0 gathers the records and writes the results, identical to one process's.\n"
+#else
+    "Several processes: this stroma was built without MPI (install libopenmpi-dev and rebuild for mpirun).\n"
+#endif
+    ;
 
 static int verb_help(const char *text) {
     printf(text, (long)omp_get_num_procs()); /* what stroma_team_default_threads caps at */
@@ -503,6 +531,187 @@ static int cmd_render(int argc, char **argv) {
     return EXIT_OK;
 }
 
+typedef struct trial_progress {
+    int quiet;
+    time_t last;
+} trial_progress;
+
+static int trial_progress_fn(void *user, int done, int total, int reused) {
+    trial_progress *tp = user;
+    if (!tp->quiet) {
+        time_t now = time(NULL);
+        if (done == total || now != tp->last || done == reused) {
+            if (reused && done == reused)
+                printf("stroma: %d of %d runs already recorded; not rerunning them\n", reused, total);
+            else
+                printf("stroma: %d of %d runs done\n", done, total);
+            fflush(stdout);
+            tp->last = now;
+        }
+    }
+    return stop_requested != 0;
+}
+
+static int mpi_on; /* this process is one of several started by mpirun (MPI initialised) */
+
+#ifdef STROMA_MPI
+/* Was this process started by mpirun (Open MPI, or a PMI/PMIx launcher)? MPI is initialised only then, so that a
+ * plain `stroma trial` never starts MPI's runtime. */
+static int mpi_launched(void) {
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_SIZE");
+}
+
+/* Each rank runs its share; if all succeeded, every rank's records go to rank 0 (MPI_Gatherv), which imports them
+ * and builds the results. A failure on any rank fails every rank (the failing ones report it). */
+static stroma_code trial_mpi(const stroma_trial *t, const char *out, stroma_trial_options *o, trial_progress *tp,
+                             stroma_error *err) {
+    stroma_code rc = stroma_trial_run(t, out, o, trial_progress_fn, tp, err);
+    int mine = rc == STROMA_OK ? 0 : 1, any = 0;
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (any) {
+        if (rc == STROMA_OK) {
+            stroma_error_clear(err);
+            err->code = STROMA_ERR_INTERRUPTED;
+            snprintf(err->message, sizeof err->message,
+                     "stroma: rank %d: another rank failed; this rank's runs are recorded in %s", o->rank, out);
+            return STROMA_ERR_INTERRUPTED;
+        }
+        return rc;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    if (o->rank > 0) rc = stroma_trial_records_export(t, out, o, &buf, &len, err);
+    long long n = rc == STROMA_OK && len < (size_t)2147483647 ? (long long)len : -1;
+    long long *lens = NULL;
+    if (o->rank == 0 && !(lens = calloc((size_t)o->ranks, sizeof *lens))) MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+    MPI_Gather(&n, 1, MPI_LONG_LONG, lens, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+    int *counts = NULL, *displs = NULL, bad = 0;
+    char *all = NULL;
+    long long total = 0;
+    if (o->rank == 0) {
+        counts = calloc((size_t)o->ranks, sizeof *counts);
+        displs = calloc((size_t)o->ranks, sizeof *displs);
+        if (!counts || !displs) MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+        for (int r = 0; r < o->ranks; r++) {
+            if (lens[r] < 0 || total + lens[r] > 2147483647) bad = 1;
+            if (bad) break;
+            counts[r] = (int)lens[r];
+            displs[r] = (int)total;
+            total += lens[r];
+        }
+        if (bad) {
+            memset(counts, 0, (size_t)o->ranks * sizeof *counts);
+            memset(displs, 0, (size_t)o->ranks * sizeof *displs);
+            total = 0;
+        }
+        if (!(all = malloc((size_t)total + 1))) MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+    }
+    /* rank 0's verdict first: with bad set it expects 0 bytes from every rank */
+    int send = n > 0 ? (int)n : 0;
+    MPI_Bcast(&bad, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (bad) send = 0;
+    MPI_Gatherv(buf, send, MPI_CHAR, all, counts, displs, MPI_CHAR, 0, MPI_COMM_WORLD);
+    free(buf);
+    if (o->rank == 0) {
+        if (bad) {
+            stroma_error_clear(err);
+            err->code = rc = STROMA_ERR_IO;
+            snprintf(err->message, sizeof err->message,
+                     "stroma: a rank could not export its records (or they exceed 2 GB); every run is recorded in "
+                     "%s/jobs*: run the trial again in one process to gather them",
+                     out);
+        } else {
+            rc = stroma_trial_records_import(t, out, all, (size_t)total, err);
+        }
+        if (rc == STROMA_OK) {
+            stroma_trial_options one = *o;
+            one.rank = one.ranks = 0;
+            trial_progress quiet = {1, 0};
+            rc = stroma_trial_run(t, out, &one, trial_progress_fn, &quiet, err);
+        }
+    }
+    free(lens);
+    free(counts);
+    free(displs);
+    free(all);
+    return rc;
+}
+#else
+static stroma_code trial_mpi(const stroma_trial *t, const char *out, stroma_trial_options *o, trial_progress *tp,
+                             stroma_error *err) {
+    return stroma_trial_run(t, out, o, trial_progress_fn, tp, err);
+}
+#endif
+
+/* trial TRIAL.yaml --out DIR [--patients N] [--threads N] [--quiet] */
+static int cmd_trial(int argc, char **argv) {
+    const char *path = NULL, *out = NULL, *v;
+    stroma_trial_options o = {0};
+    trial_progress tp = {0, 0};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) return verb_help(help_trial);
+    }
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        uint64_t n;
+        if (opt_value(argc, argv, &i, "--out", "-o", &v)) {
+            if (!v || !*v) return bad_arg("--out needs a directory%s", "");
+            out = v;
+        } else if (opt_value(argc, argv, &i, "--patients", NULL, &v)) {
+            if (parse_u64(v, &n) || n < 1 || n > 100000)
+                return bad_arg("--patients needs an integer from 1 to 100000 (got '%s')", v ? v : "");
+            o.patients = (int)n;
+        } else if (opt_value(argc, argv, &i, "--threads", NULL, &v)) {
+            if (parse_u64(v, &n) || n < 1 || n > 1024)
+                return bad_arg("--threads needs an integer from 1 to 1024 (got '%s')", v ? v : "");
+            o.threads = (int)n;
+        } else if (!strcmp(a, "--quiet")) {
+            tp.quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return bad_arg("unknown option '%s' (stroma trial --help lists them)", a);
+        } else if (!path) {
+            path = a;
+        } else {
+            return bad_arg("trial takes one trial file; unexpected '%s'", a);
+        }
+    }
+    if (!path) return bad_arg("trial needs a trial file%s", "");
+    if (!out) return bad_arg("trial needs --out DIR%s", "");
+    stroma_error err;
+    stroma_trial *t = stroma_trial_load(path, &err);
+    int rank = 0, ranks = 1;
+#ifdef STROMA_MPI
+    if (mpi_on) {
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    }
+#endif
+    if (!t) return rank == 0 ? report(&err) : (stroma_error_is_bad_input(err.code) ? EXIT_BAD_INPUT : EXIT_RUNTIME);
+    int patients = o.patients ? o.patients : stroma_trial_patient_count(t);
+    if (rank > 0) tp.quiet = 1;
+    if (!tp.quiet)
+        printf("stroma: trial %s: %d patients x %d arms, %d at a time%s\n", path, patients, stroma_trial_arm_count(t),
+               o.threads ? o.threads : 1, ranks > 1 ? " in each process" : "");
+    if (!tp.quiet && ranks > 1) printf("stroma: %d processes (MPI), rank 0 gathers the results\n", ranks);
+    catch_stop_signals();
+    stroma_code rc;
+    if (ranks > 1) {
+        o.rank = rank;
+        o.ranks = ranks;
+        rc = trial_mpi(t, out, &o, &tp, &err);
+    } else {
+        rc = stroma_trial_run(t, out, &o, trial_progress_fn, &tp, &err);
+    }
+    stroma_trial_destroy(&t);
+    if (rc != STROMA_OK) {
+        fprintf(stderr, "stroma: trial %s\n", rc == STROMA_ERR_INTERRUPTED ? "stopped" : "failed");
+        return report(&err);
+    }
+    if (!tp.quiet) printf("stroma: results in %s/results.sqlite, %s/csv/; report: %s/report.html\n", out, out, out);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv) {
     /* A file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full disk, instead of killing
      * the program with SIGXFSZ in the middle of a file and leaving run.json saying "running". */
@@ -526,5 +735,18 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "render")) return cmd_render(argc - 2, argv + 2);
     if (!strcmp(cmd, "import-physicell")) return cmd_import(argc - 2, argv + 2);
     if (!strcmp(cmd, "resume")) return cmd_resume(argc - 2, argv + 2);
+    if (!strcmp(cmd, "trial")) {
+#ifdef STROMA_MPI
+        if (mpi_launched()) {
+            MPI_Init(&argc, &argv);
+            mpi_on = 1;
+        }
+#endif
+        int code = cmd_trial(argc - 2, argv + 2);
+#ifdef STROMA_MPI
+        if (mpi_on) MPI_Finalize();
+#endif
+        return code;
+    }
     return bad_arg("unknown command '%s'", cmd);
 }

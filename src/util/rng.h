@@ -19,6 +19,8 @@ typedef enum stroma_rng_purpose {
     STROMA_RNG_RECRUIT_PLACE, /* where they enter */
     STROMA_RNG_ASYM_DIVISION, /* which type a daughter becomes (asymmetric division) */
     STROMA_RNG_CONTACT_MECH = 64, /* contact_law physicell: engulfing and attacks at mechanics steps */
+    STROMA_RNG_COHORT = 128,      /* a virtual patient's parameters (a = patient, b = parameter; src/trial/) */
+    STROMA_RNG_PATIENT_SEED,      /* a virtual patient's run seed (a = patient) */
     STROMA_RNG_TEST = 1000
 } stroma_rng_purpose;
 

@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.bash"
 cd "$WORK"
 "$STROMA" --help >top.txt || fail "stroma --help exited $?"
-for verb in run resume check report import-physicell; do
+for verb in run resume check report import-physicell trial; do
     grep -q "^  $verb " top.txt || fail "stroma --help does not list $verb"
     for h in --help -h; do
         "$STROMA" $verb $h >help.txt || fail "stroma $verb $h exited $?"
@@ -24,6 +24,9 @@ done
 "$STROMA" resume --help >help.txt && grep -q -- '--threads N .*default' help.txt || fail "resume --help: threads"
 "$STROMA" check --help >help.txt && grep -q -- '--set KEY.PATH=VALUE' help.txt || fail "check --help: no --set"
 "$STROMA" import-physicell --help >help.txt && grep -q -- '-o, --out MODEL.yaml' help.txt || fail "import: no -o"
+"$STROMA" trial --help >help.txt || fail "trial --help exited $?"
+for opt in --out --patients --threads --quiet; do grep -q -- "  .*$opt" help.txt || fail "trial --help: no $opt"; done
+grep -Eq -- 'processors available only shares them: [0-9]+ here' help.txt || fail "trial --help: no processor count"
 
 # -o, --out=, and the --opt=value forms of run
 M="$SRC/tests/cli/models/small.yaml"
@@ -41,7 +44,8 @@ grep -q '"overrides": \["time.dt_diffusion=0.2"\]' short/run.json || fail "--set
 
 # bad options: exit 2, pointing at --help, nothing written
 for args in "run $M --bogus" "run $M --threads=0" "run $M --end=-1" "run $M -o" "resume short --seed=3" \
-    "check $M --out=x" "run $M --progress-every=0"; do
+    "check $M --out=x" "run $M --progress-every=0" "trial $M" "trial $M --out x --patients 0" \
+    "trial $M --out x --threads=0" "trial $M --out x --bogus"; do
     set +e
     "$STROMA" $args >/dev/null 2>err.txt
     rc=$?
