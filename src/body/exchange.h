@@ -41,6 +41,9 @@ typedef struct stroma_exchange {
     double *rx_rate, *rx_source;
     size_t rx_cap;
     uint64_t rx_gen;
+    /* [nsub] blood value of each drug's substrate (substrate unit; NaN: not a drug), borrowed from therapy/ and
+     * refreshed by it every step; NULL: no drugs. A drug's value takes the place of the plasma one. */
+    const double *drug_blood;
 } stroma_exchange;
 
 stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stroma_error *err);

@@ -914,6 +914,7 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
     if (drate > 0 || drep > 0) c->damage[i] = (c->damage[i] + dt * drate) / (1 + dt * drep);
     /* death: apoptosis and oxygen-dependent necrosis compete */
     double apop = beh(e, i, R ? R->s_apop : -1, T->apoptosis_per_min);
+    if (e->drug_hazard) apop += e->drug_hazard(e->drug_ctx, e, t, i);
     double necro = 0;
     if (R && R->s_necro >= 0 && (stroma_rules_type_has(R, c->type[i], R->s_necro) || beh(e, i, R->s_necro, 0) >= 0)) {
         necro = beh(e, i, R->s_necro, 0); /* a rule on necrosis, or a cell file, gives the rate itself */
@@ -1335,7 +1336,11 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     const stroma_cells *c = &e->cells;
     double p[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
     switch (sg->kind) {
-    case STROMA_SIG_SUBSTRATE: return t ? stroma_transport_value_at(t, p, sg->arg) : 0.0;
+    case STROMA_SIG_SUBSTRATE: {
+        if (!t) return 0.0;
+        double v = stroma_transport_value_at(t, p, sg->arg);
+        return e->drug_seen ? v * e->drug_seen(e->drug_ctx, t, p, sg->arg) : v;
+    }
     case STROMA_SIG_SUBSTRATE_GRADIENT:
         if (!t) return 0.0;
         stroma_transport_gradient_at(t, p, sg->arg, g);

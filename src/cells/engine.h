@@ -105,6 +105,12 @@ typedef struct stroma_cell_engine {
     const double *plasma;             /* [nsystemic] plasma values (clinical unit), or NULL */
     const double *ecm;                /* [nvox] ECM density (mg/mL), or NULL */
     const double *ecm_migration;      /* [ntypes] migration sensitivity to ECM (speed / (1 + m E)), or NULL */
+    /* drugs (therapy/, set by sim/ when the model has them; NULL: none): drug_hazard gives cell i's extra
+     * apoptosis hazard (1/min), added to its apoptosis rate at phenotype steps; drug_seen the factor by which
+     * rules see substrate s at p (receptor blockade). Both read-only, called from parallel phases with drug_ctx. */
+    const void *drug_ctx;
+    double (*drug_hazard)(const void *ctx, const struct stroma_cell_engine *e, const stroma_transport *t, size_t i);
+    double (*drug_seen)(const void *ctx, const stroma_transport *t, const double p_um[3], int s);
     /* A diagnostic for the run's warnings, not state (not checkpointed): the largest share of a type's live cells
      * that divided in one phenotype step so far in this process, and that type's live count before that step
      * (only types with at least STROMA_BURST_MIN_CELLS live cells count) */

@@ -571,6 +571,7 @@ static void load_store(loader *ld, int id, const load_value *v) {
         load_ecm_store(ld, id, v);
         load_vesicles_store(ld, id, v);
         load_recruitment_store(ld, id, v);
+        load_therapy_store(ld, id, v);
         load_markers_store(ld, id, v);
         break;
     }
@@ -738,6 +739,7 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
         if (!r) r = load_ecm_item(ld, id, name, path, at);
         if (!r) r = load_recruitment_item(ld, id, name, path, at);
         if (!r) r = load_vesicles_item(ld, id, name, path, at);
+        if (!r) r = load_therapy_item(ld, id, name, path, at);
         return r ? -1 : load_markers_item(ld, id, name, path, at);
     }
     }
@@ -1058,6 +1060,7 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
         ok = load_ecm_map_done(ld, id, path, at, keys, vals, valid, ok);
         ok = load_vesicles_map_done(ld, id, path, at, keys, valid, ok);
         ok = load_recruitment_map_done(ld, id, path, at, keys, ok);
+        ok = load_therapy_map_done(ld, id, path, at, keys, valid, ok);
         ok = load_markers_map_done(ld, id, path, at, keys, valid, ok);
         break;
     }
@@ -1985,6 +1988,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, c
         if (!ld.nomem) load_check_body(&ld, &names, grid); /* before the tables: they name the systemic ones */
         if (!ld.nomem) load_check_ecm(&ld, &names, grid);
         if (!ld.nomem) load_check_recruitment(&ld, &names, load_top_key(root, "recruitment"));
+        if (!ld.nomem) load_check_therapy(&ld, &names, load_top_key(root, "therapies"));
         if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
         if (!ld.nomem) load_check_state_names(&ld);
         /* after the tables: a cell file's extra columns are behaviours */
@@ -2019,6 +2023,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, c
     load_ecm_free(&ld);
     load_vesicles_free(&ld);
     load_recruitment_free(&ld);
+    load_therapy_free(&ld);
     load_markers_free(&ld);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {

@@ -58,6 +58,11 @@ void stroma_model_destroy(stroma_model **model) {
     }
     free(m->vesicles.classes);
     free(m->recruitment.entries);
+    for (int k = 0; k < m->therapies.ndrugs; k++) {
+        free(m->therapies.drugs[k].regimens);
+        free(m->therapies.drugs[k].cytotoxic.weight);
+    }
+    free(m->therapies.drugs);
     for (int k = 0; k < m->readout.nmarkers; k++) {
         free(m->readout.markers[k].types);
         free(m->readout.markers[k].cond);

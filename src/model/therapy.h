@@ -1,0 +1,96 @@
+/* Therapies in the model description (the `therapies:` section): drugs with a plasma pharmacokinetic model,
+ * dosing regimens, the substrate that carries each drug in the tissue, and the mechanisms by which the local
+ * (tissue) drug level acts. Plain data filled by the loader (load_therapy.c), read by therapy/. Every value is
+ * stored in the simulator's units (min, L, L/min, mg); the file's label units (days, L/day) are converted once,
+ * by the loader. Units on every field. */
+#ifndef STROMA_MODEL_THERAPY_H
+#define STROMA_MODEL_THERAPY_H
+
+/* Included by model/model.h (after stroma_srcloc); include that instead. */
+
+/* Routes, in the order of the schema's choices (and of body/pk.h's stroma_pk_route). */
+enum { STROMA_ROUTE_BOLUS, STROMA_ROUTE_INFUSION, STROMA_ROUTE_SUBCUTANEOUS };
+
+/* A regimen: `cycles` doses every interval_min from start_min. */
+typedef struct stroma_regimen_desc {
+    int route;                 /* STROMA_ROUTE_* */
+    double start_min;          /* >= 0, min from the start of the run */
+    double dose;               /* > 0: mg, or mg/kg when per_kg */
+    int per_kg;                /* 1: dose is mg/kg of therapies.body_weight */
+    double interval_min;       /* > 0 (0 with one cycle) */
+    int cycles;                /* >= 1 */
+    double duration_min;       /* infusion length (> 0 for infusions, 0 otherwise) */
+    stroma_srcloc loc;         /* the list item */
+} stroma_regimen_desc;
+
+/* Occupancy law of a mechanism: occ = C / (C + ec50), C the drug's tissue value in the cell's (or voxel's)
+ * voxel, substrate unit of the drug. */
+
+/* neutralise: the drug binds a factor in the tissue: d(factor)/dt = -k_on x C_drug x factor (a binding sink,
+ * taken implicitly at each diffusion step). */
+typedef struct stroma_neutralise_desc {
+    int substrate;             /* the factor (index into substrates), -1: none */
+    double k_on;               /* > 0, 1/min per (drug substrate unit) */
+    stroma_srcloc loc;
+} stroma_neutralise_desc;
+
+/* block_receptor: the rules see signal x (1 - occ) for a substrate signal. */
+typedef struct stroma_block_desc {
+    int substrate;             /* the signal's substrate, -1: none */
+    double ec50;               /* > 0, drug substrate unit */
+    stroma_srcloc loc;
+} stroma_block_desc;
+
+/* deplete: a death (apoptosis) hazard rate x occ added to the live cells of a type. */
+typedef struct stroma_deplete_desc {
+    int type;                  /* cell type, -1: none */
+    double rate_per_min;       /* >= 0: hazard at full occupancy */
+    double ec50;               /* > 0, drug substrate unit */
+    stroma_srcloc loc;
+} stroma_deplete_desc;
+
+/* cytotoxic: chemotherapy; a live cell of type k dies (apoptosis) with hazard
+ *   rate x weight[k] x occ / (1 + resistance),
+ * resistance = the cell's state variable `resistance` (>= 0; 0 when none is named), which rules (CAF- or
+ * exosome-driven) can raise. */
+typedef struct stroma_cytotoxic_desc {
+    int present;
+    double rate_per_min;       /* >= 0: hazard at full occupancy and no resistance */
+    double ec50;               /* > 0, drug substrate unit */
+    int resistance;            /* state variable index, -1: none */
+    double *weight;            /* [ntypes] >= 0 relative sensitivity of each type; owned (NULL: 1 for every type) */
+    stroma_srcloc loc;
+} stroma_cytotoxic_desc;
+
+typedef struct stroma_drug_desc {
+    char name[64];
+    /* plasma pharmacokinetics (body/pk.h's stroma_pk_params) */
+    int compartments;          /* 1 or 2 */
+    double vc_l;               /* central volume, L */
+    double vp_l;               /* peripheral volume, L (2 compartments) */
+    double cl_l_per_min;       /* clearance, L/min (given, or ln 2 Vc / half-life) */
+    double q_l_per_min;        /* intercompartmental clearance, L/min (2 compartments) */
+    double ka_per_min;         /* absorption from the s.c. depot, 1/min (0: none) */
+    double bioavailability;    /* (0, 1] of an s.c. dose */
+    int nregimens;
+    stroma_regimen_desc *regimens; /* [nregimens], owned, in file order */
+    /* the tissue */
+    int substrate;             /* the field that carries the drug in the tissue (index into substrates), -1: the
+                                  drug has a plasma level only */
+    double conversion;         /* > 0: blood value of the substrate = conversion x plasma mg/L (substrate unit) */
+    stroma_neutralise_desc neutralise;
+    stroma_block_desc block;
+    stroma_deplete_desc deplete;
+    stroma_cytotoxic_desc cytotoxic;
+    stroma_srcloc loc;         /* the drug's name */
+} stroma_drug_desc;
+
+typedef struct stroma_therapies_desc {
+    int present;               /* the model has a `therapies:` section with drugs */
+    double body_weight_kg;     /* > 0 (needed by mg/kg doses) */
+    int ndrugs;
+    stroma_drug_desc *drugs;   /* [ndrugs], owned, in file order */
+    stroma_srcloc loc;
+} stroma_therapies_desc;
+
+#endif
