@@ -162,10 +162,188 @@ static void test_doxorubicin_penetration(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* A 2D tissue fed by a uniform vessel bed: the drug (a 1-compartment antibody-like drug given as a bolus) enters
+ * through the walls; VEGF (no diffusion, no decay) is neutralised; IL6 is read by rules through a blocked
+ * receptor; CAFs are depleted; cancer cells are killed by a cytotoxic mechanism divided by 1 + their resistance
+ * (state variable `res`: 0 in `sensitive`, 3 in `resistant`), CAFs not (weight 0). */
+static const char MECH[] =
+    "domain: {x: [0, 200], y: [0, 200], z: [0, 20], voxel: 20}\n"
+    "time: {end: 1440, dt_diffusion: 1, dt_mechanics: 6, dt_phenotype: 6}\n"
+    "substrates:\n"
+    "  drug: {diffusion: 0, decay: 0.001}\n"
+    "  VEGF: {diffusion: 0, decay: 0, initial: 100}\n"
+    "  IL6: {diffusion: 0, decay: 0, initial: 50}\n"
+    "cell_types:\n"
+    "  sensitive: {}\n  resistant: {}\n  CAF: {}\n"
+    "state_variables:\n  res: {initial: {resistant: 3}}\n"
+    "rules:\n"
+    "  - {type: CAF, signal: IL6, direction: increases, behaviour: migration speed, saturation: 1, half_max: 50, "
+    "hill: 1}\n"
+    "initial_cells:\n"
+    "  - {type: sensitive, count: 400, box: {lo: [0, 0, 10], hi: [200, 200, 10]}}\n"
+    "  - {type: resistant, count: 400, box: {lo: [0, 0, 10], hi: [200, 200, 10]}}\n"
+    "  - {type: CAF, count: 400, box: {lo: [0, 0, 10], hi: [200, 200, 10]}}\n"
+    "vessels:\n"
+    "  capillary_radius: 5\n  max_density: 0.1\n  initial: {uniform: 0.02}\n"
+    "  permeability: {drug: 0.05}\n"
+    "therapies:\n"
+    "  drugs:\n"
+    "    mab:\n"
+    "      substrate: drug\n"
+    "      pk: {central_volume: 3, half_life: 10}\n"
+    "      regimens: [{route: bolus, dose: 300}]\n"
+    "      neutralise: {substrate: VEGF, k_on: 0.002}\n"
+    "      block_receptor: {signal: IL6, ec50: 5}\n"
+    "      deplete: {cell_type: CAF, rate: 0.001, ec50: 20}\n"
+    "      cytotoxic: {rate: 0.002, ec50: 20, resistance: res, types: {sensitive: 1, resistant: 1}}\n";
+
+static double at_centre(const stroma_sim *sim, int s) {
+    double p[3] = {110, 110, 10};
+    return stroma_transport_value_at(sim->transport, p, s);
+}
+
+/* The binding sink, step by step in one voxel: VEGF' = VEGF / (1 + dt k_on C) with C the drug's tissue value
+ * after that step's solve (not the plasma level, which is ~7x higher here) to 1e-12; the ledger's neutralised
+ * amount equals what VEGF lost (it neither diffuses nor decays) to 1e-9. */
+static void test_neutralise(void **state) {
+    (void)state;
+    stroma_model *m = load(MECH);
+    stroma_sim *sim = create(m, 1);
+    const int drug = 0, vegf = 1;
+    double total0 = stroma_sim_substrate_stats(sim, vegf).total;
+    for (int k = 0; k < 120; k++) {
+        double before = at_centre(sim, vegf);
+        run_steps(sim, 1);
+        double c = at_centre(sim, drug), want = before / (1 + 1.0 * 0.002 * c);
+        if (!close_rel(at_centre(sim, vegf), want, 1e-12))
+            fail_msg("step %d: VEGF %.15g, want %.15g (drug %.6g)", k, at_centre(sim, vegf), want, c);
+    }
+    stroma_drug_summary d = stroma_sim_drug(sim, 0);
+    double lost = total0 - stroma_sim_substrate_stats(sim, vegf).total; /* value x µm³ */
+    assert_true(lost > 0);
+    if (!close_rel(d.neutralised, lost, 1e-9)) fail_msg("neutralised %.12g, VEGF lost %.12g", d.neutralised, lost);
+    print_message("neutralise: drug plasma %.1f mg/L, tissue %.2f; VEGF 100 -> %.2f in 120 min\n", d.plasma,
+                  at_centre(sim, drug), at_centre(sim, vegf));
+    assert_true(d.plasma > 3 * at_centre(sim, drug));
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
+/* Receptor blockade: the rules read IL6 in a cell's voxel x (1 - C / (C + ec50)) with C the drug's tissue value
+ * there (to 1e-12), and VEGF (not blocked) unscaled. */
+static void test_block_receptor(void **state) {
+    (void)state;
+    stroma_model *m = load(MECH);
+    stroma_sim *sim = create(m, 1);
+    run_steps(sim, 60);
+    const stroma_rule_tables *rt = &m->rule_tables;
+    int sig_il6 = -1, sig_vegf = -1;
+    for (int k = 0; k < rt->nsignals; k++) {
+        if (rt->signals[k].kind != STROMA_SIG_SUBSTRATE) continue;
+        if (rt->signals[k].arg == 2) sig_il6 = k;
+        if (rt->signals[k].arg == 1) sig_vegf = k;
+    }
+    assert_true(sig_il6 >= 0 && sig_vegf >= 0);
+    const stroma_cells *c = &sim->cells.cells;
+    double t = stroma_sim_time(sim);
+    for (size_t i = 0; i < c->n; i += 37) {
+        double p[3] = {c->x[i], c->y[i], c->z[i]};
+        double drug = stroma_transport_value_at(sim->transport, p, 0);
+        double il6 = stroma_transport_value_at(sim->transport, p, 2);
+        double seen = stroma_cell_engine_signal(&sim->cells, sim->transport, i, &rt->signals[sig_il6], t);
+        double want = il6 * (1 - drug / (drug + 5));
+        if (!close_rel(seen, want, 1e-12)) fail_msg("cell %zu: IL6 seen %.15g, want %.15g", i, seen, want);
+        assert_true(seen < 0.9 * il6);
+        double v = stroma_cell_engine_signal(&sim->cells, sim->transport, i, &rt->signals[sig_vegf], t);
+        assert_true(v == stroma_transport_value_at(sim->transport, p, 1));
+    }
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
+/* Deplete and cytotoxic over 24 h: survivors of each type against N exp(-H), H = sum over phenotype steps of the
+ * hazard from the tissue level then (uniform here) x dt_phenotype, within 4 binomial sigma: CAFs by deplete
+ * (rate 0.001, ec50 20), sensitive cells by cytotoxic (rate 0.002, ec50 20), resistant ones by cytotoxic / (1 + 3).
+ * A mechanism that used the plasma level, ignored resistance or hit CAFs with the cytotoxic drug fails. */
+static void test_cell_killing(void **state) {
+    (void)state;
+    stroma_model *m = load(MECH);
+    stroma_sim *sim = create(m, 1);
+    double H_caf = 0, H_sens = 0, H_res = 0;
+    for (int k = 0; k < 240; k++) {
+        run_steps(sim, 6);
+        double c = at_centre(sim, 0), occ = c / (c + 20);
+        H_caf += 0.001 * occ * 6;
+        H_sens += 0.002 * occ * 6;
+        H_res += 0.002 * occ / 4 * 6;
+    }
+    const double H[3] = {H_sens, H_res, H_caf};
+    for (int type = 0; type < 3; type++) {
+        double p = exp(-H[type]), want = 400 * p, sd = sqrt(400 * p * (1 - p));
+        int64_t live = stroma_sim_live_cells(sim, type);
+        print_message("%s: %lld live of 400, expected %.1f +- %.1f\n", stroma_sim_cell_type_name(sim, type),
+                      (long long)live, want, sd);
+        if (fabs((double)live - want) > 4 * sd) fail_msg("%s: %lld live, expected %.1f", stroma_sim_cell_type_name(sim, type), (long long)live, want);
+    }
+    assert_true(stroma_sim_live_cells(sim, 0) < stroma_sim_live_cells(sim, 1));
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
+/* 1 and 2 threads give the same bits (fields, cells, drug state); a checkpoint taken mid-run (between doses of a
+ * two-regimen schedule, during an infusion) and restored into a new simulation continues bit-identically; a
+ * checkpoint whose dose index is beyond the schedule is refused. */
+static void test_threads_and_checkpoint(void **state) {
+    (void)state;
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, "%s", MECH);
+    char *r = strstr(yaml, "      regimens: [{route: bolus, dose: 300}]\n");
+    assert_non_null(r);
+    const char *regs = "      regimens: [{route: bolus, dose: 300}, {route: infusion, start: 0.1, dose: 100, "
+                       "interval: 0.25, cycles: 3, duration: 120}]\n";
+    char tail[2048];
+    snprintf(tail, sizeof tail, "%s", r + strlen("      regimens: [{route: bolus, dose: 300}]\n"));
+    snprintf(r, sizeof yaml - (size_t)(r - yaml), "%s%s", regs, tail);
+    stroma_model *m = load(yaml);
+    stroma_sim *a = create(m, 1), *b = create(m, 2), *c = create(m, 1);
+    run_steps(a, 200);
+    run_steps(b, 200);
+    stroma_error err;
+    if (sim_copy_state(a, c, &err) != STROMA_OK) fail_msg("restore: %s", err.message);
+    run_steps(a, 400);
+    run_steps(b, 400);
+    run_steps(c, 400);
+    const stroma_transport *ta = a->transport;
+    size_t n = ta->mesh.nvox * (size_t)ta->nsub;
+    assert_memory_equal(ta->c, b->transport->c, n * sizeof(double));
+    assert_memory_equal(ta->c, c->transport->c, n * sizeof(double));
+    for (int type = 0; type < 3; type++) {
+        assert_int_equal(stroma_sim_live_cells(a, type), stroma_sim_live_cells(b, type));
+        assert_int_equal(stroma_sim_live_cells(a, type), stroma_sim_live_cells(c, type));
+    }
+    stroma_drug_summary da = stroma_sim_drug(a, 0), db = stroma_sim_drug(b, 0), dc = stroma_sim_drug(c, 0);
+    assert_int_equal(da.doses_given, 3);
+    assert_true(da.plasma == db.plasma && da.plasma == dc.plasma && da.auc == dc.auc && da.cmax == dc.cmax &&
+                da.neutralised == dc.neutralised && da.neutralised == db.neutralised);
+    a->therapy.drug[0].pk.next = 99;
+    stroma_sim *bad = create(m, 1);
+    assert_int_equal(sim_copy_state(a, bad, &err), STROMA_ERR_ARGUMENT);
+    if (!strstr(err.message, "checkpoint state of drug mab is not valid")) fail_msg("%s", err.message);
+    stroma_sim_destroy(&a);
+    stroma_sim_destroy(&b);
+    stroma_sim_destroy(&c);
+    stroma_sim_destroy(&bad);
+    stroma_model_destroy(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_labels_through_sim),
         cmocka_unit_test(test_doxorubicin_penetration),
+        cmocka_unit_test(test_neutralise),
+        cmocka_unit_test(test_block_receptor),
+        cmocka_unit_test(test_cell_killing),
+        cmocka_unit_test(test_threads_and_checkpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
