@@ -2,7 +2,8 @@
 # timeseries.csv's drug_<name>_plasma and summary.json's "therapies" (keys, the end values equal to the last row,
 # every dose given and the dosed amounts = doses x mg or mg/kg x 70 kg, the bevacizumab day-84 trough in the
 # label's 80 +- 20 µg/mL); the doxorubicin model (tests/cli/models/therapy_doxorubicin.yaml) writes
-# drug_doxo_tissue = the doxorubicin field's mean, and the same bytes at 1 and 2 threads. Bad therapies are refused
+# drug_doxo_tissue = the doxorubicin field's mean, the same bytes at 1 and 2 threads, and the same bytes when killed
+# after its first checkpoint and resumed. Bad therapies are refused
 # with file:line:col, exit 2 and no output directory: a negative dose, an unknown key (with the nearest key), an
 # unknown substrate, a dose in mg/kg without a body weight, a drug field that does not cross the vessel wall, an
 # infusion without a duration, a mechanism without a tissue field, an unknown resistance variable.
@@ -42,6 +43,20 @@ rows = list(csv.DictReader(open(os.path.join(sys.argv[1], "timeseries.csv"))))
 assert rows[-1]["drug_doxo_tissue"] == rows[-1]["doxorubicin_mean"], rows[-1]
 assert float(rows[1]["drug_doxo_tissue"]) > float(rows[-1]["drug_doxo_tissue"]) > 0, rows
 PY
+# killed after its first checkpoint and resumed at another thread count: the same bytes as a run never stopped
+RARGS=(--end 3000 --checkpoint-every 300 --quiet)
+"$STROMA" run "$D" "${RARGS[@]}" --threads 2 --out "$WORK/ra" || fail "uninterrupted doxorubicin run failed"
+"$STROMA" run "$D" "${RARGS[@]}" --threads 1 --out "$WORK/rb" &
+pid=$!
+for _ in $(seq 1 20000); do [ -f "$WORK/rb/checkpoint.bin" ] && break; sleep 0.001; done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+[ -f "$WORK/rb/checkpoint.bin" ] || fail "the killed run wrote no checkpoint"
+grep -q '"status": "running"' "$WORK/rb/run.json" || fail "the doxorubicin run finished before it could be killed"
+"$STROMA" resume "$WORK/rb" --threads 2 --quiet || fail "resume failed"
+diff -r -x run.json -x report.html "$WORK/ra" "$WORK/rb" >"$WORK/diff.txt" || fail "resumed run differs: $(head "$WORK/diff.txt")"
+cmp "$WORK/ra/checkpoint.bin" "$WORK/rb/checkpoint.bin" || fail "resumed final state differs"
+echo "doxorubicin: killed mid-run, resumed: outputs and final state bit-identical"
 
 base='domain: {x: [0, 40], y: [0, 40], z: [0, 20], voxel: 20}
 time: {end: 10, dt_diffusion: 1}
