@@ -1339,7 +1339,7 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     case STROMA_SIG_SUBSTRATE: {
         if (!t) return 0.0;
         double v = stroma_transport_value_at(t, p, sg->arg);
-        return e->drug_seen ? v * e->drug_seen(e->drug_ctx, t, p, sg->arg) : v;
+        return e->drug_seen ? v * e->drug_seen(e->drug_ctx, t, p, STROMA_DRUG_SEEN_SUBSTRATE, sg->arg) : v;
     }
     case STROMA_SIG_SUBSTRATE_GRADIENT:
         if (!t) return 0.0;
@@ -1365,8 +1365,10 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     case STROMA_SIG_NECROTIC: return c->state[i] == STROMA_CELL_NECROTIC;
     case STROMA_SIG_DEAD: return c->state[i] != STROMA_CELL_LIVE;
     case STROMA_SIG_STATE: return c->svar[i * (size_t)c->nstate + (size_t)sg->arg];
-    case STROMA_SIG_STATE_CONTACT:
-        return e->contact_state[i * (size_t)e->rules->ncontact_vars + (size_t)e->rules->contact_col[sg->arg]];
+    case STROMA_SIG_STATE_CONTACT: {
+        double v = e->contact_state[i * (size_t)e->rules->ncontact_vars + (size_t)e->rules->contact_col[sg->arg]];
+        return e->drug_seen && t ? v * e->drug_seen(e->drug_ctx, t, p, STROMA_DRUG_SEEN_CONTACT_STATE, sg->arg) : v;
+    }
     case STROMA_SIG_VESSEL_DENSITY:
         return e->vessel_density && t ? e->vessel_density[stroma_mesh_voxel_of(&t->mesh, p)] : 0.0;
     case STROMA_SIG_PLASMA: return e->plasma ? e->plasma[sg->arg] : 0.0;

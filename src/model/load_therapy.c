@@ -25,7 +25,7 @@ typedef struct therapy_weight {
 
 /* The names a drug was written with, resolved after the walk. */
 typedef struct drug_names {
-    load_name substrate, neutralise, block, deplete, resistance;
+    load_name substrate, neutralise, block, deplete, resistance, ligand, vesicle;
     int mechanism;            /* a mechanism was given */
     stroma_srcloc mechanism_at;
     int per_kg;               /* a regimen gives dose_per_kg */
@@ -139,6 +139,10 @@ void load_therapy_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_DRUG_DEPLETE_TYPE: set_name(&n->deplete, v); break;
     case STROMA_KEY_DRUG_DEPLETE_RATE: d->deplete.rate_per_min = v->num; break;
     case STROMA_KEY_DRUG_DEPLETE_EC50: d->deplete.ec50 = v->num; break;
+    case STROMA_KEY_DRUG_CHECKPOINT_LIGAND: set_name(&n->ligand, v); break;
+    case STROMA_KEY_DRUG_CHECKPOINT_EC50: d->checkpoint.ec50 = v->num; break;
+    case STROMA_KEY_DRUG_BLOCK_RELEASE_VESICLE: set_name(&n->vesicle, v); break;
+    case STROMA_KEY_DRUG_BLOCK_RELEASE_EC50: d->block_release.ec50 = v->num; break;
     case STROMA_KEY_DRUG_CYTOTOXIC_RATE: d->cytotoxic.rate_per_min = v->num; break;
     case STROMA_KEY_DRUG_CYTOTOXIC_EC50: d->cytotoxic.ec50 = v->num; break;
     case STROMA_KEY_DRUG_CYTOTOXIC_TYPE:
@@ -166,7 +170,7 @@ int load_therapy_item(loader *ld, int id, const char *name, const char *path, st
         d->bioavailability = 1;
         d->conversion = 1;
         d->substrate = d->neutralise.substrate = d->block.substrate = d->deplete.type = -1;
-        d->cytotoxic.resistance = -1;
+        d->cytotoxic.resistance = d->checkpoint.ligand = d->block_release.substrate = -1;
         d->loc = at;
         memset(&w->names[th->ndrugs], 0, sizeof *w->names);
         w->cur = th->ndrugs++;
@@ -264,6 +268,8 @@ int load_therapy_map_done(loader *ld, int id, const char *path, stroma_srcloc at
     case STROMA_KEY_DRUG_NEUTRALISE:
     case STROMA_KEY_DRUG_BLOCK:
     case STROMA_KEY_DRUG_DEPLETE:
+    case STROMA_KEY_DRUG_CHECKPOINT:
+    case STROMA_KEY_DRUG_BLOCK_RELEASE:
     case STROMA_KEY_DRUG_CYTOTOXIC:
         if (!n->mechanism) {
             n->mechanism = 1;
@@ -276,6 +282,8 @@ int load_therapy_map_done(loader *ld, int id, const char *path, stroma_srcloc at
         if (id == STROMA_KEY_DRUG_NEUTRALISE) d->neutralise.loc = at;
         if (id == STROMA_KEY_DRUG_BLOCK) d->block.loc = at;
         if (id == STROMA_KEY_DRUG_DEPLETE) d->deplete.loc = at;
+        if (id == STROMA_KEY_DRUG_CHECKPOINT) d->checkpoint.loc = at;
+        if (id == STROMA_KEY_DRUG_BLOCK_RELEASE) d->block_release.loc = at;
         return ok;
     default: return ok;
     }
@@ -362,6 +370,24 @@ void load_check_therapy(loader *ld, const load_names *nl, stroma_srcloc therapie
         if (n->deplete.ok) {
             snprintf(path, sizeof path, "therapies.drugs.%s.deplete.cell_type", d->name);
             d->deplete.type = load_resolve(ld, nl, 1, &n->deplete, path);
+        }
+        if (n->ligand.ok) {
+            snprintf(path, sizeof path, "therapies.drugs.%s.checkpoint_blockade.ligand", d->name);
+            d->checkpoint.ligand = resolve_state(ld, &n->ligand, path);
+        }
+        if (n->vesicle.ok) {
+            snprintf(path, sizeof path, "therapies.drugs.%s.block_release.vesicle", d->name);
+            int s = -1;
+            for (int c = 0; c < m->vesicles.nclasses; c++)
+                if (strcmp(m->substrates[m->vesicles.classes[c].substrate].name, n->vesicle.name) == 0)
+                    s = m->vesicles.classes[c].substrate;
+            if (s < 0) {
+                char buf[LOAD_ECHO_MAX + 4];
+                load_error(ld, STROMA_ERR_UNKNOWN_KEY, n->vesicle.loc, "%s: no vesicle class named '%s'%s", path,
+                           load_echo(n->vesicle.name, strlen(n->vesicle.name), buf, sizeof buf),
+                           m->vesicles.nclasses ? " (see vesicles)" : " (the model has no vesicles)");
+            }
+            d->block_release.substrate = s;
         }
         if (n->resistance.ok) {
             snprintf(path, sizeof path, "therapies.drugs.%s.cytotoxic.resistance", d->name);

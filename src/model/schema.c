@@ -1204,6 +1204,26 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                       REQUIRED, GE_0, .doc = "Hazard at full occupancy."},
     [STROMA_KEY_DRUG_DEPLETE_EC50] = {"therapies.drugs.<name>.deplete.ec50", STROMA_SCHEMA_NUMBER,
                                       "drug substrate unit", REQUIRED, GT_0, .doc = "Drug level of half effect."},
+    [STROMA_KEY_DRUG_CHECKPOINT] = {"therapies.drugs.<name>.checkpoint_blockade", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                    .default_text = "none",
+                                    .doc = "Checkpoint blockade (anti-PD-1/PD-L1): the rules read the signal "
+                                           "\"<ligand> in contact\" x (1 - occupancy) in the reading cell's voxel, "
+                                           "so that PD-L1 on neighbours no longer drives exhaustion or damps killing."},
+    [STROMA_KEY_DRUG_CHECKPOINT_LIGAND] = {"therapies.drugs.<name>.checkpoint_blockade.ligand", STROMA_SCHEMA_NAME,
+                                           "", REQUIRED, NAME_LEN,
+                                           .doc = "The state variable (a key of `state_variables`) that carries the "
+                                                  "ligand, e.g. PD_L1."},
+    [STROMA_KEY_DRUG_CHECKPOINT_EC50] = {"therapies.drugs.<name>.checkpoint_blockade.ec50", STROMA_SCHEMA_NUMBER,
+                                         "drug substrate unit", REQUIRED, GT_0, .doc = "Drug level of half occupancy."},
+    [STROMA_KEY_DRUG_BLOCK_RELEASE] = {"therapies.drugs.<name>.block_release", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                       .default_text = "none",
+                                       .doc = "Exosome release blocked (e.g. a nSMase2 inhibitor): a cell's release of "
+                                              "the class is multiplied by 1 - occupancy in its voxel."},
+    [STROMA_KEY_DRUG_BLOCK_RELEASE_VESICLE] = {"therapies.drugs.<name>.block_release.vesicle", STROMA_SCHEMA_NAME,
+                                               "", REQUIRED, NAME_LEN, .doc = "The class (a key of `vesicles`)."},
+    [STROMA_KEY_DRUG_BLOCK_RELEASE_EC50] = {"therapies.drugs.<name>.block_release.ec50", STROMA_SCHEMA_NUMBER,
+                                            "drug substrate unit", REQUIRED, GT_0,
+                                            .doc = "Drug level of half occupancy."},
     [STROMA_KEY_DRUG_CYTOTOXIC] = {"therapies.drugs.<name>.cytotoxic", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                    .default_text = "none",
                                    .doc = "Cytotoxic chemotherapy: a live cell dies (apoptosis) with hazard rate x "

@@ -41,6 +41,20 @@ typedef struct stroma_block_desc {
     stroma_srcloc loc;
 } stroma_block_desc;
 
+/* checkpoint_blockade: the rules see "<ligand> in contact" x (1 - occ), ligand a state variable (PD_L1). */
+typedef struct stroma_checkpoint_desc {
+    int ligand;                /* state variable index, -1: none */
+    double ec50;               /* > 0, drug substrate unit */
+    stroma_srcloc loc;
+} stroma_checkpoint_desc;
+
+/* block_release: a cell's release of a vesicle class x (1 - occ). */
+typedef struct stroma_block_release_desc {
+    int substrate;             /* the class's field (index into substrates), -1: none */
+    double ec50;               /* > 0, drug substrate unit */
+    stroma_srcloc loc;
+} stroma_block_release_desc;
+
 /* deplete: a death (apoptosis) hazard rate x occ added to the live cells of a type. */
 typedef struct stroma_deplete_desc {
     int type;                  /* cell type, -1: none */
@@ -80,6 +94,8 @@ typedef struct stroma_drug_desc {
     double conversion;         /* > 0: blood value of the substrate = conversion x plasma mg/L (substrate unit) */
     stroma_neutralise_desc neutralise;
     stroma_block_desc block;
+    stroma_checkpoint_desc checkpoint;
+    stroma_block_release_desc block_release;
     stroma_deplete_desc deplete;
     stroma_cytotoxic_desc cytotoxic;
     stroma_srcloc loc;         /* the drug's name */

@@ -293,8 +293,7 @@ static stroma_code therapy_create(stroma_sim *sim, stroma_error *err) {
     if (sim->has_cells) {
         sim->cells.drug_ctx = &sim->therapy;
         if (sim->therapy.any_death) sim->cells.drug_hazard = stroma_therapy_cell_hazard;
-        for (int s = 0; s < m->nsub; s++)
-            if (sim->therapy.block_of[s] >= 0) sim->cells.drug_seen = stroma_therapy_signal_seen;
+        if (sim->therapy.any_seen) sim->cells.drug_seen = stroma_therapy_seen;
     }
     return STROMA_OK;
 }

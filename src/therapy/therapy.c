@@ -18,14 +18,18 @@ stroma_code stroma_therapy_init(stroma_therapy *th, const stroma_model *m, strom
     th->drug = calloc((size_t)(d->ndrugs > 0 ? d->ndrugs : 1), sizeof *th->drug);
     th->blood = malloc((size_t)(m->nsub > 0 ? m->nsub : 1) * sizeof *th->blood);
     th->block_of = malloc((size_t)(m->nsub > 0 ? m->nsub : 1) * sizeof *th->block_of);
-    if (!th->drug || !th->blood || !th->block_of) {
+    th->release_of = malloc((size_t)(m->nsub > 0 ? m->nsub : 1) * sizeof *th->release_of);
+    th->nstate = m->nstate;
+    th->ligand_of = malloc((size_t)(m->nstate > 0 ? m->nstate : 1) * sizeof *th->ligand_of);
+    if (!th->drug || !th->blood || !th->block_of || !th->release_of || !th->ligand_of) {
         stroma_therapy_free(th);
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the drugs");
     }
     for (int s = 0; s < m->nsub; s++) {
         th->blood[s] = NAN;
-        th->block_of[s] = -1;
+        th->block_of[s] = th->release_of[s] = -1;
     }
+    for (int v = 0; v < m->nstate; v++) th->ligand_of[v] = -1;
     for (int k = 0; k < d->ndrugs; k++) {
         const stroma_drug_desc *dd = &d->drugs[k];
         stroma_drug_state *x = &th->drug[k];
@@ -65,6 +69,9 @@ stroma_code stroma_therapy_init(stroma_therapy *th, const stroma_model *m, strom
         x->cmax_mg_per_l = stroma_pk_state_central(&x->pk);
         x->tmax_min = 0;
         if (dd->block.substrate >= 0) th->block_of[dd->block.substrate] = k;
+        if (dd->block_release.substrate >= 0) th->release_of[dd->block_release.substrate] = k;
+        if (dd->checkpoint.ligand >= 0) th->ligand_of[dd->checkpoint.ligand] = k;
+        th->any_seen |= dd->block.substrate >= 0 || dd->block_release.substrate >= 0 || dd->checkpoint.ligand >= 0;
         th->any_death |= dd->deplete.type >= 0 || dd->cytotoxic.present;
     }
     stroma_therapy_blood(th);
@@ -76,6 +83,8 @@ void stroma_therapy_free(stroma_therapy *th) {
     free(th->drug);
     free(th->blood);
     free(th->block_of);
+    free(th->release_of);
+    free(th->ligand_of);
     memset(th, 0, sizeof *th);
 }
 
@@ -151,11 +160,23 @@ double stroma_therapy_cell_hazard(const void *ctx, const stroma_cell_engine *e, 
     return h;
 }
 
-double stroma_therapy_signal_seen(const void *ctx, const stroma_transport *t, const double p_um[3], int s) {
+double stroma_therapy_seen(const void *ctx, const stroma_transport *t, const double p_um[3], int what, int arg) {
     const stroma_therapy *th = ctx;
-    int k = th->block_of[s];
-    if (k < 0) return 1.0;
-    return 1.0 - occupancy(th, t, p_um, k, th->drug[k].d->block.ec50);
+    switch (what) {
+    case STROMA_DRUG_SEEN_SUBSTRATE: {
+        int k = th->block_of[arg];
+        return k < 0 ? 1.0 : 1.0 - occupancy(th, t, p_um, k, th->drug[k].d->block.ec50);
+    }
+    case STROMA_DRUG_SEEN_CONTACT_STATE: {
+        int k = arg < th->nstate ? th->ligand_of[arg] : -1;
+        return k < 0 ? 1.0 : 1.0 - occupancy(th, t, p_um, k, th->drug[k].d->checkpoint.ec50);
+    }
+    case STROMA_DRUG_SEEN_RELEASE: {
+        int k = th->release_of[arg];
+        return k < 0 ? 1.0 : 1.0 - occupancy(th, t, p_um, k, th->drug[k].d->block_release.ec50);
+    }
+    default: return 1.0;
+    }
 }
 
 /* The checkpointed doubles of a drug, one table for save and load: offset, and whether it must be >= 0. */

@@ -43,6 +43,10 @@ typedef struct stroma_therapy {
     double *blood;              /* [nsub] blood value of each drug substrate (substrate unit); NaN for the others;
                                    owned, read by the exchange */
     int *block_of;              /* [nsub] the drug blocking rules' view of that substrate, -1: none */
+    int *release_of;            /* [nsub] the drug blocking release of the vesicle class with that field, -1: none */
+    int *ligand_of;             /* [nstate] the drug blocking "<variable> in contact", -1: none */
+    int nstate;
+    int any_seen;               /* a drug blocks a signal, a ligand or a release */
     int any_death;              /* a drug has deplete or cytotoxic */
 } stroma_therapy;
 
@@ -64,9 +68,10 @@ void stroma_therapy_advance(stroma_therapy *th, double dt_min);
 double stroma_therapy_plasma(const stroma_therapy *th, int k);
 
 /* The cells' view (cells/engine.h hooks; ctx is the stroma_therapy): the extra apoptosis hazard of cell i, 1/min,
- * and the factor (1 - occupancy) by which rules see substrate s at p. Read-only: safe from parallel phases. */
+ * and the factor (1 - occupancy at p) on a substrate signal, a "<variable> in contact" signal or a vesicle release
+ * (`what`: STROMA_DRUG_SEEN_*); 1 where no drug blocks it. Read-only: safe from parallel phases. */
 double stroma_therapy_cell_hazard(const void *ctx, const stroma_cell_engine *e, const stroma_transport *t, size_t i);
-double stroma_therapy_signal_seen(const void *ctx, const stroma_transport *t, const double p_um[3], int s);
+double stroma_therapy_seen(const void *ctx, const stroma_transport *t, const double p_um[3], int what, int arg);
 
 /* Checkpoint section: each drug's plasma state, its place in the schedule and its ledgers (one table for both).
  * Load validates (finite, amounts >= 0, dose index within the schedule, the time of the run's clock). */

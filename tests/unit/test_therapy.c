@@ -336,6 +336,91 @@ static void test_threads_and_checkpoint(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* Checkpoint blockade and exosome release: CD8 T cells packed among cancer cells that carry PD_L1 (a state
+ * variable) and release exosomes; the drug's field is uniform (a uniform vessel bed, no diffusion). */
+static const char IMMUNE[] =
+    "domain: {x: [0, 120], y: [0, 120], z: [0, 20], voxel: 20}\n"
+    "time: {end: 600, dt_diffusion: 1, dt_mechanics: 6, dt_phenotype: 6}\n"
+    "substrates:\n  drug: {diffusion: 0, decay: 0.001}\n"
+    "cell_types:\n  cancer: {}\n  CD8_T: {}\n"
+    "state_variables:\n  PD_L1: {initial: {cancer: 1}}\n"
+    "rules:\n"
+    "  - {type: CD8_T, signal: PD_L1 in contact, direction: decreases, behaviour: migration speed, saturation: 0, "
+    "half_max: 1, hill: 2}\n"
+    "initial_cells:\n"
+    "  - {type: cancer, count: 60, disc: {center: [60, 60, 10], radius: 40}}\n"
+    "  - {type: CD8_T, count: 60, disc: {center: [60, 60, 10], radius: 40}}\n"
+    "vesicles:\n  exo: {diameter: 100, decay: 0, release: {cancer: 2.0}}\n"
+    "vessels:\n"
+    "  capillary_radius: 5\n  max_density: 0.1\n  initial: {uniform: 0.02}\n"
+    "  permeability: {drug: 0.05}\n"
+    "therapies:\n"
+    "  drugs:\n"
+    "    antiPD1:\n"
+    "      substrate: drug\n"
+    "      pk: {central_volume: 3, half_life: 10}\n"
+    "      regimens: [{route: bolus, dose: 300}]\n"
+    "      checkpoint_blockade: {ligand: PD_L1, ec50: 3}\n"
+    "      block_release: {vesicle: exo, ec50: 6}\n";
+
+/* "PD_L1 in contact" as the T cells' rules read it = the contact sum x (1 - C / (C + 3)) with C the drug's tissue
+ * value at the T cell (to 1e-12; cells in contact exist and the factor is below 0.9); a cancer cell's own
+ * `PD_L1` signal is not blocked. */
+static void test_checkpoint_blockade(void **state) {
+    (void)state;
+    stroma_model *m = load(IMMUNE);
+    stroma_sim *sim = create(m, 1);
+    run_steps(sim, 120);
+    const stroma_rule_tables *rt = &m->rule_tables;
+    int sig = -1, own = -1;
+    for (int k = 0; k < rt->nsignals; k++) {
+        if (rt->signals[k].kind == STROMA_SIG_STATE_CONTACT && rt->signals[k].arg == 0) sig = k;
+        if (rt->signals[k].kind == STROMA_SIG_STATE && rt->signals[k].arg == 0) own = k;
+    }
+    assert_true(sig >= 0 && own >= 0);
+    const stroma_cell_engine *e = &sim->cells;
+    const stroma_cells *c = &e->cells;
+    int touching = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        double p[3] = {c->x[i], c->y[i], c->z[i]};
+        double drug = stroma_transport_value_at(sim->transport, p, 0);
+        double raw = e->contact_state[i * (size_t)e->rules->ncontact_vars + (size_t)e->rules->contact_col[0]];
+        double seen = stroma_cell_engine_signal(e, sim->transport, i, &rt->signals[sig], stroma_sim_time(sim));
+        double want = raw * (1 - drug / (drug + 3));
+        if (!close_rel(seen, want, 1e-12)) fail_msg("cell %zu: PD_L1 in contact seen %.15g, want %.15g", i, seen, want);
+        if (c->type[i] == 1 && raw > 0) {
+            touching++;
+            assert_true(seen < 0.9 * raw);
+        }
+        if (c->type[i] == 0)
+            assert_true(stroma_cell_engine_signal(e, sim->transport, i, &rt->signals[own], 0) == 1.0);
+    }
+    assert_true(touching > 10);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
+/* Exosome release x (1 - C / (C + 6)): over 100 phenotype steps the class's ledger of released vesicles equals
+ * the sum over steps of live cancer cells x 2 /min x 6 min x (1 - occupancy) at each cell (uniform field) to
+ * 1e-9. */
+static void test_block_release(void **state) {
+    (void)state;
+    stroma_model *m = load(IMMUNE);
+    stroma_sim *sim = create(m, 1);
+    double want = 0;
+    for (int k = 0; k < 100; k++) {
+        run_steps(sim, 6);
+        double p[3] = {60, 60, 10}, drug = stroma_transport_value_at(sim->transport, p, 0);
+        want += (double)stroma_sim_live_cells(sim, 0) * 2.0 * 6 * (1 - drug / (drug + 6));
+    }
+    stroma_vesicle_summary v = stroma_sim_vesicles(sim, 0);
+    print_message("block_release: %.1f vesicles released, %.1f without the drug\n", v.released, 60 * 2.0 * 600);
+    if (!close_rel(v.released, want, 1e-9)) fail_msg("released %.12g, want %.12g", v.released, want);
+    assert_true(v.released < 0.8 * 60 * 2.0 * 600);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_labels_through_sim),
@@ -343,6 +428,8 @@ int main(void) {
         cmocka_unit_test(test_neutralise),
         cmocka_unit_test(test_block_receptor),
         cmocka_unit_test(test_cell_killing),
+        cmocka_unit_test(test_checkpoint_blockade),
+        cmocka_unit_test(test_block_release),
         cmocka_unit_test(test_threads_and_checkpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
