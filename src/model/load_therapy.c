@@ -36,7 +36,18 @@ typedef struct drug_names {
     int regimens_cap;
 } drug_names;
 
+/* An entry of radiotherapy.types: the type as written and its coefficients. */
+typedef struct rt_entry {
+    load_name type;
+    double alpha, beta;
+} rt_entry;
+
 struct load_therapy_walk {
+    rt_entry *rt;
+    int nrt, rt_cap;
+    load_name rt_oxygen, rt_resistance;
+    int rt_given;
+    stroma_srcloc rt_at;
     drug_names *names;        /* parallel to m->therapies.drugs */
     int drugs_cap, names_cap, cur;
     therapy_weight *weights;
@@ -44,7 +55,7 @@ struct load_therapy_walk {
     stroma_srcloc body_weight_at;
 };
 
-static int is_therapy(int id) { return id >= STROMA_KEY_THERAPIES && id <= STROMA_KEY_DRUG_CYTOTOXIC_RESISTANCE; }
+static int is_therapy(int id) { return id >= STROMA_KEY_THERAPIES && id <= STROMA_KEY_RT_RESISTANCE; }
 
 static struct load_therapy_walk *therapy_walk(loader *ld) {
     if (!ld->therapy) {
@@ -58,6 +69,7 @@ void load_therapy_free(loader *ld) {
     if (!ld->therapy) return;
     free(ld->therapy->names);
     free(ld->therapy->weights);
+    free(ld->therapy->rt);
     free(ld->therapy);
     ld->therapy = NULL;
 }
@@ -80,10 +92,27 @@ void load_therapy_store(loader *ld, int id, const load_value *v) {
     struct load_therapy_walk *w = therapy_walk(ld);
     stroma_therapies_desc *th = &ld->m->therapies;
     if (!w) return;
-    if (id == STROMA_KEY_THERAPIES_BODY_WEIGHT) {
+    stroma_radiotherapy_desc *rt = &th->radiotherapy;
+    switch ((stroma_key_id)id) {
+    case STROMA_KEY_THERAPIES_BODY_WEIGHT:
         th->body_weight_kg = v->num;
         w->body_weight_at = v->loc;
         return;
+    case STROMA_KEY_RT_START: rt->start_min = v->num * MIN_PER_DAY; return;
+    case STROMA_KEY_RT_DOSE: rt->dose_gy = v->num; return;
+    case STROMA_KEY_RT_INTERVAL: rt->interval_min = v->num * MIN_PER_DAY; return;
+    case STROMA_KEY_RT_FRACTIONS: rt->fractions = (int)v->integer; return;
+    case STROMA_KEY_RT_ALPHA:
+        if (w->nrt > 0) w->rt[w->nrt - 1].alpha = v->num;
+        return;
+    case STROMA_KEY_RT_BETA:
+        if (w->nrt > 0) w->rt[w->nrt - 1].beta = v->num;
+        return;
+    case STROMA_KEY_RT_OXYGEN: set_name(&w->rt_oxygen, v); return;
+    case STROMA_KEY_RT_OER: rt->oer = v->num; return;
+    case STROMA_KEY_RT_OXYGEN_HALF: rt->oxygen_half_mmhg = v->num; return;
+    case STROMA_KEY_RT_RESISTANCE: set_name(&w->rt_resistance, v); return;
+    default: break;
     }
     if (!th->drugs) return;
     stroma_drug_desc *d = &th->drugs[w->cur];
@@ -155,9 +184,20 @@ void load_therapy_store(loader *ld, int id, const load_value *v) {
 
 int load_therapy_item(loader *ld, int id, const char *name, const char *path, stroma_srcloc at) {
     (void)path;
-    if (id != STROMA_KEY_DRUG && id != STROMA_KEY_DRUG_REGIMEN && id != STROMA_KEY_DRUG_CYTOTOXIC_TYPE) return 0;
+    if (id != STROMA_KEY_DRUG && id != STROMA_KEY_DRUG_REGIMEN && id != STROMA_KEY_DRUG_CYTOTOXIC_TYPE &&
+        id != STROMA_KEY_RT_TYPE)
+        return 0;
     struct load_therapy_walk *w = therapy_walk(ld);
     if (!w) return -1;
+    if (id == STROMA_KEY_RT_TYPE) {
+        if (load_grow((void **)&w->rt, &w->rt_cap, w->nrt + 1, sizeof *w->rt)) return -1;
+        rt_entry *e = &w->rt[w->nrt++];
+        memset(e, 0, sizeof *e);
+        snprintf(e->type.name, sizeof e->type.name, "%s", name);
+        e->type.ok = 1;
+        e->type.loc = at;
+        return 0;
+    }
     stroma_therapies_desc *th = &ld->m->therapies;
     if (id == STROMA_KEY_DRUG) {
         if (load_grow((void **)&th->drugs, &w->drugs_cap, th->ndrugs + 1, sizeof *th->drugs) ||
@@ -218,6 +258,14 @@ int load_therapy_map_done(loader *ld, int id, const char *path, stroma_srcloc at
                           const int *valid, int ok) {
     struct load_therapy_walk *w = ld->therapy;
     stroma_therapies_desc *th = &ld->m->therapies;
+    if (id == STROMA_KEY_RT) {
+        if (!w && !(w = therapy_walk(ld))) return 0;
+        w->rt_given = 1;
+        w->rt_at = at;
+        if (keys[STROMA_KEY_RT_FRACTIONS] && valid[STROMA_KEY_RT_FRACTIONS] && th->radiotherapy.fractions > 1)
+            ok &= need(ld, keys, STROMA_KEY_RT_INTERVAL, 1, path, at, "required when fractions > 1");
+        return ok;
+    }
     if (!w || !th->drugs) return ok;
     stroma_drug_desc *d = &th->drugs[w->cur];
     drug_names *n = &w->names[w->cur];
@@ -305,12 +353,33 @@ void load_check_therapy(loader *ld, const load_names *nl, stroma_srcloc therapie
     stroma_model *m = ld->m;
     stroma_therapies_desc *th = &m->therapies;
     const struct load_therapy_walk *w = ld->therapy;
-    if (th->ndrugs == 0 || !w) { /* absent or empty (the schema refused an empty drugs map) */
+    if (!w || (th->ndrugs == 0 && !w->rt_given)) { /* absent or empty */
         th->present = 0;
         return;
     }
     th->present = 1;
     th->loc = therapies_at;
+    if (w->rt_given) {
+        stroma_radiotherapy_desc *rt = &th->radiotherapy;
+        rt->present = 1;
+        rt->loc = w->rt_at;
+        rt->oxygen = rt->resistance = -1;
+        rt->alpha = calloc((size_t)(m->ntypes > 0 ? m->ntypes : 1), sizeof *rt->alpha);
+        rt->beta = calloc((size_t)(m->ntypes > 0 ? m->ntypes : 1), sizeof *rt->beta);
+        if (!rt->alpha || !rt->beta) {
+            ld->nomem = 1;
+            return;
+        }
+        for (int e = 0; e < w->nrt; e++) {
+            int t = load_resolve(ld, nl, 1, &w->rt[e].type, "therapies.radiotherapy.types");
+            if (t < 0) continue;
+            rt->alpha[t] = w->rt[e].alpha;
+            rt->beta[t] = w->rt[e].beta;
+        }
+        if (w->rt_oxygen.ok) rt->oxygen = load_resolve(ld, nl, 0, &w->rt_oxygen, "therapies.radiotherapy.oxygen");
+        if (w->rt_resistance.ok)
+            rt->resistance = resolve_state(ld, &w->rt_resistance, "therapies.radiotherapy.resistance");
+    }
     for (int k = 0; k < th->ndrugs; k++) {
         stroma_drug_desc *d = &th->drugs[k];
         const drug_names *n = &w->names[k];

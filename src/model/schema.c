@@ -1102,8 +1102,8 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
     [STROMA_KEY_THERAPIES_BODY_WEIGHT] = {"therapies.body_weight", STROMA_SCHEMA_NUMBER, "kg", CONDITIONAL,
                                           .need_text = "required when a regimen gives dose_per_kg", GT_0,
                                           .doc = "The patient's body weight, for doses in mg/kg."},
-    [STROMA_KEY_THERAPIES_DRUGS] = {"therapies.drugs", STROMA_SCHEMA_NAMED_MAP, "", REQUIRED, NAME_LEN,
-                                    .min_items = 1, .doc = "The drugs, by name."},
+    [STROMA_KEY_THERAPIES_DRUGS] = {"therapies.drugs", STROMA_SCHEMA_NAMED_MAP, "", OPTIONAL, NAME_LEN,
+                                    .default_text = "none", .doc = "The drugs, by name."},
     [STROMA_KEY_DRUG] = {"therapies.drugs.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
                          .doc = "A drug: its plasma model, its regimens, its tissue field and its mechanisms."},
     [STROMA_KEY_DRUG_SUBSTRATE] = {"therapies.drugs.<name>.substrate", STROMA_SCHEMA_NAME, "", CONDITIONAL,
@@ -1243,6 +1243,44 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                               .doc = "A state variable (a key of `state_variables`) holding each "
                                                      "cell's resistance (>= 0, dimensionless), which rules can "
                                                      "raise: the hazard is divided by 1 + resistance."},
+    [STROMA_KEY_RT] = {"therapies.radiotherapy", STROMA_SCHEMA_MAP, "", OPTIONAL, .default_text = "none",
+                       .doc = "External-beam radiotherapy: `fractions` doses of `dose` Gy every `interval` from `start`; "
+                              "a live cell of a listed type survives a fraction with the linear-quadratic "
+                              "probability exp(-(alpha OMF D + beta OMF² D²) / (1 + resistance)), OMF the oxygen "
+                              "modification factor of its voxel."},
+    [STROMA_KEY_RT_START] = {"therapies.radiotherapy.start", STROMA_SCHEMA_NUMBER, "day", OPTIONAL, DEFAULT("0", 0.0),
+                             GE_0, .doc = "Day of the first fraction."},
+    [STROMA_KEY_RT_DOSE] = {"therapies.radiotherapy.dose", STROMA_SCHEMA_NUMBER, "Gy", REQUIRED, GT_0,
+                            .doc = "Dose of each fraction (e.g. 2)."},
+    [STROMA_KEY_RT_INTERVAL] = {"therapies.radiotherapy.interval", STROMA_SCHEMA_NUMBER, "day", CONDITIONAL,
+                                .need_text = "required when fractions > 1", GT_0, .doc = "Time between fractions."},
+    [STROMA_KEY_RT_FRACTIONS] = {"therapies.radiotherapy.fractions", STROMA_SCHEMA_INTEGER, "", OPTIONAL,
+                                 DEFAULT("1", 1.0), .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 1,
+                                 .upper = STROMA_BOUND_INCLUSIVE, .upper_value = 100000,
+                                 .doc = "Number of fractions."},
+    [STROMA_KEY_RT_TYPES] = {"therapies.radiotherapy.types", STROMA_SCHEMA_NAMED_MAP, "", REQUIRED, NAME_LEN,
+                             .min_items = 1,
+                             .doc = "Radiosensitivity by cell type (a key of `cell_types`); types not listed are "
+                                    "spared."},
+    [STROMA_KEY_RT_TYPE] = {"therapies.radiotherapy.types.<name>", STROMA_SCHEMA_MAP, "", REQUIRED,
+                            .doc = "The linear-quadratic coefficients of the type (well oxygenated)."},
+    [STROMA_KEY_RT_ALPHA] = {"therapies.radiotherapy.types.<name>.alpha", STROMA_SCHEMA_NUMBER, "1/Gy", REQUIRED,
+                             GE_0, .doc = "alpha (e.g. 0.3 for a tumour with alpha/beta 10)."},
+    [STROMA_KEY_RT_BETA] = {"therapies.radiotherapy.types.<name>.beta", STROMA_SCHEMA_NUMBER, "1/Gy²", REQUIRED,
+                            GE_0, .doc = "beta (e.g. 0.03)."},
+    [STROMA_KEY_RT_OXYGEN] = {"therapies.radiotherapy.oxygen", STROMA_SCHEMA_NAME, "", OPTIONAL,
+                              .default_text = "none: every cell counts as well oxygenated (OMF 1)", NAME_LEN,
+                              .doc = "The oxygen substrate (mmHg): OMF = (OER pO2 + K) / (OER (pO2 + K)), 1 when "
+                                     "well oxygenated, 1/OER in anoxia (Alper and Howard-Flanders)."},
+    [STROMA_KEY_RT_OER] = {"therapies.radiotherapy.oer", STROMA_SCHEMA_NUMBER, "", OPTIONAL, DEFAULT("3", 3.0),
+                           .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 1.0,
+                           .doc = "Oxygen enhancement ratio at full oxygenation versus anoxia."},
+    [STROMA_KEY_RT_OXYGEN_HALF] = {"therapies.radiotherapy.oxygen_half", STROMA_SCHEMA_NUMBER, "mmHg", OPTIONAL,
+                                   DEFAULT("3", 3.0), GT_0, .doc = "K, the pO2 of half the oxygen effect."},
+    [STROMA_KEY_RT_RESISTANCE] = {"therapies.radiotherapy.resistance", STROMA_SCHEMA_NAME, "", OPTIONAL,
+                                  .default_text = "none (resistance 0)", NAME_LEN,
+                                  .doc = "A state variable (a key of `state_variables`): the log cell kill is divided "
+                                         "by 1 + its value (>= 0)."},
 };
 
 const char stroma_schema_example[] =

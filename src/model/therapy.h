@@ -101,11 +101,29 @@ typedef struct stroma_drug_desc {
     stroma_srcloc loc;         /* the drug's name */
 } stroma_drug_desc;
 
+/* Radiotherapy: fractions of dose_gy at start_min + k interval_min. A live cell of type k survives a fraction with
+ * probability exp(-(alpha[k] OMF D + beta[k] OMF² D²) / (1 + resistance)), OMF = (oer pO2 + K) / (oer (pO2 + K)). */
+typedef struct stroma_radiotherapy_desc {
+    int present;
+    double start_min;          /* >= 0 */
+    double dose_gy;            /* > 0 */
+    double interval_min;       /* > 0 with several fractions */
+    int fractions;             /* >= 1 */
+    double *alpha;             /* [ntypes] 1/Gy, owned; 0 for types not listed */
+    double *beta;              /* [ntypes] 1/Gy², owned */
+    int oxygen;                /* substrate (mmHg), -1: OMF 1 */
+    double oer;                /* >= 1 */
+    double oxygen_half_mmhg;   /* K > 0 */
+    int resistance;            /* state variable, -1: none */
+    stroma_srcloc loc;
+} stroma_radiotherapy_desc;
+
 typedef struct stroma_therapies_desc {
-    int present;               /* the model has a `therapies:` section with drugs */
+    int present;               /* the model has a `therapies:` section with drugs or radiotherapy */
     double body_weight_kg;     /* > 0 (needed by mg/kg doses) */
     int ndrugs;
     stroma_drug_desc *drugs;   /* [ndrugs], owned, in file order */
+    stroma_radiotherapy_desc radiotherapy;
     stroma_srcloc loc;
 } stroma_therapies_desc;
 

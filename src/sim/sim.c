@@ -608,6 +608,9 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
             (rc = stroma_cell_engine_mechanics(&sim->cells, sim->transport, (double)sim->mech_every * sim->dt_min, err)) !=
                 STROMA_OK)
             return rc;
+        if (sim->has_therapy && sim->step % sim->phen_every == 0)
+            stroma_therapy_radiation_window(&sim->therapy, stroma_sim_time(sim) - (double)sim->phen_every * sim->dt_min,
+                                            stroma_sim_time(sim));
         if (sim->step % sim->phen_every == 0 &&
             (rc = stroma_cell_engine_phenotype(&sim->cells, sim->transport,
                                                (double)sim->phen_every * sim->dt_min, stroma_sim_time(sim), err)) !=

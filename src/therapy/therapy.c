@@ -74,6 +74,7 @@ stroma_code stroma_therapy_init(stroma_therapy *th, const stroma_model *m, strom
         th->any_seen |= dd->block.substrate >= 0 || dd->block_release.substrate >= 0 || dd->checkpoint.ligand >= 0;
         th->any_death |= dd->deplete.type >= 0 || dd->cytotoxic.present;
     }
+    th->any_death |= d->radiotherapy.present;
     stroma_therapy_blood(th);
     return STROMA_OK;
 }
@@ -132,6 +133,24 @@ void stroma_therapy_neutralise(stroma_therapy *th, stroma_transport *t, double d
     }
 }
 
+int stroma_therapy_radiation_window(stroma_therapy *th, double t0_min, double t1_min) {
+    th->rt_dose_gy = th->rt_dose2_gy2 = 0;
+    th->rt_dt_min = t1_min - t0_min;
+    const stroma_radiotherapy_desc *rt = &th->d->radiotherapy;
+    if (!rt->present || !(t1_min > t0_min)) return 0;
+    int given = 0;
+    for (int k = 0; k < rt->fractions; k++) {
+        double at = rt->start_min + k * rt->interval_min;
+        if (at > t1_min) break;
+        if (at > t0_min || (t0_min == 0 && at == 0)) {
+            th->rt_dose_gy += rt->dose_gy;
+            th->rt_dose2_gy2 += rt->dose_gy * rt->dose_gy;
+            given++;
+        }
+    }
+    return given;
+}
+
 /* Occupancy C / (C + ec50) of drug k at p. */
 static double occupancy(const stroma_therapy *th, const stroma_transport *t, const double p[3], int k, double ec50) {
     double c = stroma_transport_value_at(t, p, th->drug[k].d->substrate);
@@ -156,6 +175,20 @@ double stroma_therapy_cell_hazard(const void *ctx, const stroma_cell_engine *e, 
         double res = cy->resistance >= 0 ? c->svar[i * (size_t)c->nstate + (size_t)cy->resistance] : 0.0;
         if (!(res > 0)) res = 0;
         h += cy->rate_per_min * w * occupancy(th, t, p, k, cy->ec50) / (1 + res);
+    }
+    const stroma_radiotherapy_desc *rt = &th->d->radiotherapy;
+    if (th->rt_dose_gy > 0 && (rt->alpha[type] > 0 || rt->beta[type] > 0)) {
+        double omf = 1;
+        if (rt->oxygen >= 0) {
+            double po2 = stroma_transport_value_at(t, p, rt->oxygen);
+            if (po2 < 0) po2 = 0;
+            omf = (rt->oer * po2 + rt->oxygen_half_mmhg) / (rt->oer * (po2 + rt->oxygen_half_mmhg));
+        }
+        double res = rt->resistance >= 0 ? c->svar[i * (size_t)c->nstate + (size_t)rt->resistance] : 0.0;
+        if (!(res > 0)) res = 0;
+        double logkill = (rt->alpha[type] * omf * th->rt_dose_gy + rt->beta[type] * omf * omf * th->rt_dose2_gy2) /
+                         (1 + res);
+        h += logkill / th->rt_dt_min;
     }
     return h;
 }

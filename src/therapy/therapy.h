@@ -47,7 +47,10 @@ typedef struct stroma_therapy {
     int *ligand_of;             /* [nstate] the drug blocking "<variable> in contact", -1: none */
     int nstate;
     int any_seen;               /* a drug blocks a signal, a ligand or a release */
-    int any_death;              /* a drug has deplete or cytotoxic */
+    int any_death;              /* a drug has deplete or cytotoxic, or there is radiotherapy */
+    /* radiotherapy in the current phenotype step (set by stroma_therapy_radiation_window): the sums of the
+     * fractions' doses D and D² falling in it, Gy and Gy², and the step's length, min */
+    double rt_dose_gy, rt_dose2_gy2, rt_dt_min;
 } stroma_therapy;
 
 /* Set up every drug at t = 0 (the doses given at 0 included). STROMA_ERR_RANGE if a regimen cannot be given
@@ -63,6 +66,11 @@ void stroma_therapy_neutralise(stroma_therapy *th, stroma_transport *t, double d
 
 /* Advance every drug's plasma model by dt_min (exact), then refresh blood[]. */
 void stroma_therapy_advance(stroma_therapy *th, double dt_min);
+
+/* The radiotherapy fractions given in the phenotype step (t0_min, t1_min] ([0, t1] for the first step) of length
+ * t1 - t0: the cells' hazard in that step then includes each cell's log cell kill / (t1 - t0), so that the step's
+ * survival is exactly the linear-quadratic one times that of the other hazards. Returns the fractions given. */
+int stroma_therapy_radiation_window(stroma_therapy *th, double t0_min, double t1_min);
 
 /* Plasma level of drug k now, mg/L. */
 double stroma_therapy_plasma(const stroma_therapy *th, int k);

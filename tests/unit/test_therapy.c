@@ -421,6 +421,48 @@ static void test_block_release(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* Radiotherapy alone (no drug): 3 fractions of 2 Gy a day apart at a uniform pO2 of 3 mmHg (OMF = (3 x 3 + 3) /
+ * (3 x (3 + 3)) = 2/3); cancer cells alpha 0.3 /Gy, beta 0.03 /Gy², resistant ones the same with resistance 1,
+ * CAFs not listed. */
+static const char RADIO[] =
+    "domain: {x: [0, 200], y: [0, 200], z: [0, 20], voxel: 20}\n"
+    "time: {end: 4320, dt_diffusion: 36, dt_mechanics: 36, dt_phenotype: 36}\n"
+    "substrates:\n  oxygen: {unit: mmHg, diffusion: 0, decay: 0, initial: 3}\n"
+    "cell_types:\n  cancer: {}\n  resistant: {}\n  CAF: {}\n"
+    "state_variables:\n  rres: {initial: {resistant: 1}}\n"
+    "initial_cells:\n"
+    "  - {type: cancer, count: 400, box: {lo: [0, 0, 10], hi: [200, 200, 10]}}\n"
+    "  - {type: resistant, count: 400, box: {lo: [0, 0, 10], hi: [200, 200, 10]}}\n"
+    "  - {type: CAF, count: 400, box: {lo: [0, 0, 10], hi: [200, 200, 10]}}\n"
+    "therapies:\n"
+    "  radiotherapy:\n"
+    "    start: 0.5\n    dose: 2\n    interval: 1\n    fractions: 3\n"
+    "    types: {cancer: {alpha: 0.3, beta: 0.03}, resistant: {alpha: 0.3, beta: 0.03}}\n"
+    "    oxygen: oxygen\n    resistance: rres\n";
+
+/* Survivors after the three fractions against 400 S³ within 4 binomial sigma, S = exp(-(alpha OMF D + beta OMF²
+ * D²) / (1 + resistance)): 0.256 for cancer cells, 0.507 for resistant ones, CAFs all alive. Without the oxygen
+ * modification cancer cells would keep 0.115, without resistance resistant ones 0.256. */
+static void test_radiotherapy(void **state) {
+    (void)state;
+    stroma_model *m = load(RADIO);
+    assert_true(m->therapies.present && m->therapies.radiotherapy.present && m->therapies.ndrugs == 0);
+    stroma_sim *sim = create(m, 1);
+    run_steps(sim, 120);
+    const double omf = (3.0 * 3 + 3) / (3.0 * (3 + 3)), lk = 0.3 * omf * 2 + 0.03 * omf * omf * 4;
+    const double S[3] = {exp(-3 * lk), exp(-3 * lk / 2), 1};
+    for (int type = 0; type < 3; type++) {
+        double want = 400 * S[type], sd = sqrt(400 * S[type] * (1 - S[type]));
+        int64_t live = stroma_sim_live_cells(sim, type);
+        print_message("radiotherapy: %s %lld live of 400, expected %.1f +- %.1f\n", stroma_sim_cell_type_name(sim, type),
+                      (long long)live, want, sd);
+        if (fabs((double)live - want) > 4 * sd + 1e-9)
+            fail_msg("%s: %lld live, expected %.1f", stroma_sim_cell_type_name(sim, type), (long long)live, want);
+    }
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_labels_through_sim),
@@ -431,6 +473,7 @@ int main(void) {
         cmocka_unit_test(test_checkpoint_blockade),
         cmocka_unit_test(test_block_release),
         cmocka_unit_test(test_threads_and_checkpoint),
+        cmocka_unit_test(test_radiotherapy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
