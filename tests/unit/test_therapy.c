@@ -160,6 +160,19 @@ static void test_doxorubicin_penetration(void **state) {
     assert_true(stroma_sim_drug(sim, 0).plasma < d.plasma && c1 < c0);
     stroma_sim_destroy(&sim);
     stroma_model_destroy(&m);
+    /* the tissue is linear in the blood value: twice the conversion, twice the field (to rounding) */
+    char yaml[sizeof DOXO + 8];
+    snprintf(yaml, sizeof yaml, "%s", DOXO);
+    char *cv = strstr(yaml, "conversion: 1.84");
+    assert_non_null(cv);
+    memcpy(cv, "conversion: 3.68", 16);
+    m = load(yaml);
+    sim = create(m, 1);
+    run_steps(sim, 200);
+    double c2 = stroma_transport_value_at(sim->transport, p0, 0);
+    if (!close_rel(c2, 2 * c0, 1e-9)) fail_msg("conversion x 2: vessel voxel %.12g, want %.12g", c2, 2 * c0);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
 }
 
 /* A 2D tissue fed by a uniform vessel bed: the drug (a 1-compartment antibody-like drug given as a bolus) enters
@@ -261,7 +274,8 @@ static void test_block_receptor(void **state) {
     stroma_model_destroy(&m);
 }
 
-/* Deplete and cytotoxic over 24 h: survivors of each type against N exp(-H), H = sum over phenotype steps of the
+/* Deplete and cytotoxic over 24 h: each live cell's hazard at the end equals the formula exactly (1e-12), and the
+ * survivors of each type against N exp(-H), H = sum over phenotype steps of the
  * hazard from the tissue level then (uniform here) x dt_phenotype, within 4 binomial sigma: CAFs by deplete
  * (rate 0.001, ec50 20), sensitive cells by cytotoxic (rate 0.002, ec50 20), resistant ones by cytotoxic / (1 + 3).
  * A mechanism that used the plasma level, ignored resistance or hit CAFs with the cytotoxic drug fails. */
@@ -276,6 +290,16 @@ static void test_cell_killing(void **state) {
         H_caf += 0.001 * occ * 6;
         H_sens += 0.002 * occ * 6;
         H_res += 0.002 * occ / 4 * 6;
+    }
+    /* the hazard of each cell now, exactly: rate x weight x occ / (1 + resistance) + deplete */
+    const stroma_cells *cc = &sim->cells.cells;
+    for (size_t i = 0; i < cc->n; i += 7) {
+        if (cc->state[i] != STROMA_CELL_LIVE) continue;
+        double p[3] = {cc->x[i], cc->y[i], cc->z[i]}, c = stroma_transport_value_at(sim->transport, p, 0);
+        double occ = c / (c + 20);
+        double want = cc->type[i] == 2 ? 0.001 * occ : 0.002 * occ / (cc->type[i] == 1 ? 4 : 1);
+        double h = stroma_therapy_cell_hazard(&sim->therapy, &sim->cells, sim->transport, i);
+        if (!close_rel(h, want, 1e-12)) fail_msg("cell %zu (type %d): hazard %.15g, want %.15g", i, cc->type[i], h, want);
     }
     const double H[3] = {H_sens, H_res, H_caf};
     for (int type = 0; type < 3; type++) {
