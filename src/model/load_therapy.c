@@ -463,6 +463,27 @@ void load_check_therapy(loader *ld, const load_names *nl, stroma_srcloc therapie
             d->cytotoxic.resistance = resolve_state(ld, &n->resistance, path);
         }
     }
+    /* one drug per blocked signal, ligand or release (the occupancies of two would need a combination law) */
+    for (int k = 0; k < th->ndrugs; k++)
+        for (int j = 0; j < k; j++) {
+            const stroma_drug_desc *a = &th->drugs[j], *b = &th->drugs[k];
+            const char *what = NULL;
+            stroma_srcloc at = b->loc;
+            if (b->block.substrate >= 0 && b->block.substrate == a->block.substrate) {
+                what = "block_receptor";
+                at = b->block.loc;
+            } else if (b->checkpoint.ligand >= 0 && b->checkpoint.ligand == a->checkpoint.ligand) {
+                what = "checkpoint_blockade";
+                at = b->checkpoint.loc;
+            } else if (b->block_release.substrate >= 0 && b->block_release.substrate == a->block_release.substrate) {
+                what = "block_release";
+                at = b->block_release.loc;
+            }
+            if (what)
+                load_error(ld, STROMA_ERR_RANGE, at,
+                           "therapies.drugs.%s.%s: drug %s already blocks the same target; one drug per target",
+                           b->name, what, a->name);
+        }
     for (int e = 0; e < w->nweights; e++) {
         const therapy_weight *x = &w->weights[e];
         stroma_drug_desc *d = &th->drugs[x->drug];

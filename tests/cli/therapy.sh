@@ -6,7 +6,8 @@
 # after its first checkpoint and resumed. Bad therapies are refused
 # with file:line:col, exit 2 and no output directory: a negative dose, an unknown key (with the nearest key), an
 # unknown substrate, a dose in mg/kg without a body weight, a drug field that does not cross the vessel wall, an
-# infusion without a duration, a mechanism without a tissue field, an unknown resistance variable.
+# infusion without a duration, a mechanism without a tissue field, an unknown resistance variable, a signal
+# blocked by two drugs.
 source "$(dirname "$0")/lib.bash"
 "$STROMA" run "$SRC/tests/cli/models/therapy_labels.yaml" --out "$WORK/l" --quiet || fail "label run failed"
 python3 - "$WORK/l" <<'PY' || fail "the label run's outputs are wrong"
@@ -130,3 +131,16 @@ therapies:
       pk: {central_volume: 3, half_life: 10}
       regimens: [{route: bolus, dose: 5}]
       cytotoxic: {rate: 0.01, ec50: 1, resistance: ress}" "unknown_resistance\.yaml:14:52: .*no state variable named 'ress'"
+expect two_blockers "${base/\{drug: 1\}/\{drug: 1, IL6: 1\}}
+therapies:
+  drugs:
+    a:
+      substrate: drug
+      pk: {central_volume: 3, half_life: 10}
+      regimens: [{route: bolus, dose: 5}]
+      block_receptor: {signal: IL6, ec50: 1}
+    b:
+      substrate: IL6
+      pk: {central_volume: 3, half_life: 10}
+      regimens: [{route: bolus, dose: 5}]
+      block_receptor: {signal: IL6, ec50: 2}" "two_blockers\.yaml:18:7: .*drug a already blocks the same target"
