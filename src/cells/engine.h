@@ -31,8 +31,9 @@ enum stroma_cell_action {
 
 /* What a drug's occupancy scales (stroma_cell_engine.drug_seen): a substrate signal of the rules (receptor
  * blockade; arg = substrate), a "<variable> in contact" signal (checkpoint blockade; arg = state variable), the
- * release of a vesicle class (arg = the class's substrate). */
-enum { STROMA_DRUG_SEEN_SUBSTRATE, STROMA_DRUG_SEEN_CONTACT_STATE, STROMA_DRUG_SEEN_RELEASE };
+ * release of a vesicle class (arg = the class's substrate), a behaviour of a type (inhibition). */
+enum { STROMA_DRUG_SEEN_SUBSTRATE, STROMA_DRUG_SEEN_CONTACT_STATE, STROMA_DRUG_SEEN_RELEASE,
+       STROMA_DRUG_SEEN_BEHAVIOUR /* an inhibited behaviour; arg = type x (rule tables' behaviours) + behaviour */ };
 
 /* A contact decision: attach to / kill / engulf / be transformed by the cell with id `other`. */
 enum stroma_contact_action {

@@ -1994,6 +1994,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, c
         /* after the tables: a cell file's extra columns are behaviours */
         if (!ld.nomem) load_check_initial(&ld, &names, grid, load_top_key(root, "initial_cells"));
         if (!ld.nomem) load_check_rules(&ld, &names, load_top_key(root, "rules"));
+        if (!ld.nomem) load_check_therapy_behaviours(&ld);
         if (!ld.nomem) load_check_images(&ld, &names);
         if (!ld.nomem) load_check_markers(&ld, &names, grid); /* after the tables and the body */
         /* the body's and the vesicles' ledgers count the cells' exchange before the solve */

@@ -362,6 +362,9 @@ int load_therapy_map_done(loader *ld, int id, const char *path, stroma_srcloc at
 /* After the cell types, state variables and the body: names, the drug's field (crosses the wall, not systemic),
  * body weight and absorption where needed (`therapies_at`: where the section is written). */
 void load_check_therapy(loader *ld, const load_names *nl, stroma_srcloc therapies_at);
+/* After the rule tables: the behaviours named by the drugs' `inhibit` (not necrosis; one drug per type and
+ * behaviour). */
+void load_check_therapy_behaviours(loader *ld);
 /* Is `name` written as a drug's substrate (therapies.drugs.<name>.substrate)? For the body's checks, which run
  * before the drugs' names are resolved. */
 int load_therapy_carries(const loader *ld, const char *name);

@@ -11,6 +11,7 @@
 
 #include "model/load_impl.h"
 #include "model/model.h"
+#include "model/rules_tables.h"
 #include "model/schema.h"
 #include "util/error_impl.h"
 
@@ -25,7 +26,7 @@ typedef struct therapy_weight {
 
 /* The names a drug was written with, resolved after the walk. */
 typedef struct drug_names {
-    load_name substrate, neutralise, block, deplete, resistance, ligand, vesicle;
+    load_name substrate, neutralise, block, deplete, resistance, ligand, vesicle, inhibit_type, inhibit_beh;
     int mechanism;            /* a mechanism was given */
     stroma_srcloc mechanism_at;
     int per_kg;               /* a regimen gives dose_per_kg */
@@ -168,6 +169,9 @@ void load_therapy_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_DRUG_DEPLETE_TYPE: set_name(&n->deplete, v); break;
     case STROMA_KEY_DRUG_DEPLETE_RATE: d->deplete.rate_per_min = v->num; break;
     case STROMA_KEY_DRUG_DEPLETE_EC50: d->deplete.ec50 = v->num; break;
+    case STROMA_KEY_DRUG_INHIBIT_TYPE: set_name(&n->inhibit_type, v); break;
+    case STROMA_KEY_DRUG_INHIBIT_BEHAVIOUR: set_name(&n->inhibit_beh, v); break;
+    case STROMA_KEY_DRUG_INHIBIT_EC50: d->inhibit.ec50 = v->num; break;
     case STROMA_KEY_DRUG_CHECKPOINT_LIGAND: set_name(&n->ligand, v); break;
     case STROMA_KEY_DRUG_CHECKPOINT_EC50: d->checkpoint.ec50 = v->num; break;
     case STROMA_KEY_DRUG_BLOCK_RELEASE_VESICLE: set_name(&n->vesicle, v); break;
@@ -211,6 +215,7 @@ int load_therapy_item(loader *ld, int id, const char *name, const char *path, st
         d->conversion = 1;
         d->substrate = d->neutralise.substrate = d->block.substrate = d->deplete.type = -1;
         d->cytotoxic.resistance = d->checkpoint.ligand = d->block_release.substrate = -1;
+        d->inhibit.type = d->inhibit.behaviour = -1;
         d->loc = at;
         memset(&w->names[th->ndrugs], 0, sizeof *w->names);
         w->cur = th->ndrugs++;
@@ -316,6 +321,7 @@ int load_therapy_map_done(loader *ld, int id, const char *path, stroma_srcloc at
     case STROMA_KEY_DRUG_NEUTRALISE:
     case STROMA_KEY_DRUG_BLOCK:
     case STROMA_KEY_DRUG_DEPLETE:
+    case STROMA_KEY_DRUG_INHIBIT:
     case STROMA_KEY_DRUG_CHECKPOINT:
     case STROMA_KEY_DRUG_BLOCK_RELEASE:
     case STROMA_KEY_DRUG_CYTOTOXIC:
@@ -331,9 +337,40 @@ int load_therapy_map_done(loader *ld, int id, const char *path, stroma_srcloc at
         if (id == STROMA_KEY_DRUG_BLOCK) d->block.loc = at;
         if (id == STROMA_KEY_DRUG_DEPLETE) d->deplete.loc = at;
         if (id == STROMA_KEY_DRUG_CHECKPOINT) d->checkpoint.loc = at;
+        if (id == STROMA_KEY_DRUG_INHIBIT) d->inhibit.loc = at;
         if (id == STROMA_KEY_DRUG_BLOCK_RELEASE) d->block_release.loc = at;
         return ok;
     default: return ok;
+    }
+}
+
+void load_check_therapy_behaviours(loader *ld) {
+    stroma_model *m = ld->m;
+    const struct load_therapy_walk *w = ld->therapy;
+    for (int k = 0; w && k < m->therapies.ndrugs; k++) {
+        stroma_drug_desc *d = &m->therapies.drugs[k];
+        const load_name *nb = &w->names[k].inhibit_beh;
+        if (!nb->ok) continue;
+        int b = stroma_rule_behaviour_find(&m->rule_tables, nb->name);
+        char buf[LOAD_ECHO_MAX + 4];
+        if (b < 0)
+            load_error(ld, STROMA_ERR_UNKNOWN_KEY, nb->loc,
+                       "therapies.drugs.%s.inhibit.behaviour: no behaviour named '%s' (docs/rules.md lists them)",
+                       d->name, load_echo(nb->name, strlen(nb->name), buf, sizeof buf));
+        else if (m->rule_tables.behaviours[b].kind == STROMA_BEH_NECROSIS)
+            load_error(ld, STROMA_ERR_RANGE, nb->loc,
+                       "therapies.drugs.%s.inhibit.behaviour: necrosis cannot be inhibited (its rate follows oxygen)",
+                       d->name);
+        else
+            d->inhibit.behaviour = b;
+        for (int j = 0; j < k && b >= 0; j++) {
+            const stroma_drug_desc *a = &m->therapies.drugs[j];
+            if (a->inhibit.behaviour == b && a->inhibit.type == d->inhibit.type && d->inhibit.type >= 0)
+                load_error(ld, STROMA_ERR_RANGE, d->inhibit.loc,
+                           "therapies.drugs.%s.inhibit: drug %s already inhibits the same behaviour of the type; one "
+                           "drug per target",
+                           d->name, a->name);
+        }
     }
 }
 
@@ -439,6 +476,10 @@ void load_check_therapy(loader *ld, const load_names *nl, stroma_srcloc therapie
         if (n->deplete.ok) {
             snprintf(path, sizeof path, "therapies.drugs.%s.deplete.cell_type", d->name);
             d->deplete.type = load_resolve(ld, nl, 1, &n->deplete, path);
+        }
+        if (n->inhibit_type.ok) {
+            snprintf(path, sizeof path, "therapies.drugs.%s.inhibit.cell_type", d->name);
+            d->inhibit.type = load_resolve(ld, nl, 1, &n->inhibit_type, path);
         }
         if (n->ligand.ok) {
             snprintf(path, sizeof path, "therapies.drugs.%s.checkpoint_blockade.ligand", d->name);

@@ -1205,6 +1205,19 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                       REQUIRED, GE_0, .doc = "Hazard at full occupancy."},
     [STROMA_KEY_DRUG_DEPLETE_EC50] = {"therapies.drugs.<name>.deplete.ec50", STROMA_SCHEMA_NUMBER,
                                       "drug substrate unit", REQUIRED, GT_0, .doc = "Drug level of half effect."},
+    [STROMA_KEY_DRUG_INHIBIT] = {"therapies.drugs.<name>.inhibit", STROMA_SCHEMA_MAP, "", OPTIONAL,
+                                 .default_text = "none",
+                                 .doc = "Inhibition of a behaviour of a cell type: each phenotype step its value (the "
+                                        "rules' result, or the type's base value) x (1 - occupancy) in the cell's "
+                                        "voxel, in live cells."},
+    [STROMA_KEY_DRUG_INHIBIT_TYPE] = {"therapies.drugs.<name>.inhibit.cell_type", STROMA_SCHEMA_NAME, "", REQUIRED,
+                                      NAME_LEN, .doc = "The type (a key of `cell_types`)."},
+    [STROMA_KEY_DRUG_INHIBIT_BEHAVIOUR] = {"therapies.drugs.<name>.inhibit.behaviour", STROMA_SCHEMA_STRING, "",
+                                           REQUIRED, .max_len = 63,
+                                           .doc = "A rule behaviour (docs/rules.md), e.g. `cycle entry`, `migration "
+                                                  "speed`, `IL6 secretion`, `transform to CAF`; not `necrosis`."},
+    [STROMA_KEY_DRUG_INHIBIT_EC50] = {"therapies.drugs.<name>.inhibit.ec50", STROMA_SCHEMA_NUMBER,
+                                      "drug substrate unit", REQUIRED, GT_0, .doc = "Drug level of half occupancy."},
     [STROMA_KEY_DRUG_CHECKPOINT] = {"therapies.drugs.<name>.checkpoint_blockade", STROMA_SCHEMA_MAP, "", OPTIONAL,
                                     .default_text = "none",
                                     .doc = "Checkpoint blockade (anti-PD-1/PD-L1): the rules read the signal "

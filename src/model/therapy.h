@@ -41,6 +41,14 @@ typedef struct stroma_block_desc {
     stroma_srcloc loc;
 } stroma_block_desc;
 
+/* inhibit: a behaviour of a type x (1 - occ) in live cells, each phenotype step. */
+typedef struct stroma_inhibit_desc {
+    int type;                  /* cell type, -1: none */
+    int behaviour;             /* index into the model's rule tables' behaviours, -1: none */
+    double ec50;               /* > 0, drug substrate unit */
+    stroma_srcloc loc;
+} stroma_inhibit_desc;
+
 /* checkpoint_blockade: the rules see "<ligand> in contact" x (1 - occ), ligand a state variable (PD_L1). */
 typedef struct stroma_checkpoint_desc {
     int ligand;                /* state variable index, -1: none */
@@ -97,6 +105,7 @@ typedef struct stroma_drug_desc {
     stroma_checkpoint_desc checkpoint;
     stroma_block_release_desc block_release;
     stroma_deplete_desc deplete;
+    stroma_inhibit_desc inhibit;
     stroma_cytotoxic_desc cytotoxic;
     stroma_srcloc loc;         /* the drug's name */
 } stroma_drug_desc;

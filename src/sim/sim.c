@@ -388,6 +388,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         sim->cells.contact_law = model->contact_law;
         int per_cell = 0;
         for (int g = 0; g < model->ninitial; g++) per_cell |= model->initial_cells[g].ncols > 0;
+        for (int k = 0; k < model->therapies.ndrugs; k++) per_cell |= model->therapies.drugs[k].inhibit.behaviour >= 0;
         if (model->nrules > 0 || model->nstate > 0 || per_cell) {
             if (stroma_rules_init(&sim->rules, model, err) != STROMA_OK) {
                 stroma_sim_destroy(&sim);

@@ -21,7 +21,9 @@ stroma_code stroma_therapy_init(stroma_therapy *th, const stroma_model *m, strom
     th->release_of = malloc((size_t)(m->nsub > 0 ? m->nsub : 1) * sizeof *th->release_of);
     th->nstate = m->nstate;
     th->ligand_of = malloc((size_t)(m->nstate > 0 ? m->nstate : 1) * sizeof *th->ligand_of);
-    if (!th->drug || !th->blood || !th->block_of || !th->release_of || !th->ligand_of) {
+    th->ninhibit = m->ntypes * m->rule_tables.nbehaviours;
+    th->inhibit_of = malloc((size_t)(th->ninhibit > 0 ? th->ninhibit : 1) * sizeof *th->inhibit_of);
+    if (!th->drug || !th->blood || !th->block_of || !th->release_of || !th->ligand_of || !th->inhibit_of) {
         stroma_therapy_free(th);
         return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory for the drugs");
     }
@@ -30,6 +32,7 @@ stroma_code stroma_therapy_init(stroma_therapy *th, const stroma_model *m, strom
         th->block_of[s] = th->release_of[s] = -1;
     }
     for (int v = 0; v < m->nstate; v++) th->ligand_of[v] = -1;
+    for (int q = 0; q < th->ninhibit; q++) th->inhibit_of[q] = -1;
     for (int k = 0; k < d->ndrugs; k++) {
         const stroma_drug_desc *dd = &d->drugs[k];
         stroma_drug_state *x = &th->drug[k];
@@ -71,7 +74,10 @@ stroma_code stroma_therapy_init(stroma_therapy *th, const stroma_model *m, strom
         if (dd->block.substrate >= 0) th->block_of[dd->block.substrate] = k;
         if (dd->block_release.substrate >= 0) th->release_of[dd->block_release.substrate] = k;
         if (dd->checkpoint.ligand >= 0) th->ligand_of[dd->checkpoint.ligand] = k;
-        th->any_seen |= dd->block.substrate >= 0 || dd->block_release.substrate >= 0 || dd->checkpoint.ligand >= 0;
+        if (dd->inhibit.type >= 0 && dd->inhibit.behaviour >= 0)
+            th->inhibit_of[dd->inhibit.type * m->rule_tables.nbehaviours + dd->inhibit.behaviour] = k;
+        th->any_seen |= dd->block.substrate >= 0 || dd->block_release.substrate >= 0 || dd->checkpoint.ligand >= 0 ||
+                        dd->inhibit.behaviour >= 0;
         th->any_death |= dd->deplete.type >= 0 || dd->cytotoxic.present;
     }
     th->any_death |= d->radiotherapy.present;
@@ -86,6 +92,7 @@ void stroma_therapy_free(stroma_therapy *th) {
     free(th->block_of);
     free(th->release_of);
     free(th->ligand_of);
+    free(th->inhibit_of);
     memset(th, 0, sizeof *th);
 }
 
@@ -207,6 +214,10 @@ double stroma_therapy_seen(const void *ctx, const stroma_transport *t, const dou
     case STROMA_DRUG_SEEN_RELEASE: {
         int k = th->release_of[arg];
         return k < 0 ? 1.0 : 1.0 - occupancy(th, t, p_um, k, th->drug[k].d->block_release.ec50);
+    }
+    case STROMA_DRUG_SEEN_BEHAVIOUR: {
+        int k = arg >= 0 && arg < th->ninhibit ? th->inhibit_of[arg] : -1;
+        return k < 0 ? 1.0 : 1.0 - occupancy(th, t, p_um, k, th->drug[k].d->inhibit.ec50);
     }
     default: return 1.0;
     }

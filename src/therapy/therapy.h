@@ -45,6 +45,8 @@ typedef struct stroma_therapy {
     int *block_of;              /* [nsub] the drug blocking rules' view of that substrate, -1: none */
     int *release_of;            /* [nsub] the drug blocking release of the vesicle class with that field, -1: none */
     int *ligand_of;             /* [nstate] the drug blocking "<variable> in contact", -1: none */
+    int *inhibit_of;            /* [ntypes x nbehaviours] the drug inhibiting that behaviour of that type, -1: none */
+    int ninhibit;               /* ntypes x nbehaviours */
     int nstate;
     int any_seen;               /* a drug blocks a signal, a ligand or a release */
     int any_death;              /* a drug has deplete or cytotoxic, or there is radiotherapy */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "body/pk.h"
+#include "model/rules_tables.h"
 #include "sim_helpers.h"
 
 #define DAY 1440.0
@@ -366,7 +367,7 @@ static const char IMMUNE[] =
     "domain: {x: [0, 120], y: [0, 120], z: [0, 20], voxel: 20}\n"
     "time: {end: 600, dt_diffusion: 1, dt_mechanics: 6, dt_phenotype: 6}\n"
     "substrates:\n  drug: {diffusion: 0, decay: 0.001}\n"
-    "cell_types:\n  cancer: {}\n  CD8_T: {}\n"
+    "cell_types:\n  cancer: {cycle: {model: exponential, duration: 100000}}\n  CD8_T: {}\n"
     "state_variables:\n  PD_L1: {initial: {cancer: 1}}\n"
     "rules:\n"
     "  - {type: CD8_T, signal: PD_L1 in contact, direction: decreases, behaviour: migration speed, saturation: 0, "
@@ -385,7 +386,8 @@ static const char IMMUNE[] =
     "      pk: {central_volume: 3, half_life: 10}\n"
     "      regimens: [{route: bolus, dose: 300}]\n"
     "      checkpoint_blockade: {ligand: PD_L1, ec50: 3}\n"
-    "      block_release: {vesicle: exo, ec50: 6}\n";
+    "      block_release: {vesicle: exo, ec50: 6}\n"
+    "      inhibit: {cell_type: cancer, behaviour: cycle entry, ec50: 4}\n";
 
 /* "PD_L1 in contact" as the T cells' rules read it = the contact sum x (1 - C / (C + 3)) with C the drug's tissue
  * value at the T cell (to 1e-12; cells in contact exist and the factor is below 0.9); a cancer cell's own
@@ -420,6 +422,30 @@ static void test_checkpoint_blockade(void **state) {
             assert_true(stroma_cell_engine_signal(e, sim->transport, i, &rt->signals[own], 0) == 1.0);
     }
     assert_true(touching > 10);
+    stroma_sim_destroy(&sim);
+    stroma_model_destroy(&m);
+}
+
+/* Inhibition: a live cancer cell's `cycle entry` (no rule acts on it) is its type's 1/100000 /min x (1 - C / (C + 4))
+ * with C the drug's tissue value at the cell (to 1e-12), and CD8 T cells' `cycle entry` is not touched. */
+static void test_inhibit(void **state) {
+    (void)state;
+    stroma_model *m = load(IMMUNE);
+    stroma_sim *sim = create(m, 1);
+    run_steps(sim, 120);
+    int b = stroma_rule_behaviour_find(&m->rule_tables, "cycle entry");
+    assert_true(b >= 0 && m->therapies.drugs[0].inhibit.behaviour == b);
+    const stroma_cells *c = &sim->cells.cells;
+    int n = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->state[i] != STROMA_CELL_LIVE) continue;
+        double p[3] = {c->x[i], c->y[i], c->z[i]}, drug = stroma_transport_value_at(sim->transport, p, 0);
+        double got = stroma_cell_engine_behaviour(&sim->cells, m, i, b);
+        double want = c->type[i] == 0 ? 1e-5 * (1 - drug / (drug + 4)) : 0.0;
+        if (!close_rel(got, want, 1e-12)) fail_msg("cell %zu (type %d): cycle entry %.15g, want %.15g", i, c->type[i], got, want);
+        n += c->type[i] == 0 && got < 0.9e-5;
+    }
+    assert_true(n > 10);
     stroma_sim_destroy(&sim);
     stroma_model_destroy(&m);
 }
@@ -496,6 +522,7 @@ int main(void) {
         cmocka_unit_test(test_cell_killing),
         cmocka_unit_test(test_checkpoint_blockade),
         cmocka_unit_test(test_block_release),
+        cmocka_unit_test(test_inhibit),
         cmocka_unit_test(test_threads_and_checkpoint),
         cmocka_unit_test(test_radiotherapy),
     };
