@@ -1417,13 +1417,21 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
             dir[n] = rd->direction;
             n++;
         }
+        /* a drug inhibits it: a live cell re-evaluates it (its rules, or its type's base) and scales it */
+        const int inhibit = R->inhibited && !dead && R->inhibited[type * ns + s] && e->drug_seen && t;
         /* no rule applies: the cell keeps its value (its type's base from creation or transformation; a dead
          * cell keeps what death left it: no secretion or export, dead_uptake_fraction of its uptake), as in
          * PhysiCell */
-        if (n == 0) continue;
-        double v = R->law == STROMA_RULES_LAW_PHYSICELL
+        if (n == 0 && !inhibit) continue;
+        double v = n == 0 ? b0
+                   : R->law == STROMA_RULES_LAW_PHYSICELL
                        ? stroma_rules_combine_physicell(b0, R->lo[type * ns + s], R->hi[type * ns + s], n, x, dir)
                        : stroma_rules_combine(b0, n, x, sat, dir);
+        if (inhibit) {
+            double p[3] = {c->x[i], c->y[i], c->z[i]};
+            v *= e->drug_seen(e->drug_ctx, t, p, STROMA_DRUG_SEEN_BEHAVIOUR,
+                              (int)type * m->rule_tables.nbehaviours + R->slot_beh[s]);
+        }
         out[s] = v;
         const stroma_behaviour_entry *be = &m->rule_tables.behaviours[R->slot_beh[s]];
         size_t o = i * (size_t)e->nsub + (size_t)be->arg;
