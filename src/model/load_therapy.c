@@ -44,6 +44,8 @@ typedef struct rt_entry {
 } rt_entry;
 
 struct load_therapy_walk {
+    load_name *inf_types;     /* parallel to m->therapies.infusions */
+    int inf_cap, inf_types_cap;
     rt_entry *rt;
     int nrt, rt_cap;
     load_name rt_oxygen, rt_resistance;
@@ -56,7 +58,7 @@ struct load_therapy_walk {
     stroma_srcloc body_weight_at;
 };
 
-static int is_therapy(int id) { return id >= STROMA_KEY_THERAPIES && id <= STROMA_KEY_RT_RESISTANCE; }
+static int is_therapy(int id) { return id >= STROMA_KEY_THERAPIES && id <= STROMA_KEY_INFUSION_CELLS; }
 
 static struct load_therapy_walk *therapy_walk(loader *ld) {
     if (!ld->therapy) {
@@ -71,6 +73,7 @@ void load_therapy_free(loader *ld) {
     free(ld->therapy->names);
     free(ld->therapy->weights);
     free(ld->therapy->rt);
+    free(ld->therapy->inf_types);
     free(ld->therapy);
     ld->therapy = NULL;
 }
@@ -113,6 +116,15 @@ void load_therapy_store(loader *ld, int id, const load_value *v) {
     case STROMA_KEY_RT_OER: rt->oer = v->num; return;
     case STROMA_KEY_RT_OXYGEN_HALF: rt->oxygen_half_mmhg = v->num; return;
     case STROMA_KEY_RT_RESISTANCE: set_name(&w->rt_resistance, v); return;
+    case STROMA_KEY_INFUSION_TYPE:
+        if (th->ninfusions > 0) set_name(&w->inf_types[th->ninfusions - 1], v);
+        return;
+    case STROMA_KEY_INFUSION_DAY:
+        if (th->ninfusions > 0) th->infusions[th->ninfusions - 1].time_min = v->num * MIN_PER_DAY;
+        return;
+    case STROMA_KEY_INFUSION_CELLS:
+        if (th->ninfusions > 0) th->infusions[th->ninfusions - 1].cells = (int)v->integer;
+        return;
     default: break;
     }
     if (!th->drugs) return;
@@ -189,10 +201,23 @@ void load_therapy_store(loader *ld, int id, const load_value *v) {
 int load_therapy_item(loader *ld, int id, const char *name, const char *path, stroma_srcloc at) {
     (void)path;
     if (id != STROMA_KEY_DRUG && id != STROMA_KEY_DRUG_REGIMEN && id != STROMA_KEY_DRUG_CYTOTOXIC_TYPE &&
-        id != STROMA_KEY_RT_TYPE)
+        id != STROMA_KEY_RT_TYPE && id != STROMA_KEY_INFUSION)
         return 0;
     struct load_therapy_walk *w = therapy_walk(ld);
     if (!w) return -1;
+    if (id == STROMA_KEY_INFUSION) {
+        stroma_therapies_desc *tt = &ld->m->therapies;
+        if (load_grow((void **)&tt->infusions, &w->inf_cap, tt->ninfusions + 1, sizeof *tt->infusions) ||
+            load_grow((void **)&w->inf_types, &w->inf_types_cap, tt->ninfusions + 1, sizeof *w->inf_types))
+            return -1;
+        stroma_infusion_desc *f = &tt->infusions[tt->ninfusions];
+        memset(f, 0, sizeof *f);
+        memset(&w->inf_types[tt->ninfusions], 0, sizeof *w->inf_types);
+        f->type = -1;
+        f->loc = at;
+        tt->ninfusions++;
+        return 0;
+    }
     if (id == STROMA_KEY_RT_TYPE) {
         if (load_grow((void **)&w->rt, &w->rt_cap, w->nrt + 1, sizeof *w->rt)) return -1;
         rt_entry *e = &w->rt[w->nrt++];
@@ -390,12 +415,20 @@ void load_check_therapy(loader *ld, const load_names *nl, stroma_srcloc therapie
     stroma_model *m = ld->m;
     stroma_therapies_desc *th = &m->therapies;
     const struct load_therapy_walk *w = ld->therapy;
-    if (!w || (th->ndrugs == 0 && !w->rt_given)) { /* absent or empty */
+    if (!w || (th->ndrugs == 0 && !w->rt_given && th->ninfusions == 0)) { /* absent or empty */
         th->present = 0;
         return;
     }
     th->present = 1;
     th->loc = therapies_at;
+    for (int k = 0; k < th->ninfusions; k++) {
+        if (w->inf_types[k].ok)
+            th->infusions[k].type = load_resolve(ld, nl, 1, &w->inf_types[k], "therapies.infusions.cell_type");
+        if (!m->vessels.present)
+            load_error(ld, STROMA_ERR_MISSING, th->infusions[k].loc,
+                       "therapies.infusions: infused cells enter the tissue through the vessel walls, and the model "
+                       "has no `vessels:` section");
+    }
     if (w->rt_given) {
         stroma_radiotherapy_desc *rt = &th->radiotherapy;
         rt->present = 1;

@@ -63,6 +63,7 @@ void stroma_model_destroy(stroma_model **model) {
         free(m->therapies.drugs[k].cytotoxic.weight);
     }
     free(m->therapies.drugs);
+    free(m->therapies.infusions);
     free(m->therapies.radiotherapy.alpha);
     free(m->therapies.radiotherapy.beta);
     for (int k = 0; k < m->readout.nmarkers; k++) {

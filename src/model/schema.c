@@ -1295,6 +1295,22 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                                   .default_text = "none (resistance 0)", NAME_LEN,
                                   .doc = "A state variable (a key of `state_variables`): the log cell kill is divided "
                                          "by 1 + its value (>= 0)."},
+    [STROMA_KEY_INFUSIONS] = {"therapies.infusions", STROMA_SCHEMA_LIST, "", OPTIONAL, .default_text = "none",
+                              .doc = "Cell infusions (CAR-T, TILs): cells of a type entering the tissue through the "
+                                     "vessel walls on a day. Needs `vessels`."},
+    [STROMA_KEY_INFUSION] = {"therapies.infusions[]", STROMA_SCHEMA_MAP, "", REQUIRED,
+                             .doc = "`cells` cells of `cell_type` enter at the phenotype step holding `day`, each in "
+                                    "a vessel voxel picked with probability proportional to its vessel density "
+                                    "(wall area), at a uniform point in it."},
+    [STROMA_KEY_INFUSION_TYPE] = {"therapies.infusions[].cell_type", STROMA_SCHEMA_NAME, "", REQUIRED, NAME_LEN,
+                                  .doc = "The type (a key of `cell_types`)."},
+    [STROMA_KEY_INFUSION_DAY] = {"therapies.infusions[].day", STROMA_SCHEMA_NUMBER, "day", REQUIRED, GE_0,
+                                 .doc = "When the cells reach the tissue."},
+    [STROMA_KEY_INFUSION_CELLS] = {"therapies.infusions[].cells", STROMA_SCHEMA_INTEGER, "cells", REQUIRED,
+                                   .lower = STROMA_BOUND_INCLUSIVE, .lower_value = 1, .upper = STROMA_BOUND_INCLUSIVE,
+                                   .upper_value = 10000000,
+                                   .doc = "Cells entering the simulated domain: the dose x the fraction that homes "
+                                          "to the tumour x domain volume / tumour volume (docs/therapies.md)."},
 };
 
 const char stroma_schema_example[] =

@@ -347,7 +347,7 @@ typedef enum stroma_key_id {
     STROMA_KEY_VESICLE_UPTAKE_TYPE,
     STROMA_KEY_VESICLE_UPTAKE_RATE,
     STROMA_KEY_VESICLE_UPTAKE_HALF_MAX,
-    STROMA_KEY_THERAPIES, /* the therapy rows stay consecutive, from THERAPIES to RT_RESISTANCE
+    STROMA_KEY_THERAPIES, /* the therapy rows stay consecutive, from THERAPIES to INFUSION_CELLS
                              (load_therapy.c) */
     STROMA_KEY_THERAPIES_BODY_WEIGHT,
     STROMA_KEY_THERAPIES_DRUGS,
@@ -411,6 +411,11 @@ typedef enum stroma_key_id {
     STROMA_KEY_RT_OER,
     STROMA_KEY_RT_OXYGEN_HALF,
     STROMA_KEY_RT_RESISTANCE,
+    STROMA_KEY_INFUSIONS,
+    STROMA_KEY_INFUSION,
+    STROMA_KEY_INFUSION_TYPE,
+    STROMA_KEY_INFUSION_DAY,
+    STROMA_KEY_INFUSION_CELLS,
     STROMA_KEY_COUNT
 } stroma_key_id;
 

@@ -127,12 +127,22 @@ typedef struct stroma_radiotherapy_desc {
     stroma_srcloc loc;
 } stroma_radiotherapy_desc;
 
+/* A cell infusion: `cells` cells of `type` enter through the vessel walls at time_min. */
+typedef struct stroma_infusion_desc {
+    int type;                  /* cell type */
+    double time_min;           /* >= 0 */
+    int cells;                 /* >= 1 */
+    stroma_srcloc loc;
+} stroma_infusion_desc;
+
 typedef struct stroma_therapies_desc {
     int present;               /* the model has a `therapies:` section with drugs or radiotherapy */
     double body_weight_kg;     /* > 0 (needed by mg/kg doses) */
     int ndrugs;
     stroma_drug_desc *drugs;   /* [ndrugs], owned, in file order */
     stroma_radiotherapy_desc radiotherapy;
+    int ninfusions;
+    stroma_infusion_desc *infusions; /* [ninfusions], owned, in file order */
     stroma_srcloc loc;
 } stroma_therapies_desc;
 

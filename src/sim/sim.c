@@ -623,6 +623,13 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         if (sim->step % sim->phen_every == 0 && sim->has_vesicles)
             stroma_vesicles_cells_act(&sim->vesicles, &sim->cells, sim->transport,
                                       (double)sim->phen_every * sim->dt_min);
+        /* infused cells (therapies.infusions) enter at the vessels, after the phenotype step's births and deaths */
+        if (sim->step % sim->phen_every == 0 && sim->has_therapy && sim->has_vessels &&
+            sim->model->therapies.ninfusions > 0 &&
+            (rc = stroma_therapy_infuse(&sim->therapy, &sim->cells, &sim->vessels, sim->transport,
+                                        stroma_sim_time(sim) - (double)sim->phen_every * sim->dt_min,
+                                        stroma_sim_time(sim), err)) != STROMA_OK)
+            return rc;
         /* recruitment from the blood: new cells at the vessels, after the phenotype step's births and deaths */
         if (sim->step % sim->phen_every == 0 && sim->has_recruitment &&
             (rc = stroma_recruitment_step(&sim->recruitment, &sim->cells, &sim->vessels, sim->transport,

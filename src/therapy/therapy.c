@@ -93,6 +93,7 @@ void stroma_therapy_free(stroma_therapy *th) {
     free(th->release_of);
     free(th->ligand_of);
     free(th->inhibit_of);
+    free(th->cum);
     memset(th, 0, sizeof *th);
 }
 
@@ -156,6 +157,44 @@ int stroma_therapy_radiation_window(stroma_therapy *th, double t0_min, double t1
         }
     }
     return given;
+}
+
+stroma_code stroma_therapy_infuse(stroma_therapy *th, stroma_cell_engine *e, const stroma_vessels *v,
+                                  const stroma_transport *t, double t0_min, double t1_min, stroma_error *err) {
+    const stroma_therapies_desc *d = th->d;
+    const stroma_mesh *mesh = &t->mesh;
+    for (int k = 0; k < d->ninfusions; k++) {
+        const stroma_infusion_desc *f = &d->infusions[k];
+        if (!(f->time_min > t0_min || (t0_min == 0 && f->time_min == 0)) || f->time_min > t1_min) continue;
+        if (!th->cum && !(th->cum = malloc((mesh->nvox ? mesh->nvox : 1) * sizeof *th->cum)))
+            return stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory infusing cells");
+        double W = 0;
+        for (size_t q = 0; q < v->nlist; q++) th->cum[q] = W += v->rho[v->list[q]];
+        if (!(W > 0)) continue; /* no vessel left: the cells do not reach the tissue */
+        for (int j = 0; j < f->cells; j++) {
+            double u[4];
+            stroma_rng_uniform2(e->rng, (uint64_t)k, (uint64_t)j, STROMA_RNG_INFUSION, 0, u);
+            stroma_rng_uniform2(e->rng, (uint64_t)k, (uint64_t)j, STROMA_RNG_INFUSION, 1, u + 2);
+            size_t lo = 0, hi = v->nlist - 1, x;
+            double target = u[0] * W;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (th->cum[mid] > target)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            x = v->list[lo];
+            size_t ix = x % (size_t)mesh->nx, iy = x / (size_t)mesh->nx % (size_t)mesh->ny,
+                   iz = x / ((size_t)mesh->nx * (size_t)mesh->ny);
+            double p[3] = {mesh->lo_um[0] + ((double)ix + u[1]) * mesh->dx_um,
+                           mesh->lo_um[1] + ((double)iy + u[2]) * mesh->dx_um,
+                           mesh->lo_um[2] + ((double)iz + u[3]) * mesh->dx_um};
+            if (e->dom.dim < 3) p[2] = 0.5 * (e->dom.lo_um[2] + e->dom.hi_um[2]);
+            if (stroma_cell_engine_add(e, f->type, p, t1_min, err) == (size_t)-1) return STROMA_ERR_NOMEM;
+        }
+    }
+    return STROMA_OK;
 }
 
 /* Occupancy C / (C + ec50) of drug k at p. */

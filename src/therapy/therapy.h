@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "body/pk.h"
+#include "body/vessels.h"
 #include "cells/engine.h"
 #include "model/model.h"
 #include "transport/transport.h"
@@ -53,6 +54,7 @@ typedef struct stroma_therapy {
     /* radiotherapy in the current phenotype step (set by stroma_therapy_radiation_window): the sums of the
      * fractions' doses D and D² falling in it, Gy and Gy², and the step's length, min */
     double rt_dose_gy, rt_dose2_gy2, rt_dt_min;
+    double *cum;                /* [nvox] scratch: cumulative vessel densities of the vessel voxels */
 } stroma_therapy;
 
 /* Set up every drug at t = 0 (the doses given at 0 included). STROMA_ERR_RANGE if a regimen cannot be given
@@ -73,6 +75,15 @@ void stroma_therapy_advance(stroma_therapy *th, double dt_min);
  * t1 - t0: the cells' hazard in that step then includes each cell's log cell kill / (t1 - t0), so that the step's
  * survival is exactly the linear-quadratic one times that of the other hazards. Returns the fractions given. */
 int stroma_therapy_radiation_window(stroma_therapy *th, double t0_min, double t1_min);
+
+/* The cell infusions due in the phenotype step (t0_min, t1_min] ([0, t1] for the first): each infused cell enters
+ * a vessel voxel of v picked with probability proportional to its vessel density (one uniform against the
+ * cumulative densities, in the vessel list's order), at a uniform point in it (the mid-plane in 2D), born at
+ * t1_min; draws keyed by (run seed, infusion, cell). Adds the cells to e (nothing to checkpoint: which
+ * infusions are due follows from the clock).
+ * STROMA_ERR_NOMEM when the cell store cannot grow. */
+stroma_code stroma_therapy_infuse(stroma_therapy *th, stroma_cell_engine *e, const stroma_vessels *v,
+                                  const stroma_transport *t, double t0_min, double t1_min, stroma_error *err);
 
 /* Plasma level of drug k now, mg/L. */
 double stroma_therapy_plasma(const stroma_therapy *th, int k);

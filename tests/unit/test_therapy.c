@@ -513,6 +513,43 @@ static void test_radiotherapy(void **state) {
     stroma_model_destroy(&m);
 }
 
+/* Cell infusion: 40 CAR-T cells on day 0.125 (180 min) into a tissue whose vessels (one segment) lie in the left half: none
+ * before, exactly 40 after, every one in a voxel holding vessel; the same cells at 1 and 2 threads; a second
+ * infusion on day 0.25 adds 25 more. */
+static void test_infusion(void **state) {
+    (void)state;
+    const char *yaml =
+        "domain: {x: [0, 200], y: [0, 200], z: [0, 20], voxel: 20}\n"
+        "time: {end: 600, dt_diffusion: 6, dt_mechanics: 6, dt_phenotype: 6}\n"
+        "substrates:\n  o: {diffusion: 0, decay: 0}\n"
+        "cell_types:\n  CAR_T: {}\n"
+        "vessels:\n  capillary_radius: 5\n  max_density: 0.1\n"
+        "  initial: {segments: [{from: [50, 10, 10], to: [50, 190, 10], radius: 15, density: 0.05}]}\n"
+        "therapies:\n  infusions:\n    - {cell_type: CAR_T, day: 0.125, cells: 40}\n"
+        "    - {cell_type: CAR_T, day: 0.25, cells: 25}\n";
+    stroma_model *m = load(yaml);
+    stroma_sim *a = create(m, 1), *b = create(m, 2);
+    run_steps(a, 29); /* 174 min */
+    assert_int_equal(stroma_sim_live_cells(a, 0), 0);
+    run_steps(a, 1);
+    assert_int_equal(stroma_sim_live_cells(a, 0), 40);
+    const stroma_cells *c = &a->cells.cells;
+    for (size_t i = 0; i < c->n; i++) {
+        double p[3] = {c->x[i], c->y[i], c->z[i]};
+        assert_true(a->vessels.rho[stroma_mesh_voxel_of(&a->transport->mesh, p)] > 0);
+        assert_true(c->x[i] < 100);
+    }
+    run_steps(a, 30);
+    run_steps(b, 60);
+    assert_int_equal(stroma_sim_live_cells(a, 0), 65);
+    assert_int_equal(stroma_sim_live_cells(b, 0), 65);
+    assert_memory_equal(a->cells.cells.x, b->cells.cells.x, 65 * sizeof(double));
+    assert_memory_equal(a->cells.cells.y, b->cells.cells.y, 65 * sizeof(double));
+    stroma_sim_destroy(&a);
+    stroma_sim_destroy(&b);
+    stroma_model_destroy(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_labels_through_sim),
@@ -525,6 +562,7 @@ int main(void) {
         cmocka_unit_test(test_inhibit),
         cmocka_unit_test(test_threads_and_checkpoint),
         cmocka_unit_test(test_radiotherapy),
+        cmocka_unit_test(test_infusion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
