@@ -1099,7 +1099,7 @@ const stroma_schema_key stroma_schema_keys[STROMA_KEY_COUNT] = {
                               .doc = "Drugs and radiotherapy (docs/therapies.md): a plasma pharmacokinetic model "
                                      "per drug stepped on the simulation clock, dosing regimens, entry into the tissue "
                                      "through the vessel walls as a substrate, mechanisms acting by the local drug "
-                                     "level; radiotherapy fractions."},
+                                     "level; radiotherapy fractions; cell infusions."},
     [STROMA_KEY_THERAPIES_BODY_WEIGHT] = {"therapies.body_weight", STROMA_SCHEMA_NUMBER, "kg", CONDITIONAL,
                                           .need_text = "required when a regimen gives dose_per_kg", GT_0,
                                           .doc = "The patient's body weight, for doses in mg/kg."},
