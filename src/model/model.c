@@ -510,6 +510,9 @@ static void model_put_therapies(model_text *t, const stroma_model *m) {
         if (d->cytotoxic.present) model_put(t, ", cytotoxic");
         model_put(t, "\n");
     }
+    for (int k = 0; k < th->ninfusions; k++)
+        model_put(t, "  infusion: %d %s cells on day %g\n", th->infusions[k].cells,
+                  m->cell_types[th->infusions[k].type].name, th->infusions[k].time_min / 1440.0);
     const stroma_radiotherapy_desc *rt = &th->radiotherapy;
     if (rt->present)
         model_put(t, "  radiotherapy: %d x %g Gy from day %g every %g days\n", rt->fractions, rt->dose_gy,
