@@ -7,7 +7,7 @@
 # with file:line:col, exit 2 and no output directory: a negative dose, an unknown key (with the nearest key), an
 # unknown substrate, a dose in mg/kg without a body weight, a drug field that does not cross the vessel wall, an
 # infusion without a duration, a mechanism without a tissue field, an unknown resistance variable, a signal
-# blocked by two drugs.
+# blocked by two drugs, a cell infusion without vessels, radiotherapy fractions without an interval.
 source "$(dirname "$0")/lib.bash"
 "$STROMA" run "$SRC/tests/cli/models/therapy_labels.yaml" --out "$WORK/l" --quiet || fail "label run failed"
 python3 - "$WORK/l" <<'PY' || fail "the label run's outputs are wrong"
@@ -144,3 +144,13 @@ therapies:
       pk: {central_volume: 3, half_life: 10}
       regimens: [{route: bolus, dose: 5}]
       block_receptor: {signal: IL6, ec50: 2}" "two_blockers\.yaml:18:7: .*drug a already blocks the same target"
+expect infusion_without_vessels 'domain: {x: [0, 40], y: [0, 40], z: [0, 20], voxel: 20}
+time: {end: 10, dt_diffusion: 1, dt_mechanics: 1, dt_phenotype: 1}
+substrates: {o: {diffusion: 1, decay: 0}}
+cell_types: {CAR_T: {}}
+therapies:
+  infusions: [{cell_type: CAR_T, day: 1, cells: 10}]' "infusion_without_vessels\.yaml:6:15: .*no \`vessels:\` section"
+expect fractions_without_interval "${base/dt_diffusion: 1\}/dt_diffusion: 1, dt_mechanics: 1, dt_phenotype: 1\}}
+cell_types: {a: {}}
+therapies:
+  radiotherapy: {dose: 2, fractions: 5, types: {a: {alpha: 0.3, beta: 0.03}}}" "fractions_without_interval\.yaml:9:3: .*radiotherapy\.interval"
