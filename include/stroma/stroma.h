@@ -233,6 +233,24 @@ typedef struct stroma_vesicle_summary {
 int stroma_sim_vesicle_count(const stroma_sim *sim);
 stroma_vesicle_summary stroma_sim_vesicles(const stroma_sim *sim, int k);
 
+/* ---- drugs (models with `therapies:`; docs/therapies.md) ---- */
+
+/* A drug (therapies.drugs.<name>, in file order) now. Plasma levels in mg/L (= µg/mL). */
+typedef struct stroma_drug_summary {
+    const char *name;         /* the drug (borrowed from the model) */
+    const char *substrate;    /* its tissue field, or NULL: plasma only */
+    double plasma;            /* plasma (central) level now, mg/L */
+    double peripheral;        /* peripheral compartment level, mg/L (0 with one compartment) */
+    double tissue_mean;       /* mean of its tissue field, substrate unit (NaN without one) */
+    double auc;               /* plasma AUC since the start, mg min / L */
+    double cmax, tmax_min;    /* highest plasma level seen at a step so far, and when */
+    double dosed_mg, cleared_mg, in_body_mg; /* given (infusions: delivered so far), eliminated, in the body */
+    int doses_given, doses;   /* doses started so far, of the schedule's */
+    double neutralised;       /* factor removed by binding in the tissue, factor unit x µm³ (0: no sink) */
+} stroma_drug_summary;
+int stroma_sim_drug_count(const stroma_sim *sim);
+stroma_drug_summary stroma_sim_drug(const stroma_sim *sim, int k);
+
 /* ---- recruitment from the blood (models with `recruitment:`; docs/body.md) ---- */
 
 /* A recruited cell type (recruitment.<type>, in file order) since the start of the run. */

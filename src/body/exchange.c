@@ -83,6 +83,13 @@ static int refresh_coef(stroma_exchange *x, const stroma_model *m, const stroma_
     return 0;
 }
 
+/* The blood-side value of substrate s: the blood pO2 for oxygen, a drug's (therapy/), else plasma / conversion. */
+static double blood_value(const stroma_exchange *x, const stroma_model *m, const stroma_plasma *p, int s, int oxy) {
+    if (s == oxy) return m->vessels.blood_oxygen;
+    if (x->drug_blood && !isnan(x->drug_blood[s])) return x->drug_blood[s];
+    return p ? p->blood[s] : 0.0;
+}
+
 int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma_vessels *v, stroma_plasma *p,
                          stroma_transport *t, double dt_min) {
     if ((v || (p && x->ndrain > 0)) && (x->coef_dt != dt_min || (v && x->coef_gen != v->gen) || !x->coef_dt) &&
@@ -108,7 +115,7 @@ int stroma_exchange_step(stroma_exchange *x, const stroma_model *m, const stroma
             size_t e0 = q * EXCHANGE_CHUNK, e1 = e0 + EXCHANGE_CHUNK < nl ? e0 + EXCHANGE_CHUNK : nl;
             for (int a = 0; a < nex; a++) {
                 const int s = x->exch[a];
-                const double b = s == oxy ? m->vessels.blood_oxygen : p ? p->blood[s] : 0.0;
+                const double b = blood_value(x, m, p, s, oxy);
                 double sum = 0;
                 for (size_t e = e0; e < e1; e++) {
                     size_t vox = list[e];
@@ -194,7 +201,7 @@ int stroma_exchange_rates(stroma_exchange *x, const stroma_model *m, const strom
     int fresh = x->rx_src_gen == x->rx_gen;
     for (int a = 0; a < x->nexch; a++) {
         const int s = x->exch[a];
-        const double b = s == oxy ? m->vessels.blood_oxygen : p ? p->blood[s] : 0.0;
+        const double b = blood_value(x, m, p, s, oxy);
         if (b != x->rx_blood[s] || isnan(b)) fresh = 0;
         x->rx_blood[s] = b;
     }

@@ -44,6 +44,9 @@ typedef struct stroma_exchange {
     /* the blood values rx_source was filled with (per substrate) and the rx_gen it was filled at (0: never) */
     double *rx_blood;
     uint64_t rx_src_gen;
+    /* [nsub] blood value of each drug's substrate (substrate unit; NaN: not a drug), borrowed from therapy/ and
+     * refreshed by it every step; NULL: no drugs. A drug's value takes the place of the plasma one. */
+    const double *drug_blood;
 } stroma_exchange;
 
 stroma_code stroma_exchange_init(stroma_exchange *x, const stroma_model *m, stroma_error *err);

@@ -111,6 +111,8 @@ void stroma_vesicles_cells_act(stroma_vesicles *v, stroma_cell_engine *e, stroma
             }
             /* release into the voxel */
             double rate = v->release_slot[k] >= 0 ? c->beh[i * nb + (size_t)v->release_slot[k]] : d->release[type];
+            if (rate > 0 && e->drug_seen)
+                rate *= e->drug_seen(e->drug_ctx, t, p, STROMA_DRUG_SEEN_RELEASE, d->substrate);
             if (rate > 0) {
                 double n = dt_min * rate;
                 *cv += n / vol_ml;

@@ -914,6 +914,7 @@ static void decide_phenotype(stroma_cell_engine *e, const stroma_transport *t, s
     if (drate > 0 || drep > 0) c->damage[i] = (c->damage[i] + dt * drate) / (1 + dt * drep);
     /* death: apoptosis and oxygen-dependent necrosis compete */
     double apop = beh(e, i, R ? R->s_apop : -1, T->apoptosis_per_min);
+    if (e->drug_hazard) apop += e->drug_hazard(e->drug_ctx, e, t, i);
     double necro = 0;
     if (R && R->s_necro >= 0 && (stroma_rules_type_has(R, c->type[i], R->s_necro) || beh(e, i, R->s_necro, 0) >= 0)) {
         necro = beh(e, i, R->s_necro, 0); /* a rule on necrosis, or a cell file, gives the rate itself */
@@ -1335,7 +1336,11 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     const stroma_cells *c = &e->cells;
     double p[3] = {c->x[i], c->y[i], c->z[i]}, g[3];
     switch (sg->kind) {
-    case STROMA_SIG_SUBSTRATE: return t ? stroma_transport_value_at(t, p, sg->arg) : 0.0;
+    case STROMA_SIG_SUBSTRATE: {
+        if (!t) return 0.0;
+        double v = stroma_transport_value_at(t, p, sg->arg);
+        return e->drug_seen ? v * e->drug_seen(e->drug_ctx, t, p, STROMA_DRUG_SEEN_SUBSTRATE, sg->arg) : v;
+    }
     case STROMA_SIG_SUBSTRATE_GRADIENT:
         if (!t) return 0.0;
         stroma_transport_gradient_at(t, p, sg->arg, g);
@@ -1360,8 +1365,10 @@ static double signal_value(const stroma_cell_engine *e, const stroma_transport *
     case STROMA_SIG_NECROTIC: return c->state[i] == STROMA_CELL_NECROTIC;
     case STROMA_SIG_DEAD: return c->state[i] != STROMA_CELL_LIVE;
     case STROMA_SIG_STATE: return c->svar[i * (size_t)c->nstate + (size_t)sg->arg];
-    case STROMA_SIG_STATE_CONTACT:
-        return e->contact_state[i * (size_t)e->rules->ncontact_vars + (size_t)e->rules->contact_col[sg->arg]];
+    case STROMA_SIG_STATE_CONTACT: {
+        double v = e->contact_state[i * (size_t)e->rules->ncontact_vars + (size_t)e->rules->contact_col[sg->arg]];
+        return e->drug_seen && t ? v * e->drug_seen(e->drug_ctx, t, p, STROMA_DRUG_SEEN_CONTACT_STATE, sg->arg) : v;
+    }
     case STROMA_SIG_VESSEL_DENSITY:
         return e->vessel_density && t ? e->vessel_density[stroma_mesh_voxel_of(&t->mesh, p)] : 0.0;
     case STROMA_SIG_PLASMA: return e->plasma ? e->plasma[sg->arg] : 0.0;
@@ -1410,13 +1417,21 @@ static void evaluate_rules(stroma_cell_engine *e, const stroma_transport *t, siz
             dir[n] = rd->direction;
             n++;
         }
+        /* a drug inhibits it: a live cell re-evaluates it (its rules, or its type's base) and scales it */
+        const int inhibit = R->inhibited && !dead && R->inhibited[type * ns + s] && e->drug_seen && t;
         /* no rule applies: the cell keeps its value (its type's base from creation or transformation; a dead
          * cell keeps what death left it: no secretion or export, dead_uptake_fraction of its uptake), as in
          * PhysiCell */
-        if (n == 0) continue;
-        double v = R->law == STROMA_RULES_LAW_PHYSICELL
+        if (n == 0 && !inhibit) continue;
+        double v = n == 0 ? b0
+                   : R->law == STROMA_RULES_LAW_PHYSICELL
                        ? stroma_rules_combine_physicell(b0, R->lo[type * ns + s], R->hi[type * ns + s], n, x, dir)
                        : stroma_rules_combine(b0, n, x, sat, dir);
+        if (inhibit) {
+            double p[3] = {c->x[i], c->y[i], c->z[i]};
+            v *= e->drug_seen(e->drug_ctx, t, p, STROMA_DRUG_SEEN_BEHAVIOUR,
+                              (int)type * m->rule_tables.nbehaviours + R->slot_beh[s]);
+        }
         out[s] = v;
         const stroma_behaviour_entry *be = &m->rule_tables.behaviours[R->slot_beh[s]];
         size_t o = i * (size_t)e->nsub + (size_t)be->arg;

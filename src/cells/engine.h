@@ -29,6 +29,12 @@ enum stroma_cell_action {
     STROMA_ACT_REMOVE     /* dead cell whose time is up */
 };
 
+/* What a drug's occupancy scales (stroma_cell_engine.drug_seen): a substrate signal of the rules (receptor
+ * blockade; arg = substrate), a "<variable> in contact" signal (checkpoint blockade; arg = state variable), the
+ * release of a vesicle class (arg = the class's substrate), a behaviour of a type (inhibition). */
+enum { STROMA_DRUG_SEEN_SUBSTRATE, STROMA_DRUG_SEEN_CONTACT_STATE, STROMA_DRUG_SEEN_RELEASE,
+       STROMA_DRUG_SEEN_BEHAVIOUR /* an inhibited behaviour; arg = type x (rule tables' behaviours) + behaviour */ };
+
 /* A contact decision: attach to / kill / engulf / be transformed by the cell with id `other`. */
 enum stroma_contact_action {
     STROMA_CONTACT_NONE = 0,
@@ -105,6 +111,13 @@ typedef struct stroma_cell_engine {
     const double *plasma;             /* [nsystemic] plasma values (clinical unit), or NULL */
     const double *ecm;                /* [nvox] ECM density (mg/mL), or NULL */
     const double *ecm_migration;      /* [ntypes] migration sensitivity to ECM (speed / (1 + m E)), or NULL */
+    /* drugs (therapy/, set by sim/ when the model has them; NULL: none): drug_hazard gives cell i's extra
+     * apoptosis hazard (1/min), added to its apoptosis rate at phenotype steps; drug_seen the factor (1 - a drug's
+     * occupancy at p) applied to what a cell at p sees or does: `what` is a STROMA_DRUG_SEEN_* and arg its
+     * substrate or state variable. Both read-only, called from parallel phases with drug_ctx. */
+    const void *drug_ctx;
+    double (*drug_hazard)(const void *ctx, const struct stroma_cell_engine *e, const stroma_transport *t, size_t i);
+    double (*drug_seen)(const void *ctx, const stroma_transport *t, const double p_um[3], int what, int arg);
     /* A diagnostic for the run's warnings, not state (not checkpointed): the largest share of a type's live cells
      * that divided in one phenotype step so far in this process, and that type's live count before that step
      * (only types with at least STROMA_BURST_MIN_CELLS live cells count) */

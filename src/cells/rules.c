@@ -121,6 +121,14 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
                 r->slot_of[b] = r->nslots++;
             }
         }
+    /* ... for every behaviour a drug inhibits */
+    for (int k = 0; k < m->therapies.ndrugs; k++) {
+        int b = m->therapies.drugs[k].inhibit.behaviour;
+        if (b >= 0 && r->slot_of[b] < 0) {
+            r->slot_beh[r->nslots] = b;
+            r->slot_of[b] = r->nslots++;
+        }
+    }
     for (int b = 0; b < tb->nbehaviours; b++) {
         const stroma_behaviour_entry *e = &tb->behaviours[b];
         if ((e->kind == STROMA_BEH_STATE_PRODUCTION || e->kind == STROMA_BEH_STATE_DECAY) && r->slot_of[b] < 0) {
@@ -184,6 +192,12 @@ stroma_code stroma_rules_init(stroma_rules_engine *r, const stroma_model *m, str
         r->rule_idx[cursor[g]++] = k;
     }
     free(cursor);
+    for (int k = 0; k < m->therapies.ndrugs; k++) {
+        const stroma_inhibit_desc *in = &m->therapies.drugs[k].inhibit;
+        if (in->behaviour < 0 || in->type < 0) continue;
+        if (!r->inhibited && !(r->inhibited = calloc(nt * ns > 0 ? nt * ns : 1, 1))) goto nomem;
+        r->inhibited[(size_t)in->type * ns + (size_t)r->slot_of[in->behaviour]] = 1;
+    }
     if (r->law == STROMA_RULES_LAW_PHYSICELL) {
         /* the shared maximum and minimum of each (type, behaviour): from all its rules, also those a dead cell
          * skips (PhysiCell reads them as signal 0) */
@@ -210,6 +224,7 @@ nomem:
 }
 
 void stroma_rules_free(stroma_rules_engine *r) {
+    free(r->inhibited);
     free(r->slot_of);
     free(r->slot_beh);
     free(r->base);

@@ -33,6 +33,9 @@ typedef struct stroma_rules_engine {
     int *s_prod, *s_decay;                  /* [nstate] */
     int *s_chemo;                           /* [nsub] chemotactic sensitivity to each substrate */
     int *s_asym;                            /* [ntypes] asymmetric division to each type */
+    /* [ntypes * nslots] 1: a drug inhibits that behaviour of that type (therapies.drugs.<name>.inhibit): live
+     * cells re-evaluate it every phenotype step, rules or not, and scale it by the engine's drug_seen; NULL: none */
+    unsigned char *inhibited;
 } stroma_rules_engine;
 
 /* Build the engine for a validated model (NULL-safe to free afterwards even on failure). */

@@ -80,6 +80,11 @@ void stroma_write_timeseries_header(FILE *f, const stroma_sim *sim) {
     if (sim->has_ecm) fputs("," STROMA_ECM_FIELD_NAME "_mean", f);
     for (int k = 0; k < stroma_sim_recruitment_count(sim); k++)
         fprintf(f, ",recruited_%s", stroma_sim_recruitment(sim, k).name);
+    for (int k = 0; k < stroma_sim_drug_count(sim); k++) {
+        stroma_drug_summary d = stroma_sim_drug(sim, k);
+        fprintf(f, ",drug_%s_plasma", d.name);
+        if (d.substrate) fprintf(f, ",drug_%s_tissue", d.name);
+    }
     stroma_readout r;
     if (stroma_sim_readout(sim, &r, NULL) == STROMA_OK) {
         for (int p = 0; p < r.npop; p++)
@@ -123,6 +128,11 @@ void stroma_write_timeseries_row(FILE *f, const stroma_sim *sim) {
     if (sim->has_ecm) fprintf(f, ",%.17g", stroma_sim_ecm(sim).mean);
     for (int k = 0; k < stroma_sim_recruitment_count(sim); k++)
         fprintf(f, ",%lld", (long long)stroma_sim_recruitment(sim, k).recruited);
+    for (int k = 0; k < stroma_sim_drug_count(sim); k++) {
+        stroma_drug_summary d = stroma_sim_drug(sim, k);
+        fprintf(f, ",%.17g", d.plasma);
+        if (d.substrate) fprintf(f, ",%.17g", d.tissue_mean);
+    }
     stroma_readout r;
     if (stroma_sim_readout(sim, &r, NULL) == STROMA_OK) {
         for (int p = 0; p < r.npop; p++)
@@ -277,6 +287,37 @@ static void write_summary_vesicles(FILE *f, const stroma_sim *sim) {
 }
 
 /* "recruited" and "recruited_expected" of a model with recruitment: cells per type since the start. */
+/* "therapies": per drug, its plasma level and ledger now (docs/outputs.md). */
+static void write_summary_therapies(FILE *f, const stroma_sim *sim) {
+    int n = stroma_sim_drug_count(sim);
+    if (n == 0) return;
+    fputs(",\n  \"therapies\": {", f);
+    for (int k = 0; k < n; k++) {
+        stroma_drug_summary d = stroma_sim_drug(sim, k);
+        fputs(k ? ",\n    " : "\n    ", f);
+        stroma_json_string(f, d.name);
+        fputs(": {\"substrate\": ", f);
+        if (d.substrate)
+            stroma_json_string(f, d.substrate);
+        else
+            fputs("null", f);
+        json_member(f, "plasma_mg_per_l", d.plasma, 0);
+        json_member(f, "peripheral_mg_per_l", d.peripheral, 0);
+        json_member(f, "tissue_mean", d.tissue_mean, 0);
+        json_member(f, "auc_mg_min_per_l", d.auc, 0);
+        json_member(f, "cmax_mg_per_l", d.cmax, 0);
+        json_member(f, "tmax_min", d.tmax_min, 0);
+        json_member(f, "dosed_mg", d.dosed_mg, 0);
+        json_member(f, "cleared_mg", d.cleared_mg, 0);
+        json_member(f, "in_body_mg", d.in_body_mg, 0);
+        json_member(f, "doses_given", d.doses_given, 0);
+        json_member(f, "doses", d.doses, 0);
+        json_member(f, "neutralised", d.neutralised, 0);
+        fputc('}', f);
+    }
+    fputs("\n  }", f);
+}
+
 static void write_summary_recruitment(FILE *f, const stroma_sim *sim) {
     int n = stroma_sim_recruitment_count(sim);
     if (n == 0) return;
@@ -402,6 +443,7 @@ stroma_code stroma_write_summary(stroma_outdir *od, const stroma_sim *sim, strom
     write_summary_body(f, sim);
     write_summary_vesicles(f, sim);
     write_summary_recruitment(f, sim);
+    write_summary_therapies(f, sim);
     write_summary_readout(f, sim, &r);
     stroma_readout_free(&r);
     fputs("\n}\n", f);

@@ -577,6 +577,7 @@ static void load_store(loader *ld, int id, const load_value *v) {
         load_ecm_store(ld, id, v);
         load_vesicles_store(ld, id, v);
         load_recruitment_store(ld, id, v);
+        load_therapy_store(ld, id, v);
         load_markers_store(ld, id, v);
         break;
     }
@@ -744,6 +745,7 @@ static int load_item(loader *ld, int id, const char *name, const char *path, str
         if (!r) r = load_ecm_item(ld, id, name, path, at);
         if (!r) r = load_recruitment_item(ld, id, name, path, at);
         if (!r) r = load_vesicles_item(ld, id, name, path, at);
+        if (!r) r = load_therapy_item(ld, id, name, path, at);
         return r ? -1 : load_markers_item(ld, id, name, path, at);
     }
     }
@@ -1064,6 +1066,7 @@ static int load_map_done(loader *ld, int id, const char *path, stroma_srcloc at,
         ok = load_ecm_map_done(ld, id, path, at, keys, vals, valid, ok);
         ok = load_vesicles_map_done(ld, id, path, at, keys, valid, ok);
         ok = load_recruitment_map_done(ld, id, path, at, keys, ok);
+        ok = load_therapy_map_done(ld, id, path, at, keys, valid, ok);
         ok = load_markers_map_done(ld, id, path, at, keys, valid, ok);
         break;
     }
@@ -1991,11 +1994,13 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, c
         if (!ld.nomem) load_check_body(&ld, &names, grid); /* before the tables: they name the systemic ones */
         if (!ld.nomem) load_check_ecm(&ld, &names, grid);
         if (!ld.nomem) load_check_recruitment(&ld, &names, load_top_key(root, "recruitment"));
+        if (!ld.nomem) load_check_therapy(&ld, &names, load_top_key(root, "therapies"));
         if (!ld.nomem && stroma_rule_tables_build(m) != 0) ld.nomem = 1;
         if (!ld.nomem) load_check_state_names(&ld);
         /* after the tables: a cell file's extra columns are behaviours */
         if (!ld.nomem) load_check_initial(&ld, &names, grid, load_top_key(root, "initial_cells"));
         if (!ld.nomem) load_check_rules(&ld, &names, load_top_key(root, "rules"));
+        if (!ld.nomem) load_check_therapy_behaviours(&ld);
         if (!ld.nomem) load_check_images(&ld, &names);
         if (!ld.nomem) load_check_markers(&ld, &names, grid); /* after the tables and the body */
         /* the body's and the vesicles' ledgers count the cells' exchange before the solve */
@@ -2025,6 +2030,7 @@ static stroma_model *load_text(const char *text, size_t len, const char *name, c
     load_ecm_free(&ld);
     load_vesicles_free(&ld);
     load_recruitment_free(&ld);
+    load_therapy_free(&ld);
     load_markers_free(&ld);
     stroma_yaml_tree_destroy(&tree);
     if (ld.nomem) {

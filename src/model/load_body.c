@@ -421,10 +421,11 @@ static void body_check_vessels(loader *ld, const load_names *nl, int grid) {
             continue;
         }
         vs->permeability_um_per_min[p->sub] = p->value;
-        if (p->value > 0 && p->sub != vs->oxygen && !plasma[p->sub])
+        if (p->value > 0 && p->sub != vs->oxygen && !plasma[p->sub] && !load_therapy_carries(ld, p->substrate.name))
             load_error(ld, STROMA_ERR_RANGE, p->substrate.loc,
                        "vessels.permeability.%s: %s crosses the vessel wall (permeability %g µm/min) but has no "
-                       "plasma value: list it in body.systemic%s, or make it vessels.oxygen's substrate",
+                       "plasma value: list it in body.systemic%s, make it vessels.oxygen's substrate, or a drug's "
+                       "(therapies.drugs.<name>.substrate)",
                        p->substrate.name, p->substrate.name, p->value, b->present ? "" : " (the model has no body)");
     }
     if (vs->oxygen >= 0 && !bad[vs->oxygen] && !(vs->permeability_um_per_min[vs->oxygen] > 0))

@@ -166,6 +166,7 @@ typedef struct loader {
     struct load_vesicles_walk *vesicles; /* what the walk found in vesicles (load_vesicles.c); NULL: nothing yet */
     struct load_recruitment_walk *recruitment; /* what the walk found in recruitment (load_recruitment.c); NULL:
                                                   nothing yet */
+    struct load_therapy_walk *therapy;   /* what the walk found in therapies (load_therapy.c); NULL: nothing yet */
     struct load_markers_walk *markers;   /* what the walk found in markers, populations, tissue, indices and
                                             outputs.images.marker (load_markers.c); NULL: nothing yet */
 } loader;
@@ -349,4 +350,24 @@ void load_check_recruitment(loader *ld, const load_names *nl, stroma_srcloc recr
 /* Free what the walk kept. */
 void load_recruitment_free(loader *ld);
 
+/* load_therapy.c: the `therapies:` section. */
+/* Store a value of a therapies row (any other row is ignored), converting days and L/day to min and L/min. */
+void load_therapy_store(loader *ld, int id, const load_value *v);
+/* Start a drug, a regimen or an entry of cytotoxic.types; 0, or -1 when out of memory. Other rows: 0. */
+int load_therapy_item(loader *ld, int id, const char *name, const char *path, stroma_srcloc at);
+/* Mapping-level checks (the pk's conditional keys, a regimen's dose, duration and interval); returns ok, cleared
+ * on failure. */
+int load_therapy_map_done(loader *ld, int id, const char *path, stroma_srcloc at, const stroma_yaml_node *const *keys,
+                          const int *valid, int ok);
+/* After the cell types, state variables and the body: names, the drug's field (crosses the wall, not systemic),
+ * body weight and absorption where needed (`therapies_at`: where the section is written). */
+void load_check_therapy(loader *ld, const load_names *nl, stroma_srcloc therapies_at);
+/* After the rule tables: the behaviours named by the drugs' `inhibit` (not necrosis; one drug per type and
+ * behaviour). */
+void load_check_therapy_behaviours(loader *ld);
+/* Is `name` written as a drug's substrate (therapies.drugs.<name>.substrate)? For the body's checks, which run
+ * before the drugs' names are resolved. */
+int load_therapy_carries(const loader *ld, const char *name);
+/* Free what the walk kept. */
+void load_therapy_free(loader *ld);
 #endif

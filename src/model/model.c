@@ -58,6 +58,14 @@ void stroma_model_destroy(stroma_model **model) {
     }
     free(m->vesicles.classes);
     free(m->recruitment.entries);
+    for (int k = 0; k < m->therapies.ndrugs; k++) {
+        free(m->therapies.drugs[k].regimens);
+        free(m->therapies.drugs[k].cytotoxic.weight);
+    }
+    free(m->therapies.drugs);
+    free(m->therapies.infusions);
+    free(m->therapies.radiotherapy.alpha);
+    free(m->therapies.radiotherapy.beta);
     for (int k = 0; k < m->readout.nmarkers; k++) {
         free(m->readout.markers[k].types);
         free(m->readout.markers[k].cond);
@@ -491,6 +499,39 @@ static void model_put_vesicles(model_text *t, const stroma_model *m) {
 }
 
 /* The recruited cell types (if any): a line each with the rate, the signal's response and the cap. */
+static void model_put_therapies(model_text *t, const stroma_model *m) {
+    const stroma_therapies_desc *th = &m->therapies;
+    if (!th->present) return;
+    model_put(t, "therapies: %d drug%s%s\n", th->ndrugs, th->ndrugs == 1 ? "" : "s",
+              th->radiotherapy.present ? ", radiotherapy" : "");
+    for (int k = 0; k < th->ndrugs; k++) {
+        const stroma_drug_desc *d = &th->drugs[k];
+        int doses = 0;
+        for (int r = 0; r < d->nregimens; r++) doses += d->regimens[r].cycles;
+        model_put(t, "  %s: %d compartment%s, Vc %g L, CL %g L/day; %d regimen%s, %d dose%s; ", d->name,
+                  d->compartments, d->compartments == 1 ? "" : "s", d->vc_l, d->cl_l_per_min * 1440.0, d->nregimens,
+                  d->nregimens == 1 ? "" : "s", doses, doses == 1 ? "" : "s");
+        if (d->substrate >= 0)
+            model_put(t, "tissue field %s", m->substrates[d->substrate].name);
+        else
+            model_put(t, "plasma only");
+        if (d->neutralise.substrate >= 0) model_put(t, ", neutralise");
+        if (d->block.substrate >= 0) model_put(t, ", block_receptor");
+        if (d->deplete.type >= 0) model_put(t, ", deplete");
+        if (d->checkpoint.ligand >= 0) model_put(t, ", checkpoint_blockade");
+        if (d->block_release.substrate >= 0) model_put(t, ", block_release");
+        if (d->cytotoxic.present) model_put(t, ", cytotoxic");
+        model_put(t, "\n");
+    }
+    for (int k = 0; k < th->ninfusions; k++)
+        model_put(t, "  infusion: %d %s cells on day %g\n", th->infusions[k].cells,
+                  m->cell_types[th->infusions[k].type].name, th->infusions[k].time_min / 1440.0);
+    const stroma_radiotherapy_desc *rt = &th->radiotherapy;
+    if (rt->present)
+        model_put(t, "  radiotherapy: %d x %g Gy from day %g every %g days\n", rt->fractions, rt->dose_gy,
+                  rt->start_min / 1440.0, rt->interval_min / 1440.0);
+}
+
 static void model_put_recruitment(model_text *t, const stroma_model *m) {
     const stroma_recruitment_desc *r = &m->recruitment;
     if (!r->present) return;
@@ -658,6 +699,7 @@ size_t stroma_model_describe(const stroma_model *model, char *buf, size_t cap) {
     model_put_ecm(&t, m);
     model_put_vesicles(&t, m);
     model_put_recruitment(&t, m);
+    model_put_therapies(&t, m);
     model_put(&t, "memory estimate: %.3g MiB\n", stroma_model_memory_estimate(m) / (1024.0 * 1024.0));
     return t.len;
 }

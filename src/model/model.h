@@ -50,6 +50,7 @@ typedef struct stroma_fixed_desc {
 #include "model/rules.h"
 #include "model/vesicles.h"
 #include "model/readout.h"
+#include "model/therapy.h"
 
 /* A group of point sources/sinks of one substrate (stand-ins for cells until the cell engine exists; the cell
  * engine uses the same transport call). `count` points are placed uniformly in the region with the run's RNG
@@ -134,6 +135,8 @@ struct stroma_model {
     stroma_recruitment_desc recruitment;
     /* what a pathologist and a clinician read (issue 12): markers, populations, tissue metrics, indices */
     stroma_readout_desc readout;
+    /* drugs: plasma pharmacokinetics, regimens, tissue entry and mechanisms (issue 16) */
+    stroma_therapies_desc therapies;
     /* warnings of the loader ("file:line:col: warning: ...\n" each; "" or NULL: none), printed by the CLI */
     char *warnings;
     /* the command-line overrides it was loaded with, "--set key=value\n" each ("" none; owned) */

@@ -281,6 +281,23 @@ static stroma_code recruitment_create(stroma_sim *sim, stroma_error *err) {
     return rc;
 }
 
+/* The drugs (after the exchange exists: it reads their blood values; the loader requires vessels for a drug with
+ * a tissue field). */
+static stroma_code therapy_create(stroma_sim *sim, stroma_error *err) {
+    const stroma_model *m = sim->model;
+    if (!m->therapies.present) return STROMA_OK;
+    stroma_code rc = stroma_therapy_init(&sim->therapy, m, err);
+    if (rc != STROMA_OK) return rc;
+    sim->has_therapy = 1;
+    if (sim->has_exchange) sim->exchange.drug_blood = sim->therapy.blood;
+    if (sim->has_cells) {
+        sim->cells.drug_ctx = &sim->therapy;
+        if (sim->therapy.any_death) sim->cells.drug_hazard = stroma_therapy_cell_hazard;
+        if (sim->therapy.any_seen) sim->cells.drug_seen = stroma_therapy_seen;
+    }
+    return STROMA_OK;
+}
+
 /* The vesicles' ledger (after the cells and their rules exist). */
 static stroma_code vesicles_create(stroma_sim *sim, stroma_error *err) {
     const stroma_model *m = sim->model;
@@ -373,6 +390,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         sim->cells.contact_law = model->contact_law;
         int per_cell = 0;
         for (int g = 0; g < model->ninitial; g++) per_cell |= model->initial_cells[g].ncols > 0;
+        for (int k = 0; k < model->therapies.ndrugs; k++) per_cell |= model->therapies.drugs[k].inhibit.behaviour >= 0;
         if (model->nrules > 0 || model->nstate > 0 || per_cell) {
             if (stroma_rules_init(&sim->rules, model, err) != STROMA_OK) {
                 stroma_sim_destroy(&sim);
@@ -390,7 +408,7 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
         }
     }
     if (body_create(sim, err) != STROMA_OK || vesicles_create(sim, err) != STROMA_OK ||
-        recruitment_create(sim, err) != STROMA_OK) {
+        recruitment_create(sim, err) != STROMA_OK || therapy_create(sim, err) != STROMA_OK) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -410,7 +428,9 @@ stroma_sim *stroma_sim_create(const stroma_model *model, const stroma_sim_option
                                                     stroma_vesicles_load, err) != STROMA_OK) ||
         (sim->has_recruitment &&
          stroma_state_register(&sim->state, "recruitment", 1, &sim->recruitment, stroma_recruitment_save,
-                               stroma_recruitment_load, err) != STROMA_OK)) {
+                               stroma_recruitment_load, err) != STROMA_OK) ||
+        (sim->has_therapy && stroma_state_register(&sim->state, "therapy", 1, &sim->therapy, stroma_therapy_save,
+                                                   stroma_therapy_load, err) != STROMA_OK)) {
         stroma_sim_destroy(&sim);
         return NULL;
     }
@@ -429,6 +449,7 @@ void stroma_sim_destroy(stroma_sim **simp) {
     if (sim->has_ecm) stroma_ecm_free(&sim->ecm);
     if (sim->has_vesicles) stroma_vesicles_free(&sim->vesicles);
     if (sim->has_recruitment) stroma_recruitment_free(&sim->recruitment);
+    if (sim->has_therapy) stroma_therapy_free(&sim->therapy);
     free(sim->points);
     free(sim->src_secretion);
     free(sim->src_saturation);
@@ -568,6 +589,12 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
     } else {
         stroma_transport_step_with(sim->transport, secrete ? &secretion : NULL);
     }
+    /* drugs: the binding sinks on the solved fields, then the plasma models over the step (the next step's blood
+     * values) */
+    if (sim->has_therapy) {
+        stroma_therapy_neutralise(&sim->therapy, sim->transport, sim->dt_min);
+        stroma_therapy_advance(&sim->therapy, sim->dt_min);
+    }
     sim->step++;
     if (sim->has_body) {
         if (stroma_exchange_account(&sim->exchange, &sim->plasma, sim->transport, 0) != 0)
@@ -585,6 +612,9 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
             (rc = stroma_cell_engine_mechanics(&sim->cells, sim->transport, (double)sim->mech_every * sim->dt_min, err)) !=
                 STROMA_OK)
             return rc;
+        if (sim->has_therapy && sim->step % sim->phen_every == 0)
+            stroma_therapy_radiation_window(&sim->therapy, stroma_sim_time(sim) - (double)sim->phen_every * sim->dt_min,
+                                            stroma_sim_time(sim));
         if (sim->step % sim->phen_every == 0 &&
             (rc = stroma_cell_engine_phenotype(&sim->cells, sim->transport,
                                                (double)sim->phen_every * sim->dt_min, stroma_sim_time(sim), err)) !=
@@ -596,6 +626,13 @@ static stroma_code sim_advance(stroma_sim *sim, stroma_error *err) {
         if (sim->step % sim->phen_every == 0 && sim->has_vesicles)
             stroma_vesicles_cells_act(&sim->vesicles, &sim->cells, sim->transport,
                                       (double)sim->phen_every * sim->dt_min);
+        /* infused cells (therapies.infusions) enter at the vessels, after the phenotype step's births and deaths */
+        if (sim->step % sim->phen_every == 0 && sim->has_therapy && sim->has_vessels &&
+            sim->model->therapies.ninfusions > 0 &&
+            (rc = stroma_therapy_infuse(&sim->therapy, &sim->cells, &sim->vessels, sim->transport,
+                                        stroma_sim_time(sim) - (double)sim->phen_every * sim->dt_min,
+                                        stroma_sim_time(sim), err)) != STROMA_OK)
+            return rc;
         /* recruitment from the blood: new cells at the vessels, after the phenotype step's births and deaths */
         if (sim->step % sim->phen_every == 0 && sim->has_recruitment &&
             (rc = stroma_recruitment_step(&sim->recruitment, &sim->cells, &sim->vessels, sim->transport,
@@ -703,6 +740,29 @@ stroma_plasma_summary stroma_sim_plasma(const stroma_sim *sim, int k) {
                                    .produced = l->produced,
                                    .received = l->received,
                                    .cleared = l->cleared};
+}
+
+int stroma_sim_drug_count(const stroma_sim *sim) { return sim->has_therapy ? sim->therapy.n : 0; }
+
+stroma_drug_summary stroma_sim_drug(const stroma_sim *sim, int k) {
+    const stroma_drug_state *x = &sim->therapy.drug[k];
+    const stroma_pk_state *pk = &x->pk;
+    int s = x->d->substrate;
+    stroma_drug_summary out = {.name = x->d->name,
+                               .substrate = s >= 0 ? sim->model->substrates[s].name : NULL,
+                               .plasma = stroma_pk_state_central(pk),
+                               .peripheral = stroma_pk_state_peripheral(pk),
+                               .tissue_mean = s >= 0 ? stroma_sim_substrate_stats(sim, s).mean : NAN,
+                               .auc = pk->auc_mg_min_per_l,
+                               .cmax = x->cmax_mg_per_l,
+                               .tmax_min = x->tmax_min,
+                               .dosed_mg = pk->dosed_mg,
+                               .cleared_mg = pk->cleared_mg,
+                               .in_body_mg = pk->amount_mg[0] + pk->amount_mg[1] + pk->amount_mg[2],
+                               .doses_given = pk->next,
+                               .doses = x->sched->n,
+                               .neutralised = x->neutralised};
+    return out;
 }
 
 int stroma_sim_recruitment_count(const stroma_sim *sim) { return sim->has_recruitment ? sim->recruitment.n : 0; }

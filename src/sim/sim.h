@@ -17,6 +17,7 @@
 #include "model/model.h"
 #include "sim/checkpoint.h"
 #include "sim/team.h"
+#include "therapy/therapy.h"
 #include "transport/transport.h"
 #include "util/rng.h"
 
@@ -71,6 +72,9 @@ struct stroma_sim {
     /* cells recruited from the blood through the vessel walls (body/recruitment.h) */
     int has_recruitment;
     stroma_recruitment recruitment;
+    /* drugs (therapy/therapy.h): plasma pharmacokinetics, blood values for the exchange, mechanisms */
+    int has_therapy;
+    stroma_therapy therapy;
     /* every module's checkpointable state (clock, transport, cells; the run adds its outputs) */
     stroma_state_registry state;
     /* threads: the run's count (--threads, OMP_NUM_THREADS or stroma_team_default_threads) and the team that

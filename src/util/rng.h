@@ -18,6 +18,7 @@ typedef enum stroma_rng_purpose {
     STROMA_RNG_RECRUIT_COUNT, /* how many cells enter from the vessels in a step */
     STROMA_RNG_RECRUIT_PLACE, /* where they enter */
     STROMA_RNG_ASYM_DIVISION, /* which type a daughter becomes (asymmetric division) */
+    STROMA_RNG_INFUSION,      /* where infused cells enter (therapies.infusions) */
     STROMA_RNG_CONTACT_MECH = 64, /* contact_law physicell: engulfing and attacks at mechanics steps */
     STROMA_RNG_COHORT = 128,      /* a virtual patient's parameters (a = patient, b = parameter; src/trial/) */
     STROMA_RNG_PATIENT_SEED,      /* a virtual patient's run seed (a = patient) */

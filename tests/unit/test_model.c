@@ -519,7 +519,7 @@ static void test_unknown_keys(void **state) {
                  "unknown key zebra (valid keys: domain, time, seed, substrates, boundary_convention, transport, sources, cell_types, "
                  "initial_cells, state_variables, rules_law, dead_uptake_fraction, contact_law, secretion_order, rules, "
                  "outputs, markers, populations, tissue, "
-                 "indices, ecm, recruitment, vessels, body, vesicles)");
+                 "indices, ecm, recruitment, vessels, body, vesicles, therapies)");
     expect_error(BASE "    boundary: {left: 1}\n", STROMA_ERR_UNKNOWN_KEY, 7, 16,
                  "unknown key substrates.oxygen.boundary.left (valid keys in substrates.oxygen.boundary: x_min, "
                  "x_max, y_min, y_max, z_min, z_max)");
