@@ -136,6 +136,38 @@ static size_t sappend(char **buf, size_t *cap, size_t len, const char *s) {
 }
 
 /* ---- the tables ---- */
+/* Appends ", <prefix><name as an SQL identifier><type>" to the statement being built and counts the column. */
+static size_t sql_col(char **sql, size_t *cap, size_t len, int *ncols, const char *prefix, const char *name,
+                      const char *type) {
+    char col[600];
+    sql_ident(col, sizeof col, prefix, name);
+    len = sappend(sql, cap, len, ", ");
+    len = sappend(sql, cap, len, col);
+    (*ncols)++;
+    return sappend(sql, cap, len, type);
+}
+
+/* Runs `create` (a CREATE TABLE built with sappend; freed here, NULL: out of memory) and prepares the insert of a
+ * row of its ncols columns into table. Returns the statement, or NULL with *err. */
+static sqlite3_stmt *db_table(sqlite3 *db, const char *table, char *create, int ncols, stroma_error *err) {
+    stroma_code rc = create ? db_exec(db, create, err) : stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+    free(create);
+    if (rc != STROMA_OK) return NULL;
+    char *ins = NULL;
+    size_t cap = 0, len = sappend(&ins, &cap, 0, "INSERT INTO ");
+    len = sappend(&ins, &cap, len, table);
+    len = sappend(&ins, &cap, len, " VALUES (?");
+    for (int c = 1; c < ncols; c++) len = sappend(&ins, &cap, len, ", ?");
+    sappend(&ins, &cap, len, ")");
+    if (!ins) {
+        stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    sqlite3_stmt *st = db_prepare(db, ins, err);
+    free(ins);
+    return st;
+}
+
 
 static stroma_code write_trial_table(sqlite3 *db, const stroma_trial *t, int patients, const double *lr, int lr_ok,
                                      const char *lr_note, stroma_error *err) {
@@ -187,23 +219,13 @@ static stroma_code write_trial_table(sqlite3 *db, const stroma_trial *t, int pat
 }
 
 static stroma_code write_patients(sqlite3 *db, const stroma_trial *t, int patients, stroma_error *err) {
-    char *sql = NULL, col[600];
+    char *sql = NULL;
     size_t cap = 0, len = 0;
+    int nc = 2;
     len = sappend(&sql, &cap, len, "CREATE TABLE patients (patient INTEGER PRIMARY KEY, seed INTEGER");
-    for (int p = 0; p < t->nparams; p++) {
-        sql_ident(col, sizeof col, "", t->params[p].key);
-        len = sappend(&sql, &cap, len, ", ");
-        len = sappend(&sql, &cap, len, col);
-    }
+    for (int p = 0; p < t->nparams; p++) len = sql_col(&sql, &cap, len, &nc, "", t->params[p].key, "");
     sappend(&sql, &cap, len, ")");
-    stroma_code rc = sql ? db_exec(db, sql, err) : stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-    free(sql);
-    if (rc != STROMA_OK) return rc;
-    char ins[64 + 4 * 256];
-    snprintf(ins, sizeof ins, "INSERT INTO patients VALUES (?, ?");
-    for (int p = 0; p < t->nparams && strlen(ins) + 8 < sizeof ins; p++) strcat(ins, ", ?");
-    strcat(ins, ")");
-    sqlite3_stmt *st = db_prepare(db, ins, err);
+    sqlite3_stmt *st = db_table(db, "patients", sql, nc, err);
     if (!st) return err->code;
     for (int i = 0; i < patients; i++) {
         sqlite3_bind_int(st, 1, i);
@@ -225,25 +247,14 @@ static stroma_code write_patients(sqlite3 *db, const stroma_trial *t, int patien
 
 static stroma_code write_timeseries(sqlite3 *db, const stroma_trial *t, int patients, const trial_job *jobs,
                                     stroma_error *err) {
-    char *sql = NULL, col[600];
+    char *sql = NULL;
     size_t cap = 0, len = 0;
+    int nc = 5;
     len = sappend(&sql, &cap, len,
                   "CREATE TABLE timeseries (patient INTEGER, arm INTEGER, time_min REAL, burden REAL, size_change REAL");
-    for (int k = 0; k < t->nplasma; k++) {
-        sql_ident(col, sizeof col, "plasma_", t->plasma[k]);
-        len = sappend(&sql, &cap, len, ", ");
-        len = sappend(&sql, &cap, len, col);
-        len = sappend(&sql, &cap, len, " REAL");
-    }
-    len = sappend(&sql, &cap, len, ", cachexia_index REAL, PRIMARY KEY (patient, arm, time_min))");
-    stroma_code rc = sql ? db_exec(db, sql, err) : stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-    free(sql);
-    if (rc != STROMA_OK) return rc;
-    char ins[128 + 64 * 4];
-    snprintf(ins, sizeof ins, "INSERT INTO timeseries VALUES (?, ?, ?, ?, ?");
-    for (int k = 0; k < t->nplasma && strlen(ins) + 8 < sizeof ins; k++) strcat(ins, ", ?");
-    strcat(ins, ", ?)");
-    sqlite3_stmt *st = db_prepare(db, ins, err);
+    for (int k = 0; k < t->nplasma; k++) len = sql_col(&sql, &cap, len, &nc, "plasma_", t->plasma[k], " REAL");
+    sappend(&sql, &cap, len, ", cachexia_index REAL, PRIMARY KEY (patient, arm, time_min))");
+    sqlite3_stmt *st = db_table(db, "timeseries", sql, nc + 1, err);
     if (!st) return err->code;
     int b = (int)nearbyint(t->baseline_min / t->every_min);
     for (int i = 0; i < patients * t->narms && err->code == STROMA_OK; i++) {
@@ -266,30 +277,19 @@ static stroma_code write_timeseries(sqlite3 *db, const stroma_trial *t, int pati
 
 static stroma_code write_outcomes(sqlite3 *db, const stroma_trial *t, int patients, const trial_job *jobs,
                                   const trial_outcome *oc, stroma_error *err) {
-    char *sql = NULL, col[600];
+    char *sql = NULL;
     size_t cap = 0, len = 0;
+    int nc = 11;
     len = sappend(&sql, &cap, len,
                   "CREATE TABLE outcomes (patient INTEGER, arm INTEGER, arm_name TEXT, seed INTEGER, "
                   "baseline_burden REAL, final_burden REAL, best_change REAL, best_response TEXT, responder INTEGER, "
                   "pfs_min REAL, pfs_event INTEGER");
-    for (int k = 0; k < t->nplasma; k++) {
-        for (int w = 0; w < 2; w++) {
-            sql_ident(col, sizeof col, w ? "treated_plasma_" : "baseline_plasma_", t->plasma[k]);
-            len = sappend(&sql, &cap, len, ", ");
-            len = sappend(&sql, &cap, len, col);
-            len = sappend(&sql, &cap, len, " REAL");
-        }
-    }
-    len = sappend(&sql, &cap, len,
-                  ", baseline_cachexia REAL, treated_cachexia REAL, command TEXT, PRIMARY KEY (patient, arm))");
-    stroma_code rc = sql ? db_exec(db, sql, err) : stroma_error_set(err, STROMA_ERR_NOMEM, "out of memory");
-    free(sql);
-    if (rc != STROMA_OK) return rc;
-    char ins[256 + 128 * 6];
-    snprintf(ins, sizeof ins, "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?");
-    for (int k = 0; k < 2 * t->nplasma && strlen(ins) + 8 < sizeof ins; k++) strcat(ins, ", ?");
-    strcat(ins, ", ?, ?, ?)");
-    sqlite3_stmt *st = db_prepare(db, ins, err);
+    for (int k = 0; k < t->nplasma; k++)
+        for (int w = 0; w < 2; w++)
+            len = sql_col(&sql, &cap, len, &nc, w ? "treated_plasma_" : "baseline_plasma_", t->plasma[k], " REAL");
+    sappend(&sql, &cap, len,
+            ", baseline_cachexia REAL, treated_cachexia REAL, command TEXT, PRIMARY KEY (patient, arm))");
+    sqlite3_stmt *st = db_table(db, "outcomes", sql, nc + 3, err);
     if (!st) return err->code;
     for (int i = 0; i < patients * t->narms; i++) {
         const trial_job *j = &jobs[i];
