@@ -495,7 +495,8 @@ LOD_INLINE void lod_reset_slab(const lod_data *d, double *c, int j, int nz) {
         lod_reset_rows(d, c, k, j, j + 1);
 }
 
-/* Copies rows [j0, j1] (the one after too, if there is one) of plane k into its copy o1. */
+/* Copies rows [j0, j1] (the one after too, if there is one) of plane k into its copy o1 (lod's own buffer, handed
+ * to the stages as const). */
 LOD_INLINE void lod_orig_block(const lod_data *d, const double *c, int k, int j0, int j1, const double *o1) {
     const size_t R = d->row, e = (size_t)(j1 < d->ny ? j1 + 1 : d->ny);
     memcpy((double *)o1 + (size_t)j0 * R, c + ((size_t)k * (size_t)d->ny + (size_t)j0) * R,
@@ -529,9 +530,9 @@ LOD_INLINE void lod_plane_xy_impl(const lod_data *d, stroma_transport *t, double
         if (staged) {
             lod_orig_block(d, c, k, 0, ny, o[1]);
             lod_stage(pre, t, STROMA_STAGE_RHS, k, 0, ny, o);
-        }
-        else
+        } else {
             pre->apply(pre->ctx, t, v_plane, v_plane + (size_t)ny * nx);
+        }
         by_block = 0;
     }
     if (!by_block)
@@ -545,9 +546,9 @@ LOD_INLINE void lod_plane_xy_impl(const lod_data *d, stroma_transport *t, double
             if (staged) {
                 lod_orig_block(d, c, k, jb, jb + nb, o[1]);
                 lod_stage(pre, t, STROMA_STAGE_RHS, k, jb, jb + nb, o);
-            }
-            else
+            } else {
                 pre->apply(pre->ctx, t, v_plane + (size_t)jb * nx, v_plane + (size_t)(jb + nb) * nx);
+            }
             lod_reset_rows(d, c, k, jb, jb + nb);
         }
         if (X->active) {
