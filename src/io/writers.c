@@ -286,7 +286,6 @@ static void write_summary_vesicles(FILE *f, const stroma_sim *sim) {
     fputs("\n  }", f);
 }
 
-/* "recruited" and "recruited_expected" of a model with recruitment: cells per type since the start. */
 /* "therapies": per drug, its plasma level and ledger now (docs/outputs.md). */
 static void write_summary_therapies(FILE *f, const stroma_sim *sim) {
     int n = stroma_sim_drug_count(sim);
@@ -318,6 +317,7 @@ static void write_summary_therapies(FILE *f, const stroma_sim *sim) {
     fputs("\n  }", f);
 }
 
+/* "recruited" and "recruited_expected" of a model with recruitment: cells per type since the start. */
 static void write_summary_recruitment(FILE *f, const stroma_sim *sim) {
     int n = stroma_sim_recruitment_count(sim);
     if (n == 0) return;
