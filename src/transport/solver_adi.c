@@ -58,6 +58,8 @@ typedef struct adi_data {
     double *cnsave;        /* c at each reaction list entry's voxel ([list offset + entry][nsub]), saved by stage RHS */
     size_t cn_cap;         /* doubles in cnsave */
     size_t rxoff[STROMA_REACTION_LISTS_MAX]; /* first value of each list in cnsave */
+    int direct;            /* the step's reactions are one list without a voxel listed twice: its factor is applied
+                              run by run, without summing the rates */
     /* hindrance (t->hindered): per solved axis and value, the factor of the face between voxel v and its next
      * voxel along the axis, 1 / (1 + sigma (E_v + E_v+) / 2) (1 for sigma = 0; 0 on a line's last voxel) */
     double *wv[3];
@@ -113,33 +115,65 @@ ADI_INLINE int adi_tid(const adi_data *d) {
 }
 
 /* out = c + rr (ex lapx + lapy + lapz) - ddc c over len values, lap = (m + p) - 2 c (an unsolved axis: m = p = c),
- * and the later stages' corrections yc = th (rr lapy - dl c), zc (when given) the same with lapz. */
+ * and the later stages' corrections yc = th (rr lapy - dl c), zc (when hz) the same with lapz. hx = 0 (theta = 1:
+ * ex = 0) leaves the x terms out: ex lapx = +0 and y + 0 = y, so the values are the same, without reading the x
+ * neighbours. The flags are constants in each call below: one loop per case. */
+ADI_INLINE void adi_rhs_body(double *restrict out, double *restrict yc, double *restrict zc,
+                             const double *restrict c, const double *restrict xm, const double *restrict xp,
+                             const double *restrict ym, const double *restrict yp, const double *restrict zm,
+                             const double *restrict zp, const double *restrict rr, const double *restrict dl,
+                             const double *restrict ddc, double ex, double th, size_t len, const int hz,
+                             const int hx) {
+#pragma omp simd
+    for (size_t q = 0; q < len; q++) {
+        const double cv = c[q], c2 = 2.0 * cv;
+        const double ly = (ym[q] + yp[q]) - c2;
+        const double lz = hz ? (zm[q] + zp[q]) - c2 : 0.0;
+        const double lxy = hx ? ex * ((xm[q] + xp[q]) - c2) + ly : ly;
+        out[q] = cv + (rr[q] * (hz ? lxy + lz : lxy) - ddc[q] * cv);
+        yc[q] = th * (rr[q] * ly - dl[q] * cv);
+        if (hz)
+            zc[q] = th * (rr[q] * lz - dl[q] * cv);
+    }
+}
+
 static ADI_CLONES void adi_rhs_kernel(double *restrict out, double *restrict yc, double *restrict zc,
                                       const double *restrict c, const double *restrict xm, const double *restrict xp,
                                       const double *restrict ym, const double *restrict yp, const double *restrict zm,
                                       const double *restrict zp, const double *restrict rr, const double *restrict dl,
                                       const double *restrict ddc, double ex, double th, size_t len) {
-    if (zc) {
-#pragma omp simd
-        for (size_t q = 0; q < len; q++) {
-            const double cv = c[q], c2 = 2.0 * cv;
-            const double ly = (ym[q] + yp[q]) - c2, lz = (zm[q] + zp[q]) - c2;
-            out[q] = cv + (rr[q] * ((ex * ((xm[q] + xp[q]) - c2) + ly) + lz) - ddc[q] * cv);
-            yc[q] = th * (rr[q] * ly - dl[q] * cv);
-            zc[q] = th * (rr[q] * lz - dl[q] * cv);
-        }
-    } else {
-#pragma omp simd
-        for (size_t q = 0; q < len; q++) {
-            const double cv = c[q], c2 = 2.0 * cv;
-            const double ly = (ym[q] + yp[q]) - c2;
-            out[q] = cv + (rr[q] * (ex * ((xm[q] + xp[q]) - c2) + ly) - ddc[q] * cv);
-            yc[q] = th * (rr[q] * ly - dl[q] * cv);
-        }
-    }
+    if (zc && ex != 0.0)
+        adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, rr, dl, ddc, ex, th, len, 1, 1);
+    else if (zc)
+        adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, rr, dl, ddc, ex, th, len, 1, 0);
+    else if (ex != 0.0)
+        adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, rr, dl, ddc, ex, th, len, 0, 1);
+    else
+        adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, rr, dl, ddc, ex, th, len, 0, 0);
 }
 
 /* The same with face factors: lap = wl (m - c) + wh (p - c) (an unsolved axis: factors 0). */
+ADI_INLINE void adi_rhs_body_w(double *restrict out, double *restrict yc, double *restrict zc,
+                               const double *restrict c, const double *restrict xm, const double *restrict xp,
+                               const double *restrict ym, const double *restrict yp, const double *restrict zm,
+                               const double *restrict zp, const double *restrict wxl, const double *restrict wxh,
+                               const double *restrict wyl, const double *restrict wyh, const double *restrict wzl,
+                               const double *restrict wzh, const double *restrict rr, const double *restrict dl,
+                               const double *restrict ddc, double ex, double th, size_t len, const int hz,
+                               const int hx) {
+#pragma omp simd
+    for (size_t q = 0; q < len; q++) {
+        const double cv = c[q];
+        const double ly = wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv);
+        const double lz = hz ? wzl[q] * (zm[q] - cv) + wzh[q] * (zp[q] - cv) : 0.0;
+        const double lxy = hx ? ex * (wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv)) + ly : ly;
+        out[q] = cv + (rr[q] * (hz ? lxy + lz : lxy) - ddc[q] * cv);
+        yc[q] = th * (rr[q] * ly - dl[q] * cv);
+        if (hz)
+            zc[q] = th * (rr[q] * lz - dl[q] * cv);
+    }
+}
+
 static ADI_CLONES void adi_rhs_kernel_w(double *restrict out, double *restrict yc, double *restrict zc,
                                         const double *restrict c, const double *restrict xm,
                                         const double *restrict xp, const double *restrict ym,
@@ -150,27 +184,18 @@ static ADI_CLONES void adi_rhs_kernel_w(double *restrict out, double *restrict y
                                         const double *restrict wzh, const double *restrict rr,
                                         const double *restrict dl, const double *restrict ddc, double ex, double th,
                                         size_t len) {
-    if (zc) {
-#pragma omp simd
-        for (size_t q = 0; q < len; q++) {
-            const double cv = c[q];
-            const double ly = wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv);
-            const double lz = wzl[q] * (zm[q] - cv) + wzh[q] * (zp[q] - cv);
-            const double lx = wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv);
-            out[q] = cv + (rr[q] * ((ex * lx + ly) + lz) - ddc[q] * cv);
-            yc[q] = th * (rr[q] * ly - dl[q] * cv);
-            zc[q] = th * (rr[q] * lz - dl[q] * cv);
-        }
-    } else {
-#pragma omp simd
-        for (size_t q = 0; q < len; q++) {
-            const double cv = c[q];
-            const double ly = wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv);
-            const double lx = wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv);
-            out[q] = cv + (rr[q] * (ex * lx + ly) - ddc[q] * cv);
-            yc[q] = th * (rr[q] * ly - dl[q] * cv);
-        }
-    }
+#define ADI_W(HZ, HX)                                                                                            \
+    adi_rhs_body_w(out, yc, zc, c, xm, xp, ym, yp, zm, zp, wxl, wxh, wyl, wyh, wzl, wzh, rr, dl, ddc, ex, th, len, \
+                   HZ, HX)
+    if (zc && ex != 0.0)
+        ADI_W(1, 1);
+    else if (zc)
+        ADI_W(1, 0);
+    else if (ex != 0.0)
+        ADI_W(0, 1);
+    else
+        ADI_W(0, 0);
+#undef ADI_W
 }
 
 /* out -= corr over len values. */
@@ -180,41 +205,57 @@ static ADI_CLONES void adi_sub_kernel(double *restrict out, const double *restri
         out[q] -= corr[q];
 }
 
-/* o += dt (src - k c) over one voxel's ns values (a reaction list's entry); c is saved into sv. */
+/* o += dt (src - k c) over len values (a run of a reaction list's entries at consecutive voxels); c is saved into
+ * sv. */
 ADI_INLINE void adi_rx_add(double *restrict o, double *restrict sv, const double *restrict c,
-                           const double *restrict k, const double *restrict src, double dt, size_t ns) {
+                           const double *restrict k, const double *restrict src, double dt, size_t len) {
 #pragma omp simd
-    for (size_t s = 0; s < ns; s++) {
-        o[s] += dt * (src[s] - k[s] * c[s]);
-        sv[s] = c[s];
+    for (size_t q = 0; q < len; q++) {
+        o[q] += dt * (src[q] - k[q] * c[q]);
+        sv[q] = c[q];
     }
 }
 
-/* A voxel's first entry in the reactions' factor: a = k, c copied into cr. */
-ADI_INLINE void adi_rx_first(double *restrict a, double *restrict cr, const double *restrict k,
-                             const double *restrict c, size_t ns) {
+/* The reactions' rates over len values of a run: a = k and cr = c where a is NaN (the voxel's first list),
+ * a += k elsewhere. */
+ADI_INLINE void adi_acc_run(double *restrict a, double *restrict cr, const double *restrict k,
+                            const double *restrict c, size_t len) {
 #pragma omp simd
-    for (size_t s = 0; s < ns; s++) {
-        a[s] = k[s];
-        cr[s] = c[s];
+    for (size_t q = 0; q < len; q++) {
+        const double av = a[q];
+        const int first = av != av;
+        a[q] = first ? k[q] : av + k[q];
+        cr[q] = first ? c[q] : cr[q];
     }
 }
 
-/* a += k over one voxel's ns values. */
-ADI_INLINE void adi_acc_add(double *restrict a, const double *restrict k, size_t ns) {
+/* x = c + (x - c) / (1 + tdt k) over len values (a run of the only list's entries). */
+ADI_INLINE void adi_react_run(double *restrict x, const double *restrict c, const double *restrict k, double tdt,
+                              size_t len) {
 #pragma omp simd
-    for (size_t s = 0; s < ns; s++)
-        a[s] += k[s];
+    for (size_t q = 0; q < len; q++)
+        x[q] = c[q] + (x[q] - c[q]) * (1.0 / (1.0 + tdt * k[q]));
 }
 
-/* x = c + (x - c) / (1 + tdt a) over one voxel's ns values, then a = NaN. */
-ADI_INLINE void adi_react_voxel(double *restrict x, const double *restrict c, double *restrict a, double tdt,
-                                size_t ns) {
+/* x = c + (x - c) / (1 + tdt a) where a is not NaN, then a = NaN, over a row's len values. */
+ADI_INLINE void adi_react_acc(double *restrict x, const double *restrict c, double *restrict a, double tdt,
+                              size_t len) {
 #pragma omp simd
-    for (size_t s = 0; s < ns; s++) {
-        x[s] = c[s] + (x[s] - c[s]) * (1.0 / (1.0 + tdt * a[s]));
-        a[s] = NAN;
+    for (size_t q = 0; q < len; q++) {
+        const double av = a[q];
+        if (av == av) {
+            x[q] = c[q] + (x[q] - c[q]) * (1.0 / (1.0 + tdt * av));
+            a[q] = NAN;
+        }
     }
+}
+
+/* The end of the run of list r's entries from e at consecutive voxels, below voxel end. */
+ADI_INLINE size_t rx_run(const stroma_reaction *r, size_t e, size_t end) {
+    size_t f = e + 1;
+    while (f < r->n && r->voxel[f] == r->voxel[f - 1] + 1 && r->voxel[f] < end)
+        f++;
+    return f;
 }
 
 /* The neighbour rows of x-row (j, k) along axis a (1: y, 2: z) in the planes as they were (o), a ghost row at a
@@ -349,10 +390,11 @@ static ADI_CLONES void adi_row_rhs(const adi_data *d, int j, int k, const double
     const double dt = t->dt_min;
     for (int l = 0; l < d->nrx; l++) {
         const stroma_reaction *r = &d->rx[l];
-        for (size_t e = rx_lower(r, v_row); e < r->n && r->voxel[e] < v_row + nx; e++) {
+        for (size_t e = rx_lower(r, v_row), f; e < r->n && r->voxel[e] < v_row + nx; e = f) {
+            f = rx_run(r, e, v_row + nx);
             const size_t q = (r->voxel[e] - v_row) * nsz;
             adi_rx_add(out + q, d->cnsave + d->rxoff[l] + e * nsz, cn + q, r->rate + e * nsz, r->source + e * nsz,
-                       dt, nsz);
+                       dt, (f - e) * nsz);
         }
     }
     if (t->nfixed)
@@ -370,30 +412,32 @@ static ADI_CLONES void adi_row_axis(const adi_data *d, int a, int j, int k) {
 }
 
 /* The reactions' factor on x-row (j, k): x = c + (x - c) / (1 + theta dt k) at its reaction voxels, k summed over
- * the lists in list order (acc: the caller's row, all NaN on entry and on return; c from cnsave). */
+ * the lists in list order (one list without repeated voxels: directly, run by run; otherwise acc, the caller's row, all NaN on entry and
+ * on return; c from cnsave). */
 static ADI_CLONES void adi_row_react(const adi_data *d, int j, int k) {
     const stroma_transport *t = d->t;
     const size_t nsz = (size_t)t->nsub, nx = (size_t)t->mesh.nx, row = d->row;
-    const size_t v_row = stroma_mesh_index(&t->mesh, 0, j, k);
+    const size_t v_row = stroma_mesh_index(&t->mesh, 0, j, k), end = v_row + nx;
     double *x = t->c + v_row * nsz, *acc = d->acc + (size_t)adi_tid(d) * 2 * row, *cr = acc + row;
+    const double tdt = d->theta * t->dt_min;
     int any = 0;
     for (int l = 0; l < d->nrx; l++) {
         const stroma_reaction *r = &d->rx[l];
-        for (size_t e = rx_lower(r, v_row); e < r->n && r->voxel[e] < v_row + nx; e++) {
-            const size_t q = (r->voxel[e] - v_row) * nsz;
-            if (isnan(acc[q]))
-                adi_rx_first(acc + q, cr + q, r->rate + e * nsz, d->cnsave + d->rxoff[l] + e * nsz, nsz);
+        const double *cs = d->cnsave + d->rxoff[l];
+        for (size_t e = rx_lower(r, v_row), f; e < r->n && r->voxel[e] < end; e = f) {
+            f = rx_run(r, e, end);
+            const size_t q = (r->voxel[e] - v_row) * nsz, len = (f - e) * nsz;
+            if (d->direct)
+                adi_react_run(x + q, cs + e * nsz, r->rate + e * nsz, tdt, len);
             else
-                adi_acc_add(acc + q, r->rate + e * nsz, nsz);
+                adi_acc_run(acc + q, cr + q, r->rate + e * nsz, cs + e * nsz, len);
             any = 1;
         }
     }
     if (!any)
         return;
-    const double tdt = d->theta * t->dt_min;
-    for (size_t i = 0; i < nx; i++)
-        if (!isnan(acc[i * nsz]))
-            adi_react_voxel(x + i * nsz, cr + i * nsz, acc + i * nsz, tdt, nsz);
+    if (!d->direct)
+        adi_react_acc(x, cr, acc, tdt, row);
     if (t->nfixed)
         adi_fix_row(t, v_row);
 }
@@ -440,6 +484,9 @@ static int adi_step_react(stroma_transport *t, const stroma_reaction *rx, int nr
         d->cnsave = p;
         d->cn_cap = need;
     }
+    d->direct = nrx == 1;
+    for (size_t e = 1; d->direct && e < rx[0].n; e++)
+        d->direct = rx[0].voxel[e] != rx[0].voxel[e - 1];
     d->t = t;
     d->rx = rx;
     d->nrx = nrx;

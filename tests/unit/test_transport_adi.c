@@ -180,10 +180,12 @@ static double total(const stroma_transport *t, int s) {
 /* (b) Mass balance with no-flux faces at r = 10: without decay or reactions the total stays to round-off (1e-13
  * relative over 20 steps); with decay it is kept x the total before each step; with reactions (theta = 1, the
  * diagonal factor solved last) sum(c') - sum(c) = dt sum over reaction voxels of (s - k c'), to 1e-12. Also
- * hindered (random ECM). */
+ * hindered (random ECM). The reactions come as one list with a voxel listed twice (rates summed per voxel), one
+ * list without (the factor applied run by run), and two lists sharing a voxel. */
 static void test_mass_balance(void **state) {
     (void)state;
-    for (int hind = 0; hind < 2; hind++) {
+    for (int hv = 0; hv < 6; hv++) {
+        const int hind = hv % 2, variant = hv / 2;
         stroma_model *m = model_new(14, 11, 9, 10.0, 1.0, 3);
         for (int s = 0; s < 3; s++)
             m->substrates[s].diffusion_um2_per_min = 1000.0;
@@ -201,20 +203,28 @@ static void test_mass_balance(void **state) {
             free(E);
         }
         fill_random(t, 12345);
-        /* substrate 2 reacts in three voxels (one listed twice) */
-        const size_t vox[4] = {17, 300, 300, 1001};
+        /* substrate 2 reacts in three voxels (variant 0: one listed twice; 1: four voxels, 307 and 308 one run
+         * of consecutive voxels across the end of an x-row; 2: entries 0-1 and 2-3 in two lists, both with voxel
+         * 300) */
+        const size_t vox[4] = {17, variant == 1 ? 307 : 300, variant == 1 ? 308 : 300, 1001};
         double rate[12] = {0}, src[12] = {0};
         for (int e = 0; e < 4; e++) {
             rate[e * 3 + 2] = 0.5 + e;
             src[e * 3 + 2] = 3.0 - e;
         }
-        stroma_reaction rx = {.n = 4, .voxel = vox, .rate = rate, .source = src};
+        stroma_reaction rx[2] = {{.n = 4, .voxel = vox, .rate = rate, .source = src}};
+        int nrx = 1;
+        if (variant == 2) {
+            rx[0].n = 2;
+            rx[1] = (stroma_reaction){.n = 2, .voxel = vox + 2, .rate = rate + 6, .source = src + 6};
+            nrx = 2;
+        }
         for (int it = 0; it < 20; it++) {
             double before[3], after[3];
             for (int s = 0; s < 3; s++)
                 before[s] = total(t, s);
             double *old = copy_field(t);
-            stroma_transport_step_react(t, &rx, 1);
+            stroma_transport_step_react(t, rx, nrx);
             for (int s = 0; s < 3; s++)
                 after[s] = total(t, s);
             if (fabs(after[0] - before[0]) > 1e-13 * before[0])
