@@ -58,8 +58,11 @@ typedef struct adi_data {
     double *cnsave;        /* c at each reaction list entry's voxel ([list offset + entry][nsub]), saved by stage RHS */
     size_t cn_cap;         /* doubles in cnsave */
     size_t rxoff[STROMA_REACTION_LISTS_MAX]; /* first value of each list in cnsave */
-    int direct;            /* the step's reactions are one list without a voxel listed twice: its factor is applied
-                              run by run, without summing the rates */
+    unsigned char *shared; /* per entry of the step's lists (list offset / nsub + entry): 1 where its voxel is
+                              listed again (in another list or the same one), so its rates are summed in acc; the
+                              factor of the others is applied run by run */
+    size_t sh_cap;         /* entries in shared */
+    int anyshared;         /* some entry of the step is shared */
     /* hindrance (t->hindered): per solved axis and value, the factor of the face between voxel v and its next
      * voxel along the axis, 1 / (1 + sigma (E_v + E_v+) / 2) (1 for sigma = 0; 0 on a line's last voxel) */
     double *wv[3];
@@ -83,6 +86,7 @@ static void adi_free(adi_data *d) {
     free(d->own);
     free(d->acc);
     free(d->cnsave);
+    free(d->shared);
     free(d->ycorr);
     free(d->zcorr);
     for (int a = 0; a < 3; a++)
@@ -250,10 +254,11 @@ ADI_INLINE void adi_react_acc(double *restrict x, const double *restrict c, doub
     }
 }
 
-/* The end of the run of list r's entries from e at consecutive voxels, below voxel end. */
-ADI_INLINE size_t rx_run(const stroma_reaction *r, size_t e, size_t end) {
+/* The end of the run of list r's entries from e at consecutive voxels, below voxel end (and, when sh is given, with
+ * the same sh flag as entry e). */
+ADI_INLINE size_t rx_run(const stroma_reaction *r, size_t e, size_t end, const unsigned char *sh) {
     size_t f = e + 1;
-    while (f < r->n && r->voxel[f] == r->voxel[f - 1] + 1 && r->voxel[f] < end)
+    while (f < r->n && r->voxel[f] == r->voxel[f - 1] + 1 && r->voxel[f] < end && (!sh || sh[f] == sh[e]))
         f++;
     return f;
 }
@@ -391,7 +396,7 @@ static ADI_CLONES void adi_row_rhs(const adi_data *d, int j, int k, const double
     for (int l = 0; l < d->nrx; l++) {
         const stroma_reaction *r = &d->rx[l];
         for (size_t e = rx_lower(r, v_row), f; e < r->n && r->voxel[e] < v_row + nx; e = f) {
-            f = rx_run(r, e, v_row + nx);
+            f = rx_run(r, e, v_row + nx, NULL);
             const size_t q = (r->voxel[e] - v_row) * nsz;
             adi_rx_add(out + q, d->cnsave + d->rxoff[l] + e * nsz, cn + q, r->rate + e * nsz, r->source + e * nsz,
                        dt, (f - e) * nsz);
@@ -411,32 +416,35 @@ static ADI_CLONES void adi_row_axis(const adi_data *d, int a, int j, int k) {
         adi_fix_row(t, v_row);
 }
 
-/* The reactions' factor on x-row (j, k): x = c + (x - c) / (1 + theta dt k) at its reaction voxels, k summed over
- * the lists in list order (one list without repeated voxels: directly, run by run; otherwise acc, the caller's row, all NaN on entry and
- * on return; c from cnsave). */
+/* The reactions' factor on x-row (j, k): x = c + (x - c) / (1 + theta dt k) at its reaction voxels. A voxel listed
+ * once gets its entry's factor directly, run by run; the rates of a voxel listed more than once are summed in list
+ * order in acc (the caller's row, all NaN on entry and on return; c from cnsave) and its factor applied after. */
 static ADI_CLONES void adi_row_react(const adi_data *d, int j, int k) {
     const stroma_transport *t = d->t;
     const size_t nsz = (size_t)t->nsub, nx = (size_t)t->mesh.nx, row = d->row;
     const size_t v_row = stroma_mesh_index(&t->mesh, 0, j, k), end = v_row + nx;
     double *x = t->c + v_row * nsz, *acc = d->acc + (size_t)adi_tid(d) * 2 * row, *cr = acc + row;
     const double tdt = d->theta * t->dt_min;
-    int any = 0;
+    int any = 0, summed = 0;
     for (int l = 0; l < d->nrx; l++) {
         const stroma_reaction *r = &d->rx[l];
         const double *cs = d->cnsave + d->rxoff[l];
+        const unsigned char *sh = d->anyshared ? d->shared + d->rxoff[l] / nsz : NULL;
         for (size_t e = rx_lower(r, v_row), f; e < r->n && r->voxel[e] < end; e = f) {
-            f = rx_run(r, e, end);
+            f = rx_run(r, e, end, sh);
             const size_t q = (r->voxel[e] - v_row) * nsz, len = (f - e) * nsz;
-            if (d->direct)
-                adi_react_run(x + q, cs + e * nsz, r->rate + e * nsz, tdt, len);
-            else
+            if (sh && sh[e]) {
                 adi_acc_run(acc + q, cr + q, r->rate + e * nsz, cs + e * nsz, len);
+                summed = 1;
+            } else {
+                adi_react_run(x + q, cs + e * nsz, r->rate + e * nsz, tdt, len);
+            }
             any = 1;
         }
     }
     if (!any)
         return;
-    if (!d->direct)
+    if (summed)
         adi_react_acc(x, cr, acc, tdt, row);
     if (t->nfixed)
         adi_fix_row(t, v_row);
@@ -467,6 +475,49 @@ static void adi_stage(void *ctx, stroma_transport *sh, int what, int k, int j0, 
     }
 }
 
+/* Marks the entries of the step's lists whose voxel is listed more than once (in the same list or another): the
+ * lists are sorted, so a walk over each pair finds the common voxels. */
+static int adi_mark_shared(adi_data *d, const stroma_reaction *rx, int nrx, size_t entries, size_t ns) {
+    d->anyshared = 0;
+    if (entries > d->sh_cap) {
+        unsigned char *p = realloc(d->shared, entries);
+        if (!p)
+            return -1;
+        d->shared = p;
+        d->sh_cap = entries;
+    }
+    if (entries)
+        memset(d->shared, 0, entries);
+    for (int l = 0; l < nrx; l++) {
+        unsigned char *a = d->shared + d->rxoff[l] / ns;
+        for (size_t e = 1; e < rx[l].n; e++)
+            if (rx[l].voxel[e] == rx[l].voxel[e - 1])
+                a[e] = a[e - 1] = 1;
+        for (int m = l + 1; m < nrx; m++) {
+            unsigned char *b = d->shared + d->rxoff[m] / ns;
+            size_t e = 0, f = 0;
+            while (e < rx[l].n && f < rx[m].n) {
+                const size_t u = rx[l].voxel[e], w = rx[m].voxel[f];
+                if (u < w) {
+                    e++;
+                } else if (w < u) {
+                    f++;
+                } else {
+                    for (size_t g = e; g < rx[l].n && rx[l].voxel[g] == u; g++)
+                        a[g] = 1;
+                    for (size_t g = f; g < rx[m].n && rx[m].voxel[g] == u; g++)
+                        b[g] = 1;
+                    e++;
+                    f++;
+                }
+            }
+        }
+    }
+    for (size_t e = 0; e < entries && !d->anyshared; e++)
+        d->anyshared = d->shared[e];
+    return 0;
+}
+
 static int adi_step_react(stroma_transport *t, const stroma_reaction *rx, int nrx) {
     adi_data *d = t->solver_data;
     if (t->nsub == 0)
@@ -484,9 +535,8 @@ static int adi_step_react(stroma_transport *t, const stroma_reaction *rx, int nr
         d->cnsave = p;
         d->cn_cap = need;
     }
-    d->direct = nrx == 1;
-    for (size_t e = 1; d->direct && e < rx[0].n; e++)
-        d->direct = rx[0].voxel[e] != rx[0].voxel[e - 1];
+    if (adi_mark_shared(d, rx, nrx, need / (size_t)t->nsub, (size_t)t->nsub) != 0)
+        return -1;
     d->t = t;
     d->rx = rx;
     d->nrx = nrx;
