@@ -223,19 +223,21 @@ void stroma_exchange_settle(const stroma_exchange *x, const stroma_vessels *v, s
     const size_t ns = (size_t)t->nsub;
     const double vv = t->mesh.voxel_volume_um3;
     /* per systemic exchanging substrate, rate (c - blood) = rate c - source summed in list order; entry by entry
-     * for up to 16 substrates at once */
+     * for 8 substrates at once, each sum in a register of its own (a block with fewer repeats its first substrate
+     * in the spare lanes, whose sums are dropped) */
+    enum { SETTLE_LANES = 8 };
     int a0 = 0;
     while (a0 < x->nexch) {
-        double ex[16];
-        int sub[16], na = 0;
-        for (; a0 < x->nexch && na < 16; a0++)
-            if (p->sys_of[x->exch[a0]] >= 0) {
-                sub[na] = x->exch[a0];
-                ex[na++] = 0;
-            }
+        size_t sub[SETTLE_LANES];
+        int na = 0;
+        for (; a0 < x->nexch && na < SETTLE_LANES; a0++)
+            if (p->sys_of[x->exch[a0]] >= 0) sub[na++] = (size_t)x->exch[a0];
+        if (na == 0) break;
+        for (int a = na; a < SETTLE_LANES; a++) sub[a] = sub[0];
+        double ex[SETTLE_LANES] = {0};
         for (size_t e = 0; e < v->nlist; e++) {
             const double *rt = x->rx_rate + e * ns, *sr = x->rx_source + e * ns, *cv = t->c + v->list[e] * ns;
-            for (int a = 0; a < na; a++) ex[a] += rt[sub[a]] * cv[sub[a]] - sr[sub[a]];
+            for (int a = 0; a < SETTLE_LANES; a++) ex[a] += rt[sub[a]] * cv[sub[a]] - sr[sub[a]];
         }
         for (int a = 0; a < na; a++) {
             const int k = p->sys_of[sub[a]];
