@@ -241,7 +241,7 @@ ADI_INLINE void adi_react_run(double *restrict x, const double *restrict c, cons
         x[q] = c[q] + (x[q] - c[q]) * (1.0 / (1.0 + tdt * k[q]));
 }
 
-/* x = c + (x - c) / (1 + tdt a) where a is not NaN, then a = NaN, over a row's len values. */
+/* x = c + (x - c) / (1 + tdt a) where a is not NaN, then a = NaN, over len values. */
 ADI_INLINE void adi_react_acc(double *restrict x, const double *restrict c, double *restrict a, double tdt,
                               size_t len) {
 #pragma omp simd
@@ -418,7 +418,8 @@ static ADI_CLONES void adi_row_axis(const adi_data *d, int a, int j, int k) {
 
 /* The reactions' factor on x-row (j, k): x = c + (x - c) / (1 + theta dt k) at its reaction voxels. A voxel listed
  * once gets its entry's factor directly, run by run; the rates of a voxel listed more than once are summed in list
- * order in acc (the caller's row, all NaN on entry and on return; c from cnsave) and its factor applied after. */
+ * order in acc (the caller's row, all NaN on entry and on return; c from cnsave) and its factor applied after,
+ * over the same runs. */
 static ADI_CLONES void adi_row_react(const adi_data *d, int j, int k) {
     const stroma_transport *t = d->t;
     const size_t nsz = (size_t)t->nsub, nx = (size_t)t->mesh.nx, row = d->row;
@@ -444,8 +445,18 @@ static ADI_CLONES void adi_row_react(const adi_data *d, int j, int k) {
     }
     if (!any)
         return;
-    if (summed)
-        adi_react_acc(x, cr, acc, tdt, row);
+    /* the summed voxels' factor, over their runs again (a voxel in two lists is done at its first: acc is NaN
+     * after) */
+    for (int l = 0; summed && l < d->nrx; l++) {
+        const stroma_reaction *r = &d->rx[l];
+        const unsigned char *sh = d->shared + d->rxoff[l] / nsz;
+        for (size_t e = rx_lower(r, v_row), f; e < r->n && r->voxel[e] < end; e = f) {
+            f = rx_run(r, e, end, sh);
+            const size_t q = (r->voxel[e] - v_row) * nsz;
+            if (sh[e])
+                adi_react_acc(x + q, cr + q, acc + q, tdt, (f - e) * nsz);
+        }
+    }
     if (t->nfixed)
         adi_fix_row(t, v_row);
 }

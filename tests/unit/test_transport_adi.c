@@ -181,10 +181,10 @@ static double total(const stroma_transport *t, int s) {
  * relative over 20 steps); with decay it is kept x the total before each step; with reactions (theta = 1, the
  * diagonal factor solved last) sum(c') - sum(c) = dt sum over reaction voxels of (s - k c'), to 1e-12. Also
  * hindered (random ECM). The reactions come as one list with a voxel listed twice (rates summed per voxel), one
- * list without (the factor applied run by run), and two lists sharing a voxel. */
+ * list without (the factor applied run by run), two lists sharing a voxel, and a repeat in the second of two. */
 static void test_mass_balance(void **state) {
     (void)state;
-    for (int hv = 0; hv < 6; hv++) {
+    for (int hv = 0; hv < 8; hv++) {
         const int hind = hv % 2, variant = hv / 2;
         stroma_model *m = model_new(14, 11, 9, 10.0, 1.0, 3);
         for (int s = 0; s < 3; s++)
@@ -205,7 +205,7 @@ static void test_mass_balance(void **state) {
         fill_random(t, 12345);
         /* substrate 2 reacts in three voxels (variant 0: one listed twice; 1: four voxels, 307 and 308 one run
          * of consecutive voxels across the end of an x-row; 2: entries 0-1 and 2-3 in two lists, both with voxel
-         * 300) */
+         * 300; 3: entry 0 in one list, 1-3 with the repeat in a second) */
         const size_t vox[4] = {17, variant == 1 ? 307 : 300, variant == 1 ? 308 : 300, 1001};
         double rate[12] = {0}, src[12] = {0};
         for (int e = 0; e < 4; e++) {
@@ -214,9 +214,10 @@ static void test_mass_balance(void **state) {
         }
         stroma_reaction rx[2] = {{.n = 4, .voxel = vox, .rate = rate, .source = src}};
         int nrx = 1;
-        if (variant == 2) {
-            rx[0].n = 2;
-            rx[1] = (stroma_reaction){.n = 2, .voxel = vox + 2, .rate = rate + 6, .source = src + 6};
+        if (variant >= 2) {
+            const size_t n0 = variant == 2 ? 2 : 1;
+            rx[0].n = n0;
+            rx[1] = (stroma_reaction){.n = 4 - n0, .voxel = vox + n0, .rate = rate + 3 * n0, .source = src + 3 * n0};
             nrx = 2;
         }
         for (int it = 0; it < 20; it++) {
