@@ -118,66 +118,59 @@ ADI_INLINE int adi_tid(const adi_data *d) {
     return tid < d->nthreads ? tid : 0; /* lod uses at most the threads the scratch was sized for */
 }
 
-/* out = c + rr (ex lapx + lapy + lapz) - ddc c over len values, lap = (m + p) - 2 c (an unsolved axis: m = p = c),
- * and the later stages' corrections yc = th (rr lapy - dl c), zc (when hz) the same with lapz. hx = 0 (theta = 1:
- * ex = 0) leaves the x terms out: ex lapx = +0 and y + 0 = y, so the values are the same, without reading the x
- * neighbours. The flags are constants in each call below: one loop per case. */
+/* out = c + rr (ex lapx + lapy + lapz) - ddc c over len values, and the later stages' corrections yc = th (rr lapy
+ * - dl c), zc (when hz) the same with lapz; lap = (m + p) - 2 c (an unsolved axis: m = p = c), or with face factors
+ * (hw) lap = wl (m - c) + wh (p - c) (an unsolved axis: factors 0). hx = 0 (theta = 1: ex = 0) leaves the x terms
+ * out: ex lapx = +0 and y + 0 = y, so the values are the same, without reading the x neighbours. The flags are
+ * constants in each call below: one loop per case. */
 ADI_INLINE void adi_rhs_body(double *restrict out, double *restrict yc, double *restrict zc,
                              const double *restrict c, const double *restrict xm, const double *restrict xp,
                              const double *restrict ym, const double *restrict yp, const double *restrict zm,
-                             const double *restrict zp, const double *restrict rr, const double *restrict dl,
+                             const double *restrict zp, const double *restrict wxl, const double *restrict wxh,
+                             const double *restrict wyl, const double *restrict wyh, const double *restrict wzl,
+                             const double *restrict wzh, const double *restrict rr, const double *restrict dl,
                              const double *restrict ddc, double ex, double th, size_t len, const int hz,
-                             const int hx) {
+                             const int hx, const int hw) {
 #pragma omp simd
     for (size_t q = 0; q < len; q++) {
         const double cv = c[q], c2 = 2.0 * cv;
-        const double ly = (ym[q] + yp[q]) - c2;
-        const double lz = hz ? (zm[q] + zp[q]) - c2 : 0.0;
-        const double lxy = hx ? ex * ((xm[q] + xp[q]) - c2) + ly : ly;
+        const double ly = hw ? wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv) : (ym[q] + yp[q]) - c2;
+        const double lz = !hz ? 0.0 : hw ? wzl[q] * (zm[q] - cv) + wzh[q] * (zp[q] - cv) : (zm[q] + zp[q]) - c2;
+        const double lx = !hx ? 0.0 : hw ? wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv) : (xm[q] + xp[q]) - c2;
+        const double lxy = hx ? ex * lx + ly : ly;
         out[q] = cv + (rr[q] * (hz ? lxy + lz : lxy) - ddc[q] * cv);
         yc[q] = th * (rr[q] * ly - dl[q] * cv);
         if (hz)
             zc[q] = th * (rr[q] * lz - dl[q] * cv);
     }
 }
+
+/* The cases of adi_rhs_body: with z (zc given) or not, with x (ex != 0) or not. */
+#define ADI_RHS_CASES(HW)                                                                                          \
+    do {                                                                                                           \
+        if (zc && ex != 0.0)                                                                                       \
+            ADI_RHS_CALL(1, 1, HW);                                                                                \
+        else if (zc)                                                                                               \
+            ADI_RHS_CALL(1, 0, HW);                                                                                \
+        else if (ex != 0.0)                                                                                        \
+            ADI_RHS_CALL(0, 1, HW);                                                                                \
+        else                                                                                                       \
+            ADI_RHS_CALL(0, 0, HW);                                                                                \
+    } while (0)
 
 static ADI_CLONES void adi_rhs_kernel(double *restrict out, double *restrict yc, double *restrict zc,
                                       const double *restrict c, const double *restrict xm, const double *restrict xp,
                                       const double *restrict ym, const double *restrict yp, const double *restrict zm,
                                       const double *restrict zp, const double *restrict rr, const double *restrict dl,
                                       const double *restrict ddc, double ex, double th, size_t len) {
-    if (zc && ex != 0.0)
-        adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, rr, dl, ddc, ex, th, len, 1, 1);
-    else if (zc)
-        adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, rr, dl, ddc, ex, th, len, 1, 0);
-    else if (ex != 0.0)
-        adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, rr, dl, ddc, ex, th, len, 0, 1);
-    else
-        adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, rr, dl, ddc, ex, th, len, 0, 0);
+#define ADI_RHS_CALL(HZ, HX, HW)                                                                                   \
+    adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, NULL, NULL, NULL, NULL, NULL, NULL, rr, dl, ddc, ex, th,   \
+                 len, HZ, HX, HW)
+    ADI_RHS_CASES(0);
+#undef ADI_RHS_CALL
 }
 
-/* The same with face factors: lap = wl (m - c) + wh (p - c) (an unsolved axis: factors 0). */
-ADI_INLINE void adi_rhs_body_w(double *restrict out, double *restrict yc, double *restrict zc,
-                               const double *restrict c, const double *restrict xm, const double *restrict xp,
-                               const double *restrict ym, const double *restrict yp, const double *restrict zm,
-                               const double *restrict zp, const double *restrict wxl, const double *restrict wxh,
-                               const double *restrict wyl, const double *restrict wyh, const double *restrict wzl,
-                               const double *restrict wzh, const double *restrict rr, const double *restrict dl,
-                               const double *restrict ddc, double ex, double th, size_t len, const int hz,
-                               const int hx) {
-#pragma omp simd
-    for (size_t q = 0; q < len; q++) {
-        const double cv = c[q];
-        const double ly = wyl[q] * (ym[q] - cv) + wyh[q] * (yp[q] - cv);
-        const double lz = hz ? wzl[q] * (zm[q] - cv) + wzh[q] * (zp[q] - cv) : 0.0;
-        const double lxy = hx ? ex * (wxl[q] * (xm[q] - cv) + wxh[q] * (xp[q] - cv)) + ly : ly;
-        out[q] = cv + (rr[q] * (hz ? lxy + lz : lxy) - ddc[q] * cv);
-        yc[q] = th * (rr[q] * ly - dl[q] * cv);
-        if (hz)
-            zc[q] = th * (rr[q] * lz - dl[q] * cv);
-    }
-}
-
+/* The same with face factors. */
 static ADI_CLONES void adi_rhs_kernel_w(double *restrict out, double *restrict yc, double *restrict zc,
                                         const double *restrict c, const double *restrict xm,
                                         const double *restrict xp, const double *restrict ym,
@@ -188,19 +181,14 @@ static ADI_CLONES void adi_rhs_kernel_w(double *restrict out, double *restrict y
                                         const double *restrict wzh, const double *restrict rr,
                                         const double *restrict dl, const double *restrict ddc, double ex, double th,
                                         size_t len) {
-#define ADI_W(HZ, HX)                                                                                            \
-    adi_rhs_body_w(out, yc, zc, c, xm, xp, ym, yp, zm, zp, wxl, wxh, wyl, wyh, wzl, wzh, rr, dl, ddc, ex, th, len, \
-                   HZ, HX)
-    if (zc && ex != 0.0)
-        ADI_W(1, 1);
-    else if (zc)
-        ADI_W(1, 0);
-    else if (ex != 0.0)
-        ADI_W(0, 1);
-    else
-        ADI_W(0, 0);
-#undef ADI_W
+#define ADI_RHS_CALL(HZ, HX, HW)                                                                                   \
+    adi_rhs_body(out, yc, zc, c, xm, xp, ym, yp, zm, zp, wxl, wxh, wyl, wyh, wzl, wzh, rr, dl, ddc, ex, th, len, HZ, \
+                 HX, HW)
+    ADI_RHS_CASES(1);
+#undef ADI_RHS_CALL
 }
+
+#undef ADI_RHS_CASES
 
 /* out -= corr over len values. */
 static ADI_CLONES void adi_sub_kernel(double *restrict out, const double *restrict corr, size_t len) {
