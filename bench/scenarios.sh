@@ -49,3 +49,30 @@ print(f"default scenario (2 threads, checkpoint every 60 min): wall {w:.2f} s; w
       f"{r['output_seconds']:.3f} s ({100 * r['output_seconds'] / w:.1f}%), checkpoints {r['checkpoint_seconds']:.3f} s "
       f"({100 * r['checkpoint_seconds'] / w:.1f}%)")
 PY
+
+# adi against lod on the default scenario (its first 720 min, all outputs), lod and adi alternately so that a drift
+# in the machine's speed hits both: REPS pairs per thread count; the median of the pairs' ratios and their range.
+for threads in 1 2; do
+  pairs=""
+  for _ in $(seq "$REPS"); do
+    for solver in lod adi; do
+      start=$(date +%s.%N)
+      "$STROMA" run "$HERE/../models/tumour_stroma.yaml" --solver "$solver" --end 720 --threads "$threads" \
+        --out "$OUT/solver_$solver" --quiet
+      end=$(date +%s.%N)
+      pairs="$pairs $solver:$start:$end"
+    done
+  done
+  python3 - "$threads" $pairs <<'PY'
+import statistics, sys
+threads, runs = sys.argv[1], sys.argv[2:]
+walls = {"lod": [], "adi": []}
+for r in runs:
+    solver, a, b = r.split(":")
+    walls[solver].append(float(b) - float(a))
+ratios = [a / l for l, a in zip(walls["lod"], walls["adi"])]
+print(f"default scenario 720 min, threads {threads}: lod {min(walls['lod']):.2f}-{max(walls['lod']):.2f} s, "
+      f"adi {min(walls['adi']):.2f}-{max(walls['adi']):.2f} s; adi / lod per pair {min(ratios):.3f}-{max(ratios):.3f}, "
+      f"median {statistics.median(ratios):.3f} ({len(ratios)} pairs)")
+PY
+done
