@@ -221,7 +221,7 @@ ADI_INLINE void adi_acc_run(double *restrict a, double *restrict cr, const doubl
     }
 }
 
-/* x = c + (x - c) / (1 + tdt k) over len values (a run of the only list's entries). */
+/* x = c + (x - c) / (1 + tdt k) over len values (a run of entries whose voxels are listed once in the step). */
 ADI_INLINE void adi_react_run(double *restrict x, const double *restrict c, const double *restrict k, double tdt,
                               size_t len) {
 #pragma omp simd
