@@ -490,8 +490,10 @@ static int adi_mark_shared(adi_data *d, const stroma_reaction *rx, int nrx, size
     for (int l = 0; l < nrx; l++) {
         unsigned char *a = d->shared + d->rxoff[l] / ns;
         for (size_t e = 1; e < rx[l].n; e++)
-            if (rx[l].voxel[e] == rx[l].voxel[e - 1])
+            if (rx[l].voxel[e] == rx[l].voxel[e - 1]) {
                 a[e] = a[e - 1] = 1;
+                d->anyshared = 1;
+            }
         for (int m = l + 1; m < nrx; m++) {
             unsigned char *b = d->shared + d->rxoff[m] / ns;
             size_t e = 0, f = 0;
@@ -506,14 +508,13 @@ static int adi_mark_shared(adi_data *d, const stroma_reaction *rx, int nrx, size
                         a[g] = 1;
                     for (size_t g = f; g < rx[m].n && rx[m].voxel[g] == u; g++)
                         b[g] = 1;
+                    d->anyshared = 1;
                     e++;
                     f++;
                 }
             }
         }
     }
-    for (size_t e = 0; e < entries && !d->anyshared; e++)
-        d->anyshared = d->shared[e];
     return 0;
 }
 
